@@ -1,0 +1,54 @@
+/*
+ * config: the site configuration, one small JSON file (config.json, mode
+ * 0600) in the data directory, written atomically by omi-admin and read once
+ * per request. It holds the public base URL, the OAuth client (ChatGPT) with
+ * its secret and redirect URI patterns, the server key for keyed hashes, and
+ * the limits and lifetimes. Missing optional fields take the defaults below.
+ */
+#ifndef OMI_CONFIG_H
+#define OMI_CONFIG_H
+
+#include <stdint.h>
+
+#include "sec.h"
+
+#define CONFIG_DEFAULT_MAX_BODY		(8u << 20)
+#define CONFIG_DEFAULT_CODE_TTL		600
+#define CONFIG_DEFAULT_ACCESS_TTL	3600
+#define CONFIG_DEFAULT_REFRESH_IDLE	(90 * 86400)
+#define CONFIG_DEFAULT_PENDING_TTL	600
+#define CONFIG_DEFAULT_LOCK_TIMEOUT_MS	5000
+
+struct config {
+	char		*datadir;
+	char		*base_url;	/* no trailing slash */
+	char		*client_id;
+	char		*client_secret;
+	char		*client_name;
+	char		**redirect_uris;	/* patterns, see oauth */
+	size_t		 nredirect;
+	unsigned char	 key[SEC_KEY_LEN];
+	uint64_t	 max_body;
+	int64_t		 code_ttl;
+	int64_t		 access_ttl;
+	int64_t		 refresh_idle;
+	int64_t		 pending_ttl;
+	int64_t		 lock_timeout_ms;
+};
+
+/* The data directory: env_value when set and non-empty, else the built-in default. */
+const char *config_datadir(const char *env_value);
+
+/*
+ * Reads datadir/config.json. Returns 0, or -1 with errno set (ENOENT when
+ * the site was never initialised, EINVAL when the file is malformed).
+ */
+int	 config_load(struct config *, const char *datadir);
+/* Writes the configuration atomically (temp file, fsync, rename); 0 or -1. */
+int	 config_save(const struct config *);
+/* Fills the defaults for a new site (no secrets). */
+void	 config_defaults(struct config *);
+/* Adds a redirect URI pattern (copied); 0 or -1. */
+int	 config_add_redirect(struct config *, const char *pattern);
+void	 config_free(struct config *);
+#endif

@@ -1,0 +1,22 @@
+/*
+ * io: where a request comes from and where its answer goes. Plain CGI uses
+ * the process environment, stdin and stdout; the FastCGI loop supplies its
+ * own functions, so the same request code serves both modes.
+ */
+#ifndef OMI_IO_H
+#define OMI_IO_H
+
+#include <sys/types.h>
+
+struct io {
+	const char	*(*getenv)(void *ctx, const char *name);
+	/* Returns bytes read, 0 at end of input, -1 on error. */
+	ssize_t		 (*read)(void *ctx, void *buf, size_t n);
+	/* Returns 0 when all n bytes were written, -1 otherwise. */
+	int		 (*write)(void *ctx, const void *buf, size_t n);
+	void		*ctx;
+};
+
+/* Fills io with the plain CGI functions (environ, fd 0, fd 1). */
+void	 io_cgi(struct io *);
+#endif

@@ -1,0 +1,836 @@
+/*
+ * store: GDBM behind a lock file and a write-ahead journal.
+ *
+ * Locking. GDBM's own flock never waits (a second writer fails at once and a
+ * stream of readers starves writers), so every session first takes flock(2)
+ * on data/omi.lock, shared for readers and exclusive for writers, blocking
+ * up to a timeout, and opens GDBM with GDBM_NOLOCK. flock is released by the
+ * kernel when a process dies, so a killed request never leaves a stale lock.
+ *
+ * Durability. A GDBM writer killed in the middle of a store can leave the
+ * file damaged, and gdbm_recover can then drop records committed earlier.
+ * So the database is never the only copy of an acknowledged change:
+ *
+ *   omi.db       = omi.snap (or empty when absent) + every record of omi.journal
+ *
+ * A commit appends one journal record (all of the session's changes, with a
+ * checksum) and fdatasync()s it, then applies the changes to GDBM, syncs
+ * GDBM, and finally marks the record applied (its last byte becomes 'A').
+ * Catchable signals are blocked for that window. A session that finds the
+ * last record unapplied knows a writer died inside the window; under the
+ * exclusive lock it rebuilds omi.db from the snapshot and the journal. A
+ * torn last record was never acknowledged, and GDBM was not yet touched for
+ * it, so it is cut off. When the journal outgrows the database a checkpoint
+ * copies omi.db to omi.snap and empties the journal.
+ *
+ * Changes are queued in memory until commit, so a session is all or nothing
+ * and a get sees the session's own earlier puts.
+ */
+#include <sys/file.h>
+#include <sys/time.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gdbm.h>
+#include <sodium.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define JOURNAL_MAGIC		"OMJ1"
+#define JOURNAL_HDR		(4 + 8 + 16)
+#define CHECKPOINT_MIN		(8u << 20)
+
+struct change {
+	char	*key;
+	char	*val;		/* NULL for a delete */
+	size_t	 len;
+};
+
+struct store {
+	char		*dir;
+	int		 lockfd;
+	enum store_mode	 mode;
+	GDBM_FILE	 db;
+	struct change	*changes;
+	size_t		 nchanges;
+	sigset_t	 oldmask;
+	int		 masked;
+};
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static char *
+path_in(const char *dir, const char *name)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s/%s", dir, name);
+	return buf_take(&b);
+}
+
+static enum store_err
+errno_to_store(int e)
+{
+	switch (e) {
+	case EACCES: case EPERM: case EROFS:
+		return STORE_READONLY;
+	case ENOSPC: case EDQUOT:
+		return STORE_FULL;
+	case ENOMEM:
+		return STORE_NOMEM;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+static enum store_err
+gdbm_to_store(const char *what)
+{
+	int ge = gdbm_errno, e = errno;
+
+	log_msg("store: %s: %s (errno %d: %s)", what, gdbm_strerror(ge), e,
+	    strerror(e));
+	if (ge == GDBM_NEED_RECOVERY || ge == GDBM_BAD_FILE_OFFSET ||
+	    ge == GDBM_BAD_MAGIC_NUMBER || ge == GDBM_BAD_HEADER ||
+	    ge == GDBM_BAD_BUCKET || ge == GDBM_BAD_DIR_ENTRY ||
+	    ge == GDBM_BAD_HASH_TABLE)
+		return STORE_CORRUPT;
+	if (ge == GDBM_MALLOC_ERROR)
+		return STORE_NOMEM;
+	return errno_to_store(e);
+}
+
+/* flock with a deadline: SIGALRM without SA_RESTART interrupts the wait. */
+static enum store_err
+lock_wait(int fd, int op, int64_t timeout_ms)
+{
+	struct sigaction	 sa, old;
+	struct itimerval	 it = { 0 }, oldit;
+	int			 rc, e;
+
+	if (flock(fd, op | LOCK_NB) == 0)
+		return STORE_OK;
+	if (errno != EWOULDBLOCK)
+		return errno_to_store(errno);
+	memset(&sa, 0, sizeof(sa));
+	memset(&it, 0, sizeof(it));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	it.it_value.tv_sec = timeout_ms / 1000;
+	it.it_value.tv_usec = (timeout_ms % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, &oldit);
+	rc = flock(fd, op);
+	e = errno;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (rc == 0)
+		return STORE_OK;
+	return e == EINTR ? STORE_BUSY : errno_to_store(e);
+}
+
+static void
+block_signals(struct store *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGALRM);
+	sigaddset(&set, SIGXCPU);
+	if (sigprocmask(SIG_BLOCK, &set, &s->oldmask) == 0)
+		s->masked = 1;
+}
+
+static void
+unblock_signals(struct store *s)
+{
+	if (s->masked)
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	s->masked = 0;
+}
+
+static enum store_err
+db_open(struct store *s, const char *path, int write)
+{
+	int flags = (write ? GDBM_WRCREAT : GDBM_READER) | GDBM_NOLOCK |
+	    GDBM_CLOEXEC;
+
+	s->db = gdbm_open(path, 0, flags, 0600, NULL);
+	if (s->db == NULL) {
+		if (!write && gdbm_errno == GDBM_FILE_OPEN_ERROR &&
+		    errno == ENOENT)
+			return STORE_OK;	/* nothing stored yet */
+		return gdbm_to_store("open");
+	}
+	return STORE_OK;
+}
+
+/* Journal --------------------------------------------------------------- */
+
+static int
+put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char le[4] = { v, v >> 8, v >> 16, v >> 24 };
+
+	return buf_append(b, le, 4);
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* Serialises the queued changes as one journal record. */
+static int
+journal_record(const struct store *s, struct buf *rec)
+{
+	struct buf	 pay = { 0 };
+	unsigned char	 sum[16], len[8];
+	uint64_t	 n;
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < s->nchanges; i++) {
+		const struct change *c = &s->changes[i];
+		buf_putc(&pay, c->val ? 'P' : 'D');
+		put_u32(&pay, (uint32_t)strlen(c->key));
+		buf_puts(&pay, c->key);
+		if (c->val) {
+			put_u32(&pay, (uint32_t)c->len);
+			buf_append(&pay, c->val, c->len);
+		}
+	}
+	if (pay.failed) {
+		buf_free(&pay);
+		return -1;
+	}
+	crypto_generichash(sum, sizeof(sum), (unsigned char *)pay.data,
+	    pay.len, NULL, 0);
+	n = pay.len;
+	for (k = 0; k < 8; k++)
+		len[k] = (unsigned char)(n >> (8 * k));
+	buf_append(rec, JOURNAL_MAGIC, 4);
+	buf_append(rec, len, 8);
+	buf_append(rec, sum, 16);
+	buf_append(rec, pay.data, pay.len);
+	buf_putc(rec, '0');
+	buf_free(&pay);
+	return rec->failed ? -1 : 0;
+}
+
+/* Applies one record's payload to the open database. */
+static enum store_err
+journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
+{
+	size_t	 off = 0;
+	uint32_t klen, vlen;
+	datum	 k, v;
+	char	 op;
+
+	while (off < n) {
+		if (n - off < 5)
+			return STORE_CORRUPT;
+		op = (char)p[off];
+		klen = get_u32(p + off + 1);
+		off += 5;
+		if (n - off < klen)
+			return STORE_CORRUPT;
+		k.dptr = (char *)p + off;
+		k.dsize = (int)klen;
+		off += klen;
+		if (op == 'P') {
+			if (n - off < 4)
+				return STORE_CORRUPT;
+			vlen = get_u32(p + off);
+			off += 4;
+			if (n - off < vlen)
+				return STORE_CORRUPT;
+			v.dptr = (char *)p + off;
+			v.dsize = (int)vlen;
+			off += vlen;
+			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
+				return gdbm_to_store("replay store");
+		} else if (op == 'D') {
+			if (gdbm_delete(db, k) != 0 &&
+			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
+				return gdbm_to_store("replay delete");
+		} else
+			return STORE_CORRUPT;
+	}
+	return STORE_OK;
+}
+
+static int
+read_all(const char *path, struct buf *b)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (buf_append(b, chunk, (size_t)n) == -1)
+			break;
+	close(fd);
+	return n < 0 || b->failed ? -1 : 0;
+}
+
+static int
+copy_file(const char *from, const char *to)
+{
+	char	 chunk[65536];
+	ssize_t	 n = 0;
+	int	 in, out, rc = -1;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)n) != n)
+			break;
+	if (n == 0 && fsync(out) == 0)
+		rc = 0;
+	if (close(out) == -1)
+		rc = -1;
+	close(in);
+	return rc;
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * Checks the journal's last byte. Returns 0 when clean (empty, or the last
+ * record applied), 1 when a record is unapplied or torn, -1 on error.
+ */
+static int
+journal_dirty(const char *dir)
+{
+	struct stat	 st;
+	char		*path, c;
+	int		 fd, rc = -1;
+
+	if ((path = path_in(dir, "omi.journal")) == NULL)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == 0) {
+		if (st.st_size == 0)
+			rc = 0;
+		else if (pread(fd, &c, 1, st.st_size - 1) == 1)
+			rc = c != 'A';
+	}
+	close(fd);
+	return rc;
+}
+
+/*
+ * Rebuilds omi.db from omi.snap and the journal's complete records, then
+ * checkpoints. Runs under the exclusive lock with no database open.
+ */
+static enum store_err
+recover(const char *dir)
+{
+	struct buf	 j = { 0 };
+	char		*jpath, *snap, *dbp, *tmp, *bad;
+	GDBM_FILE	 db = NULL;
+	size_t		 off = 0, records = 0;
+	uint64_t	 plen;
+	unsigned char	 sum[16];
+	enum store_err	 err = STORE_ERROR;
+	int		 fd;
+
+	jpath = path_in(dir, "omi.journal");
+	snap = path_in(dir, "omi.snap");
+	dbp = path_in(dir, "omi.db");
+	tmp = path_in(dir, "omi.db.rebuild");
+	bad = path_in(dir, "omi.db.damaged");
+	if (!jpath || !snap || !dbp || !tmp || !bad || read_all(jpath, &j) == -1)
+		goto out;
+	(void)unlink(tmp);
+	if (access(snap, F_OK) == 0 && copy_file(snap, tmp) == -1) {
+		err = errno_to_store(errno);
+		goto out;
+	}
+	db = gdbm_open(tmp, 0, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC,
+	    0600, NULL);
+	if (db == NULL) {
+		err = gdbm_to_store("recover open");
+		goto out;
+	}
+	while (j.len - off >= JOURNAL_HDR + 1 &&
+	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
+		const unsigned char *p = (unsigned char *)j.data + off;
+		plen = get_u64(p + 4);
+		if (plen > j.len - off - JOURNAL_HDR - 1)
+			break;			/* torn: never acknowledged */
+		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
+		    NULL, 0);
+		if (sodium_memcmp(sum, p + 12, 16) != 0)
+			break;
+		if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) != STORE_OK)
+			goto out;
+		off += JOURNAL_HDR + plen + 1;
+		records++;
+	}
+	if (gdbm_sync(db) != 0) {
+		err = gdbm_to_store("recover sync");
+		goto out;
+	}
+	gdbm_close(db);
+	db = NULL;
+	(void)rename(dbp, bad);
+	if (rename(tmp, dbp) == -1 || copy_file(dbp, tmp) == -1 ||
+	    rename(tmp, snap) == -1) {
+		err = errno_to_store(errno);
+		goto out;
+	}
+	sync_dir(dir);
+	if ((fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	log_msg("store: recovered the database from the snapshot and %zu "
+	    "journal records (%zu bytes of torn tail dropped)", records,
+	    j.len - off);
+	err = STORE_OK;
+out:
+	if (db != NULL)
+		gdbm_close(db);
+	buf_free(&j);
+	free(jpath);
+	free(snap);
+	free(dbp);
+	free(tmp);
+	free(bad);
+	return err;
+}
+
+/* Copies the synced database to omi.snap and empties the journal. */
+static void
+checkpoint(struct store *s)
+{
+	struct stat	 jst, dst;
+	char		*jpath, *dbp, *snap, *tmp;
+	int		 fd;
+
+	jpath = path_in(s->dir, "omi.journal");
+	dbp = path_in(s->dir, "omi.db");
+	snap = path_in(s->dir, "omi.snap");
+	tmp = path_in(s->dir, "omi.snap.tmp");
+	if (!jpath || !dbp || !snap || !tmp || stat(jpath, &jst) == -1 ||
+	    stat(dbp, &dst) == -1)
+		goto out;
+	if ((uint64_t)jst.st_size < CHECKPOINT_MIN || jst.st_size < dst.st_size)
+		goto out;
+	if (copy_file(dbp, tmp) == -1 || rename(tmp, snap) == -1) {
+		log_msg("store: checkpoint failed: %s", strerror(errno));
+		(void)unlink(tmp);
+		goto out;
+	}
+	sync_dir(s->dir);
+	if ((fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+out:
+	free(jpath);
+	free(dbp);
+	free(snap);
+	free(tmp);
+}
+
+/* Sessions -------------------------------------------------------------- */
+
+static enum store_err
+take_lock(struct store *s, int op, int64_t timeout_ms)
+{
+	char *path = path_in(s->dir, "omi.lock");
+
+	if (path == NULL)
+		return STORE_NOMEM;
+	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* A read-only data directory still allows shared locks for readers. */
+	if (s->lockfd == -1 && op == LOCK_SH)
+		s->lockfd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (s->lockfd == -1) {
+		log_msg("store: lock file: %s", strerror(errno));
+		return errno_to_store(errno);
+	}
+	return lock_wait(s->lockfd, op, timeout_ms);
+}
+
+static enum store_err
+ensure_clean(struct store *s, int64_t timeout_ms)
+{
+	enum store_err	 err;
+	int		 d;
+
+	if ((d = journal_dirty(s->dir)) <= 0)
+		return d == 0 ? STORE_OK : errno_to_store(errno);
+	if (s->mode == STORE_READ) {
+		/* Recovery needs the exclusive lock; trade ours for it. */
+		flock(s->lockfd, LOCK_UN);
+		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) != STORE_OK)
+			return err;
+	}
+	if ((d = journal_dirty(s->dir)) == 1)
+		err = recover(s->dir);
+	else
+		err = d == 0 ? STORE_OK : errno_to_store(errno);
+	if (s->mode == STORE_READ) {
+		flock(s->lockfd, LOCK_UN);
+		if (err == STORE_OK)
+			err = lock_wait(s->lockfd, LOCK_SH, timeout_ms);
+	}
+	return err;
+}
+
+enum store_err
+store_open(struct store **out, const char *datadir, enum store_mode mode,
+    int64_t timeout_ms)
+{
+	struct store	*s;
+	char		*dbp = NULL;
+	enum store_err	 err;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return STORE_NOMEM;
+	s->lockfd = -1;
+	s->mode = mode;
+	if ((s->dir = strdup(datadir)) == NULL ||
+	    (dbp = path_in(datadir, "omi.db")) == NULL) {
+		err = STORE_NOMEM;
+		goto fail;
+	}
+	if ((err = take_lock(s, mode == STORE_WRITE ? LOCK_EX : LOCK_SH,
+	    timeout_ms)) != STORE_OK)
+		goto fail;
+	if ((err = ensure_clean(s, timeout_ms)) != STORE_OK)
+		goto fail;
+	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != STORE_OK)
+		goto fail;
+	free(dbp);
+	*out = s;
+	return STORE_OK;
+fail:
+	if (err == STORE_BUSY)
+		log_msg("store: lock not free within %lld ms",
+		    (long long)timeout_ms);
+	free(dbp);
+	store_close(s);
+	return err;
+}
+
+static struct change *
+find_change(struct store *s, const char *key)
+{
+	size_t i;
+
+	for (i = s->nchanges; i > 0; i--)
+		if (strcmp(s->changes[i - 1].key, key) == 0)
+			return &s->changes[i - 1];
+	return NULL;
+}
+
+enum store_err
+store_get(struct store *s, const char *key, char **val, size_t *len)
+{
+	struct change	*c;
+	datum		 k, v;
+
+	*val = NULL;
+	if (len)
+		*len = 0;
+	if ((c = find_change(s, key)) != NULL) {
+		if (c->val == NULL)
+			return STORE_NOTFOUND;
+		if ((*val = malloc(c->len + 1)) == NULL)
+			return STORE_NOMEM;
+		memcpy(*val, c->val, c->len);
+		(*val)[c->len] = '\0';
+		if (len)
+			*len = c->len;
+		return STORE_OK;
+	}
+	if (s->db == NULL)
+		return STORE_NOTFOUND;
+	k.dptr = (char *)key;
+	k.dsize = (int)strlen(key);
+	v = gdbm_fetch(s->db, k);
+	if (v.dptr == NULL)
+		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? STORE_NOTFOUND :
+		    gdbm_to_store("fetch");
+	if ((*val = realloc(v.dptr, (size_t)v.dsize + 1)) == NULL) {
+		free(v.dptr);
+		return STORE_NOMEM;
+	}
+	(*val)[v.dsize] = '\0';
+	if (len)
+		*len = (size_t)v.dsize;
+	return STORE_OK;
+}
+
+static enum store_err
+queue(struct store *s, const char *key, const void *val, size_t len)
+{
+	struct change	*c, *nv;
+	char		*k, *v = NULL;
+
+	if (s->mode != STORE_WRITE)
+		return STORE_ERROR;
+	if (len > INT32_MAX)
+		return STORE_ERROR;
+	if ((k = strdup(key)) == NULL ||
+	    (val != NULL && (v = malloc(len ? len : 1)) == NULL)) {
+		free(k);
+		return STORE_NOMEM;
+	}
+	if (val != NULL && len > 0)
+		memcpy(v, val, len);
+	if ((c = find_change(s, key)) != NULL) {
+		free(c->key);
+		free(c->val);
+	} else {
+		nv = reallocarray(s->changes, s->nchanges + 1, sizeof(*nv));
+		if (nv == NULL) {
+			free(k);
+			free(v);
+			return STORE_NOMEM;
+		}
+		s->changes = nv;
+		c = &s->changes[s->nchanges++];
+	}
+	c->key = k;
+	c->val = v;
+	c->len = len;
+	return STORE_OK;
+}
+
+enum store_err
+store_put(struct store *s, const char *key, const void *val, size_t len)
+{
+	return queue(s, key, val, len);
+}
+
+enum store_err
+store_del(struct store *s, const char *key)
+{
+	return queue(s, key, NULL, 0);
+}
+
+static void
+drop_changes(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nchanges; i++) {
+		free(s->changes[i].key);
+		free(s->changes[i].val);
+	}
+	free(s->changes);
+	s->changes = NULL;
+	s->nchanges = 0;
+}
+
+static enum store_err
+journal_append(struct store *s, int *jfd, off_t *at)
+{
+	struct buf	 rec = { 0 };
+	char		*path;
+	ssize_t		 w;
+	enum store_err	 err = STORE_OK;
+
+	if ((path = path_in(s->dir, "omi.journal")) == NULL ||
+	    journal_record(s, &rec) == -1) {
+		free(path);
+		buf_free(&rec);
+		return STORE_NOMEM;
+	}
+	*jfd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	free(path);
+	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
+		err = errno_to_store(errno);
+		goto out;
+	}
+	w = write(*jfd, rec.data, rec.len);
+	if (w != (ssize_t)rec.len || fdatasync(*jfd) == -1) {
+		err = errno_to_store(w == -1 || w == (ssize_t)rec.len ?
+		    errno : ENOSPC);
+		/* Cut the partial record so the journal stays clean. */
+		(void)!ftruncate(*jfd, *at);
+		log_msg("store: journal write: %s", store_strerror(err));
+	}
+	*at += (off_t)rec.len - 1;	/* the state byte */
+out:
+	buf_free(&rec);
+	return err;
+}
+
+enum store_err
+store_commit(struct store *s)
+{
+	enum store_err	 err;
+	size_t		 i;
+	datum		 k, v;
+	off_t		 mark = 0;
+	int		 jfd = -1;
+
+	if (s->mode != STORE_WRITE || s->nchanges == 0)
+		return STORE_OK;
+	block_signals(s);
+	if ((err = journal_append(s, &jfd, &mark)) != STORE_OK)
+		goto out;
+	/* From here until the mark, a death leaves the record unapplied. */
+	for (i = 0; i < s->nchanges; i++) {
+		k.dptr = s->changes[i].key;
+		k.dsize = (int)strlen(s->changes[i].key);
+		if (s->changes[i].val != NULL) {
+			v.dptr = s->changes[i].val;
+			v.dsize = (int)s->changes[i].len;
+			if (gdbm_store(s->db, k, v, GDBM_REPLACE) != 0) {
+				err = gdbm_to_store("store");
+				goto out;
+			}
+		} else if (gdbm_delete(s->db, k) != 0 &&
+		    gdbm_errno != GDBM_ITEM_NOT_FOUND) {
+			err = gdbm_to_store("delete");
+			goto out;
+		}
+	}
+	if (gdbm_sync(s->db) != 0) {
+		err = gdbm_to_store("sync");
+		goto out;
+	}
+	if (pwrite(jfd, "A", 1, mark) != 1) {
+		err = errno_to_store(errno);
+		goto out;
+	}
+	drop_changes(s);
+	checkpoint(s);
+out:
+	if (jfd != -1)
+		close(jfd);
+	unblock_signals(s);
+	return err;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->db != NULL)
+		gdbm_close(s->db);
+	drop_changes(s);
+	if (s->lockfd != -1)
+		close(s->lockfd);	/* releases the flock */
+	unblock_signals(s);
+	free(s->dir);
+	free(s);
+}
+
+enum store_err
+store_foreach(struct store *s, const char *prefix,
+    int (*fn)(void *, const char *), void *ctx)
+{
+	datum	 k, next;
+	size_t	 plen = strlen(prefix);
+	char	*key;
+	int	 stop = 0;
+
+	if (s->db == NULL)
+		return STORE_OK;
+	k = gdbm_firstkey(s->db);
+	while (k.dptr != NULL && !stop) {
+		if ((size_t)k.dsize >= plen &&
+		    memcmp(k.dptr, prefix, plen) == 0) {
+			if ((key = strndup(k.dptr, (size_t)k.dsize)) == NULL) {
+				free(k.dptr);
+				return STORE_NOMEM;
+			}
+			stop = fn(ctx, key);
+			free(key);
+		}
+		next = gdbm_nextkey(s->db, k);
+		free(k.dptr);
+		k = next;
+	}
+	free(k.dptr);
+	if (!stop && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != 0)
+		return gdbm_to_store("iterate");
+	return STORE_OK;
+}
+
+int
+store_http_status(enum store_err e)
+{
+	switch (e) {
+	case STORE_OK:
+		return 200;
+	case STORE_NOTFOUND:
+		return 404;
+	case STORE_FULL:
+		return 507;
+	case STORE_NOMEM:
+		return 500;
+	default:
+		return 503;
+	}
+}
+
+const char *
+store_strerror(enum store_err e)
+{
+	static const char *text[] = {
+		"ok", "not found", "busy (lock timeout)", "read-only",
+		"no space left", "needs recovery", "out of memory", "I/O error"
+	};
+
+	return (unsigned)e < sizeof(text) / sizeof(text[0]) ? text[e] :
+	    "unknown";
+}

@@ -1,0 +1,69 @@
+/*
+ * store: the one GDBM file every process shares, and the only module that
+ * sees GDBM. Callers open a session (shared for reading, exclusive for
+ * writing), get/put/del keys, and commit; the session's changes become
+ * visible and durable all at once when store_commit() returns STORE_OK.
+ *
+ * Key layout (all values are JSON unless noted):
+ *   meta:schema           schema version ("1")
+ *   user:<uid>            account (password hash, webhook key hash, lockout)
+ *   conv:<uid>:<id>       one conversation (index key line + raw OMI JSON)
+ *   cidx:<uid>            the user's index head (page list, counts)
+ *   cpage:<uid>:<n>       one index page (summaries, newest first)
+ *   code:<hash> at:<hash> rt:<hash> grant:<id> ugrants:<uid> pend:<hash>
+ *                         OAuth records, keyed by keyed hashes (see oauth)
+ * uids and ids are validated identifiers ([A-Za-z0-9._-]) so ':' separates.
+ */
+#ifndef OMI_STORE_H
+#define OMI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA	1
+
+enum store_mode {
+	STORE_READ,
+	STORE_WRITE
+};
+
+enum store_err {
+	STORE_OK = 0,
+	STORE_NOTFOUND,
+	STORE_BUSY,	/* the lock was not free within the timeout */
+	STORE_READONLY,	/* the data file or directory is not writable */
+	STORE_FULL,	/* no space left */
+	STORE_CORRUPT,	/* the file needs recovery */
+	STORE_NOMEM,
+	STORE_ERROR
+};
+
+struct store;
+
+/*
+ * Opens a session: takes the lock file's flock (shared or exclusive),
+ * waiting at most timeout_ms, then opens the database. A reader of a site
+ * that has never stored anything gets an empty store.
+ */
+enum store_err	 store_open(struct store **, const char *datadir,
+		    enum store_mode, int64_t timeout_ms);
+/* Reads a value; *val is NUL-terminated, malloc'd, the caller frees it. */
+enum store_err	 store_get(struct store *, const char *key, char **val,
+		    size_t *len);
+/* Queue a change in the session; it takes effect at commit. */
+enum store_err	 store_put(struct store *, const char *key, const void *val,
+		    size_t len);
+enum store_err	 store_del(struct store *, const char *key);
+/* Writes all queued changes and syncs them to disk. */
+enum store_err	 store_commit(struct store *);
+/* Ends the session (uncommitted changes are dropped) and frees it. */
+void		 store_close(struct store *);
+
+/* Calls fn for every stored key that starts with prefix (full scan). */
+enum store_err	 store_foreach(struct store *, const char *prefix,
+		    int (*fn)(void *ctx, const char *key), void *ctx);
+
+/* The HTTP status and a short log text for an error. */
+int		 store_http_status(enum store_err);
+const char	*store_strerror(enum store_err);
+#endif

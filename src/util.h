@@ -1,0 +1,52 @@
+/*
+ * util: small helpers every module shares: a growable byte buffer, a
+ * range-checked integer parser, identifier validation and the wall clock.
+ * Nothing here allocates behind the caller's back except struct buf, whose
+ * one owner frees it with buf_free().
+ */
+#ifndef OMI_UTIL_H
+#define OMI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* A NUL-terminated growable buffer. A zeroed struct is a valid empty one. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;	/* set once an append ran out of memory */
+};
+
+int	 buf_append(struct buf *, const void *, size_t);
+int	 buf_puts(struct buf *, const char *);
+int	 buf_putc(struct buf *, char);
+int	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+/* Hands the data over to the caller (never NULL on success) and empties b. */
+char	*buf_take(struct buf *);
+
+/*
+ * Parses a whole string of decimal digits (no sign, no spaces) into *out.
+ * Returns 0 on success, -1 when the text is not a number, 1 when it is a
+ * number above max.
+ */
+int	 parse_u64(const char *, uint64_t max, uint64_t *out);
+
+/* 1 when s is 1..maxlen characters of [A-Za-z0-9._-] and not "." or "..". */
+int	 valid_ident(const char *s, size_t maxlen);
+
+/* 1 when s (of length n) contains a control character (< 0x20 or 0x7f). */
+int	 has_ctl(const char *s, size_t n);
+
+/* 1 when the n bytes are valid UTF-8 with no NUL. */
+int	 valid_utf8(const char *s, size_t n);
+
+/* Seconds since the epoch. */
+int64_t	 now_unix(void);
+
+char	*xstrdup(const char *);
+#endif
