@@ -1,1 +1,20 @@
-int main(void){return 0;}
+/* conversations: not implemented yet; answers 501 in its protocol's format. */
+#include "app.h"
+
+static void
+handle(struct app *a)
+{
+	app_error(a, APP_ERR_API, 501, "not_implemented",
+	    "this endpoint is not implemented yet");
+}
+
+int
+main(void)
+{
+	static const struct app_spec spec = {
+		.prog = "conversations", .errors = APP_ERR_API, .max_body = 65536,
+		.handle = handle,
+	};
+
+	return app_run(&spec);
+}

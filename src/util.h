@@ -49,4 +49,13 @@ int	 valid_utf8(const char *s, size_t n);
 int64_t	 now_unix(void);
 
 char	*xstrdup(const char *);
+
+
+/*
+ * Parses an ISO 8601 / RFC 3339 date ("2025-06-14") or date-time
+ * ("2025-06-14T18:03:27.412345+00:00", 'Z' or no zone meaning UTC, ' ' or
+ * 'T' between) into microseconds since the epoch. Returns 0, or -1 when the
+ * text is not such a date. *date_only tells which form it was (may be NULL).
+ */
+int	 parse_iso8601(const char *, int64_t *us, int *date_only);
 #endif

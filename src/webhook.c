@@ -1,1 +1,180 @@
-int main(void){return 0;}
+/*
+ * webhook: POST /chatgpt/webhook/memory?uid=UID&key=SECRET
+ *
+ * Stores one OMI conversation for the user. The body is read and validated
+ * before the store lock is taken; the answer 200 is sent only after the
+ * conversation is committed to disk. Re-deliveries of the same conversation
+ * (same OMI id, or same content when there is no id) replace it.
+ *
+ *   200 {"status":"success","id":...}   stored (or replaced)
+ *   400 {"error":"invalid_json"|"invalid_field", "message", "field"}
+ *   401 wrong or missing key, unknown uid (one answer for all three)
+ *   405 not POST;  413 body over max_body;  503/507 storage unavailable
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "app.h"
+#include "conv.h"
+#include "convdb.h"
+#include "log.h"
+#include "store.h"
+
+/*
+ * Older OMI senders append "?uid=U" to a URL that already has "?key=K",
+ * giving "key=K?uid=U". '?' is never part of a key or uid, so treat a raw
+ * '?' in the query as '&'.
+ */
+static int
+webhook_params(const char *query, struct params *p)
+{
+	char	*q, *c;
+	int	 rc;
+
+	if ((q = strdup(query)) == NULL)
+		return -1;
+	for (c = q; *c != '\0'; c++)
+		if (*c == '?')
+			*c = '&';
+	rc = params_decode(p, q, strlen(q));
+	free(q);
+	return rc;
+}
+
+static void
+unauthorized(struct app *a)
+{
+	resp_api_error(&a->resp, 401, "unauthorized",
+	    "missing or invalid webhook key for this uid");
+}
+
+static void
+invalid(struct app *a, const struct conv_error *e)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s}", "error",
+	    e->field[0] ? "invalid_field" : "invalid_json",
+	    "message", e->message, "field", e->field);
+	if (j == NULL)
+		a->resp.failed = 1;
+	else
+		resp_json(&a->resp, 400, j);
+	json_decref(j);
+}
+
+static void
+store_conversation(struct app *a, const char *uid, const char *key,
+    const struct conv_summary *sum)
+{
+	struct store	*s = NULL;
+	struct account	 acct;
+	enum store_err	 err;
+	json_t		*ok;
+	int		 replaced = 0;
+
+	memset(&acct, 0, sizeof(acct));
+	err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms);
+	if (err == STORE_OK)
+		err = account_load(s, uid, &acct);
+	if (err == STORE_NOTFOUND ||
+	    (err == STORE_OK && !account_check_webhook_key(&a->cfg, &acct, key))) {
+		log_msg("webhook uid=%s id=%s size=%zu outcome=unauthorized",
+		    uid, sum->id, a->req.body_len);
+		unauthorized(a);
+		goto out;
+	}
+	if (err == STORE_OK)
+		err = convdb_put(s, uid, sum, a->req.body, a->req.body_len,
+		    &replaced);
+	if (err == STORE_OK)
+		err = store_commit(s);
+	if (err != STORE_OK) {
+		log_msg("webhook uid=%s id=%s size=%zu outcome=error (%s)",
+		    uid, sum->id, a->req.body_len, store_strerror(err));
+		resp_api_error(&a->resp, store_http_status(err),
+		    err == STORE_FULL ? "insufficient_storage" :
+		    "storage_unavailable",
+		    "the conversation could not be stored; try again later");
+		if (err != STORE_FULL)
+			resp_header(&a->resp, "Retry-After", "1");
+		goto out;
+	}
+	log_msg("webhook uid=%s id=%s size=%zu outcome=%s", uid, sum->id,
+	    a->req.body_len, replaced ? "replaced" : "stored");
+	ok = json_pack("{s:s, s:s, s:b}", "status", "success", "id", sum->id,
+	    "replaced", replaced);
+	if (ok == NULL)
+		a->resp.failed = 1;
+	else
+		resp_json(&a->resp, 200, ok);
+	json_decref(ok);
+out:
+	account_free(&acct);
+	store_close(s);
+}
+
+static void
+webhook(struct app *a)
+{
+	struct params		 p = { 0 };
+	struct conv_summary	 sum;
+	struct conv_error	 e;
+	const char		*uid = NULL, *key = NULL;
+	int			 rc;
+
+	memset(&sum, 0, sizeof(sum));
+	if (strcmp(a->req.method, "POST") != 0) {
+		app_method_not_allowed(a, APP_ERR_API, "POST");
+		return;
+	}
+	if ((rc = webhook_params(a->req.query_string, &p)) != 0) {
+		if (rc == -1)
+			a->resp.failed = 1;
+		else
+			resp_api_error(&a->resp, 400, "invalid_request",
+			    "the query string is malformed");
+		goto out;
+	}
+	if (params_get(&p, "uid", &uid) != 1 || params_get(&p, "key", &key) != 1 ||
+	    !account_valid_uid(uid) || *key == '\0') {
+		log_msg("webhook outcome=unauthorized (uid or key missing)");
+		unauthorized(a);
+		goto out;
+	}
+	if (a->req.body_len == 0) {
+		resp_api_error(&a->resp, 400, "invalid_json",
+		    "the body must be the conversation as JSON");
+		goto out;
+	}
+	if ((rc = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
+	    &e)) != 0) {
+		if (rc == -1)
+			a->resp.failed = 1;
+		else {
+			log_msg("webhook uid=%s size=%zu outcome=invalid (%s)",
+			    uid, a->req.body_len, e.field[0] ? e.field : "json");
+			invalid(a, &e);
+		}
+		goto out;
+	}
+	store_conversation(a, uid, key, &sum);
+out:
+	conv_summary_free(&sum);
+	params_free(&p);
+}
+
+int
+main(void)
+{
+	static const struct app_spec spec = {
+		.prog = "webhook",
+		.errors = APP_ERR_API,
+		.max_body = 0,
+		.handle = webhook,
+	};
+
+	return app_run(&spec);
+}

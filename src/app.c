@@ -1,0 +1,110 @@
+/* app: the shared request path (see app.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "app.h"
+#include "log.h"
+#include "sec.h"
+
+void
+app_error(struct app *a, enum app_errors style, int status, const char *code,
+    const char *message)
+{
+	switch (style) {
+	case APP_ERR_OAUTH:
+		resp_oauth_error(&a->resp, status, code, message);
+		break;
+	case APP_ERR_HTML:
+		resp_html_error(&a->resp, status, resp_reason(status), message);
+		break;
+	default:
+		resp_api_error(&a->resp, status, code, message);
+		break;
+	}
+}
+
+void
+app_method_not_allowed(struct app *a, enum app_errors style,
+    const char *allow)
+{
+	app_error(a, style, 405, style == APP_ERR_OAUTH ? "invalid_request" :
+	    "method_not_allowed", "this method is not allowed here");
+	resp_header(&a->resp, "Allow", allow);
+}
+
+static void
+parse_error(struct app *a, enum app_errors style, int status)
+{
+	switch (status) {
+	case 413:
+		app_error(a, style, 413, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "payload_too_large",
+		    "the request body is larger than this endpoint accepts");
+		break;
+	case 414:
+		app_error(a, style, 414, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "uri_too_long",
+		    "the query string is too long");
+		break;
+	case 400:
+		app_error(a, style, 400, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "invalid_request",
+		    "the request is malformed (length, encoding or parameters)");
+		break;
+	default:
+		app_error(a, style, 500, "server_error", "internal error");
+		break;
+	}
+}
+
+static void
+serve(const struct app_spec *spec, const struct io *io)
+{
+	struct app	 a;
+	const char	*dir;
+	size_t		 cap;
+	int		 rc;
+
+	memset(&a, 0, sizeof(a));
+	a.prog = spec->prog;
+	resp_init(&a.resp);
+	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"));
+	if (config_load(&a.cfg, dir) == -1) {
+		log_msg("cannot load the configuration from %s: %s", dir,
+		    strerror(errno));
+		memset(&a.cfg, 0, sizeof(a.cfg));
+		a.req.io = io;
+		app_error(&a, spec->errors, 503, "not_configured",
+		    "this service is not configured yet (run omi-admin init)");
+		resp_header(&a.resp, "Retry-After", "60");
+		goto send;
+	}
+	cap = spec->max_body ? spec->max_body : (size_t)a.cfg.max_body;
+	if ((rc = cgi_parse(&a.req, io, cap, 1)) != 0) {
+		log_msg("rejected request: status %d", rc);
+		parse_error(&a, spec->errors, rc);
+		goto send;
+	}
+	spec->handle(&a);
+send:
+	resp_send(&a.resp, io);
+	resp_free(&a.resp);
+	cgi_free(&a.req);
+	config_free(&a.cfg);
+}
+
+int
+app_run(const struct app_spec *spec)
+{
+	struct io io;
+
+	log_init(spec->prog);
+	io_cgi(&io);
+	if (sec_init() == -1) {
+		log_msg("libsodium failed to initialise");
+		resp_send_fatal(&io);
+		return 0;
+	}
+	serve(spec, &io);
+	return 0;
+}

@@ -1,0 +1,576 @@
+/*
+ * convdb: conversation records and the per-user paged index (see
+ * convdb.h). All changes of one operation go into one store session, so a
+ * conversation and its index entry appear, move or vanish together.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convdb.h"
+#include "util.h"
+
+static char *
+key2(const char *prefix, const char *uid)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s", prefix, uid);
+	return buf_take(&b);
+}
+
+static char *
+key3(const char *prefix, const char *uid, const char *id)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s:%s", prefix, uid, id);
+	return buf_take(&b);
+}
+
+static char *
+page_key(const char *uid, int64_t page)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "cpage:%s:%lld", uid, (long long)page);
+	return buf_take(&b);
+}
+
+int
+convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
+{
+	if (at != bt)
+		return at > bt ? 1 : -1;
+	return strcmp(aid, bid);
+}
+
+static enum store_err
+load_json(struct store *s, const char *key, json_t **out)
+{
+	enum store_err	 err;
+	char		*val;
+	size_t		 len;
+
+	*out = NULL;
+	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
+		return err;
+	*out = json_loadb(val, len, 0, NULL);
+	free(val);
+	return *out == NULL ? STORE_CORRUPT : STORE_OK;
+}
+
+static enum store_err
+save_json(struct store *s, const char *key, const json_t *j)
+{
+	enum store_err	 err;
+	char		*text;
+
+	if ((text = json_dumps(j, JSON_COMPACT)) == NULL)
+		return STORE_NOMEM;
+	err = store_put(s, key, text, strlen(text));
+	free(text);
+	return err;
+}
+
+void
+convdb_head_free(struct convdb_head *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrefs; i++) {
+		free(h->refs[i].hi_id);
+		free(h->refs[i].lo_id);
+	}
+	free(h->refs);
+	memset(h, 0, sizeof(*h));
+}
+
+enum store_err
+convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
+{
+	enum store_err	 err;
+	json_t		*j = NULL, *pages, *p;
+	char		*key;
+	size_t		 i;
+	json_int_t	 n = 0, v = 0, next = 1;
+
+	memset(h, 0, sizeof(*h));
+	h->next = 1;
+	if ((key = key2("cidx", uid)) == NULL)
+		return STORE_NOMEM;
+	err = load_json(s, key, &j);
+	free(key);
+	if (err == STORE_NOTFOUND)
+		return STORE_OK;
+	if (err != STORE_OK)
+		return err;
+	if (json_unpack(j, "{s:I, s:I, s:I, s:o}", "n", &n, "v", &v,
+	    "next", &next, "pages", &pages) == -1 || !json_is_array(pages))
+		goto corrupt;
+	h->n = (size_t)n;
+	h->visible = (size_t)v;
+	h->next = next;
+	if ((h->refs = calloc(json_array_size(pages) + 1,
+	    sizeof(*h->refs))) == NULL) {
+		json_decref(j);
+		return STORE_NOMEM;
+	}
+	json_array_foreach(pages, i, p) {
+		struct convdb_ref	*r = &h->refs[i];
+		const char		*hi, *lo;
+		json_int_t		 pn, ht, lt, rn, rv;
+
+		if (json_unpack(p, "[I, I, s, I, s, I, I]", &pn, &ht, &hi, &lt,
+		    &lo, &rn, &rv) == -1)
+			goto corrupt;
+		r->page = pn;
+		r->hi_t = ht;
+		r->lo_t = lt;
+		r->n = (size_t)rn;
+		r->visible = (size_t)rv;
+		h->nrefs++;
+		if ((r->hi_id = strdup(hi)) == NULL ||
+		    (r->lo_id = strdup(lo)) == NULL) {
+			json_decref(j);
+			convdb_head_free(h);
+			return STORE_NOMEM;
+		}
+	}
+	json_decref(j);
+	return STORE_OK;
+corrupt:
+	json_decref(j);
+	convdb_head_free(h);
+	return STORE_CORRUPT;
+}
+
+static enum store_err
+head_save(struct store *s, const char *uid, const struct convdb_head *h)
+{
+	enum store_err	 err;
+	json_t		*j, *pages;
+	char		*key;
+	size_t		 i;
+
+	if ((key = key2("cidx", uid)) == NULL)
+		return STORE_NOMEM;
+	if (h->nrefs == 0) {
+		err = store_del(s, key);
+		free(key);
+		return err == STORE_NOTFOUND ? STORE_OK : err;
+	}
+	pages = json_array();
+	for (i = 0; i < h->nrefs; i++) {
+		const struct convdb_ref *r = &h->refs[i];
+		json_array_append_new(pages, json_pack("[I, I, s, I, s, I, I]",
+		    (json_int_t)r->page, (json_int_t)r->hi_t, r->hi_id,
+		    (json_int_t)r->lo_t, r->lo_id, (json_int_t)r->n,
+		    (json_int_t)r->visible));
+	}
+	j = json_pack("{s:I, s:I, s:I, s:o}", "n", (json_int_t)h->n,
+	    "v", (json_int_t)h->visible, "next", (json_int_t)h->next,
+	    "pages", pages);
+	if (j == NULL || json_array_size(pages) != h->nrefs)
+		err = STORE_NOMEM;
+	else
+		err = save_json(s, key, j);
+	json_decref(j);
+	free(key);
+	return err;
+}
+
+enum store_err
+convdb_page_load(struct store *s, const char *uid, int64_t page,
+    json_t **entries)
+{
+	enum store_err	 err;
+	char		*key;
+
+	if ((key = page_key(uid, page)) == NULL)
+		return STORE_NOMEM;
+	err = load_json(s, key, entries);
+	free(key);
+	if (err == STORE_OK && !json_is_array(*entries)) {
+		json_decref(*entries);
+		*entries = NULL;
+		return STORE_CORRUPT;
+	}
+	return err;
+}
+
+static int64_t
+entry_t(json_t *e)
+{
+	return json_integer_value(json_object_get(e, "t"));
+}
+
+static const char *
+entry_id(json_t *e)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+
+	return id ? id : "";
+}
+
+/* Recomputes a reference's bounds and counts from its page's entries. */
+static int
+ref_update(struct convdb_ref *r, json_t *entries)
+{
+	size_t	 n = json_array_size(entries), i;
+	json_t	*first = json_array_get(entries, 0);
+	json_t	*last = json_array_get(entries, n - 1);
+
+	free(r->hi_id);
+	free(r->lo_id);
+	r->hi_t = entry_t(first);
+	r->lo_t = entry_t(last);
+	r->hi_id = strdup(entry_id(first));
+	r->lo_id = strdup(entry_id(last));
+	r->n = n;
+	r->visible = 0;
+	for (i = 0; i < n; i++)
+		if (!json_is_true(json_object_get(json_array_get(entries, i),
+		    "discarded")))
+			r->visible++;
+	return r->hi_id && r->lo_id ? 0 : -1;
+}
+
+static enum store_err
+page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
+{
+	enum store_err	 err;
+	char		*key;
+
+	if ((key = page_key(uid, page)) == NULL)
+		return STORE_NOMEM;
+	if (json_array_size(entries) == 0)
+		err = store_del(s, key);
+	else
+		err = save_json(s, key, entries);
+	free(key);
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+/* Inserts an empty reference at position at. */
+static struct convdb_ref *
+ref_insert(struct convdb_head *h, size_t at)
+{
+	struct convdb_ref *nv;
+
+	nv = reallocarray(h->refs, h->nrefs + 1, sizeof(*nv));
+	if (nv == NULL)
+		return NULL;
+	h->refs = nv;
+	memmove(&h->refs[at + 1], &h->refs[at],
+	    (h->nrefs - at) * sizeof(*nv));
+	memset(&h->refs[at], 0, sizeof(*nv));
+	h->refs[at].page = h->next++;
+	h->nrefs++;
+	return &h->refs[at];
+}
+
+/* The page that holds key (t, id), or -1. */
+static ssize_t
+ref_find(const struct convdb_head *h, int64_t t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrefs; i++)
+		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			return convdb_keycmp(t, id, h->refs[i].hi_t,
+			    h->refs[i].hi_id) <= 0 ? (ssize_t)i : -1;
+	return -1;
+}
+
+static enum store_err
+index_remove(struct store *s, const char *uid, struct convdb_head *h,
+    int64_t t, const char *id)
+{
+	enum store_err	 err;
+	json_t		*entries;
+	ssize_t		 i;
+	size_t		 k;
+
+	if ((i = ref_find(h, t, id)) < 0)
+		return STORE_CORRUPT;
+	if ((err = convdb_page_load(s, uid, h->refs[i].page, &entries)) !=
+	    STORE_OK)
+		return err;
+	for (k = 0; k < json_array_size(entries); k++)
+		if (strcmp(entry_id(json_array_get(entries, k)), id) == 0)
+			break;
+	if (k == json_array_size(entries)) {
+		json_decref(entries);
+		return STORE_CORRUPT;
+	}
+	if (!json_is_true(json_object_get(json_array_get(entries, k),
+	    "discarded")))
+		h->visible--;
+	h->n--;
+	json_array_remove(entries, k);
+	err = page_save(s, uid, h->refs[i].page, entries);
+	if (json_array_size(entries) == 0) {
+		free(h->refs[i].hi_id);
+		free(h->refs[i].lo_id);
+		memmove(&h->refs[i], &h->refs[i + 1],
+		    (h->nrefs - (size_t)i - 1) * sizeof(*h->refs));
+		h->nrefs--;
+	} else if (ref_update(&h->refs[i], entries) == -1)
+		err = STORE_NOMEM;
+	json_decref(entries);
+	return err;
+}
+
+/* Moves entries [from, n) of page i into a new page right after it. */
+static enum store_err
+split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
+    json_t *entries, size_t from, size_t at)
+{
+	struct convdb_ref	*r;
+	json_t			*tail;
+	enum store_err		 err;
+	size_t			 n = json_array_size(entries), k;
+
+	if ((tail = json_array()) == NULL)
+		return STORE_NOMEM;
+	for (k = from; k < n; k++)
+		json_array_append(tail, json_array_get(entries, k));
+	for (k = n; k > from; k--)
+		json_array_remove(entries, k - 1);
+	if ((r = ref_insert(h, at)) == NULL || ref_update(r, tail) == -1) {
+		json_decref(tail);
+		return STORE_NOMEM;
+	}
+	err = page_save(s, uid, r->page, tail);
+	json_decref(tail);
+	(void)i;
+	return err;
+}
+
+static enum store_err
+index_add(struct store *s, const char *uid, struct convdb_head *h,
+    json_t *entry, int64_t t, const char *id)
+{
+	enum store_err	 err;
+	json_t		*entries;
+	size_t		 i, k, n;
+
+	for (i = 0; i < h->nrefs; i++)
+		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			break;
+	if (h->nrefs == 0) {
+		if (ref_insert(h, 0) == NULL)
+			return STORE_NOMEM;
+		i = 0;
+		entries = json_array();
+	} else {
+		if (i == h->nrefs)
+			i = h->nrefs - 1;
+		if ((err = convdb_page_load(s, uid, h->refs[i].page,
+		    &entries)) != STORE_OK)
+			return err;
+	}
+	if (entries == NULL)
+		return STORE_NOMEM;
+	n = json_array_size(entries);
+	for (k = 0; k < n; k++) {
+		json_t *e = json_array_get(entries, k);
+		if (convdb_keycmp(t, id, entry_t(e), entry_id(e)) > 0)
+			break;
+	}
+	json_array_insert(entries, k, entry);
+	h->n++;
+	if (!json_is_true(json_object_get(entry, "discarded")))
+		h->visible++;
+	err = STORE_OK;
+	if (n + 1 > CONVDB_PAGE_MAX) {
+		/* Newest (or oldest) arrivals start a fresh page; others split. */
+		if (k == 0 && i == 0) {
+			err = split(s, uid, h, i, entries, 1, i + 1);
+			/* The new entry stays alone in page i; swap roles. */
+		} else if (k == n && i == h->nrefs - 1)
+			err = split(s, uid, h, i, entries, n, i + 1);
+		else
+			err = split(s, uid, h, i, entries, (n + 1) / 2, i + 1);
+	}
+	if (err == STORE_OK)
+		err = page_save(s, uid, h->refs[i].page, entries);
+	if (err == STORE_OK && ref_update(&h->refs[i], entries) == -1)
+		err = STORE_NOMEM;
+	json_decref(entries);
+	return err;
+}
+
+static json_t *
+summary_entry(const struct conv_summary *c)
+{
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}",
+	    "id", c->id, "created_at", c->created_at, "t", (json_int_t)c->t,
+	    "title", c->title, "overview", c->overview,
+	    "category", c->category, "emoji", c->emoji,
+	    "discarded", c->discarded);
+}
+
+/* Reads the stored key (t) of an existing conversation; STORE_NOTFOUND if none. */
+static enum store_err
+stored_t(struct store *s, const char *ckey, int64_t *t)
+{
+	enum store_err	 err;
+	char		*val, *nl;
+	uint64_t	 v;
+
+	if ((err = store_get(s, ckey, &val, NULL)) != STORE_OK)
+		return err;
+	nl = strchr(val, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	err = STORE_CORRUPT;
+	if (nl != NULL && val[0] == '-' && parse_u64(val + 1, INT64_MAX,
+	    &v) == 0) {
+		*t = -(int64_t)v;
+		err = STORE_OK;
+	} else if (nl != NULL && parse_u64(val, INT64_MAX, &v) == 0) {
+		*t = (int64_t)v;
+		err = STORE_OK;
+	}
+	free(val);
+	return err;
+}
+
+enum store_err
+convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
+    const char *raw, size_t len, int *replaced)
+{
+	struct convdb_head	 h;
+	struct buf		 rec = { 0 };
+	enum store_err		 err;
+	json_t			*entry = NULL;
+	char			*ckey;
+	int64_t			 old_t;
+
+	*replaced = 0;
+	if ((ckey = key3("conv", uid, c->id)) == NULL)
+		return STORE_NOMEM;
+	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK)
+		goto out;
+	err = stored_t(s, ckey, &old_t);
+	if (err == STORE_OK) {
+		*replaced = 1;
+		if ((err = index_remove(s, uid, &h, old_t, c->id)) != STORE_OK)
+			goto out;
+	} else if (err != STORE_NOTFOUND)
+		goto out;
+	if ((entry = summary_entry(c)) == NULL) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	if ((err = index_add(s, uid, &h, entry, c->t, c->id)) != STORE_OK)
+		goto out;
+	buf_printf(&rec, "%lld\n", (long long)c->t);
+	buf_append(&rec, raw, len);
+	if (rec.failed) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	if ((err = store_put(s, ckey, rec.data, rec.len)) != STORE_OK)
+		goto out;
+	err = head_save(s, uid, &h);
+out:
+	json_decref(entry);
+	buf_free(&rec);
+	convdb_head_free(&h);
+	free(ckey);
+	return err;
+}
+
+enum store_err
+convdb_get(struct store *s, const char *uid, const char *id, char **raw,
+    size_t *len)
+{
+	enum store_err	 err;
+	char		*ckey, *val, *nl;
+	size_t		 vlen, skip;
+
+	*raw = NULL;
+	if ((ckey = key3("conv", uid, id)) == NULL)
+		return STORE_NOMEM;
+	err = store_get(s, ckey, &val, &vlen);
+	free(ckey);
+	if (err != STORE_OK)
+		return err;
+	if ((nl = memchr(val, '\n', vlen)) == NULL) {
+		free(val);
+		return STORE_CORRUPT;
+	}
+	skip = (size_t)(nl - val) + 1;
+	memmove(val, val + skip, vlen - skip + 1);
+	*raw = val;
+	if (len)
+		*len = vlen - skip;
+	return STORE_OK;
+}
+
+enum store_err
+convdb_del(struct store *s, const char *uid, const char *id)
+{
+	struct convdb_head	 h;
+	enum store_err		 err;
+	char			*ckey;
+	int64_t			 t;
+
+	if ((ckey = key3("conv", uid, id)) == NULL)
+		return STORE_NOMEM;
+	if ((err = stored_t(s, ckey, &t)) != STORE_OK) {
+		free(ckey);
+		return err;
+	}
+	if ((err = convdb_head_load(s, uid, &h)) == STORE_OK &&
+	    (err = index_remove(s, uid, &h, t, id)) == STORE_OK &&
+	    (err = store_del(s, ckey)) == STORE_OK)
+		err = head_save(s, uid, &h);
+	convdb_head_free(&h);
+	free(ckey);
+	return err;
+}
+
+enum store_err
+convdb_del_user(struct store *s, const char *uid, size_t *count)
+{
+	struct convdb_head	 h;
+	enum store_err		 err;
+	json_t			*entries;
+	size_t			 i, k;
+	char			*key;
+
+	*count = 0;
+	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK)
+		return err;
+	for (i = 0; i < h.nrefs && err == STORE_OK; i++) {
+		if ((err = convdb_page_load(s, uid, h.refs[i].page,
+		    &entries)) != STORE_OK)
+			break;
+		for (k = 0; k < json_array_size(entries) && err == STORE_OK;
+		    k++) {
+			key = key3("conv", uid,
+			    entry_id(json_array_get(entries, k)));
+			err = key ? store_del(s, key) : STORE_NOMEM;
+			free(key);
+			(*count)++;
+		}
+		json_decref(entries);
+		if (err == STORE_OK && (key = page_key(uid, h.refs[i].page)))
+			err = store_del(s, key);
+		free(key);
+		key = NULL;
+	}
+	if (err == STORE_OK) {
+		for (i = 0; i < h.nrefs; i++) {
+			free(h.refs[i].hi_id);
+			free(h.refs[i].lo_id);
+		}
+		h.nrefs = 0;
+		err = head_save(s, uid, &h);
+	}
+	convdb_head_free(&h);
+	return err;
+}
