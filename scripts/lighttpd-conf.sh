@@ -1,0 +1,16 @@
+#!/bin/sh
+# Writes a lighttpd configuration that sets the variables of the project's
+# lighttpd.conf and includes it.
+#   lighttpd-conf.sh OUT ROOT CGIBIN DATADIR PORT ERRORLOG PIDFILE
+set -eu
+[ $# -eq 7 ] || { echo "usage: $0 OUT ROOT CGIBIN DATADIR PORT ERRORLOG PIDFILE" >&2; exit 2; }
+cat > "$1" <<CONF
+var.omi_root     = "$2"
+var.omi_cgibin   = "$3"
+var.omi_datadir  = "$4"
+var.omi_port     = $5
+var.omi_bind     = "127.0.0.1"
+var.omi_errorlog = "$6"
+var.omi_pidfile  = "$7"
+include "$2/lighttpd.conf"
+CONF

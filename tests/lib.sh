@@ -1,0 +1,152 @@
+# tests/lib.sh: shared helpers for the shell test scripts (sourced).
+#
+# Results: t_ok/t_fail count checks; t_done prints "NAME: N passed, N failed"
+# and appends the counts to $OMI_RESULTS for tests/run.sh to add up.
+# Servers: server_start starts the web server named by $OMI_SERVER
+# (lighttpd by default) on a free port of 127.0.0.1 from the project's own
+# configuration, with the CGI programs in $OMI_CGIBIN, and sets BASE.
+# HTTP: http METHOD PATH [curl args] leaves $STATUS, $BODY and $HEADERS.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FIXTURES=${OMI_FIXTURES:-$TOP/../shared/fixtures}
+[ -d "$FIXTURES" ] || FIXTURES=$TOP/tests/fixtures
+OMI_CGIBIN=${OMI_CGIBIN:-$TOP/cgi-bin}
+OMI_SERVER=${OMI_SERVER:-lighttpd}
+ADMIN=${OMI_ADMIN:-$TOP/omi-admin}
+T_NAME=$(basename "$0" .sh)
+T_PASS=0
+T_FAIL=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/omi-test.XXXXXX")
+T_PIDS=""
+
+t_ok() { T_PASS=$((T_PASS + 1)); }
+t_fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL [$T_NAME]: $*" >&2; }
+# check DESC COMMAND...: passes when the command succeeds.
+check() { local d=$1; shift; if "$@"; then t_ok; else t_fail "$d"; fi; }
+# check_eq DESC ACTUAL EXPECTED
+check_eq() {
+	if [ "$2" = "$3" ]; then t_ok; else
+		t_fail "$1: got '$(printf %.300s "$2")', want '$(printf %.300s "$3")'"
+	fi
+}
+# check_match DESC TEXT REGEX (grep -E)
+check_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then t_ok; else
+		t_fail "$1: '$(printf %.300s "$2")' does not match /$3/"
+	fi
+}
+check_nomatch() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then
+		t_fail "$1: '$(printf %.300s "$2")' matches /$3/"
+	else t_ok; fi
+}
+
+t_cleanup() {
+	local p
+	for p in $T_PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $T_PIDS; do wait "$p" 2>/dev/null || true; done
+	[ -n "${OMI_KEEP_TMP:-}" ] || rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+
+t_done() {
+	echo "$T_NAME [$OMI_SERVER]: $T_PASS passed, $T_FAIL failed"
+	if [ -n "${OMI_RESULTS:-}" ]; then
+		echo "$T_PASS $T_FAIL" >> "$OMI_RESULTS"
+	fi
+	[ "$T_FAIL" -eq 0 ]
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# site_init DIR: a fresh data directory with a configuration.
+site_init() {
+	export OMI_DATA_DIR=$1
+	BASE_URL=${SITE_BASE_URL:-http://127.0.0.1:0} "$ADMIN" init >/dev/null
+}
+
+# user_add UID PASSWORD: creates an account, sets WEBHOOK_KEY.
+user_add() {
+	local out
+	out=$(printf '%s\n' "$2" | "$ADMIN" user add "$1" --password-stdin) || return 1
+	WEBHOOK_KEY=$(printf '%s\n' "$out" | sed -n 's/^Webhook URL: .*key=//p')
+}
+
+# config_set KEY JSONVALUE: edits config.json of $OMI_DATA_DIR.
+config_set() {
+	python3 - "$OMI_DATA_DIR/config.json" "$1" "$2" <<'PY'
+import json, sys
+p, k, v = sys.argv[1], sys.argv[2], sys.argv[3]
+c = json.load(open(p))
+c[k] = json.loads(v)
+json.dump(c, open(p, "w"), indent=2)
+PY
+}
+
+wait_port() {
+	local i
+	for i in $(seq 1 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# server_start: starts $OMI_SERVER for $OMI_DATA_DIR; sets PORT, BASE, SERVER_LOG.
+server_start() {
+	PORT=$(free_port)
+	SERVER_LOG=$T_TMP/server-error.log
+	: > "$SERVER_LOG"
+	case $OMI_SERVER in
+	lighttpd)
+		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
+		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
+		    "$T_TMP/lighttpd.pid"
+		lighttpd -D -f "$T_TMP/lighttpd.conf" 2>>"$SERVER_LOG" &
+		T_PIDS="$T_PIDS $!"
+		;;
+	*)
+		if [ -x "$TOP/scripts/apache-start.sh" ]; then
+			"$TOP/scripts/apache-start.sh" "$OMI_SERVER" "$T_TMP/apache" \
+			    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" &
+			T_PIDS="$T_PIDS $!"
+		else
+			echo "unknown server $OMI_SERVER" >&2
+			return 1
+		fi
+		;;
+	esac
+	wait_port "$PORT" || { echo "server $OMI_SERVER did not start" >&2; cat "$SERVER_LOG" >&2; return 1; }
+	BASE=http://127.0.0.1:$PORT
+}
+
+# http METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS (lowercased names).
+http() {
+	local m=$1 p=$2
+	shift 2
+	STATUS=$(curl -s -X "$m" -D "$T_TMP/h" -o "$T_TMP/b" -w '%{http_code}' \
+	    "$@" "$BASE$p") || STATUS=000
+	BODY=$(cat "$T_TMP/b")
+	HEADERS=$(tr -d '\r' < "$T_TMP/h" | sed 's/^\([^:]*\):/\L\1:/')
+}
+
+# header NAME: the value of a response header from the last http call.
+header() {
+	printf '%s\n' "$HEADERS" | sed -n "s/^$1: //p" | head -1
+}
+
+# jget JSONPATH: reads a value from $BODY (python syntax after the root, e.g. '["id"]').
+jget() {
+	printf '%s' "$BODY" | python3 -c "import json,sys
+d=json.load(sys.stdin)
+v=d$1
+print(v if isinstance(v,str) else json.dumps(v))" 2>/dev/null
+}
+
+# webhook_post UID KEY FILE: posts FILE to the webhook.
+webhook_post() {
+	http POST "/chatgpt/webhook/memory?uid=$1&key=$2" \
+	    -H 'Content-Type: application/json' --data-binary "@$3"
+}

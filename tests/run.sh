@@ -1,0 +1,68 @@
+#!/bin/bash
+# tests/run.sh: the whole suite, as `make test` runs it.
+#   1. unit tests (normal and ASan+UBSan builds)
+#   2. CGI-level tests: the binaries run directly with a CGI environment
+#      (normal and sanitizer builds)
+#   3. end-to-end tests through real web servers ($OMI_SERVERS, default
+#      lighttpd), and the browser tests
+# Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+"$top/scripts/deps.sh" --test || exit 1
+export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
+servers=${OMI_SERVERS:-lighttpd}
+status=0
+only=${1:-}
+
+run() {	# run LABEL COMMAND...: a runner that failed without reporting counts fails once
+	local before after
+	before=$(wc -l < "$OMI_RESULTS")
+	"$@" || status=1
+	after=$(wc -l < "$OMI_RESULTS")
+	if [ "$before" = "$after" ]; then
+		echo "0 1" >> "$OMI_RESULTS"
+		echo "FAIL: $* reported no results" >&2
+	fi
+}
+
+unit() {	# unit BINARY: records the counts a unit test binary prints
+	local out line
+	out=$("$1" 2>&1); rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+	[ -n "$line" ] && printf '%s\n' "$line" | sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' >> "$OMI_RESULTS"
+	return $rc
+}
+
+if [ -z "$only" ] || [ "$only" = unit ]; then
+	for t in build/tests/test_* build-asan/tests/test_*; do
+		[ -x "$t" ] && run unit "$t"
+	done
+fi
+if [ -z "$only" ] || [ "$only" = cgi ]; then
+	for t in tests/cgi/*.sh; do
+		[ -f "$t" ] || continue
+		OMI_CGIBIN=$top/cgi-bin run bash "$t"
+		OMI_CGIBIN=$top/build-asan/cgi-bin OMI_ADMIN=$top/build-asan/omi-admin run bash "$t"
+	done
+fi
+if [ -z "$only" ] || [ "$only" = e2e ]; then
+	for s in $servers; do
+		for t in tests/e2e/*.sh; do
+			[ -f "$t" ] || continue
+			OMI_SERVER=$s run bash "$t"
+		done
+	done
+	for t in tests/browser/*.test.mjs; do
+		[ -f "$t" ] || continue
+		run bash tests/browser/run.sh "$t"
+	done
+fi
+
+read -r pass fail < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$OMI_RESULTS")
+rm -f "$OMI_RESULTS"
+[ "$fail" -eq 0 ] || status=1
+echo
+echo "$pass passed, $fail failed"
+exit $status
