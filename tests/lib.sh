@@ -150,3 +150,11 @@ webhook_post() {
 	http POST "/chatgpt/webhook/memory?uid=$1&key=$2" \
 	    -H 'Content-Type: application/json' --data-binary "@$3"
 }
+
+# oauth_login UID PASSWORD: walks the OAuth flow as ChatGPT does (authorize
+# page, consent POST, code, token exchange) and sets ACCESS_TOKEN and
+# REFRESH_TOKEN. Implemented by the OAuth work; fails until then.
+oauth_login() {
+	echo "oauth_login: not implemented yet" >&2
+	return 1
+}
