@@ -1,0 +1,525 @@
+/*
+ * test_oauth: redirect URI matching, Basic header parsing, PKCE, scopes,
+ * the page renderer, and the token life cycle (code, replay, refresh
+ * rotation and reuse, revocation, expiry) against a real store in a
+ * temporary directory, checked through oauth_bearer_check.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "account.h"
+#include "cgi.h"
+#include "config.h"
+#include "oauth.h"
+#include "page.h"
+#include "sec.h"
+#include "store.h"
+#include "util.h"
+
+#define CHATGPT	"https://chatgpt.com/aip/g-*/oauth/callback"
+#define OPENAI	"https://chat.openai.com/aip/g-*/oauth/callback"
+
+static void
+test_redirect_match(void)
+{
+	static const struct {
+		const char	*pattern, *uri;
+		int		 want;
+	} t[] = {
+		{ CHATGPT, "https://chatgpt.com/aip/g-abc123/oauth/callback", 1 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-A_b-9/oauth/callback", 1 },
+		{ OPENAI, "https://chat.openai.com/aip/g-x/oauth/callback", 1 },
+		/* other host, look-alikes */
+		{ CHATGPT, "https://evil.com/aip/g-abc/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com.evil.com/aip/g-abc/oauth/callback", 0 },
+		{ CHATGPT, "https://evilchatgpt.com/aip/g-abc/oauth/callback", 0 },
+		/* same host, other path */
+		{ CHATGPT, "https://chatgpt.com/aip/g-abc/oauth/other", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-abc/oauth/callback/x", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-abc/oauth/callback/", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/abc/oauth/callback", 0 },
+		/* @ tricks */
+		{ CHATGPT, "https://chatgpt.com@evil.com/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "https://evil.com@chatgpt.com/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a@evil.com/oauth/callback", 0 },
+		/* the wildcard must not cross a path segment or encode one */
+		{ CHATGPT, "https://chatgpt.com/aip/g-a/b/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a%2Fb/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a%2fx/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-..%2F..%2F/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a.b/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a:1/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a b/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a\r\nX:y/oauth/callback", 0 },
+		/* trailing dots, ports, case, scheme */
+		{ CHATGPT, "https://chatgpt.com./aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com:443/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "HTTPS://chatgpt.com/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "https://ChatGPT.com/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "http://chatgpt.com/aip/g-a/oauth/callback", 0 },
+		{ CHATGPT, "https://chatgpt.com/AIP/g-a/oauth/callback", 0 },
+		/* query or fragment added */
+		{ CHATGPT, "https://chatgpt.com/aip/g-a/oauth/callback?x=1", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a/oauth/callback#f", 0 },
+		{ CHATGPT, "https://chatgpt.com/aip/g-a/oauth/callback?", 0 },
+		/* exact patterns */
+		{ "https://c.example/cb?x=1", "https://c.example/cb?x=1", 1 },
+		{ "https://c.example/cb?x=1", "https://c.example/cb?x=2", 0 },
+		{ "https://c.example/cb?x=1", "https://c.example/cb", 0 },
+		{ "https://c.example/cb", "https://c.example/cb?x=1", 0 },
+		/* backtracking: '-' belongs to the wildcard's class */
+		{ "https://c.example/g-*-x/cb", "https://c.example/g-ab-x/cb", 1 },
+		{ "https://c.example/g-*-x/cb", "https://c.example/g-ab-y/cb", 0 },
+		{ "https://c.example/g-*", "https://c.example/g-", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int got = oauth_redirect_match(t[i].pattern, t[i].uri);
+		if (got != t[i].want)
+			fprintf(stderr, "redirect case %zu: %s\n", i, t[i].uri);
+		CHECK(got == t[i].want);
+	}
+}
+
+static void
+test_redirect_allowed(void)
+{
+	struct config	 c;
+	char		 longuri[OAUTH_URI_MAX + 64];
+
+	config_defaults(&c);
+	CHECK(config_add_redirect(&c, CHATGPT) == 0);
+	CHECK(config_add_redirect(&c, OPENAI) == 0);
+	CHECK(oauth_redirect_allowed(&c,
+	    "https://chatgpt.com/aip/g-abc/oauth/callback"));
+	CHECK(oauth_redirect_allowed(&c,
+	    "https://chat.openai.com/aip/g-abc/oauth/callback"));
+	CHECK(!oauth_redirect_allowed(&c, ""));
+	CHECK(!oauth_redirect_allowed(&c,
+	    "https://chatgpt.com/aip/g-abc/oauth/callback#frag"));
+	CHECK(!oauth_redirect_allowed(&c, "javascript:alert(1)"));
+	CHECK(!oauth_redirect_allowed(&c, "//chatgpt.com/aip/g-a/oauth/callback"));
+	memset(longuri, 0, sizeof(longuri));
+	memcpy(longuri, "https://chatgpt.com/aip/g-", 26);
+	memset(longuri + 26, 'a', OAUTH_URI_MAX);
+	CHECK(!oauth_redirect_allowed(&c, longuri));
+	config_free(&c);
+}
+
+static void
+test_redirect_patterns(void)
+{
+	CHECK(oauth_redirect_pattern_ok(CHATGPT));
+	CHECK(oauth_redirect_pattern_ok("https://example.com/cb"));
+	CHECK(oauth_redirect_pattern_ok("http://localhost:8080/cb"));
+	CHECK(oauth_redirect_pattern_ok("http://127.0.0.1/cb"));
+	CHECK(!oauth_redirect_pattern_ok("http://example.com/cb"));
+	CHECK(!oauth_redirect_pattern_ok("http://localhost.evil.com/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://*.example.com/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://user@example.com/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://example.com/cb#x"));
+	CHECK(!oauth_redirect_pattern_ok("https://example.com"));
+	CHECK(!oauth_redirect_pattern_ok("https://example.com*/cb"));
+	CHECK(!oauth_redirect_pattern_ok("ftp://example.com/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://example.com/c b"));
+	CHECK(!oauth_redirect_pattern_ok(""));
+}
+
+static void
+test_redirect_build(void)
+{
+	char *s;
+
+	s = oauth_redirect_build("https://c/cb", "code", "abc", "state",
+	    "x y&z=1#\r\n", NULL);
+	CHECK(s && strcmp(s, "https://c/cb?code=abc&state=x%20y%26z%3D1%23"
+	    "%0D%0A") == 0);
+	free(s);
+	s = oauth_redirect_build("https://c/cb?x=1", "code", "abc", "state",
+	    NULL, NULL);
+	CHECK(s && strcmp(s, "https://c/cb?x=1&code=abc") == 0);
+	free(s);
+	s = oauth_redirect_build("https://c/cb", "error", "access_denied",
+	    "state", "", NULL);
+	CHECK(s && strcmp(s, "https://c/cb?error=access_denied") == 0);
+	free(s);
+	s = oauth_redirect_build("https://c/cb", "state", "%41<script>", NULL);
+	CHECK(s && strcmp(s, "https://c/cb?state=%2541%3Cscript%3E") == 0);
+	free(s);
+}
+
+static void
+basic_case(const char *header, int want, const char *wid,
+    const char *wsecret)
+{
+	char	*id, *secret;
+	int	 rc = cgi_auth_basic(header, &id, &secret);
+
+	CHECK(rc == want);
+	if (rc == 0) {
+		CHECK(strcmp(id, wid) == 0);
+		CHECK(strcmp(secret, wsecret) == 0);
+		free(id);
+		free(secret);
+	} else
+		CHECK(id == NULL && secret == NULL);
+}
+
+static void
+test_basic(void)
+{
+	/* base64("client:secret") */
+	basic_case("Basic Y2xpZW50OnNlY3JldA==", 0, "client", "secret");
+	basic_case("basic Y2xpZW50OnNlY3JldA==", 0, "client", "secret");
+	/* base64("cl%3Aid:s%3Ae%25c%2Br+et") -> "cl:id", "s:e%c+r et" */
+	basic_case("Basic Y2wlM0FpZDpzJTNBZSUyNWMlMkJyK2V0", 0, "cl:id",
+	    "s:e%c+r et");
+	/* base64("id:a:b:c") -> split at the first colon */
+	basic_case("Basic aWQ6YTpiOmM=", 0, "id", "a:b:c");
+	/* base64("id:") -> an empty secret */
+	basic_case("Basic aWQ6", 0, "id", "");
+	basic_case("Bearer abc", 1, NULL, NULL);
+	basic_case(NULL, 1, NULL, NULL);
+	basic_case("Basic !!!", -1, NULL, NULL);
+	/* base64("nocolon") */
+	basic_case("Basic bm9jb2xvbg==", -1, NULL, NULL);
+	/* base64("id:%zz") -> a broken escape */
+	basic_case("Basic aWQ6JXp6", -1, NULL, NULL);
+}
+
+static void
+test_pkce(void)
+{
+	/* RFC 7636 Appendix B. */
+	const char *v = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+	const char *c = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+	char out[44];
+
+	oauth_pkce_s256(v, out);
+	CHECK(strcmp(out, c) == 0);
+	CHECK(oauth_pkce_verify("S256", c, v));
+	CHECK(!oauth_pkce_verify("S256", c,
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"));
+	CHECK(!oauth_pkce_verify("S256", v, v));
+	CHECK(oauth_pkce_verify("plain", v, v));
+	CHECK(!oauth_pkce_verify("plain", c, v));
+	CHECK(!oauth_pkce_verify("S512", c, v));
+	CHECK(oauth_pkce_syntax_ok(v));
+	CHECK(!oauth_pkce_syntax_ok("short"));
+	CHECK(!oauth_pkce_syntax_ok(
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjX+"));
+	CHECK(!oauth_pkce_verify("plain", "tooshort", "tooshort"));
+}
+
+static void
+test_scope(void)
+{
+	char	*s;
+	int	 unknown;
+
+	s = oauth_scope_normalise(NULL, &unknown);
+	CHECK(s && strcmp(s, OAUTH_SCOPE_READ) == 0 && !unknown);
+	free(s);
+	s = oauth_scope_normalise("  ", &unknown);
+	CHECK(s && strcmp(s, OAUTH_SCOPE_READ) == 0);
+	free(s);
+	s = oauth_scope_normalise("read:memories read:memories", &unknown);
+	CHECK(s && strcmp(s, OAUTH_SCOPE_READ) == 0);
+	free(s);
+	s = oauth_scope_normalise("read:memories write:memories", &unknown);
+	CHECK(s == NULL && unknown);
+	s = oauth_scope_normalise("READ:MEMORIES", &unknown);
+	CHECK(s == NULL && unknown);
+	CHECK(oauth_scope_subset("read:memories", "read:memories"));
+	CHECK(oauth_scope_subset("", "read:memories"));
+	CHECK(!oauth_scope_subset("admin", "read:memories"));
+}
+
+static void
+test_page(void)
+{
+	struct buf			 b = { 0 };
+	static const struct page_var	 vars[] = {
+		{ "a", "<script>\"x\"&'y'" }, { "b", NULL }, { NULL, NULL }
+	};
+	static const struct page_var	 real[] = {
+		{ "client_name", "Chat<GPT>" }, { "scope_text", "read" },
+		{ "redirect_host", "chatgpt.com" }, { "handle", "H\"x" },
+		{ "uid", "<u>" }, { "error", "" }, { NULL, NULL }
+	};
+
+	CHECK(page_render(&b, "[{{a}}|{{b}}]", vars) == 0);
+	CHECK(strcmp(b.data, "[&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;|]")
+	    == 0);
+	buf_reset(&b);
+	CHECK(page_render(&b, "{{nope}}", vars) == -1);
+	buf_reset(&b);
+	CHECK(page_render(&b, "{{a", vars) == -1);
+	buf_reset(&b);
+	/* The real template: every placeholder known, the form complete. */
+	CHECK(page_render(&b, tmpl_authorize_html, real) == 0);
+	CHECK(strstr(b.data, "name=\"uid\"") != NULL);
+	CHECK(strstr(b.data, "name=\"password\"") != NULL);
+	CHECK(strstr(b.data, "name=\"decision\" value=\"allow\"") != NULL);
+	CHECK(strstr(b.data, "name=\"decision\" value=\"deny\"") != NULL);
+	CHECK(strstr(b.data, "value=\"H&quot;x\"") != NULL);
+	CHECK(strstr(b.data, "Chat&lt;GPT&gt;") != NULL);
+	CHECK(strstr(b.data, "<u>") == NULL);
+	CHECK(strstr(b.data, "http://") == NULL &&
+	    strstr(b.data, "https://") == NULL);	/* no external assets */
+	buf_free(&b);
+}
+
+/* The token life cycle against a real store ------------------------------ */
+
+static char tmpdir[] = "/tmp/omi-unit-oauth.XXXXXX";
+
+static void
+site(struct config *c)
+{
+	config_defaults(c);
+	c->datadir = strdup(tmpdir);
+	c->client_id = strdup("client-1");
+	c->client_secret = strdup("secret-1");
+	c->client_name = strdup("ChatGPT");
+	c->base_url = strdup("https://omi.example");
+	sec_random(c->key, sizeof(c->key));
+	config_add_redirect(c, CHATGPT);
+}
+
+static struct store *
+open_w(const struct config *c)
+{
+	struct store *s = NULL;
+
+	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == STORE_OK);
+	return s;
+}
+
+static int
+bearer(const struct config *c, const char *token)
+{
+	struct oauth_bearer	 b;
+	struct store		*s = NULL;
+	char			 h[128];
+	int			 rc;
+
+	snprintf(h, sizeof(h), "Bearer %s", token);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	rc = oauth_bearer_check(c, s, h, &b);
+	if (rc == 0)
+		CHECK(strcmp(b.uid, "alice") == 0 &&
+		    strcmp(b.scope, OAUTH_SCOPE_READ) == 0);
+	else
+		CHECK(b.error != NULL && b.uid == NULL);
+	oauth_bearer_free(&b);
+	store_close(s);
+	return rc;
+}
+
+/* Issues a code for alice and redeems it; returns 0 with t filled. */
+static int
+sign_in(const struct config *c, const char *challenge, const char *method,
+    const char *verifier, struct oauth_tokens *t, struct oauth_fail *f)
+{
+	struct oauth_request	 r = { 0 };
+	struct store		*s;
+	char			 code[SEC_TOKEN_LEN + 1];
+	int			 rc;
+
+	r.client_id = "client-1";
+	r.redirect_uri = "https://chatgpt.com/aip/g-x/oauth/callback";
+	r.scope = OAUTH_SCOPE_READ;
+	r.challenge = (char *)challenge;
+	r.method = (char *)method;
+	s = open_w(c);
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	s = open_w(c);
+	rc = oauth_code_redeem(c, s, code, "client-1", r.redirect_uri,
+	    verifier, t, f);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	return rc;
+}
+
+static void
+test_lifecycle(void)
+{
+	struct config		 c;
+	struct account		 acct = { 0 };
+	struct oauth_request	 r = { 0 };
+	struct oauth_tokens	 t, t2, t3;
+	struct oauth_fail	 f;
+	struct oauth_bearer	 b;
+	struct store		*s;
+	char			 code[SEC_TOKEN_LEN + 1], rt1[SEC_TOKEN_LEN + 1];
+	size_t			 n;
+
+	CHECK(mkdtemp(tmpdir) != NULL);
+	site(&c);
+	s = open_w(&c);
+	acct.uid = "alice";
+	acct.pwhash = "$y$x";
+	acct.webhook_key = "00";
+	CHECK(account_save(s, &acct) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+
+	/* Missing, malformed and unknown tokens. */
+	s = open_w(&c);
+	CHECK(oauth_bearer_check(&c, s, NULL, &b) == 401 &&
+	    strcmp(b.error, "invalid_request") == 0);
+	CHECK(oauth_bearer_check(&c, s, "Basic abc", &b) == 401 &&
+	    strcmp(b.error, "invalid_request") == 0);
+	store_close(s);
+	CHECK(bearer(&c, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == 401);
+
+	/* A code, then a replay that revokes what it made. */
+	r.client_id = "client-1";
+	r.redirect_uri = "https://chatgpt.com/aip/g-x/oauth/callback";
+	r.scope = OAUTH_SCOPE_READ;
+	s = open_w(&c);
+	CHECK(oauth_code_issue(&c, s, &r, "alice", code) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	s = open_w(&c);
+	CHECK(oauth_code_redeem(&c, s, code, "client-2", r.redirect_uri, NULL,
+	    &t, &f) == -1 && strcmp(f.error, "invalid_grant") == 0);
+	CHECK(oauth_code_redeem(&c, s, code, "client-1",
+	    "https://chatgpt.com/aip/g-y/oauth/callback", NULL, &t, &f) == -1 &&
+	    strcmp(f.error, "invalid_grant") == 0);
+	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri,
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", &t, &f) == -1 &&
+	    strcmp(f.error, "invalid_grant") == 0);	/* PKCE downgrade */
+	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
+	    &t, &f) == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 0);
+	s = open_w(&c);
+	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
+	    &t2, &f) == -1 && f.status == 400 &&
+	    strcmp(f.error, "invalid_grant") == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 401);
+	s = open_w(&c);
+	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, &t2, &f) == -1);
+	store_close(s);
+	oauth_tokens_free(&t);
+
+	/* Refresh rotation; reuse of the old refresh token kills the family. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	snprintf(rt1, sizeof(rt1), "%s", t.refresh);
+	s = open_w(&c);
+	CHECK(oauth_refresh(&c, s, rt1, "client-2", NULL, &t2, &f) == -1 &&
+	    strcmp(f.error, "invalid_grant") == 0);
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", "admin", &t2, &f) == -1 &&
+	    strcmp(f.error, "invalid_scope") == 0);
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t2, &f) == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(strcmp(t2.refresh, rt1) != 0);
+	CHECK(bearer(&c, t2.access) == 0);
+	CHECK(bearer(&c, t.access) == 0);	/* not yet expired */
+	s = open_w(&c);
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t3, &f) == -1 &&
+	    strcmp(f.error, "invalid_grant") == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t2.access) == 401);
+	CHECK(bearer(&c, t.access) == 401);
+	s = open_w(&c);
+	CHECK(oauth_refresh(&c, s, t2.refresh, "client-1", NULL, &t3, &f) ==
+	    -1);
+	store_close(s);
+	oauth_tokens_free(&t);
+	oauth_tokens_free(&t2);
+
+	/* PKCE S256 round trip and mismatch. */
+	CHECK(sign_in(&c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256",
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", &t, &f) == 0);
+	oauth_tokens_free(&t);
+	CHECK(sign_in(&c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256",
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXx", &t, &f) == -1);
+	CHECK(sign_in(&c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256",
+	    NULL, &t, &f) == -1);
+
+	/* RFC 7009: revoking the refresh token takes the access token. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	s = open_w(&c);
+	CHECK(oauth_revoke_token(&c, s, t.refresh, NULL, "client-2") ==
+	    STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 0);	/* another client: no effect */
+	s = open_w(&c);
+	CHECK(oauth_revoke_token(&c, s, t.refresh, "access_token", "client-1")
+	    == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
+
+	/* Expiry: access tokens, then gc of everything expired. */
+	c.access_ttl = 1;
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	CHECK(bearer(&c, t.access) == 0);
+	sleep(2);
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
+
+	/* Sign out everywhere. */
+	c.access_ttl = 3600;
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	s = open_w(&c);
+	CHECK(oauth_revoke_user(s, "alice", "test", &n) == STORE_OK && n >= 1);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
+
+	/* gc long after: nothing of the user's OAuth state remains. */
+	{
+		struct oauth_gc_stats	 st;
+		s = open_w(&c);
+		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == STORE_OK);
+		CHECK(st.removed > 0);
+		CHECK(store_commit(s) == STORE_OK);
+		store_close(s);
+		s = open_w(&c);
+		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == STORE_OK);
+		CHECK(st.removed == 0 && st.scanned == 0);
+		store_close(s);
+	}
+	config_free(&c);
+}
+
+int
+main(void)
+{
+	if (sec_init() == -1)
+		return 1;
+	test_redirect_match();
+	test_redirect_allowed();
+	test_redirect_patterns();
+	test_redirect_build();
+	test_basic();
+	test_pkce();
+	test_scope();
+	test_page();
+	test_lifecycle();
+	if (unit_fail == 0) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		(void)!system(cmd);
+	}
+	return unit_done("test_oauth");
+}
