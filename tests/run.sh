@@ -4,14 +4,14 @@
 #   2. CGI-level tests: the binaries run directly with a CGI environment
 #      (normal and sanitizer builds)
 #   3. end-to-end tests through real web servers ($OMI_SERVERS, default
-#      lighttpd), and the browser tests
+#      lighttpd, Apache with mod_cgid and Apache with mod_cgi), and the browser tests
 # Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh" --test || exit 1
 export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
-servers=${OMI_SERVERS:-lighttpd}
+servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi}
 status=0
 only=${1:-}
 
