@@ -1,7 +1,10 @@
 #!/bin/sh
 # Starts Apache 2.4 in the foreground from the project's apache.conf.
 #   apache-start.sh MODE RUNDIR CGIBIN DATADIR PORT ERRORLOG
-# MODE: apache-cgid (event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi).
+# MODE: apache-cgid (event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi)
+# serve the project from its apache.conf; apache-dist serves an unpacked
+# `make dist` tarball (DATADIR/../public_html as the document root) with
+# nothing but its .htaccess files, as a shared host would.
 # When started as root, Apache serves (and runs the CGI programs) as
 # $OMI_APACHE_USER (default www-data), which must be able to read and write
 # DATADIR.
@@ -14,6 +17,7 @@ mkdir -p "$run"
 case $mode in
 apache|apache-cgid) mpm=mpm_event cgi=cgid ;;
 apache-cgi) mpm=mpm_prefork cgi=cgi ;;
+apache-dist) mpm=mpm_event cgi=cgid ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 user=""
@@ -49,10 +53,27 @@ TypesConfig /etc/mime.types
 ScriptSock "$run/cgid.sock"
 </IfModule>
 StartServers 2
+CONF
+if [ "$mode" = apache-dist ]; then
+	docroot=$(cd "$data/.." && pwd)/public_html
+	cat >> "$run/httpd.conf" <<CONF
+DocumentRoot "$docroot"
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory "$docroot">
+    AllowOverride FileInfo Options=ExecCGI
+    Require all granted
+</Directory>
+CONF
+else
+	cat >> "$run/httpd.conf" <<CONF
 Define OMI_ROOT "$top"
 Define OMI_CGIBIN "$cgibin"
 Define OMI_DATA_DIR "$data"
 Include "$top/apache.conf"
 CONF
+fi
 # Its own session: prefork signals its whole process group when it stops.
 exec setsid /usr/sbin/apache2 -f "$run/httpd.conf" -DFOREGROUND

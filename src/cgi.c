@@ -235,6 +235,11 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	r->query_string = env_or(r, "QUERY_STRING", "");
 	r->content_type = env_or(r, "CONTENT_TYPE", NULL);
 	r->authorization = env_or(r, "HTTP_AUTHORIZATION", NULL);
+	/* Shared hosts: .htaccess rewrites pass it through an internal redirect. */
+	if (r->authorization == NULL || *r->authorization == '\0')
+		r->authorization = env_or(r, "REDIRECT_HTTP_AUTHORIZATION", NULL);
+	if (r->authorization != NULL && *r->authorization == '\0')
+		r->authorization = NULL;
 	r->cookie = env_or(r, "HTTP_COOKIE", NULL);
 	cl = env_or(r, "HTTPS", "");
 	r->https = strcasecmp(cl, "on") == 0 || strcmp(cl, "1") == 0;

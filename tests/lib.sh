@@ -18,16 +18,22 @@ T_PASS=0
 T_FAIL=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/omi-test.XXXXXX")
 T_PIDS=""
+# apache-dist: the `make dist` tarball unpacked as a shared host would hold
+# it ($T_TMP/public_html, $T_TMP/data, $T_TMP/omi-admin), its own omi-admin.
+if [ "$OMI_SERVER" = apache-dist ]; then
+	tar -xzf "${OMI_DIST_TARBALL:?set OMI_DIST_TARBALL}" -C "$T_TMP" --strip-components=1
+	ADMIN=$T_TMP/omi-admin
+fi
 # Apache will not run CGI programs as root: as root, the Apache runs serve
 # as www-data, so the test's data and its omi-admin calls belong to that user.
 if [ "$(id -u)" = 0 ] && [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ]; then
 	OMI_APACHE_USER=${OMI_APACHE_USER:-www-data}
 	export OMI_APACHE_USER
-	chown "$OMI_APACHE_USER" "$T_TMP"
+	chown -R "$OMI_APACHE_USER" "$T_TMP"
 	chmod 755 "$T_TMP"
-	printf '#!/bin/sh\nexec runuser -u %s -- %s "$@"\n' "$OMI_APACHE_USER" "$ADMIN" > "$T_TMP/omi-admin"
-	chmod 755 "$T_TMP/omi-admin"
-	ADMIN=$T_TMP/omi-admin
+	printf '#!/bin/sh\nexec runuser -u %s -- %s "$@"\n' "$OMI_APACHE_USER" "$ADMIN" > "$T_TMP/omi-admin-as"
+	chmod 755 "$T_TMP/omi-admin-as"
+	ADMIN=$T_TMP/omi-admin-as
 fi
 
 t_ok() { T_PASS=$((T_PASS + 1)); }
