@@ -93,11 +93,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # The sanitizer build: the same sources with ASan and UBSan, in build-asan/,
-# its CGI programs in build-asan/cgi-bin/ so the test suite can run them.
+# its CGI programs in build-asan/cgi-bin/ so the test suite can run them. It
+# is a test build, never shipped: it also carries the crash points that the
+# reliability tests trigger (OMI_TEST_HOOKS; see store.c).
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CGIDIR=build-asan/cgi-bin \
 	    ADMIN_BIN=build-asan/omi-admin LINK=dynamic \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DOMI_TEST_HOOKS" \
 	    LDFLAGS="-fsanitize=address,undefined" programs \
 	    $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 

@@ -26,7 +26,10 @@ if [ "$OMI_SERVER" = apache-dist ]; then
 fi
 # Apache will not run CGI programs as root: as root, the Apache runs serve
 # as www-data, so the test's data and its omi-admin calls belong to that user.
-if [ "$(id -u)" = 0 ] && [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ]; then
+# OMI_DROP_ROOT=1 does the same for lighttpd (tests of file permissions need
+# a user that permissions apply to).
+if [ "$(id -u)" = 0 ] && { [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ] ||
+    [ "${OMI_DROP_ROOT:-0}" = 1 ]; }; then
 	OMI_APACHE_USER=${OMI_APACHE_USER:-www-data}
 	export OMI_APACHE_USER
 	chown -R "$OMI_APACHE_USER" "$T_TMP"
@@ -83,6 +86,15 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# as_user CMD...: runs a command as the user the server runs CGI programs as.
+as_user() {
+	if [ -n "${OMI_APACHE_USER:-}" ]; then
+		runuser -u "$OMI_APACHE_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
 # site_init DIR: a fresh data directory with a configuration.
 site_init() {
 	export OMI_DATA_DIR=$1
@@ -121,9 +133,11 @@ server_start() {
 	PORT=$(free_port)
 	SERVER_LOG=$T_TMP/server-error.log
 	: > "$SERVER_LOG"
+	[ -n "${OMI_APACHE_USER:-}" ] && chown "$OMI_APACHE_USER" "$SERVER_LOG"
 	case $OMI_SERVER in
 	lighttpd|lighttpd-fastcgi)
 		[ "$OMI_SERVER" = lighttpd-fastcgi ] && export OMI_FASTCGI=1
+		[ -n "${OMI_APACHE_USER:-}" ] && export OMI_SERVER_USER=$OMI_APACHE_USER
 		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"
