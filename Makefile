@@ -52,7 +52,9 @@ DATADIR	?= /var/lib/omi-bridge
 PROGRAMS = webhook authorize token conversations
 MAINS	 = $(PROGRAMS) omi-admin
 LIB_SRCS = $(filter-out $(addprefix src/,$(addsuffix .c,$(MAINS))),$(wildcard src/*.c))
-LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/templates.o
+# Page templates from htdocs/, compiled in (scripts/embed.sh).
+TEMPLATES = htdocs/authorize.html
 LIB	 = $(BUILD)/libomi.a
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -75,6 +77,12 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 $(BUILD)/omi-admin.o: src/omi-admin.c | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -DOMI_ADMIN_DATADIR='"$(ADMIN_DATADIR_DEFAULT)"' -c -o $@ $<
+
+$(BUILD)/templates.c: $(TEMPLATES) scripts/embed.sh | $(BUILD)
+	scripts/embed.sh $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/templates.o: $(BUILD)/templates.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	$(Q)mkdir -p $(BUILD)/tests
