@@ -140,10 +140,18 @@ dist:
 	    ADMIN_DATADIR_DEFAULT=data LINK=$(LINK) programs
 	scripts/dist.sh $(VERSION) build-dist
 
+# make bench: the benchmark table (see scripts/bench.sh); never a test.
+build/bench/hello: tests/bench/hello.c
+	$(Q)mkdir -p build/bench
+	$(call say,LD,$@) $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+bench: all build/bench/hello
+	scripts/bench.sh
+
 clean:
 	rm -rf build build-asan build-dist build-install omi-admin \
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
-.PHONY: all programs asan static run test install dist clean deps-check
+.PHONY: all programs asan static run test install dist bench clean deps-check
 -include $(wildcard build*/*.d)
