@@ -2,9 +2,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fcgiapp.h>
+
 #include "app.h"
 #include "log.h"
 #include "sec.h"
+
+#ifndef OMI_DEFAULT_DATADIR
+#define OMI_DEFAULT_DATADIR "data"
+#endif
 
 void
 app_error(struct app *a, enum app_errors style, int status, const char *code,
@@ -61,17 +67,19 @@ static void
 serve(const struct app_spec *spec, const struct io *io)
 {
 	struct app	 a;
-	const char	*dir;
+	const char	*fwd, *peer;
+	char		*dir;
 	size_t		 cap;
 	int		 rc;
 
 	memset(&a, 0, sizeof(a));
 	a.prog = spec->prog;
 	resp_init(&a.resp);
-	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"));
-	if (config_load(&a.cfg, dir) == -1) {
-		log_msg("cannot load the configuration from %s: %s", dir,
-		    strerror(errno));
+	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"),
+	    OMI_DEFAULT_DATADIR);
+	if (dir == NULL || config_load(&a.cfg, dir) == -1) {
+		log_msg("cannot load the configuration from %s: %s",
+		    dir ? dir : "?", strerror(errno));
 		memset(&a.cfg, 0, sizeof(a.cfg));
 		a.req.io = io;
 		app_error(&a, spec->errors, 503, "not_configured",
@@ -85,6 +93,16 @@ serve(const struct app_spec *spec, const struct io *io)
 		parse_error(&a, spec->errors, rc);
 		goto send;
 	}
+	/*
+	 * Behind a TLS-terminating proxy, X-Forwarded-Proto is believed only
+	 * from the configured proxy address: any client can send the header.
+	 */
+	fwd = cgi_getenv(&a.req, "HTTP_X_FORWARDED_PROTO");
+	peer = cgi_getenv(&a.req, "REMOTE_ADDR");
+	if (!a.req.https && fwd != NULL && peer != NULL &&
+	    a.cfg.trusted_proxy != NULL && strcmp(peer, a.cfg.trusted_proxy) == 0 &&
+	    strcmp(fwd, "https") == 0)
+		a.req.https = 1;
 	spec->handle(&a);
 send:
 	if (spec->finish != NULL)
@@ -93,20 +111,52 @@ send:
 	resp_free(&a.resp);
 	cgi_free(&a.req);
 	config_free(&a.cfg);
+	free(dir);
+}
+
+/*
+ * FastCGI: the same serve() per request, in a loop. Nothing survives a
+ * request but the library state: serve() frees its context, configuration
+ * and store session every time, so no authorization can leak across
+ * requests.
+ */
+static int
+run_fastcgi(const struct app_spec *spec)
+{
+	FCGX_Request	 req;
+	struct io	 io;
+
+	if (FCGX_InitRequest(&req, 0, 0) != 0) {
+		log_msg("FastCGI: cannot initialise a request");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req) >= 0) {
+		io_fcgi(&io, &req);
+		serve(spec, &io);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	return 0;
 }
 
 int
 app_run(const struct app_spec *spec)
 {
-	struct io io;
+	struct io	 io;
+	int		 fastcgi;
 
 	log_init(spec->prog);
+	/* One binary: started by a FastCGI process manager, fd 0 is a socket. */
+	fastcgi = FCGX_Init() == 0 && !FCGX_IsCGI();
 	io_cgi(&io);
 	if (sec_init() == -1) {
 		log_msg("libsodium failed to initialise");
-		resp_send_fatal(&io);
-		return 0;
+		if (!fastcgi)
+			resp_send_fatal(&io);
+		return 1;
 	}
+	if (fastcgi)
+		return run_fastcgi(spec);
 	serve(spec, &io);
 	return 0;
 }

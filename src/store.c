@@ -27,6 +27,7 @@
  * and a get sees the session's own earlier puts.
  */
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/stat.h>
 
@@ -46,8 +47,35 @@
 #include "util.h"
 
 #define JOURNAL_MAGIC		"OMJ1"
-#define JOURNAL_HDR		(4 + 8 + 16)
+#define JOURNAL_HDR		(4 + 8 + 16)	/* magic, length, checksum */
+#define JOURNAL_TRAILER		(8 + 1)		/* length again, state byte */
 #define CHECKPOINT_MIN		(8u << 20)
+
+/*
+ * Crash points for the reliability tests, compiled only into the test
+ * (sanitizer) build: a request header X-Omi-Test-Crash names the point at
+ * which the writer kills itself with SIGKILL, as a host's limits would.
+ */
+#ifdef OMI_TEST_HOOKS
+static void
+crash_point(const char *where, const char *dbpath)
+{
+	const char	*w = getenv("HTTP_X_OMI_TEST_CRASH");
+	int		 fd;
+
+	if (w == NULL || strcmp(w, where) != 0)
+		return;
+	if (strcmp(where, "apply-torn") == 0 && dbpath != NULL &&
+	    (fd = open(dbpath, O_WRONLY | O_CLOEXEC)) != -1) {
+		/* Simulate a half-written GDBM update: scribble on the file. */
+		(void)!pwrite(fd, "torn torn torn torn torn torn torn ", 35, 0);
+		close(fd);
+	}
+	raise(SIGKILL);
+}
+#else
+#define crash_point(where, dbpath) ((void)0)
+#endif
 
 struct change {
 	char	*key;
@@ -60,6 +88,7 @@ struct store {
 	int		 lockfd;
 	enum store_mode	 mode;
 	GDBM_FILE	 db;
+	char		*dbpath;
 	struct change	*changes;
 	size_t		 nchanges;
 	sigset_t	 oldmask;
@@ -240,6 +269,7 @@ journal_record(const struct store *s, struct buf *rec)
 	buf_append(rec, len, 8);
 	buf_append(rec, sum, 16);
 	buf_append(rec, pay.data, pay.len);
+	buf_append(rec, len, 8);
 	buf_putc(rec, '0');
 	buf_free(&pay);
 	return rec->failed ? -1 : 0;
@@ -340,14 +370,20 @@ sync_dir(const char *dir)
 }
 
 /*
- * Checks the journal's last byte. Returns 0 when clean (empty, or the last
+ * Checks the journal's tail. Returns 0 when clean (empty, or the last
  * record applied), 1 when a record is unapplied or torn, -1 on error.
+ * Readers look at the state byte only: a torn record was never applied to
+ * GDBM, so reading is safe even when its last byte happens to be 'A'.
+ * Writers (full) also verify the last record's framing and checksum before
+ * they append behind it, so a torn record can never hide later ones.
  */
 static int
-journal_dirty(const char *dir)
+journal_dirty(const char *dir, int full)
 {
 	struct stat	 st;
-	char		*path, c;
+	unsigned char	 tail[JOURNAL_TRAILER], sum[16], *rec = NULL;
+	uint64_t	 plen;
+	char		*path;
 	int		 fd, rc = -1;
 
 	if ((path = path_in(dir, "omi.journal")) == NULL)
@@ -356,12 +392,38 @@ journal_dirty(const char *dir)
 	free(path);
 	if (fd == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == 0) {
-		if (st.st_size == 0)
-			rc = 0;
-		else if (pread(fd, &c, 1, st.st_size - 1) == 1)
-			rc = c != 'A';
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (st.st_size == 0) {
+		rc = 0;
+		goto out;
 	}
+	if ((size_t)st.st_size < JOURNAL_HDR + JOURNAL_TRAILER) {
+		rc = 1;
+		goto out;
+	}
+	if (pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) !=
+	    (ssize_t)sizeof(tail))
+		goto out;
+	if (tail[JOURNAL_TRAILER - 1] != 'A' || !full) {
+		rc = tail[JOURNAL_TRAILER - 1] != 'A';
+		goto out;
+	}
+	plen = get_u64(tail);
+	rc = 1;
+	if (plen > (uint64_t)st.st_size - JOURNAL_HDR - JOURNAL_TRAILER ||
+	    (rec = malloc(JOURNAL_HDR + plen)) == NULL)
+		goto out;
+	if (pread(fd, rec, JOURNAL_HDR + plen, st.st_size -
+	    (off_t)(JOURNAL_HDR + plen + JOURNAL_TRAILER)) !=
+	    (ssize_t)(JOURNAL_HDR + plen))
+		goto out;
+	crypto_generichash(sum, sizeof(sum), rec + JOURNAL_HDR, plen, NULL, 0);
+	if (memcmp(rec, JOURNAL_MAGIC, 4) == 0 && get_u64(rec + 4) == plen &&
+	    sodium_memcmp(sum, rec + 12, 16) == 0)
+		rc = 0;
+out:
+	free(rec);
 	close(fd);
 	return rc;
 }
@@ -400,11 +462,11 @@ recover(const char *dir)
 		err = gdbm_to_store("recover open");
 		goto out;
 	}
-	while (j.len - off >= JOURNAL_HDR + 1 &&
+	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
 	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
 		const unsigned char *p = (unsigned char *)j.data + off;
 		plen = get_u64(p + 4);
-		if (plen > j.len - off - JOURNAL_HDR - 1)
+		if (plen > j.len - off - JOURNAL_HDR - JOURNAL_TRAILER)
 			break;			/* torn: never acknowledged */
 		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
 		    NULL, 0);
@@ -412,7 +474,7 @@ recover(const char *dir)
 			break;
 		if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) != STORE_OK)
 			goto out;
-		off += JOURNAL_HDR + plen + 1;
+		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
 		records++;
 	}
 	if (gdbm_sync(db) != 0) {
@@ -509,7 +571,7 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 	enum store_err	 err;
 	int		 d;
 
-	if ((d = journal_dirty(s->dir)) <= 0)
+	if ((d = journal_dirty(s->dir, s->mode == STORE_WRITE)) <= 0)
 		return d == 0 ? STORE_OK : errno_to_store(errno);
 	if (s->mode == STORE_READ) {
 		/* Recovery needs the exclusive lock; trade ours for it. */
@@ -517,12 +579,22 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) != STORE_OK)
 			return err;
 	}
-	if ((d = journal_dirty(s->dir)) == 1)
+	if ((d = journal_dirty(s->dir, 1)) == 1)
 		err = recover(s->dir);
 	else
 		err = d == 0 ? STORE_OK : errno_to_store(errno);
 	if (s->mode == STORE_READ) {
 		flock(s->lockfd, LOCK_UN);
+		/*
+		 * Recovery needs space and a writable directory. Without them,
+		 * readers still read what the database holds (a full disk makes
+		 * GDBM fail cleanly, not scribble); writers wait for the fix.
+		 */
+		if (err == STORE_FULL || err == STORE_READONLY) {
+			log_msg("store: recovery postponed (%s); reading as is",
+			    store_strerror(err));
+			err = STORE_OK;
+		}
 		if (err == STORE_OK)
 			err = lock_wait(s->lockfd, LOCK_SH, timeout_ms);
 	}
@@ -554,7 +626,7 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 		goto fail;
 	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != STORE_OK)
 		goto fail;
-	free(dbp);
+	s->dbpath = dbp;
 	*out = s;
 	return STORE_OK;
 fail:
@@ -678,7 +750,7 @@ drop_changes(struct store *s)
 }
 
 static enum store_err
-journal_append(struct store *s, int *jfd, off_t *at)
+journal_append(struct store *s, int *jfd, off_t *start, off_t *at)
 {
 	struct buf	 rec = { 0 };
 	char		*path;
@@ -691,13 +763,21 @@ journal_append(struct store *s, int *jfd, off_t *at)
 		buf_free(&rec);
 		return STORE_NOMEM;
 	}
-	*jfd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Not O_APPEND: pwrite must be able to set the state byte in place. */
+	*jfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(path);
 	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
 		err = errno_to_store(errno);
 		goto out;
 	}
-	w = write(*jfd, rec.data, rec.len);
+#ifdef OMI_TEST_HOOKS
+	if (getenv("HTTP_X_OMI_TEST_CRASH") != NULL &&
+	    strcmp(getenv("HTTP_X_OMI_TEST_CRASH"), "journal") == 0) {
+		(void)!pwrite(*jfd, rec.data, rec.len / 2, *at);
+		crash_point("journal", NULL);
+	}
+#endif
+	w = pwrite(*jfd, rec.data, rec.len, *at);
 	if (w != (ssize_t)rec.len || fdatasync(*jfd) == -1) {
 		err = errno_to_store(w == -1 || w == (ssize_t)rec.len ?
 		    errno : ENOSPC);
@@ -705,47 +785,95 @@ journal_append(struct store *s, int *jfd, off_t *at)
 		(void)!ftruncate(*jfd, *at);
 		log_msg("store: journal write: %s", store_strerror(err));
 	}
+	*start = *at;
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
 	buf_free(&rec);
 	return err;
 }
 
+/* Applies changes [0, n) to db; *done says how many went through. */
+static enum store_err
+apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
+    const char *dbpath)
+{
+	datum	 k, v;
+	size_t	 i;
+
+	(void)dbpath;		/* used by the test build's crash points only */
+	for (i = 0, *done = 0; i < n; i++, (*done)++) {
+		if (i == 1) {
+			crash_point("apply", NULL);
+			crash_point("apply-torn", dbpath);
+		}
+		k.dptr = c[i].key;
+		k.dsize = (int)strlen(c[i].key);
+		if (c[i].val != NULL) {
+			v.dptr = c[i].val;
+			v.dsize = (int)c[i].len;
+			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
+				return gdbm_to_store("store");
+		} else if (gdbm_delete(db, k) != 0 &&
+		    gdbm_errno != GDBM_ITEM_NOT_FOUND)
+			return gdbm_to_store("delete");
+	}
+	return STORE_OK;
+}
+
+/*
+ * GDBM can damage its file when a write hits a full disk, so a commit first
+ * makes sure the file system has room for the journal record, the GDBM
+ * update (the data again plus bucket splits and directory growth) and a
+ * margin, and refuses cleanly, touching nothing, when it has not.
+ */
+static enum store_err
+check_space(struct store *s)
+{
+	struct statvfs	 vfs;
+	struct stat	 st;
+	uint64_t	 need = 1u << 20, avail;
+	size_t		 i;
+
+	for (i = 0; i < s->nchanges; i++)
+		need += 2 * (strlen(s->changes[i].key) + s->changes[i].len) + 64;
+	if (fstat(gdbm_fdesc(s->db), &st) == 0)
+		need += (uint64_t)st.st_size / 8;
+	if (fstatvfs(s->lockfd, &vfs) == -1)
+		return STORE_OK;	/* unknown: let the writes tell */
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= need)
+		return STORE_OK;
+	log_msg("store: %llu bytes free, a commit needs %llu: refused",
+	    (unsigned long long)avail, (unsigned long long)need);
+	return STORE_FULL;
+}
+
 enum store_err
 store_commit(struct store *s)
 {
 	enum store_err	 err;
-	size_t		 i;
-	datum		 k, v;
-	off_t		 mark = 0;
+	size_t		 done = 0;
+	off_t		 mark = 0, start = 0;
 	int		 jfd = -1;
 
 	if (s->mode != STORE_WRITE || s->nchanges == 0)
 		return STORE_OK;
+	if ((err = check_space(s)) != STORE_OK)
+		return err;
 	block_signals(s);
-	if ((err = journal_append(s, &jfd, &mark)) != STORE_OK)
+	if ((err = journal_append(s, &jfd, &start, &mark)) != STORE_OK)
 		goto out;
-	/* From here until the mark, a death leaves the record unapplied. */
-	for (i = 0; i < s->nchanges; i++) {
-		k.dptr = s->changes[i].key;
-		k.dsize = (int)strlen(s->changes[i].key);
-		if (s->changes[i].val != NULL) {
-			v.dptr = s->changes[i].val;
-			v.dsize = (int)s->changes[i].len;
-			if (gdbm_store(s->db, k, v, GDBM_REPLACE) != 0) {
-				err = gdbm_to_store("store");
-				goto out;
-			}
-		} else if (gdbm_delete(s->db, k) != 0 &&
-		    gdbm_errno != GDBM_ITEM_NOT_FOUND) {
-			err = gdbm_to_store("delete");
-			goto out;
-		}
-	}
-	if (gdbm_sync(s->db) != 0) {
+	/*
+	 * From here until the mark, a death leaves the record unapplied. A
+	 * write error (a full disk) leaves it unapplied too: GDBM may have
+	 * half-written the file, so the next session rebuilds it.
+	 */
+	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
+	if (err == STORE_OK && gdbm_sync(s->db) != 0)
 		err = gdbm_to_store("sync");
+	if (err != STORE_OK)
 		goto out;
-	}
+	crash_point("mark", NULL);
 	if (pwrite(jfd, "A", 1, mark) != 1) {
 		err = errno_to_store(errno);
 		goto out;
@@ -770,6 +898,7 @@ store_close(struct store *s)
 	if (s->lockfd != -1)
 		close(s->lockfd);	/* releases the flock */
 	unblock_signals(s);
+	free(s->dbpath);
 	free(s->dir);
 	free(s);
 }

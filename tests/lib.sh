@@ -18,6 +18,26 @@ T_PASS=0
 T_FAIL=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/omi-test.XXXXXX")
 T_PIDS=""
+# apache-dist: the `make dist` tarball unpacked as a shared host would hold
+# it ($T_TMP/public_html, $T_TMP/data, $T_TMP/omi-admin), its own omi-admin.
+if [ "$OMI_SERVER" = apache-dist ]; then
+	tar -xzf "${OMI_DIST_TARBALL:?set OMI_DIST_TARBALL}" -C "$T_TMP" --strip-components=1
+	ADMIN=$T_TMP/omi-admin
+fi
+# Apache will not run CGI programs as root: as root, the Apache runs serve
+# as www-data, so the test's data and its omi-admin calls belong to that user.
+# OMI_DROP_ROOT=1 does the same for lighttpd (tests of file permissions need
+# a user that permissions apply to).
+if [ "$(id -u)" = 0 ] && { [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ] ||
+    [ "${OMI_DROP_ROOT:-0}" = 1 ]; }; then
+	OMI_APACHE_USER=${OMI_APACHE_USER:-www-data}
+	export OMI_APACHE_USER
+	chown -R "$OMI_APACHE_USER" "$T_TMP"
+	chmod 755 "$T_TMP"
+	printf '#!/bin/sh\nexec runuser -u %s -- %s "$@"\n' "$OMI_APACHE_USER" "$ADMIN" > "$T_TMP/omi-admin-as"
+	chmod 755 "$T_TMP/omi-admin-as"
+	ADMIN=$T_TMP/omi-admin-as
+fi
 
 t_ok() { T_PASS=$((T_PASS + 1)); }
 t_fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL [$T_NAME]: $*" >&2; }
@@ -43,6 +63,11 @@ check_nomatch() {
 
 t_cleanup() {
 	local p
+	if [ -f "$T_TMP/apache/httpd.pid" ]; then
+		p=$(cat "$T_TMP/apache/httpd.pid")
+		kill "$p" 2>/dev/null
+		while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+	fi
 	for p in $T_PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $T_PIDS; do wait "$p" 2>/dev/null || true; done
 	[ -n "${OMI_KEEP_TMP:-}" ] || rm -rf "$T_TMP"
@@ -59,6 +84,15 @@ t_done() {
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# as_user CMD...: runs a command as the user the server runs CGI programs as.
+as_user() {
+	if [ -n "${OMI_APACHE_USER:-}" ]; then
+		runuser -u "$OMI_APACHE_USER" -- "$@"
+	else
+		"$@"
+	fi
 }
 
 # site_init DIR: a fresh data directory with a configuration.
@@ -99,8 +133,11 @@ server_start() {
 	PORT=$(free_port)
 	SERVER_LOG=$T_TMP/server-error.log
 	: > "$SERVER_LOG"
+	[ -n "${OMI_APACHE_USER:-}" ] && chown "$OMI_APACHE_USER" "$SERVER_LOG"
 	case $OMI_SERVER in
-	lighttpd)
+	lighttpd|lighttpd-fastcgi)
+		[ "$OMI_SERVER" = lighttpd-fastcgi ] && export OMI_FASTCGI=1
+		[ -n "${OMI_APACHE_USER:-}" ] && export OMI_SERVER_USER=$OMI_APACHE_USER
 		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"
