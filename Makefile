@@ -8,7 +8,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 TOP	:= $(abspath .)
+# The data directory a program uses when OMI_DATA_DIR is not set. A relative
+# path is taken relative to the program's own directory (see make dist).
 DATADIR_DEFAULT ?= $(TOP)/data
+ADMIN_DATADIR_DEFAULT ?= $(DATADIR_DEFAULT)
+VERSION	 = 1.0.0
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wformat=2
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -16,12 +20,34 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) \
 	     -DOMI_DEFAULT_DATADIR='"$(DATADIR_DEFAULT)"' -MMD -MP
 LDFLAGS	?=
+
+# Programs are linked statically (static PIE) when Debian's static libraries
+# are installed: a CGI process starts faster without the dynamic loader, and
+# the binaries run on hosts that lack the libraries. LINK=dynamic overrides;
+# `make static` insists.
+STATIC_LIBS = libjansson.a libsodium.a libcrypt.a libgdbm.a
+HAVE_STATIC := $(if $(strip $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell $(CC) -print-file-name=$(l))),,$(l)))),no,yes)
+LINK	?= $(if $(filter yes,$(HAVE_STATIC)),static,dynamic)
+ifeq ($(LINK),static)
+ALL_LDFLAGS = -static-pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
+LIBS	 = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lgdbm
+else
 ALL_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
 LIBS	 = $(PKG_LIBS) -lgdbm
+endif
 
-# BUILD selects a variant: build/ (default) or build-asan/ (make asan).
+# BUILD selects a variant: build/ (default), build-asan/ (make asan),
+# build-dist/ (make dist) or build-install/ (make install).
 BUILD	?= build
 CGIDIR	?= cgi-bin
+ADMIN_BIN ?= omi-admin
+
+# Installation directories (make install).
+BINDIR	?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/omi-bridge
+CGIBIN	?= $(PREFIX)/lib/omi-bridge/cgi-bin
+HTDOCS	?= $(SHAREDIR)/htdocs
+DATADIR	?= /var/lib/omi-bridge
 
 PROGRAMS = webhook authorize token conversations
 MAINS	 = $(PROGRAMS) omi-admin
@@ -31,52 +57,79 @@ LIB	 = $(BUILD)/libomi.a
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: deps-check $(addprefix $(CGIDIR)/,$(PROGRAMS)) omi-admin $(UNIT_BINS)
+# V=1 shows the full commands.
+Q	 = $(if $(V),,@)
+say	 = $(if $(V),,@echo "  $(1)	$(2)";)
+
+all: deps-check programs $(UNIT_BINS)
+programs: $(addprefix $(CGIDIR)/,$(PROGRAMS)) $(ADMIN_BIN)
 
 deps-check:
 	@scripts/deps.sh --check
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/omi-admin.o: src/omi-admin.c | $(BUILD)
+	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -DOMI_ADMIN_DATADIR='"$(ADMIN_DATADIR_DEFAULT)"' -c -o $@ $<
 
 $(BUILD):
-	mkdir -p $(BUILD)/tests
+	$(Q)mkdir -p $(BUILD)/tests
 
 $(LIB): $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $(LIB_OBJS)
+	$(call say,AR,$@) rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
 $(CGIDIR)/%: $(BUILD)/%.o $(LIB)
-	@mkdir -p $(CGIDIR)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(Q)mkdir -p $(CGIDIR)
+	$(call say,LD,$@) $(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-omi-admin: $(BUILD)/omi-admin.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+$(ADMIN_BIN): $(BUILD)/omi-admin.o $(LIB)
+	$(call say,LD,$@) $(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # The sanitizer build: the same sources with ASan and UBSan, in build-asan/,
 # its CGI programs in build-asan/cgi-bin/ so the test suite can run them.
 asan:
-	$(MAKE) BUILD=build-asan CGIDIR=build-asan/cgi-bin \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CGIDIR=build-asan/cgi-bin \
+	    ADMIN_BIN=build-asan/omi-admin LINK=dynamic \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    LDFLAGS="-fsanitize=address,undefined" \
-	    build-asan/cgi-bin/webhook build-asan/cgi-bin/authorize \
-	    build-asan/cgi-bin/token build-asan/cgi-bin/conversations \
-	    build-asan/omi-admin $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
+	    LDFLAGS="-fsanitize=address,undefined" programs \
+	    $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 
-build-asan/omi-admin: build-asan/omi-admin.o build-asan/libomi.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+static:
+	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory LINK=static all
 
 run: all
 	scripts/run.sh
 
-test: all asan
-	tests/run.sh
+test: all asan dist
+	OMI_DIST_TARBALL=$(TOP)/omi-bridge-$(VERSION).tar.gz tests/run.sh
+
+# make install: programs built with DATADIR compiled in as their default.
+install:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-install CGIDIR=build-install/cgi-bin \
+	    ADMIN_BIN=build-install/omi-admin DATADIR_DEFAULT=$(DATADIR) programs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CGIBIN) $(DESTDIR)$(HTDOCS) $(DESTDIR)$(SHAREDIR)
+	install -d -m 700 $(DESTDIR)$(DATADIR)
+	install -m 755 build-install/omi-admin $(DESTDIR)$(BINDIR)/omi-admin
+	install -m 755 $(addprefix build-install/cgi-bin/,$(PROGRAMS)) $(DESTDIR)$(CGIBIN)/
+	cp -R htdocs/. $(DESTDIR)$(HTDOCS)/
+	install -m 644 apache.conf lighttpd.conf README.md $(DESTDIR)$(SHAREDIR)/
+
+# make dist: a tarball for a shared host (see scripts/dist.sh and INSTALL).
+dist:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-dist CGIDIR=build-dist/cgi-bin \
+	    ADMIN_BIN=build-dist/omi-admin DATADIR_DEFAULT=../../data \
+	    ADMIN_DATADIR_DEFAULT=data LINK=$(LINK) programs
+	scripts/dist.sh $(VERSION) build-dist
 
 clean:
-	rm -rf build build-asan omi-admin $(addprefix cgi-bin/,$(PROGRAMS))
+	rm -rf build build-asan build-dist build-install omi-admin \
+	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
-.PHONY: all asan run test clean deps-check
--include $(wildcard build/*.d build-asan/*.d)
+.SECONDARY:
+.PHONY: all programs asan static run test install dist clean deps-check
+-include $(wildcard build*/*.d)

@@ -1,19 +1,40 @@
 #!/bin/sh
-# make run: initialise the site when needed and serve it with lighttpd in
-# the foreground on 127.0.0.1:${PORT:-8000}. Ctrl-C stops it.
+# make run: initialise the site when needed and serve it in the foreground on
+# 127.0.0.1:${PORT:-8000}. SERVER picks the web server: lighttpd (default),
+# apache (Apache 2.4, event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi).
+# Ctrl-C stops it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/deps.sh" --run
 PORT=${PORT:-8000}
+SERVER=${SERVER:-lighttpd}
 export PORT
 OMI_DATA_DIR=${OMI_DATA_DIR:-$top/data}
 export OMI_DATA_DIR
 "$top/omi-admin" init >/dev/null
 conf=$(mktemp -d "${TMPDIR:-/tmp}/omi-run.XXXXXX")
-trap 'rm -rf "$conf"' EXIT INT TERM
-"$top/scripts/lighttpd-conf.sh" "$conf/lighttpd.conf" "$top" "$top/cgi-bin" \
-    "$OMI_DATA_DIR" "$PORT" /dev/stderr "$conf/lighttpd.pid"
-echo "OMI bridge on http://127.0.0.1:$PORT/ (data: $OMI_DATA_DIR)"
+chmod 755 "$conf"
+case $SERVER in
+lighttpd)
+	"$top/scripts/lighttpd-conf.sh" "$conf/lighttpd.conf" "$top" "$top/cgi-bin" \
+	    "$OMI_DATA_DIR" "$PORT" /dev/stderr "$conf/lighttpd.pid"
+	set -- lighttpd -D -f "$conf/lighttpd.conf"
+	;;
+apache|apache-cgid|apache-cgi)
+	[ -x /usr/sbin/apache2 ] || { echo "Apache is missing: apt-get install apache2" >&2; exit 1; }
+	if [ "$(id -u)" = 0 ]; then
+		# Apache runs CGI programs as www-data, never as root.
+		chown -R "${OMI_APACHE_USER:-www-data}" "$OMI_DATA_DIR"
+	fi
+	set -- "$top/scripts/apache-start.sh" "$SERVER" "$conf/apache" "$top/cgi-bin" \
+	    "$OMI_DATA_DIR" "$PORT" /dev/stderr
+	;;
+*)
+	echo "unknown SERVER=$SERVER (lighttpd, apache, apache-cgi)" >&2
+	exit 2
+	;;
+esac
+echo "OMI bridge on http://127.0.0.1:$PORT/ via $SERVER (data: $OMI_DATA_DIR)"
 echo
 "$top/omi-admin" config
 echo
@@ -21,7 +42,15 @@ echo "Create an account (prints the user's webhook URL):"
 echo "  OMI_DATA_DIR=$OMI_DATA_DIR $top/omi-admin user add <OMI user id>"
 echo
 echo "Press Ctrl-C to stop."
-lighttpd -D -f "$conf/lighttpd.conf" &
+"$@" &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$conf"; exit 0' INT TERM
+stop() {
+	[ -f "$conf/apache/httpd.pid" ] && kill "$(cat "$conf/apache/httpd.pid")" 2>/dev/null
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	rm -rf "$conf"
+	exit 0
+}
+trap stop INT TERM
 wait $pid
+rm -rf "$conf"

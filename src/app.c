@@ -6,6 +6,10 @@
 #include "log.h"
 #include "sec.h"
 
+#ifndef OMI_DEFAULT_DATADIR
+#define OMI_DEFAULT_DATADIR "data"
+#endif
+
 void
 app_error(struct app *a, enum app_errors style, int status, const char *code,
     const char *message)
@@ -61,17 +65,19 @@ static void
 serve(const struct app_spec *spec, const struct io *io)
 {
 	struct app	 a;
-	const char	*dir;
+	const char	*fwd, *peer;
+	char		*dir;
 	size_t		 cap;
 	int		 rc;
 
 	memset(&a, 0, sizeof(a));
 	a.prog = spec->prog;
 	resp_init(&a.resp);
-	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"));
-	if (config_load(&a.cfg, dir) == -1) {
-		log_msg("cannot load the configuration from %s: %s", dir,
-		    strerror(errno));
+	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"),
+	    OMI_DEFAULT_DATADIR);
+	if (dir == NULL || config_load(&a.cfg, dir) == -1) {
+		log_msg("cannot load the configuration from %s: %s",
+		    dir ? dir : "?", strerror(errno));
 		memset(&a.cfg, 0, sizeof(a.cfg));
 		a.req.io = io;
 		app_error(&a, spec->errors, 503, "not_configured",
@@ -85,12 +91,23 @@ serve(const struct app_spec *spec, const struct io *io)
 		parse_error(&a, spec->errors, rc);
 		goto send;
 	}
+	/*
+	 * Behind a TLS-terminating proxy, X-Forwarded-Proto is believed only
+	 * from the configured proxy address: any client can send the header.
+	 */
+	fwd = cgi_getenv(&a.req, "HTTP_X_FORWARDED_PROTO");
+	peer = cgi_getenv(&a.req, "REMOTE_ADDR");
+	if (!a.req.https && fwd != NULL && peer != NULL &&
+	    a.cfg.trusted_proxy != NULL && strcmp(peer, a.cfg.trusted_proxy) == 0 &&
+	    strcmp(fwd, "https") == 0)
+		a.req.https = 1;
 	spec->handle(&a);
 send:
 	resp_send(&a.resp, io);
 	resp_free(&a.resp);
 	cgi_free(&a.req);
 	config_free(&a.cfg);
+	free(dir);
 }
 
 int

@@ -165,6 +165,24 @@ classify(const char *ctype)
 	return BODY_OTHER;
 }
 
+/*
+ * Reads and discards a body we refuse, up to CGI_DRAIN_MAX bytes: a server
+ * that is still sending it when we exit resets the connection, and the
+ * client would see that instead of our 413.
+ */
+static void
+drain(struct cgi_req *r, uint64_t len)
+{
+	char	 sink[65536];
+	ssize_t	 n;
+
+	if (len > CGI_DRAIN_MAX)
+		return;
+	while (len > 0 && (n = r->io->read(r->io->ctx, sink,
+	    len < sizeof(sink) ? (size_t)len : sizeof(sink))) > 0)
+		len -= (uint64_t)n;
+}
+
 /* Reads up to max bytes until EOF; 413 when more remain. */
 static int
 read_body(struct cgi_req *r, int have_length, size_t length, size_t max)
@@ -195,8 +213,10 @@ read_body(struct cgi_req *r, int have_length, size_t length, size_t max)
 	r->body_len = got;
 	if (have_length && got != length)
 		return 400;		/* the client sent less than it announced */
-	if (!have_length && got > max)
+	if (!have_length && got > max) {
+		drain(r, CGI_DRAIN_MAX);
 		return 413;
+	}
 	return 0;
 }
 
@@ -215,6 +235,11 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	r->query_string = env_or(r, "QUERY_STRING", "");
 	r->content_type = env_or(r, "CONTENT_TYPE", NULL);
 	r->authorization = env_or(r, "HTTP_AUTHORIZATION", NULL);
+	/* Shared hosts: .htaccess rewrites pass it through an internal redirect. */
+	if (r->authorization == NULL || *r->authorization == '\0')
+		r->authorization = env_or(r, "REDIRECT_HTTP_AUTHORIZATION", NULL);
+	if (r->authorization != NULL && *r->authorization == '\0')
+		r->authorization = NULL;
 	r->cookie = env_or(r, "HTTP_COOKIE", NULL);
 	cl = env_or(r, "HTTPS", "");
 	r->https = strcasecmp(cl, "on") == 0 || strcmp(cl, "1") == 0;
@@ -234,8 +259,10 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	if (have_length) {
 		if ((rc = parse_u64(cl, UINT64_MAX, &len)) == -1)
 			return 400;
-		if (rc == 1 || len > max_body)
+		if (rc == 1 || len > max_body) {
+			drain(r, rc == 1 ? UINT64_MAX : len);
 			return 413;
+		}
 	}
 	if ((rc = read_body(r, have_length, (size_t)len, max_body)) != 0)
 		return rc;

@@ -15,6 +15,7 @@
 #include "io.h"
 
 #define CGI_MAX_QUERY	8192
+#define CGI_DRAIN_MAX	(32u << 20)	/* refused bodies read and dropped */
 
 struct param {
 	char	*name;

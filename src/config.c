@@ -16,16 +16,29 @@
 #include "config.h"
 #include "util.h"
 
-#ifndef OMI_DEFAULT_DATADIR
-#define OMI_DEFAULT_DATADIR "data"
-#endif
-
-const char *
-config_datadir(const char *env_value)
+char *
+config_datadir(const char *env_value, const char *dflt)
 {
+	char	 exe[4096], *slash;
+	ssize_t	 n;
+	struct buf b = { 0 };
+
 	if (env_value != NULL && *env_value != '\0')
-		return env_value;
-	return OMI_DEFAULT_DATADIR;
+		return strdup(env_value);
+	if (dflt[0] == '/')
+		return strdup(dflt);
+	/*
+	 * A relative default (the shared-hosting build) is relative to the
+	 * program itself, not to whatever directory it was started in: suEXEC
+	 * strips OMI_DATA_DIR from a CGI's environment.
+	 */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return strdup(dflt);
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	buf_printf(&b, "%s/%s", exe, dflt);
+	return buf_take(&b);
 }
 
 void
@@ -126,7 +139,8 @@ config_load(struct config *c, const char *datadir)
 	if (get_str(root, "base_url", &c->base_url, 1) == -1 ||
 	    get_str(root, "client_id", &c->client_id, 1) == -1 ||
 	    get_str(root, "client_secret", &c->client_secret, 1) == -1 ||
-	    get_str(root, "client_name", &c->client_name, 0) == -1)
+	    get_str(root, "client_name", &c->client_name, 0) == -1 ||
+	    get_str(root, "trusted_proxy", &c->trusted_proxy, 0) == -1)
 		goto out;
 	if ((v = json_object_get(root, "key")) == NULL || !json_is_string(v))
 		goto out;
@@ -190,6 +204,12 @@ config_json(const struct config *c)
 	    "pending_ttl", (json_int_t)c->pending_ttl,
 	    "lock_timeout_ms", (json_int_t)c->lock_timeout_ms);
 	sodium_memzero(key, sizeof(key));
+	if (root != NULL && c->trusted_proxy != NULL &&
+	    json_object_set_new(root, "trusted_proxy",
+	    json_string(c->trusted_proxy)) == -1) {
+		json_decref(root);
+		return NULL;
+	}
 	if (root == NULL || (uris = json_array()) == NULL ||
 	    json_object_set_new(root, "redirect_uris", uris) == -1) {
 		json_decref(root);
@@ -265,6 +285,7 @@ config_free(struct config *c)
 		free(c->client_secret);
 	}
 	free(c->client_name);
+	free(c->trusted_proxy);
 	for (i = 0; i < c->nredirect; i++)
 		free(c->redirect_uris[i]);
 	free(c->redirect_uris);

@@ -34,10 +34,15 @@ struct config {
 	int64_t		 refresh_idle;
 	int64_t		 pending_ttl;
 	int64_t		 lock_timeout_ms;
+	char		*trusted_proxy;	/* REMOTE_ADDR whose X-Forwarded-Proto counts */
 };
 
-/* The data directory: env_value when set and non-empty, else the built-in default. */
-const char *config_datadir(const char *env_value);
+/*
+ * The data directory (malloc'd): env_value when set and non-empty, else
+ * dflt; a relative dflt is taken relative to the running program's own
+ * directory. NULL when out of memory.
+ */
+char	*config_datadir(const char *env_value, const char *dflt);
 
 /*
  * Reads datadir/config.json. Returns 0, or -1 with errno set (ENOENT when

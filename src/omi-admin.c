@@ -24,6 +24,10 @@
 #include "store.h"
 #include "util.h"
 
+#ifndef OMI_ADMIN_DATADIR
+#define OMI_ADMIN_DATADIR "data"
+#endif
+
 static const struct admin_cmd *tables[3];
 
 int
@@ -767,7 +771,7 @@ usage(FILE *f)
 
 	fprintf(f, "usage: omi-admin COMMAND [ARGS] (COMMAND --help for "
 	    "details)\n\nData directory: $OMI_DATA_DIR, default %s\n\n"
-	    "Commands:\n", config_datadir(NULL));
+	    "Commands:\n", OMI_ADMIN_DATADIR);
 	for (i = 0; i < 3; i++)
 		for (t = tables[i]; t->name != NULL; t++)
 			fprintf(f, "  %-22s %s\n", t->name, t->help);
@@ -793,6 +797,7 @@ main(int argc, char **argv)
 	const struct admin_cmd	*t, *cmd = NULL;
 	struct admin_ctx	 c;
 	size_t			 i;
+	char			*datadir;
 	int			 used = 0, rc, k;
 
 	tables[0] = admin_core_cmds;
@@ -825,7 +830,10 @@ main(int argc, char **argv)
 			    cmd->usage, cmd->help);
 			return 0;
 		}
-	c.datadir = config_datadir(getenv("OMI_DATA_DIR"));
+	if ((datadir = config_datadir(getenv("OMI_DATA_DIR"),
+	    OMI_ADMIN_DATADIR)) == NULL)
+		return 1;
+	c.datadir = datadir;
 	if (cmd->needs_config && config_load(&c.cfg, c.datadir) == -1) {
 		fprintf(stderr, "omi-admin: no configuration in %s (%s); run "
 		    "'omi-admin init' first\n", c.datadir, strerror(errno));
@@ -836,5 +844,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: omi-admin %s %s\n", cmd->name,
 		    cmd->usage);
 	config_free(&c.cfg);
+	free(datadir);
 	return rc;
 }

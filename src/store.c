@@ -46,7 +46,8 @@
 #include "util.h"
 
 #define JOURNAL_MAGIC		"OMJ1"
-#define JOURNAL_HDR		(4 + 8 + 16)
+#define JOURNAL_HDR		(4 + 8 + 16)	/* magic, length, checksum */
+#define JOURNAL_TRAILER		(8 + 1)		/* length again, state byte */
 #define CHECKPOINT_MIN		(8u << 20)
 
 struct change {
@@ -240,6 +241,7 @@ journal_record(const struct store *s, struct buf *rec)
 	buf_append(rec, len, 8);
 	buf_append(rec, sum, 16);
 	buf_append(rec, pay.data, pay.len);
+	buf_append(rec, len, 8);
 	buf_putc(rec, '0');
 	buf_free(&pay);
 	return rec->failed ? -1 : 0;
@@ -340,14 +342,20 @@ sync_dir(const char *dir)
 }
 
 /*
- * Checks the journal's last byte. Returns 0 when clean (empty, or the last
+ * Checks the journal's tail. Returns 0 when clean (empty, or the last
  * record applied), 1 when a record is unapplied or torn, -1 on error.
+ * Readers look at the state byte only: a torn record was never applied to
+ * GDBM, so reading is safe even when its last byte happens to be 'A'.
+ * Writers (full) also verify the last record's framing and checksum before
+ * they append behind it, so a torn record can never hide later ones.
  */
 static int
-journal_dirty(const char *dir)
+journal_dirty(const char *dir, int full)
 {
 	struct stat	 st;
-	char		*path, c;
+	unsigned char	 tail[JOURNAL_TRAILER], sum[16], *rec = NULL;
+	uint64_t	 plen;
+	char		*path;
 	int		 fd, rc = -1;
 
 	if ((path = path_in(dir, "omi.journal")) == NULL)
@@ -356,12 +364,38 @@ journal_dirty(const char *dir)
 	free(path);
 	if (fd == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == 0) {
-		if (st.st_size == 0)
-			rc = 0;
-		else if (pread(fd, &c, 1, st.st_size - 1) == 1)
-			rc = c != 'A';
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (st.st_size == 0) {
+		rc = 0;
+		goto out;
 	}
+	if ((size_t)st.st_size < JOURNAL_HDR + JOURNAL_TRAILER) {
+		rc = 1;
+		goto out;
+	}
+	if (pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) !=
+	    (ssize_t)sizeof(tail))
+		goto out;
+	if (tail[JOURNAL_TRAILER - 1] != 'A' || !full) {
+		rc = tail[JOURNAL_TRAILER - 1] != 'A';
+		goto out;
+	}
+	plen = get_u64(tail);
+	rc = 1;
+	if (plen > (uint64_t)st.st_size - JOURNAL_HDR - JOURNAL_TRAILER ||
+	    (rec = malloc(JOURNAL_HDR + plen)) == NULL)
+		goto out;
+	if (pread(fd, rec, JOURNAL_HDR + plen, st.st_size -
+	    (off_t)(JOURNAL_HDR + plen + JOURNAL_TRAILER)) !=
+	    (ssize_t)(JOURNAL_HDR + plen))
+		goto out;
+	crypto_generichash(sum, sizeof(sum), rec + JOURNAL_HDR, plen, NULL, 0);
+	if (memcmp(rec, JOURNAL_MAGIC, 4) == 0 && get_u64(rec + 4) == plen &&
+	    sodium_memcmp(sum, rec + 12, 16) == 0)
+		rc = 0;
+out:
+	free(rec);
 	close(fd);
 	return rc;
 }
@@ -400,11 +434,11 @@ recover(const char *dir)
 		err = gdbm_to_store("recover open");
 		goto out;
 	}
-	while (j.len - off >= JOURNAL_HDR + 1 &&
+	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
 	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
 		const unsigned char *p = (unsigned char *)j.data + off;
 		plen = get_u64(p + 4);
-		if (plen > j.len - off - JOURNAL_HDR - 1)
+		if (plen > j.len - off - JOURNAL_HDR - JOURNAL_TRAILER)
 			break;			/* torn: never acknowledged */
 		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
 		    NULL, 0);
@@ -412,7 +446,7 @@ recover(const char *dir)
 			break;
 		if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) != STORE_OK)
 			goto out;
-		off += JOURNAL_HDR + plen + 1;
+		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
 		records++;
 	}
 	if (gdbm_sync(db) != 0) {
@@ -509,7 +543,7 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 	enum store_err	 err;
 	int		 d;
 
-	if ((d = journal_dirty(s->dir)) <= 0)
+	if ((d = journal_dirty(s->dir, s->mode == STORE_WRITE)) <= 0)
 		return d == 0 ? STORE_OK : errno_to_store(errno);
 	if (s->mode == STORE_READ) {
 		/* Recovery needs the exclusive lock; trade ours for it. */
@@ -517,7 +551,7 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) != STORE_OK)
 			return err;
 	}
-	if ((d = journal_dirty(s->dir)) == 1)
+	if ((d = journal_dirty(s->dir, 1)) == 1)
 		err = recover(s->dir);
 	else
 		err = d == 0 ? STORE_OK : errno_to_store(errno);
@@ -691,13 +725,14 @@ journal_append(struct store *s, int *jfd, off_t *at)
 		buf_free(&rec);
 		return STORE_NOMEM;
 	}
-	*jfd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Not O_APPEND: pwrite must be able to set the state byte in place. */
+	*jfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(path);
 	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
 		err = errno_to_store(errno);
 		goto out;
 	}
-	w = write(*jfd, rec.data, rec.len);
+	w = pwrite(*jfd, rec.data, rec.len, *at);
 	if (w != (ssize_t)rec.len || fdatasync(*jfd) == -1) {
 		err = errno_to_store(w == -1 || w == (ssize_t)rec.len ?
 		    errno : ENOSPC);

@@ -18,6 +18,23 @@ T_PASS=0
 T_FAIL=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/omi-test.XXXXXX")
 T_PIDS=""
+# apache-dist: the `make dist` tarball unpacked as a shared host would hold
+# it ($T_TMP/public_html, $T_TMP/data, $T_TMP/omi-admin), its own omi-admin.
+if [ "$OMI_SERVER" = apache-dist ]; then
+	tar -xzf "${OMI_DIST_TARBALL:?set OMI_DIST_TARBALL}" -C "$T_TMP" --strip-components=1
+	ADMIN=$T_TMP/omi-admin
+fi
+# Apache will not run CGI programs as root: as root, the Apache runs serve
+# as www-data, so the test's data and its omi-admin calls belong to that user.
+if [ "$(id -u)" = 0 ] && [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ]; then
+	OMI_APACHE_USER=${OMI_APACHE_USER:-www-data}
+	export OMI_APACHE_USER
+	chown -R "$OMI_APACHE_USER" "$T_TMP"
+	chmod 755 "$T_TMP"
+	printf '#!/bin/sh\nexec runuser -u %s -- %s "$@"\n' "$OMI_APACHE_USER" "$ADMIN" > "$T_TMP/omi-admin-as"
+	chmod 755 "$T_TMP/omi-admin-as"
+	ADMIN=$T_TMP/omi-admin-as
+fi
 
 t_ok() { T_PASS=$((T_PASS + 1)); }
 t_fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL [$T_NAME]: $*" >&2; }
@@ -43,6 +60,11 @@ check_nomatch() {
 
 t_cleanup() {
 	local p
+	if [ -f "$T_TMP/apache/httpd.pid" ]; then
+		p=$(cat "$T_TMP/apache/httpd.pid")
+		kill "$p" 2>/dev/null
+		while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+	fi
 	for p in $T_PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $T_PIDS; do wait "$p" 2>/dev/null || true; done
 	[ -n "${OMI_KEEP_TMP:-}" ] || rm -rf "$T_TMP"

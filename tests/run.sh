@@ -4,14 +4,19 @@
 #   2. CGI-level tests: the binaries run directly with a CGI environment
 #      (normal and sanitizer builds)
 #   3. end-to-end tests through real web servers ($OMI_SERVERS, default
-#      lighttpd), and the browser tests
+#      lighttpd, Apache with mod_cgid and Apache with mod_cgi), and the browser tests
 # Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh" --test || exit 1
 export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
-servers=${OMI_SERVERS:-lighttpd}
+servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist}
+# The shared-hosting tarball, for the apache-dist runs (make test builds it).
+if [ -z "${OMI_DIST_TARBALL:-}" ]; then
+	OMI_DIST_TARBALL=$(ls -t "$top"/omi-bridge-*.tar.gz 2>/dev/null | head -1)
+fi
+export OMI_DIST_TARBALL
 status=0
 only=${1:-}
 
@@ -40,6 +45,11 @@ if [ -z "$only" ] || [ "$only" = unit ]; then
 		[ -x "$t" ] && run unit "$t"
 	done
 fi
+if [ -z "$only" ] || [ "$only" = build ]; then
+	for t in tests/build/*.sh; do
+		OMI_SERVER=build run bash "$t"
+	done
+fi
 if [ -z "$only" ] || [ "$only" = cgi ]; then
 	for t in tests/cgi/*.sh; do
 		[ -f "$t" ] || continue
@@ -49,6 +59,11 @@ if [ -z "$only" ] || [ "$only" = cgi ]; then
 fi
 if [ -z "$only" ] || [ "$only" = e2e ]; then
 	for s in $servers; do
+		if [ "$s" = apache-dist ] && [ -z "$OMI_DIST_TARBALL" ]; then
+			echo "FAIL: no dist tarball for apache-dist (make dist)" >&2
+			echo "0 1" >> "$OMI_RESULTS"
+			continue
+		fi
 		for t in tests/e2e/*.sh; do
 			[ -f "$t" ] || continue
 			OMI_SERVER=$s run bash "$t"

@@ -1,0 +1,78 @@
+#!/bin/bash
+# CGI-level tests of the webhook: the binary run directly with a CGI
+# environment and a body on stdin (no web server), including inputs a server
+# would never pass through (odd CONTENT_LENGTH values, missing config).
+. "$(dirname "$0")/../lib.sh"
+
+site_init "$T_TMP/data"
+user_add alice 'correct horse' || t_fail "user add"
+KEY=$WEBHOOK_KEY
+
+# cgi METHOD QUERY BODYFILE [extra env...]: runs the webhook, sets STATUS/BODY/OUT.
+cgi() {
+	local m=$1 q=$2 f=$3
+	shift 3
+	OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$OMI_DATA_DIR" REQUEST_METHOD="$m" \
+	    QUERY_STRING="$q" CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH="$(stat -c %s "$f")" "$@" "$OMI_CGIBIN/webhook" < "$f" \
+	    2>"$T_TMP/stderr")
+	RC=$?
+	STATUS=$(printf '%s\n' "$OUT" | sed -n '1s/^Status: \([0-9]*\).*/\1/p')
+	BODY=$(printf '%s\n' "$OUT" | sed '1,/^\r\{0,1\}$/d')
+}
+
+cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json"
+check_eq "store current fixture" "$STATUS" 200
+check_eq "exit status" "$RC" 0
+check_match "success body" "$BODY" '"status":"success","id":"6f1c2a9e-3b7d-4c1e-9a52-0d8e4b7f2c11"'
+check_nomatch "no secret in the log" "$(cat "$T_TMP/stderr")" "$KEY"
+check_nomatch "no transcript in the log" "$(cat "$T_TMP/stderr")" "earliest you could start"
+
+# The older sender's "?key=K?uid=U" form.
+cgi POST "key=$KEY?uid=alice" "$FIXTURES/omi-legacy.json"
+check_eq "legacy ?uid= appended to ?key=" "$STATUS" 200
+
+echo '{}' > "$T_TMP/empty.json"
+for cl in abc -1 99999999999999999999 5000000000 1e3 ' 12'; do
+	cgi POST "uid=alice&key=$KEY" "$T_TMP/empty.json" CONTENT_LENGTH="$cl"
+	case $cl in
+	99999999999999999999|5000000000) want=413 ;;
+	*) want=400 ;;
+	esac
+	check_eq "CONTENT_LENGTH=$cl" "$STATUS" "$want"
+done
+# A body shorter than announced.
+cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json" CONTENT_LENGTH=99999
+check_eq "short body" "$STATUS" 400
+# No CONTENT_LENGTH (Apache with Transfer-Encoding: chunked): read to EOF.
+OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$OMI_DATA_DIR" REQUEST_METHOD=POST \
+    QUERY_STRING="uid=alice&key=$KEY" "$OMI_CGIBIN/webhook" \
+    < "$FIXTURES/omi-edge-cases.json" 2>/dev/null)
+check_match "chunked body without CONTENT_LENGTH" "$(printf '%s' "$OUT" | head -1)" '^Status: 200'
+
+cgi GET "uid=alice&key=$KEY" "$T_TMP/empty.json"
+check_eq "GET" "$STATUS" 405
+check_match "Allow header" "$OUT" 'Allow: POST'
+
+# The configured cap.
+config_set max_body 1000
+cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json"
+check_eq "over max_body" "$STATUS" 413
+config_set max_body 8388608
+
+# No configuration at all: a clean 503, not a crash.
+OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$T_TMP/nowhere" REQUEST_METHOD=POST \
+    QUERY_STRING="uid=alice&key=$KEY" CONTENT_LENGTH=2 "$OMI_CGIBIN/webhook" \
+    < "$T_TMP/empty.json" 2>/dev/null)
+check_match "unconfigured site" "$(printf '%s' "$OUT" | head -1)" '^Status: 503'
+check_match "unconfigured: Retry-After" "$OUT" 'Retry-After:'
+
+# Out-of-range query string.
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+cgi POST "uid=alice&key=$KEY&x=$long" "$T_TMP/empty.json"
+check_eq "oversized query string" "$STATUS" 414
+
+out=$("$ADMIN" conversations alice)
+check_match "three stored" "$out" '^3 conversations'
+check "omi-admin check" "$ADMIN" check >/dev/null
+t_done

@@ -1,0 +1,233 @@
+/*
+ * Unit tests: OMI payload validation and the per-user paged index under
+ * random inserts, re-deliveries (replace) and deletes, checked against a
+ * plain model of what should be stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conv.h"
+#include "convdb.h"
+#include "store.h"
+#include "unit.h"
+
+#define N	700
+
+static char dir[] = "/tmp/omi-test-convdb.XXXXXX";
+
+struct model {
+	int64_t	 t;
+	int	 live, discarded;
+};
+
+static struct model model[N];
+
+static void
+test_ingest(void)
+{
+	static const struct {
+		const char	*json;
+		int		 rc;
+		const char	*field;
+	} rows[] = {
+		{ "{\"created_at\":\"2025-01-01T00:00:00Z\"}", 0, "" },
+		{ "{\"created_at\":\"2025-01-01T00:00:00Z\",\"x\":{\"y\":[1,2]}}", 0, "" },
+		{ "{}", 1, "created_at" },
+		{ "[]", 1, "" },
+		{ "{\"created_at\":5}", 1, "created_at" },
+		{ "{\"created_at\":\"soon\"}", 1, "created_at" },
+		{ "{\"created_at\":\"2025-01-01\",\"structured\":{\"title\":1}}", 1,
+		    "structured.title" },
+		{ "{\"created_at\":\"2025-01-01\",\"structured\":{\"overview\":[]}}",
+		    1, "structured.overview" },
+		{ "{\"created_at\":\"2025-01-01\",\"transcript_segments\":\"x\"}", 1,
+		    "transcript_segments" },
+		{ "{\"created_at\":\"2025-01-01\",\"transcript_segments\":[{\"text\":2}]}",
+		    1, "transcript_segments[0].text" },
+		{ "{\"created_at\":\"2025-01-01\",\"transcript_segments\":[{\"text\":\"a\","
+		    "\"speakerId\":\"0\"}]}", 1, "transcript_segments[0].speakerId" },
+		{ "{\"created_at\":\"2025-01-01\",\"transcript_segments\":[{\"text\":\"a\","
+		    "\"start\":null,\"end\":null,\"speaker\":null}]}", 0, "" },
+		{ "{\"created_at\":\"2025-01-01\",\"id\":\"../etc\"}", 1, "id" },
+		{ "{\"created_at\":\"2025-01-01\",\"id\":7}", 1, "id" },
+		{ "{\"created_at\":\"2025-01-01\",\"discarded\":\"no\"}", 1, "discarded" },
+		{ "{\"created_at\":\"2025-01-01\",\"created_at\":\"2025-01-02\"}", 1, "" },
+		{ "{\"created_at\":\"2025-01-01\"", 1, "" },
+		{ "{\"created_at\":\"\\u0000\"}", 1, "" },
+	};
+	struct conv_summary	 s;
+	struct conv_error	 e;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		rc = conv_ingest(rows[i].json, strlen(rows[i].json), &s, NULL, &e);
+		CHECK(rc == rows[i].rc);
+		if (rc == 1 && strcmp(e.field, rows[i].field) != 0)
+			fprintf(stderr, "row %zu: field '%s'\n", i, e.field);
+		CHECK(rc != 1 || strcmp(e.field, rows[i].field) == 0);
+		conv_summary_free(&s);
+	}
+	/* Without an id, the same content gets the same derived id. */
+	{
+		const char *a = "{\"created_at\":\"2025-01-01\",\"b\":1,\"a\":2}";
+		const char *b = "{ \"a\": 2, \"created_at\": \"2025-01-01\", \"b\": 1 }";
+		const char *c = "{\"created_at\":\"2025-01-01\",\"b\":2,\"a\":2}";
+		struct conv_summary sa, sb, sc;
+
+		CHECK(conv_ingest(a, strlen(a), &sa, NULL, &e) == 0);
+		CHECK(conv_ingest(b, strlen(b), &sb, NULL, &e) == 0);
+		CHECK(conv_ingest(c, strlen(c), &sc, NULL, &e) == 0);
+		CHECK(strcmp(sa.id, sb.id) == 0);
+		CHECK(strcmp(sa.id, sc.id) != 0);
+		conv_summary_free(&sa);
+		conv_summary_free(&sb);
+		conv_summary_free(&sc);
+	}
+}
+
+static int
+put(int i, int64_t t, int discarded)
+{
+	struct conv_summary	 s = { 0 };
+	struct store		*st;
+	char			 id[32], ca[32];
+	int			 replaced = 0, ok;
+
+	snprintf(id, sizeof(id), "c%04d", i);
+	snprintf(ca, sizeof(ca), "t%lld", (long long)t);
+	s.id = id; s.created_at = ca; s.t = t;
+	s.title = s.overview = s.category = s.emoji = "";
+	s.discarded = discarded;
+	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+		return 0;
+	ok = convdb_put(st, "u1", &s, "{}", 2, &replaced) == STORE_OK &&
+	    store_commit(st) == STORE_OK;
+	store_close(st);
+	return ok && replaced == model[i].live;
+}
+
+static int
+del(int i)
+{
+	struct store	*st;
+	char		 id[32];
+	int		 ok;
+
+	snprintf(id, sizeof(id), "c%04d", i);
+	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+		return 0;
+	ok = convdb_del(st, "u1", id) == STORE_OK && store_commit(st) == STORE_OK;
+	store_close(st);
+	return ok;
+}
+
+/* Walks the index: strictly descending, every live conversation once. */
+static int
+verify(void)
+{
+	struct convdb_head	 h;
+	struct store		*st;
+	json_t			*entries, *e;
+	size_t			 i, k, n = 0, vis = 0, live = 0, livevis = 0;
+	int64_t			 pt = INT64_MAX;
+	char			 pid[32] = "~", *raw;
+	int			 ok = 1, idx;
+
+	for (i = 0; i < N; i++)
+		if (model[i].live) {
+			live++;
+			livevis += !model[i].discarded;
+		}
+	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK ||
+	    convdb_head_load(st, "u1", &h) != STORE_OK)
+		return 0;
+	for (i = 0; i < h.nrefs && ok; i++) {
+		if (convdb_page_load(st, "u1", h.refs[i].page, &entries) != STORE_OK)
+			return 0;
+		ok &= json_array_size(entries) == h.refs[i].n;
+		ok &= json_array_size(entries) <= CONVDB_PAGE_MAX;
+		json_array_foreach(entries, k, e) {
+			int64_t t = json_integer_value(json_object_get(e, "t"));
+			const char *id = json_string_value(json_object_get(e, "id"));
+			ok &= convdb_keycmp(t, id, pt, pid) < 0;
+			idx = atoi(id + 1);
+			ok &= model[idx].live && model[idx].t == t;
+			ok &= json_is_true(json_object_get(e, "discarded")) ==
+			    model[idx].discarded;
+			ok &= convdb_get(st, "u1", id, &raw, NULL) == STORE_OK &&
+			    strcmp(raw, "{}") == 0;
+			free(raw);
+			pt = t;
+			snprintf(pid, sizeof(pid), "%s", id);
+			n++;
+			vis += !model[idx].discarded;
+		}
+		json_decref(entries);
+	}
+	ok &= n == live && h.n == live && vis == livevis && h.visible == livevis;
+	convdb_head_free(&h);
+	store_close(st);
+	return ok;
+}
+
+static void
+test_index(void)
+{
+	int	 i, k, ok = 1;
+	int64_t	 t;
+
+	srand(12345);
+	/* Mostly newest-first arrivals, as OMI sends them, plus back-fill. */
+	for (i = 0; i < N; i++) {
+		t = (i % 5 == 0) ? (int64_t)(rand() % 100000) * 1000 :
+		    1000000000 + (int64_t)i * 1000;
+		if (i % 37 == 0)
+			t = 1000000000 + (int64_t)(i - 1) * 1000;	/* equal times */
+		ok &= put(i, t, i % 9 == 0);
+		model[i].t = t;
+		model[i].live = 1;
+		model[i].discarded = i % 9 == 0;
+	}
+	CHECK(ok);
+	CHECK(verify());
+	/* Re-deliveries replace, some with a new created_at. */
+	for (k = 0, ok = 1; k < 150; k++) {
+		i = rand() % N;
+		t = k % 2 ? model[i].t : (int64_t)(rand() % 2000000) * 1000;
+		ok &= put(i, t, 0);
+		model[i].t = t;
+		model[i].discarded = 0;
+	}
+	CHECK(ok);
+	CHECK(verify());
+	for (k = 0, ok = 1; k < 300; k++) {
+		i = rand() % N;
+		if (!model[i].live)
+			continue;
+		ok &= del(i);
+		model[i].live = 0;
+	}
+	CHECK(ok);
+	CHECK(verify());
+	/* Deleting everything leaves no index behind. */
+	for (i = 0, ok = 1; i < N; i++)
+		if (model[i].live) {
+			ok &= del(i);
+			model[i].live = 0;
+		}
+	CHECK(ok);
+	CHECK(verify());
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_ingest();
+	test_index();
+	return unit_done("test_convdb");
+}

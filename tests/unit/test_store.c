@@ -1,0 +1,185 @@
+/* Unit tests: store sessions, locking, and journal recovery after a crash. */
+#include <sys/file.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/omi-test-store.XXXXXX";
+
+static int
+put_commit(const char *key, const char *val)
+{
+	struct store	*s;
+	int		 ok;
+
+	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+		return 0;
+	ok = store_put(s, key, val, strlen(val)) == STORE_OK &&
+	    store_commit(s) == STORE_OK;
+	store_close(s);
+	return ok;
+}
+
+static int
+has(const char *key, const char *val)
+{
+	struct store	*s;
+	char		*v = NULL;
+	int		 ok;
+
+	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+		return 0;
+	ok = store_get(s, key, &v, NULL) == STORE_OK && strcmp(v, val) == 0;
+	free(v);
+	store_close(s);
+	return ok;
+}
+
+static int
+absent(const char *key)
+{
+	struct store	*s;
+	char		*v = NULL;
+	int		 ok;
+
+	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+		return 0;
+	ok = store_get(s, key, &v, NULL) == STORE_NOTFOUND;
+	free(v);
+	store_close(s);
+	return ok;
+}
+
+static void
+path(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", dir, name);
+}
+
+static void
+test_sessions(void)
+{
+	struct store	*s;
+	char		*v = NULL;
+
+	/* A reader of a site with nothing stored sees an empty store. */
+	CHECK(absent("a"));
+	CHECK(put_commit("a", "1"));
+	CHECK(has("a", "1"));
+	/* A session sees its own queued changes; nothing leaks without commit. */
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_put(s, "b", "2", 1) == STORE_OK);
+	CHECK(store_get(s, "b", &v, NULL) == STORE_OK && strcmp(v, "2") == 0);
+	free(v);
+	CHECK(store_del(s, "a") == STORE_OK);
+	CHECK(store_get(s, "a", &v, NULL) == STORE_NOTFOUND);
+	store_close(s);
+	CHECK(absent("b"));
+	CHECK(has("a", "1"));
+	/* Readers cannot write. */
+	CHECK(store_open(&s, dir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_put(s, "c", "3", 1) != STORE_OK);
+	store_close(s);
+}
+
+static void
+test_lock_timeout(void)
+{
+	struct store	*s;
+	char		 lock[256];
+	int		 p[2], fd, status;
+	pid_t		 pid;
+	char		 c;
+
+	path(lock, sizeof(lock), "omi.lock");
+	if (pipe(p) == -1)
+		return;
+	if ((pid = fork()) == 0) {
+		fd = open(lock, O_RDWR);
+		flock(fd, LOCK_EX);
+		(void)!write(p[1], "x", 1);
+		sleep(2);
+		_exit(0);
+	}
+	(void)!read(p[0], &c, 1);
+	CHECK(store_open(&s, dir, STORE_WRITE, 200) == STORE_BUSY);
+	CHECK(store_open(&s, dir, STORE_READ, 200) == STORE_BUSY);
+	/* A longer wait outlasts the holder: requests wait, they don't fail. */
+	CHECK(store_open(&s, dir, STORE_WRITE, 5000) == STORE_OK);
+	store_close(s);
+	waitpid(pid, &status, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void
+test_recovery(void)
+{
+	char	 j[256], db[256];
+	FILE	*f;
+	long	 size;
+	int	 fd;
+
+	CHECK(put_commit("k1", "v1"));
+	CHECK(put_commit("k2", "v2"));
+	path(j, sizeof(j), "omi.journal");
+	path(db, sizeof(db), "omi.db");
+	/* A writer killed between journal and GDBM: record unapplied, db trashed. */
+	f = fopen(j, "r+");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, size - 1, SEEK_SET);
+	fputc('0', f);
+	fclose(f);
+	fd = open(db, O_WRONLY | O_TRUNC);
+	(void)!write(fd, "garbage, not a gdbm file", 24);
+	close(fd);
+	CHECK(has("k1", "v1"));
+	CHECK(has("k2", "v2"));
+	CHECK(absent("b"));
+	/* A torn record (killed while writing the journal) is dropped. */
+	f = fopen(j, "a");
+	fputs("OMJ1\x10\x00\x00", f);
+	fclose(f);
+	CHECK(put_commit("k3", "v3"));
+	CHECK(has("k1", "v1") && has("k3", "v3"));
+	/* A torn record whose last byte happens to be 'A' fools no writer. */
+	f = fopen(j, "a");
+	{
+		static const char torn[] = { 'O', 'M', 'J', '1', 0x10, 0, 0, 0,
+		    0, 0, 0, 0, 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A',
+		    'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A' };
+		fwrite(torn, 1, sizeof(torn), f);
+	}
+	fclose(f);
+	CHECK(has("k3", "v3"));		/* readers are unaffected */
+	CHECK(put_commit("k4", "v4"));
+	CHECK(put_commit("k5", "v5"));
+	/* Recovery again, now from the checkpoint snapshot plus journal. */
+	f = fopen(j, "r+");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, size - 1, SEEK_SET);
+	fputc('0', f);
+	fclose(f);
+	CHECK(has("k1", "v1") && has("k2", "v2") && has("k3", "v3"));
+	CHECK(has("k4", "v4") && has("k5", "v5"));
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_sessions();
+	test_lock_timeout();
+	test_recovery();
+	return unit_done("test_store");
+}

@@ -1,0 +1,100 @@
+/* Unit tests: integer parsing, identifiers, UTF-8, ISO 8601, encoders, buffers. */
+#include <string.h>
+
+#include "enc.h"
+#include "unit.h"
+#include "util.h"
+
+static void
+test_u64(void)
+{
+	uint64_t v;
+
+	CHECK(parse_u64("0", 10, &v) == 0 && v == 0);
+	CHECK(parse_u64("10", 10, &v) == 0 && v == 10);
+	CHECK(parse_u64("11", 10, &v) == 1);
+	CHECK(parse_u64("18446744073709551615", UINT64_MAX, &v) == 0);
+	CHECK(parse_u64("18446744073709551616", UINT64_MAX, &v) == 1);
+	CHECK(parse_u64("99999999999999999999", UINT64_MAX, &v) == 1);
+	CHECK(parse_u64("", 10, &v) == -1);
+	CHECK(parse_u64("-1", 10, &v) == -1);
+	CHECK(parse_u64(" 1", 10, &v) == -1);
+	CHECK(parse_u64("1x", 10, &v) == -1);
+}
+
+static void
+test_ident(void)
+{
+	CHECK(valid_ident("6f1c2a9e-3b7d-4c1e", 128));
+	CHECK(valid_ident("user_1.x", 128));
+	CHECK(!valid_ident("", 128));
+	CHECK(!valid_ident(".", 128));
+	CHECK(!valid_ident("..", 128));
+	CHECK(!valid_ident("a/b", 128));
+	CHECK(!valid_ident("a:b", 128));
+	CHECK(!valid_ident("a b", 128));
+	CHECK(!valid_ident("abcd", 3));
+	CHECK(valid_ident("abc", 3));
+}
+
+static void
+test_utf8(void)
+{
+	CHECK(valid_utf8("h\xc3\xa9llo", 6));
+	CHECK(valid_utf8("\xf0\x9f\x94\xa8", 4));
+	CHECK(!valid_utf8("\xc3", 1));
+	CHECK(!valid_utf8("\xed\xa0\x80", 3));		/* surrogate */
+	CHECK(!valid_utf8("\xe0\x80\xaf", 3));		/* overlong */
+	CHECK(!valid_utf8("a\0b", 3));
+}
+
+static void
+test_iso(void)
+{
+	int64_t	 us;
+	int	 d;
+
+	CHECK(parse_iso8601("1970-01-01T00:00:00Z", &us, &d) == 0 && us == 0 && !d);
+	CHECK(parse_iso8601("2025-06-14T18:03:27.412345+00:00", &us, NULL) == 0 &&
+	    us == 1749924207412345LL);
+	CHECK(parse_iso8601("2025-06-14T20:03:27.412345+02:00", &us, NULL) == 0 &&
+	    us == 1749924207412345LL);
+	CHECK(parse_iso8601("2025-06-14 18:03:27", &us, NULL) == 0 &&
+	    us == 1749924207000000LL);
+	CHECK(parse_iso8601("2025-06-14", &us, &d) == 0 && d &&
+	    us == 1749859200000000LL);
+	CHECK(parse_iso8601("2024-02-29", &us, NULL) == 0);
+	CHECK(parse_iso8601("2023-02-29", &us, NULL) == -1);
+	CHECK(parse_iso8601("2025-13-01", &us, NULL) == -1);
+	CHECK(parse_iso8601("2025-06-14T25:00:00Z", &us, NULL) == -1);
+	CHECK(parse_iso8601("2025-06-14T18:03:27Zjunk", &us, NULL) == -1);
+	CHECK(parse_iso8601("yesterday", &us, NULL) == -1);
+	CHECK(parse_iso8601("", &us, NULL) == -1);
+}
+
+static void
+test_enc(void)
+{
+	struct buf b = { 0 };
+
+	html_escape(&b, "<a href=\"x\">'&'</a>");
+	CHECK(strcmp(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;") == 0);
+	buf_reset(&b);
+	url_encode_component(&b, "a b&c=d/\r\n~");
+	CHECK(strcmp(b.data, "a%20b%26c%3Dd%2F%0D%0A~") == 0);
+	buf_free(&b);
+	buf_printf(&b, "%d-%s", 42, "x");
+	CHECK(b.len == 4 && strcmp(b.data, "42-x") == 0);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	test_u64();
+	test_ident();
+	test_utf8();
+	test_iso();
+	test_enc();
+	return unit_done("test_util");
+}
