@@ -31,7 +31,7 @@
 #include "convdb.h"
 #include "log.h"
 #include "transcript.h"
-#include "utf8.h"
+#include "ustr.h"
 
 #define DETAIL_DEFAULT_CHARS	40000
 #define DETAIL_MAX_CHARS	90000
@@ -146,7 +146,7 @@ transcript_part(const char *t, size_t n, size_t b0, size_t max, size_t room)
 	uint32_t	 cp;
 
 	while (i < n && cps < max) {
-		len = utf8_decode(t + i, n - i, &cp);
+		len = ustr_decode(t + i, n - i, &cp);
 		c = json_cost(cp, len);
 		if (cost + c > room)
 			break;
@@ -183,7 +183,7 @@ static int
 add_transcript(struct app *a, json_t *j, const char *t, size_t n,
     uint64_t off, uint64_t max)
 {
-	size_t	 total = utf8_count(t, n), b0, b1, base, cps;
+	size_t	 total = ustr_count(t, n), b0, b1, base, cps;
 	int	 more;
 
 	if (off > total) {
@@ -201,7 +201,7 @@ add_transcript(struct app *a, json_t *j, const char *t, size_t n,
 	json_object_set_new(j, "next_transcript_offset", json_integer(
 	    (json_int_t)total));
 	base = api_json_size(j);
-	b0 = utf8_offset(t, n, (size_t)off);
+	b0 = ustr_offset(t, n, (size_t)off);
 	if (base + 64 > API_MAX_RESPONSE) {
 		log_msg("detail: the answer without transcript takes %zu bytes",
 		    base);
@@ -210,7 +210,7 @@ add_transcript(struct app *a, json_t *j, const char *t, size_t n,
 	}
 	b1 = transcript_part(t, n, b0, (size_t)max,
 	    API_MAX_RESPONSE - base - 1);
-	cps = utf8_count(t + b0, b1 - b0);
+	cps = ustr_count(t + b0, b1 - b0);
 	more = b1 < n;
 	if (json_object_set_new(j, "transcript", json_stringn(t + b0,
 	    b1 - b0)) == -1 ||

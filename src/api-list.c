@@ -26,7 +26,7 @@
 #include "api.h"
 #include "log.h"
 #include "pager.h"
-#include "utf8.h"
+#include "ustr.h"
 
 #define LIST_DEFAULT_LIMIT	20
 #define LIST_MAX_LIMIT		100
@@ -140,7 +140,7 @@ parse_filters(struct app *a, struct list_query *lq)
 		return -1;
 	}
 	if ((v = api_param(a, "category")) != NULL) {
-		if (utf8_count(v, strlen(v)) > LIST_CATEGORY_MAX) {
+		if (ustr_count(v, strlen(v)) > LIST_CATEGORY_MAX) {
 			api_bad_param(a, "category",
 			    "category must be at most 100 characters");
 			return -1;

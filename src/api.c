@@ -3,7 +3,7 @@
 
 #include "api.h"
 #include "log.h"
-#include "utf8.h"
+#include "ustr.h"
 
 void
 api_bad_param(struct app *a, const char *name, const char *message)
@@ -89,10 +89,10 @@ api_clip(const char *s, size_t max, int *cut)
 
 	if (cut)
 		*cut = 0;
-	keep = utf8_prefix(s, n, max, &c);
+	keep = ustr_prefix(s, n, max, &c);
 	if (!c)
 		return json_stringn(s, n);
-	keep = utf8_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
 	buf_append(&b, s, keep);
 	buf_puts(&b, "\xe2\x80\xa6");
 	j = b.failed ? NULL : json_stringn(b.data, b.len);

@@ -9,7 +9,7 @@
 #include <wctype.h>
 
 #include "search.h"
-#include "utf8.h"
+#include "ustr.h"
 
 static int
 fold(const struct search *s, const char *text, size_t n, struct buf *out)
@@ -20,7 +20,7 @@ fold(const struct search *s, const char *text, size_t n, struct buf *out)
 
 	buf_reset(out);
 	while (i < n) {
-		len = utf8_decode(text + i, n - i, &cp);
+		len = ustr_decode(text + i, n - i, &cp);
 		if (cp < 0x80) {
 			if (cp >= 'A' && cp <= 'Z')
 				cp += 'a' - 'A';
@@ -28,7 +28,7 @@ fold(const struct search *s, const char *text, size_t n, struct buf *out)
 		} else {
 			if (s->loc != (locale_t)0)
 				cp = (uint32_t)towlower_l((wint_t)cp, s->loc);
-			buf_append(out, enc, utf8_encode(cp, enc));
+			buf_append(out, enc, ustr_encode(cp, enc));
 		}
 		i += len;
 	}
@@ -62,7 +62,7 @@ search_compile(struct search *s, const char *q)
 
 	memset(s, 0, sizeof(*s));
 	s->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (utf8_count(q, strlen(q)) > SEARCH_MAX_QUERY)
+	if (ustr_count(q, strlen(q)) > SEARCH_MAX_QUERY)
 		return 1;
 	while (*p != '\0') {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "transcript.h"
-#include "utf8.h"
+#include "ustr.h"
 
 struct span {
 	double	 start, end;
@@ -108,7 +108,7 @@ put_trimmed(struct buf *out, const char *s, size_t n)
 	uint32_t	 cp;
 
 	while (i < n) {
-		len = utf8_decode(s + i, n - i, &cp);
+		len = ustr_decode(s + i, n - i, &cp);
 		if (!is_space(cp)) {
 			if (first == n)
 				first = i;

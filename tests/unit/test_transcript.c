@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "transcript.h"
-#include "utf8.h"
+#include "ustr.h"
 #include "unit.h"
 
 static char *
@@ -205,19 +205,19 @@ test_utf8(void)
 	int		 cut;
 	char		 out[4];
 
-	CHECK(utf8_count(s, strlen(s)) == 5);
-	CHECK(utf8_offset(s, strlen(s), 2) == 3);
-	CHECK(utf8_offset(s, strlen(s), 4) == 10);
-	CHECK(utf8_offset(s, strlen(s), 99) == strlen(s));
-	CHECK(utf8_prefix(s, strlen(s), 3, &cut) == 6 && cut == 1);
-	CHECK(utf8_prefix(s, strlen(s), 5, &cut) == 11 && cut == 0);
-	CHECK(utf8_decode("\xe2\x82\xac", 3, &cp) == 3 && cp == 0x20ac);
-	CHECK(utf8_decode("\xe2\x82", 2, &cp) == 1 && cp == 0xfffd);
-	CHECK(utf8_decode("\xc0\x80", 2, &cp) == 1 && cp == 0xfffd);
-	CHECK(utf8_decode("\xed\xa0\x80", 3, &cp) == 1 && cp == 0xfffd);
-	CHECK(utf8_encode(0x1f600, out) == 4 && memcmp(out,
+	CHECK(ustr_count(s, strlen(s)) == 5);
+	CHECK(ustr_offset(s, strlen(s), 2) == 3);
+	CHECK(ustr_offset(s, strlen(s), 4) == 10);
+	CHECK(ustr_offset(s, strlen(s), 99) == strlen(s));
+	CHECK(ustr_prefix(s, strlen(s), 3, &cut) == 6 && cut == 1);
+	CHECK(ustr_prefix(s, strlen(s), 5, &cut) == 11 && cut == 0);
+	CHECK(ustr_decode("\xe2\x82\xac", 3, &cp) == 3 && cp == 0x20ac);
+	CHECK(ustr_decode("\xe2\x82", 2, &cp) == 1 && cp == 0xfffd);
+	CHECK(ustr_decode("\xc0\x80", 2, &cp) == 1 && cp == 0xfffd);
+	CHECK(ustr_decode("\xed\xa0\x80", 3, &cp) == 1 && cp == 0xfffd);
+	CHECK(ustr_encode(0x1f600, out) == 4 && memcmp(out,
 	    "\xf0\x9f\x98\x80", 4) == 0);
-	CHECK(utf8_encode(0xe4, out) == 2 && memcmp(out, "\xc3\xa4", 2) == 0);
+	CHECK(ustr_encode(0xe4, out) == 2 && memcmp(out, "\xc3\xa4", 2) == 0);
 }
 
 static void

@@ -1,8 +1,8 @@
-/* utf8: UTF-8 helpers for already validated text (see utf8.h). */
-#include "utf8.h"
+/* ustr: UTF-8 helpers for already validated text (see ustr.h). */
+#include "ustr.h"
 
 size_t
-utf8_decode(const char *s, size_t n, uint32_t *cp)
+ustr_decode(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 len, i;
@@ -42,7 +42,7 @@ bad:
 }
 
 size_t
-utf8_encode(uint32_t cp, char *out)
+ustr_encode(uint32_t cp, char *out)
 {
 	unsigned char *u = (unsigned char *)out;
 
@@ -64,7 +64,7 @@ utf8_encode(uint32_t cp, char *out)
 		return 3;
 	}
 	if (cp > 0x10ffff)
-		return utf8_encode(0xfffd, out);
+		return ustr_encode(0xfffd, out);
 	u[0] = (unsigned char)(0xf0 | (cp >> 18));
 	u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
 	u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
@@ -73,33 +73,33 @@ utf8_encode(uint32_t cp, char *out)
 }
 
 size_t
-utf8_count(const char *s, size_t n)
+ustr_count(const char *s, size_t n)
 {
 	size_t		 i = 0, count = 0;
 	uint32_t	 cp;
 
 	while (i < n) {
-		i += utf8_decode(s + i, n - i, &cp);
+		i += ustr_decode(s + i, n - i, &cp);
 		count++;
 	}
 	return count;
 }
 
 size_t
-utf8_offset(const char *s, size_t n, size_t cps)
+ustr_offset(const char *s, size_t n, size_t cps)
 {
 	size_t		 i = 0;
 	uint32_t	 cp;
 
 	while (i < n && cps-- > 0)
-		i += utf8_decode(s + i, n - i, &cp);
+		i += ustr_decode(s + i, n - i, &cp);
 	return i;
 }
 
 size_t
-utf8_prefix(const char *s, size_t n, size_t max, int *cut)
+ustr_prefix(const char *s, size_t n, size_t max, int *cut)
 {
-	size_t i = utf8_offset(s, n, max);
+	size_t i = ustr_offset(s, n, max);
 
 	*cut = i < n;
 	return i;
