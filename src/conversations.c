@@ -40,7 +40,8 @@ route(const char *path, const char **id)
 		return ROUTE_LIST;
 	if (strcmp(path, "/:openapi.json") == 0)
 		return ROUTE_OPENAPI;
-	if (path[0] == '/' && strchr(path + 1, '/') == NULL) {
+	/* Other ":name" paths are reserved for documents like the above. */
+	if (path[0] == '/' && path[1] != ':' && strchr(path + 1, '/') == NULL) {
 		*id = path + 1;
 		return ROUTE_DETAIL;
 	}
