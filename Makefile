@@ -25,15 +25,15 @@ LDFLAGS	?=
 # are installed: a CGI process starts faster without the dynamic loader, and
 # the binaries run on hosts that lack the libraries. LINK=dynamic overrides;
 # `make static` insists.
-STATIC_LIBS = libjansson.a libsodium.a libcrypt.a libgdbm.a
+STATIC_LIBS = libjansson.a libsodium.a libcrypt.a libgdbm.a libfcgi.a
 HAVE_STATIC := $(if $(strip $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell $(CC) -print-file-name=$(l))),,$(l)))),no,yes)
 LINK	?= $(if $(filter yes,$(HAVE_STATIC)),static,dynamic)
 ifeq ($(LINK),static)
 ALL_LDFLAGS = -static-pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
-LIBS	 = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lgdbm
+LIBS	 = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lgdbm -lfcgi
 else
 ALL_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
-LIBS	 = $(PKG_LIBS) -lgdbm
+LIBS	 = $(PKG_LIBS) -lgdbm -lfcgi
 endif
 
 # BUILD selects a variant: build/ (default), build-asan/ (make asan),
@@ -56,6 +56,9 @@ LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 LIB	 = $(BUILD)/libomi.a
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+SERVER	?= lighttpd
+FASTCGI	?= 0
 
 # V=1 shows the full commands.
 Q	 = $(if $(V),,@)
@@ -102,8 +105,9 @@ static:
 	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory LINK=static all
 
+# make run [PORT=8000] [SERVER=lighttpd|apache|apache-cgi] [FASTCGI=1]
 run: all
-	scripts/run.sh
+	SERVER=$(SERVER) FASTCGI=$(FASTCGI) scripts/run.sh
 
 test: all asan dist
 	OMI_DIST_TARBALL=$(TOP)/omi-bridge-$(VERSION).tar.gz tests/run.sh

@@ -2,6 +2,7 @@
 # make run: initialise the site when needed and serve it in the foreground on
 # 127.0.0.1:${PORT:-8000}. SERVER picks the web server: lighttpd (default),
 # apache (Apache 2.4, event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi).
+# FASTCGI=1 (lighttpd only) runs the programs as persistent FastCGI processes.
 # Ctrl-C stops it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +17,7 @@ conf=$(mktemp -d "${TMPDIR:-/tmp}/omi-run.XXXXXX")
 chmod 755 "$conf"
 case $SERVER in
 lighttpd)
-	"$top/scripts/lighttpd-conf.sh" "$conf/lighttpd.conf" "$top" "$top/cgi-bin" \
+	OMI_FASTCGI=${FASTCGI:-0} "$top/scripts/lighttpd-conf.sh" "$conf/lighttpd.conf" "$top" "$top/cgi-bin" \
 	    "$OMI_DATA_DIR" "$PORT" /dev/stderr "$conf/lighttpd.pid"
 	set -- lighttpd -D -f "$conf/lighttpd.conf"
 	;;
@@ -34,7 +35,9 @@ apache|apache-cgid|apache-cgi)
 	exit 2
 	;;
 esac
-echo "OMI bridge on http://127.0.0.1:$PORT/ via $SERVER (data: $OMI_DATA_DIR)"
+mode=CGI
+[ "${FASTCGI:-0}" = 1 ] && mode=FastCGI
+echo "OMI bridge on http://127.0.0.1:$PORT/ via $SERVER, $mode (data: $OMI_DATA_DIR)"
 echo
 "$top/omi-admin" config
 echo

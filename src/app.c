@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <fcgiapp.h>
+
 #include "app.h"
 #include "log.h"
 #include "sec.h"
@@ -110,18 +112,49 @@ send:
 	free(dir);
 }
 
+/*
+ * FastCGI: the same serve() per request, in a loop. Nothing survives a
+ * request but the library state: serve() frees its context, configuration
+ * and store session every time, so no authorization can leak across
+ * requests.
+ */
+static int
+run_fastcgi(const struct app_spec *spec)
+{
+	FCGX_Request	 req;
+	struct io	 io;
+
+	if (FCGX_InitRequest(&req, 0, 0) != 0) {
+		log_msg("FastCGI: cannot initialise a request");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req) >= 0) {
+		io_fcgi(&io, &req);
+		serve(spec, &io);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	return 0;
+}
+
 int
 app_run(const struct app_spec *spec)
 {
-	struct io io;
+	struct io	 io;
+	int		 fastcgi;
 
 	log_init(spec->prog);
+	/* One binary: started by a FastCGI process manager, fd 0 is a socket. */
+	fastcgi = FCGX_Init() == 0 && !FCGX_IsCGI();
 	io_cgi(&io);
 	if (sec_init() == -1) {
 		log_msg("libsodium failed to initialise");
-		resp_send_fatal(&io);
-		return 0;
+		if (!fastcgi)
+			resp_send_fatal(&io);
+		return 1;
 	}
+	if (fastcgi)
+		return run_fastcgi(spec);
 	serve(spec, &io);
 	return 0;
 }

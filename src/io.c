@@ -1,7 +1,11 @@
 /* io: the plain CGI transport (see io.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <fcgiapp.h>
 
 #include "io.h"
 
@@ -50,4 +54,55 @@ io_cgi(struct io *io)
 	io->read = cgi_read;
 	io->write = cgi_write;
 	io->ctx = NULL;
+}
+
+static const char *
+fcgi_getenv(void *ctx, const char *name)
+{
+	FCGX_Request	*req = ctx;
+	const char	*v = FCGX_GetParam(name, req->envp);
+
+	if (v == NULL && strncmp(name, "OMI_", 4) == 0)
+		v = getenv(name);
+	return v;
+}
+
+static ssize_t
+fcgi_read(void *ctx, void *buf, size_t n)
+{
+	FCGX_Request	*req = ctx;
+	int		 r;
+
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	r = FCGX_GetStr(buf, (int)n, req->in);
+	if (r == 0 && FCGX_GetError(req->in) != 0)
+		return -1;
+	return r;
+}
+
+static int
+fcgi_write(void *ctx, const void *buf, size_t n)
+{
+	FCGX_Request	*req = ctx;
+	const char	*p = buf;
+	int		 chunk, w;
+
+	while (n > 0) {
+		chunk = n > INT32_MAX ? INT32_MAX : (int)n;
+		if ((w = FCGX_PutStr(p, chunk, req->out)) != chunk)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
+io_fcgi(struct io *io, void *request)
+{
+	io->getenv = fcgi_getenv;
+	io->read = fcgi_read;
+	io->write = fcgi_write;
+	io->ctx = request;
 }

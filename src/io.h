@@ -19,4 +19,11 @@ struct io {
 
 /* Fills io with the plain CGI functions (environ, fd 0, fd 1). */
 void	 io_cgi(struct io *);
+
+/*
+ * Fills io for one FastCGI request (an FCGX_Request *, from libfcgi):
+ * parameters from the request, falling back to the process environment for
+ * OMI_* settings a process manager passes at spawn time.
+ */
+void	 io_fcgi(struct io *, void *request);
 #endif

@@ -122,7 +122,8 @@ server_start() {
 	SERVER_LOG=$T_TMP/server-error.log
 	: > "$SERVER_LOG"
 	case $OMI_SERVER in
-	lighttpd)
+	lighttpd|lighttpd-fastcgi)
+		[ "$OMI_SERVER" = lighttpd-fastcgi ] && export OMI_FASTCGI=1
 		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"

@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh" --test || exit 1
 export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
-servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist}
+servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist lighttpd-fastcgi}
 # The shared-hosting tarball, for the apache-dist runs (make test builds it).
 if [ -z "${OMI_DIST_TARBALL:-}" ]; then
 	OMI_DIST_TARBALL=$(ls -t "$top"/omi-bridge-*.tar.gz 2>/dev/null | head -1)
