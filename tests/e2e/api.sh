@@ -132,7 +132,11 @@ while :; do
 	[ "$STATUS" = 200 ] || { t_fail "page $pages: $STATUS"; break; }
 	pages=$((pages + 1))
 	seen="$seen $(py '" ".join(c["id"] for c in d["conversations"])')"
-	[ "$(py 'd["total"]')" = 45 ] || t_fail "total on page $pages"
+	# total counts the three that arrive after page 2 from then on.
+	[ "$(py 'd["total"]')" = "$([ "$pages" -le 2 ] && echo 45 || echo 48)" ] ||
+	    t_fail "total on page $pages"
+	[ "$(py 'd["has_more"]')" = True ] || break
+	cursor=$(jget '["next_cursor"]')
 	# New conversations arrive while the GPT is paging.
 	if [ "$pages" = 2 ]; then
 		for i in 90 91 92; do
@@ -140,8 +144,6 @@ while :; do
 			webhook_post carol "$KEY_C" "$T_TMP/new.json"
 		done
 	fi
-	[ "$(py 'd["has_more"]')" = True ] || break
-	cursor=$(jget '["next_cursor"]')
 	[ "$pages" -lt 20 ] || break
 done
 check_eq "cursor paging: 7 pages" "$pages" 7
@@ -194,7 +196,7 @@ api "$TOKEN_B" "/api/conversations?q=renovation"
 check_eq "bob does not find alice's" "$(py 'd["conversations"]')" "[]"
 
 # Discarded conversations.
-printf '{"id":"disc-1","created_at":"2025-08-01T00:00:00Z","discarded":true,"structured":{"title":"Discarded chatter"}}' > "$T_TMP/disc.json"
+printf '{"id":"disc-1","created_at":"2025-12-01T00:00:00Z","discarded":true,"structured":{"title":"Discarded chatter"}}' > "$T_TMP/disc.json"
 webhook_post alice "$KEY_A" "$T_TMP/disc.json"
 api "$TOKEN_A" /api/conversations
 check_eq "discarded hidden" "$(py '[d["total"], "disc-1" in [c["id"] for c in d["conversations"]]]')" "[3, False]"
@@ -253,7 +255,11 @@ check "long transcript came in several parts ($parts)" [ "$parts" -ge 5 ]
 check "every part under 100,000 characters (largest $maxlen)" [ "$maxlen" -lt 100000 ]
 check "parts reassemble to the exact transcript" cmp -s "$T_TMP/parts.txt" "$T_TMP/long.txt"
 api "$TOKEN_A" "/api/conversations/long-1?max_chars=100"
-check_eq "max_chars" "$(py '[len(d["transcript"]), d["next_transcript_offset"], d["transcript_truncated"]]')" "[100, 100, True]"
+# At most 100 characters, ending after a whole block when one ends in the second half.
+check_eq "max_chars" "$(py '[len(d["transcript"]), d["next_transcript_offset"], d["transcript_truncated"], d["transcript"][-2:]]')" \
+    "[92, 92, True, '\n\n']"
+api "$TOKEN_A" "/api/conversations/long-1?max_chars=50"
+check_eq "max_chars without a block end" "$(py '[len(d["transcript"]), d["next_transcript_offset"]]')" "[50, 50]"
 check_eq "transcript_length" "$(py 'd["transcript_length"]')" \
     "$(python3 -c 'import sys; print(len(open(sys.argv[1], encoding="utf-8").read()))' "$T_TMP/long.txt")"
 
@@ -300,7 +306,7 @@ for m in POST PUT DELETE PATCH; do
 	http "$m" /api/conversations -H "Authorization: Bearer $TOKEN_A" --data x
 	check_eq "$m list" "$STATUS" 405
 	check_eq "$m list: Allow" "$(header allow)" "GET, HEAD"
-	http "$m" "/api/conversations/$ID_CUR" -H "Authorization: Bearer $TOKEN_A"
+	http "$m" "/api/conversations/$ID_CUR" -H "Authorization: Bearer $TOKEN_A" --data x
 	check_eq "$m detail" "$STATUS" 405
 done
 save error-405
@@ -335,7 +341,7 @@ save error-400
 api "$TOKEN_A" "/api/conversations?q=%FF"
 check_eq "invalid UTF-8 in the query" "$STATUS" 400
 api "$TOKEN_A" "/api/conversations?limit=$(python3 -c 'print("9" * 9000)')"
-check "over-long query string is refused, not a 500" [ "$STATUS" = 414 -o "$STATUS" = 400 ]
+check "over-long query string is refused, not a 500 ($STATUS)" [ "$STATUS" -ge 400 -a "$STATUS" -lt 500 ]
 api "$TOKEN_A" "/api/conversations/$(python3 -c 'print("x" * 129)')"
 check_eq "over-long id" "$STATUS" 400
 api "$TOKEN_A" "/api/conversations/..%2Fdata"
@@ -356,8 +362,9 @@ check "OpenAPI document and real responses validate" node "$TOP/tests/e2e/openap
     Error="$T_TMP/resp-error-405.json" Error="$T_TMP/resp-error-400.json"
 # The checker can fail: a response that breaks its schema is caught.
 printf '{"conversations": [{"id": 5}], "total": "x"}' > "$T_TMP/broken.json"
-check "the checker rejects a broken response" ! node "$TOP/tests/e2e/openapi-check.mjs" \
-    "$T_TMP/openapi.json" ConversationList="$T_TMP/broken.json" 2>/dev/null
+rejects() { ! node "$TOP/tests/e2e/openapi-check.mjs" "$@" 2>/dev/null; }
+check "the checker rejects a broken response" rejects "$T_TMP/openapi.json" \
+    ConversationList="$T_TMP/broken.json"
 
 # The setup page.
 http GET /
