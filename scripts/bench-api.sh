@@ -44,11 +44,11 @@ LUA
 
 # measure NAME PATHFILE: prints "p50 p99 requests" for one endpoint.
 measure() {
-	local out
+	local name=$1 out
 	out=$(PATHS_FILE=$2 TOKEN=$ACCESS_TOKEN wrk -t1 -c1 -d"${SECONDS_EACH}s" \
 	    -s "$T_TMP/bench.lua" "$BASE" 2>&1 | sed -n 's/^RESULT //p')
 	set -- $out
-	[ "${4:-1}" = 0 ] || echo "bench-api: $1: ${4:-?} errors" >&2
+	[ "${4:-1}" = 0 ] || echo "bench-api: $name: ${4:-?} errors" >&2
 	printf '%9s %9s %7s' "$1" "$2" "$3"
 }
 
