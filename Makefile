@@ -52,7 +52,9 @@ DATADIR	?= /var/lib/omi-bridge
 PROGRAMS = webhook authorize token conversations
 MAINS	 = $(PROGRAMS) omi-admin
 LIB_SRCS = $(filter-out $(addprefix src/,$(addsuffix .c,$(MAINS))),$(wildcard src/*.c))
-LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/templates.o
+# Page templates from htdocs/, compiled in (scripts/embed.sh).
+TEMPLATES = htdocs/authorize.html
 LIB	 = $(BUILD)/libomi.a
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -76,6 +78,12 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD)/omi-admin.o: src/omi-admin.c | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -DOMI_ADMIN_DATADIR='"$(ADMIN_DATADIR_DEFAULT)"' -c -o $@ $<
 
+$(BUILD)/templates.c: $(TEMPLATES) scripts/embed.sh | $(BUILD)
+	scripts/embed.sh $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/templates.o: $(BUILD)/templates.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD):
 	$(Q)mkdir -p $(BUILD)/tests
 
@@ -93,11 +101,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # The sanitizer build: the same sources with ASan and UBSan, in build-asan/,
-# its CGI programs in build-asan/cgi-bin/ so the test suite can run them.
+# its CGI programs in build-asan/cgi-bin/ so the test suite can run them. It
+# is a test build, never shipped: it also carries the crash points that the
+# reliability tests trigger (OMI_TEST_HOOKS; see store.c).
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CGIDIR=build-asan/cgi-bin \
 	    ADMIN_BIN=build-asan/omi-admin LINK=dynamic \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DOMI_TEST_HOOKS" \
 	    LDFLAGS="-fsanitize=address,undefined" programs \
 	    $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 
@@ -130,10 +140,18 @@ dist:
 	    ADMIN_DATADIR_DEFAULT=data LINK=$(LINK) programs
 	scripts/dist.sh $(VERSION) build-dist
 
+# make bench: the benchmark table (see scripts/bench.sh); never a test.
+build/bench/hello: tests/bench/hello.c
+	$(Q)mkdir -p build/bench
+	$(call say,LD,$@) $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+bench: all build/bench/hello
+	scripts/bench.sh
+
 clean:
 	rm -rf build build-asan build-dist build-install omi-admin \
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
-.PHONY: all programs asan static run test install dist clean deps-check
+.PHONY: all programs asan static run test install dist bench clean deps-check
 -include $(wildcard build*/*.d)

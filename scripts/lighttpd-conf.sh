@@ -17,3 +17,8 @@ var.omi_pidfile  = "$7"
 var.omi_rundir   = "$(dirname "$1")"
 include "$2/$conf"
 CONF
+# Started as root, lighttpd drops to this user (and CGI programs run as it).
+if [ -n "${OMI_SERVER_USER:-}" ]; then
+	printf 'server.username = "%s"\nserver.groupname = "%s"\n' \
+	    "$OMI_SERVER_USER" "$(id -gn "$OMI_SERVER_USER")" >> "$1"
+fi

@@ -105,6 +105,8 @@ serve(const struct app_spec *spec, const struct io *io)
 		a.req.https = 1;
 	spec->handle(&a);
 send:
+	if (spec->finish != NULL)
+		spec->finish(&a);
 	resp_send(&a.resp, io);
 	resp_free(&a.resp);
 	cgi_free(&a.req);

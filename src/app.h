@@ -33,6 +33,9 @@ struct app_spec {
 	/* Body cap; 0 means the configured max_body (the webhook's). */
 	size_t		 max_body;
 	void		 (*handle)(struct app *);
+	/* Optional: runs before every response is sent, also the ones
+	 * that never reached handle (configuration or parse errors). */
+	void		 (*finish)(struct app *);
 };
 
 /* Serves one request (plain CGI); returns the process exit status. */

@@ -1,11 +1,558 @@
-/* authorize: not implemented yet; answers 501 in its protocol's format. */
+/*
+ * authorize: the authorization endpoint, /chatgpt/oauth/authorize
+ * (RFC 6749 4.1.1), where a person signs in and allows the client in.
+ *
+ * GET checks the authorization request and shows the consent page:
+ *   400 HTML  unknown, missing or repeated client_id or redirect_uri, or an
+ *             unregistered redirect_uri: never a redirect (RFC 6749 4.1.2.1)
+ *   302       back to redirect_uri with error and state for other problems
+ *             (response_type, scope, PKCE, repeated parameters)
+ *   200 HTML  the consent page; the request waits server-side (pend:),
+ *             bound to a hidden single-use handle and to a cookie
+ * POST is the consent form (handle, uid, password, decision):
+ *   400 HTML  missing, expired, used or foreign handle, or no cookie
+ *   200 HTML  the page again after a wrong user id or password
+ *   429 HTML  the page again while the uid is locked out
+ *   302       to redirect_uri with code and state, or error=access_denied
+ *   405       any other method;  503  the store is unavailable
+ * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
+ * referrers, and is never cached.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
 #include "app.h"
+#include "log.h"
+#include "oauth.h"
+#include "page.h"
+#include "sec.h"
+#include "util.h"
+
+#define COOKIE_NAME	"omi_authz"
+#define ORIGIN_MAX	300
+
+/* Headers ---------------------------------------------------------------- */
+
+/*
+ * The consent page may post to itself and, since Chromium applies
+ * form-action to the redirect that follows a submission, to the client's
+ * origin; every other page may post nowhere.
+ */
+static void
+framing_headers(struct resp *r, const char *form_origin)
+{
+	struct buf csp = { 0 };
+
+	buf_puts(&csp, "default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src 'self'; base-uri 'none'; frame-ancestors 'none'; "
+	    "form-action ");
+	if (form_origin != NULL) {
+		buf_puts(&csp, "'self' ");
+		buf_puts(&csp, form_origin);
+	} else
+		buf_puts(&csp, "'none'");
+	if (csp.failed)
+		r->failed = 1;
+	else
+		resp_header(r, "Content-Security-Policy", csp.data);
+	resp_header(r, "X-Frame-Options", "DENY");
+	resp_header(r, "Referrer-Policy", "no-referrer");
+	buf_free(&csp);
+}
+
+static void
+finish(struct app *a)
+{
+	if (!resp_has_header(&a->resp, "Content-Security-Policy"))
+		framing_headers(&a->resp, NULL);
+}
+
+static void
+bad_request(struct app *a, const char *why)
+{
+	resp_html_error(&a->resp, 400, "This sign-in link does not work", why);
+}
+
+static void
+unavailable(struct app *a, enum store_err err)
+{
+	log_msg("authorize: store: %s", store_strerror(err));
+	resp_html_error(&a->resp, store_http_status(err) == 500 ? 500 : 503,
+	    "Try again in a moment",
+	    "The service is busy or unavailable. Please try again.");
+	resp_header(&a->resp, "Retry-After", "5");
+}
+
+/* RFC 6749 4.1.2.1: errors after the redirect URI is known go back to it. */
+static void
+redirect_error(struct app *a, const char *ruri, const char *error,
+    const char *desc, const char *state)
+{
+	char *loc;
+
+	loc = oauth_redirect_build(ruri, "error", error, "error_description",
+	    desc, "state", state, NULL);
+	if (loc == NULL)
+		a->resp.failed = 1;
+	else
+		resp_redirect(&a->resp, 302, loc);
+	free(loc);
+}
+
+/* The cookie ------------------------------------------------------------- */
+
+/* The directory of the URL the browser used, so the cookie goes nowhere
+ * else; "/" when the server did not say or said something odd. */
+static void
+cookie_path(struct app *a, char *out, size_t n)
+{
+	const char	*ru = cgi_getenv(&a->req, "REQUEST_URI");
+	size_t		 len, i;
+
+	snprintf(out, n, "/");
+	if (ru == NULL || ru[0] != '/')
+		return;
+	len = strcspn(ru, "?#");
+	while (len > 1 && ru[len - 1] != '/')
+		len--;
+	if (len >= n)
+		return;
+	for (i = 0; i < len; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789/._~-", ru[i]) == NULL)
+			return;
+	memcpy(out, ru, len);
+	out[len] = '\0';
+}
+
+static int
+token_shaped(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-", s[n]) == NULL)
+			return 0;
+	return n == SEC_TOKEN_LEN;
+}
+
+/*
+ * The browser's binding cookie: its current one when it has a well-formed
+ * one (so two tabs can sign in at once), else a new one; (re)set either
+ * way so it lives as long as the newest pending request.
+ */
+static void
+cookie_set(struct app *a, char *value, int64_t ttl)
+{
+	struct buf	 h = { 0 };
+	char		*old, path[256];
+	int		 secure;
+
+	old = cgi_cookie(a->req.cookie, COOKIE_NAME);
+	if (old != NULL && token_shaped(old))
+		snprintf(value, SEC_TOKEN_LEN + 1, "%s", old);
+	else
+		sec_token(value);
+	free(old);
+	cookie_path(a, path, sizeof(path));
+	secure = a->req.https || strncmp(a->cfg.base_url, "https://", 8) == 0;
+	buf_printf(&h, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; "
+	    "SameSite=Lax%s", COOKIE_NAME, value, path, (long long)ttl,
+	    secure ? "; Secure" : "");
+	if (h.failed)
+		a->resp.failed = 1;
+	else
+		resp_header(&a->resp, "Set-Cookie", h.data);
+	buf_free(&h);
+}
+
+/* The page ---------------------------------------------------------------- */
+
+static const char *
+scope_text(const char *scope)
+{
+	/* One scope exists; the page says what it means in words. */
+	(void)scope;
+	return "Read your OMI conversations (titles, summaries and "
+	    "transcripts)";
+}
+
+/*
+ * Shows the consent page for req under handle, with an error message and
+ * the uid typed so far (both may be NULL).
+ */
+static void
+show_page(struct app *a, const struct oauth_request *req, const char *handle,
+    const char *uid, const char *error, int status)
+{
+	struct buf	 body = { 0 };
+	char		 origin[ORIGIN_MAX];
+	const char	*host;
+
+	if (oauth_redirect_origin(req->redirect_uri, origin, sizeof(origin)) ==
+	    -1) {
+		bad_request(a, "The application's return address is invalid.");
+		return;
+	}
+	host = strstr(origin, "://") + 3;
+	{
+		const struct page_var vars[] = {
+			{ "client_name", a->cfg.client_name },
+			{ "scope_text", scope_text(req->scope) },
+			{ "redirect_host", host },
+			{ "handle", handle },
+			{ "uid", uid },
+			{ "error", error },
+			{ NULL, NULL }
+		};
+		if (page_render(&body, tmpl_authorize_html, vars) == -1) {
+			buf_free(&body);
+			a->resp.failed = 1;
+			return;
+		}
+	}
+	resp_body(&a->resp, status, "text/html; charset=utf-8", body.data,
+	    body.len);
+	framing_headers(&a->resp, origin);
+	buf_free(&body);
+}
+
+static int64_t
+pending_ttl(const struct config *c)
+{
+	return c->pending_ttl > 0 && c->pending_ttl <= 3600 ? c->pending_ttl :
+	    600;
+}
+
+/* GET: the authorization request ------------------------------------------ */
+
+/* A parameter: 1 present, 0 absent or empty (RFC 6749 3.1), -1 repeated. */
+static int
+param(const struct params *p, const char *name, const char **v)
+{
+	int rc;
+
+	*v = NULL;
+	if ((rc = params_get(p, name, v)) == 1 && **v == '\0') {
+		*v = NULL;
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * Checks the request after client and redirect URI were found good; fills
+ * req or answers with an error redirect. Returns 0 when req is complete.
+ */
+static int
+check_request(struct app *a, const char *ruri, struct oauth_request *req)
+{
+	const struct params	*q = &a->req.query;
+	const char		*state, *rt, *scope, *cc, *ccm;
+	int			 unknown;
+
+	/* A repeated or oversized state cannot be echoed faithfully. */
+	if (param(q, "state", &state) == -1 ||
+	    (state != NULL && strlen(state) > OAUTH_STATE_MAX)) {
+		redirect_error(a, ruri, "invalid_request",
+		    "state is repeated or too long", NULL);
+		return -1;
+	}
+	if (param(q, "response_type", &rt) == -1 ||
+	    param(q, "scope", &scope) == -1 ||
+	    param(q, "code_challenge", &cc) == -1 ||
+	    param(q, "code_challenge_method", &ccm) == -1) {
+		redirect_error(a, ruri, "invalid_request",
+		    "a parameter is repeated", state);
+		return -1;
+	}
+	if (rt == NULL) {
+		redirect_error(a, ruri, "invalid_request",
+		    "response_type is required", state);
+		return -1;
+	}
+	if (strcmp(rt, "code") != 0) {
+		redirect_error(a, ruri, "unsupported_response_type",
+		    "only the code response type is supported", state);
+		return -1;
+	}
+	/* RFC 7636 4.3 and 4.4.1. */
+	if ((ccm != NULL && cc == NULL) || (cc != NULL &&
+	    !oauth_pkce_syntax_ok(cc)) || (ccm != NULL &&
+	    strcmp(ccm, "S256") != 0 && strcmp(ccm, "plain") != 0)) {
+		redirect_error(a, ruri, "invalid_request",
+		    "code_challenge or code_challenge_method is invalid", state);
+		return -1;
+	}
+	if ((req->scope = oauth_scope_normalise(scope, &unknown)) == NULL) {
+		if (unknown)
+			redirect_error(a, ruri, "invalid_scope",
+			    "the requested scope is unknown", state);
+		else
+			a->resp.failed = 1;
+		return -1;
+	}
+	req->client_id = xstrdup(a->cfg.client_id);
+	req->redirect_uri = xstrdup(ruri);
+	req->state = xstrdup(state);
+	req->challenge = xstrdup(cc);
+	req->method = cc == NULL ? NULL : xstrdup(ccm ? ccm : "plain");
+	req->exp = now_unix() + pending_ttl(&a->cfg);
+	if (req->client_id == NULL || req->redirect_uri == NULL ||
+	    (state && !req->state) || (cc && (!req->challenge ||
+	    !req->method))) {
+		a->resp.failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Now and then, sweep expired OAuth records while we hold the lock. */
+static void
+maybe_gc(struct store *s)
+{
+	struct oauth_gc_stats	 st;
+	unsigned char		 dice;
+
+	sec_random(&dice, 1);
+	if ((dice & 15) != 0)
+		return;
+	if (oauth_gc(s, now_unix(), &st) == STORE_OK && st.removed > 0)
+		log_msg("authorize: purged %zu expired OAuth records",
+		    st.removed);
+}
+
+static void
+authorize_get(struct app *a)
+{
+	struct oauth_request	 req;
+	struct store		*s = NULL;
+	const char		*cid, *ruri;
+	char			 cookie[SEC_TOKEN_LEN + 1];
+	char			 handle[SEC_TOKEN_LEN + 1];
+	enum store_err		 err;
+	int			 rc;
+
+	memset(&req, 0, sizeof(req));
+	/* RFC 6749 4.1.2.1: these two are checked before anything else, and
+	 * a problem with either is shown here, never sent anywhere. */
+	if ((rc = param(&a->req.query, "client_id", &cid)) != 1 ||
+	    !sec_streq(cid, a->cfg.client_id)) {
+		bad_request(a, rc == -1 ? "The request names its application "
+		    "more than once." : "The request does not name an "
+		    "application this service knows.");
+		return;
+	}
+	if ((rc = param(&a->req.query, "redirect_uri", &ruri)) != 1 ||
+	    !oauth_redirect_allowed(&a->cfg, ruri)) {
+		log_msg("authorize: redirect_uri %s", rc == 1 ?
+		    "not registered" : rc == 0 ? "missing" : "repeated");
+		bad_request(a, "The application's return address is missing "
+		    "or is not registered with this service.");
+		return;
+	}
+	if (check_request(a, ruri, &req) == -1)
+		goto out;
+	cookie_set(a, cookie, pending_ttl(&a->cfg));
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+		unavailable(a, err);
+		goto out;
+	}
+	maybe_gc(s);
+	if ((err = oauth_pending_put(&a->cfg, s, &req, cookie, handle)) !=
+	    STORE_OK || (err = store_commit(s)) != STORE_OK) {
+		resp_reset(&a->resp);
+		unavailable(a, err);
+		goto out;
+	}
+	show_page(a, &req, handle, NULL, NULL, 200);
+out:
+	store_close(s);
+	oauth_request_free(&req);
+	sodium_memzero(handle, sizeof(handle));
+}
+
+/* POST: the consent form ------------------------------------------------- */
+
+static const char expired_msg[] = "This sign-in request has expired or was "
+    "already used, or your browser did not send its cookie. Go back to "
+    "ChatGPT and start signing in again.";
+
+/*
+ * Ends the pending request of handle in one exclusive session: when uid
+ * is set, issues a code; otherwise (deny) just retires it. Answers with
+ * the redirect, or the error page.
+ */
+static void
+finish_request(struct app *a, const char *handle, const char *cookie,
+    const char *uid)
+{
+	struct oauth_request	 req;
+	struct store		*s = NULL;
+	char			 code[SEC_TOKEN_LEN + 1], *loc = NULL;
+	enum store_err		 err;
+
+	memset(code, 0, sizeof(code));
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != STORE_OK ||
+	    (err = oauth_pending_get(&a->cfg, s, handle, cookie, &req)) !=
+	    STORE_OK) {
+		store_close(s);
+		if (err == STORE_NOTFOUND)
+			bad_request(a, expired_msg);
+		else
+			unavailable(a, err);
+		return;
+	}
+	if ((err = oauth_pending_del(&a->cfg, s, handle)) == STORE_OK &&
+	    uid != NULL)
+		err = oauth_code_issue(&a->cfg, s, &req, uid, code);
+	if (err == STORE_OK)
+		err = store_commit(s);
+	store_close(s);
+	if (err != STORE_OK)
+		unavailable(a, err);
+	else {
+		if (uid != NULL)
+			loc = oauth_redirect_build(req.redirect_uri, "code",
+			    code, "state", req.state, NULL);
+		else
+			loc = oauth_redirect_build(req.redirect_uri, "error",
+			    "access_denied", "error_description",
+			    "the user denied access", "state", req.state, NULL);
+		if (loc == NULL)
+			a->resp.failed = 1;
+		else
+			resp_redirect(&a->resp, 302, loc);
+		log_msg("authorize: %s%s", uid ? "code issued for uid " :
+		    "access denied", uid ? uid : "");
+	}
+	free(loc);
+	sodium_memzero(code, sizeof(code));
+	oauth_request_free(&req);
+}
+
+/* Shows the page again under a fresh handle (the old one is spent). */
+static void
+show_again(struct app *a, const char *handle, const char *cookie,
+    const char *uid, const char *error, int status)
+{
+	struct oauth_request	 req;
+	struct store		*s = NULL;
+	char			 fresh[SEC_TOKEN_LEN + 1];
+	enum store_err		 err;
+
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != STORE_OK ||
+	    (err = oauth_pending_get(&a->cfg, s, handle, cookie, &req)) !=
+	    STORE_OK) {
+		store_close(s);
+		if (err == STORE_NOTFOUND)
+			bad_request(a, expired_msg);
+		else
+			unavailable(a, err);
+		return;
+	}
+	req.exp = now_unix() + pending_ttl(&a->cfg);
+	if ((err = oauth_pending_del(&a->cfg, s, handle)) != STORE_OK ||
+	    (err = oauth_pending_put(&a->cfg, s, &req, cookie, fresh)) !=
+	    STORE_OK || (err = store_commit(s)) != STORE_OK)
+		unavailable(a, err);
+	else
+		show_page(a, &req, fresh, uid, error, status);
+	store_close(s);
+	oauth_request_free(&req);
+	sodium_memzero(fresh, sizeof(fresh));
+}
+
+static void
+authorize_post(struct app *a)
+{
+	const struct params	*f = &a->req.form;
+	struct oauth_request	 req;
+	struct store		*s = NULL;
+	const char		*handle, *decision, *uid, *pw;
+	char			*cookie;
+	enum store_err		 err = STORE_OK;
+	int			 rc;
+
+	if (a->req.body_type != BODY_FORM || param(f, "handle", &handle) != 1 ||
+	    param(f, "decision", &decision) == -1 ||
+	    param(f, "uid", &uid) == -1 || param(f, "password", &pw) == -1) {
+		bad_request(a, "The sign-in form was incomplete. Go back to "
+		    "ChatGPT and start signing in again.");
+		return;
+	}
+	cookie = cgi_cookie(a->req.cookie, COOKIE_NAME);
+	/* A first look, shared, to answer a stale form before any work. */
+	if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) == STORE_OK) {
+		err = oauth_pending_get(&a->cfg, s, handle, cookie, &req);
+		store_close(s);
+	}
+	if (err != STORE_OK) {
+		if (err == STORE_NOTFOUND) {
+			log_msg("authorize: consent POST with an unknown, "
+			    "expired or foreign handle%s", cookie ? "" :
+			    " (no cookie)");
+			bad_request(a, expired_msg);
+		} else
+			unavailable(a, err);
+		goto out;
+	}
+	oauth_request_free(&req);
+	if (decision != NULL && strcmp(decision, "deny") == 0) {
+		finish_request(a, handle, cookie, NULL);
+		goto out;
+	}
+	if (decision == NULL || strcmp(decision, "allow") != 0) {
+		bad_request(a, "The sign-in form was incomplete. Go back to "
+		    "ChatGPT and start signing in again.");
+		goto out;
+	}
+	if (uid == NULL || pw == NULL) {
+		show_again(a, handle, cookie, uid, "Enter your OMI user id and "
+		    "password.", 200);
+		goto out;
+	}
+	rc = oauth_login(&a->cfg, uid, pw, &err);
+	sodium_memzero((char *)pw, strlen(pw));
+	switch (rc) {
+	case OAUTH_LOGIN_OK:
+		finish_request(a, handle, cookie, uid);
+		break;
+	case OAUTH_LOGIN_BAD:
+		log_msg("authorize: failed login");
+		show_again(a, handle, cookie, uid, "The user id or password is "
+		    "not correct.", 200);
+		break;
+	case OAUTH_LOGIN_LOCKED:
+		show_again(a, handle, cookie, uid, "Too many failed sign-ins "
+		    "for this user id. Signing in is locked for 15 minutes; "
+		    "please try again later.", 429);
+		resp_header(&a->resp, "Retry-After", "900");
+		break;
+	default:
+		unavailable(a, err);
+		break;
+	}
+out:
+	free(cookie);
+}
 
 static void
 handle(struct app *a)
 {
-	app_error(a, APP_ERR_HTML, 501, "not_implemented",
-	    "this endpoint is not implemented yet");
+	if (strcmp(a->req.method, "GET") == 0)
+		authorize_get(a);
+	else if (strcmp(a->req.method, "POST") == 0)
+		authorize_post(a);
+	else
+		app_method_not_allowed(a, APP_ERR_HTML, "GET, POST");
 }
 
 int
@@ -13,7 +560,7 @@ main(void)
 {
 	static const struct app_spec spec = {
 		.prog = "authorize", .errors = APP_ERR_HTML, .max_body = 65536,
-		.handle = handle,
+		.handle = handle, .finish = finish,
 	};
 
 	return app_run(&spec);

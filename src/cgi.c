@@ -246,10 +246,19 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	r->body_type = classify(r->content_type);
 
 	if (strlen(r->query_string) > CGI_MAX_QUERY)
-		return 414;
-	if ((rc = params_decode(&r->query, r->query_string,
+		rc = 414;
+	else if ((rc = params_decode(&r->query, r->query_string,
 	    strlen(r->query_string))) != 0)
-		return rc == 1 ? 400 : 500;
+		rc = rc == 1 ? 400 : 500;
+	if (rc != 0) {
+		/* Refused before the body: still take it off the wire. */
+		cl = env_or(r, "CONTENT_LENGTH", NULL);
+		if (cl == NULL || *cl == '\0')
+			drain(r, strcmp(r->method, "POST") == 0 ? CGI_DRAIN_MAX : 0);
+		else if (parse_u64(cl, CGI_DRAIN_MAX, &len) == 0)
+			drain(r, len);
+		return rc;
+	}
 
 	if (!read_body_flag || strcmp(r->method, "GET") == 0 ||
 	    strcmp(r->method, "HEAD") == 0)

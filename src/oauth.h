@@ -1,14 +1,51 @@
 /*
- * oauth: clients, authorization codes, access and refresh tokens, grants.
- * (Contract for the conversations API; the OAuth issue fills in the rest.)
+ * oauth: the OAuth 2.0 authorization server's state: pending authorization
+ * requests, authorization codes, grants with their access and refresh
+ * tokens, and the bearer-token check the conversations API uses.
+ *
+ * Secrets. Every handle, code and token is 32 bytes from libsodium's
+ * randombytes (the kernel's getrandom) as unpadded base64url, and is stored
+ * only as its keyed hash (sec_keyed_hash with the server key and a label per
+ * kind), so a stolen data file holds nothing a client could present.
+ *
+ * Key layout (JSON values; <h> is a keyed hash in hex):
+ *   pend:<h>     a pending authorization request, bound to the hidden form
+ *                handle <h> and to a cookie (ck = keyed hash of its value);
+ *                {cid, ruri, scope, state?, cc?, ccm?, exp, ck}
+ *   code:<h>     an authorization code; {cid, ruri, scope, uid, cc?, ccm?,
+ *                exp} and, once redeemed, {used, gid}: the tombstone that
+ *                lets a replay revoke the grant (RFC 6749 4.1.2)
+ *   grant:<gid>  one sign-in of a user into the client; {uid, cid, scope,
+ *                created, used, exp, rt, ats: [[<h>, exp]...]} and, once
+ *                revoked, {revoked, reason} with the tokens gone
+ *   at:<h>       an access token; {gid, uid, scope, exp}
+ *   rt:<h>       a refresh token; {gid, exp} and, once rotated, {rotated}:
+ *                presenting it again revokes the grant (RFC 9700 4.14.2)
+ *   ugrants:<uid> the user's grant ids, ["gid", ...]
+ *   fail:<h>     failed-login counters for a uid that has no account, so
+ *                that lockout does not reveal which uids exist
+ *
+ * Concurrency. Every read-check-write (code redemption, refresh rotation,
+ * login counters) runs inside one exclusive store session, so twenty
+ * parallel redemptions of one code yield one success. Expired records are
+ * purged when met, per user when a grant is made, now and then by the
+ * authorize program, and all at once by oauth_gc (omi-admin gc).
  */
 #ifndef OMI_OAUTH_H
 #define OMI_OAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "store.h"
 
 #define OAUTH_SCOPE_READ	"read:memories"
+
+#define OAUTH_STATE_MAX		1024	/* longest state we carry back */
+#define OAUTH_URI_MAX		2048	/* longest redirect_uri we consider */
+#define OAUTH_CODE_TTL_MAX	600	/* RFC 6749 4.1.2: at most 10 minutes */
+#define OAUTH_REVOKED_KEEP	(30 * 86400)	/* revoked grants stay listed */
 
 struct oauth_bearer {
 	char	*uid;		/* the user the token was issued for */
@@ -29,4 +66,186 @@ struct oauth_bearer {
 int	 oauth_bearer_check(const struct config *, struct store *,
 	    const char *authorization, struct oauth_bearer *b);
 void	 oauth_bearer_free(struct oauth_bearer *);
+
+/*
+ * An OAuth failure: the HTTP status, the RFC 6749 error code and a fixed
+ * description (ASCII without '"' or '\', RFC 6749 5.2). Functions below
+ * fill one when they return non-zero; all strings are static.
+ */
+struct oauth_fail {
+	int		 status;
+	const char	*error;
+	const char	*desc;
+};
+
+/* Redirect URIs (oauth-redirect.c) ------------------------------------- */
+
+/*
+ * 1 when uri matches pattern: an exact string comparison (RFC 9700 2.1)
+ * except that each '*' in the pattern stands for 1 to 128 characters of
+ * [A-Za-z0-9_-] (one path segment's worth, such as a GPT's g-... id).
+ */
+int	 oauth_redirect_match(const char *pattern, const char *uri);
+/* 1 when uri is acceptable and matches one of the client's patterns. */
+int	 oauth_redirect_allowed(const struct config *, const char *uri);
+/*
+ * 1 when pattern may be registered: an absolute https URI (http only for
+ * localhost and loopback addresses), no user info, no fragment, no white
+ * space or control characters, and '*' only after the host.
+ */
+int	 oauth_redirect_pattern_ok(const char *pattern);
+/*
+ * Appends "?name=value" or "&name=value" pairs (URL-encoded) to uri and
+ * returns the new string (malloc'd) or NULL. names and values alternate in
+ * the NULL-terminated list; a pair with a NULL or empty value is skipped.
+ */
+char	*oauth_redirect_build(const char *uri, ...);
+/* Writes "scheme://host[:port]" of uri into out; -1 when it has none. */
+int	 oauth_redirect_origin(const char *uri, char *out, size_t outlen);
+
+/* PKCE, RFC 7636 (oauth-pkce.c) ---------------------------------------- */
+
+/* 1 when s is 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 4.1). */
+int	 oauth_pkce_syntax_ok(const char *s);
+/* 1 when verifier matches challenge under method ("S256" or "plain"). */
+int	 oauth_pkce_verify(const char *method, const char *challenge,
+	    const char *verifier);
+/* BASE64URL(SHA256(verifier)) into out (at least 44 bytes). */
+void	 oauth_pkce_s256(const char *verifier, char *out);
+
+/* Scopes ----------------------------------------------------------------- */
+
+/*
+ * Normalises a requested scope: NULL or empty becomes the default; every
+ * space-separated entry must be a scope we know. Returns a malloc'd
+ * canonical scope string, or NULL with *unknown set (NULL and *unknown
+ * unset means out of memory).
+ */
+char	*oauth_scope_normalise(const char *requested, int *unknown);
+/* 1 when every scope in want also appears in have. */
+int	 oauth_scope_subset(const char *want, const char *have);
+
+/* Pending authorization requests and codes (oauth-code.c) --------------- */
+
+struct oauth_request {
+	char	*client_id;
+	char	*redirect_uri;
+	char	*scope;
+	char	*state;			/* NULL when absent */
+	char	*challenge;		/* PKCE, NULL when absent */
+	char	*method;		/* "S256" or "plain" with a challenge */
+	int64_t	 exp;
+};
+
+void	 oauth_request_free(struct oauth_request *);
+
+/*
+ * Stores a pending request under a new handle bound to cookie (the value
+ * of the browser's cookie). handle_out gets SEC_TOKEN_LEN + 1 bytes.
+ * Returns a store error.
+ */
+enum store_err	 oauth_pending_put(const struct config *, struct store *,
+		    const struct oauth_request *, const char *cookie,
+		    char *handle_out);
+/*
+ * Loads the pending request of handle and checks that it is unexpired and
+ * bound to cookie (NULL: no cookie was sent). Returns STORE_OK,
+ * STORE_NOTFOUND for a missing, expired or foreign request, or a store
+ * error. An expired record is deleted in a write session.
+ */
+enum store_err	 oauth_pending_get(const struct config *, struct store *,
+		    const char *handle, const char *cookie,
+		    struct oauth_request *);
+enum store_err	 oauth_pending_del(const struct config *, struct store *,
+		    const char *handle);
+
+/* Issues a code for uid from the request; code_out gets SEC_TOKEN_LEN + 1. */
+enum store_err	 oauth_code_issue(const struct config *, struct store *,
+		    const struct oauth_request *, const char *uid,
+		    char *code_out);
+
+/* Tokens and grants (oauth-grant.c) -------------------------------------- */
+
+struct oauth_tokens {
+	char	 access[SEC_TOKEN_LEN + 1];
+	char	 refresh[SEC_TOKEN_LEN + 1];
+	char	*scope;
+	int64_t	 expires_in;
+};
+
+void	 oauth_tokens_free(struct oauth_tokens *);
+
+/*
+ * The authorization_code grant (RFC 6749 4.1.3), in the caller's write
+ * session: checks the code against client_id, redirect_uri and the PKCE
+ * verifier (may be NULL), then makes a grant with its first tokens and
+ * marks the code used. A used code revokes the grant it made. Returns 0,
+ * or -1 with f filled; the caller commits in both cases (a failure may
+ * have revoked a grant or purged a record).
+ */
+int	 oauth_code_redeem(const struct config *, struct store *,
+	    const char *code, const char *client_id, const char *redirect_uri,
+	    const char *verifier, struct oauth_tokens *, struct oauth_fail *f);
+/*
+ * The refresh_token grant (RFC 6749 6) with rotation: the presented token
+ * is retired and a new pair issued. A retired token presented again
+ * revokes the grant. scope may be NULL. Returns like oauth_code_redeem.
+ */
+int	 oauth_refresh(const struct config *, struct store *,
+	    const char *refresh, const char *client_id, const char *scope,
+	    struct oauth_tokens *, struct oauth_fail *f);
+/*
+ * RFC 7009 revocation of an access or refresh token issued to client_id
+ * (hint may be NULL). A refresh token revokes its grant; an access token
+ * only itself. Unknown tokens are not an error. Returns a store error.
+ */
+enum store_err	 oauth_revoke_token(const struct config *, struct store *,
+		    const char *token, const char *hint, const char *client_id);
+/* Revokes every grant of uid; *n counts the grants revoked. */
+enum store_err	 oauth_revoke_user(struct store *, const char *uid,
+		    const char *reason, size_t *n);
+/* Removes every OAuth record of uid (for account deletion). */
+enum store_err	 oauth_forget_user(struct store *, const char *uid);
+
+struct oauth_grant_info {
+	char	 gid[33];
+	char	 client_id[129];
+	char	 scope[64];
+	int64_t	 created, used, exp, revoked;
+	char	 reason[64];
+	size_t	 live_access;	/* unexpired access tokens */
+};
+
+/* Calls fn for each grant of uid (newest last). Returns a store error. */
+enum store_err	 oauth_grants_list(struct store *, const char *uid,
+		    void (*fn)(void *, const struct oauth_grant_info *),
+		    void *ctx);
+
+/* Failed logins (oauth-login.c) ------------------------------------------ */
+
+enum oauth_login {
+	OAUTH_LOGIN_OK,
+	OAUTH_LOGIN_BAD,	/* wrong uid or password (one answer) */
+	OAUTH_LOGIN_LOCKED	/* too many failures; try later */
+};
+
+/*
+ * Checks uid and password. The slow password hash runs outside any store
+ * session; the lockout counters are read before and updated after in one
+ * exclusive session each, so concurrent attempts are all counted. Unknown
+ * uids are counted too (under fail:<h>), so neither the answer, its timing
+ * nor the lockout reveals whether a uid exists. Returns the outcome or -1
+ * with *err set when the store failed.
+ */
+int	 oauth_login(const struct config *, const char *uid,
+	    const char *password, enum store_err *err);
+
+/* Expired records (oauth-gc.c) ------------------------------------------- */
+
+struct oauth_gc_stats {
+	size_t	 scanned, removed;
+};
+
+/* Purges every expired OAuth record in the caller's write session. */
+enum store_err	 oauth_gc(struct store *, int64_t now, struct oauth_gc_stats *);
 #endif

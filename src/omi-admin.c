@@ -20,6 +20,7 @@
 #include "account.h"
 #include "admin.h"
 #include "convdb.h"
+#include "oauth.h"
 #include "sec.h"
 #include "store.h"
 #include "util.h"
@@ -447,7 +448,10 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	account_free(&a);
+	/* Its sign-ins go too: a later account of the same uid must not
+	 * inherit them. */
 	if (convdb_del_user(s, argv[0], &n) != STORE_OK ||
+	    oauth_forget_user(s, argv[0]) != STORE_OK ||
 	    account_delete(s, argv[0]) != STORE_OK) {
 		store_close(s);
 		fprintf(stderr, "omi-admin: could not delete %s\n", argv[0]);

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "enc.h"
 #include "resp.h"
@@ -75,6 +76,21 @@ resp_header(struct resp *r, const char *name, const char *value)
 		return;
 	}
 	buf_printf(&r->head, "%s: %s\r\n", name, value);
+}
+
+int
+resp_has_header(const struct resp *r, const char *name)
+{
+	const char	*line = r->head.data;
+	size_t		 n = strlen(name);
+
+	while (line != NULL && *line != '\0') {
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':')
+			return 1;
+		if ((line = strstr(line, "\r\n")) != NULL)
+			line += 2;
+	}
+	return 0;
 }
 
 void

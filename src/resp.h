@@ -29,6 +29,8 @@ void	 resp_reset(struct resp *);
 
 /* Adds a header; a name or value with control characters fails the response. */
 void	 resp_header(struct resp *, const char *name, const char *value);
+/* 1 when a header of that name (case-insensitive) was added. */
+int	 resp_has_header(const struct resp *, const char *name);
 void	 resp_body(struct resp *, int status, const char *ctype,
 	    const char *body, size_t len);
 /* Serialises j (borrowed) as the body with Content-Type application/json. */

@@ -27,6 +27,7 @@
  * and a get sees the session's own earlier puts.
  */
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/stat.h>
 
@@ -50,6 +51,32 @@
 #define JOURNAL_TRAILER		(8 + 1)		/* length again, state byte */
 #define CHECKPOINT_MIN		(8u << 20)
 
+/*
+ * Crash points for the reliability tests, compiled only into the test
+ * (sanitizer) build: a request header X-Omi-Test-Crash names the point at
+ * which the writer kills itself with SIGKILL, as a host's limits would.
+ */
+#ifdef OMI_TEST_HOOKS
+static void
+crash_point(const char *where, const char *dbpath)
+{
+	const char	*w = getenv("HTTP_X_OMI_TEST_CRASH");
+	int		 fd;
+
+	if (w == NULL || strcmp(w, where) != 0)
+		return;
+	if (strcmp(where, "apply-torn") == 0 && dbpath != NULL &&
+	    (fd = open(dbpath, O_WRONLY | O_CLOEXEC)) != -1) {
+		/* Simulate a half-written GDBM update: scribble on the file. */
+		(void)!pwrite(fd, "torn torn torn torn torn torn torn ", 35, 0);
+		close(fd);
+	}
+	raise(SIGKILL);
+}
+#else
+#define crash_point(where, dbpath) ((void)0)
+#endif
+
 struct change {
 	char	*key;
 	char	*val;		/* NULL for a delete */
@@ -61,6 +88,7 @@ struct store {
 	int		 lockfd;
 	enum store_mode	 mode;
 	GDBM_FILE	 db;
+	char		*dbpath;
 	struct change	*changes;
 	size_t		 nchanges;
 	sigset_t	 oldmask;
@@ -557,6 +585,16 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		err = d == 0 ? STORE_OK : errno_to_store(errno);
 	if (s->mode == STORE_READ) {
 		flock(s->lockfd, LOCK_UN);
+		/*
+		 * Recovery needs space and a writable directory. Without them,
+		 * readers still read what the database holds (a full disk makes
+		 * GDBM fail cleanly, not scribble); writers wait for the fix.
+		 */
+		if (err == STORE_FULL || err == STORE_READONLY) {
+			log_msg("store: recovery postponed (%s); reading as is",
+			    store_strerror(err));
+			err = STORE_OK;
+		}
 		if (err == STORE_OK)
 			err = lock_wait(s->lockfd, LOCK_SH, timeout_ms);
 	}
@@ -588,7 +626,7 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 		goto fail;
 	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != STORE_OK)
 		goto fail;
-	free(dbp);
+	s->dbpath = dbp;
 	*out = s;
 	return STORE_OK;
 fail:
@@ -712,7 +750,7 @@ drop_changes(struct store *s)
 }
 
 static enum store_err
-journal_append(struct store *s, int *jfd, off_t *at)
+journal_append(struct store *s, int *jfd, off_t *start, off_t *at)
 {
 	struct buf	 rec = { 0 };
 	char		*path;
@@ -732,6 +770,13 @@ journal_append(struct store *s, int *jfd, off_t *at)
 		err = errno_to_store(errno);
 		goto out;
 	}
+#ifdef OMI_TEST_HOOKS
+	if (getenv("HTTP_X_OMI_TEST_CRASH") != NULL &&
+	    strcmp(getenv("HTTP_X_OMI_TEST_CRASH"), "journal") == 0) {
+		(void)!pwrite(*jfd, rec.data, rec.len / 2, *at);
+		crash_point("journal", NULL);
+	}
+#endif
 	w = pwrite(*jfd, rec.data, rec.len, *at);
 	if (w != (ssize_t)rec.len || fdatasync(*jfd) == -1) {
 		err = errno_to_store(w == -1 || w == (ssize_t)rec.len ?
@@ -740,47 +785,95 @@ journal_append(struct store *s, int *jfd, off_t *at)
 		(void)!ftruncate(*jfd, *at);
 		log_msg("store: journal write: %s", store_strerror(err));
 	}
+	*start = *at;
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
 	buf_free(&rec);
 	return err;
 }
 
+/* Applies changes [0, n) to db; *done says how many went through. */
+static enum store_err
+apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
+    const char *dbpath)
+{
+	datum	 k, v;
+	size_t	 i;
+
+	(void)dbpath;		/* used by the test build's crash points only */
+	for (i = 0, *done = 0; i < n; i++, (*done)++) {
+		if (i == 1) {
+			crash_point("apply", NULL);
+			crash_point("apply-torn", dbpath);
+		}
+		k.dptr = c[i].key;
+		k.dsize = (int)strlen(c[i].key);
+		if (c[i].val != NULL) {
+			v.dptr = c[i].val;
+			v.dsize = (int)c[i].len;
+			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
+				return gdbm_to_store("store");
+		} else if (gdbm_delete(db, k) != 0 &&
+		    gdbm_errno != GDBM_ITEM_NOT_FOUND)
+			return gdbm_to_store("delete");
+	}
+	return STORE_OK;
+}
+
+/*
+ * GDBM can damage its file when a write hits a full disk, so a commit first
+ * makes sure the file system has room for the journal record, the GDBM
+ * update (the data again plus bucket splits and directory growth) and a
+ * margin, and refuses cleanly, touching nothing, when it has not.
+ */
+static enum store_err
+check_space(struct store *s)
+{
+	struct statvfs	 vfs;
+	struct stat	 st;
+	uint64_t	 need = 1u << 20, avail;
+	size_t		 i;
+
+	for (i = 0; i < s->nchanges; i++)
+		need += 2 * (strlen(s->changes[i].key) + s->changes[i].len) + 64;
+	if (fstat(gdbm_fdesc(s->db), &st) == 0)
+		need += (uint64_t)st.st_size / 8;
+	if (fstatvfs(s->lockfd, &vfs) == -1)
+		return STORE_OK;	/* unknown: let the writes tell */
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= need)
+		return STORE_OK;
+	log_msg("store: %llu bytes free, a commit needs %llu: refused",
+	    (unsigned long long)avail, (unsigned long long)need);
+	return STORE_FULL;
+}
+
 enum store_err
 store_commit(struct store *s)
 {
 	enum store_err	 err;
-	size_t		 i;
-	datum		 k, v;
-	off_t		 mark = 0;
+	size_t		 done = 0;
+	off_t		 mark = 0, start = 0;
 	int		 jfd = -1;
 
 	if (s->mode != STORE_WRITE || s->nchanges == 0)
 		return STORE_OK;
+	if ((err = check_space(s)) != STORE_OK)
+		return err;
 	block_signals(s);
-	if ((err = journal_append(s, &jfd, &mark)) != STORE_OK)
+	if ((err = journal_append(s, &jfd, &start, &mark)) != STORE_OK)
 		goto out;
-	/* From here until the mark, a death leaves the record unapplied. */
-	for (i = 0; i < s->nchanges; i++) {
-		k.dptr = s->changes[i].key;
-		k.dsize = (int)strlen(s->changes[i].key);
-		if (s->changes[i].val != NULL) {
-			v.dptr = s->changes[i].val;
-			v.dsize = (int)s->changes[i].len;
-			if (gdbm_store(s->db, k, v, GDBM_REPLACE) != 0) {
-				err = gdbm_to_store("store");
-				goto out;
-			}
-		} else if (gdbm_delete(s->db, k) != 0 &&
-		    gdbm_errno != GDBM_ITEM_NOT_FOUND) {
-			err = gdbm_to_store("delete");
-			goto out;
-		}
-	}
-	if (gdbm_sync(s->db) != 0) {
+	/*
+	 * From here until the mark, a death leaves the record unapplied. A
+	 * write error (a full disk) leaves it unapplied too: GDBM may have
+	 * half-written the file, so the next session rebuilds it.
+	 */
+	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
+	if (err == STORE_OK && gdbm_sync(s->db) != 0)
 		err = gdbm_to_store("sync");
+	if (err != STORE_OK)
 		goto out;
-	}
+	crash_point("mark", NULL);
 	if (pwrite(jfd, "A", 1, mark) != 1) {
 		err = errno_to_store(errno);
 		goto out;
@@ -805,6 +898,7 @@ store_close(struct store *s)
 	if (s->lockfd != -1)
 		close(s->lockfd);	/* releases the flock */
 	unblock_signals(s);
+	free(s->dbpath);
 	free(s->dir);
 	free(s);
 }

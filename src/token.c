@@ -1,11 +1,372 @@
-/* token: not implemented yet; answers 501 in its protocol's format. */
+/*
+ * token: the token endpoint and its two neighbours.
+ *
+ * POST /chatgpt/oauth/token (RFC 6749 3.2), form or JSON body:
+ *   200 {access_token, token_type "bearer", expires_in, refresh_token,
+ *        scope} with Cache-Control: no-store and Pragma: no-cache
+ *   400 invalid_request (missing or repeated parameter, parameters in the
+ *       query, two client authentication methods, other body types),
+ *       invalid_grant, unsupported_grant_type, invalid_scope
+ *   401 invalid_client (WWW-Authenticate: Basic unless the body was used)
+ *   405 not POST;  503 the store is unavailable
+ * POST /chatgpt/oauth/revoke (PATH_INFO /:revoke, RFC 7009): 200 whether
+ *   or not the token was known; client errors as above.
+ * GET /.well-known/oauth-authorization-server (PATH_INFO /:metadata,
+ *   RFC 8414): the server's metadata, built from the configured base URL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
 #include "app.h"
+#include "enc.h"
+#include "log.h"
+#include "oauth.h"
+#include "store.h"
+#include "util.h"
+
+static void
+oauth_error(struct app *a, const struct oauth_fail *f)
+{
+	resp_oauth_error(&a->resp, f->status, f->error, f->desc);
+}
+
+static void
+simple_error(struct app *a, int status, const char *error, const char *desc)
+{
+	const struct oauth_fail f = { status, error, desc };
+
+	oauth_error(a, &f);
+}
+
+/* Parameters ------------------------------------------------------------ */
+
+/* Copies a JSON object of strings into p (duplicates were refused). */
+static int
+json_params(const struct app *a, struct params *p)
+{
+	struct buf	 b = { 0 };
+	json_t		*j, *v;
+	const char	*k;
+	int		 rc = 1;
+
+	j = json_loadb(a->req.body, a->req.body_len, JSON_REJECT_DUPLICATES,
+	    NULL);
+	if (j == NULL || !json_is_object(j))
+		goto out;
+	json_object_foreach(j, k, v) {
+		if (!json_is_string(v))
+			goto out;
+		/* Re-encode as a form so there is one decoder to trust. */
+		if (b.len > 0)
+			buf_putc(&b, '&');
+		url_encode_component(&b, k);
+		buf_putc(&b, '=');
+		url_encode_component(&b, json_string_value(v));
+	}
+	if (b.failed) {
+		rc = -1;
+		goto out;
+	}
+	rc = params_decode(p, b.data ? b.data : "", b.len);
+out:
+	json_decref(j);
+	if (b.data != NULL)
+		sodium_memzero(b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* A body parameter: 1 present, 0 absent or empty, -1 repeated. */
+static int
+param(const struct params *p, const char *name, const char **v)
+{
+	int rc;
+
+	*v = NULL;
+	if ((rc = params_get(p, name, v)) == 1 && **v == '\0') {
+		*v = NULL;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* Client authentication ------------------------------------------------- */
+
+/*
+ * Authenticates the client by exactly one method (RFC 6749 2.3): HTTP
+ * Basic or client_id and client_secret in the body. Returns 0, or -1 with
+ * the error answered.
+ */
+static int
+client_auth(struct app *a, const struct params *p)
+{
+	char		*bid = NULL, *bsecret = NULL;
+	const char	*pid, *psecret, *id, *secret;
+	int		 basic, rc = -1, ok;
+
+	basic = cgi_auth_basic(a->req.authorization, &bid, &bsecret);
+	if (param(p, "client_id", &pid) == -1 ||
+	    param(p, "client_secret", &psecret) == -1) {
+		simple_error(a, 400, "invalid_request",
+		    "a client parameter is repeated");
+		goto out;
+	}
+	if (basic == 0 && psecret != NULL) {
+		simple_error(a, 400, "invalid_request",
+		    "use one client authentication method, not two");
+		goto out;
+	}
+	if (basic == 0 && pid != NULL && strcmp(pid, bid) != 0) {
+		simple_error(a, 400, "invalid_request",
+		    "client_id differs from the authenticated client");
+		goto out;
+	}
+	id = basic == 0 ? bid : pid;
+	secret = basic == 0 ? bsecret : psecret;
+	/* Both compared, in constant time, whatever the first says. */
+	ok = id != NULL && secret != NULL;
+	ok = (ok ? sec_streq(id, a->cfg.client_id) : 0) &
+	    (ok ? sec_streq(secret, a->cfg.client_secret) : 0);
+	if (!ok) {
+		log_msg("token: client authentication failed (%s)",
+		    basic == 0 ? "basic" : basic == -1 ? "malformed basic" :
+		    psecret ? "post" : "none");
+		simple_error(a, 401, "invalid_client",
+		    "client authentication failed");
+		/* RFC 6749 5.2: a challenge when the header was tried. */
+		if (basic != 1 || psecret == NULL)
+			resp_header(&a->resp, "WWW-Authenticate",
+			    "Basic realm=\"omi\", charset=\"UTF-8\"");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (bsecret != NULL) {
+		sodium_memzero(bsecret, strlen(bsecret));
+		free(bsecret);
+	}
+	free(bid);
+	return rc;
+}
+
+/*
+ * The request's parameters: the form body, or a JSON body converted.
+ * Returns 0 or -1 with the error answered.
+ */
+static int
+body_params(struct app *a, struct params *p)
+{
+	int rc;
+
+	/* RFC 6749 2.3.1 and 3.2: nothing in the URI. */
+	if (a->req.query.n > 0) {
+		simple_error(a, 400, "invalid_request",
+		    "parameters belong in the request body, not the URL");
+		return -1;
+	}
+	if (a->req.body_type == BODY_FORM) {
+		*p = a->req.form;
+		return 0;
+	}
+	if (a->req.body_type == BODY_JSON) {
+		if ((rc = json_params(a, p)) == 0)
+			return 0;
+		if (rc == -1)
+			a->resp.failed = 1;
+		else
+			simple_error(a, 400, "invalid_request",
+			    "the JSON body must be an object of strings");
+		return -1;
+	}
+	simple_error(a, 400, "invalid_request", "the body must be "
+	    "application/x-www-form-urlencoded");
+	return -1;
+}
+
+/* Grants ---------------------------------------------------------------- */
+
+static void
+send_tokens(struct app *a, const struct oauth_tokens *t)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:I, s:s, s:s}", "access_token", t->access,
+	    "token_type", "bearer", "expires_in", (json_int_t)t->expires_in,
+	    "refresh_token", t->refresh, "scope", t->scope);
+	if (j == NULL) {
+		a->resp.failed = 1;
+		return;
+	}
+	resp_json(&a->resp, 200, j);
+	resp_header(&a->resp, "Pragma", "no-cache");
+	json_decref(j);
+}
+
+static void
+grant(struct app *a, const struct params *p)
+{
+	struct oauth_tokens	 t;
+	struct oauth_fail	 f = { 0 };
+	struct store		*s = NULL;
+	const char		*gt, *code, *ruri, *ver, *rt, *scope;
+	enum store_err		 err;
+	int			 rc;
+
+	memset(&t, 0, sizeof(t));
+	if (param(p, "grant_type", &gt) != 1) {
+		simple_error(a, 400, "invalid_request", "grant_type is "
+		    "missing or repeated");
+		return;
+	}
+	if (strcmp(gt, "authorization_code") != 0 &&
+	    strcmp(gt, "refresh_token") != 0) {
+		simple_error(a, 400, "unsupported_grant_type",
+		    "only authorization_code and refresh_token are supported");
+		return;
+	}
+	if (param(p, "code", &code) == -1 || param(p, "redirect_uri",
+	    &ruri) == -1 || param(p, "code_verifier", &ver) == -1 ||
+	    param(p, "refresh_token", &rt) == -1 ||
+	    param(p, "scope", &scope) == -1) {
+		simple_error(a, 400, "invalid_request",
+		    "a parameter is repeated");
+		return;
+	}
+	if (strcmp(gt, "authorization_code") == 0 ? code == NULL : rt == NULL) {
+		simple_error(a, 400, "invalid_request", code == NULL &&
+		    rt == NULL ? "code or refresh_token is required" :
+		    "the grant's token parameter is missing");
+		return;
+	}
+	/* One exclusive session: check, retire and issue all at once. */
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+		simple_error(a, 503, "server_error", "the token store is "
+		    "unavailable; try again later");
+		resp_header(&a->resp, "Retry-After", "1");
+		return;
+	}
+	if (strcmp(gt, "authorization_code") == 0)
+		rc = oauth_code_redeem(&a->cfg, s, code, a->cfg.client_id,
+		    ruri, ver, &t, &f);
+	else
+		rc = oauth_refresh(&a->cfg, s, rt, a->cfg.client_id, scope,
+		    &t, &f);
+	/* A failure may have revoked a grant: that must stick as well. */
+	if ((err = store_commit(s)) != STORE_OK) {
+		log_msg("token: commit: %s", store_strerror(err));
+		simple_error(a, 503, "server_error", "the token store is "
+		    "unavailable; try again later");
+		resp_header(&a->resp, "Retry-After", "1");
+	} else if (rc == 0)
+		send_tokens(a, &t);
+	else {
+		log_msg("token: %s refused: %s", gt, f.desc);
+		oauth_error(a, &f);
+	}
+	store_close(s);
+	oauth_tokens_free(&t);
+}
+
+static void
+revoke(struct app *a, const struct params *p)
+{
+	struct store	*s = NULL;
+	const char	*token, *hint;
+	enum store_err	 err;
+
+	if (param(p, "token", &token) != 1 || param(p, "token_type_hint",
+	    &hint) == -1) {
+		simple_error(a, 400, "invalid_request", "token is missing or "
+		    "repeated");
+		return;
+	}
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) == STORE_OK &&
+	    (err = oauth_revoke_token(&a->cfg, s, token, hint,
+	    a->cfg.client_id)) == STORE_OK)
+		err = store_commit(s);
+	store_close(s);
+	if (err != STORE_OK) {
+		/* RFC 7009 2.2.1: the client may retry later. */
+		simple_error(a, 503, "server_error", "the token store is "
+		    "unavailable; try again later");
+		resp_header(&a->resp, "Retry-After", "1");
+		return;
+	}
+	/* RFC 7009 2.2: 200 whether or not the token was known. */
+	resp_body(&a->resp, 200, "application/json", "{}\n", 3);
+}
+
+/* Metadata (RFC 8414) ----------------------------------------------------- */
+
+static void
+metadata(struct app *a)
+{
+	struct buf	 u[4] = { { 0 } };
+	static const char *const paths[] = { "", "/chatgpt/oauth/authorize",
+	    "/chatgpt/oauth/token", "/chatgpt/oauth/revoke" };
+	json_t		*j = NULL;
+	size_t		 i;
+
+	/* RFC 8414 3.3: the issuer is ours, never taken from Host. */
+	for (i = 0; i < 4; i++)
+		buf_printf(&u[i], "%s%s", a->cfg.base_url, paths[i]);
+	if (!u[0].failed && !u[1].failed && !u[2].failed && !u[3].failed)
+		j = json_pack("{s:s, s:s, s:s, s:s, s:[s], s:[s,s], "
+		    "s:[s,s], s:[s,s], s:[s,s], s:[s]}",
+		    "issuer", u[0].data, "authorization_endpoint", u[1].data,
+		    "token_endpoint", u[2].data, "revocation_endpoint",
+		    u[3].data, "response_types_supported", "code",
+		    "grant_types_supported", "authorization_code",
+		    "refresh_token", "token_endpoint_auth_methods_supported",
+		    "client_secret_basic", "client_secret_post",
+		    "revocation_endpoint_auth_methods_supported",
+		    "client_secret_basic", "client_secret_post",
+		    "code_challenge_methods_supported", "S256", "plain",
+		    "scopes_supported", OAUTH_SCOPE_READ);
+	if (j == NULL)
+		a->resp.failed = 1;
+	else
+		resp_json(&a->resp, 200, j);
+	json_decref(j);
+	for (i = 0; i < 4; i++)
+		buf_free(&u[i]);
+}
 
 static void
 handle(struct app *a)
 {
-	app_error(a, APP_ERR_OAUTH, 501, "not_implemented",
-	    "this endpoint is not implemented yet");
+	struct params	 p = { 0 };
+	const char	*path = a->req.path_info;
+	int		 is_revoke = strcmp(path, "/:revoke") == 0;
+
+	if (strcmp(path, "/:metadata") == 0) {
+		if (strcmp(a->req.method, "GET") == 0 ||
+		    strcmp(a->req.method, "HEAD") == 0)
+			metadata(a);
+		else
+			app_method_not_allowed(a, APP_ERR_OAUTH, "GET, HEAD");
+		return;
+	}
+	if (*path != '\0' && strcmp(path, "/") != 0 && !is_revoke) {
+		simple_error(a, 404, "invalid_request", "no such endpoint");
+		return;
+	}
+	if (strcmp(a->req.method, "POST") != 0) {
+		app_method_not_allowed(a, APP_ERR_OAUTH, "POST");
+		return;
+	}
+	if (body_params(a, &p) == 0 && client_auth(a, &p) == 0) {
+		if (is_revoke)
+			revoke(a, &p);
+		else
+			grant(a, &p);
+	}
+	if (p.v != a->req.form.v)
+		params_free(&p);
 }
 
 int

@@ -26,7 +26,10 @@ if [ "$OMI_SERVER" = apache-dist ]; then
 fi
 # Apache will not run CGI programs as root: as root, the Apache runs serve
 # as www-data, so the test's data and its omi-admin calls belong to that user.
-if [ "$(id -u)" = 0 ] && [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ]; then
+# OMI_DROP_ROOT=1 does the same for lighttpd (tests of file permissions need
+# a user that permissions apply to).
+if [ "$(id -u)" = 0 ] && { [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ] ||
+    [ "${OMI_DROP_ROOT:-0}" = 1 ]; }; then
 	OMI_APACHE_USER=${OMI_APACHE_USER:-www-data}
 	export OMI_APACHE_USER
 	chown -R "$OMI_APACHE_USER" "$T_TMP"
@@ -83,6 +86,15 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# as_user CMD...: runs a command as the user the server runs CGI programs as.
+as_user() {
+	if [ -n "${OMI_APACHE_USER:-}" ]; then
+		runuser -u "$OMI_APACHE_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
 # site_init DIR: a fresh data directory with a configuration.
 site_init() {
 	export OMI_DATA_DIR=$1
@@ -121,9 +133,11 @@ server_start() {
 	PORT=$(free_port)
 	SERVER_LOG=$T_TMP/server-error.log
 	: > "$SERVER_LOG"
+	[ -n "${OMI_APACHE_USER:-}" ] && chown "$OMI_APACHE_USER" "$SERVER_LOG"
 	case $OMI_SERVER in
 	lighttpd|lighttpd-fastcgi)
 		[ "$OMI_SERVER" = lighttpd-fastcgi ] && export OMI_FASTCGI=1
+		[ -n "${OMI_APACHE_USER:-}" ] && export OMI_SERVER_USER=$OMI_APACHE_USER
 		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"
@@ -174,10 +188,57 @@ webhook_post() {
 	    -H 'Content-Type: application/json' --data-binary "@$3"
 }
 
+# The OAuth flow as ChatGPT walks it. OAUTH_REDIRECT is the callback the
+# requests use (a registered ChatGPT form).
+OAUTH_REDIRECT=${OAUTH_REDIRECT:-https://chatgpt.com/aip/g-TestGpt_01/oauth/callback}
+
+# urlenc STRING: STRING percent-encoded as a query component.
+urlenc() {
+	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
+}
+
+# oauth_client: sets CLIENT_ID and CLIENT_SECRET from the site's configuration.
+oauth_client() {
+	local c=$OMI_DATA_DIR/config.json
+	CLIENT_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$c") &&
+	CLIENT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$c")
+}
+
+# oauth_authorize [EXTRA_QUERY]: opens the consent page in a fresh cookie jar
+# (JAR) with state STATE; sets HANDLE from the form (empty when none).
+oauth_authorize() {
+	JAR=$(mktemp "$T_TMP/jar.XXXXXX")
+	STATE=${STATE:-st-$RANDOM}
+	http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&scope=read%3Amemories&state=$(urlenc "$STATE")${1:-}" \
+	    -c "$JAR" -b "$JAR"
+	HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p' | head -1)
+}
+
+# oauth_consent UID PASSWORD [DECISION]: submits the consent form with the
+# jar's cookie; sets LOCATION and CODE (empty unless the answer is a code).
+oauth_consent() {
+	http POST /chatgpt/oauth/authorize -b "$JAR" -c "$JAR" \
+	    --data-urlencode "handle=$HANDLE" --data-urlencode "uid=$1" \
+	    --data-urlencode "password=$2" --data-urlencode "decision=${3:-allow}"
+	LOCATION=$(header location)
+	CODE=$(printf '%s' "$LOCATION" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+}
+
 # oauth_login UID PASSWORD: walks the OAuth flow as ChatGPT does (authorize
-# page, consent POST, code, token exchange) and sets ACCESS_TOKEN and
-# REFRESH_TOKEN. Implemented by the OAuth work; fails until then.
+# page, consent POST, code, token exchange with HTTP Basic) and sets
+# ACCESS_TOKEN and REFRESH_TOKEN (and STATUS/BODY/HEADERS of the last call).
 oauth_login() {
-	echo "oauth_login: not implemented yet" >&2
-	return 1
+	ACCESS_TOKEN= REFRESH_TOKEN=
+	oauth_client || return 1
+	STATE= oauth_authorize
+	[ -n "$HANDLE" ] || { echo "oauth_login: no consent form (status $STATUS)" >&2; return 1; }
+	oauth_consent "$1" "$2" allow
+	[ -n "$CODE" ] || { echo "oauth_login: no code (status $STATUS)" >&2; return 1; }
+	http POST /chatgpt/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" \
+	    --data-urlencode grant_type=authorization_code \
+	    --data-urlencode "code=$CODE" --data-urlencode "redirect_uri=$OAUTH_REDIRECT"
+	ACCESS_TOKEN=$(jget '["access_token"]')
+	REFRESH_TOKEN=$(jget '["refresh_token"]')
+	[ "$STATUS" = 200 ] && [ -n "$ACCESS_TOKEN" ] && [ -n "$REFRESH_TOKEN" ] ||
+	    { echo "oauth_login: token exchange failed ($STATUS $BODY)" >&2; return 1; }
 }

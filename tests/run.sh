@@ -3,8 +3,11 @@
 #   1. unit tests (normal and ASan+UBSan builds)
 #   2. CGI-level tests: the binaries run directly with a CGI environment
 #      (normal and sanitizer builds)
-#   3. end-to-end tests through real web servers ($OMI_SERVERS, default
-#      lighttpd, Apache with mod_cgid and Apache with mod_cgi), and the browser tests
+#   3. end-to-end tests through real web servers ($OMI_SERVERS: lighttpd,
+#      Apache with mod_cgid, Apache with mod_cgi, the `make dist` tarball under
+#      Apache with .htaccess only, lighttpd with FastCGI), and the browser tests
+#   4. reliability: faults (SIGKILL, full disk, read-only, lock file, slow
+#      clients) and hostile input, under lighttpd and Apache
 # Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,6 +75,15 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 	for t in tests/browser/*.test.mjs; do
 		[ -f "$t" ] || continue
 		run bash tests/browser/run.sh "$t"
+	done
+fi
+
+if [ -z "$only" ] || [ "$only" = reliability ]; then
+	# Faults, full disk and hostile input, under lighttpd and Apache (mod_cgid).
+	for s in ${OMI_RELIABILITY_SERVERS:-lighttpd apache-cgid}; do
+		for t in tests/reliability/*.sh; do
+			OMI_SERVER=$s run bash "$t"
+		done
 	done
 fi
 

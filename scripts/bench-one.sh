@@ -1,0 +1,99 @@
+#!/bin/bash
+# Benchmarks one server configuration (called by scripts/bench.sh).
+#   bench-one.sh SERVER SEED_DATADIR RESULTS_FILE
+# Copies the seeded data directory, starts SERVER on a free port with the
+# project's configuration (and the hello-world CGI beside the programs),
+# signs in through the real OAuth flow, then runs wrk against every endpoint
+# at concurrency 1 and 16. Appends "server endpoint c rps p50 p99 errors"
+# lines to RESULTS_FILE. Never asserts a timing.
+set -u
+OMI_SERVER=$1
+export OMI_SERVER
+. "$(dirname "$0")/../tests/lib.sh"
+seed=$2 results=$3
+dur=${BENCH_SECONDS:-5}
+bench=$TOP/tests/bench
+
+mkdir -p "$T_TMP/cgi-bin"
+cp "$TOP"/cgi-bin/{webhook,authorize,token,conversations} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
+cp -a "$seed" "$T_TMP/data"
+[ -n "${OMI_APACHE_USER:-}" ] && chown -R "$OMI_APACHE_USER" "$T_TMP/data" "$T_TMP/cgi-bin"
+export OMI_DATA_DIR=$T_TMP/data
+OMI_CGIBIN=$T_TMP/cgi-bin
+server_start || { echo "bench: $OMI_SERVER did not start" >&2; exit 1; }
+
+oauth_login small 'bench password' || exit 1
+AT_SMALL=$ACCESS_TOKEN
+oauth_login big 'bench password' || exit 1
+AT_BIG=$ACCESS_TOKEN
+: > "$T_TMP/rt"
+for i in $(seq 1 16); do
+	oauth_login small 'bench password' || exit 1
+	echo "$REFRESH_TOKEN" >> "$T_TMP/rt"
+done
+: > "$T_TMP/codes"
+for i in $(seq 1 ${BENCH_CODES:-160}); do
+	STATE= oauth_authorize
+	oauth_consent small 'bench password' allow
+	[ -n "$CODE" ] && echo "$CODE" >> "$T_TMP/codes"
+done
+DETAIL_ID=$("$ADMIN" conversations big | sed -n '5000p' | cut -f1)
+
+# run NAME C URL [wrk args...]: one wrk run, one result line.
+run() {
+	local name=$1 c=$2 url=$3 out rps p50 p99 err
+	shift 3
+	out=$(wrk -t "$c" -c "$c" -d "${dur}s" --latency "$@" "$url" 2>&1)
+	rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
+	p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
+	p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+	err=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF} /Socket errors/ {s=$0} END {}')
+	echo "$OMI_SERVER $name $c ${rps:-0} ${p50:-?} ${p99:-?} ${err:-0}" >> "$results"
+}
+
+# The code grant consumes one code per request, so it is timed over a fixed
+# number of codes with curl instead of over a duration.
+run_codes() {
+	local c=$1 n start end
+	n=$(wc -l < "$T_TMP/codes.$c")
+	: > "$T_TMP/cfg.$c"
+	while read -r code; do
+		printf 'url = "%s/chatgpt/oauth/token"\ndata = "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&client_secret=%s"\noutput = "/dev/null"\n' \
+		    "$BASE" "$code" "$(urlenc "$OAUTH_REDIRECT")" "$(urlenc "$CLIENT_ID")" "$(urlenc "$CLIENT_SECRET")" >> "$T_TMP/cfg.$c"
+	done < "$T_TMP/codes.$c"
+	start=$(date +%s.%N)
+	curl -s --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" -w '%{http_code} %{time_total}\n' > "$T_TMP/times.$c"
+	end=$(date +%s.%N)
+	python3 - "$T_TMP/times.$c" "$start" "$end" "$n" "$OMI_SERVER" "$c" >> "$results" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+t = sorted(float(r[1]) for r in rows)
+bad = sum(1 for r in rows if r[0] != "200")
+el = float(sys.argv[3]) - float(sys.argv[2])
+q = lambda p: "%.2fms" % (1000 * t[min(len(t) - 1, int(p * len(t)))]) if t else "?"
+print(sys.argv[5], "token-code", sys.argv[6], "%.2f" % (len(rows) / el), q(0.5), q(0.99), bad)
+PY
+}
+
+export BODY_FILE=$T_TMP/body.json WEBHOOK_PATH="/chatgpt/webhook/memory?uid=small&key=$(cat "$seed/small.key")"
+sed 's/"id": *"[^"]*"/"id": "@ID@"/' "$FIXTURES/omi-current.json" > "$BODY_FILE"
+export RT_FILE=$T_TMP/rt CLIENT_ID CLIENT_SECRET TOKEN_PATH=/chatgpt/oauth/token
+auth_url="$BASE/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&scope=read%3Amemories&state=bench"
+half=$(( $(wc -l < "$T_TMP/codes") / 4 ))
+head -n "$half" "$T_TMP/codes" > "$T_TMP/codes.1"
+tail -n +"$((half + 1))" "$T_TMP/codes" > "$T_TMP/codes.16"
+
+for c in 1 16; do
+	case $OMI_SERVER in
+	lighttpd-fastcgi) ;;
+	*) run hello "$c" "$BASE/cgi-bin/hello" ;;
+	esac
+	run webhook "$c" "$BASE/" -s "$bench/webhook.lua"
+	TOKEN=$AT_SMALL run list-100 "$c" "$BASE/api/conversations?limit=20" -s "$bench/bearer.lua"
+	TOKEN=$AT_BIG run list-10k "$c" "$BASE/api/conversations?limit=20" -s "$bench/bearer.lua"
+	TOKEN=$AT_BIG run detail "$c" "$BASE/api/conversations/$DETAIL_ID" -s "$bench/bearer.lua"
+	TOKEN=$AT_SMALL run search "$c" "$BASE/api/conversations?q=cabinet&limit=20" -s "$bench/bearer.lua"
+	run token-refresh "$c" "$BASE/" -s "$bench/refresh.lua"
+	run_codes "$c"
+	run authorize-page "$c" "$auth_url"
+done

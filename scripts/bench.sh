@@ -1,0 +1,29 @@
+#!/bin/bash
+# make bench: requests/s and p50/p99 latency of every endpoint at concurrency
+# 1 and 16, under lighttpd (CGI), Apache mod_cgid (CGI) and lighttpd with
+# FastCGI, each against a hello-world CGI under the same server in the same
+# run, plus the original Python plugin's published figures for FastCGI.
+# Prints figures; asserts nothing.
+#   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+command -v wrk >/dev/null || {
+	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
+		echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; fi
+}
+servers=${BENCH_SERVERS:-lighttpd apache-cgid lighttpd-fastcgi}
+work=$(mktemp -d "${TMPDIR:-/tmp}/omi-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+
+echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'), ${BENCH_SECONDS:-5} s per run, threads = connections"
+echo "Filling: 1,000 users; 'small' with 100 conversations, 'big' with 10,000 (~3 KB each)..."
+"$top/scripts/bench-fill.sh" "$work/seed" >/dev/null
+results=$work/results
+: > "$results"
+for s in $servers; do
+	echo "Running $s..."
+	"$top/scripts/bench-one.sh" "$s" "$work/seed" "$results" || echo "  ($s failed)"
+done
+python3 "$top/scripts/bench-table.py" "$results"

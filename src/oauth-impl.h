@@ -1,0 +1,49 @@
+/*
+ * oauth-impl: helpers shared by the oauth-*.c files and nobody else: record
+ * keys from secrets, JSON records in the store, and the hash labels that
+ * keep one kind of secret from ever being looked up as another.
+ */
+#ifndef OMI_OAUTH_IMPL_H
+#define OMI_OAUTH_IMPL_H
+
+#include <jansson.h>
+
+#include "oauth.h"
+#include "sec.h"
+
+#define OAUTH_L_PENDING	"oauth-pending"
+#define OAUTH_L_COOKIE	"oauth-cookie"
+#define OAUTH_L_CODE	"oauth-code"
+#define OAUTH_L_ACCESS	"oauth-access"
+#define OAUTH_L_REFRESH	"oauth-refresh"
+#define OAUTH_L_FAIL	"oauth-login-fail"
+
+#define OAUTH_KEY_MAX	(16 + SEC_HASH_HEX + 1)
+
+/* "prefix" + keyed hash of secret under label, into key (OAUTH_KEY_MAX). */
+void		 oauth_key(const struct config *, const char *prefix,
+		    const char *label, const char *secret, char *key);
+/* Loads a JSON object record; STORE_CORRUPT when it is not one. */
+enum store_err	 oauth_rec_get(struct store *, const char *key, json_t **);
+/* Queues a JSON record (borrowed). */
+enum store_err	 oauth_rec_put(struct store *, const char *key, const json_t *);
+/* A record's integer member, or dflt. */
+int64_t		 oauth_rec_int(const json_t *, const char *name, int64_t dflt);
+/* A record's string member, or NULL. */
+const char	*oauth_rec_str(const json_t *, const char *name);
+
+/* grant:<gid> and ugrants:<uid> keys (uids and gids are identifiers). */
+int		 oauth_grant_key(const char *gid, char *key, size_t n);
+int		 oauth_ugrants_key(const char *uid, char *key, size_t n);
+/* Revokes the grant (deletes its tokens, keeps a tombstone); STORE_OK
+ * when the grant is gone or already revoked. */
+enum store_err	 oauth_grant_revoke(struct store *, const char *gid,
+		    const char *reason, int64_t now);
+/* Deletes the grant with its tokens and drops it from its user's list. */
+enum store_err	 oauth_grant_purge(struct store *, const char *gid);
+/* 1 when a grant record can be dropped at now. */
+int		 oauth_grant_expired(const json_t *, int64_t now);
+
+/* The configured code lifetime, capped at OAUTH_CODE_TTL_MAX. */
+int64_t		 oauth_code_ttl(const struct config *);
+#endif

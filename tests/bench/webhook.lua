@@ -1,0 +1,24 @@
+-- wrk: POST a ~3 KB OMI conversation with a fresh id on every request.
+-- env: BODY_FILE (the payload with "id": "@ID@"), WEBHOOK_PATH
+local counter = 0
+local tid = 0
+local template
+
+function setup(thread)
+	tid = tid + 1
+	thread:set("tid", tid)
+end
+
+function init(args)
+	local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
+	template = f:read("*a")
+	f:close()
+	wrk.method = "POST"
+	wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+	counter = counter + 1
+	local body = template:gsub("@ID@", "bench-" .. tostring(tid) .. "-" .. counter .. "-" .. math.random(1e9))
+	return wrk.format("POST", os.getenv("WEBHOOK_PATH"), nil, body)
+end

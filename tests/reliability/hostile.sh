@@ -1,0 +1,86 @@
+#!/bin/bash
+# Hostile input, table-driven: each row is a request and the status it must
+# get. After the table nothing may be stored that should not be, no program
+# may have crashed (the sanitizer build runs here: any ASan/UBSan report or
+# signal death shows as a 500/502 and in the log), no header may be injected,
+# and omi-admin check must pass.
+. "$(dirname "$0")/../lib.sh"
+OMI_CGIBIN=${OMI_TEST_CGIBIN:-$TOP/build-asan/cgi-bin}
+
+site_init "$T_TMP/data"
+user_add alice 'correct horse' || t_fail "user add"
+K=$WEBHOOK_KEY
+server_start || { t_fail "server start"; t_done; exit 1; }
+W="/chatgpt/webhook/memory?uid=alice&key=$K"
+
+# Bodies.
+b() { printf '%s' "$2" > "$T_TMP/$1"; }
+b ok.json '{"id":"ok-1","created_at":"2025-01-01T00:00:00Z"}'
+b trunc.json '{"id":"x","created_at":"2025-01-01T00:00:'
+b invalid.json '{"id": x}'
+python3 -c 'print("[" * 10000 + "]" * 10000)' > "$T_TMP/deep.json"
+python3 -c 'import json; print(json.dumps({"created_at": "2025-01-01", "o": {"a" * 9: "b" * 1000000}}))' > "$T_TMP/bigstr.json"
+printf '{"created_at":"2025-01-01","t":"a\x00b"}' > "$T_TMP/nul.json"
+b nulesc.json '{"created_at":"2025-01-01","t":"a\u0000b"}'
+printf '{"created_at":"2025-01-01","t":"\xc0\xaf"}' > "$T_TMP/utf8.json"
+b dup.json '{"created_at":"2025-01-01","created_at":"2025-01-02"}'
+b types.json '{"created_at":"2025-01-01","transcript_segments":"x"}'
+b types2.json '{"created_at":"2025-01-01","transcript_segments":[{"text":"a","start":"0"}]}'
+b arr.json '[{"created_at":"2025-01-01"}]'
+b num.json '42'
+b badid.json '{"id":"../../etc/passwd","created_at":"2025-01-01"}'
+b badid2.json '{"id":"a:b","created_at":"2025-01-01"}'
+b script.json '{"id":"<script>","created_at":"2025-01-01"}'
+b crlfid.json '{"id":"a\r\nSet-Cookie: x=1","created_at":"2025-01-01"}'
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+
+# status (or statuses, comma-separated, where the server itself may refuse
+# before the program runs)|method|path|
+# extra curl arguments (shell words)
+while IFS='|' read -r want method path args; do
+	[ -z "$want" ] || [ "${want#\#}" != "$want" ] && continue
+	eval "http \"\$method\" \"\$path\" $args"
+	desc=$(printf '%s %s %s' "$method" "$path" "$args" | cut -c1-160)
+	check_match "$desc" "$STATUS" "^(${want//,/|})\$"
+	check_nomatch "no injected header: $desc" "$HEADERS" '^set-cookie: x=1'
+done <<ROWS
+200|POST|$W|--data-binary @$T_TMP/ok.json
+400|POST|$W|--data-binary @$T_TMP/trunc.json
+400|POST|$W|--data-binary @$T_TMP/invalid.json
+400|POST|$W|--data-binary @$T_TMP/deep.json
+200|POST|$W|--data-binary @$T_TMP/bigstr.json
+400|POST|$W|--data-binary @$T_TMP/nul.json
+400|POST|$W|--data-binary @$T_TMP/nulesc.json
+400|POST|$W|--data-binary @$T_TMP/utf8.json
+400|POST|$W|--data-binary @$T_TMP/dup.json
+400|POST|$W|--data-binary @$T_TMP/types.json
+400|POST|$W|--data-binary @$T_TMP/types2.json
+400|POST|$W|--data-binary @$T_TMP/arr.json
+400|POST|$W|--data-binary @$T_TMP/num.json
+400|POST|$W|--data-binary @$T_TMP/badid.json
+400|POST|$W|--data-binary @$T_TMP/badid2.json
+400|POST|$W|--data-binary @$T_TMP/script.json
+400|POST|$W|--data-binary @$T_TMP/crlfid.json
+400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: abc'
+400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: -1'
+413,400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: 99999999999999999999'
+413|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: 5000000000'
+200|POST|$W|--data-binary @$T_TMP/ok.json -H 'Transfer-Encoding: chunked'
+400,401|POST|/chatgpt/webhook/memory?uid=alice%0d%0aSet-Cookie:%20x=1&key=$K|--data-binary @$T_TMP/ok.json
+401|POST|/chatgpt/webhook/memory?uid=..%2Falice&key=$K|--data-binary @$T_TMP/ok.json
+400,401|POST|/chatgpt/webhook/memory?uid=alice%00&key=$K|--data-binary @$T_TMP/ok.json
+400,401|POST|/chatgpt/webhook/memory?uid=alice&key=%zz|--data-binary @$T_TMP/ok.json
+401|POST|/chatgpt/webhook/memory?uid=alice&uid=bob&key=$K|--data-binary @$T_TMP/ok.json
+414,431|POST|$W&pad=$long|--data-binary @$T_TMP/ok.json
+405|DELETE|$W|
+405|PATCH|$W|--data-binary @$T_TMP/ok.json
+405|OPTIONS|$W|
+405,501|FOO|$W|
+ROWS
+
+ids=$("$ADMIN" conversations alice | awk -F'\t' 'NF > 1 {print $1}' | sort | tr '\n' ' ')
+# ok-1, the chunked re-post of ok-1, and the 1 MB string (an id derived from its content).
+check_match "only the valid conversations are stored" "$ids" '^c-[0-9a-f]{32} ok-1 $'
+check_nomatch "no sanitizer report, no crash" "$(cat "$SERVER_LOG")" 'AddressSanitizer|runtime error|Segmentation|terminated by signal'
+check "omi-admin check" "$ADMIN" check >/dev/null
+t_done
