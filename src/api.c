@@ -3,6 +3,7 @@
 
 #include "api.h"
 #include "log.h"
+#include "oauth.h"
 #include "ustr.h"
 
 void
@@ -106,4 +107,70 @@ size_t
 api_json_size(const json_t *j)
 {
 	return json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* RFC 6750 3: the challenge; error codes are our own fixed strings. */
+static void
+challenge(struct app *a, const char *error, const char *description)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "Bearer realm=\"omi\"");
+	if (error != NULL)
+		buf_printf(&b, ", error=\"%s\"", error);
+	if (error != NULL && description != NULL &&
+	    strpbrk(description, "\"\\") == NULL)
+		buf_printf(&b, ", error_description=\"%s\"", description);
+	if (error != NULL && strcmp(error, "insufficient_scope") == 0)
+		buf_puts(&b, ", scope=\"" OAUTH_SCOPE_READ "\"");
+	if (b.failed)
+		a->resp.failed = 1;
+	else
+		resp_header(&a->resp, "WWW-Authenticate", b.data);
+	buf_free(&b);
+}
+
+static int
+has_scope(const char *scopes, const char *want)
+{
+	size_t		 n = strlen(want), len;
+	const char	*p = scopes;
+
+	while (p != NULL && *p != '\0') {
+		len = strcspn(p, " ");
+		if (len == n && strncmp(p, want, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+int
+api_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
+{
+	int status;
+
+	status = oauth_bearer_check(&a->cfg, s, a->req.authorization, b);
+	if (status == 401) {
+		resp_api_error(&a->resp, 401, b->error ? b->error :
+		    "invalid_token", "a valid access token is required; sign "
+		    "in again");
+		/* No credentials at all: RFC 6750 3.1 wants no error code. */
+		challenge(a, a->req.authorization ? (b->error ? b->error :
+		    "invalid_token") : NULL, b->description);
+		return -1;
+	}
+	if (status != 0) {
+		api_store_error(a, STORE_BUSY);
+		return -1;
+	}
+	if (!has_scope(b->scope, OAUTH_SCOPE_READ)) {
+		resp_api_error(&a->resp, 403, "insufficient_scope",
+		    "the access token does not allow reading conversations");
+		challenge(a, "insufficient_scope", "the token lacks the "
+		    OAUTH_SCOPE_READ " scope");
+		return -1;
+	}
+	return 0;
 }

@@ -26,6 +26,15 @@ void	 api_list(struct app *, struct store *, const char *uid);
 void	 api_detail(struct app *, struct store *, const char *uid,
 	    const char *id);
 
+struct oauth_bearer;
+/*
+ * Checks the request's bearer token in the caller's store session. Returns
+ * 0 with b filled (the caller frees it with oauth_bearer_free), or answers
+ * and returns -1: 401 with a Bearer challenge (RFC 6750 3.1: no error code
+ * when the request carried no credentials), 403 insufficient_scope when the
+ * token lacks read:memories, 503 when the store failed.
+ */
+int	 api_authorize(struct app *, struct store *, struct oauth_bearer *b);
 /* 400 {"error":"invalid_parameter","message","parameter"}. */
 void	 api_bad_param(struct app *, const char *name, const char *message);
 /* The answer for a failed store session (503 with Retry-After, 500). */

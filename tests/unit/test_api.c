@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "account.h"
+#include "config.h"
 #include "conv.h"
 #include "convdb.h"
+#include "oauth.h"
 #include "pager.h"
+#include "sec.h"
 #include "store.h"
 #include "transcript.h"
 #include "unit.h"
@@ -624,13 +628,127 @@ test_detail(void)
 	}
 }
 
+/* Issues a real access token for uid with scope, as the token endpoint does. */
+static int
+issue_token(struct config *cfg, const char *uid, const char *scope,
+    char *access)
+{
+	struct oauth_request	 req;
+	struct oauth_tokens	 t;
+	struct oauth_fail	 f = { 0 };
+	struct store		*s;
+	struct account		 acct;
+	char			 code[SEC_TOKEN_LEN + 1];
+	int			 rc = -1;
+
+	memset(&req, 0, sizeof(req));
+	memset(&t, 0, sizeof(t));
+	req.client_id = cfg->client_id;
+	req.redirect_uri = "https://chatgpt.com/aip/g-1/oauth/callback";
+	req.scope = (char *)scope;
+	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+		return -1;
+	/* Codes are redeemed only for existing accounts. */
+	memset(&acct, 0, sizeof(acct));
+	acct.uid = (char *)uid;
+	acct.pwhash = "$y$j9T$unused$unused";
+	acct.webhook_key = "00";
+	if (account_save(s, &acct) == STORE_OK &&
+	    oauth_code_issue(cfg, s, &req, uid, code) == STORE_OK &&
+	    oauth_code_redeem(cfg, s, code, cfg->client_id, req.redirect_uri,
+	    NULL, &t, &f) == 0 && store_commit(s) == STORE_OK) {
+		snprintf(access, SEC_TOKEN_LEN + 1, "%s", t.access);
+		rc = 0;
+	} else
+		fprintf(stderr, "issue_token: %s\n", f.desc ? f.desc : "(store)");
+	oauth_tokens_free(&t);
+	store_close(s);
+	return rc;
+}
+
+/* api_authorize with a header value; returns the status, 0 when it passed. */
+static int
+authorize(struct config *cfg, const char *header, char **uid,
+    char **challenge)
+{
+	struct app		 a;
+	struct store		*s;
+	struct oauth_bearer	 b;
+	int			 status;
+	char			*h;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	resp_init(&a.resp);
+	a.cfg = *cfg;
+	a.req.method = "GET";
+	a.req.authorization = header;
+	*uid = *challenge = NULL;
+	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+		return -2;
+	status = api_authorize(&a, s, &b) == 0 ? 0 : a.resp.status;
+	store_close(s);
+	if (status == 0)
+		*uid = strdup(b.uid);
+	if (a.resp.head.data != NULL &&
+	    (h = strstr(a.resp.head.data, "WWW-Authenticate: ")) != NULL)
+		*challenge = strndup(h + 18, strcspn(h + 18, "\r"));
+	oauth_bearer_free(&b);
+	resp_free(&a.resp);
+	return status;
+}
+
+static void
+test_auth(void)
+{
+	struct config	 cfg;
+	char		 good[SEC_TOKEN_LEN + 1], narrow[SEC_TOKEN_LEN + 1];
+	char		 hdr[128], *uid, *ch;
+
+	memset(&cfg, 0, sizeof(cfg));
+	config_defaults(&cfg);
+	sec_random(cfg.key, sizeof(cfg.key));
+	cfg.client_id = "test-client";
+	cfg.datadir = dir;
+	CHECK(issue_token(&cfg, "alice", OAUTH_SCOPE_READ, good) == 0);
+	CHECK(issue_token(&cfg, "alice", "profile", narrow) == 0);
+
+	snprintf(hdr, sizeof(hdr), "Bearer %s", good);
+	CHECK(authorize(&cfg, hdr, &uid, &ch) == 0);
+	CHECK(uid != NULL && strcmp(uid, "alice") == 0 && ch == NULL);
+	free(uid);
+	free(ch);
+
+	/* A valid token without read:memories: 403 insufficient_scope. */
+	snprintf(hdr, sizeof(hdr), "Bearer %s", narrow);
+	CHECK(authorize(&cfg, hdr, &uid, &ch) == 403);
+	CHECK(uid == NULL && ch != NULL && strcmp(ch, "Bearer realm=\"omi\", "
+	    "error=\"insufficient_scope\", error_description=\"the token "
+	    "lacks the read:memories scope\", scope=\"read:memories\"") == 0);
+	free(ch);
+
+	CHECK(authorize(&cfg, NULL, &uid, &ch) == 401);
+	CHECK(ch != NULL && strcmp(ch, "Bearer realm=\"omi\"") == 0);
+	free(ch);
+	CHECK(authorize(&cfg, "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    &uid, &ch) == 401);
+	CHECK(ch != NULL && strncmp(ch, "Bearer realm=\"omi\", "
+	    "error=\"invalid_token\"", 38) == 0);
+	free(ch);
+	/* The token of another server key is nobody's. */
+	sec_random(cfg.key, sizeof(cfg.key));
+	snprintf(hdr, sizeof(hdr), "Bearer %s", good);
+	CHECK(authorize(&cfg, hdr, &uid, &ch) == 401);
+	free(ch);
+}
+
 int
 main(void)
 {
 	struct store	*s;
 	int		 i;
 
-	if (mkdtemp(dir) == NULL) {
+	if (sec_init() == -1 || mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
@@ -650,6 +768,7 @@ main(void)
 	test_search();
 	test_errors();
 	test_detail();
+	test_auth();
 	{
 		char cmd[128];
 
