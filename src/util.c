@@ -102,6 +102,8 @@ buf_take(struct buf *b)
 	if (b->failed || buf_grow(b, 0) == -1)
 		return NULL;
 	p = b->data;
+	/* A buffer nothing was appended to has just been allocated. */
+	p[b->len] = '\0';
 	memset(b, 0, sizeof(*b));
 	return p;
 }

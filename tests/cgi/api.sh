@@ -1,0 +1,79 @@
+#!/bin/bash
+# CGI-level tests of the conversations program: the binary run directly with
+# a CGI environment (no web server, no token): routing, the OpenAPI document,
+# methods, and the answers before a token is accepted. The token-holding
+# cases run end to end in tests/e2e/api.sh after a real OAuth flow.
+. "$(dirname "$0")/../lib.sh"
+
+SITE_BASE_URL=https://omi.example.org site_init "$T_TMP/data"
+
+# cgi METHOD PATH_INFO QUERY [extra env...]: sets STATUS, BODY, OUT.
+cgi() {
+	local m=$1 p=$2 q=$3
+	shift 3
+	OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$OMI_DATA_DIR" REQUEST_METHOD="$m" \
+	    PATH_INFO="$p" QUERY_STRING="$q" "$@" "$OMI_CGIBIN/conversations" \
+	    < /dev/null 2>"$T_TMP/stderr")
+	RC=$?
+	STATUS=$(printf '%s\n' "$OUT" | sed -n '1s/^Status: \([0-9]*\).*/\1/p')
+	BODY=$(printf '%s\n' "$OUT" | sed '1,/^\r\{0,1\}$/d')
+}
+hdr() { printf '%s\n' "$OUT" | tr -d '\r' | sed -n "s/^$1: //Ip" | head -1; }
+
+cgi GET /:openapi.json ""
+check_eq "openapi status" "$STATUS" 200
+check_eq "openapi exit status" "$RC" 0
+check_eq "openapi content type" "$(hdr Content-Type)" application/json
+check_eq "openapi no-store" "$(hdr Cache-Control)" no-store
+check_eq "openapi server url" "$(jget '["servers"][0]["url"]')" https://omi.example.org
+check_eq "openapi authorize url" \
+    "$(jget '["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]["authorizationUrl"]')" \
+    https://omi.example.org/chatgpt/oauth/authorize
+check_eq "openapi token url" \
+    "$(jget '["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]["tokenUrl"]')" \
+    https://omi.example.org/chatgpt/oauth/token
+check_eq "omi-admin openapi prints the same document" \
+    "$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))')" \
+    "$("$ADMIN" openapi | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))')"
+
+# Without a token: 401 with a Bearer challenge, no error code (RFC 6750 3.1).
+for p in "" / /6f1c2a9e-3b7d-4c1e-9a52-0d8e4b7f2c11; do
+	cgi GET "$p" "limit=5"
+	check_eq "no token on '$p'" "$STATUS" 401
+	check_eq "challenge on '$p'" "$(hdr WWW-Authenticate)" 'Bearer realm="omi"'
+	check_eq "no-store on '$p'" "$(hdr Cache-Control)" no-store
+	check_match "JSON error on '$p'" "$BODY" '"error":"[a-z_]+","message":"'
+done
+# A token that is not one: 401 invalid_token.
+cgi GET "" "" HTTP_AUTHORIZATION="Bearer not-a-token"
+check_eq "unknown token" "$STATUS" 401
+check_match "unknown token challenge" "$(hdr WWW-Authenticate)" '^Bearer realm="omi", error="invalid_token"'
+cgi GET "" "" HTTP_AUTHORIZATION="Basic YTpi"
+check_eq "Basic instead of Bearer" "$STATUS" 401
+check_match "Basic challenge" "$(hdr WWW-Authenticate)" '^Bearer realm="omi", error="invalid_(request|token)"'
+
+# Methods: 405 with Allow, before anything else.
+for m in POST PUT DELETE PATCH OPTIONS; do
+	cgi "$m" "" ""
+	check_eq "$m list" "$STATUS" 405
+	check_eq "$m list Allow" "$(hdr Allow)" "GET, HEAD"
+	cgi "$m" /abc ""
+	check_eq "$m detail" "$STATUS" 405
+	cgi "$m" /:openapi.json ""
+	check_eq "$m openapi" "$STATUS" 405
+done
+cgi HEAD /:openapi.json ""
+check_eq "HEAD openapi" "$STATUS" 200
+
+# Paths that are no resource.
+for p in /a/b //x /:other "/:openapi.json/x"; do
+	cgi GET "$p" ""
+	check_eq "path '$p'" "$STATUS" 404
+done
+
+# A site that is not configured answers 503 in JSON, never a bare 500.
+OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$T_TMP/nowhere" REQUEST_METHOD=GET \
+    "$OMI_CGIBIN/conversations" < /dev/null 2>/dev/null)
+check_match "unconfigured" "$(printf '%s' "$OUT" | head -1)" '^Status: 503'
+
+t_done
