@@ -444,6 +444,7 @@ show_again(struct app *a, const char *handle, const char *cookie,
 	struct oauth_request	 req;
 	struct store		*s = NULL;
 	char			 fresh[SEC_TOKEN_LEN + 1];
+	char			 fresh_cookie[SEC_TOKEN_LEN + 1];
 	enum store_err		 err;
 
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
@@ -462,8 +463,11 @@ show_again(struct app *a, const char *handle, const char *cookie,
 	    (err = oauth_pending_put(&a->cfg, s, &req, cookie, fresh)) !=
 	    STORE_OK || (err = store_commit(s)) != STORE_OK)
 		unavailable(a, err);
-	else
+	else {
 		show_page(a, &req, fresh, uid, error, status);
+		/* The cookie lives as long as the fresh request. */
+		cookie_set(a, fresh_cookie, pending_ttl(&a->cfg));
+	}
 	store_close(s);
 	oauth_request_free(&req);
 	sodium_memzero(fresh, sizeof(fresh));

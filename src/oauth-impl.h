@@ -44,6 +44,18 @@ enum store_err	 oauth_grant_purge(struct store *, const char *gid);
 /* 1 when a grant record can be dropped at now. */
 int		 oauth_grant_expired(const json_t *, int64_t now);
 
+/*
+ * Issues an access and a refresh token under grant g (updated in place,
+ * the caller saves it): the new refresh token becomes the grant's live one
+ * and restarts the idle clock; expired access tokens leave the list.
+ */
+enum store_err	 oauth_tokens_issue(const struct config *, struct store *,
+		    json_t *g, const char *gid, const char *scope, int64_t now,
+		    struct oauth_tokens *);
+/* Adds gid to the user's list, dropping the user's expired grants. */
+enum store_err	 oauth_ugrants_add(struct store *, const char *uid,
+		    const char *gid, int64_t now);
+
 /* The configured code lifetime, capped at OAUTH_CODE_TTL_MAX. */
 int64_t		 oauth_code_ttl(const struct config *);
 #endif

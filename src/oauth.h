@@ -164,7 +164,7 @@ enum store_err	 oauth_code_issue(const struct config *, struct store *,
 		    const struct oauth_request *, const char *uid,
 		    char *code_out);
 
-/* Tokens and grants (oauth-grant.c) -------------------------------------- */
+/* Tokens and grants (oauth-exchange.c, oauth-grant.c) -------------------- */
 
 struct oauth_tokens {
 	char	 access[SEC_TOKEN_LEN + 1];

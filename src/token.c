@@ -113,18 +113,22 @@ client_auth(struct app *a, const struct params *p)
 		    "a client parameter is repeated");
 		goto out;
 	}
-	if (basic == 0 && psecret != NULL) {
+	/* A Basic header that does not parse is a failed authentication,
+	 * whatever the body holds. */
+	if (basic == -1)
+		id = secret = NULL;
+	else if (basic == 0 && psecret != NULL) {
 		simple_error(a, 400, "invalid_request",
 		    "use one client authentication method, not two");
 		goto out;
-	}
-	if (basic == 0 && pid != NULL && strcmp(pid, bid) != 0) {
+	} else if (basic == 0 && pid != NULL && strcmp(pid, bid) != 0) {
 		simple_error(a, 400, "invalid_request",
 		    "client_id differs from the authenticated client");
 		goto out;
+	} else {
+		id = basic == 0 ? bid : pid;
+		secret = basic == 0 ? bsecret : psecret;
 	}
-	id = basic == 0 ? bid : pid;
-	secret = basic == 0 ? bsecret : psecret;
 	/* Both compared, in constant time, whatever the first says. */
 	ok = id != NULL && secret != NULL;
 	ok = (ok ? sec_streq(id, a->cfg.client_id) : 0) &

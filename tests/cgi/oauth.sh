@@ -65,6 +65,8 @@ check_eq "wrong Basic secret 401" "$STATUS" 401
 check_match "challenge" "$(header www-authenticate)" '^Basic realm="omi"'
 CGI_ENV=(PATH_INFO=/:revoke); cgi token POST "" "token=unknown&client_id=$CLIENT_ID&client_secret=$(urlenc "$SPECIAL")"; CGI_ENV=()
 check_eq "client_secret_post with special characters" "$STATUS" 200
+CGI_ENV=(PATH_INFO=/:revoke HTTP_AUTHORIZATION="Basic %%%"); cgi token POST "" "token=unknown&client_id=$CLIENT_ID&client_secret=$(urlenc "$SPECIAL")"; CGI_ENV=()
+check_eq "malformed Basic fails even with good body credentials" "$STATUS" 401
 config_set client_secret "\"$CLIENT_SECRET\""
 
 echo "== authorize: control characters never reach a header"

@@ -291,6 +291,23 @@ cat "$T_TMP"/par.* > "$T_TMP/par"
 check_eq "exactly one 200" "$(grep -c '^200$' "$T_TMP/par")" 1
 check_eq "nineteen 400" "$(grep -c '^400$' "$T_TMP/par")" 19
 
+echo "== 20 parallel refreshes with one refresh token"
+oauth_login alice "$PW"
+PIDS=""
+for i in $(seq 1 20); do
+	curl -s -o "$T_TMP/rpar.body.$i" -w '%{http_code}\n' -u "$CLIENT_ID:$CLIENT_SECRET" \
+	    --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH_TOKEN" \
+	    "$BASE/chatgpt/oauth/token" > "$T_TMP/rpar.$i" &
+	PIDS="$PIDS $!"
+done
+wait $PIDS
+check_eq "exactly one refresh wins" "$(cat "$T_TMP"/rpar.[0-9]* | grep -c '^200$')" 1
+check_eq "the others get invalid_grant" "$(cat "$T_TMP"/rpar.body.* | grep -c '"invalid_grant"')" 19
+# The losers presented a retired token: the family is revoked (strict T18).
+BODY=$(cat $(grep -l '^200$' "$T_TMP"/rpar.[0-9]* | sed 's/rpar\./rpar.body./'))
+token --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$(jget '["refresh_token"]')"
+oauth_err "the winner's refresh token after the race" 400 invalid_grant
+
 echo "== expiry"
 config_set code_ttl 1
 code_for alice "$PW"
