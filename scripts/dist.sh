@@ -13,6 +13,8 @@ root=$stage/$name
 mkdir -p "$root/public_html/cgi-bin" "$root/data"
 cp -R "$top/htdocs/." "$root/public_html/"
 cp "$top/scripts/dist/public.htaccess" "$root/public_html/.htaccess"
+# The consent-page template is compiled into the authorize program.
+rm -f "$root/public_html/authorize.html"
 cp "$top/scripts/dist/cgi-bin.htaccess" "$root/public_html/cgi-bin/.htaccess"
 for p in webhook authorize token conversations; do
 	cp "$build/cgi-bin/$p" "$root/public_html/cgi-bin/$p"

@@ -79,7 +79,7 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = reliability ]; then
-	# Faults, full disk and hostile input, under lighttpd and Apache (mod_cgid).
+	# Load, faults, full disk and hostile input, under lighttpd and Apache (mod_cgid).
 	for s in ${OMI_RELIABILITY_SERVERS:-lighttpd apache-cgid}; do
 		for t in tests/reliability/*.sh; do
 			OMI_SERVER=$s run bash "$t"

@@ -1,0 +1,21 @@
+#!/bin/bash
+# The site around the programs: the setup page is served, and nothing private
+# is: not the data directory (configuration, database, journal), not dot
+# files, not the raw consent-page template.
+. "$(dirname "$0")/../lib.sh"
+
+site_init "$T_TMP/data"
+user_add alice 'correct horse' || t_fail "user add"
+server_start || { t_fail "server start"; t_done; exit 1; }
+
+http GET /
+check_eq "setup page" "$STATUS" 200
+check_match "setup page is HTML" "$(header content-type)" '^text/html'
+check_match "setup page names the service" "$BODY" 'OMI'
+for p in /data/config.json /data/omi.db /data/omi.journal /data/ /authorize.html \
+    /.htaccess /cgi-bin/.htaccess /../data/config.json; do
+	http GET "$p"
+	check_match "not served: $p" "$STATUS" '^(403|404)$'
+	check_nomatch "no secret in $p" "$BODY" 'client_secret|"key"'
+done
+t_done
