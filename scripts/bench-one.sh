@@ -97,3 +97,14 @@ for c in 1 16; do
 	run_codes "$c"
 	run authorize-page "$c" "$auth_url"
 done
+
+# FastCGI: memory over a long run (at least 100,000 requests to one program).
+if [ "$OMI_SERVER" = lighttpd-fastcgi ]; then
+	rss() { ps -C conversations -o rss= | awk '{s += $1} END {print s + 0}'; }
+	before=$(rss)
+	out=$(TOKEN=$AT_BIG wrk -t 4 -c 16 -d "${BENCH_MEMORY_SECONDS:-30}s" -s "$bench/bearer.lua" \
+	    "$BASE/api/conversations/$DETAIL_ID" 2>&1)
+	n=$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')
+	after=$(rss)
+	echo "memory: conversations FastCGI processes $before KB before, $after KB after $n requests" >> "$results.notes"
+fi

@@ -27,3 +27,4 @@ for s in $servers; do
 	"$top/scripts/bench-one.sh" "$s" "$work/seed" "$results" || echo "  ($s failed)"
 done
 python3 "$top/scripts/bench-table.py" "$results"
+[ -f "$results.notes" ] && cat "$results.notes"
