@@ -57,12 +57,14 @@ run_codes() {
 	local c=$1 n start end
 	n=$(wc -l < "$T_TMP/codes.$c")
 	: > "$T_TMP/cfg.$c"
+	# One group per code; curl's "next" starts a new set of options.
 	while read -r code; do
-		printf 'url = "%s/chatgpt/oauth/token"\ndata = "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&client_secret=%s"\noutput = "/dev/null"\n' \
+		[ -s "$T_TMP/cfg.$c" ] && echo next >> "$T_TMP/cfg.$c"
+		printf 'url = "%s/chatgpt/oauth/token"\ndata = "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&client_secret=%s"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
 		    "$BASE" "$code" "$(urlenc "$OAUTH_REDIRECT")" "$(urlenc "$CLIENT_ID")" "$(urlenc "$CLIENT_SECRET")" >> "$T_TMP/cfg.$c"
 	done < "$T_TMP/codes.$c"
 	start=$(date +%s.%N)
-	curl -s --no-progress-meter --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" -w '%{http_code} %{time_total}\n' > "$T_TMP/times.$c"
+	curl --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" > "$T_TMP/times.$c"
 	end=$(date +%s.%N)
 	python3 - "$T_TMP/times.$c" "$start" "$end" "$n" "$OMI_SERVER" "$c" >> "$results" <<'PY'
 import sys

@@ -2,19 +2,20 @@
 -- takes every Nth line of CODE_FILE and stops when its share is used up.
 -- env: CODE_FILE, THREADS, REDIRECT_URI, CLIENT_ID, CLIENT_SECRET, TOKEN_PATH
 local codes = {}
-local tid = 0
+-- Threads are numbered in setup() (main state); each thread reads its "id".
+local threads = 0
 local next_code = 1
 
 function setup(thread)
-	tid = tid + 1
-	thread:set("tid", tid)
+	threads = threads + 1
+	thread:set("id", threads)
 end
 
 function init(args)
 	local n = tonumber(os.getenv("THREADS"))
 	local i = 0
 	for line in io.lines(os.getenv("CODE_FILE")) do
-		if i % n == tid - 1 then codes[#codes + 1] = line end
+		if i % n == id - 1 then codes[#codes + 1] = line end
 		i = i + 1
 	end
 	wrk.method = "POST"

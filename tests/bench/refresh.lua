@@ -3,20 +3,21 @@
 -- next request's). env: RT_FILE (one refresh token per line), CLIENT_ID,
 -- CLIENT_SECRET, TOKEN_PATH
 local tokens = {}
-local tid = 0
+-- Threads are numbered in setup() (main state); each thread reads its "id".
+local threads = 0
 local rt
 local failed = 0
 
 function setup(thread)
-	tid = tid + 1
-	thread:set("tid", tid)
+	threads = threads + 1
+	thread:set("id", threads)
 end
 
 function init(args)
 	local i = 0
 	for line in io.lines(os.getenv("RT_FILE")) do
 		i = i + 1
-		if i == tid then rt = line end
+		if i == id then rt = line end
 	end
 	wrk.method = "POST"
 	wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -1,12 +1,13 @@
 -- wrk: POST a ~3 KB OMI conversation with a fresh id on every request.
 -- env: BODY_FILE (the payload with "id": "@ID@"), WEBHOOK_PATH
 local counter = 0
-local tid = 0
+-- Threads are numbered in setup() (main state); each thread reads its "id".
+local threads = 0
 local template
 
 function setup(thread)
-	tid = tid + 1
-	thread:set("tid", tid)
+	threads = threads + 1
+	thread:set("id", threads)
 end
 
 function init(args)
@@ -19,6 +20,6 @@ end
 
 function request()
 	counter = counter + 1
-	local body = template:gsub("@ID@", "bench-" .. tostring(tid) .. "-" .. counter .. "-" .. math.random(1e9))
+	local body = template:gsub("@ID@", "bench-" .. tostring(id) .. "-" .. counter .. "-" .. math.random(1e9))
 	return wrk.format("POST", os.getenv("WEBHOOK_PATH"), nil, body)
 end
