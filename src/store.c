@@ -14,8 +14,12 @@
  *   omi.db       = omi.snap (or empty when absent) + every record of omi.journal
  *
  * A commit appends one journal record (all of the session's changes, with a
- * checksum) and fdatasync()s it, then applies the changes to GDBM, syncs
- * GDBM, and finally marks the record applied (its last byte becomes 'A').
+ * checksum) and fdatasync()s it, then applies the changes to GDBM and marks
+ * the record applied (its last byte becomes 'A'). GDBM itself is not synced
+ * per commit: the journal already holds the change on disk, and unsynced
+ * page-cache writes survive anything but a reboot. The boot id in omi.boot
+ * catches those: a session that finds a different boot id rebuilds the
+ * database as below. (Where no boot id can be read, every commit syncs.)
  * Catchable signals are blocked for that window. A session that finds the
  * last record unapplied knows a writer died inside the window; under the
  * exclusive lock it rebuilds omi.db from the snapshot and the journal. A
@@ -89,6 +93,7 @@ struct store {
 	enum store_mode	 mode;
 	GDBM_FILE	 db;
 	char		*dbpath;
+	int		 lazy_sync;	/* omi.boot matches this boot */
 	struct change	*changes;
 	size_t		 nchanges;
 	sigset_t	 oldmask;
@@ -201,7 +206,7 @@ static enum store_err
 db_open(struct store *s, const char *path, int write)
 {
 	int flags = (write ? GDBM_WRCREAT : GDBM_READER) | GDBM_NOLOCK |
-	    GDBM_CLOEXEC;
+	    GDBM_CLOEXEC | GDBM_NOMMAP;
 
 	s->db = gdbm_open(path, 0, flags, 0600, NULL);
 	if (s->db == NULL) {
@@ -565,24 +570,121 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
 	return lock_wait(s->lockfd, op, timeout_ms);
 }
 
+/* The kernel's id of this boot; 0, or -1 where there is none. */
+static int
+boot_id(char *out, size_t n)
+{
+	ssize_t	 r;
+	int	 fd;
+
+	if ((fd = open("/proc/sys/kernel/random/boot_id",
+	    O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = read(fd, out, n - 1);
+	close(fd);
+	if (r < 8)
+		return -1;
+	out[r] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+/* Compares omi.boot with cur: 0 the same, 1 different, 2 missing. */
+static int
+boot_changed(const char *dir, const char *cur)
+{
+	char	 rec[64], *path;
+	ssize_t	 r;
+	int	 fd;
+
+	if ((path = path_in(dir, "omi.boot")) == NULL)
+		return 1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 2 : 1;
+	r = read(fd, rec, sizeof(rec) - 1);
+	close(fd);
+	if (r < 0)
+		return 1;
+	rec[r] = '\0';
+	return strcmp(rec, cur) != 0;
+}
+
+/* Makes the database durable as it is, then records this boot. */
+static int
+boot_record(const char *dir, const char *cur)
+{
+	char	*path = path_in(dir, "omi.boot"), *tmp = path_in(dir, ".omi.boot");
+	char	*dbp = path_in(dir, "omi.db");
+	int	 fd, rc = -1;
+
+	if (path == NULL || tmp == NULL || dbp == NULL)
+		goto out;
+	if ((fd = open(dbp, O_RDONLY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		goto out;
+	if (write(fd, cur, strlen(cur)) == (ssize_t)strlen(cur) &&
+	    fsync(fd) == 0 && close(fd) == 0 && rename(tmp, path) == 0) {
+		sync_dir(dir);
+		rc = 0;
+	} else
+		(void)unlink(tmp);
+out:
+	free(path);
+	free(tmp);
+	free(dbp);
+	return rc;
+}
+
+/*
+ * Before a session reads or writes: repairs the database when a writer died
+ * inside a commit (the journal's last record is unapplied or torn) or the
+ * machine rebooted since the last commits (unsynced GDBM writes may be
+ * lost). Recovery needs the exclusive lock, so a reader trades for it.
+ */
 static enum store_err
 ensure_clean(struct store *s, int64_t timeout_ms)
 {
-	enum store_err	 err;
-	int		 d;
+	enum store_err	 err = STORE_OK;
+	char		 cur[64];
+	int		 d, b = 2, have_boot;
 
-	if ((d = journal_dirty(s->dir, s->mode == STORE_WRITE)) <= 0)
-		return d == 0 ? STORE_OK : errno_to_store(errno);
+	have_boot = boot_id(cur, sizeof(cur)) == 0;
+	d = journal_dirty(s->dir, s->mode == STORE_WRITE);
+	if (have_boot)
+		b = boot_changed(s->dir, cur);
+	if (d == -1)
+		return errno_to_store(errno);
+	if (d == 0 && b != 1) {
+		if (b == 0)
+			s->lazy_sync = 1;
+		else if (have_boot && s->mode == STORE_WRITE &&
+		    boot_record(s->dir, cur) == 0)
+			s->lazy_sync = 1;
+		return STORE_OK;
+	}
 	if (s->mode == STORE_READ) {
-		/* Recovery needs the exclusive lock; trade ours for it. */
 		flock(s->lockfd, LOCK_UN);
 		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) != STORE_OK)
 			return err;
 	}
-	if ((d = journal_dirty(s->dir, 1)) == 1)
+	d = journal_dirty(s->dir, 1);
+	if (have_boot)
+		b = boot_changed(s->dir, cur);
+	if (d == 1 || b == 1)
 		err = recover(s->dir);
-	else
-		err = d == 0 ? STORE_OK : errno_to_store(errno);
+	else if (d == -1)
+		err = errno_to_store(errno);
+	if (err == STORE_OK && have_boot && b != 0 &&
+	    boot_record(s->dir, cur) == 0)
+		b = 0;
+	if (err == STORE_OK && b == 0)
+		s->lazy_sync = 1;
 	if (s->mode == STORE_READ) {
 		flock(s->lockfd, LOCK_UN);
 		/*
@@ -869,7 +971,7 @@ store_commit(struct store *s)
 	 * half-written the file, so the next session rebuilds it.
 	 */
 	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
-	if (err == STORE_OK && gdbm_sync(s->db) != 0)
+	if (err == STORE_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
 		err = gdbm_to_store("sync");
 	if (err != STORE_OK)
 		goto out;

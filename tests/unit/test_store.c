@@ -173,6 +173,31 @@ test_recovery(void)
 	CHECK(has("k4", "v4") && has("k5", "v5"));
 }
 
+/* After a reboot, unsynced GDBM writes may be gone: the boot id tells. */
+static void
+test_reboot(void)
+{
+	char	 boot[256], db[256];
+	FILE	*f;
+	int	 fd;
+
+	CHECK(put_commit("r1", "v1"));
+	path(boot, sizeof(boot), "omi.boot");
+	path(db, sizeof(db), "omi.db");
+	CHECK(access(boot, F_OK) == 0);
+	/* Another boot id: the next session rebuilds from snapshot and journal. */
+	f = fopen(boot, "w");
+	fputs("00000000-0000-0000-0000-000000000000", f);
+	fclose(f);
+	fd = open(db, O_WRONLY | O_TRUNC);
+	(void)!write(fd, "lost in a power cut", 19);
+	close(fd);
+	CHECK(has("r1", "v1"));
+	CHECK(has("k5", "v5"));
+	CHECK(put_commit("r2", "v2"));
+	CHECK(has("r2", "v2"));
+}
+
 int
 main(void)
 {
@@ -181,5 +206,6 @@ main(void)
 	test_sessions();
 	test_lock_timeout();
 	test_recovery();
+	test_reboot();
 	return unit_done("test_store");
 }
