@@ -95,26 +95,6 @@ get_int(json_t *root, const char *name, int64_t *out)
 	return 0;
 }
 
-static int
-read_file(const char *path, struct buf *b)
-{
-	char	 chunk[4096];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (buf_append(b, chunk, (size_t)n) == -1)
-			break;
-	close(fd);
-	if (n < 0 || b->failed) {
-		errno = n < 0 ? errno : ENOMEM;
-		return -1;
-	}
-	return 0;
-}
-
 int
 config_load(struct config *c, const char *datadir)
 {
@@ -129,7 +109,7 @@ config_load(struct config *c, const char *datadir)
 	if ((c->datadir = strdup(datadir)) == NULL)
 		return -1;
 	buf_printf(&path, "%s/config.json", datadir);
-	if (path.failed || read_file(path.data, &text) == -1) {
+	if (path.failed || buf_read_file(&text, path.data) == -1) {
 		err = errno;
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "convdb.h"
+#include "record.h"
 #include "util.h"
 
 static char *
@@ -44,34 +45,6 @@ convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
 	return strcmp(aid, bid);
 }
 
-static enum store_err
-load_json(struct store *s, const char *key, json_t **out)
-{
-	enum store_err	 err;
-	char		*val;
-	size_t		 len;
-
-	*out = NULL;
-	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
-		return err;
-	*out = json_loadb(val, len, 0, NULL);
-	free(val);
-	return *out == NULL ? STORE_CORRUPT : STORE_OK;
-}
-
-static enum store_err
-save_json(struct store *s, const char *key, const json_t *j)
-{
-	enum store_err	 err;
-	char		*text;
-
-	if ((text = json_dumps(j, JSON_COMPACT)) == NULL)
-		return STORE_NOMEM;
-	err = store_put(s, key, text, strlen(text));
-	free(text);
-	return err;
-}
-
 void
 convdb_head_free(struct convdb_head *h)
 {
@@ -98,7 +71,7 @@ convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 	h->next = 1;
 	if ((key = key2("cidx", uid)) == NULL)
 		return STORE_NOMEM;
-	err = load_json(s, key, &j);
+	err = record_get(s, key, &j);
 	free(key);
 	if (err == STORE_NOTFOUND)
 		return STORE_OK;
@@ -173,7 +146,7 @@ head_save(struct store *s, const char *uid, const struct convdb_head *h)
 	if (j == NULL || json_array_size(pages) != h->nrefs)
 		err = STORE_NOMEM;
 	else
-		err = save_json(s, key, j);
+		err = record_put(s, key, j);
 	json_decref(j);
 	free(key);
 	return err;
@@ -188,7 +161,7 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 
 	if ((key = page_key(uid, page)) == NULL)
 		return STORE_NOMEM;
-	err = load_json(s, key, entries);
+	err = record_get(s, key, entries);
 	free(key);
 	if (err == STORE_OK && !json_is_array(*entries)) {
 		json_decref(*entries);
@@ -246,7 +219,7 @@ page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 	if (json_array_size(entries) == 0)
 		err = store_del(s, key);
 	else
-		err = save_json(s, key, entries);
+		err = record_put(s, key, entries);
 	free(key);
 	return err == STORE_NOTFOUND ? STORE_OK : err;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "oauth-impl.h"
+#include "record.h"
 #include "util.h"
 
 void
@@ -81,7 +82,7 @@ oauth_pending_put(const struct config *c, struct store *s,
 	    json_object_set_new(j, "ck", json_string(ck)) == -1)
 		err = STORE_NOMEM;
 	else
-		err = oauth_rec_put(s, key, j);
+		err = record_put(s, key, j);
 	json_decref(j);
 	return err;
 }
@@ -149,7 +150,7 @@ oauth_code_issue(const struct config *c, struct store *s,
 	    json_object_set_new(j, "uid", json_string(uid)) == -1)
 		err = STORE_NOMEM;
 	else
-		err = oauth_rec_put(s, key, j);
+		err = record_put(s, key, j);
 	json_decref(j);
 	return err;
 }

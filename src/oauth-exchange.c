@@ -12,6 +12,7 @@
 #include "account.h"
 #include "log.h"
 #include "oauth-impl.h"
+#include "record.h"
 #include "util.h"
 
 static int
@@ -136,7 +137,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		goto out;
 	}
 	if ((err = oauth_tokens_issue(c, s, g, gid, scope, now, t)) != STORE_OK ||
-	    (err = oauth_rec_put(s, gkey, g)) != STORE_OK ||
+	    (err = record_put(s, gkey, g)) != STORE_OK ||
 	    (err = oauth_ugrants_add(s, uid, gid, now)) != STORE_OK) {
 		rc = fail_store(f, err);
 		goto out;
@@ -146,7 +147,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	    json_object_set_new(rec, "gid", json_string(gid)) == -1)
 		err = STORE_NOMEM;
 	else
-		err = oauth_rec_put(s, key, rec);
+		err = record_put(s, key, rec);
 	if (err != STORE_OK) {
 		rc = fail_store(f, err);
 		goto out;
@@ -234,10 +235,10 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 		rc = fail_store(f, STORE_NOMEM);
 		goto out;
 	}
-	if ((err = oauth_rec_put(s, key, rt)) != STORE_OK ||
+	if ((err = record_put(s, key, rt)) != STORE_OK ||
 	    (err = oauth_tokens_issue(c, s, g, gid, want ? want :
 	    oauth_rec_str(g, "scope"), now, t)) != STORE_OK ||
-	    (err = oauth_rec_put(s, gkey, g)) != STORE_OK) {
+	    (err = record_put(s, gkey, g)) != STORE_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "oauth-impl.h"
+#include "record.h"
 #include "util.h"
 
 void
@@ -87,7 +88,7 @@ oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
 		    json_object_set_new(g, "reason", json_string(reason))))
 			err = STORE_NOMEM;
 		if (err == STORE_OK)
-			err = oauth_rec_put(s, key, g);
+			err = record_put(s, key, g);
 		log_msg("oauth: grant %s of uid %s revoked: %s", gid,
 		    oauth_rec_str(g, "uid") ? oauth_rec_str(g, "uid") : "?",
 		    reason);
@@ -264,14 +265,14 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	    oauth_rec_str(g, "uid"), "scope", scope, "exp",
 	    (json_int_t)(now + attl));
 	token_key(c, "at:", NULL, ah, 1, key);
-	err = rec == NULL ? STORE_NOMEM : oauth_rec_put(s, key, rec);
+	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
 	json_decref(rec);
 	if (err != STORE_OK)
 		return err;
 	rec = json_pack("{s:s, s:I}", "gid", gid, "exp",
 	    (json_int_t)(now + idle));
 	token_key(c, "rt:", NULL, rh, 1, key);
-	err = rec == NULL ? STORE_NOMEM : oauth_rec_put(s, key, rec);
+	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
 	json_decref(rec);
 	if (err != STORE_OK)
 		return err;

@@ -25,8 +25,6 @@ void		 oauth_key(const struct config *, const char *prefix,
 		    const char *label, const char *secret, char *key);
 /* Loads a JSON object record; STORE_CORRUPT when it is not one. */
 enum store_err	 oauth_rec_get(struct store *, const char *key, json_t **);
-/* Queues a JSON record (borrowed). */
-enum store_err	 oauth_rec_put(struct store *, const char *key, const json_t *);
 /* A record's integer member, or dflt. */
 int64_t		 oauth_rec_int(const json_t *, const char *name, int64_t dflt);
 /* A record's string member, or NULL. */

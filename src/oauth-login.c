@@ -18,6 +18,7 @@
 #include "account.h"
 #include "log.h"
 #include "oauth-impl.h"
+#include "record.h"
 #include "util.h"
 
 /* A uid's counters, from its account or from its fail: record. */
@@ -67,7 +68,7 @@ state_save(struct store *s, struct login_state *st)
 	    (json_int_t)st->acct.fail_since, "count",
 	    (json_int_t)st->acct.fail_count, "until",
 	    (json_int_t)st->acct.locked_until);
-	err = j == NULL ? STORE_NOMEM : oauth_rec_put(s, st->fkey, j);
+	err = j == NULL ? STORE_NOMEM : record_put(s, st->fkey, j);
 	json_decref(j);
 	return err;
 }

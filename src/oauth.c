@@ -8,6 +8,7 @@
 
 #include "cgi.h"
 #include "oauth-impl.h"
+#include "record.h"
 #include "util.h"
 
 void
@@ -23,33 +24,14 @@ oauth_key(const struct config *c, const char *prefix, const char *label,
 enum store_err
 oauth_rec_get(struct store *s, const char *key, json_t **out)
 {
-	enum store_err	 err;
-	char		*val;
-	size_t		 len;
+	enum store_err err;
 
-	*out = NULL;
-	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
-		return err;
-	*out = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL);
-	free(val);
-	if (*out == NULL || !json_is_object(*out)) {
+	if ((err = record_get(s, key, out)) == STORE_OK &&
+	    !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return STORE_CORRUPT;
+		err = STORE_CORRUPT;
 	}
-	return STORE_OK;
-}
-
-enum store_err
-oauth_rec_put(struct store *s, const char *key, const json_t *j)
-{
-	enum store_err	 err;
-	char		*text;
-
-	if ((text = json_dumps(j, JSON_COMPACT)) == NULL)
-		return STORE_NOMEM;
-	err = store_put(s, key, text, strlen(text));
-	free(text);
 	return err;
 }
 

@@ -323,22 +323,6 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 }
 
 static int
-read_all(const char *path, struct buf *b)
-{
-	char	 chunk[65536];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (buf_append(b, chunk, (size_t)n) == -1)
-			break;
-	close(fd);
-	return n < 0 || b->failed ? -1 : 0;
-}
-
-static int
 copy_file(const char *from, const char *to)
 {
 	char	 chunk[65536];
@@ -454,7 +438,8 @@ recover(const char *dir)
 	dbp = path_in(dir, "omi.db");
 	tmp = path_in(dir, "omi.db.rebuild");
 	bad = path_in(dir, "omi.db.damaged");
-	if (!jpath || !snap || !dbp || !tmp || !bad || read_all(jpath, &j) == -1)
+	if (!jpath || !snap || !dbp || !tmp || !bad ||
+	    (buf_read_file(&j, jpath) == -1 && errno != ENOENT))
 		goto out;
 	(void)unlink(tmp);
 	if (access(snap, F_OK) == 0 && copy_file(snap, tmp) == -1) {

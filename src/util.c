@@ -4,10 +4,12 @@
  * is set) so a caller may append many times and check once.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -301,5 +303,26 @@ done:
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    oh * 3600 - om * 60;
 	*us = t * 1000000 + frac;
+	return 0;
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+	int	 fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (buf_append(b, chunk, (size_t)n) == -1)
+			break;
+	e = n < 0 ? errno : ENOMEM;
+	close(fd);
+	if (n < 0 || b->failed) {
+		errno = e;
+		return -1;
+	}
 	return 0;
 }

@@ -50,6 +50,9 @@ int64_t	 now_unix(void);
 
 char	*xstrdup(const char *);
 
+/* Appends a whole file to b; -1 with errno set on failure. */
+int	 buf_read_file(struct buf *b, const char *path);
+
 
 /*
  * Parses an ISO 8601 / RFC 3339 date ("2025-06-14") or date-time
