@@ -137,6 +137,18 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB) | $(BUILD)
 	$(Q)mkdir -p $(BUILD)/fuzz
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# Valgrind (issue 6): the programs linked dynamically (valgrind cannot
+# follow allocations in a static binary) in build-vg/, and the CGI-level
+# tests (every program they start) and the unit tests run under valgrind by
+# tests/valgrind.sh.
+valgrind-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-vg CGIDIR=build-vg/cgi-bin \
+	    ADMIN_BIN=build-vg/omi-admin LINK=dynamic CFLAGS="-O1 -g" programs \
+	    $(UNIT_SRCS:tests/unit/%.c=build-vg/tests/%)
+
+valgrind: valgrind-build
+	tests/valgrind.sh
+
 static:
 	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory LINK=static all
@@ -175,10 +187,10 @@ bench: all build/bench/hello
 	scripts/bench.sh
 
 clean:
-	rm -rf build build-asan build-dist build-install build-fuzz omi-admin \
+	rm -rf build build-asan build-dist build-install build-fuzz build-vg omi-admin \
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
 .PHONY: all programs asan static run test install dist bench clean deps-check
-.PHONY: fuzz fuzz-build fuzz-targets
+.PHONY: fuzz fuzz-build fuzz-targets valgrind valgrind-build
 -include $(wildcard build*/*.d)
