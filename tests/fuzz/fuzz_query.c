@@ -26,8 +26,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strlen(p.v[i].value) <= size);
 		FUZZ_ASSERT(valid_utf8(p.v[i].name, strlen(p.v[i].name)));
 		FUZZ_ASSERT(valid_utf8(p.v[i].value, strlen(p.v[i].value)));
-		rc = params_get(&p, p.v[i].name, &v);
-		FUZZ_ASSERT(rc == 1 || rc == -1);
+		/* A few lookups: each is linear, all of them would be quadratic. */
+		if (i < 16) {
+			rc = params_get(&p, p.v[i].name, &v);
+			FUZZ_ASSERT(rc == 1 || rc == -1);
+		}
 	}
 	params_free(&p);
 	FUZZ_ASSERT(p.v == NULL && p.n == 0);
