@@ -113,13 +113,11 @@ asan:
 
 # Fuzzing (issue 6): the libFuzzer targets tests/fuzz/fuzz_*.c, built by
 # clang with ASan and UBSan against their own copy of the library in
-# build-fuzz/, each run for FUZZ_SECONDS by tests/fuzz/run.sh. A target
-# whose module is not in this tree yet is left out (run.sh says so).
+# build-fuzz/, each run for FUZZ_SECONDS by tests/fuzz/run.sh.
 FUZZ_SECONDS ?= 60
 FUZZ_CC	?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS = $(filter-out $(if $(wildcard src/transcript.h),,tests/fuzz/fuzz_transcript.c),\
-	    $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 fuzz: fuzz-build

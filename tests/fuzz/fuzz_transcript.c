@@ -7,8 +7,6 @@
  * succeeds, its text is valid UTF-8 without NUL (it goes into a JSON
  * answer, which Jansson refuses otherwise), it is the same twice, and it
  * starts with a timestamp exactly when transcript_timed says so.
- *
- * Built only when src/transcript.h is in the tree (it comes with the API).
  */
 #include <jansson.h>
 
