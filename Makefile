@@ -111,6 +111,42 @@ asan:
 	    LDFLAGS="-fsanitize=address,undefined" programs \
 	    $(UNIT_SRCS:tests/unit/%.c=build-asan/tests/%)
 
+# Fuzzing (issue 6): the libFuzzer targets tests/fuzz/fuzz_*.c, built by
+# clang with ASan and UBSan against their own copy of the library in
+# build-fuzz/, each run for FUZZ_SECONDS by tests/fuzz/run.sh.
+FUZZ_SECONDS ?= 60
+FUZZ_CC	?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) missing: scripts/deps.sh --test" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) LINK=dynamic \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" fuzz-targets
+
+fuzz-targets: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB) | $(BUILD)
+	$(Q)mkdir -p $(BUILD)/fuzz
+	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# Valgrind (issue 6): the programs linked dynamically (valgrind cannot
+# follow allocations in a static binary) in build-vg/, and the CGI-level
+# tests (every program they start) and the unit tests run under valgrind by
+# tests/valgrind.sh.
+valgrind-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-vg CGIDIR=build-vg/cgi-bin \
+	    ADMIN_BIN=build-vg/omi-admin LINK=dynamic CFLAGS="-O1 -g" programs \
+	    $(UNIT_SRCS:tests/unit/%.c=build-vg/tests/%)
+
+valgrind: valgrind-build
+	tests/valgrind.sh
+
 static:
 	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory LINK=static all
@@ -149,9 +185,10 @@ bench: all build/bench/hello
 	scripts/bench.sh
 
 clean:
-	rm -rf build build-asan build-dist build-install omi-admin \
+	rm -rf build build-asan build-dist build-install build-fuzz build-vg omi-admin \
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
 .PHONY: all programs asan static run test install dist bench clean deps-check
+.PHONY: fuzz fuzz-build fuzz-targets valgrind valgrind-build
 -include $(wildcard build*/*.d)

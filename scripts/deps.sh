@@ -8,10 +8,13 @@ mode=${1:---check}
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
 test="apache2 chromium nodejs npm valgrind"
+# make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
+# libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
+fuzz="clang libclang-rt-dev"
 case $mode in
 --check) want="$build" ;;
 --run) want="$build $run" ;;
---test) want="$build $run $test" ;;
+--test) want="$build $run $test $fuzz" ;;
 *) echo "usage: $0 --check|--run|--test" >&2; exit 2 ;;
 esac
 # A package counts as present when it is installed, or when the command it
@@ -21,6 +24,7 @@ provides() {
 	nodejs) echo node ;; npm) echo npm ;; chromium) echo chromium ;;
 	lighttpd) echo lighttpd ;; apache2) echo apache2 ;; curl) echo curl ;;
 	valgrind) echo valgrind ;; gcc) echo gcc ;; make) echo make ;;
+	clang) echo clang ;;
 	pkg-config) echo pkg-config ;; *) echo "" ;;
 	esac
 }

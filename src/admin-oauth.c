@@ -192,7 +192,7 @@ cmd_client_add_redirect(struct admin_ctx *c, int argc, char **argv)
 		fprintf(stderr, "omi-admin: '%s' is not an acceptable redirect "
 		    "URI pattern: it must be an absolute https URL (http only "
 		    "for localhost) with a path, no fragment or user info, and "
-		    "'*' only after the host\n", argv[0]);
+		    "'*' only after the host, twice at most\n", argv[0]);
 		return 1;
 	}
 	for (i = 0; i < c->cfg.nredirect; i++)

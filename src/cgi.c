@@ -190,6 +190,7 @@ read_body(struct cgi_req *r, int have_length, size_t length, size_t max)
 	size_t	 want = have_length ? length : max + 1, got = 0, cap;
 	ssize_t	 n;
 	char	*p;
+	int	 rc = 0;
 
 	cap = have_length ? length + 1 : 65536;
 	if ((r->body = malloc(cap)) == NULL)
@@ -197,20 +198,30 @@ read_body(struct cgi_req *r, int have_length, size_t length, size_t max)
 	while (got < want) {
 		if (got + 1 >= cap) {
 			cap = cap > want / 2 ? want + 1 : cap * 2;
-			if ((p = realloc(r->body, cap)) == NULL)
-				return 500;
+			if ((p = realloc(r->body, cap)) == NULL) {
+				rc = 500;
+				break;
+			}
 			r->body = p;
 		}
 		n = r->io->read(r->io->ctx, r->body + got,
 		    (have_length ? want : cap - 1) - got);
 		if (n == 0)
 			break;
-		if (n < 0)
-			return 400;
+		if (n < 0) {
+			rc = 400;
+			break;
+		}
 		got += (size_t)n;
 	}
+	/*
+	 * Also after a failed read: body_len must cover every byte received,
+	 * so that cgi_free wipes a partial body (it may hold a secret).
+	 */
 	r->body[got] = '\0';
 	r->body_len = got;
+	if (rc != 0)
+		return rc;
 	if (have_length && got != length)
 		return 400;		/* the client sent less than it announced */
 	if (!have_length && got > max) {

@@ -16,6 +16,13 @@
 #include "util.h"
 
 #define STAR_MAX	128
+/*
+ * At most this many wildcards in a pattern. Each '*' tries up to STAR_MAX
+ * lengths, so matching a crafted redirect_uri costs STAR_MAX^stars steps:
+ * two are instant, five took seconds and six minutes of CPU per request.
+ * A pattern with more never matches and cannot be registered.
+ */
+#define STARS_MAX	2
 
 static int
 star_char(char c)
@@ -24,8 +31,20 @@ star_char(char c)
 	    (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-int
-oauth_redirect_match(const char *p, const char *u)
+static size_t
+stars(const char *p)
+{
+	size_t n = 0;
+
+	while ((p = strchr(p, '*')) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static int
+match(const char *p, const char *u)
 {
 	size_t n, k;
 
@@ -39,11 +58,17 @@ oauth_redirect_match(const char *p, const char *u)
 			continue;
 		/* Longest run first; shorter ones when the rest needs them. */
 		for (k = n; k >= 1; k--)
-			if (oauth_redirect_match(p + 1, u + k))
+			if (match(p + 1, u + k))
 				return 1;
 		return 0;
 	}
 	return *u == '\0';
+}
+
+int
+oauth_redirect_match(const char *p, const char *u)
+{
+	return stars(p) <= STARS_MAX && match(p, u);
 }
 
 /* The length of "scheme://authority" of uri, or 0 when it has none. */
@@ -105,7 +130,7 @@ oauth_redirect_pattern_ok(const char *p)
 	skip = p[4] == 's' ? 8 : 7;
 	host = p + skip;
 	if (end == skip || memchr(host, '@', end - skip) != NULL ||
-	    memchr(p, '*', end) != NULL)
+	    memchr(p, '*', end) != NULL || stars(p) > STARS_MAX)
 		return 0;
 	if (skip == 7 && !loopback_host(host, end - skip))
 		return 0;

@@ -83,7 +83,9 @@ struct oauth_fail {
 /*
  * 1 when uri matches pattern: an exact string comparison (RFC 9700 2.1)
  * except that each '*' in the pattern stands for 1 to 128 characters of
- * [A-Za-z0-9_-] (one path segment's worth, such as a GPT's g-... id).
+ * [A-Za-z0-9_-] (one path segment's worth, such as a GPT's g-... id). A
+ * pattern with more than two '*' never matches (the cost of matching
+ * grows as 128 to the power of their number).
  */
 int	 oauth_redirect_match(const char *pattern, const char *uri);
 /* 1 when uri is acceptable and matches one of the client's patterns. */
@@ -91,7 +93,7 @@ int	 oauth_redirect_allowed(const struct config *, const char *uri);
 /*
  * 1 when pattern may be registered: an absolute https URI (http only for
  * localhost and loopback addresses), no user info, no fragment, no white
- * space or control characters, and '*' only after the host.
+ * space or control characters, and '*' only after the host, twice at most.
  */
 int	 oauth_redirect_pattern_ok(const char *pattern);
 /*

@@ -1,0 +1,50 @@
+/*
+ * Unit tests: the redirect URI matcher's cost stays bounded. Each '*'
+ * backtracks over up to 128 lengths, so a pattern with many of them and a
+ * crafted redirect_uri once cost minutes of CPU per request (found by
+ * fuzz_redirect). Patterns are capped at two wildcards: more are refused
+ * at registration and never match; two still match as before.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "oauth.h"
+#include "unit.h"
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+main(void)
+{
+	char	 uri[OAUTH_URI_MAX];
+	size_t	 n;
+	double	 t;
+
+	CHECK(oauth_redirect_pattern_ok("https://c.example/g-*/cb"));
+	CHECK(oauth_redirect_pattern_ok("https://c.example/*/g-*/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://c.example/*/*/*/cb"));
+	CHECK(!oauth_redirect_pattern_ok("https://a.example/*-*-*-*-*-*/cb"));
+	CHECK(oauth_redirect_match("https://c.example/*/g-*-x/cb",
+	    "https://c.example/a/g-ab-x/cb"));
+	CHECK(!oauth_redirect_match("https://c.example/*/*/*/cb",
+	    "https://c.example/a/b/c/cb"));
+
+	/* "https://a.example/" and 2000 '-', then a mismatch at the end. */
+	n = strlen(strcpy(uri, "https://a.example/"));
+	memset(uri + n, '-', 2000);
+	strcpy(uri + n + 2000, "/cX");
+	t = seconds();
+	CHECK(!oauth_redirect_match("https://a.example/*-*-*-*-*-*/cb", uri));
+	CHECK(!oauth_redirect_match("https://a.example/*-*/cb", uri));
+	CHECK(!oauth_redirect_match("https://a.example/**/cb", uri));
+	CHECK(seconds() - t < 1.0);
+	return unit_done("test_redirect_stars");
+}

@@ -1,0 +1,129 @@
+#!/bin/bash
+# tests/valgrind.sh: tests with every program they start (the CGI programs
+# and omi-admin) running under valgrind's memcheck, then the unit tests
+# under valgrind too: zero errors and zero definite or indirect leaks, or
+# the run fails. By default the tests are the CGI-level ones
+# (tests/cgi/*.sh, the binaries run directly) and the hostile-input table
+# (tests/reliability/hostile.sh, through lighttpd): the error paths are
+# where a leak hides. Any other test can be named instead, e.g. an e2e one
+# (slow: about 80 s for tests/e2e/webhook.sh).
+#   tests/valgrind.sh [TEST.sh ...]	(naming tests skips the unit tests)
+#
+# It needs the dynamically linked build of `make valgrind-build` (build-vg/;
+# valgrind cannot follow the allocations of a static binary). OMI_CGIBIN,
+# OMI_TEST_CGIBIN and OMI_ADMIN point at wrapper scripts that run the real
+# binary under valgrind with a log file per process. The tests check
+# statuses and bodies as usual; then every log is one more check here: an
+# empty log is a clean run, anything in it is a failure and is printed.
+# Prints "valgrind: N passed, N failed" (the tests' own checks plus one per
+# program run) and adds the counts to $OMI_RESULTS (see tests/run.sh).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+vgbuild=${OMI_VG_BUILD:-$top/build-vg}
+outer=${OMI_RESULTS:-}
+work=$(mktemp -d "${TMPDIR:-/tmp}/omi-valgrind.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+report() {	# report PASS FAIL: the one result line, here and for run.sh
+	echo "valgrind: $1 passed, $2 failed"
+	[ -n "$outer" ] && echo "$1 $2" >> "$outer"
+	[ "$2" -eq 0 ]
+}
+
+vg=$(command -v valgrind) || {
+	echo "FAIL: valgrind is not installed (scripts/deps.sh --test)" >&2
+	report 0 1; exit
+}
+if [ ! -x "$vgbuild/cgi-bin/webhook" ] || [ ! -x "$vgbuild/omi-admin" ]; then
+	echo "FAIL: no valgrind build in $vgbuild (make valgrind-build)" >&2
+	report 0 1; exit
+fi
+
+vgopts=(-q --error-exitcode=99 --leak-check=full
+    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+    --suppressions="$top/tests/valgrind.supp")
+
+# wrap PROGRAM WRAPPER: a script that runs PROGRAM under valgrind. It says
+# so on stderr when valgrind found something, and keeps valgrind's exit
+# status 99; the test then fails on the status or the log, whichever first.
+wrap() {
+	local name
+	name=$(basename "$1")
+	cat > "$2" <<EOF
+#!/bin/sh
+"$vg" $(printf '%q ' "${vgopts[@]}")--log-file="$work/logs/$name.%p.log" "$1" "\$@"
+rc=\$?
+[ \$rc = 99 ] && echo "VALGRIND: errors in $name (tests/valgrind.sh prints them at the end)" >&2
+exit \$rc
+EOF
+	chmod 755 "$2"
+}
+
+mkdir -p "$work/cgi-bin" "$work/logs"
+# A server running CGI programs as another user (Apache as root runs them as
+# www-data) must reach the wrappers and write the logs.
+chmod 755 "$work"
+chmod 1777 "$work/logs"
+for p in "$vgbuild"/cgi-bin/*; do
+	[ -x "$p" ] && wrap "$p" "$work/cgi-bin/$(basename "$p")"
+done
+wrap "$vgbuild/omi-admin" "$work/omi-admin"
+
+export OMI_RESULTS=$work/results
+: > "$OMI_RESULTS"
+tests=("$@")
+units=()
+if [ ${#tests[@]} -eq 0 ]; then
+	tests=(tests/cgi/*.sh tests/reliability/hostile.sh)
+	for u in "$vgbuild"/tests/test_*; do
+		[ -x "$u" ] && units+=("$u")
+	done
+	[ ${#units[@]} -gt 0 ] || echo "FAIL: no unit tests in $vgbuild/tests" >&2
+	[ ${#units[@]} -gt 0 ] || echo "0 1" >> "$OMI_RESULTS"
+fi
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || continue
+	before=$(wc -l < "$OMI_RESULTS")
+	case $t in
+	tests/cgi/*) server=valgrind ;;		# only a label: no server runs
+	*) server=${OMI_VG_SERVER:-lighttpd} ;;
+	esac
+	OMI_CGIBIN=$work/cgi-bin OMI_TEST_CGIBIN=$work/cgi-bin \
+	    OMI_ADMIN=$work/omi-admin OMI_SERVER=$server bash "$t"
+	# A test that died without reporting counts as one failure.
+	[ "$(wc -l < "$OMI_RESULTS")" = "$before" ] && echo "0 1" >> "$OMI_RESULTS"
+done
+
+# The unit tests' own "N passed, N failed" line counts as for tests/run.sh.
+for u in "${units[@]}"; do
+	name=$(basename "$u")
+	out=$("$vg" "${vgopts[@]}" --log-file="$work/logs/$name.%p.log" "$u" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+	if [ -n "$line" ]; then
+		printf '%s\n' "$line" |
+		    sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' >> "$OMI_RESULTS"
+	else
+		echo "0 1" >> "$OMI_RESULTS"
+	fi
+	[ "$rc" = 0 ] || [ "$rc" = 99 ] || echo "FAIL: $name exited $rc" >&2
+done
+
+runs=0
+dirty=0
+for log in "$work"/logs/*.log; do
+	[ -e "$log" ] || continue
+	runs=$((runs + 1))
+	[ -s "$log" ] || continue
+	dirty=$((dirty + 1))
+	echo "FAIL: valgrind found errors in $(basename "$log" .log):" >&2
+	sed 's/^/  /' "$log" >&2
+done
+echo "valgrind: $runs program runs, $((runs - dirty)) clean"
+[ "$runs" -gt 0 ] || { echo "FAIL: no program ran under valgrind" >&2; dirty=1; }
+echo "$((runs - dirty)) $dirty" >> "$OMI_RESULTS"
+
+read -r pass fail < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$OMI_RESULTS")
+report "$pass" "$fail"
