@@ -155,7 +155,7 @@ static:
 run: all
 	SERVER=$(SERVER) FASTCGI=$(FASTCGI) scripts/run.sh
 
-test: all asan dist
+test: all asan dist valgrind-build
 	OMI_DIST_TARBALL=$(TOP)/omi-bridge-$(VERSION).tar.gz tests/run.sh
 
 # make install: programs built with DATADIR compiled in as their default.

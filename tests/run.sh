@@ -6,8 +6,10 @@
 #   3. end-to-end tests through real web servers ($OMI_SERVERS: lighttpd,
 #      Apache with mod_cgid, Apache with mod_cgi, the `make dist` tarball under
 #      Apache with .htaccess only, lighttpd with FastCGI), and the browser tests
-#   4. reliability: faults (SIGKILL, full disk, read-only, lock file, slow
-#      clients) and hostile input, under lighttpd and Apache
+#   4. reliability: load, faults (SIGKILL, full disk, read-only, lock file,
+#      slow clients) and hostile input, under lighttpd and Apache
+#   5. valgrind: CGI-level tests, hostile input and unit tests under memcheck
+# (Fuzzing is `make fuzz`, which CI runs after this suite.)
 # Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,6 +87,12 @@ if [ -z "$only" ] || [ "$only" = reliability ]; then
 			OMI_SERVER=$s run bash "$t"
 		done
 	done
+fi
+
+if [ -z "$only" ] || [ "$only" = valgrind ]; then
+	# The CGI-level tests, the hostile-input table and the unit tests under
+	# valgrind memcheck (dynamic build in build-vg/): zero errors, zero leaks.
+	run bash tests/valgrind.sh
 fi
 
 read -r pass fail < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$OMI_RESULTS")
