@@ -18,4 +18,18 @@ for p in /data/config.json /data/omi.db /data/omi.journal /data/ /authorize.html
 	check_match "not served: $p" "$STATUS" '^(403|404)$'
 	check_nomatch "no secret in $p" "$BODY" 'client_secret|"key"'
 done
+
+# HTTPS behind a proxy: X-Forwarded-Proto counts only from the configured
+# proxy address (it decides the consent cookie's Secure flag).
+oauth_client
+secure_cookie() {
+	http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&state=s" \
+	    -H 'X-Forwarded-Proto: https'
+	header set-cookie
+}
+check_nomatch "no trusted proxy: X-Forwarded-Proto ignored" "$(secure_cookie)" 'Secure'
+config_set trusted_proxy '"10.1.2.3"'
+check_nomatch "another proxy's X-Forwarded-Proto ignored" "$(secure_cookie)" 'Secure'
+config_set trusted_proxy '"127.0.0.1"'
+check_match "the trusted proxy's X-Forwarded-Proto: Secure cookie" "$(secure_cookie)" 'Secure'
 t_done
