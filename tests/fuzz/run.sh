@@ -22,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 rm -rf "$crashes"	# the last run's failures only
 mkdir -p "$crashes"
 # Leak checking is what makes a target prove it frees everything.
-export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 # Inputs longer than libFuzzer's default 4096 bytes where a limit lies
