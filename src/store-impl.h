@@ -1,0 +1,64 @@
+/*
+ * store-impl: what store.c and journal.c share, and nobody else sees.
+ */
+#ifndef OMI_STORE_IMPL_H
+#define OMI_STORE_IMPL_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <gdbm.h>
+
+#include "store.h"
+#include "util.h"
+
+struct change {
+	char	*key;
+	char	*val;		/* NULL for a delete */
+	size_t	 len;
+};
+
+struct store {
+	char		*dir;
+	int		 lockfd;
+	enum store_mode	 mode;
+	GDBM_FILE	 db;
+	char		*dbpath;
+	int		 lazy_sync;	/* omi.boot matches this boot */
+	struct change	*changes;
+	size_t		 nchanges;
+	sigset_t	 oldmask;
+	int		 masked;
+};
+
+/* dir/name, malloc'd (NULL when out of memory). */
+char		*store_path(const char *dir, const char *name);
+enum store_err	 store_errno(int);
+/* Logs GDBM's and the system's error and maps them. */
+enum store_err	 store_gdbm_error(const char *what);
+
+#ifdef OMI_TEST_HOOKS
+void		 store_crash_point(const char *where, const char *dbpath);
+#else
+#define store_crash_point(where, dbpath) ((void)0)
+#endif
+
+/* Appends the session's changes as one record and syncs it; *start is the
+ * record's offset, *mark its state byte's. The caller closes *jfd. */
+enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
+		    off_t *mark);
+/* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
+int		 journal_dirty(const char *dir, int full);
+/* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
+enum store_err	 journal_recover(const char *dir);
+/* Snapshot and empty journal once the journal outgrows the database. */
+void		 journal_checkpoint(struct store *);
+/* The boot id (0), or -1 where the system has none. */
+int		 journal_boot_id(char *out, size_t n);
+/* omi.boot against cur: 0 the same, 1 different, 2 missing. */
+int		 journal_boot_changed(const char *dir, const char *cur);
+/* Syncs the database, then records this boot in omi.boot. */
+int		 journal_boot_record(const char *dir, const char *cur);
+#endif
