@@ -23,6 +23,8 @@ struct admin_cmd {
 };
 
 extern const struct admin_cmd admin_core_cmds[];
+extern const struct admin_cmd admin_user_cmds[];
+extern const struct admin_cmd admin_data_cmds[];
 extern const struct admin_cmd admin_oauth_cmds[];
 extern const struct admin_cmd admin_api_cmds[];
 
@@ -31,6 +33,8 @@ struct store;
 int	 admin_store(struct admin_ctx *, int write, struct store **);
 /* Commits and closes, printing the reason on failure; 0 or 1. */
 int	 admin_commit(struct store *);
+/* 0 when uid is a valid OMI user id; otherwise says why and returns -1. */
+int	 admin_check_uid(const char *uid);
 /* Prints the GPT editor's configuration block. */
 void	 admin_print_config(const struct config *);
 #endif
