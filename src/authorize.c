@@ -310,21 +310,6 @@ check_request(struct app *a, const char *ruri, struct oauth_request *req)
 	return 0;
 }
 
-/* Now and then, sweep expired OAuth records while we hold the lock. */
-static void
-maybe_gc(struct store *s)
-{
-	struct oauth_gc_stats	 st;
-	unsigned char		 dice;
-
-	sec_random(&dice, 1);
-	if ((dice & 15) != 0)
-		return;
-	if (oauth_gc(s, now_unix(), &st) == STORE_OK && st.removed > 0)
-		log_msg("authorize: purged %zu expired OAuth records",
-		    st.removed);
-}
-
 static void
 authorize_get(struct app *a)
 {
@@ -362,7 +347,6 @@ authorize_get(struct app *a)
 		unavailable(a, err);
 		goto out;
 	}
-	maybe_gc(s);
 	if ((err = oauth_pending_put(&a->cfg, s, &req, cookie, handle)) !=
 	    STORE_OK || (err = store_commit(s)) != STORE_OK) {
 		resp_reset(&a->resp);
