@@ -64,7 +64,7 @@ run_codes() {
 		    "$BASE" "$code" "$(urlenc "$OAUTH_REDIRECT")" "$(urlenc "$CLIENT_ID")" "$(urlenc "$CLIENT_SECRET")" >> "$T_TMP/cfg.$c"
 	done < "$T_TMP/codes.$c"
 	start=$(date +%s.%N)
-	curl -s --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" > "$T_TMP/times.$c"
+	curl -s --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" > "$T_TMP/times.$c" 2>/dev/null
 	end=$(date +%s.%N)
 	python3 - "$T_TMP/times.$c" "$start" "$end" "$n" "$OMI_SERVER" "$c" >> "$results" <<'PY'
 import sys
