@@ -229,20 +229,6 @@ pending_ttl(const struct config *c)
 
 /* GET: the authorization request ------------------------------------------ */
 
-/* A parameter: 1 present, 0 absent or empty (RFC 6749 3.1), -1 repeated. */
-static int
-param(const struct params *p, const char *name, const char **v)
-{
-	int rc;
-
-	*v = NULL;
-	if ((rc = params_get(p, name, v)) == 1 && **v == '\0') {
-		*v = NULL;
-		rc = 0;
-	}
-	return rc;
-}
-
 /*
  * Checks the request after client and redirect URI were found good; fills
  * req or answers with an error redirect. Returns 0 when req is complete.
@@ -255,16 +241,16 @@ check_request(struct app *a, const char *ruri, struct oauth_request *req)
 	int			 unknown;
 
 	/* A repeated or oversized state cannot be echoed faithfully. */
-	if (param(q, "state", &state) == -1 ||
+	if (params_get_set(q, "state", &state) == -1 ||
 	    (state != NULL && strlen(state) > OAUTH_STATE_MAX)) {
 		redirect_error(a, ruri, "invalid_request",
 		    "state is repeated or too long", NULL);
 		return -1;
 	}
-	if (param(q, "response_type", &rt) == -1 ||
-	    param(q, "scope", &scope) == -1 ||
-	    param(q, "code_challenge", &cc) == -1 ||
-	    param(q, "code_challenge_method", &ccm) == -1) {
+	if (params_get_set(q, "response_type", &rt) == -1 ||
+	    params_get_set(q, "scope", &scope) == -1 ||
+	    params_get_set(q, "code_challenge", &cc) == -1 ||
+	    params_get_set(q, "code_challenge_method", &ccm) == -1) {
 		redirect_error(a, ruri, "invalid_request",
 		    "a parameter is repeated", state);
 		return -1;
@@ -324,14 +310,14 @@ authorize_get(struct app *a)
 	memset(&req, 0, sizeof(req));
 	/* RFC 6749 4.1.2.1: these two are checked before anything else, and
 	 * a problem with either is shown here, never sent anywhere. */
-	if ((rc = param(&a->req.query, "client_id", &cid)) != 1 ||
+	if ((rc = params_get_set(&a->req.query, "client_id", &cid)) != 1 ||
 	    !sec_streq(cid, a->cfg.client_id)) {
 		bad_request(a, rc == -1 ? "The request names its application "
 		    "more than once." : "The request does not name an "
 		    "application this service knows.");
 		return;
 	}
-	if ((rc = param(&a->req.query, "redirect_uri", &ruri)) != 1 ||
+	if ((rc = params_get_set(&a->req.query, "redirect_uri", &ruri)) != 1 ||
 	    !oauth_redirect_allowed(&a->cfg, ruri)) {
 		log_msg("authorize: redirect_uri %s", rc == 1 ?
 		    "not registered" : rc == 0 ? "missing" : "repeated");
@@ -468,9 +454,9 @@ authorize_post(struct app *a)
 	enum store_err		 err = STORE_OK;
 	int			 rc;
 
-	if (a->req.body_type != BODY_FORM || param(f, "handle", &handle) != 1 ||
-	    param(f, "decision", &decision) == -1 ||
-	    param(f, "uid", &uid) == -1 || param(f, "password", &pw) == -1) {
+	if (a->req.body_type != BODY_FORM || params_get_set(f, "handle", &handle) != 1 ||
+	    params_get_set(f, "decision", &decision) == -1 ||
+	    params_get_set(f, "uid", &uid) == -1 || params_get_set(f, "password", &pw) == -1) {
 		bad_request(a, "The sign-in form was incomplete. Go back to "
 		    "ChatGPT and start signing in again.");
 		return;

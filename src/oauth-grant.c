@@ -285,9 +285,15 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	return STORE_OK;
 }
 
-enum store_err
-oauth_revoke_user(struct store *s, const char *uid, const char *reason,
-    size_t *n)
+/*
+ * Calls fn for each existing grant record of a user (its id and record,
+ * borrowed); stops at the first error fn returns. STORE_NOTFOUND when the
+ * user has no grant list at all.
+ */
+static enum store_err
+each_user_grant(struct store *s, const char *uid,
+    enum store_err (*fn)(struct store *, const char *, json_t *, void *),
+    void *ctx)
 {
 	char		 key[80];
 	json_t		*list, *g, *rec;
@@ -295,9 +301,8 @@ oauth_revoke_user(struct store *s, const char *uid, const char *reason,
 	size_t		 i;
 	enum store_err	 err;
 
-	*n = 0;
 	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_OK : err;
+		return err;
 	json_array_foreach(list, i, g) {
 		if ((gid = json_string_value(g)) == NULL ||
 		    oauth_grant_key(gid, key, sizeof(key)) == -1)
@@ -306,10 +311,7 @@ oauth_revoke_user(struct store *s, const char *uid, const char *reason,
 			continue;
 		if (err != STORE_OK)
 			break;
-		if (json_object_get(rec, "revoked") == NULL) {
-			err = oauth_grant_revoke(s, gid, reason, now_unix());
-			(*n)++;
-		}
+		err = fn(s, gid, rec, ctx);
 		json_decref(rec);
 		if (err != STORE_OK)
 			break;
@@ -318,36 +320,52 @@ oauth_revoke_user(struct store *s, const char *uid, const char *reason,
 	return err == STORE_NOTFOUND ? STORE_OK : err;
 }
 
+struct revoke_ctx {
+	const char	*reason;
+	size_t		 n;
+};
+
+static enum store_err
+revoke_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	struct revoke_ctx *r = ctx;
+
+	if (json_object_get(rec, "revoked") != NULL)
+		return STORE_OK;
+	r->n++;
+	return oauth_grant_revoke(s, gid, r->reason, now_unix());
+}
+
+enum store_err
+oauth_revoke_user(struct store *s, const char *uid, const char *reason,
+    size_t *n)
+{
+	struct revoke_ctx	 r = { reason, 0 };
+	enum store_err		 err;
+
+	err = each_user_grant(s, uid, revoke_one, &r);
+	*n = r.n;
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+static enum store_err
+forget_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	(void)ctx;
+	return grant_delete(s, gid, rec);
+}
+
 enum store_err
 oauth_forget_user(struct store *s, const char *uid)
 {
-	char		 key[80];
-	json_t		*list, *g, *rec;
-	const char	*gid;
-	size_t		 i;
 	enum store_err	 err;
+	json_t		*empty;
 
-	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+	if ((err = each_user_grant(s, uid, forget_one, NULL)) != STORE_OK)
 		return err == STORE_NOTFOUND ? STORE_OK : err;
-	json_array_foreach(list, i, g) {
-		if ((gid = json_string_value(g)) == NULL ||
-		    oauth_grant_key(gid, key, sizeof(key)) == -1)
-			continue;
-		if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
-			continue;
-		if (err != STORE_OK)
-			break;
-		err = grant_delete(s, gid, rec);
-		json_decref(rec);
-		if (err != STORE_OK)
-			break;
-	}
-	json_decref(list);
-	if (err == STORE_OK || err == STORE_NOTFOUND) {
-		json_t *empty = json_array();
-		err = empty ? ugrants_save(s, uid, empty) : STORE_NOMEM;
-		json_decref(empty);
-	}
+	empty = json_array();
+	err = empty ? ugrants_save(s, uid, empty) : STORE_NOMEM;
+	json_decref(empty);
 	return err;
 }
 

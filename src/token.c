@@ -78,20 +78,6 @@ out:
 	return rc;
 }
 
-/* A body parameter: 1 present, 0 absent or empty, -1 repeated. */
-static int
-param(const struct params *p, const char *name, const char **v)
-{
-	int rc;
-
-	*v = NULL;
-	if ((rc = params_get(p, name, v)) == 1 && **v == '\0') {
-		*v = NULL;
-		rc = 0;
-	}
-	return rc;
-}
-
 /* Client authentication ------------------------------------------------- */
 
 /*
@@ -107,8 +93,8 @@ client_auth(struct app *a, const struct params *p)
 	int		 basic, rc = -1, ok;
 
 	basic = cgi_auth_basic(a->req.authorization, &bid, &bsecret);
-	if (param(p, "client_id", &pid) == -1 ||
-	    param(p, "client_secret", &psecret) == -1) {
+	if (params_get_set(p, "client_id", &pid) == -1 ||
+	    params_get_set(p, "client_secret", &psecret) == -1) {
 		simple_error(a, 400, "invalid_request",
 		    "a client parameter is repeated");
 		goto out;
@@ -219,7 +205,7 @@ grant(struct app *a, const struct params *p)
 	int			 rc;
 
 	memset(&t, 0, sizeof(t));
-	if (param(p, "grant_type", &gt) != 1) {
+	if (params_get_set(p, "grant_type", &gt) != 1) {
 		simple_error(a, 400, "invalid_request", "grant_type is "
 		    "missing or repeated");
 		return;
@@ -230,10 +216,10 @@ grant(struct app *a, const struct params *p)
 		    "only authorization_code and refresh_token are supported");
 		return;
 	}
-	if (param(p, "code", &code) == -1 || param(p, "redirect_uri",
-	    &ruri) == -1 || param(p, "code_verifier", &ver) == -1 ||
-	    param(p, "refresh_token", &rt) == -1 ||
-	    param(p, "scope", &scope) == -1) {
+	if (params_get_set(p, "code", &code) == -1 || params_get_set(p, "redirect_uri",
+	    &ruri) == -1 || params_get_set(p, "code_verifier", &ver) == -1 ||
+	    params_get_set(p, "refresh_token", &rt) == -1 ||
+	    params_get_set(p, "scope", &scope) == -1) {
 		simple_error(a, 400, "invalid_request",
 		    "a parameter is repeated");
 		return;
@@ -281,7 +267,7 @@ revoke(struct app *a, const struct params *p)
 	const char	*token, *hint;
 	enum store_err	 err;
 
-	if (param(p, "token", &token) != 1 || param(p, "token_type_hint",
+	if (params_get_set(p, "token", &token) != 1 || params_get_set(p, "token_type_hint",
 	    &hint) == -1) {
 		simple_error(a, 400, "invalid_request", "token is missing or "
 		    "repeated");
