@@ -353,6 +353,32 @@ static const char expired_msg[] = "This sign-in request has expired or was "
     "ChatGPT and start signing in again.";
 
 /*
+ * Opens an exclusive session and loads the pending request of handle and
+ * cookie. Returns 0, or -1 with the error answered and nothing left open.
+ */
+static int
+pending_open(struct app *a, const char *handle, const char *cookie,
+    struct store **s, struct oauth_request *req)
+{
+	enum store_err err;
+
+	*s = NULL;
+	if ((err = store_open(s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != STORE_OK ||
+	    (err = oauth_pending_get(&a->cfg, *s, handle, cookie, req)) !=
+	    STORE_OK) {
+		store_close(*s);
+		*s = NULL;
+		if (err == STORE_NOTFOUND)
+			bad_request(a, expired_msg);
+		else
+			unavailable(a, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Ends the pending request of handle in one exclusive session: when uid
  * is set, issues a code; otherwise (deny) just retires it. Answers with
  * the redirect, or the error page.
@@ -367,17 +393,8 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 	enum store_err		 err;
 
 	memset(code, 0, sizeof(code));
-	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) != STORE_OK ||
-	    (err = oauth_pending_get(&a->cfg, s, handle, cookie, &req)) !=
-	    STORE_OK) {
-		store_close(s);
-		if (err == STORE_NOTFOUND)
-			bad_request(a, expired_msg);
-		else
-			unavailable(a, err);
+	if (pending_open(a, handle, cookie, &s, &req) == -1)
 		return;
-	}
 	if ((err = oauth_pending_del(&a->cfg, s, handle)) == STORE_OK &&
 	    uid != NULL)
 		err = oauth_code_issue(&a->cfg, s, &req, uid, code);
@@ -417,17 +434,8 @@ show_again(struct app *a, const char *handle, const char *cookie,
 	char			 fresh_cookie[SEC_TOKEN_LEN + 1];
 	enum store_err		 err;
 
-	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) != STORE_OK ||
-	    (err = oauth_pending_get(&a->cfg, s, handle, cookie, &req)) !=
-	    STORE_OK) {
-		store_close(s);
-		if (err == STORE_NOTFOUND)
-			bad_request(a, expired_msg);
-		else
-			unavailable(a, err);
+	if (pending_open(a, handle, cookie, &s, &req) == -1)
 		return;
-	}
 	req.exp = now_unix() + pending_ttl(&a->cfg);
 	if ((err = oauth_pending_del(&a->cfg, s, handle)) != STORE_OK ||
 	    (err = oauth_pending_put(&a->cfg, s, &req, cookie, fresh)) !=

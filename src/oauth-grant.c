@@ -375,45 +375,44 @@ copy_str(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+struct list_ctx {
+	void	 (*fn)(void *, const struct oauth_grant_info *);
+	void	*ctx;
+	int64_t	 now;
+};
+
+static enum store_err
+list_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	struct list_ctx		*l = ctx;
+	struct oauth_grant_info	 gi;
+	json_t			*e;
+	size_t			 k;
+
+	(void)s;
+	memset(&gi, 0, sizeof(gi));
+	copy_str(gi.gid, sizeof(gi.gid), gid);
+	copy_str(gi.client_id, sizeof(gi.client_id), oauth_rec_str(rec, "cid"));
+	copy_str(gi.scope, sizeof(gi.scope), oauth_rec_str(rec, "scope"));
+	copy_str(gi.reason, sizeof(gi.reason), oauth_rec_str(rec, "reason"));
+	gi.created = oauth_rec_int(rec, "created", 0);
+	gi.used = oauth_rec_int(rec, "used", 0);
+	gi.exp = oauth_rec_int(rec, "exp", 0);
+	gi.revoked = oauth_rec_int(rec, "revoked", 0);
+	json_array_foreach(json_object_get(rec, "ats"), k, e)
+		if (json_integer_value(json_array_get(e, 1)) > l->now)
+			gi.live_access++;
+	l->fn(l->ctx, &gi);
+	return STORE_OK;
+}
+
 enum store_err
 oauth_grants_list(struct store *s, const char *uid,
     void (*fn)(void *, const struct oauth_grant_info *), void *ctx)
 {
-	struct oauth_grant_info	 gi;
-	char			 key[80];
-	json_t			*list, *g, *rec, *e;
-	const char		*gid;
-	size_t			 i, k;
-	int64_t			 now = now_unix();
-	enum store_err		 err;
+	struct list_ctx	 l = { fn, ctx, now_unix() };
+	enum store_err	 err;
 
-	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_OK : err;
-	json_array_foreach(list, i, g) {
-		if ((gid = json_string_value(g)) == NULL ||
-		    oauth_grant_key(gid, key, sizeof(key)) == -1)
-			continue;
-		if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
-			continue;
-		if (err != STORE_OK)
-			break;
-		memset(&gi, 0, sizeof(gi));
-		copy_str(gi.gid, sizeof(gi.gid), gid);
-		copy_str(gi.client_id, sizeof(gi.client_id),
-		    oauth_rec_str(rec, "cid"));
-		copy_str(gi.scope, sizeof(gi.scope), oauth_rec_str(rec, "scope"));
-		copy_str(gi.reason, sizeof(gi.reason),
-		    oauth_rec_str(rec, "reason"));
-		gi.created = oauth_rec_int(rec, "created", 0);
-		gi.used = oauth_rec_int(rec, "used", 0);
-		gi.exp = oauth_rec_int(rec, "exp", 0);
-		gi.revoked = oauth_rec_int(rec, "revoked", 0);
-		json_array_foreach(json_object_get(rec, "ats"), k, e)
-			if (json_integer_value(json_array_get(e, 1)) > now)
-				gi.live_access++;
-		fn(ctx, &gi);
-		json_decref(rec);
-	}
-	json_decref(list);
+	err = each_user_grant(s, uid, list_one, &l);
 	return err == STORE_NOTFOUND ? STORE_OK : err;
 }
