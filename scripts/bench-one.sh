@@ -13,10 +13,14 @@ export OMI_SERVER
 seed=$2 results=$3
 dur=${BENCH_SECONDS:-5}
 bench=$TOP/tests/bench
+# BENCH_ONLY (space-separated endpoint names) limits the runs.
+wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
+
 
 mkdir -p "$T_TMP/cgi-bin"
 cp "$TOP"/cgi-bin/{webhook,authorize,token,conversations} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
 cp -a "$seed" "$T_TMP/data"
+sync	# the copy's dirty pages would otherwise land on the first fsync
 [ -n "${OMI_APACHE_USER:-}" ] && chown -R "$OMI_APACHE_USER" "$T_TMP/data" "$T_TMP/cgi-bin"
 export OMI_DATA_DIR=$T_TMP/data
 OMI_CGIBIN=$T_TMP/cgi-bin
@@ -32,7 +36,7 @@ for i in $(seq 1 16); do
 	echo "$REFRESH_TOKEN" >> "$T_TMP/rt"
 done
 : > "$T_TMP/codes"
-for i in $(seq 1 ${BENCH_CODES:-160}); do
+wanted token-code && for i in $(seq 1 ${BENCH_CODES:-160}); do
 	STATE= oauth_authorize
 	oauth_consent small 'bench password' allow
 	[ -n "$CODE" ] && echo "$CODE" >> "$T_TMP/codes"
@@ -43,6 +47,7 @@ DETAIL_ID=$("$ADMIN" conversations big | sed -n '5000p' | cut -f1)
 run() {
 	local name=$1 c=$2 url=$3 out rps p50 p99 err
 	shift 3
+	wanted "$name" || return 0
 	out=$(wrk -t "$c" -c "$c" -d "${dur}s" --latency "$@" "$url" 2>&1)
 	rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}')
 	p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
@@ -55,6 +60,7 @@ run() {
 # number of codes with curl instead of over a duration.
 run_codes() {
 	local c=$1 n start end
+	wanted token-code || return 0
 	n=$(wc -l < "$T_TMP/codes.$c")
 	: > "$T_TMP/cfg.$c"
 	# One group per code; curl's "next" starts a new set of options.
@@ -101,7 +107,7 @@ for c in 1 16; do
 done
 
 # FastCGI: memory over a long run (at least 100,000 requests to one program).
-if [ "$OMI_SERVER" = lighttpd-fastcgi ]; then
+if [ "$OMI_SERVER" = lighttpd-fastcgi ] && wanted memory; then
 	rss() { ps -C conversations -o rss= | awk '{s += $1} END {print s + 0}'; }
 	before=$(rss)
 	out=$(TOKEN=$AT_BIG wrk -t 4 -c 16 -d "${BENCH_MEMORY_SECONDS:-30}s" -s "$bench/bearer.lua" \

@@ -4,7 +4,9 @@
 # FastCGI, each against a hello-world CGI under the same server in the same
 # run, plus the original Python plugin's published figures for FastCGI.
 # Prints figures; asserts nothing.
-#   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers.
+#   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers, BENCH_ONLY to
+#   pick endpoints (e.g. "hello webhook"), BENCH_SEED=DIR to fill DIR once and
+#   reuse it in later runs.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 command -v wrk >/dev/null || {
@@ -19,12 +21,13 @@ chmod 755 "$work"
 echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'), ${BENCH_SECONDS:-5} s per run, threads = connections"
 echo "Filling: 1,000 users; 'small' with 100 conversations, 'big' with 10,000 (~3 KB each)..."
-"$top/scripts/bench-fill.sh" "$work/seed" >/dev/null
+seed=${BENCH_SEED:-$work/seed}
+[ -f "$seed/small.key" ] || "$top/scripts/bench-fill.sh" "$seed" >/dev/null
 results=$work/results
 : > "$results"
 for s in $servers; do
 	echo "Running $s..."
-	"$top/scripts/bench-one.sh" "$s" "$work/seed" "$results" || echo "  ($s failed)"
+	"$top/scripts/bench-one.sh" "$s" "$seed" "$results" || echo "  ($s failed)"
 done
 python3 "$top/scripts/bench-table.py" "$results"
-[ -f "$results.notes" ] && cat "$results.notes"
+if [ -f "$results.notes" ]; then cat "$results.notes"; fi

@@ -414,7 +414,7 @@ out:
 }
 
 enum store_err
-journal_append(struct store *s, int *jfd, off_t *start, off_t *at)
+journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 {
 	struct buf	 rec = { 0 };
 	char		*path;
@@ -442,7 +442,7 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at)
 	}
 #endif
 	w = pwrite(*jfd, rec.data, rec.len, *at);
-	if (w != (ssize_t)rec.len || fdatasync(*jfd) == -1) {
+	if (w != (ssize_t)rec.len || (sync && fdatasync(*jfd) == -1)) {
 		err = store_errno(w == -1 || w == (ssize_t)rec.len ?
 		    errno : ENOSPC);
 		/* Cut the partial record so the journal stays clean. */

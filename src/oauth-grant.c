@@ -220,6 +220,23 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 	return err;
 }
 
+/* Deletes access token i of a grant's list and its record. */
+static enum store_err
+drop_access(struct store *s, json_t *ats, size_t i)
+{
+	char		 key[OAUTH_KEY_MAX];
+	const char	*h;
+	enum store_err	 err = STORE_OK;
+
+	if ((h = json_string_value(json_array_get(json_array_get(ats, i),
+	    0))) != NULL) {
+		token_key(NULL, "at:", NULL, h, 1, key);
+		err = store_del(s, key);
+	}
+	json_array_remove(ats, i);
+	return err;
+}
+
 enum store_err
 oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
     const char *gid, const char *scope, int64_t now, struct oauth_tokens *t)
@@ -230,7 +247,6 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	int64_t		 idle = c->refresh_idle > 0 ? c->refresh_idle :
 			    90 * 86400;
 	json_t		*ats, *e, *rec;
-	const char	*h;
 	size_t		 i;
 	enum store_err	 err = STORE_OK;
 
@@ -248,16 +264,16 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 		    json_object_set_new(g, "ats", ats) == -1)
 			return STORE_NOMEM;
 	}
+	/* Expired ones go; then the oldest (the list is in issue order) while
+	 * the new token would exceed the cap. */
 	for (i = json_array_size(ats); i > 0 && err == STORE_OK; i--) {
 		e = json_array_get(ats, i - 1);
 		if (json_integer_value(json_array_get(e, 1)) > now)
 			continue;
-		if ((h = json_string_value(json_array_get(e, 0))) != NULL) {
-			token_key(c, "at:", NULL, h, 1, key);
-			err = store_del(s, key);
-		}
-		json_array_remove(ats, i - 1);
+		err = drop_access(s, ats, i - 1);
 	}
+	while (err == STORE_OK && json_array_size(ats) >= OAUTH_GRANT_ACCESS_MAX)
+		err = drop_access(s, ats, 0);
 	if (err != STORE_OK)
 		return err;
 

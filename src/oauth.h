@@ -46,6 +46,11 @@
 #define OAUTH_URI_MAX		2048	/* longest redirect_uri we consider */
 #define OAUTH_CODE_TTL_MAX	600	/* RFC 6749 4.1.2: at most 10 minutes */
 #define OAUTH_REVOKED_KEEP	(30 * 86400)	/* revoked grants stay listed */
+/* Live access tokens one grant keeps: each refresh issues one, and the older
+ * ones stay valid until they expire, so without a cap a client refreshing
+ * in a loop grows the grant record (rewritten on every refresh) without end.
+ * A refresh beyond the cap retires the oldest. */
+#define OAUTH_GRANT_ACCESS_MAX	4
 
 struct oauth_bearer {
 	char	*uid;		/* the user the token was issued for */

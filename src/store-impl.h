@@ -27,6 +27,7 @@ struct store {
 	GDBM_FILE	 db;
 	char		*dbpath;
 	int		 lazy_sync;	/* omi.boot matches this boot */
+	int		 ended;		/* committed: only store_close may follow */
 	struct change	*changes;
 	size_t		 nchanges;
 	sigset_t	 oldmask;
@@ -45,10 +46,11 @@ void		 store_crash_point(const char *where, const char *dbpath);
 #define store_crash_point(where, dbpath) ((void)0)
 #endif
 
-/* Appends the session's changes as one record and syncs it; *start is the
- * record's offset, *mark its state byte's. The caller closes *jfd. */
+/* Appends the session's changes as one record (and syncs it when sync is
+ * set); *start is the record's offset, *mark its state byte's. The caller
+ * closes *jfd. */
 enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
-		    off_t *mark);
+		    off_t *mark, int sync);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */

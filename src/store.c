@@ -14,13 +14,17 @@
  *   omi.db       = omi.snap (or empty when absent) + every record of omi.journal
  *
  * A commit appends one journal record (all of the session's changes, with a
- * checksum) and fdatasync()s it, then applies the changes to GDBM and marks
- * the record applied (its last byte becomes 'A'). GDBM itself is not synced
- * per commit: the journal already holds the change on disk, and unsynced
+ * checksum), applies the changes to GDBM and marks the record applied (its
+ * last byte becomes 'A'), releases the lock, and only then fdatasync()s the
+ * journal: the caller answers after that sync, so an acknowledged change is
+ * on disk, while the lock is held for no disk wait at all and concurrent
+ * writers' syncs overlap (the file system commits them together). GDBM
+ * itself is never synced: the journal holds every change, and unsynced
  * page-cache writes survive anything but a reboot. The boot id in omi.boot
  * catches those: a session that finds a different boot id rebuilds the
- * database as below. (Where no boot id can be read, every commit syncs.)
- * Catchable signals are blocked for that window. A session that finds the
+ * database as below. (Where no boot id can be read, every commit syncs the
+ * journal before it touches GDBM and GDBM after, all under the lock.)
+ * Catchable signals are blocked while GDBM is being changed. A session that finds the
  * last record unapplied knows a writer died inside the window; under the
  * exclusive lock it rebuilds omi.db from the snapshot and the journal. A
  * torn last record was never acknowledged, and GDBM was not yet touched for
@@ -32,6 +36,7 @@
  * recovery and checkpoints live in journal.c.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
 #include <sys/stat.h>
@@ -176,6 +181,26 @@ unblock_signals(struct store *s)
 	s->masked = 0;
 }
 
+/*
+ * gdbm_close() fsyncs a writer's file, and nothing in GDBM's API skips it.
+ * That sync is a wasted disk wait under the lock when the journal is the
+ * durable copy, so before closing, the descriptor is pointed at an empty
+ * memory file (whose fsync is free): every GDBM write has reached the real
+ * file by then, since gdbm_store() and gdbm_delete() write through before
+ * they return. Falls back to a plain close when no memory file can be made.
+ */
+static void
+db_close_unsynced(GDBM_FILE db)
+{
+	static int	 nosync = -1;
+
+	if (nosync == -1)
+		nosync = memfd_create("omi-gdbm-close", MFD_CLOEXEC);
+	if (nosync != -1)
+		(void)dup2(nosync, gdbm_fdesc(db));
+	gdbm_close(db);
+}
+
 static enum store_err
 db_open(struct store *s, const char *path, int write)
 {
@@ -191,18 +216,6 @@ db_open(struct store *s, const char *path, int write)
 	}
 	return STORE_OK;
 }
-
-/* Journal --------------------------------------------------------------- */
-
-
-
-
-
-
-
-
-
-
 
 /* Sessions -------------------------------------------------------------- */
 
@@ -224,9 +237,6 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
 	}
 	return lock_wait(s->lockfd, op, timeout_ms);
 }
-
-
-
 
 /*
  * Before a session reads or writes: repairs the database when a writer died
@@ -347,6 +357,8 @@ store_get(struct store *s, const char *key, char **val, size_t *len)
 	*val = NULL;
 	if (len)
 		*len = 0;
+	if (s->ended)
+		return STORE_ERROR;
 	if ((c = find_change(s, key)) != NULL) {
 		if (c->val == NULL)
 			return STORE_NOTFOUND;
@@ -382,7 +394,7 @@ queue(struct store *s, const char *key, const void *val, size_t len)
 	struct change	*c, *nv;
 	char		*k, *v = NULL;
 
-	if (s->mode != STORE_WRITE)
+	if (s->mode != STORE_WRITE || s->ended)
 		return STORE_ERROR;
 	if (len > INT32_MAX)
 		return STORE_ERROR;
@@ -495,6 +507,23 @@ check_space(struct store *s)
 	return STORE_FULL;
 }
 
+/* Ends the session's hold on the data: closes GDBM, releases the lock. */
+static void
+release(struct store *s)
+{
+	if (s->db != NULL) {
+		if (s->mode == STORE_WRITE && s->lazy_sync)
+			db_close_unsynced(s->db);
+		else
+			gdbm_close(s->db);
+		s->db = NULL;
+	}
+	if (s->lockfd != -1)
+		close(s->lockfd);	/* releases the flock */
+	s->lockfd = -1;
+	s->ended = 1;
+}
+
 enum store_err
 store_commit(struct store *s)
 {
@@ -503,12 +532,15 @@ store_commit(struct store *s)
 	off_t		 mark = 0, start = 0;
 	int		 jfd = -1;
 
+	if (s->ended)
+		return STORE_ERROR;
 	if (s->mode != STORE_WRITE || s->nchanges == 0)
 		return STORE_OK;
 	if ((err = check_space(s)) != STORE_OK)
 		return err;
 	block_signals(s);
-	if ((err = journal_append(s, &jfd, &start, &mark)) != STORE_OK)
+	if ((err = journal_append(s, &jfd, &start, &mark,
+	    !s->lazy_sync)) != STORE_OK)
 		goto out;
 	/*
 	 * From here until the mark, a death leaves the record unapplied. A
@@ -527,6 +559,13 @@ store_commit(struct store *s)
 	}
 	drop_changes(s);
 	journal_checkpoint(s);
+	unblock_signals(s);
+	release(s);
+	store_crash_point("sync", NULL);
+	if (s->lazy_sync && fdatasync(jfd) == -1) {
+		err = store_errno(errno);
+		log_msg("store: journal sync: %s", strerror(errno));
+	}
 out:
 	if (jfd != -1)
 		close(jfd);
@@ -539,11 +578,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->db != NULL)
-		gdbm_close(s->db);
+	release(s);
 	drop_changes(s);
-	if (s->lockfd != -1)
-		close(s->lockfd);	/* releases the flock */
 	unblock_signals(s);
 	free(s->dbpath);
 	free(s->dir);
@@ -559,6 +595,8 @@ store_foreach(struct store *s, const char *prefix,
 	char	*key;
 	int	 stop = 0;
 
+	if (s->ended)
+		return STORE_ERROR;
 	if (s->db == NULL)
 		return STORE_OK;
 	k = gdbm_firstkey(s->db);

@@ -54,7 +54,11 @@ enum store_err	 store_get(struct store *, const char *key, char **val,
 enum store_err	 store_put(struct store *, const char *key, const void *val,
 		    size_t len);
 enum store_err	 store_del(struct store *, const char *key);
-/* Writes all queued changes and syncs them to disk. */
+/*
+ * Writes all queued changes and syncs them to disk. A successful commit
+ * ends the session's hold on the data (lock released): only store_close()
+ * may follow it.
+ */
 enum store_err	 store_commit(struct store *);
 /* Ends the session (uncommitted changes are dropped) and frees it. */
 void		 store_close(struct store *);

@@ -14,6 +14,7 @@
 #include "cgi.h"
 #include "config.h"
 #include "oauth.h"
+#include "oauth-impl.h"
 #include "page.h"
 #include "sec.h"
 #include "store.h"
@@ -322,6 +323,27 @@ bearer(const struct config *c, const char *token)
 	return rc;
 }
 
+/* The length of the grant record that refresh token belongs to. */
+static size_t
+grant_record_len(const struct config *c, const char *refresh)
+{
+	struct store	*s = NULL;
+	char		 key[OAUTH_KEY_MAX], gkey[80], *v = NULL;
+	json_t		*rt = NULL;
+	size_t		 len = 0;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
+	CHECK(oauth_grant_key(json_string_value(json_object_get(rt, "gid")),
+	    gkey, sizeof(gkey)) == 0);
+	CHECK(store_get(s, gkey, &v, &len) == STORE_OK);
+	free(v);
+	json_decref(rt);
+	store_close(s);
+	return len;
+}
+
 /* Issues a code for alice and redeems it; returns 0 with t filled. */
 static int
 sign_in(const struct config *c, const char *challenge, const char *method,
@@ -442,6 +464,35 @@ test_lifecycle(void)
 	store_close(s);
 	oauth_tokens_free(&t);
 	oauth_tokens_free(&t2);
+
+	/* A grant keeps at most OAUTH_GRANT_ACCESS_MAX live access tokens:
+	 * refreshing in a loop retires the oldest instead of growing it. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	{
+		char	 first[SEC_TOKEN_LEN + 1];
+		size_t	 len0 = 0, len;
+		int	 k;
+
+		snprintf(first, sizeof(first), "%s", t.access);
+		for (k = 0; k < 3 * OAUTH_GRANT_ACCESS_MAX; k++) {
+			s = open_w(&c);
+			CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL,
+			    &t2, &f) == 0);
+			CHECK(store_commit(s) == STORE_OK);
+			store_close(s);
+			oauth_tokens_free(&t);
+			t = t2;
+			memset(&t2, 0, sizeof(t2));
+			CHECK(bearer(&c, t.access) == 0);
+			len = grant_record_len(&c, t.refresh);
+			if (k == OAUTH_GRANT_ACCESS_MAX)
+				len0 = len;
+			else if (k > OAUTH_GRANT_ACCESS_MAX)
+				CHECK(len <= len0 + 2);	/* digits of "used" */
+		}
+		CHECK(bearer(&c, first) == 401);	/* retired by the cap */
+	}
+	oauth_tokens_free(&t);
 
 	/* PKCE S256 round trip and mismatch. */
 	CHECK(sign_in(&c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "S256",
