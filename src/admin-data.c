@@ -15,6 +15,7 @@
 #include "account.h"
 #include "admin.h"
 #include "convdb.h"
+#include "cpage.h"
 #include "oauth.h"
 #include "sec.h"
 #include "store.h"
@@ -169,11 +170,17 @@ check_key(void *ctx, const char *key)
 		j = json_loads("{}", 0, NULL);
 		if (strcmp(val, "1") != 0)
 			problem(k, "unknown schema version", val);
-	} else {
+	} else if (strncmp(key, "cidx:", 5) == 0) {
+		struct convdb_head h = { 0 };
+		j = chead_decode(val, len, &h) == STORE_OK ? json_object() :
+		    NULL;
+		convdb_head_free(&h);
+	} else if (strncmp(key, "cpage:", 6) == 0)
+		j = cpage_decode(val, len);
+	else {
 		if (strncmp(key, "user:", 5) == 0)
 			k->users++;
-		else if (strncmp(key, "cidx:", 5) != 0 &&
-		    strncmp(key, "cpage:", 6) != 0)
+		else
 			k->oauth++;
 		j = json_loadb(val, len, 0, NULL);
 	}

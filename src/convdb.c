@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "convdb.h"
+#include "cpage.h"
 #include "record.h"
 #include "util.h"
 
@@ -62,94 +63,41 @@ enum store_err
 convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 {
 	enum store_err	 err;
-	json_t		*j = NULL, *pages, *p;
-	char		*key;
-	size_t		 i;
-	json_int_t	 n = 0, v = 0, next = 1;
+	char		*key, *val = NULL;
+	size_t		 len;
 
 	memset(h, 0, sizeof(*h));
 	h->next = 1;
 	if ((key = key2("cidx", uid)) == NULL)
 		return STORE_NOMEM;
-	err = record_get(s, key, &j);
+	err = store_get(s, key, &val, &len);
 	free(key);
 	if (err == STORE_NOTFOUND)
 		return STORE_OK;
-	if (err != STORE_OK)
-		return err;
-	if (json_unpack(j, "{s:I, s:I, s:I, s:o}", "n", &n, "v", &v,
-	    "next", &next, "pages", &pages) == -1 || !json_is_array(pages))
-		goto corrupt;
-	h->n = (size_t)n;
-	h->visible = (size_t)v;
-	h->next = next;
-	if ((h->refs = calloc(json_array_size(pages) + 1,
-	    sizeof(*h->refs))) == NULL) {
-		json_decref(j);
-		return STORE_NOMEM;
-	}
-	json_array_foreach(pages, i, p) {
-		struct convdb_ref	*r = &h->refs[i];
-		const char		*hi, *lo;
-		json_int_t		 pn, ht, lt, rn, rv;
-
-		if (json_unpack(p, "[I, I, s, I, s, I, I]", &pn, &ht, &hi, &lt,
-		    &lo, &rn, &rv) == -1)
-			goto corrupt;
-		r->page = pn;
-		r->hi_t = ht;
-		r->lo_t = lt;
-		r->n = (size_t)rn;
-		r->visible = (size_t)rv;
-		h->nrefs++;
-		if ((r->hi_id = strdup(hi)) == NULL ||
-		    (r->lo_id = strdup(lo)) == NULL) {
-			json_decref(j);
-			convdb_head_free(h);
-			return STORE_NOMEM;
-		}
-	}
-	json_decref(j);
-	return STORE_OK;
-corrupt:
-	json_decref(j);
-	convdb_head_free(h);
-	return STORE_CORRUPT;
+	if (err == STORE_OK)
+		err = chead_decode(val, len, h);
+	free(val);
+	return err;
 }
 
 static enum store_err
 head_save(struct store *s, const char *uid, const struct convdb_head *h)
 {
+	struct buf	 b = { 0 };
 	enum store_err	 err;
-	json_t		*j, *pages;
 	char		*key;
-	size_t		 i;
 
 	if ((key = key2("cidx", uid)) == NULL)
 		return STORE_NOMEM;
-	if (h->nrefs == 0) {
+	if (h->nrefs == 0)
 		err = store_del(s, key);
-		free(key);
-		return err == STORE_NOTFOUND ? STORE_OK : err;
-	}
-	pages = json_array();
-	for (i = 0; i < h->nrefs; i++) {
-		const struct convdb_ref *r = &h->refs[i];
-		json_array_append_new(pages, json_pack("[I, I, s, I, s, I, I]",
-		    (json_int_t)r->page, (json_int_t)r->hi_t, r->hi_id,
-		    (json_int_t)r->lo_t, r->lo_id, (json_int_t)r->n,
-		    (json_int_t)r->visible));
-	}
-	j = json_pack("{s:I, s:I, s:I, s:o}", "n", (json_int_t)h->n,
-	    "v", (json_int_t)h->visible, "next", (json_int_t)h->next,
-	    "pages", pages);
-	if (j == NULL || json_array_size(pages) != h->nrefs)
+	else if (chead_encode(h, &b) == -1)
 		err = STORE_NOMEM;
 	else
-		err = record_put(s, key, j);
-	json_decref(j);
+		err = store_put(s, key, b.data, b.len);
+	buf_free(&b);
 	free(key);
-	return err;
+	return err == STORE_NOTFOUND ? STORE_OK : err;
 }
 
 enum store_err
@@ -157,17 +105,17 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
     json_t **entries)
 {
 	enum store_err	 err;
-	char		*key;
+	char		*key, *val = NULL;
+	size_t		 len;
 
+	*entries = NULL;
 	if ((key = page_key(uid, page)) == NULL)
 		return STORE_NOMEM;
-	err = record_get(s, key, entries);
+	err = store_get(s, key, &val, &len);
 	free(key);
-	if (err == STORE_OK && !json_is_array(*entries)) {
-		json_decref(*entries);
-		*entries = NULL;
-		return STORE_CORRUPT;
-	}
+	if (err == STORE_OK && (*entries = cpage_decode(val, len)) == NULL)
+		err = STORE_CORRUPT;
+	free(val);
 	return err;
 }
 
@@ -211,6 +159,7 @@ ref_update(struct convdb_ref *r, json_t *entries)
 static enum store_err
 page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 {
+	struct buf	 b = { 0 };
 	enum store_err	 err;
 	char		*key;
 
@@ -218,8 +167,11 @@ page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 		return STORE_NOMEM;
 	if (json_array_size(entries) == 0)
 		err = store_del(s, key);
+	else if (cpage_encode(entries, &b) == -1)
+		err = b.failed ? STORE_NOMEM : STORE_ERROR;
 	else
-		err = record_put(s, key, entries);
+		err = store_put(s, key, b.data, b.len);
+	buf_free(&b);
 	free(key);
 	return err == STORE_NOTFOUND ? STORE_OK : err;
 }

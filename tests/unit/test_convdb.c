@@ -10,6 +10,7 @@
 
 #include "conv.h"
 #include "convdb.h"
+#include "cpage.h"
 #include "store.h"
 #include "unit.h"
 
@@ -173,6 +174,140 @@ verify(void)
 	return ok;
 }
 
+/* Rewrites every index page of u1 as JSON text, as version 1.0 stored it. */
+static int
+pages_to_json(void)
+{
+	struct convdb_head	 h;
+	struct store		*st;
+	json_t			*entries, *pages;
+	char			 key[64], *text;
+	size_t			 i;
+	int			 ok = 1;
+
+	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK ||
+	    convdb_head_load(st, "u1", &h) != STORE_OK)
+		return 0;
+	for (i = 0; i < h.nrefs && ok; i++) {
+		ok &= convdb_page_load(st, "u1", h.refs[i].page, &entries) ==
+		    STORE_OK;
+		snprintf(key, sizeof(key), "cpage:u1:%lld",
+		    (long long)h.refs[i].page);
+		text = json_dumps(entries, JSON_COMPACT);
+		ok &= text != NULL && text[0] == '[' &&
+		    store_put(st, key, text, strlen(text)) == STORE_OK;
+		free(text);
+		json_decref(entries);
+	}
+	/* The head, in 1.0's layout. */
+	pages = json_array();
+	for (i = 0; i < h.nrefs; i++)
+		json_array_append_new(pages, json_pack("[I, I, s, I, s, I, I]",
+		    (json_int_t)h.refs[i].page, (json_int_t)h.refs[i].hi_t,
+		    h.refs[i].hi_id, (json_int_t)h.refs[i].lo_t,
+		    h.refs[i].lo_id, (json_int_t)h.refs[i].n,
+		    (json_int_t)h.refs[i].visible));
+	entries = json_pack("{s:I, s:I, s:I, s:o}", "n", (json_int_t)h.n,
+	    "v", (json_int_t)h.visible, "next", (json_int_t)h.next, "pages",
+	    pages);
+	text = json_dumps(entries, JSON_COMPACT);
+	json_decref(entries);
+	ok &= text != NULL && store_put(st, "cidx:u1", text, strlen(text)) ==
+	    STORE_OK;
+	free(text);
+	ok &= store_commit(st) == STORE_OK;
+	convdb_head_free(&h);
+	store_close(st);
+	return ok;
+}
+
+/* Head round trip, and its damaged forms refused. */
+static void
+test_chead(void)
+{
+	struct convdb_head	 h = { 0 }, d;
+	struct convdb_ref	 refs[2] = {
+		{ 3, 1749922862000000, 1749000000000000, "b-9", "b-1", 64, 60 },
+		{ 1, -5, -2177452800000000, "a", "", 1, 0 },
+	};
+	struct buf		 b = { 0 };
+	size_t			 cut;
+	int			 refused = 1;
+
+	h.n = 65;
+	h.visible = 60;
+	h.next = 4;
+	h.refs = refs;
+	h.nrefs = 2;
+	CHECK(chead_encode(&h, &b) == 0);
+	memset(&d, 0, sizeof(d));
+	CHECK(chead_decode(b.data, b.len, &d) == STORE_OK);
+	CHECK(d.n == 65 && d.visible == 60 && d.next == 4 && d.nrefs == 2);
+	CHECK(d.nrefs == 2 && d.refs[1].lo_t == -2177452800000000 &&
+	    strcmp(d.refs[0].hi_id, "b-9") == 0 &&
+	    strcmp(d.refs[1].lo_id, "") == 0 && d.refs[0].visible == 60 &&
+	    d.refs[1].hi_t == -5 && d.refs[0].page == 3);
+	convdb_head_free(&d);
+	for (cut = 0; cut < b.len; cut++) {
+		memset(&d, 0, sizeof(d));
+		refused &= chead_decode(b.data, cut, &d) == STORE_CORRUPT &&
+		    d.refs == NULL;
+	}
+	CHECK(refused);
+	buf_putc(&b, 0);
+	memset(&d, 0, sizeof(d));
+	CHECK(chead_decode(b.data, b.len, &d) == STORE_CORRUPT);
+	memset(&d, 0, sizeof(d));
+	CHECK(chead_decode("{\"n\":1}", 7, &d) == STORE_CORRUPT);
+	buf_free(&b);
+}
+
+/* Encoding round trips; every damaged form is refused, never misread. */
+static void
+test_cpage(void)
+{
+	struct buf	 b = { 0 };
+	json_t		*a, *d;
+	size_t		 cut;
+	int		 refused = 1;
+
+	a = json_pack("[{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b},"
+	    " {s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}]",
+	    "id", "a-1", "created_at", "2025-06-14T17:41:02Z", "t",
+	    (json_int_t)1749922862000000, "title", "Kitchen \u00e9 \"plan\"",
+	    "overview", "Line one\nline two \xf0\x9f\x94\xa8", "category",
+	    "work", "emoji", "\xf0\x9f\x94\xa8", "discarded", 0,
+	    "id", "b", "created_at", "1901-01-01T00:00:00Z", "t",
+	    (json_int_t)-2177452800000000, "title", "", "overview", "",
+	    "category", "", "emoji", "", "discarded", 1);
+	CHECK(a != NULL && cpage_encode(a, &b) == 0);
+	CHECK(b.len > 8 && b.data[0] != '[');
+	d = cpage_decode(b.data, b.len);
+	CHECK(d != NULL && json_equal(a, d));
+	json_decref(d);
+	for (cut = 0; cut < b.len; cut++) {
+		d = cpage_decode(b.data, cut);
+		refused &= d == NULL;
+		json_decref(d);
+	}
+	CHECK(refused);
+	buf_putc(&b, 'x');
+	CHECK((d = cpage_decode(b.data, b.len)) == NULL);
+	json_decref(d);
+	b.data[0] = 'X';
+	CHECK((d = cpage_decode(b.data, b.len - 1)) == NULL);
+	json_decref(d);
+	json_object_del(json_array_get(a, 1), "emoji");
+	buf_free(&b);
+	CHECK(cpage_encode(a, &b) == -1);	/* an entry without its fields */
+	buf_free(&b);
+	d = cpage_decode("[{\"id\":\"x\"}]", 12);	/* 1.0's JSON pages */
+	CHECK(d != NULL && json_array_size(d) == 1);
+	json_decref(d);
+	CHECK(cpage_decode("{}", 2) == NULL);
+	json_decref(a);
+}
+
 static void
 test_index(void)
 {
@@ -192,6 +327,9 @@ test_index(void)
 		model[i].discarded = i % 9 == 0;
 	}
 	CHECK(ok);
+	CHECK(verify());
+	/* Pages stored as JSON by 1.0 read the same and are rewritten. */
+	CHECK(pages_to_json());
 	CHECK(verify());
 	/* Re-deliveries replace, some with a new created_at. */
 	for (k = 0, ok = 1; k < 150; k++) {
@@ -228,6 +366,8 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_ingest();
+	test_cpage();
+	test_chead();
 	test_index();
 	return unit_done("test_convdb");
 }

@@ -1,0 +1,281 @@
+/*
+ * cpage: the index's stored forms (see cpage.h). Integers are little-endian;
+ * a string is a u32 length and that many bytes (UTF-8, checked when the
+ * summary was made; the journal's checksum covers the bytes since).
+ *
+ * Page: "OPG1", the entry count (u32), then per entry: t (i64), flags (u8:
+ * bit 0 discarded), and the strings id, created_at, title, overview,
+ * category, emoji.
+ * Head: "OIX1", n (u64), visible (u64), next (i64), the page count (u32),
+ * then per page: page (i64), hi_t (i64), lo_t (i64), n (u32), visible
+ * (u32), and the strings hi_id, lo_id.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpage.h"
+
+#define CPAGE_MAGIC	"OPG1"
+#define CHEAD_MAGIC	"OIX1"
+
+static const char *const fields[] = {
+	"id", "created_at", "title", "overview", "category", "emoji"
+};
+#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+
+static void
+put_le(struct buf *b, uint64_t v, int n)
+{
+	unsigned char	 le[8];
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		le[i] = (unsigned char)(v >> (8 * i));
+	buf_append(b, le, (size_t)n);
+}
+
+static uint64_t
+get_le(const unsigned char *p, int n)
+{
+	uint64_t	 v = 0;
+	int		 i;
+
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+cpage_encode(const json_t *entries, struct buf *out)
+{
+	const json_t	*e, *v;
+	size_t		 i, f;
+
+	if (!json_is_array(entries) || json_array_size(entries) > UINT32_MAX)
+		return -1;
+	buf_append(out, CPAGE_MAGIC, 4);
+	put_le(out, json_array_size(entries), 4);
+	json_array_foreach(entries, i, e) {
+		if (!json_is_integer(json_object_get(e, "t")))
+			return -1;
+		put_le(out, (uint64_t)json_integer_value(json_object_get(e,
+		    "t")), 8);
+		buf_putc(out, json_is_true(json_object_get(e, "discarded")));
+		for (f = 0; f < NFIELDS; f++) {
+			if ((v = json_object_get(e, fields[f])) == NULL ||
+			    !json_is_string(v))
+				return -1;
+			put_le(out, json_string_length(v), 4);
+			buf_append(out, json_string_value(v),
+			    json_string_length(v));
+		}
+	}
+	return out->failed ? -1 : 0;
+}
+
+/* One entry at *p (advanced past it), or NULL when it runs past end. */
+static json_t *
+decode_entry(const unsigned char **p, const unsigned char *end)
+{
+	json_t		*e;
+	uint64_t	 t;
+	size_t		 f, n;
+	int		 discarded, bad;
+
+	if (end - *p < 9)
+		return NULL;
+	t = get_le(*p, 8);
+	discarded = (*p)[8] & 1;
+	*p += 9;
+	if ((e = json_object()) == NULL)
+		return NULL;
+	bad = json_object_set_new_nocheck(e, "t", json_integer((json_int_t)t));
+	for (f = 0; f < NFIELDS && !bad; f++) {
+		if (end - *p < 4 || (n = get_le(*p, 4)) > (size_t)(end - *p - 4)) {
+			bad = 1;
+			break;
+		}
+		bad = json_object_set_new_nocheck(e, fields[f],
+		    json_stringn_nocheck((const char *)*p + 4, n));
+		*p += 4 + n;
+	}
+	if (bad || json_object_set_new_nocheck(e, "discarded",
+	    json_boolean(discarded))) {
+		json_decref(e);
+		return NULL;
+	}
+	return e;
+}
+
+json_t *
+cpage_decode(const char *val, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	json_t			*a, *e;
+	uint64_t		 n, i;
+
+	if (len > 0 && val[0] == '[') {		/* written by 1.0 */
+		a = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL);
+		if (a != NULL && !json_is_array(a)) {
+			json_decref(a);
+			a = NULL;
+		}
+		return a;
+	}
+	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
+		return NULL;
+	n = get_le(p + 4, 4);
+	p += 8;
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((e = decode_entry(&p, end)) == NULL ||
+		    json_array_append_new(a, e) == -1)
+			break;
+	if (i < n || p != end) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Head ------------------------------------------------------------------ */
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	put_le(b, strlen(s), 4);
+	buf_puts(b, s);
+}
+
+int
+chead_encode(const struct convdb_head *h, struct buf *out)
+{
+	size_t i;
+
+	buf_append(out, CHEAD_MAGIC, 4);
+	put_le(out, h->n, 8);
+	put_le(out, h->visible, 8);
+	put_le(out, (uint64_t)h->next, 8);
+	put_le(out, h->nrefs, 4);
+	for (i = 0; i < h->nrefs; i++) {
+		const struct convdb_ref *r = &h->refs[i];
+		put_le(out, (uint64_t)r->page, 8);
+		put_le(out, (uint64_t)r->hi_t, 8);
+		put_le(out, (uint64_t)r->lo_t, 8);
+		put_le(out, r->n, 4);
+		put_le(out, r->visible, 4);
+		put_str(out, r->hi_id);
+		put_str(out, r->lo_id);
+	}
+	return out->failed ? -1 : 0;
+}
+
+/* A string at *p as a new C string (advancing *p); NULL on damage. */
+static char *
+get_str(const unsigned char **p, const unsigned char *end, int *nomem)
+{
+	size_t	 n;
+	char	*s;
+
+	if (end - *p < 4 || (n = get_le(*p, 4)) > (size_t)(end - *p - 4) ||
+	    memchr(*p + 4, '\0', n) != NULL)
+		return NULL;
+	if ((s = strndup((const char *)*p + 4, n)) == NULL)
+		*nomem = 1;
+	*p += 4 + n;
+	return s;
+}
+
+/* The head as version 1.0 stored it: {"n","v","next","pages":[[...]]}. */
+static enum store_err
+head_from_json(const char *val, size_t len, struct convdb_head *h)
+{
+	json_t		*j, *pages, *p;
+	json_int_t	 n = 0, v = 0, next = 1;
+	size_t		 i;
+
+	if ((j = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    json_unpack(j, "{s:I, s:I, s:I, s:o}", "n", &n, "v", &v,
+	    "next", &next, "pages", &pages) == -1 || !json_is_array(pages)) {
+		json_decref(j);
+		return STORE_CORRUPT;
+	}
+	if ((h->refs = calloc(json_array_size(pages) + 1,
+	    sizeof(*h->refs))) == NULL) {
+		json_decref(j);
+		return STORE_NOMEM;
+	}
+	h->n = (size_t)n;
+	h->visible = (size_t)v;
+	h->next = next;
+	json_array_foreach(pages, i, p) {
+		struct convdb_ref	*r = &h->refs[i];
+		const char		*hi, *lo;
+		json_int_t		 pn, ht, lt, rn, rv;
+
+		if (json_unpack(p, "[I, I, s, I, s, I, I]", &pn, &ht, &hi, &lt,
+		    &lo, &rn, &rv) == -1)
+			break;
+		r->page = pn;
+		r->hi_t = ht;
+		r->lo_t = lt;
+		r->n = (size_t)rn;
+		r->visible = (size_t)rv;
+		h->nrefs++;
+		if ((r->hi_id = strdup(hi)) == NULL ||
+		    (r->lo_id = strdup(lo)) == NULL) {
+			json_decref(j);
+			return STORE_NOMEM;
+		}
+	}
+	i = json_array_size(pages);
+	json_decref(j);
+	return h->nrefs == i ? STORE_OK : STORE_CORRUPT;
+}
+
+enum store_err
+chead_decode(const char *val, size_t len, struct convdb_head *h)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	enum store_err		 err = STORE_CORRUPT;
+	uint64_t		 nrefs, i;
+	int			 nomem = 0;
+
+	if (len > 0 && val[0] == '{')		/* written by 1.0 */
+		err = head_from_json(val, len, h);
+	else if (len >= 32 && memcmp(val, CHEAD_MAGIC, 4) == 0) {
+		h->n = get_le(p + 4, 8);
+		h->visible = get_le(p + 12, 8);
+		h->next = (int64_t)get_le(p + 20, 8);
+		nrefs = get_le(p + 28, 4);
+		p += 32;
+		/* Each reference takes at least 40 bytes: no huge calloc. */
+		if (nrefs <= (uint64_t)(end - p) / 40 &&
+		    (h->refs = calloc(nrefs + 1, sizeof(*h->refs))) == NULL)
+			nomem = 1;
+		for (i = 0; h->refs != NULL && i < nrefs; i++) {
+			struct convdb_ref *r = &h->refs[i];
+			if (end - p < 32)
+				break;
+			r->page = (int64_t)get_le(p, 8);
+			r->hi_t = (int64_t)get_le(p + 8, 8);
+			r->lo_t = (int64_t)get_le(p + 16, 8);
+			r->n = get_le(p + 24, 4);
+			r->visible = get_le(p + 28, 4);
+			p += 32;
+			h->nrefs++;
+			if ((r->hi_id = get_str(&p, end, &nomem)) == NULL ||
+			    (r->lo_id = get_str(&p, end, &nomem)) == NULL)
+				break;
+		}
+		if (nomem)
+			err = STORE_NOMEM;
+		else if (h->refs != NULL && i == nrefs && p == end)
+			err = STORE_OK;
+	}
+	if (err != STORE_OK)
+		convdb_head_free(h);
+	return err;
+}

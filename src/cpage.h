@@ -1,0 +1,36 @@
+/*
+ * cpage: the stored form of a user's conversation index: its head
+ * (cidx:<uid>) and pages (cpage:<uid>:<p>), see convdb.h.
+ *
+ * Every list request reads the head and a page and every webhook delivery
+ * rewrites both, so their encoding is on every hot path: parsing them as
+ * JSON with Jansson was over half of a list request's instructions (the head
+ * of a user with 10,000 conversations is 10 KB). They are stored in a
+ * compact binary form instead (lengths, then bytes: nothing to scan); pages
+ * are still handed around as the JSON array of summary objects the rest of
+ * the code uses. Records written as JSON by version 1.0 read as before.
+ */
+#ifndef OMI_CPAGE_H
+#define OMI_CPAGE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "convdb.h"
+#include "store.h"
+#include "util.h"
+
+/* Appends entries (an array of summary objects) to out; -1 on a bad entry
+ * or out of memory. */
+int	 cpage_encode(const json_t *entries, struct buf *out);
+/* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
+json_t	*cpage_decode(const char *val, size_t len);
+
+/* Appends the head; -1 when out of memory. */
+int		 chead_encode(const struct convdb_head *, struct buf *out);
+/* Fills h (zeroed by the caller) from a stored head: STORE_CORRUPT when it
+ * is damaged, STORE_NOMEM. */
+enum store_err	 chead_decode(const char *val, size_t len,
+		    struct convdb_head *h);
+#endif
