@@ -8,6 +8,7 @@
  * The trailing length lets a writer find and verify the last record without
  * reading the whole journal.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -226,6 +227,127 @@ out:
 }
 
 /*
+ * Group commit. Writers sync the journal after releasing the data lock, one
+ * at a time under flock on omi.sync, which records what the last sync
+ * covered: a generation and a journal offset. A writer whose record lies
+ * below that offset is durable already and skips its own sync, so writers
+ * that queued behind one fdatasync share it. Emptying the journal (a
+ * checkpoint or a recovery, which make everything durable in omi.snap
+ * first) starts a new generation under the same flock: a writer whose
+ * record belongs to an older generation needs no sync at all.
+ */
+struct sync_mark {
+	uint64_t gen, off;
+};
+
+static int
+mark_open(const char *dir)
+{
+	char	*path = store_path(dir, "omi.sync");
+	int	 fd;
+
+	if (path == NULL)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	return fd;
+}
+
+static void
+mark_read(int fd, struct sync_mark *m)
+{
+	unsigned char b[16];
+
+	m->gen = m->off = 0;
+	if (pread(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b)) {
+		m->gen = get_u64(b);
+		m->off = get_u64(b + 8);
+	}
+}
+
+static int
+mark_write(int fd, const struct sync_mark *m)
+{
+	unsigned char	 b[16];
+	int		 k;
+
+	for (k = 0; k < 8; k++) {
+		b[k] = (unsigned char)(m->gen >> (8 * k));
+		b[8 + k] = (unsigned char)(m->off >> (8 * k));
+	}
+	return pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) ? 0 : -1;
+}
+
+/* The current generation (0 where there is no mark yet); data lock held. */
+uint64_t
+journal_generation(const char *dir)
+{
+	struct sync_mark	 m = { 0, 0 };
+	int			 fd;
+
+	if ((fd = mark_open(dir)) != -1) {
+		mark_read(fd, &m);
+		close(fd);
+	}
+	return m.gen;
+}
+
+enum store_err
+journal_sync(const char *dir, int jfd, uint64_t gen, off_t end)
+{
+	struct sync_mark	 m;
+	struct stat		 st;
+	enum store_err		 err = STORE_OK;
+	int			 fd;
+
+	if ((fd = mark_open(dir)) == -1 || flock(fd, LOCK_EX) == -1) {
+		if (fd != -1)
+			close(fd);
+		return fdatasync(jfd) == -1 ? store_errno(errno) : STORE_OK;
+	}
+	mark_read(fd, &m);
+	if (m.gen == gen && m.off < (uint64_t)end) {
+		/* Everything below the size seen now is covered by the sync. */
+		if (fstat(jfd, &st) == -1 || fdatasync(jfd) == -1)
+			err = store_errno(errno);
+		else {
+			m.off = (uint64_t)st.st_size;
+			(void)mark_write(fd, &m);
+		}
+	}
+	close(fd);		/* releases the flock */
+	return err;
+}
+
+/*
+ * Empties the journal (everything in it is durable in omi.snap by now) and
+ * starts a new generation first, so that no sync mark of the old one can
+ * be taken to cover a record of the new one. Data lock held.
+ */
+static void
+journal_reset(const char *dir, const char *jpath)
+{
+	struct sync_mark	 m;
+	int			 fd, mfd;
+
+	if ((mfd = mark_open(dir)) == -1 || flock(mfd, LOCK_EX) == -1) {
+		log_msg("store: omi.sync: %s; journal kept", strerror(errno));
+		if (mfd != -1)
+			close(mfd);
+		return;
+	}
+	mark_read(mfd, &m);
+	m.gen++;
+	m.off = 0;
+	if (mark_write(mfd, &m) == 0 &&
+	    (fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	close(mfd);
+}
+
+/*
  * Rebuilds omi.db from omi.snap and the journal's complete records, then
  * checkpoints. Runs under the exclusive lock with no database open.
  */
@@ -239,7 +361,6 @@ journal_recover(const char *dir)
 	uint64_t	 plen;
 	unsigned char	 sum[16];
 	enum store_err	 err = STORE_ERROR;
-	int		 fd;
 
 	jpath = store_path(dir, "omi.journal");
 	snap = store_path(dir, "omi.snap");
@@ -288,10 +409,7 @@ journal_recover(const char *dir)
 		goto out;
 	}
 	sync_dir(dir);
-	if ((fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	journal_reset(dir, jpath);
 	log_msg("store: recovered the database from the snapshot and %zu "
 	    "journal records (%zu bytes of torn tail dropped)", records,
 	    j.len - off);
@@ -314,7 +432,6 @@ journal_checkpoint(struct store *s)
 {
 	struct stat	 jst, dst;
 	char		*jpath, *dbp, *snap, *tmp;
-	int		 fd;
 
 	jpath = store_path(s->dir, "omi.journal");
 	dbp = store_path(s->dir, "omi.db");
@@ -331,10 +448,7 @@ journal_checkpoint(struct store *s)
 		goto out;
 	}
 	sync_dir(s->dir);
-	if ((fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	journal_reset(s->dir, jpath);
 out:
 	free(jpath);
 	free(dbp);

@@ -51,6 +51,12 @@ void		 store_crash_point(const char *where, const char *dbpath);
  * closes *jfd. */
 enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
 		    off_t *mark, int sync);
+/* The journal's generation (see journal_sync); call with the data lock. */
+uint64_t	 journal_generation(const char *dir);
+/* Makes the journal durable up to end, sharing a sync with other writers;
+ * without the data lock. gen: journal_generation() when the record went in. */
+enum store_err	 journal_sync(const char *dir, int jfd, uint64_t gen,
+		    off_t end);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */

@@ -530,6 +530,7 @@ store_commit(struct store *s)
 	enum store_err	 err;
 	size_t		 done = 0;
 	off_t		 mark = 0, start = 0;
+	uint64_t	 gen;
 	int		 jfd = -1;
 
 	if (s->ended)
@@ -539,6 +540,7 @@ store_commit(struct store *s)
 	if ((err = check_space(s)) != STORE_OK)
 		return err;
 	block_signals(s);
+	gen = journal_generation(s->dir);
 	if ((err = journal_append(s, &jfd, &start, &mark,
 	    !s->lazy_sync)) != STORE_OK)
 		goto out;
@@ -562,10 +564,9 @@ store_commit(struct store *s)
 	unblock_signals(s);
 	release(s);
 	store_crash_point("sync", NULL);
-	if (s->lazy_sync && fdatasync(jfd) == -1) {
-		err = store_errno(errno);
-		log_msg("store: journal sync: %s", strerror(errno));
-	}
+	if (s->lazy_sync && (err = journal_sync(s->dir, jfd, gen,
+	    mark + 1)) != STORE_OK)
+		log_msg("store: journal sync: %s", store_strerror(err));
 out:
 	if (jfd != -1)
 		close(jfd);

@@ -198,6 +198,83 @@ test_reboot(void)
 	CHECK(has("r2", "v2"));
 }
 
+static int
+sync_mark(unsigned long long *gen, unsigned long long *off)
+{
+	unsigned char	 b[16];
+	char		 p[256];
+	int		 fd, k, ok;
+
+	path(p, sizeof(p), "omi.sync");
+	if ((fd = open(p, O_RDONLY)) == -1)
+		return 0;
+	ok = read(fd, b, sizeof(b)) == (ssize_t)sizeof(b);
+	close(fd);
+	*gen = *off = 0;
+	for (k = 7; k >= 0; k--) {
+		*gen = *gen << 8 | b[k];
+		*off = *off << 8 | b[8 + k];
+	}
+	return ok;
+}
+
+static long
+file_size(const char *name)
+{
+	char	 p[256];
+	FILE	*f;
+	long	 n;
+
+	path(p, sizeof(p), name);
+	if ((f = fopen(p, "r")) == NULL)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+/* Group commit: the sync happens after the lock is released, and the mark
+ * says what it covered; emptying the journal starts a new generation. */
+static void
+test_group_sync(void)
+{
+	unsigned long long	 gen, off, gen2;
+	char			 p[256];
+	pid_t			 pid;
+	int			 fd, st, waited;
+
+	CHECK(put_commit("g1", "v1"));
+	CHECK(sync_mark(&gen, &off) && off == (unsigned long long)
+	    file_size("omi.journal"));
+	/* A writer waiting for its sync no longer holds the data lock: its
+	 * change is visible (not yet acknowledged) and readers go on. */
+	path(p, sizeof(p), "omi.sync");
+	fd = open(p, O_RDWR);
+	CHECK(fd != -1 && flock(fd, LOCK_EX) == 0);
+	if ((pid = fork()) == 0) {
+		close(fd);	/* the flock belongs to the parent's open */
+		_exit(put_commit("g2", "v2") ? 0 : 1);
+	}
+	usleep(300000);
+	CHECK(has("g2", "v2"));
+	CHECK(waitpid(pid, &st, WNOHANG) == 0);	/* still waiting */
+	close(fd);
+	waited = waitpid(pid, &st, 0) == pid;
+	CHECK(waited && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(sync_mark(&gen2, &off) && gen2 == gen &&
+	    off == (unsigned long long)file_size("omi.journal"));
+	/* A recovery empties the journal: a new generation, offset 0. */
+	path(p, sizeof(p), "omi.journal");
+	fd = open(p, O_WRONLY);
+	CHECK(fd != -1 && pwrite(fd, "0", 1, file_size("omi.journal") - 1) ==
+	    1);
+	close(fd);
+	CHECK(has("g2", "v2"));
+	CHECK(sync_mark(&gen2, &off) && gen2 == gen + 1 && off == 0 &&
+	    file_size("omi.journal") == 0);
+}
+
 int
 main(void)
 {
@@ -207,5 +284,6 @@ main(void)
 	test_lock_timeout();
 	test_recovery();
 	test_reboot();
+	test_group_sync();
 	return unit_done("test_store");
 }
