@@ -1,7 +1,8 @@
 #!/bin/sh
 # Starts Apache 2.4 in the foreground from the project's apache.conf.
 #   apache-start.sh MODE RUNDIR CGIBIN DATADIR PORT ERRORLOG
-# MODE: apache-cgid (event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi)
+# MODE: apache-cgid (event MPM + mod_cgid), apache-cgi (prefork + mod_cgi)
+# and apache-fcgid (event MPM + mod_fcgid, apache.conf with OMI_FCGID defined)
 # serve the project from its apache.conf; apache-dist serves an unpacked
 # `make dist` tarball (DATADIR/../public_html as the document root) with
 # nothing but its .htaccess files, as a shared host would.
@@ -17,6 +18,7 @@ mkdir -p "$run"
 case $mode in
 apache|apache-cgid) mpm=mpm_event cgi=cgid ;;
 apache-cgi) mpm=mpm_prefork cgi=cgi ;;
+apache-fcgid) mpm=mpm_event cgi=fcgid ;;
 apache-dist) mpm=mpm_event cgi=cgid ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
@@ -51,6 +53,11 @@ LoadModule ${cgi}_module $mods/mod_${cgi}.so
 TypesConfig /etc/mime.types
 <IfModule cgid_module>
 ScriptSock "$run/cgid.sock"
+</IfModule>
+<IfModule fcgid_module>
+Define OMI_FCGID
+FcgidIPCDir "$run/fcgid"
+FcgidProcessTableFile "$run/fcgid.shm"
 </IfModule>
 StartServers 2
 CONF

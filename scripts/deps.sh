@@ -7,7 +7,7 @@ set -eu
 mode=${1:---check}
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
-test="apache2 chromium nodejs npm valgrind"
+test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
 # libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
 fuzz="clang libclang-rt-dev"
@@ -35,6 +35,8 @@ for p in $want; do
 		continue
 	fi
 	[ "$p" = apache2 ] && [ -x /usr/sbin/apache2 ] && continue
+	[ "$p" = libapache2-mod-fcgid ] &&
+	    [ -f /usr/lib/apache2/modules/mod_fcgid.so ] && continue
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done

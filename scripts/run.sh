@@ -1,7 +1,8 @@
 #!/bin/sh
 # make run: initialise the site when needed and serve it in the foreground on
 # 127.0.0.1:${PORT:-8000}. SERVER picks the web server: lighttpd (default),
-# apache (Apache 2.4, event MPM + mod_cgid) or apache-cgi (prefork + mod_cgi).
+# apache (Apache 2.4, event MPM + mod_cgid), apache-cgi (prefork + mod_cgi) or
+# apache-fcgid (event MPM + mod_fcgid: persistent FastCGI processes).
 # FASTCGI=1 (lighttpd only) runs the programs as persistent FastCGI processes.
 # Ctrl-C stops it.
 set -eu
@@ -21,7 +22,7 @@ lighttpd)
 	    "$OMI_DATA_DIR" "$PORT" /dev/stderr "$conf/lighttpd.pid"
 	set -- lighttpd -D -f "$conf/lighttpd.conf"
 	;;
-apache|apache-cgid|apache-cgi)
+apache|apache-cgid|apache-cgi|apache-fcgid)
 	[ -x /usr/sbin/apache2 ] || { echo "Apache is missing: apt-get install apache2" >&2; exit 1; }
 	if [ "$(id -u)" = 0 ]; then
 		# Apache runs CGI programs as www-data, never as root.
@@ -31,12 +32,12 @@ apache|apache-cgid|apache-cgi)
 	    "$OMI_DATA_DIR" "$PORT" /dev/stderr
 	;;
 *)
-	echo "unknown SERVER=$SERVER (lighttpd, apache, apache-cgi)" >&2
+	echo "unknown SERVER=$SERVER (lighttpd, apache, apache-cgi, apache-fcgid)" >&2
 	exit 2
 	;;
 esac
 mode=CGI
-[ "${FASTCGI:-0}" = 1 ] && mode=FastCGI
+{ [ "${FASTCGI:-0}" = 1 ] || [ "$SERVER" = apache-fcgid ]; } && mode=FastCGI
 echo "OMI bridge on http://127.0.0.1:$PORT/ via $SERVER, $mode (data: $OMI_DATA_DIR)"
 echo
 "$top/omi-admin" config

@@ -3,8 +3,10 @@
 # Results: t_ok/t_fail count checks; t_done prints "NAME: N passed, N failed"
 # and appends the counts to $OMI_RESULTS for tests/run.sh to add up.
 # Servers: server_start starts the web server named by $OMI_SERVER
-# (lighttpd by default) on a free port of 127.0.0.1 from the project's own
-# configuration, with the CGI programs in $OMI_CGIBIN, and sets BASE.
+# (lighttpd by default, or lighttpd-fastcgi; apache-cgid, apache-cgi,
+# apache-fcgid and apache-dist through scripts/apache-start.sh) on a free port
+# of 127.0.0.1 from the project's own configuration, with the CGI programs in
+# $OMI_CGIBIN, and sets BASE.
 # HTTP: http METHOD PATH [curl args] leaves $STATUS, $BODY and $HEADERS.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

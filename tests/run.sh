@@ -5,7 +5,8 @@
 #      (normal and sanitizer builds)
 #   3. end-to-end tests through real web servers ($OMI_SERVERS: lighttpd,
 #      Apache with mod_cgid, Apache with mod_cgi, the `make dist` tarball under
-#      Apache with .htaccess only, lighttpd with FastCGI), and the browser tests
+#      Apache with .htaccess only, lighttpd with FastCGI, Apache with
+#      mod_fcgid), and the browser tests
 #   4. reliability: load, faults (SIGKILL, full disk, read-only, lock file,
 #      slow clients) and hostile input, under lighttpd and Apache
 #   5. valgrind: CGI-level tests, hostile input and unit tests under memcheck
@@ -16,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh" --test || exit 1
 export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
-servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist lighttpd-fastcgi}
+servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist lighttpd-fastcgi apache-fcgid}
 # The shared-hosting tarball, for the apache-dist runs (make test builds it).
 if [ -z "${OMI_DIST_TARBALL:-}" ]; then
 	OMI_DIST_TARBALL=$(ls -t "$top"/omi-bridge-*.tar.gz 2>/dev/null | head -1)

@@ -99,6 +99,15 @@ check_eq "PUT" "$STATUS" 405
 head -c $((8 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' > "$T_TMP/big.json"
 webhook_post alice "$KEY_A" "$T_TMP/big.json"
 check_eq "over 8 MiB" "$STATUS" 413
+# Over the server's own limit (16 MiB where the configuration sets one) the
+# server may answer, but never the program with the body cut short or empty
+# (mod_fcgid's way, unless apache.conf refuses the request first).
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > "$T_TMP/big.json"
+webhook_post alice "$KEY_A" "$T_TMP/big.json"
+check_eq "over 16 MiB" "$STATUS" 413
+http POST "/chatgpt/webhook/memory?uid=alice&key=$KEY_A" -H 'Content-Type: application/json' \
+    -H 'Content-Length: 5000000000' --data-binary '{}'
+check_eq "Content-Length: 5000000000" "$STATUS" 413
 # Just under the cap with a big transcript is fine.
 python3 - "$T_TMP/large.json" <<'PY'
 import json, sys
