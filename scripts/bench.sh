@@ -1,8 +1,9 @@
 #!/bin/bash
 # make bench: requests/s and p50/p99 latency of every endpoint at concurrency
-# 1 and 16, under lighttpd (CGI), Apache mod_cgid (CGI) and lighttpd with
-# FastCGI, each against a hello-world CGI under the same server in the same
-# run, plus the original Python plugin's published figures for FastCGI.
+# 1 and 16, under lighttpd (CGI), Apache mod_cgid (CGI), lighttpd with
+# FastCGI and Apache with mod_fcgid: CGI set-ups against a hello-world CGI
+# under the same server in the same run, FastCGI ones against the original
+# Python plugin's published figures.
 # Prints figures; asserts nothing.
 #   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers, BENCH_ONLY to
 #   pick endpoints (e.g. "hello webhook"), BENCH_SEED=DIR to fill DIR once and
@@ -13,7 +14,7 @@ command -v wrk >/dev/null || {
 	if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else
 		echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; fi
 }
-servers=${BENCH_SERVERS:-lighttpd apache-cgid lighttpd-fastcgi}
+servers=${BENCH_SERVERS:-lighttpd apache-cgid lighttpd-fastcgi apache-fcgid}
 work=$(mktemp -d "${TMPDIR:-/tmp}/omi-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"

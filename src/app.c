@@ -1,12 +1,17 @@
 /* app: the shared request path (see app.h). */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <fcgiapp.h>
 
 #include "app.h"
 #include "log.h"
 #include "sec.h"
+#include "util.h"
 
 #ifndef OMI_DEFAULT_DATADIR
 #define OMI_DEFAULT_DATADIR "data"
@@ -63,21 +68,83 @@ parse_error(struct app *a, enum app_errors style, int status)
 	}
 }
 
+/*
+ * FastCGI: the configuration an earlier request parsed, reused while
+ * config.json is the same file with the same size and times (omi-admin
+ * replaces it by rename, an edit in place changes its times). A file
+ * changed less than two seconds before it was read is not kept: file
+ * timestamps are coarser than two quick writes. Requests borrow it and
+ * never change it.
+ */
+static struct {
+	struct config	 cfg;
+	struct stat	 st;
+	int		 valid;
+} cached;
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Fills a->cfg; 0, or -1 with errno set. *borrowed: a->cfg is the cache. */
+static int
+load_config(struct app *a, const char *dir, int persistent, int *borrowed)
+{
+	struct buf	 path = { 0 };
+	struct stat	 st;
+	int		 have_st;
+
+	*borrowed = 0;
+	if (!persistent)
+		return config_load(&a->cfg, dir);
+	if (buf_printf(&path, "%s/config.json", dir) == -1)
+		return -1;
+	have_st = stat(path.data, &st) == 0;
+	buf_free(&path);
+	if (have_st && cached.valid && same_file(&st, &cached.st) &&
+	    strcmp(cached.cfg.datadir, dir) == 0) {
+		a->cfg = cached.cfg;
+		*borrowed = 1;
+		return 0;
+	}
+	if (cached.valid) {
+		config_free(&cached.cfg);
+		cached.valid = 0;
+	}
+	if (config_load(&a->cfg, dir) == -1)
+		return -1;
+	if (have_st && st.st_mtim.tv_sec < time(NULL) - 1 &&
+	    st.st_ctim.tv_sec < time(NULL) - 1) {
+		cached.cfg = a->cfg;
+		cached.st = st;
+		cached.valid = 1;
+		*borrowed = 1;
+	}
+	return 0;
+}
+
 static void
-serve(const struct app_spec *spec, const struct io *io)
+serve(const struct app_spec *spec, const struct io *io, int persistent)
 {
 	struct app	 a;
 	const char	*fwd, *peer;
 	char		*dir;
 	size_t		 cap;
-	int		 rc;
+	int		 rc, borrowed = 0;
 
 	memset(&a, 0, sizeof(a));
 	a.prog = spec->prog;
 	resp_init(&a.resp);
 	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"),
 	    OMI_DEFAULT_DATADIR);
-	if (dir == NULL || config_load(&a.cfg, dir) == -1) {
+	if (dir == NULL || load_config(&a, dir, persistent, &borrowed) == -1) {
 		log_msg("cannot load the configuration from %s: %s",
 		    dir ? dir : "?", strerror(errno));
 		memset(&a.cfg, 0, sizeof(a.cfg));
@@ -110,15 +177,16 @@ send:
 	resp_send(&a.resp, io);
 	resp_free(&a.resp);
 	cgi_free(&a.req);
-	config_free(&a.cfg);
+	if (!borrowed)
+		config_free(&a.cfg);
 	free(dir);
 }
 
 /*
  * FastCGI: the same serve() per request, in a loop. Nothing survives a
- * request but the library state: serve() frees its context, configuration
- * and store session every time, so no authorization can leak across
- * requests.
+ * request but the library state and the parsed configuration: serve()
+ * frees its context and store session every time, so no authorization can
+ * leak across requests.
  */
 static int
 run_fastcgi(const struct app_spec *spec)
@@ -132,7 +200,7 @@ run_fastcgi(const struct app_spec *spec)
 	}
 	while (FCGX_Accept_r(&req) >= 0) {
 		io_fcgi(&io, &req);
-		serve(spec, &io);
+		serve(spec, &io, 1);
 		FCGX_Finish_r(&req);
 	}
 	FCGX_Free(&req, 1);
@@ -157,6 +225,6 @@ app_run(const struct app_spec *spec)
 	}
 	if (fastcgi)
 		return run_fastcgi(spec);
-	serve(spec, &io);
+	serve(spec, &io, 0);
 	return 0;
 }

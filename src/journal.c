@@ -456,22 +456,31 @@ out:
 	free(tmp);
 }
 
-/* The kernel's id of this boot; 0, or -1 where there is none. */
+/* The kernel's id of this boot; 0, or -1 where there is none. A process
+ * lives within one boot, so a FastCGI process reads it once. */
 int
 journal_boot_id(char *out, size_t n)
 {
-	ssize_t	 r;
-	int	 fd;
+	static char	 id[64];
+	ssize_t		 r;
+	int		 fd;
 
-	if ((fd = open("/proc/sys/kernel/random/boot_id",
-	    O_RDONLY | O_CLOEXEC)) == -1)
+	if (id[0] == '\0') {
+		if ((fd = open("/proc/sys/kernel/random/boot_id",
+		    O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		r = read(fd, id, sizeof(id) - 1);
+		close(fd);
+		if (r < 8) {
+			id[0] = '\0';
+			return -1;
+		}
+		id[r] = '\0';
+		id[strcspn(id, "\n")] = '\0';
+	}
+	if (strlen(id) >= n)
 		return -1;
-	r = read(fd, out, n - 1);
-	close(fd);
-	if (r < 8)
-		return -1;
-	out[r] = '\0';
-	out[strcspn(out, "\n")] = '\0';
+	memcpy(out, id, strlen(id) + 1);
 	return 0;
 }
 
