@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include <fcgiapp.h>
+#include <jansson.h>
+#include <sodium.h>
 
 #include "app.h"
 #include "log.h"
@@ -223,6 +225,10 @@ app_run(const struct app_spec *spec)
 			resp_send_fatal(&io);
 		return 1;
 	}
+	/* Jansson seeds its hash tables from /dev/urandom (an open, a read
+	 * and a close per process) unless given a seed: take it from
+	 * libsodium, which is initialised already. */
+	json_object_seed(randombytes_random() | 1);
 	if (fastcgi)
 		return run_fastcgi(spec);
 	serve(spec, &io, 0);
