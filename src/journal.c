@@ -306,11 +306,15 @@ journal_sync(const char *dir, int jfd, uint64_t gen, off_t end)
 		return fdatasync(jfd) == -1 ? store_errno(errno) : STORE_OK;
 	}
 	mark_read(fd, &m);
-	if (m.gen == gen && m.off < (uint64_t)end) {
+	/*
+	 * A newer generation: the record is in the synced snapshot. An older
+	 * one can only mean omi.sync was removed and made anew: trust nothing.
+	 */
+	if (m.gen < gen || (m.gen == gen && m.off < (uint64_t)end)) {
 		/* Everything below the size seen now is covered by the sync. */
 		if (fstat(jfd, &st) == -1 || fdatasync(jfd) == -1)
 			err = store_errno(errno);
-		else {
+		else if (m.gen == gen) {
 			m.off = (uint64_t)st.st_size;
 			(void)mark_write(fd, &m);
 		}

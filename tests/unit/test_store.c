@@ -273,6 +273,12 @@ test_group_sync(void)
 	CHECK(has("g2", "v2"));
 	CHECK(sync_mark(&gen2, &off) && gen2 == gen + 1 && off == 0 &&
 	    file_size("omi.journal") == 0);
+	/* omi.sync removed: made anew, and commits go on syncing. */
+	path(p, sizeof(p), "omi.sync");
+	CHECK(unlink(p) == 0);
+	CHECK(put_commit("g3", "v3") && has("g3", "v3"));
+	CHECK(sync_mark(&gen2, &off) && gen2 == 0 &&
+	    off == (unsigned long long)file_size("omi.journal"));
 }
 
 int
