@@ -24,28 +24,6 @@ static const char *const fields[] = {
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
-static void
-put_le(struct buf *b, uint64_t v, int n)
-{
-	unsigned char	 le[8];
-	int		 i;
-
-	for (i = 0; i < n; i++)
-		le[i] = (unsigned char)(v >> (8 * i));
-	buf_append(b, le, (size_t)n);
-}
-
-static uint64_t
-get_le(const unsigned char *p, int n)
-{
-	uint64_t	 v = 0;
-	int		 i;
-
-	for (i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int
 cpage_encode(const json_t *entries, struct buf *out)
 {
@@ -55,18 +33,18 @@ cpage_encode(const json_t *entries, struct buf *out)
 	if (!json_is_array(entries) || json_array_size(entries) > UINT32_MAX)
 		return -1;
 	buf_append(out, CPAGE_MAGIC, 4);
-	put_le(out, json_array_size(entries), 4);
+	buf_put_le(out, json_array_size(entries), 4);
 	json_array_foreach(entries, i, e) {
 		if (!json_is_integer(json_object_get(e, "t")))
 			return -1;
-		put_le(out, (uint64_t)json_integer_value(json_object_get(e,
+		buf_put_le(out, (uint64_t)json_integer_value(json_object_get(e,
 		    "t")), 8);
 		buf_putc(out, json_is_true(json_object_get(e, "discarded")));
 		for (f = 0; f < NFIELDS; f++) {
 			if ((v = json_object_get(e, fields[f])) == NULL ||
 			    !json_is_string(v))
 				return -1;
-			put_le(out, json_string_length(v), 4);
+			buf_put_le(out, json_string_length(v), 4);
 			buf_append(out, json_string_value(v),
 			    json_string_length(v));
 		}
@@ -85,14 +63,14 @@ decode_entry(const unsigned char **p, const unsigned char *end)
 
 	if (end - *p < 9)
 		return NULL;
-	t = get_le(*p, 8);
+	t = le_get(*p, 8);
 	discarded = (*p)[8] & 1;
 	*p += 9;
 	if ((e = json_object()) == NULL)
 		return NULL;
 	bad = json_object_set_new_nocheck(e, "t", json_integer((json_int_t)t));
 	for (f = 0; f < NFIELDS && !bad; f++) {
-		if (end - *p < 4 || (n = get_le(*p, 4)) > (size_t)(end - *p - 4)) {
+		if (end - *p < 4 || (n = le_get(*p, 4)) > (size_t)(end - *p - 4)) {
 			bad = 1;
 			break;
 		}
@@ -125,7 +103,7 @@ cpage_decode(const char *val, size_t len)
 	}
 	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
 		return NULL;
-	n = get_le(p + 4, 4);
+	n = le_get(p + 4, 4);
 	p += 8;
 	if ((a = json_array()) == NULL)
 		return NULL;
@@ -145,7 +123,7 @@ cpage_decode(const char *val, size_t len)
 static void
 put_str(struct buf *b, const char *s)
 {
-	put_le(b, strlen(s), 4);
+	buf_put_le(b, strlen(s), 4);
 	buf_puts(b, s);
 }
 
@@ -155,17 +133,17 @@ chead_encode(const struct convdb_head *h, struct buf *out)
 	size_t i;
 
 	buf_append(out, CHEAD_MAGIC, 4);
-	put_le(out, h->n, 8);
-	put_le(out, h->visible, 8);
-	put_le(out, (uint64_t)h->next, 8);
-	put_le(out, h->nrefs, 4);
+	buf_put_le(out, h->n, 8);
+	buf_put_le(out, h->visible, 8);
+	buf_put_le(out, (uint64_t)h->next, 8);
+	buf_put_le(out, h->nrefs, 4);
 	for (i = 0; i < h->nrefs; i++) {
 		const struct convdb_ref *r = &h->refs[i];
-		put_le(out, (uint64_t)r->page, 8);
-		put_le(out, (uint64_t)r->hi_t, 8);
-		put_le(out, (uint64_t)r->lo_t, 8);
-		put_le(out, r->n, 4);
-		put_le(out, r->visible, 4);
+		buf_put_le(out, (uint64_t)r->page, 8);
+		buf_put_le(out, (uint64_t)r->hi_t, 8);
+		buf_put_le(out, (uint64_t)r->lo_t, 8);
+		buf_put_le(out, r->n, 4);
+		buf_put_le(out, r->visible, 4);
 		put_str(out, r->hi_id);
 		put_str(out, r->lo_id);
 	}
@@ -179,7 +157,7 @@ get_str(const unsigned char **p, const unsigned char *end, int *nomem)
 	size_t	 n;
 	char	*s;
 
-	if (end - *p < 4 || (n = get_le(*p, 4)) > (size_t)(end - *p - 4) ||
+	if (end - *p < 4 || (n = le_get(*p, 4)) > (size_t)(end - *p - 4) ||
 	    memchr(*p + 4, '\0', n) != NULL)
 		return NULL;
 	if ((s = strndup((const char *)*p + 4, n)) == NULL)
@@ -246,10 +224,10 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 	if (len > 0 && val[0] == '{')		/* written by 1.0 */
 		err = head_from_json(val, len, h);
 	else if (len >= 32 && memcmp(val, CHEAD_MAGIC, 4) == 0) {
-		h->n = get_le(p + 4, 8);
-		h->visible = get_le(p + 12, 8);
-		h->next = (int64_t)get_le(p + 20, 8);
-		nrefs = get_le(p + 28, 4);
+		h->n = le_get(p + 4, 8);
+		h->visible = le_get(p + 12, 8);
+		h->next = (int64_t)le_get(p + 20, 8);
+		nrefs = le_get(p + 28, 4);
 		p += 32;
 		/* Each reference takes at least 40 bytes: no huge calloc. */
 		if (nrefs <= (uint64_t)(end - p) / 40 &&
@@ -259,11 +237,11 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 			struct convdb_ref *r = &h->refs[i];
 			if (end - p < 32)
 				break;
-			r->page = (int64_t)get_le(p, 8);
-			r->hi_t = (int64_t)get_le(p + 8, 8);
-			r->lo_t = (int64_t)get_le(p + 16, 8);
-			r->n = get_le(p + 24, 4);
-			r->visible = get_le(p + 28, 4);
+			r->page = (int64_t)le_get(p, 8);
+			r->hi_t = (int64_t)le_get(p + 8, 8);
+			r->lo_t = (int64_t)le_get(p + 16, 8);
+			r->n = le_get(p + 24, 4);
+			r->visible = le_get(p + 28, 4);
 			p += 32;
 			h->nrefs++;
 			if ((r->hi_id = get_str(&p, end, &nomem)) == NULL ||

@@ -28,45 +28,21 @@
 #define JOURNAL_TRAILER		(8 + 1)		/* length again, state byte */
 #define CHECKPOINT_MIN		(8u << 20)
 
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get_u64(const unsigned char *p)
-{
-	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
-}
-
-
-static int
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char le[4] = { v, v >> 8, v >> 16, v >> 24 };
-
-	return buf_append(b, le, 4);
-}
-
 /* Serialises the queued changes as one journal record. */
 static int
 journal_record(const struct store *s, struct buf *rec)
 {
 	struct buf	 pay = { 0 };
 	unsigned char	 sum[16], len[8];
-	uint64_t	 n;
 	size_t		 i;
-	int		 k;
 
 	for (i = 0; i < s->nchanges; i++) {
 		const struct change *c = &s->changes[i];
 		buf_putc(&pay, c->val ? 'P' : 'D');
-		put_u32(&pay, (uint32_t)strlen(c->key));
+		buf_put_le(&pay, strlen(c->key), 4);
 		buf_puts(&pay, c->key);
 		if (c->val) {
-			put_u32(&pay, (uint32_t)c->len);
+			buf_put_le(&pay, c->len, 4);
 			buf_append(&pay, c->val, c->len);
 		}
 	}
@@ -76,9 +52,7 @@ journal_record(const struct store *s, struct buf *rec)
 	}
 	crypto_generichash(sum, sizeof(sum), (unsigned char *)pay.data,
 	    pay.len, NULL, 0);
-	n = pay.len;
-	for (k = 0; k < 8; k++)
-		len[k] = (unsigned char)(n >> (8 * k));
+	le_put(len, pay.len, 8);
 	buf_append(rec, JOURNAL_MAGIC, 4);
 	buf_append(rec, len, 8);
 	buf_append(rec, sum, 16);
@@ -102,7 +76,7 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 		if (n - off < 5)
 			return STORE_CORRUPT;
 		op = (char)p[off];
-		klen = get_u32(p + off + 1);
+		klen = (uint32_t)le_get(p + off + 1, 4);
 		off += 5;
 		if (n - off < klen)
 			return STORE_CORRUPT;
@@ -112,7 +86,7 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 		if (op == 'P') {
 			if (n - off < 4)
 				return STORE_CORRUPT;
-			vlen = get_u32(p + off);
+			vlen = (uint32_t)le_get(p + off, 4);
 			off += 4;
 			if (n - off < vlen)
 				return STORE_CORRUPT;
@@ -207,7 +181,7 @@ journal_dirty(const char *dir, int full)
 		rc = tail[JOURNAL_TRAILER - 1] != 'A';
 		goto out;
 	}
-	plen = get_u64(tail);
+	plen = le_get(tail, 8);
 	rc = 1;
 	if (plen > (uint64_t)st.st_size - JOURNAL_HDR - JOURNAL_TRAILER ||
 	    (rec = malloc(JOURNAL_HDR + plen)) == NULL)
@@ -217,7 +191,7 @@ journal_dirty(const char *dir, int full)
 	    (ssize_t)(JOURNAL_HDR + plen))
 		goto out;
 	crypto_generichash(sum, sizeof(sum), rec + JOURNAL_HDR, plen, NULL, 0);
-	if (memcmp(rec, JOURNAL_MAGIC, 4) == 0 && get_u64(rec + 4) == plen &&
+	if (memcmp(rec, JOURNAL_MAGIC, 4) == 0 && le_get(rec + 4, 8) == plen &&
 	    sodium_memcmp(sum, rec + 12, 16) == 0)
 		rc = 0;
 out:
@@ -260,8 +234,8 @@ mark_read(int fd, struct sync_mark *m)
 
 	m->gen = m->off = 0;
 	if (pread(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b)) {
-		m->gen = get_u64(b);
-		m->off = get_u64(b + 8);
+		m->gen = le_get(b, 8);
+		m->off = le_get(b + 8, 8);
 	}
 }
 
@@ -269,43 +243,34 @@ static int
 mark_write(int fd, const struct sync_mark *m)
 {
 	unsigned char	 b[16];
-	int		 k;
 
-	for (k = 0; k < 8; k++) {
-		b[k] = (unsigned char)(m->gen >> (8 * k));
-		b[8 + k] = (unsigned char)(m->off >> (8 * k));
-	}
+	le_put(b, m->gen, 8);
+	le_put(b + 8, m->off, 8);
 	return pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) ? 0 : -1;
 }
 
-/* The current generation (0 where there is no mark yet); data lock held. */
-uint64_t
-journal_generation(const char *dir)
+int
+journal_mark_open(const char *dir, uint64_t *gen)
 {
 	struct sync_mark	 m = { 0, 0 };
 	int			 fd;
 
-	if ((fd = mark_open(dir)) != -1) {
+	if ((fd = mark_open(dir)) != -1)
 		mark_read(fd, &m);
-		close(fd);
-	}
-	return m.gen;
+	*gen = m.gen;
+	return fd;
 }
 
 enum store_err
-journal_sync(const char *dir, int jfd, uint64_t gen, off_t end)
+journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 {
 	struct sync_mark	 m;
 	struct stat		 st;
 	enum store_err		 err = STORE_OK;
-	int			 fd;
 
-	if ((fd = mark_open(dir)) == -1 || flock(fd, LOCK_EX) == -1) {
-		if (fd != -1)
-			close(fd);
+	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
 		return fdatasync(jfd) == -1 ? store_errno(errno) : STORE_OK;
-	}
-	mark_read(fd, &m);
+	mark_read(markfd, &m);
 	/*
 	 * A newer generation: the record is in the synced snapshot. An older
 	 * one can only mean omi.sync was removed and made anew: trust nothing.
@@ -316,10 +281,10 @@ journal_sync(const char *dir, int jfd, uint64_t gen, off_t end)
 			err = store_errno(errno);
 		else if (m.gen == gen) {
 			m.off = (uint64_t)st.st_size;
-			(void)mark_write(fd, &m);
+			(void)mark_write(markfd, &m);
 		}
 	}
-	close(fd);		/* releases the flock */
+	(void)flock(markfd, LOCK_UN);
 	return err;
 }
 
@@ -388,7 +353,7 @@ journal_recover(const char *dir)
 	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
 	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
 		const unsigned char *p = (unsigned char *)j.data + off;
-		plen = get_u64(p + 4);
+		plen = le_get(p + 4, 8);
 		if (plen > j.len - off - JOURNAL_HDR - JOURNAL_TRAILER)
 			break;			/* torn: never acknowledged */
 		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
@@ -432,19 +397,20 @@ out:
 
 /* Copies the synced database to omi.snap and empties the journal. */
 void
-journal_checkpoint(struct store *s)
+journal_checkpoint(struct store *s, off_t journal_size)
 {
-	struct stat	 jst, dst;
+	struct stat	 dst;
 	char		*jpath, *dbp, *snap, *tmp;
 
+	/* Decided from what the commit knows, without a look at the files. */
+	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
+	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
+		return;
 	jpath = store_path(s->dir, "omi.journal");
 	dbp = store_path(s->dir, "omi.db");
 	snap = store_path(s->dir, "omi.snap");
 	tmp = store_path(s->dir, "omi.snap.tmp");
-	if (!jpath || !dbp || !snap || !tmp || stat(jpath, &jst) == -1 ||
-	    stat(dbp, &dst) == -1)
-		goto out;
-	if ((uint64_t)jst.st_size < CHECKPOINT_MIN || jst.st_size < dst.st_size)
+	if (!jpath || !dbp || !snap || !tmp)
 		goto out;
 	if (copy_file(dbp, tmp) == -1 || rename(tmp, snap) == -1) {
 		log_msg("store: checkpoint failed: %s", strerror(errno));

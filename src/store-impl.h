@@ -51,18 +51,20 @@ void		 store_crash_point(const char *where, const char *dbpath);
  * closes *jfd. */
 enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
 		    off_t *mark, int sync);
-/* The journal's generation (see journal_sync); call with the data lock. */
-uint64_t	 journal_generation(const char *dir);
+/* Opens omi.sync (-1 when it cannot be) and reads the journal's current
+ * generation into *gen (see journal_sync); call with the data lock. */
+int		 journal_mark_open(const char *dir, uint64_t *gen);
 /* Makes the journal durable up to end, sharing a sync with other writers;
- * without the data lock. gen: journal_generation() when the record went in. */
-enum store_err	 journal_sync(const char *dir, int jfd, uint64_t gen,
-		    off_t end);
+ * without the data lock. markfd and gen: from journal_mark_open() when the
+ * record went in. */
+enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
 enum store_err	 journal_recover(const char *dir);
-/* Snapshot and empty journal once the journal outgrows the database. */
-void		 journal_checkpoint(struct store *);
+/* Snapshot and empty journal once the journal (journal_size bytes, just
+ * written by this session's commit) outgrows the database. */
+void		 journal_checkpoint(struct store *, off_t journal_size);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */

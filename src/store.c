@@ -531,7 +531,7 @@ store_commit(struct store *s)
 	size_t		 done = 0;
 	off_t		 mark = 0, start = 0;
 	uint64_t	 gen;
-	int		 jfd = -1;
+	int		 jfd = -1, markfd;
 
 	if (s->ended)
 		return STORE_ERROR;
@@ -540,7 +540,7 @@ store_commit(struct store *s)
 	if ((err = check_space(s)) != STORE_OK)
 		return err;
 	block_signals(s);
-	gen = journal_generation(s->dir);
+	markfd = journal_mark_open(s->dir, &gen);
 	if ((err = journal_append(s, &jfd, &start, &mark,
 	    !s->lazy_sync)) != STORE_OK)
 		goto out;
@@ -560,16 +560,18 @@ store_commit(struct store *s)
 		goto out;
 	}
 	drop_changes(s);
-	journal_checkpoint(s);
+	journal_checkpoint(s, mark + 1);
 	unblock_signals(s);
 	release(s);
 	store_crash_point("sync", NULL);
-	if (s->lazy_sync && (err = journal_sync(s->dir, jfd, gen,
+	if (s->lazy_sync && (err = journal_sync(markfd, jfd, gen,
 	    mark + 1)) != STORE_OK)
 		log_msg("store: journal sync: %s", store_strerror(err));
 out:
 	if (jfd != -1)
 		close(jfd);
+	if (markfd != -1)
+		close(markfd);
 	unblock_signals(s);
 	return err;
 }

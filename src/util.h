@@ -50,6 +50,12 @@ int64_t	 now_unix(void);
 
 char	*xstrdup(const char *);
 
+/* Little-endian integers of n bytes (n <= 8), as the store's binary
+ * records (journal, index) keep them. */
+uint64_t le_get(const unsigned char *p, int n);
+void	 le_put(unsigned char *p, uint64_t v, int n);
+int	 buf_put_le(struct buf *, uint64_t v, int n);
+
 /* Appends a whole file to b; -1 with errno set on failure. */
 int	 buf_read_file(struct buf *b, const char *path);
 

@@ -16,6 +16,8 @@
  * body that was read is NUL-terminated and, for 0, exactly CONTENT_LENGTH
  * long when that was given; cgi_free releases everything on every path.
  */
+#include <fcgiapp.h>
+
 #include "cgi.h"
 #include "util.h"
 #include "fuzz.h"
@@ -30,16 +32,13 @@ struct fake {
 	uint64_t	 eio;		/* fail once off reaches this */
 };
 
+/* The environment is "name=value" strings, as libfcgi keeps its parameters. */
 static const char *
 fake_getenv(void *ctx, const char *name)
 {
-	struct fake	*f = ctx;
-	size_t		 n = strlen(name), i;
+	struct fake *f = ctx;
 
-	for (i = 0; f->env[i] != NULL; i++)
-		if (strncmp(f->env[i], name, n) == 0 && f->env[i][n] == '=')
-			return f->env[i] + n + 1;
-	return NULL;
+	return FCGX_GetParam(name, (char **)f->env);
 }
 
 static ssize_t

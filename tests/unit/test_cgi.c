@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcgiapp.h>
+
 #include "cgi.h"
 #include "unit.h"
 
@@ -11,16 +13,13 @@ struct fake {
 	size_t		 len, off;
 };
 
+/* The environment is "name=value" strings, as libfcgi keeps its parameters. */
 static const char *
 fake_getenv(void *ctx, const char *name)
 {
-	struct fake	*f = ctx;
-	size_t		 n = strlen(name), i;
+	struct fake *f = ctx;
 
-	for (i = 0; f->env[i] != NULL; i++)
-		if (strncmp(f->env[i], name, n) == 0 && f->env[i][n] == '=')
-			return f->env[i] + n + 1;
-	return NULL;
+	return FCGX_GetParam(name, (char **)f->env);
 }
 
 static ssize_t

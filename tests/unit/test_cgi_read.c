@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcgiapp.h>
+
 #include "cgi.h"
 #include "unit.h"
 
@@ -16,16 +18,13 @@ struct failing {
 	size_t		 off, fail_at;
 };
 
+/* The environment is "name=value" strings, as libfcgi keeps its parameters. */
 static const char *
 f_getenv(void *ctx, const char *name)
 {
-	struct failing	*f = ctx;
-	size_t		 n = strlen(name), i;
+	struct failing *f = ctx;
 
-	for (i = 0; f->env[i] != NULL; i++)
-		if (strncmp(f->env[i], name, n) == 0 && f->env[i][n] == '=')
-			return f->env[i] + n + 1;
-	return NULL;
+	return FCGX_GetParam(name, (char **)f->env);
 }
 
 /* Two bytes at a time, then an error at fail_at. */

@@ -63,6 +63,22 @@ path(char *out, size_t n, const char *name)
 	snprintf(out, n, "%s/%s", dir, name);
 }
 
+/* Turns the journal's last record back to unapplied, as a writer killed
+ * before its mark leaves it. */
+static int
+unapply_last(void)
+{
+	char	 j[256];
+	FILE	*f;
+	int	 ok;
+
+	path(j, sizeof(j), "omi.journal");
+	if ((f = fopen(j, "r+")) == NULL)
+		return 0;
+	ok = fseek(f, -1, SEEK_END) == 0 && fputc('0', f) == '0';
+	return fclose(f) == 0 && ok;
+}
+
 static void
 test_sessions(void)
 {
@@ -124,7 +140,6 @@ test_recovery(void)
 {
 	char	 j[256], db[256];
 	FILE	*f;
-	long	 size;
 	int	 fd;
 
 	CHECK(put_commit("k1", "v1"));
@@ -132,12 +147,7 @@ test_recovery(void)
 	path(j, sizeof(j), "omi.journal");
 	path(db, sizeof(db), "omi.db");
 	/* A writer killed between journal and GDBM: record unapplied, db trashed. */
-	f = fopen(j, "r+");
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, size - 1, SEEK_SET);
-	fputc('0', f);
-	fclose(f);
+	CHECK(unapply_last());
 	fd = open(db, O_WRONLY | O_TRUNC);
 	(void)!write(fd, "garbage, not a gdbm file", 24);
 	close(fd);
@@ -163,12 +173,7 @@ test_recovery(void)
 	CHECK(put_commit("k4", "v4"));
 	CHECK(put_commit("k5", "v5"));
 	/* Recovery again, now from the checkpoint snapshot plus journal. */
-	f = fopen(j, "r+");
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, size - 1, SEEK_SET);
-	fputc('0', f);
-	fclose(f);
+	CHECK(unapply_last());
 	CHECK(has("k1", "v1") && has("k2", "v2") && has("k3", "v3"));
 	CHECK(has("k4", "v4") && has("k5", "v5"));
 }
@@ -265,11 +270,7 @@ test_group_sync(void)
 	CHECK(sync_mark(&gen2, &off) && gen2 == gen &&
 	    off == (unsigned long long)file_size("omi.journal"));
 	/* A recovery empties the journal: a new generation, offset 0. */
-	path(p, sizeof(p), "omi.journal");
-	fd = open(p, O_WRONLY);
-	CHECK(fd != -1 && pwrite(fd, "0", 1, file_size("omi.journal") - 1) ==
-	    1);
-	close(fd);
+	CHECK(unapply_last());
 	CHECK(has("g2", "v2"));
 	CHECK(sync_mark(&gen2, &off) && gen2 == gen + 1 && off == 0 &&
 	    file_size("omi.journal") == 0);
@@ -279,6 +280,37 @@ test_group_sync(void)
 	CHECK(put_commit("g3", "v3") && has("g3", "v3"));
 	CHECK(sync_mark(&gen2, &off) && gen2 == 0 &&
 	    off == (unsigned long long)file_size("omi.journal"));
+}
+
+/* A journal that outgrows the database (and 8 MB) is checkpointed: the
+ * database goes to omi.snap, the journal starts again in a new generation,
+ * and recovery from there loses nothing. */
+static void
+test_checkpoint(void)
+{
+	unsigned long long	 gen, gen2, off;
+	size_t			 n = 1u << 20;
+	char			*big, last = 0;
+	int			 i, ok = 1;
+
+	CHECK(put_commit("c0", "v0"));
+	CHECK(sync_mark(&gen, &off));
+	if ((big = malloc(n + 1)) == NULL)
+		return;
+	memset(big, 'x', n);
+	big[n] = '\0';
+	for (i = 0; i < 12; i++) {
+		big[0] = last = (char)('a' + i);
+		ok &= put_commit("big", big);
+	}
+	CHECK(ok);
+	CHECK(sync_mark(&gen2, &off) && gen2 > gen);
+	CHECK(file_size("omi.journal") < 12 * (long)n);
+	CHECK(file_size("omi.snap") > (long)n);
+	CHECK(unapply_last());
+	big[0] = last;
+	CHECK(has("big", big) && has("c0", "v0") && has("g3", "v3"));
+	free(big);
 }
 
 int
@@ -291,5 +323,6 @@ main(void)
 	test_recovery();
 	test_reboot();
 	test_group_sync();
+	test_checkpoint();
 	return unit_done("test_store");
 }
