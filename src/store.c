@@ -17,23 +17,23 @@
  * checksum), applies the changes to GDBM and marks the record applied (its
  * last byte becomes 'A'), releases the lock, and only then fdatasync()s the
  * journal: the caller answers after that sync, so an acknowledged change is
- * on disk, while the lock is held for no disk wait at all and concurrent
- * writers' syncs overlap (the file system commits them together). GDBM
+ * on disk, while the lock is held for no disk wait at all, and writers that
+ * finish together share one sync (group commit, see journal.c). GDBM
  * itself is never synced: the journal holds every change, and unsynced
  * page-cache writes survive anything but a reboot. The boot id in omi.boot
  * catches those: a session that finds a different boot id rebuilds the
  * database as below. (Where no boot id can be read, every commit syncs the
  * journal before it touches GDBM and GDBM after, all under the lock.)
- * Catchable signals are blocked while GDBM is being changed. A session that finds the
- * last record unapplied knows a writer died inside the window; under the
- * exclusive lock it rebuilds omi.db from the snapshot and the journal. A
- * torn last record was never acknowledged, and GDBM was not yet touched for
- * it, so it is cut off. When the journal outgrows the database a checkpoint
- * copies omi.db to omi.snap and empties the journal.
+ * Catchable signals are blocked while GDBM is being changed. A session that
+ * finds the last record unapplied knows a writer died inside that window;
+ * under the exclusive lock it rebuilds omi.db from the snapshot and the
+ * journal. A torn last record was never acknowledged, and GDBM was not yet
+ * touched for it, so it is cut off. When the journal outgrows the database
+ * a checkpoint copies omi.db to omi.snap and empties the journal.
  *
  * Changes are queued in memory until commit, so a session is all or nothing
  * and a get sees the session's own earlier puts. The journal's format,
- * recovery and checkpoints live in journal.c.
+ * recovery, checkpoints and group commit live in journal.c.
  */
 #include <sys/file.h>
 #include <sys/mman.h>
