@@ -20,12 +20,14 @@
 static void
 fmt_time(char *out, size_t n, int64_t t)
 {
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
+	char	 stamp[UTC_LEN];
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, n, "%Y-%m-%d %H:%M:%SZ", &tm) == 0)
+	if (t == 0)
 		snprintf(out, n, "-");
+	else {
+		format_utc(t, ' ', stamp);
+		snprintf(out, n, "%s", stamp);
+	}
 }
 
 struct listing {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 static const char *log_prog = "omi";
 
@@ -18,16 +19,13 @@ log_init(const char *prog)
 void
 log_msg(const char *fmt, ...)
 {
-	char		 line[1024];
-	struct tm	 tm;
-	time_t		 t = time(NULL);
+	char		 line[1024], stamp[UTC_LEN];
 	va_list		 ap;
-	size_t		 n;
+	size_t		 n = 0;
 	int		 k;
 
-	gmtime_r(&t, &tm);
-	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	k = snprintf(line + n, sizeof(line) - n, "%s[%d]: ", log_prog,
+	format_utc(time(NULL), 'T', stamp);
+	k = snprintf(line, sizeof(line), "%s %s[%d]: ", stamp, log_prog,
 	    (int)getpid());
 	if (k > 0)
 		n += (size_t)k < sizeof(line) - n ? (size_t)k : 0;

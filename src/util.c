@@ -240,6 +240,58 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/*
+ * The inverse of days_from_civil. gmtime_r would do, but glibc's reads the
+ * time zone file on its first call even for UTC: a file open per request.
+ */
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static char *
+put_digits(char *p, int64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+void
+format_utc(int64_t t, char sep, char out[UTC_LEN])
+{
+	int64_t	 days = (t >= 0 ? t : t - 86399) / 86400, secs = t - days * 86400;
+	int64_t	 y;
+	int	 m, d;
+	char	*p = out;
+
+	civil_from_days(days, &y, &m, &d);
+	p = put_digits(p, y < 0 ? 0 : y > 9999 ? 9999 : y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = sep;
+	p = put_digits(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, secs / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, secs % 60, 2);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
 int
 parse_iso8601(const char *s, int64_t *us, int *date_only)
 {

@@ -67,4 +67,9 @@ int	 buf_read_file(struct buf *b, const char *path);
  * text is not such a date. *date_only tells which form it was (may be NULL).
  */
 int	 parse_iso8601(const char *, int64_t *us, int *date_only);
+
+/* "2025-06-14T18:03:27Z" (sep between date and time) for t seconds since
+ * the epoch, in UTC (years outside 0-9999 are clamped). */
+#define UTC_LEN	21
+void	 format_utc(int64_t t, char sep, char out[UTC_LEN]);
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests: integer parsing, identifiers, UTF-8, ISO 8601, encoders, buffers. */
 #include <string.h>
+#include <time.h>
 
 #include "enc.h"
 #include "unit.h"
@@ -72,6 +73,37 @@ test_iso(void)
 	CHECK(parse_iso8601("", &us, NULL) == -1);
 }
 
+/* format_utc against glibc's gmtime_r and strftime, and back through
+ * parse_iso8601, over leap days, century years and times before 1970
+ * (from 1000 on: strftime does not pad a shorter year to four digits). */
+static void
+test_utc(void)
+{
+	static const int64_t	 fixed[] = { 0, -1, 59, 86399, 86400,
+	    951782400, 951868799, 4107542400, 4107628800, 1749924207,
+	    -30610224000, 253402300799 };
+	char			 ours[UTC_LEN], libc[64];
+	struct tm		 tm;
+	time_t			 tt;
+	int64_t			 t, us;
+	int			 i, bad = 0;
+
+	for (i = 0; i < 12 + 4000; i++) {
+		t = i < 12 ? fixed[i] : -2208988800LL + (int64_t)(i - 12) *
+		    2629743 + (i % 86400);
+		tt = (time_t)t;
+		format_utc(t, 'T', ours);
+		if (gmtime_r(&tt, &tm) == NULL ||
+		    strftime(libc, sizeof(libc), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 ||
+		    strcmp(ours, libc) != 0 ||
+		    parse_iso8601(ours, &us, NULL) != 0 || us != t * 1000000)
+			bad++;
+	}
+	CHECK(bad == 0);
+	format_utc(1749924207, ' ', ours);
+	CHECK(strcmp(ours, "2025-06-14 18:03:27Z") == 0);
+}
+
 static void
 test_enc(void)
 {
@@ -95,6 +127,7 @@ main(void)
 	test_ident();
 	test_utf8();
 	test_iso();
+	test_utc();
 	test_enc();
 	return unit_done("test_util");
 }
