@@ -34,8 +34,11 @@ AT_BIG=$ACCESS_TOKEN
 # Refresh tokens: a run ends with requests in flight whose new tokens it
 # never reads, so each run (and warm-up) takes fresh ones from a pool.
 : > "$T_TMP/rt.pool"
+# The pool's sign-ins and the codes below are spread over the seed's other
+# users (u1, u2, ...): one user keeps at most 20 live sign-ins, and more
+# would end the ones the runs use.
 wanted token-refresh && for i in $(seq 1 $(( fastcgi ? 34 : 17 ))); do
-	oauth_login small 'bench password' || exit 1
+	oauth_login "u$i" 'bench password' || exit 1
 	echo "$REFRESH_TOKEN" >> "$T_TMP/rt.pool"
 done
 rt_take() {	# rt_take N: the next N tokens of the pool into $T_TMP/rt
@@ -45,7 +48,7 @@ rt_take() {	# rt_take N: the next N tokens of the pool into $T_TMP/rt
 : > "$T_TMP/codes"
 wanted token-code && for i in $(seq 1 ${BENCH_CODES:-160}); do
 	STATE= oauth_authorize
-	oauth_consent small 'bench password' allow
+	oauth_consent "u$((100 + i))" 'bench password' allow
 	[ -n "$CODE" ] && echo "$CODE" >> "$T_TMP/codes"
 done
 DETAIL_ID=$("$ADMIN" conversations big | sed -n '5000p' | cut -f1)
@@ -71,9 +74,27 @@ run() {
 }
 
 # The code grant consumes one code per request, so it is timed over a fixed
-# number of codes with curl instead of over a duration.
+# number of codes with curl instead of over a duration; on CGI set-ups the
+# hello-world CGI is timed the same way (same count, same parallelism) as its
+# yardstick, "hello-curl", so the ratio compares like with like.
+curl_timed() {	# curl_timed NAME C CONFIG: runs curl on CONFIG, one result line
+	local name=$1 c=$2 cfg=$3 start end
+	start=$(date +%s.%N)
+	curl -s --parallel --parallel-max "$c" -K "$cfg" > "$T_TMP/times.$c" 2>/dev/null
+	end=$(date +%s.%N)
+	python3 - "$T_TMP/times.$c" "$start" "$end" "$OMI_SERVER" "$c" "$name" >> "$results" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+t = sorted(float(r[1]) for r in rows)
+bad = sum(1 for r in rows if r[0] != "200")
+el = float(sys.argv[3]) - float(sys.argv[2])
+q = lambda p: "%.2fms" % (1000 * t[min(len(t) - 1, int(p * len(t)))]) if t else "?"
+print(sys.argv[4], sys.argv[6], sys.argv[5], "%.2f" % (len(rows) / el), q(0.5), q(0.99), bad)
+PY
+}
+
 run_codes() {
-	local c=$1 n start end
+	local c=$1 i n
 	wanted token-code || return 0
 	n=$(wc -l < "$T_TMP/codes.$c")
 	: > "$T_TMP/cfg.$c"
@@ -83,18 +104,16 @@ run_codes() {
 		printf 'url = "%s/chatgpt/oauth/token"\ndata = "grant_type=authorization_code&code=%s&redirect_uri=%s&client_id=%s&client_secret=%s"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
 		    "$BASE" "$code" "$(urlenc "$OAUTH_REDIRECT")" "$(urlenc "$CLIENT_ID")" "$(urlenc "$CLIENT_SECRET")" >> "$T_TMP/cfg.$c"
 	done < "$T_TMP/codes.$c"
-	start=$(date +%s.%N)
-	curl -s --parallel --parallel-max "$c" -K "$T_TMP/cfg.$c" > "$T_TMP/times.$c" 2>/dev/null
-	end=$(date +%s.%N)
-	python3 - "$T_TMP/times.$c" "$start" "$end" "$n" "$OMI_SERVER" "$c" >> "$results" <<'PY'
-import sys
-rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-t = sorted(float(r[1]) for r in rows)
-bad = sum(1 for r in rows if r[0] != "200")
-el = float(sys.argv[3]) - float(sys.argv[2])
-q = lambda p: "%.2fms" % (1000 * t[min(len(t) - 1, int(p * len(t)))]) if t else "?"
-print(sys.argv[5], "token-code", sys.argv[6], "%.2f" % (len(rows) / el), q(0.5), q(0.99), bad)
-PY
+	if [ -z "$fastcgi" ]; then
+		: > "$T_TMP/hcfg.$c"
+		for i in $(seq 1 "$n"); do
+			[ -s "$T_TMP/hcfg.$c" ] && echo next >> "$T_TMP/hcfg.$c"
+			printf 'url = "%s/cgi-bin/hello"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
+			    "$BASE" >> "$T_TMP/hcfg.$c"
+		done
+		curl_timed hello-curl "$c" "$T_TMP/hcfg.$c"
+	fi
+	curl_timed token-code "$c" "$T_TMP/cfg.$c"
 }
 
 export BODY_FILE=$T_TMP/body.json WEBHOOK_PATH="/chatgpt/webhook/memory?uid=small&key=$(cat "$seed/small.key")"

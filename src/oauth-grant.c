@@ -184,17 +184,77 @@ out:
 	return err;
 }
 
+/* A live grant of a user's list (its id, borrowed from the list) and when
+ * it was last used. */
+struct live_grant {
+	json_t	*id;
+	int64_t	 used;
+};
+
+static int
+by_use(const void *a, const void *b)
+{
+	const struct live_grant *x = a, *y = b;
+
+	return x->used < y->used ? -1 : x->used > y->used;
+}
+
+/*
+ * Drops the least recently used of the user's n live grants (live[], ids
+ * borrowed from list) until the one about to be added fits under
+ * OAUTH_USER_GRANTS_MAX. They are deleted, not revoked: a tombstone would
+ * stay in the list and every later sign-in would read it.
+ */
+static enum store_err
+ugrants_evict(struct store *s, const char *uid, json_t *list,
+    struct live_grant *live, size_t n)
+{
+	char		 key[80];
+	const char	*gid;
+	json_t		*g;
+	size_t		 i, k, drop;
+	enum store_err	 err = STORE_OK;
+
+	if (n < OAUTH_USER_GRANTS_MAX)
+		return STORE_OK;
+	drop = n - OAUTH_USER_GRANTS_MAX + 1;
+	qsort(live, n, sizeof(*live), by_use);
+	for (i = 0; i < drop && err == STORE_OK; i++) {
+		gid = json_string_value(live[i].id);
+		if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+			continue;
+		if ((err = oauth_rec_get(s, key, &g)) == STORE_OK) {
+			log_msg("oauth: grant %s of uid %s dropped: more than "
+			    "%d sign-ins, this one the least recently used",
+			    gid, uid, OAUTH_USER_GRANTS_MAX);
+			err = grant_delete(s, gid, g);
+			json_decref(g);
+		} else if (err == STORE_NOTFOUND)
+			err = STORE_OK;
+		for (k = json_array_size(list); err == STORE_OK && k > 0; k--)
+			if (json_array_get(list, k - 1) == live[i].id) {
+				json_array_remove(list, k - 1);
+				break;
+			}
+	}
+	return err;
+}
+
 enum store_err
 oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now)
 {
-	char		 key[80];
-	json_t		*list, *g;
-	const char	*id;
-	size_t		 i;
-	enum store_err	 err;
+	char			 key[80];
+	json_t			*list, *g;
+	const char		*id;
+	struct live_grant	*live = NULL;
+	size_t			 i, n = 0;
+	enum store_err		 err;
 
 	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
 		return err;
+	if (json_array_size(list) > 0 && (live = calloc(json_array_size(list),
+	    sizeof(*live))) == NULL)
+		err = STORE_NOMEM;
 	for (i = json_array_size(list); i > 0 && err == STORE_OK; i--) {
 		if ((id = json_string_value(json_array_get(list, i - 1))) ==
 		    NULL || oauth_grant_key(id, key, sizeof(key)) == -1) {
@@ -206,12 +266,21 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 			err = STORE_OK;
 			continue;
 		}
-		if (err == STORE_OK && oauth_grant_expired(g, now)) {
+		if (err != STORE_OK)
+			break;
+		if (oauth_grant_expired(g, now)) {
 			err = grant_delete(s, id, g);
 			json_array_remove(list, i - 1);
+		} else if (json_object_get(g, "revoked") == NULL) {
+			live[n].id = json_array_get(list, i - 1);
+			live[n++].used = oauth_rec_int(g, "used",
+			    oauth_rec_int(g, "created", 0));
 		}
 		json_decref(g);
 	}
+	if (err == STORE_OK)
+		err = ugrants_evict(s, uid, list, live, n);
+	free(live);
 	if (err == STORE_OK && json_array_append_new(list, json_string(gid)))
 		err = STORE_NOMEM;
 	if (err == STORE_OK)

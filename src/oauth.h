@@ -51,6 +51,10 @@
  * in a loop grows the grant record (rewritten on every refresh) without end.
  * A refresh beyond the cap retires the oldest. */
 #define OAUTH_GRANT_ACCESS_MAX	4
+/* Live sign-ins (grants) one user keeps: every redeemed code makes one, and
+ * each later redemption reads them all to drop the expired ones. A sign-in
+ * beyond the cap ends the least recently used (its tokens stop working). */
+#define OAUTH_USER_GRANTS_MAX	20
 
 struct oauth_bearer {
 	char	*uid;		/* the user the token was issued for */

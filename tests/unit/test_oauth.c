@@ -344,6 +344,26 @@ grant_record_len(const struct config *c, const char *refresh)
 	return len;
 }
 
+static void
+count_live(void *ctx, const struct oauth_grant_info *gi)
+{
+	if (gi->revoked == 0)
+		(*(size_t *)ctx)++;
+}
+
+/* How many of alice's grants are live. */
+static size_t
+live_grants(const struct config *c)
+{
+	struct store	*s = NULL;
+	size_t		 n = 0;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(oauth_grants_list(s, "alice", count_live, &n) == STORE_OK);
+	store_close(s);
+	return n;
+}
+
 /* Issues a code for alice and redeems it; returns 0 with t filled. */
 static int
 sign_in(const struct config *c, const char *challenge, const char *method,
@@ -536,6 +556,36 @@ test_lifecycle(void)
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	oauth_tokens_free(&t);
+
+	/* A user keeps at most OAUTH_USER_GRANTS_MAX live sign-ins: one more
+	 * ends the least recently used (not one refreshed since). */
+	{
+		struct oauth_tokens	 ta, tn, tr[OAUTH_USER_GRANTS_MAX];
+		int			 k, gone = 0;
+
+		CHECK(sign_in(&c, NULL, NULL, NULL, &ta, &f) == 0);
+		sleep(1);
+		for (k = 0; k < OAUTH_USER_GRANTS_MAX - 1; k++)
+			CHECK(sign_in(&c, NULL, NULL, NULL, &tr[k], &f) == 0);
+		sleep(1);
+		s = open_w(&c);
+		CHECK(oauth_refresh(&c, s, ta.refresh, "client-1", NULL, &t2,
+		    &f) == 0);
+		CHECK(store_commit(s) == STORE_OK);
+		store_close(s);
+		CHECK(live_grants(&c) == OAUTH_USER_GRANTS_MAX);
+		CHECK(sign_in(&c, NULL, NULL, NULL, &tn, &f) == 0);
+		CHECK(live_grants(&c) == OAUTH_USER_GRANTS_MAX);
+		CHECK(bearer(&c, t2.access) == 0 && bearer(&c, tn.access) == 0);
+		for (k = 0; k < OAUTH_USER_GRANTS_MAX - 1; k++) {
+			gone += bearer(&c, tr[k].access) == 401;
+			oauth_tokens_free(&tr[k]);
+		}
+		CHECK(gone == 1);
+		oauth_tokens_free(&ta);
+		oauth_tokens_free(&t2);
+		oauth_tokens_free(&tn);
+	}
 
 	/* gc long after: nothing of the user's OAuth state remains. */
 	{
