@@ -22,6 +22,25 @@
 #include "util.h"
 
 
+/*
+ * Prints stored text that came from outside (a conversation's title) with
+ * control characters (C0, DEL, and C1 in UTF-8) as spaces: escape sequences
+ * in a title would otherwise reach the administrator's terminal.
+ */
+static void
+put_text(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)(t ? t : "");
+
+	for (; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar(' ');
+			p++;
+		} else
+			putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+	}
+}
+
 static int
 cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 {
@@ -42,13 +61,14 @@ cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
 		    STORE_OK)
 			continue;
-		json_array_foreach(entries, k, e)
-			printf("%s\t%s\t%s%s\n",
+		json_array_foreach(entries, k, e) {
+			printf("%s\t%s\t",
 			    json_string_value(json_object_get(e, "id")),
-			    json_string_value(json_object_get(e, "created_at")),
-			    json_string_value(json_object_get(e, "title")),
-			    json_is_true(json_object_get(e, "discarded")) ?
-			    "\t(discarded)" : "");
+			    json_string_value(json_object_get(e, "created_at")));
+			put_text(json_string_value(json_object_get(e, "title")));
+			printf("%s\n", json_is_true(json_object_get(e,
+			    "discarded")) ? "\t(discarded)" : "");
+		}
 		json_decref(entries);
 	}
 	printf("%zu conversations (%zu not discarded)\n", h.n, h.visible);

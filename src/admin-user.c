@@ -174,6 +174,7 @@ cmd_user_passwd(struct admin_ctx *c, int argc, char **argv)
 	struct account	 a;
 	struct store	*s;
 	char		*pw, *hash;
+	size_t		 ended = 0;
 
 	if (argc < 1)
 		return 2;
@@ -190,7 +191,10 @@ cmd_user_passwd(struct admin_ctx *c, int argc, char **argv)
 	free(a.pwhash);
 	a.pwhash = hash;
 	account_login_ok(&a);
-	if (account_save(s, &a) != STORE_OK) {
+	/* A new password is usually a leaked old one: whoever signed in with
+	 * it keeps no access through the tokens it got. */
+	if (account_save(s, &a) != STORE_OK || oauth_revoke_user(s, argv[0],
+	    "password changed", &ended) != STORE_OK) {
 		store_close(s);
 		account_free(&a);
 		return 1;
@@ -198,7 +202,8 @@ cmd_user_passwd(struct admin_ctx *c, int argc, char **argv)
 	account_free(&a);
 	if (admin_commit(s) != 0)
 		return 1;
-	printf("Password changed for %s\n", argv[0]);
+	printf("Password changed for %s; %zu sign-in%s ended (ChatGPT asks "
+	    "to sign in again)\n", argv[0], ended, ended == 1 ? "" : "s");
 	return 0;
 }
 

@@ -72,7 +72,14 @@ long=$(head -c 9000 /dev/zero | tr '\0' a)
 cgi POST "uid=alice&key=$KEY&x=$long" "$T_TMP/empty.json"
 check_eq "oversized query string" "$STATUS" 414
 
+# A title carrying terminal escape sequences (C0 and C1) is stored as sent,
+# and omi-admin lists it without them.
+printf '{"id":"esc-1","created_at":"2025-01-01T00:00:00Z","structured":{"title":"a\\u001b[2Jb\\u001b]0;pwned\\u0007c\\u009bd"},"transcript_segments":[{"text":"x","speaker":"SPEAKER_00","start":0,"end":1}]}' > "$T_TMP/esc.json"
+cgi POST "uid=alice&key=$KEY" "$T_TMP/esc.json"
+check_eq "title with control characters stored" "$STATUS" 200
 out=$("$ADMIN" conversations alice)
-check_match "three stored" "$out" '^3 conversations'
+check_match "omi-admin lists the title" "$out" $'esc-1\t[^\t]*\ta \\[2Jb \\]0;pwned c d$'
+check "omi-admin prints no control character" bash -c '! printf "%s" "$1" | tr -d "\n\t" | grep -q "[[:cntrl:]]"' _ "$out"
+check_match "four stored" "$out" '^4 conversations'
 check "omi-admin check" "$ADMIN" check >/dev/null
 t_done

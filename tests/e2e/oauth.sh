@@ -402,6 +402,20 @@ check_match "revoke UID" "$OUT" '^Revoked [1-9][0-9]* sign-ins? of alice'
 token --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH_TOKEN"
 oauth_err "refresh after omi-admin revoke" 400 invalid_grant
 check_match "gc" "$("$ADMIN" gc)" '^Examined [0-9]+ OAuth records, removed [0-9]+ expired'
+# A new password ends the sign-ins made with the old one.
+oauth_login alice "$PW"
+OUT=$(printf 'a new password\n' | "$ADMIN" user passwd alice --password-stdin 2>/dev/null)
+check_match "user passwd" "$OUT" '^Password changed for alice; [1-9][0-9]* sign-ins? ended'
+http GET /api/conversations -H "Authorization: Bearer $ACCESS_TOKEN"
+check_eq "access token after a password change" "$STATUS" 401
+token --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH_TOKEN"
+oauth_err "refresh after a password change" 400 invalid_grant
+STATE= oauth_authorize
+oauth_consent alice "$PW" allow
+check_match "the old password is refused" "$BODY" 'The user id or password is not correct'
+oauth_login alice 'a new password'
+check "the new password signs in" test -n "$ACCESS_TOKEN"
+printf '%s\n' "$PW" | "$ADMIN" user passwd alice --password-stdin >/dev/null 2>&1
 check "add-redirect refuses http" bash -c "! '$ADMIN' client add-redirect http://example.com/cb 2>/dev/null"
 check "add-redirect" "$ADMIN" client add-redirect 'https://example.com/gpt/*/cb' >/dev/null
 http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$(urlenc https://example.com/gpt/abc/cb)"
