@@ -229,6 +229,7 @@ app_run(const struct app_spec *spec)
 	 * and a close per process) unless given a seed: take it from
 	 * libsodium, which is initialised already. */
 	json_object_seed(randombytes_random() | 1);
+	json_alloc_watch();
 	if (fastcgi)
 		return run_fastcgi(spec);
 	serve(spec, &io, 0);

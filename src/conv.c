@@ -184,9 +184,16 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 	if (docp)
 		*docp = NULL;
 	/* Jansson rejects invalid UTF-8 and \u0000 unless asked not to. */
+	(void)json_alloc_failed();
 	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (doc == NULL) {
-		if (json_error_code(&jerr) == json_error_out_of_memory)
+		/* Out of memory is not the sender's fault (a 4xx would make
+		 * OMI drop the conversation), and Jansson does not always say
+		 * so: a failed allocation can leave json_loadb's initial, empty
+		 * text or pass for "invalid token" (see json_alloc_watch). */
+		if (json_alloc_failed() ||
+		    json_error_code(&jerr) == json_error_out_of_memory ||
+		    jerr.text[0] == '\0')
 			return -1;
 		snprintf(e->message, sizeof(e->message),
 		    "invalid JSON at line %d column %d: %.120s", jerr.line,

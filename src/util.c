@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "util.h"
 
 static int
@@ -406,4 +408,37 @@ buf_read_file(struct buf *b, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Jansson's allocations go through json_alloc, which notes a failure: Jansson
+ * reports some of them as a syntax error ("invalid token" where a string
+ * buffer could not grow), and a sender must not be told its valid document
+ * is invalid because this process ran short of memory.
+ */
+static int json_alloc_failures;
+
+static void *
+json_alloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL)
+		json_alloc_failures++;
+	return p;
+}
+
+void
+json_alloc_watch(void)
+{
+	json_set_alloc_funcs(json_alloc, free);
+}
+
+int
+json_alloc_failed(void)
+{
+	int n = json_alloc_failures;
+
+	json_alloc_failures = 0;
+	return n != 0;
 }

@@ -72,4 +72,9 @@ int	 parse_iso8601(const char *, int64_t *us, int *date_only);
  * the epoch, in UTC (years outside 0-9999 are clamped). */
 #define UTC_LEN	21
 void	 format_utc(int64_t t, char sep, char out[UTC_LEN]);
+
+/* Routes Jansson's allocations through a counter of failures (call once). */
+void	 json_alloc_watch(void);
+/* 1 when a Jansson allocation failed since the last call (then resets). */
+int	 json_alloc_failed(void);
 #endif

@@ -151,9 +151,12 @@ webhook(struct app *a)
 	}
 	if ((rc = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
 	    &e)) != 0) {
-		if (rc == -1)
+		if (rc == -1) {
+			/* A 5xx: OMI delivers it again. */
+			log_msg("webhook uid=%s size=%zu outcome=error (out of "
+			    "memory reading the body)", uid, a->req.body_len);
 			a->resp.failed = 1;
-		else {
+		} else {
 			log_msg("webhook uid=%s size=%zu outcome=invalid (%s)",
 			    uid, a->req.body_len, e.field[0] ? e.field : "json");
 			invalid(a, &e);
