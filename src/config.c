@@ -138,6 +138,9 @@ config_load(struct config *c, const char *datadir)
 	    get_int(root, "lock_timeout_ms", &c->lock_timeout_ms) == -1)
 		goto out;
 	c->max_body = (uint64_t)maxb;
+	/* 0 would disarm the lock timer: wait forever instead of a 503. */
+	if (c->lock_timeout_ms <= 0)
+		c->lock_timeout_ms = CONFIG_DEFAULT_LOCK_TIMEOUT_MS;
 	uris = json_object_get(root, "redirect_uris");
 	if (uris != NULL && !json_is_array(uris))
 		goto out;

@@ -288,6 +288,23 @@ journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 	return err;
 }
 
+void
+journal_mark_cut(int markfd, uint64_t gen, off_t end)
+{
+	struct sync_mark	 m;
+
+	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
+		return;
+	mark_read(markfd, &m);
+	if (m.gen == gen && m.off > (uint64_t)end) {
+		m.off = (uint64_t)end;
+		if (mark_write(markfd, &m) == -1)
+			/* A mark that cannot be lowered must not vouch. */
+			(void)!ftruncate(markfd, 0);
+	}
+	(void)flock(markfd, LOCK_UN);
+}
+
 /*
  * Empties the journal (everything in it is durable in omi.snap by now) and
  * starts a new generation first, so that no sync mark of the old one can
@@ -493,11 +510,13 @@ journal_boot_record(const char *dir, const char *cur)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1)
 		goto out;
-	if (write(fd, cur, strlen(cur)) == (ssize_t)strlen(cur) &&
-	    fsync(fd) == 0 && close(fd) == 0 && rename(tmp, path) == 0) {
+	rc = write(fd, cur, strlen(cur)) == (ssize_t)strlen(cur) &&
+	    fsync(fd) == 0 ? 0 : -1;
+	if (close(fd) != 0 || (rc == 0 && rename(tmp, path) != 0))
+		rc = -1;
+	if (rc == 0)
 		sync_dir(dir);
-		rc = 0;
-	} else
+	else
 		(void)unlink(tmp);
 out:
 	free(path);
@@ -534,6 +553,7 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 		store_crash_point("journal", NULL);
 	}
 #endif
+	*start = *at;
 	w = pwrite(*jfd, rec.data, rec.len, *at);
 	if (w != (ssize_t)rec.len || (sync && fdatasync(*jfd) == -1)) {
 		err = store_errno(w == -1 || w == (ssize_t)rec.len ?
@@ -542,7 +562,6 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 		(void)!ftruncate(*jfd, *at);
 		log_msg("store: journal write: %s", store_strerror(err));
 	}
-	*start = *at;
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
 	buf_free(&rec);

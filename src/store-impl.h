@@ -58,6 +58,9 @@ int		 journal_mark_open(const char *dir, uint64_t *gen);
  * without the data lock. markfd and gen: from journal_mark_open() when the
  * record went in. */
 enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
+/* After a failed append cut the journal back to end: a sync that saw the
+ * partial record must not vouch for what is written there next. */
+void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */

@@ -219,85 +219,129 @@ db_open(struct store *s, const char *path, int write)
 
 /* Sessions -------------------------------------------------------------- */
 
+/*
+ * Opens and locks omi.lock. A lock on a file that is no longer the one at
+ * that path (removed or replaced while we waited) excludes nobody: the next
+ * process locks the new file. So the lock is checked and taken again.
+ */
 static enum store_err
 take_lock(struct store *s, int op, int64_t timeout_ms)
 {
-	char *path = store_path(s->dir, "omi.lock");
+	struct stat	 held, now;
+	char		*path = store_path(s->dir, "omi.lock");
+	enum store_err	 err;
+	int		 tries;
 
 	if (path == NULL)
 		return STORE_NOMEM;
-	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	/* A read-only data directory still allows shared locks for readers. */
-	if (s->lockfd == -1 && op == LOCK_SH)
-		s->lockfd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (s->lockfd == -1) {
-		log_msg("store: lock file: %s", strerror(errno));
-		return store_errno(errno);
+	for (tries = 0; ; tries++) {
+		s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		/* A read-only data directory still allows shared locks. */
+		if (s->lockfd == -1 && op == LOCK_SH)
+			s->lockfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->lockfd == -1) {
+			log_msg("store: lock file: %s", strerror(errno));
+			err = store_errno(errno);
+			break;
+		}
+		if ((err = lock_wait(s->lockfd, op, timeout_ms)) != STORE_OK)
+			break;
+		if (tries == 3 || (fstat(s->lockfd, &held) == 0 &&
+		    stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino))
+			break;
+		close(s->lockfd);
+		s->lockfd = -1;
 	}
-	return lock_wait(s->lockfd, op, timeout_ms);
+	free(path);
+	return err;
+}
+
+/*
+ * Under the exclusive lock: rebuilds omi.db when the journal's last record
+ * is unapplied or torn or the boot changed (cur: this boot's id, or NULL
+ * where there is none), then records this boot.
+ */
+static enum store_err
+repair(struct store *s, const char *cur)
+{
+	enum store_err	 err = STORE_OK;
+	int		 d, b = 2;
+
+	d = journal_dirty(s->dir, 1);
+	if (cur != NULL)
+		b = journal_boot_changed(s->dir, cur);
+	if (d == 1 || b == 1)
+		err = journal_recover(s->dir);
+	else if (d == -1)
+		err = store_errno(errno);
+	if (err == STORE_OK && cur != NULL && b != 0 &&
+	    journal_boot_record(s->dir, cur) == 0)
+		b = 0;
+	if (err == STORE_OK && b == 0)
+		s->lazy_sync = 1;
+	return err;
 }
 
 /*
  * Before a session reads or writes: repairs the database when a writer died
  * inside a commit (the journal's last record is unapplied or torn) or the
  * machine rebooted since the last commits (unsynced GDBM writes may be
- * lost). Recovery needs the exclusive lock, so a reader trades for it.
+ * lost). Recovery needs the exclusive lock, so a reader trades for it, and
+ * looks again once it has its shared lock back: a writer may have died in
+ * between.
  */
 static enum store_err
 ensure_clean(struct store *s, int64_t timeout_ms)
 {
 	enum store_err	 err = STORE_OK;
 	char		 cur[64];
-	int		 d, b = 2, have_boot;
+	int		 d, b = 2, have_boot, tries;
 
 	have_boot = journal_boot_id(cur, sizeof(cur)) == 0;
-	d = journal_dirty(s->dir, s->mode == STORE_WRITE);
-	if (have_boot)
-		b = journal_boot_changed(s->dir, cur);
-	if (d == -1)
-		return store_errno(errno);
-	if (d == 0 && b != 1) {
-		if (b == 0)
-			s->lazy_sync = 1;
-		else if (have_boot && s->mode == STORE_WRITE &&
-		    journal_boot_record(s->dir, cur) == 0)
-			s->lazy_sync = 1;
-		return STORE_OK;
-	}
-	if (s->mode == STORE_READ) {
+	for (tries = 0; ; tries++) {
+		d = journal_dirty(s->dir, s->mode == STORE_WRITE);
+		if (have_boot)
+			b = journal_boot_changed(s->dir, cur);
+		if (d == -1)
+			return store_errno(errno);
+		if (d == 0 && b != 1) {
+			if (b == 0)
+				s->lazy_sync = 1;
+			else if (have_boot && s->mode == STORE_WRITE &&
+			    journal_boot_record(s->dir, cur) == 0)
+				s->lazy_sync = 1;
+			return STORE_OK;
+		}
+		if (s->mode == STORE_WRITE)
+			break;
+		if (tries == 3)
+			return STORE_BUSY;	/* writers keep dying: later */
+		/* A reader: trade the shared lock for the exclusive one. */
 		flock(s->lockfd, LOCK_UN);
-		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) != STORE_OK)
+		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) !=
+		    STORE_OK)
 			return err;
-	}
-	d = journal_dirty(s->dir, 1);
-	if (have_boot)
-		b = journal_boot_changed(s->dir, cur);
-	if (d == 1 || b == 1)
-		err = journal_recover(s->dir);
-	else if (d == -1)
-		err = store_errno(errno);
-	if (err == STORE_OK && have_boot && b != 0 &&
-	    journal_boot_record(s->dir, cur) == 0)
-		b = 0;
-	if (err == STORE_OK && b == 0)
-		s->lazy_sync = 1;
-	if (s->mode == STORE_READ) {
+		err = repair(s, have_boot ? cur : NULL);
 		flock(s->lockfd, LOCK_UN);
 		/*
-		 * Recovery needs space and a writable directory. Without them,
-		 * readers still read what the database holds (a full disk makes
-		 * GDBM fail cleanly, not scribble); writers wait for the fix.
+		 * Recovery needs space and a writable directory. Without
+		 * them, readers still read what the database holds (a full
+		 * disk makes GDBM fail cleanly, not scribble), unless the
+		 * machine rebooted: then GDBM may lack acknowledged changes
+		 * (a revoked token), and only the journal has them.
 		 */
-		if (err == STORE_FULL || err == STORE_READONLY) {
+		if ((err == STORE_FULL || err == STORE_READONLY) && b != 1) {
 			log_msg("store: recovery postponed (%s); reading as is",
 			    store_strerror(err));
-			err = STORE_OK;
+			return lock_wait(s->lockfd, LOCK_SH, timeout_ms);
 		}
-		if (err == STORE_OK)
-			err = lock_wait(s->lockfd, LOCK_SH, timeout_ms);
+		if (err != STORE_OK ||
+		    (err = lock_wait(s->lockfd, LOCK_SH, timeout_ms)) !=
+		    STORE_OK)
+			return err;
 	}
-	return err;
+	return repair(s, have_boot ? cur : NULL);
 }
 
 enum store_err
@@ -542,8 +586,10 @@ store_commit(struct store *s)
 	block_signals(s);
 	markfd = journal_mark_open(s->dir, &gen);
 	if ((err = journal_append(s, &jfd, &start, &mark,
-	    !s->lazy_sync)) != STORE_OK)
+	    !s->lazy_sync)) != STORE_OK) {
+		journal_mark_cut(markfd, gen, start);
 		goto out;
+	}
 	/*
 	 * From here until the mark, a death leaves the record unapplied. A
 	 * write error (a full disk) leaves it unapplied too: GDBM may have

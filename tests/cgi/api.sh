@@ -71,6 +71,28 @@ for p in /a/b //x /:other "/:openapi.json/x"; do
 	check_eq "path '$p'" "$STATUS" 404
 done
 
+# The data lock held elsewhere for longer than lock_timeout_ms: 503 with
+# Retry-After in JSON. A timeout of 0 means the default (5 s), not forever.
+tok=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+# The holder becomes the sleep itself, so killing it releases the lock.
+( exec 9>>"$OMI_DATA_DIR/omi.lock"; flock -x 9; exec sleep 30 ) >/dev/null 2>&1 &
+holder=$!
+sleep 0.3
+config_set lock_timeout_ms 300
+cgi GET "" "" HTTP_AUTHORIZATION="Bearer $tok"
+check_eq "lock busy: 503" "$STATUS" 503
+check_match "lock busy: Retry-After" "$(hdr Retry-After)" '^[0-9]+$'
+check_eq "lock busy: JSON error" "$(jget '["error"]')" storage_unavailable
+config_set lock_timeout_ms 0
+start=$SECONDS
+OUT=$(timeout 20 env -i PATH="$PATH" OMI_DATA_DIR="$OMI_DATA_DIR" REQUEST_METHOD=GET \
+    HTTP_AUTHORIZATION="Bearer $tok" "$OMI_CGIBIN/conversations" < /dev/null 2>/dev/null)
+check_match "lock_timeout_ms 0: a 503, not a wait without end" \
+    "$(printf '%s' "$OUT" | head -1)" '^Status: 503'
+check "lock_timeout_ms 0: after the default 5 s" test $((SECONDS - start)) -lt 15
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+config_set lock_timeout_ms 5000
+
 # A site that is not configured answers 503 in JSON, never a bare 500.
 OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$T_TMP/nowhere" REQUEST_METHOD=GET \
     "$OMI_CGIBIN/conversations" < /dev/null 2>/dev/null)

@@ -1,8 +1,10 @@
 /* Unit tests: store sessions, locking, and journal recovery after a crash. */
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +284,50 @@ test_group_sync(void)
 	    off == (unsigned long long)file_size("omi.journal"));
 }
 
+/* A journal append cut short (a full disk, here a file size limit) is cut
+ * back; a group sync that saw the partial record in the meantime must not
+ * vouch for what the next writer puts in its place. */
+static void
+test_cut_append(void)
+{
+	unsigned long long	 gen, off;
+	unsigned char		 b[16];
+	char			 p[256], *big;
+	struct rlimit		 rl;
+	long			 size;
+	pid_t			 pid;
+	int			 fd, k, st;
+
+	CHECK(put_commit("cut0", "v0"));
+	size = file_size("omi.journal");
+	CHECK(sync_mark(&gen, &off) && off == (unsigned long long)size);
+	/* The sync of a concurrent writer saw 1000 bytes more. */
+	for (k = 0; k < 8; k++) {
+		b[k] = (unsigned char)(gen >> (8 * k));
+		b[8 + k] = (unsigned char)((off + 1000) >> (8 * k));
+	}
+	path(p, sizeof(p), "omi.sync");
+	fd = open(p, O_WRONLY);
+	CHECK(fd != -1 && pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b));
+	close(fd);
+	if ((pid = fork()) == 0) {
+		if ((big = calloc(1, 65536)) == NULL)
+			_exit(2);
+		memset(big, 'x', 65535);
+		signal(SIGXFSZ, SIG_IGN);
+		rl.rlim_cur = rl.rlim_max = (rlim_t)size + 100;
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(put_commit("cut1", big) ? 1 : 0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0);
+	CHECK(file_size("omi.journal") == size && !has("cut1", "x"));
+	CHECK(sync_mark(&gen, &off) && off <= (unsigned long long)size);
+	CHECK(put_commit("cut2", "v2") && has("cut2", "v2"));
+	CHECK(sync_mark(&gen, &off) && off ==
+	    (unsigned long long)file_size("omi.journal"));
+}
+
 /* A journal that outgrows the database (and 8 MB) is checkpointed: the
  * database goes to omi.snap, the journal starts again in a new generation,
  * and recovery from there loses nothing. */
@@ -323,6 +369,7 @@ main(void)
 	test_recovery();
 	test_reboot();
 	test_group_sync();
+	test_cut_append();
 	test_checkpoint();
 	return unit_done("test_store");
 }
