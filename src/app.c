@@ -176,6 +176,8 @@ serve(const struct app_spec *spec, const struct io *io, int persistent)
 send:
 	if (spec->finish != NULL)
 		spec->finish(&a);
+	a.resp.head_only = a.req.method != NULL &&
+	    strcmp(a.req.method, "HEAD") == 0;
 	resp_send(&a.resp, io);
 	resp_free(&a.resp);
 	cgi_free(&a.req);

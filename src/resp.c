@@ -198,7 +198,7 @@ resp_send(struct resp *r, const struct io *io)
 		return 0;
 	}
 	rc = io->write(io->ctx, out.data, out.len);
-	if (rc == 0 && r->body.len > 0)
+	if (rc == 0 && r->body.len > 0 && !r->head_only)
 		rc = io->write(io->ctx, r->body.data, r->body.len);
 	buf_free(&out);
 	return rc;

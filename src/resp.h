@@ -20,6 +20,7 @@ struct resp {
 	struct buf	 head;	/* extra header lines, each ending in \r\n */
 	struct buf	 body;
 	int		 failed;
+	int		 head_only;	/* HEAD: headers only (RFC 3875 4.3.2) */
 };
 
 void	 resp_init(struct resp *);

@@ -7,7 +7,7 @@
  *   400 invalid_request (missing or repeated parameter, parameters in the
  *       query, two client authentication methods, other body types),
  *       invalid_grant, unsupported_grant_type, invalid_scope
- *   401 invalid_client (WWW-Authenticate: Basic unless the body was used)
+ *   401 invalid_client (with WWW-Authenticate: Basic)
  *   405 not POST;  503 the store is unavailable
  * POST /chatgpt/oauth/revoke (PATH_INFO /:revoke, RFC 7009): 200 whether
  *   or not the token was known; client errors as above.
@@ -132,10 +132,10 @@ client_auth(struct app *a, const struct params *p)
 		    psecret ? "post" : "none");
 		simple_error(a, 401, "invalid_client",
 		    "client authentication failed");
-		/* RFC 6749 5.2: a challenge when the header was tried. */
-		if (basic != 1 || psecret == NULL)
-			resp_header(&a->resp, "WWW-Authenticate",
-			    "Basic realm=\"omi\", charset=\"UTF-8\"");
+		/* RFC 9110 15.5.2: every 401 carries a challenge, also when
+		 * the body's credentials were the ones refused. */
+		resp_header(&a->resp, "WWW-Authenticate",
+		    "Basic realm=\"omi\", charset=\"UTF-8\"");
 		goto out;
 	}
 	rc = 0;

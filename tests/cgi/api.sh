@@ -36,6 +36,13 @@ check_eq "omi-admin openapi prints the same document" \
     "$(printf '%s' "$BODY" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))')" \
     "$("$ADMIN" openapi | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))')"
 
+# HEAD: the same status and headers as GET, and no body (RFC 3875 4.3.2).
+len=$(hdr Content-Length)
+cgi HEAD /:openapi.json ""
+check_eq "HEAD status" "$STATUS" 200
+check_eq "HEAD Content-Length is GET's" "$(hdr Content-Length)" "$len"
+check_eq "HEAD: no body" "$BODY" ""
+
 # Without a token: 401 with a Bearer challenge, no error code (RFC 6750 3.1).
 for p in "" / /6f1c2a9e-3b7d-4c1e-9a52-0d8e4b7f2c11; do
 	cgi GET "$p" "limit=5"

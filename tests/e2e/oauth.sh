@@ -194,6 +194,7 @@ check_match "WWW-Authenticate Basic" "$(header www-authenticate)" '^Basic realm=
 http POST /chatgpt/oauth/token --data-urlencode grant_type=authorization_code --data-urlencode "code=$CODE" --data-urlencode "redirect_uri=$OAUTH_REDIRECT" \
     --data-urlencode "client_id=$CLIENT_ID" --data-urlencode "client_secret=wrong"
 oauth_err "wrong secret (post)" 401 invalid_client
+check_match "a 401 always has a challenge (RFC 9110 15.5.2)" "$(header www-authenticate)" '^Basic realm="omi"'
 http POST /chatgpt/oauth/token -u "other-client:$CLIENT_SECRET" --data-urlencode grant_type=authorization_code --data-urlencode "code=$CODE" --data-urlencode "redirect_uri=$OAUTH_REDIRECT"
 oauth_err "unknown client" 401 invalid_client
 http POST /chatgpt/oauth/token --data-urlencode grant_type=authorization_code --data-urlencode "code=$CODE"

@@ -19,6 +19,13 @@ for p in /data/config.json /data/omi.db /data/omi.journal /data/ /authorize.html
 	check_nomatch "no secret in $p" "$BODY" 'client_secret|"key"'
 done
 
+# Only the four programs' own names run them: a longer name is no program
+# (lighttpd's FastCGI mapping matches by prefix).
+for p in /cgi-bin/conversationsX /cgi-bin/tokenfoo /cgi-bin/webhook2 /cgi-bin/authorize.bak; do
+	http GET "$p"
+	check_match "no program at $p" "$STATUS" '^(403|404)$'
+done
+
 # HTTPS behind a proxy: X-Forwarded-Proto counts only from the configured
 # proxy address (it decides the consent cookie's Secure flag).
 oauth_client
