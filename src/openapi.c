@@ -55,13 +55,16 @@ error_responses(json_t *ok, int with_404)
 {
 	json_t *r;
 
-	r = json_pack("{s:o, s:o, s:o, s:o}", "200", ok,
+	r = json_pack("{s:o, s:o, s:o, s:o, s:o}", "200", ok,
 	    "400", response("A parameter is invalid; parameter names it and "
 	    "message says what is allowed.", "Error"),
 	    "401", response("The access token is missing, expired or revoked;"
 	    " the user must sign in again.", "Error"),
 	    "403", response("The token lacks the read:memories scope.",
-	    "Error"));
+	    "Error"),
+	    "503", response("The storage is busy or unavailable "
+	    "(storage_unavailable); try again after the Retry-After header's "
+	    "seconds.", "Error"));
 	if (r != NULL && with_404)
 		json_object_set_new(r, "404", response("No conversation with "
 		    "this id belongs to the user.", "Error"));
@@ -82,8 +85,9 @@ list_params(void)
 	    "same filters. Omit it for the first page. Paging by cursor "
 	    "never repeats or skips a conversation, even when new ones "
 	    "arrive meanwhile. Do not combine with offset."),
-	    param("offset", "query", 0, json_pack("{s:s, s:i, s:i}", "type",
-	    "integer", "minimum", 0, "default", 0), "Skip this many matching "
+	    param("offset", "query", 0, json_pack("{s:s, s:i, s:i, s:i}",
+	    "type", "integer", "minimum", 0, "maximum", 1000000000, "default",
+	    0), "Skip this many matching "
 	    "conversations (newest first) before the page. Use it to jump, "
 	    "e.g. offset=40; for going through pages prefer cursor. Do not "
 	    "combine with cursor."),
