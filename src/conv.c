@@ -177,23 +177,18 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 	json_t		*doc, *idv;
 	char		 idbuf[64];
 	const char	*id;
-	int		 rc;
+	int		 rc, oom;
 
 	memset(e, 0, sizeof(*e));
 	memset(s, 0, sizeof(*s));
 	if (docp)
 		*docp = NULL;
 	/* Jansson rejects invalid UTF-8 and \u0000 unless asked not to. */
-	(void)json_alloc_failed();
-	doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	doc = json_loadb_checked(body, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
 	if (doc == NULL) {
-		/* Out of memory is not the sender's fault (a 4xx would make
-		 * OMI drop the conversation), and Jansson does not always say
-		 * so: a failed allocation can leave json_loadb's initial, empty
-		 * text or pass for "invalid token" (see json_alloc_watch). */
-		if (json_alloc_failed() ||
-		    json_error_code(&jerr) == json_error_out_of_memory ||
-		    jerr.text[0] == '\0')
+		/* Out of memory is not the sender's fault: a 4xx would make
+		 * OMI drop the conversation. */
+		if (oom)
 			return -1;
 		snprintf(e->message, sizeof(e->message),
 		    "invalid JSON at line %d column %d: %.120s", jerr.line,

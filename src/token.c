@@ -50,16 +50,12 @@ json_params(const struct app *a, struct params *p)
 	json_error_t	 jerr;
 	json_t		*j, *v;
 	const char	*k;
-	int		 rc = 1;
+	int		 rc = 1, oom;
 
-	(void)json_alloc_failed();
-	j = json_loadb(a->req.body, a->req.body_len, JSON_REJECT_DUPLICATES,
-	    &jerr);
-	/* An allocation failed: not the client's error (see conv_ingest). */
-	if (j == NULL && (json_alloc_failed() ||
-	    json_error_code(&jerr) == json_error_out_of_memory ||
-	    jerr.text[0] == '\0'))
-		rc = -1;
+	j = json_loadb_checked(a->req.body, a->req.body_len,
+	    JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom)
+		rc = -1;	/* not the client's error */
 	if (j == NULL || !json_is_object(j))
 		goto out;
 	json_object_foreach(j, k, v) {

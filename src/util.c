@@ -434,11 +434,18 @@ json_alloc_watch(void)
 	json_set_alloc_funcs(json_alloc, free);
 }
 
-int
-json_alloc_failed(void)
+json_t *
+json_loadb_checked(const char *text, size_t len, size_t flags,
+    json_error_t *err, int *oom)
 {
-	int n = json_alloc_failures;
+	json_t	*j;
 
 	json_alloc_failures = 0;
-	return n != 0;
+	j = json_loadb(text, len, flags, err);
+	/* A parse error always has a text; a failed allocation can leave
+	 * json_loadb's initial, empty one, or pass for "invalid token". */
+	*oom = j == NULL && (json_alloc_failures != 0 ||
+	    json_error_code(err) == json_error_out_of_memory ||
+	    err->text[0] == '\0');
+	return j;
 }

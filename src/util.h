@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdarg.h>
 
+#include <jansson.h>
+
 /* A NUL-terminated growable buffer. A zeroed struct is a valid empty one. */
 struct buf {
 	char	*data;
@@ -75,6 +77,8 @@ void	 format_utc(int64_t t, char sep, char out[UTC_LEN]);
 
 /* Routes Jansson's allocations through a counter of failures (call once). */
 void	 json_alloc_watch(void);
-/* 1 when a Jansson allocation failed since the last call (then resets). */
-int	 json_alloc_failed(void);
+/* json_loadb that tells a failed allocation (*oom set: not the sender's
+ * fault) from a document that is not JSON (NULL, *oom clear, err says why). */
+json_t	*json_loadb_checked(const char *, size_t, size_t flags, json_error_t *,
+	    int *oom);
 #endif

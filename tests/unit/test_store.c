@@ -12,6 +12,7 @@
 
 #include "store.h"
 #include "unit.h"
+#include "util.h"
 
 static char dir[] = "/tmp/omi-test-store.XXXXXX";
 
@@ -210,18 +211,15 @@ sync_mark(unsigned long long *gen, unsigned long long *off)
 {
 	unsigned char	 b[16];
 	char		 p[256];
-	int		 fd, k, ok;
+	int		 fd, ok;
 
 	path(p, sizeof(p), "omi.sync");
 	if ((fd = open(p, O_RDONLY)) == -1)
 		return 0;
 	ok = read(fd, b, sizeof(b)) == (ssize_t)sizeof(b);
 	close(fd);
-	*gen = *off = 0;
-	for (k = 7; k >= 0; k--) {
-		*gen = *gen << 8 | b[k];
-		*off = *off << 8 | b[8 + k];
-	}
+	*gen = le_get(b, 8);
+	*off = le_get(b + 8, 8);
 	return ok;
 }
 
@@ -296,16 +294,14 @@ test_cut_append(void)
 	struct rlimit		 rl;
 	long			 size;
 	pid_t			 pid;
-	int			 fd, k, st;
+	int			 fd, st;
 
 	CHECK(put_commit("cut0", "v0"));
 	size = file_size("omi.journal");
 	CHECK(sync_mark(&gen, &off) && off == (unsigned long long)size);
 	/* The sync of a concurrent writer saw 1000 bytes more. */
-	for (k = 0; k < 8; k++) {
-		b[k] = (unsigned char)(gen >> (8 * k));
-		b[8 + k] = (unsigned char)((off + 1000) >> (8 * k));
-	}
+	le_put(b, gen, 8);
+	le_put(b + 8, off + 1000, 8);
 	path(p, sizeof(p), "omi.sync");
 	fd = open(p, O_WRONLY);
 	CHECK(fd != -1 && pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b));
