@@ -261,7 +261,8 @@ test_group_sync(void)
 		close(fd);	/* the flock belongs to the parent's open */
 		_exit(put_commit("g2", "v2") ? 0 : 1);
 	}
-	usleep(300000);
+	for (waited = 0; waited < 500 && !has("g2", "v2"); waited++)
+		usleep(20000);	/* a slow run (valgrind) needs more than 0.3 s */
 	CHECK(has("g2", "v2"));
 	CHECK(waitpid(pid, &st, WNOHANG) == 0);	/* still waiting */
 	close(fd);
