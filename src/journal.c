@@ -4,7 +4,8 @@
  *
  * Record: "OMJ1", payload length (u64 LE), BLAKE2b-128 of the payload, the
  * payload (ops: 'P' klen key vlen value | 'D' klen key, lengths u32 LE),
- * the payload length again, and a state byte: '0' written, 'A' applied.
+ * the payload length again, and a state byte: '0' written, 'A' applied,
+ * 'X' aborted (its commit failed and said so; recovery skips it).
  * The trailing length lets a writer find and verify the last record without
  * reading the whole journal.
  */
@@ -343,7 +344,7 @@ journal_recover(const char *dir)
 	struct buf	 j = { 0 };
 	char		*jpath, *snap, *dbp, *tmp, *bad;
 	GDBM_FILE	 db = NULL;
-	size_t		 off = 0, records = 0;
+	size_t		 off = 0, records = 0, aborted = 0;
 	uint64_t	 plen;
 	unsigned char	 sum[16];
 	enum store_err	 err = STORE_ERROR;
@@ -377,10 +378,14 @@ journal_recover(const char *dir)
 		    NULL, 0);
 		if (sodium_memcmp(sum, p + 12, 16) != 0)
 			break;
-		if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) != STORE_OK)
+		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] == 'X')
+			aborted++;
+		else if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) !=
+		    STORE_OK)
 			goto out;
+		else
+			records++;
 		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
-		records++;
 	}
 	if (gdbm_sync(db) != 0) {
 		err = store_gdbm_error("recover sync");
@@ -397,8 +402,8 @@ journal_recover(const char *dir)
 	sync_dir(dir);
 	journal_reset(dir, jpath);
 	log_msg("store: recovered the database from the snapshot and %zu "
-	    "journal records (%zu bytes of torn tail dropped)", records,
-	    j.len - off);
+	    "journal records, skipping %zu aborted (%zu bytes of torn tail "
+	    "dropped)", records, aborted, j.len - off);
 	err = STORE_OK;
 out:
 	if (db != NULL)

@@ -28,7 +28,8 @@
  * finds the last record unapplied knows a writer died inside that window;
  * under the exclusive lock it rebuilds omi.db from the snapshot and the
  * journal. A torn last record was never acknowledged, and GDBM was not yet
- * touched for it, so it is cut off. When the journal outgrows the database
+ * touched for it, so it is cut off; so is one whose commit failed and was
+ * answered with an error (marked 'X'). When the journal outgrows the database
  * a checkpoint copies omi.db to omi.snap and empties the journal.
  *
  * Changes are queued in memory until commit, so a session is all or nothing
@@ -598,11 +599,20 @@ store_commit(struct store *s)
 	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
 	if (err == STORE_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
 		err = store_gdbm_error("sync");
-	if (err != STORE_OK)
-		goto out;
-	store_crash_point("mark", NULL);
-	if (pwrite(jfd, "A", 1, mark) != 1) {
-		err = store_errno(errno);
+	if (err == STORE_OK) {
+		store_crash_point("mark", NULL);
+		if (pwrite(jfd, "A", 1, mark) != 1)
+			err = store_errno(errno);
+	}
+	if (err != STORE_OK) {
+		/*
+		 * The caller answers with an error, so the rebuild that the
+		 * next session runs must not replay the record: a token
+		 * endpoint's 503 for a code that the replay then spends would
+		 * make the client's retry look like a stolen code. Best
+		 * effort: if even this byte cannot be written, it is replayed.
+		 */
+		(void)!pwrite(jfd, "X", 1, mark);
 		goto out;
 	}
 	drop_changes(s);

@@ -769,12 +769,6 @@ main(void)
 	test_errors();
 	test_detail();
 	test_auth();
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	unit_rmtree(dir);
 	return unit_done("test_api");
 }

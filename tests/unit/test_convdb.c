@@ -369,5 +369,6 @@ main(void)
 	test_cpage();
 	test_chead();
 	test_index();
+	unit_rmtree(dir);
 	return unit_done("test_convdb");
 }

@@ -418,9 +418,14 @@ test_lifecycle(void)
 	/* Missing, malformed and unknown tokens. */
 	s = open_w(&c);
 	CHECK(oauth_bearer_check(&c, s, NULL, &b) == 401 &&
-	    strcmp(b.error, "invalid_request") == 0);
+	    strcmp(b.error, "invalid_request") == 0 && b.no_credentials);
 	CHECK(oauth_bearer_check(&c, s, "Basic abc", &b) == 401 &&
-	    strcmp(b.error, "invalid_request") == 0);
+	    strcmp(b.error, "invalid_request") == 0 && b.no_credentials);
+	/* RFC 6750 3.1: a malformed request is a 400. */
+	CHECK(oauth_bearer_check(&c, s, "Bearer a b", &b) == 400 &&
+	    strcmp(b.error, "invalid_request") == 0 && !b.no_credentials);
+	CHECK(oauth_bearer_check(&c, s, "Bearer", &b) == 400 &&
+	    !b.no_credentials);
 	store_close(s);
 	CHECK(bearer(&c, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == 401);
 
@@ -629,10 +634,6 @@ main(void)
 	test_scope();
 	test_page();
 	test_lifecycle();
-	if (unit_fail == 0) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-		(void)!system(cmd);
-	}
+	unit_rmtree(tmpdir);
 	return unit_done("test_oauth");
 }

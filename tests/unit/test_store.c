@@ -325,6 +325,62 @@ test_cut_append(void)
 	    (unsigned long long)file_size("omi.journal"));
 }
 
+/*
+ * A commit that fails after its journal record went out (here GDBM's write
+ * hits a file size limit) answers with an error, so the rebuild that the
+ * next session runs must not apply the record after all. A fresh store:
+ * its database has no free blocks a new value could fit in below the limit.
+ */
+static void
+test_abort_apply(void)
+{
+	char		 fresh[] = "/tmp/omi-test-abrt.XXXXXX", *keep, *big;
+	char		 j[256], last = 0;
+	struct rlimit	 rl;
+	size_t		 n = 300000;
+	pid_t		 pid;
+	FILE		*f;
+	int		 st;
+
+	if (mkdtemp(fresh) == NULL || (keep = strdup(dir)) == NULL ||
+	    (big = malloc(n + 1)) == NULL)
+		return;
+	strcpy(dir, fresh);		/* same length: the helpers use dir */
+	memset(big, 'p', n);
+	big[n] = '\0';
+	CHECK(put_commit("pad", big));
+	CHECK(unapply_last() && has("pad", big));   /* rebuilt: journal empty */
+	CHECK(file_size("omi.journal") == 0 &&
+	    file_size("omi.db") > (long)n);
+	big[65536] = '\0';
+	if ((pid = fork()) == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		rl.rlim_cur = rl.rlim_max = 100000;
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(put_commit("abort", big) ? 1 : 0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0);
+	/* The record went out whole and says it was aborted. */
+	CHECK(file_size("omi.journal") > 65536);
+	path(j, sizeof(j), "omi.journal");
+	if ((f = fopen(j, "r")) != NULL) {
+		if (fseek(f, -1, SEEK_END) == 0)
+			last = (char)fgetc(f);
+		fclose(f);
+	}
+	CHECK(last == 'X');
+	CHECK(absent("abort"));
+	big[65536] = 'p';
+	CHECK(has("pad", big));
+	CHECK(put_commit("after", "v") && has("after", "v") &&
+	    absent("abort"));
+	unit_rmtree(dir);
+	strcpy(dir, keep);
+	free(keep);
+	free(big);
+}
+
 /* A journal that outgrows the database (and 8 MB) is checkpointed: the
  * database goes to omi.snap, the journal starts again in a new generation,
  * and recovery from there loses nothing. */
@@ -367,6 +423,8 @@ main(void)
 	test_reboot();
 	test_group_sync();
 	test_cut_append();
+	test_abort_apply();
 	test_checkpoint();
+	unit_rmtree(dir);
 	return unit_done("test_store");
 }

@@ -7,6 +7,7 @@
 #define OMI_UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int unit_pass, unit_fail;
 
@@ -19,6 +20,19 @@ static int unit_pass, unit_fail;
 		    __LINE__, #cond);					\
 	}								\
 } while (0)
+
+/* Removes a test's data directory, kept when a check failed. */
+static inline void
+unit_rmtree(const char *dir)
+{
+	char cmd[512];
+
+	if (unit_fail > 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
 
 static inline int
 unit_done(const char *name)
