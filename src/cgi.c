@@ -382,9 +382,10 @@ cgi_auth_bearer(const char *header, const char **token)
 {
 	const char *t, *c;
 
-	if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0)
-		return -1;
-	for (t = header + 7; *t == ' '; t++)
+	if (header == NULL || strncasecmp(header, "Bearer", 6) != 0 ||
+	    (header[6] != ' ' && header[6] != '\0'))
+		return 1;
+	for (t = header + 6; *t == ' '; t++)
 		continue;
 	if (*t == '\0')
 		return -1;

@@ -87,6 +87,10 @@ char	*cgi_cookie(const char *header, const char *name);
  * header is not Basic, -1 when it is Basic but malformed.
  */
 int	 cgi_auth_basic(const char *header, char **id, char **secret);
-/* Points *token at the b64token of "Bearer <token>"; 0 on success, -1 else. */
+/*
+ * Points *token at the b64token of "Bearer <token>" and returns 0; returns
+ * 1 when there is no header or another scheme, -1 when it is Bearer but
+ * malformed (no token, or characters outside RFC 6750's b64token).
+ */
 int	 cgi_auth_bearer(const char *header, const char **token);
 #endif

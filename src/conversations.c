@@ -8,9 +8,10 @@
  *
  * For the API URLs, in this order:
  *   405 + Allow for methods other than GET and HEAD
- *   401 + WWW-Authenticate: Bearer for a missing, malformed, unknown,
- *       expired or revoked token (RFC 6750 3.1: no error code when the
- *       request carried no credentials at all)
+ *   401 + WWW-Authenticate: Bearer for a missing, unknown, expired or
+ *       revoked token (RFC 6750 3.1: no error code when the request
+ *       carried no bearer token at all, Basic credentials included);
+ *   400 invalid_request (with the challenge) for a malformed Bearer header
  *   403 insufficient_scope when the token lacks read:memories
  *   503 + Retry-After when the store is busy or unavailable
  * then the handler's own answers. Other paths get 404.

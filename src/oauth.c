@@ -171,12 +171,15 @@ oauth_bearer_check(const struct config *c, struct store *s,
 	int		 rc;
 
 	memset(b, 0, sizeof(*b));
-	if (authorization == NULL)
+	if ((rc = cgi_auth_bearer(authorization, &token)) == 1) {
+		b->no_credentials = 1;
 		return bearer_reject(b, 401, "invalid_request",
 		    "an access token is required");
-	if (cgi_auth_bearer(authorization, &token) == -1)
-		return bearer_reject(b, 401, "invalid_request",
-		    "the Authorization header is not a bearer token");
+	}
+	if (rc == -1)
+		return bearer_reject(b, 400, "invalid_request",
+		    "the Authorization header is not a well-formed bearer "
+		    "token");
 	/* Ours are all this long; others need no lookup to be refused. */
 	if (strlen(token) != SEC_TOKEN_LEN)
 		return bearer_reject(b, 401, "invalid_token",

@@ -61,6 +61,7 @@ struct oauth_bearer {
 	char	*scope;		/* space-separated scopes */
 	const char *error;	/* RFC 6750 error code when rejected */
 	const char *description;
+	int	 no_credentials; /* no bearer token at all: a bare challenge */
 };
 
 /*
@@ -68,9 +69,11 @@ struct oauth_bearer {
  * token, inside the caller's store session (a read session suffices).
  * Returns 0 with b->uid and b->scope set (free with oauth_bearer_free) when
  * the token is valid, unexpired and not revoked. Otherwise returns the HTTP
- * status to answer (401, or 503 when the store failed) with b->error set
- * ("invalid_request" for a malformed or missing header, "invalid_token");
- * the caller sends WWW-Authenticate: Bearer realm="omi", error="...".
+ * status to answer with b->error set (RFC 6750 3.1): 401 "invalid_request"
+ * with b->no_credentials when there is no header or another scheme (the
+ * challenge then carries no error code), 400 "invalid_request" for a
+ * malformed Bearer header, 401 "invalid_token", or 503 when the store
+ * failed. The caller sends WWW-Authenticate: Bearer realm="omi"[, error=].
  */
 int	 oauth_bearer_check(const struct config *, struct store *,
 	    const char *authorization, struct oauth_bearer *b);

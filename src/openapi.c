@@ -56,8 +56,9 @@ error_responses(json_t *ok, int with_404)
 	json_t *r;
 
 	r = json_pack("{s:o, s:o, s:o, s:o, s:o}", "200", ok,
-	    "400", response("A parameter is invalid; parameter names it and "
-	    "message says what is allowed.", "Error"),
+	    "400", response("A parameter is invalid (parameter names it and "
+	    "message says what is allowed), or the Authorization header is "
+	    "not a well-formed bearer token (invalid_request).", "Error"),
 	    "401", response("The access token is missing, expired or revoked;"
 	    " the user must sign in again.", "Error"),
 	    "403", response("The token lacks the read:memories scope.",

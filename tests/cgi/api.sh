@@ -55,9 +55,17 @@ done
 cgi GET "" "" HTTP_AUTHORIZATION="Bearer not-a-token"
 check_eq "unknown token" "$STATUS" 401
 check_match "unknown token challenge" "$(hdr WWW-Authenticate)" '^Bearer realm="omi", error="invalid_token"'
+# Another scheme carries no bearer token: a bare challenge (RFC 6750 3.1).
 cgi GET "" "" HTTP_AUTHORIZATION="Basic YTpi"
 check_eq "Basic instead of Bearer" "$STATUS" 401
-check_match "Basic challenge" "$(hdr WWW-Authenticate)" '^Bearer realm="omi", error="invalid_(request|token)"'
+check_eq "Basic: bare challenge" "$(hdr WWW-Authenticate)" 'Bearer realm="omi"'
+# A malformed Bearer header is a bad request: 400 invalid_request.
+for h in "Bearer" "Bearer a b" "Bearer abc, Bearer abc"; do
+	cgi GET "" "" HTTP_AUTHORIZATION="$h"
+	check_eq "malformed '$h': 400" "$STATUS" 400
+	check_match "malformed '$h': challenge" "$(hdr WWW-Authenticate)" '^Bearer realm="omi", error="invalid_request"'
+	check_eq "malformed '$h': JSON error" "$(jget '["error"]')" invalid_request
+done
 
 # Methods: 405 with Allow, before anything else.
 for m in POST PUT DELETE PATCH OPTIONS; do

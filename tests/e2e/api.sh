@@ -286,6 +286,10 @@ api "$TOKEN_A" "/api/conversations/$ID_CUR" -H "Authorization: Bearer $TOKEN_A"
 check "two Authorization headers are not a 500" [ "$STATUS" != 500 ]
 http GET "/api/conversations/$ID_CUR" -H "Authorization: Basic YWxpY2U6Y29ycmVjdCBob3JzZQ=="
 check_eq "Basic credentials" "$STATUS" 401
+check_eq "Basic credentials: bare challenge" "$(header www-authenticate)" 'Bearer realm="omi"'
+http GET /api/conversations -H "Authorization: Bearer $TOKEN_A extra"
+check_eq "malformed bearer header" "$STATUS" 400
+check_match "malformed bearer header: challenge" "$(header www-authenticate)" '^Bearer realm="omi", error="invalid_request"'
 # Revoked: signing bob out everywhere invalidates his token at once.
 if "$ADMIN" revoke bob >/dev/null 2>&1; then
 	api "$TOKEN_B" /api/conversations

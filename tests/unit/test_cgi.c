@@ -139,11 +139,19 @@ test_auth(void)
 	CHECK(cgi_auth_basic("Basic YWJj", &id, &secret) == -1);	/* no colon */
 	CHECK(cgi_auth_bearer("Bearer abc-_.~+/=", &tok) == 0);
 	CHECK(strcmp(tok, "abc-_.~+/=") == 0);
+	CHECK(cgi_auth_bearer("bearer  abc", &tok) == 0 &&
+	    strcmp(tok, "abc") == 0);
+	/* Bearer, malformed: -1. */
 	CHECK(cgi_auth_bearer("Bearer ", &tok) == -1);
+	CHECK(cgi_auth_bearer("Bearer", &tok) == -1);
 	CHECK(cgi_auth_bearer("Bearer a b", &tok) == -1);
 	CHECK(cgi_auth_bearer("Bearer a\r\nX: y", &tok) == -1);
-	CHECK(cgi_auth_bearer("Basic abc", &tok) == -1);
-	CHECK(cgi_auth_bearer(NULL, &tok) == -1);
+	CHECK(cgi_auth_bearer("Bearer abc, Bearer abc", &tok) == -1);
+	/* Not Bearer at all: 1. */
+	CHECK(cgi_auth_bearer("Basic abc", &tok) == 1);
+	CHECK(cgi_auth_bearer("Bearerabc", &tok) == 1);
+	CHECK(cgi_auth_bearer("", &tok) == 1);
+	CHECK(cgi_auth_bearer(NULL, &tok) == 1);
 }
 
 static void
