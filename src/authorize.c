@@ -14,7 +14,8 @@
  *   200 HTML  the page again after a wrong user id or password
  *   429 HTML  the page again while the uid is locked out
  *   302       to redirect_uri with code and state, or error=access_denied
- *   405       any other method;  503  the store is unavailable
+ *   405       any other method (HEAD is GET without the body)
+ *   503       the store is unavailable
  * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
  * referrers, and is never cached.
  */
@@ -529,12 +530,14 @@ out:
 static void
 handle(struct app *a)
 {
-	if (strcmp(a->req.method, "GET") == 0)
+	/* RFC 9110 9.1: HEAD is GET without the body (app.c drops it). */
+	if (strcmp(a->req.method, "GET") == 0 ||
+	    strcmp(a->req.method, "HEAD") == 0)
 		authorize_get(a);
 	else if (strcmp(a->req.method, "POST") == 0)
 		authorize_post(a);
 	else
-		app_method_not_allowed(a, APP_ERR_HTML, "GET, POST");
+		app_method_not_allowed(a, APP_ERR_HTML, "GET, HEAD, POST");
 }
 
 int

@@ -86,7 +86,17 @@ check_eq "parse errors are framed too" "$(header x-frame-options)" DENY
 check_match "parse errors: CSP" "$(header content-security-policy)" "frame-ancestors 'none'"
 cgi authorize PUT ""
 check_eq "PUT 405" "$STATUS" 405
-check_eq "Allow GET, POST" "$(header allow)" "GET, POST"
+check_eq "Allow GET, HEAD, POST" "$(header allow)" "GET, HEAD, POST"
+# HEAD is GET without the body (RFC 9110 9.3.2): the page's status and
+# headers (framing and CSP included), nothing after them.
+cgi authorize GET "client_id=$CLIENT_ID&response_type=code&redirect_uri=$REDIR_Q&state=h"
+get_status=$STATUS get_len=$(header content-length)
+cgi authorize HEAD "client_id=$CLIENT_ID&response_type=code&redirect_uri=$REDIR_Q&state=h"
+check_eq "HEAD: GET's status" "$STATUS" "$get_status"
+check_eq "HEAD: 200" "$STATUS" 200
+check_eq "HEAD: GET's Content-Length" "$(header content-length)" "$get_len"
+check_eq "HEAD: framed" "$(header x-frame-options)" DENY
+check_eq "HEAD: no body" "$BODY" ""
 STATE_LONG=$(head -c 1100 /dev/zero | tr '\0' a)
 cgi authorize GET "client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&response_type=code&state=$STATE_LONG"
 check_match "oversized state refused, not echoed" "$(header location)" 'error=invalid_request&error_description=[^&]*$'
