@@ -104,13 +104,31 @@ redirect_error(struct app *a, const char *ruri, const char *error,
 
 /* The cookie ------------------------------------------------------------- */
 
-/* The directory of the URL the browser used, so the cookie goes nowhere
- * else; "/" when the server did not say or said something odd. */
+static int
+path_chars(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789/._~-", p[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * The directory of the URL the browser used, so the cookie goes nowhere
+ * else; "/" when the server did not say or said something odd. A proxy
+ * that strips a path prefix (base_url https://host/omi served as /chatgpt/
+ * on the backend) hides it from REQUEST_URI, so base_url's path is put
+ * back in front when the request's path does not start with it.
+ */
 static void
 cookie_path(struct app *a, char *out, size_t n)
 {
 	const char	*ru = cgi_getenv(&a->req, "REQUEST_URI");
-	size_t		 len, i;
+	const char	*bp = NULL;
+	size_t		 len, blen = 0;
 
 	snprintf(out, n, "/");
 	if (ru == NULL || ru[0] != '/')
@@ -118,14 +136,22 @@ cookie_path(struct app *a, char *out, size_t n)
 	len = strcspn(ru, "?#");
 	while (len > 1 && ru[len - 1] != '/')
 		len--;
-	if (len >= n)
+	if (a->cfg.base_url != NULL &&
+	    (bp = strstr(a->cfg.base_url, "://")) != NULL &&
+	    (bp = strchr(bp + 3, '/')) != NULL) {
+		blen = strcspn(bp, "?#");
+		while (blen > 0 && bp[blen - 1] == '/')
+			blen--;
+		if (len > blen && strncmp(ru, bp, blen) == 0 && ru[blen] == '/')
+			blen = 0;	/* the prefix is there already */
+	}
+	if (blen + len >= n || !path_chars(ru, len) ||
+	    (blen > 0 && !path_chars(bp, blen)))
 		return;
-	for (i = 0; i < len; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789/._~-", ru[i]) == NULL)
-			return;
-	memcpy(out, ru, len);
-	out[len] = '\0';
+	if (blen > 0)
+		memcpy(out, bp, blen);
+	memcpy(out + blen, ru, len);
+	out[blen + len] = '\0';
 }
 
 static int

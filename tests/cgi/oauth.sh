@@ -101,6 +101,21 @@ STATE_LONG=$(head -c 1100 /dev/zero | tr '\0' a)
 cgi authorize GET "client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&response_type=code&state=$STATE_LONG"
 check_match "oversized state refused, not echoed" "$(header location)" 'error=invalid_request&error_description=[^&]*$'
 
+# Behind a proxy that strips base_url's path prefix, REQUEST_URI lacks it;
+# the cookie's Path must still be the one the browser sees.
+base=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$OMI_DATA_DIR/config.json")
+config_set base_url '"https://example.org/omi/"'
+for ru in /chatgpt/oauth/authorize /omi/chatgpt/oauth/authorize; do
+	CGI_ENV=(REQUEST_URI="$ru?x")
+	cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&state=p"
+	check_match "cookie Path under base_url /omi, request $ru" "$(header set-cookie)" '; Path=/omi/chatgpt/oauth/; '
+done
+config_set base_url "\"$base\""
+CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&state=p"
+check_match "cookie Path without a base path" "$(header set-cookie)" '; Path=/chatgpt/oauth/; '
+CGI_ENV=()
+
 echo "== the flow, program by program"
 CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x" HTTPS=on)
 cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&state=s%2B1"
