@@ -84,7 +84,11 @@ tok=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
 # The holder becomes the sleep itself, so killing it releases the lock.
 ( exec 9>>"$OMI_DATA_DIR/omi.lock"; flock -x 9; exec sleep 30 ) >/dev/null 2>&1 &
 holder=$!
-sleep 0.3
+# Until the holder has the lock (a slow machine may take longer than any
+# fixed pause to start it), a probe gets it at once.
+lock_held() { ! flock -n -x "$OMI_DATA_DIR/omi.lock" true; }
+for i in $(seq 1 200); do lock_held && break; sleep 0.05; done
+check "the holder has the lock" lock_held
 config_set lock_timeout_ms 300
 cgi GET "" "" HTTP_AUTHORIZATION="Bearer $tok"
 check_eq "lock busy: 503" "$STATUS" 503
