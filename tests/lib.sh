@@ -121,17 +121,22 @@ json.dump(c, open(p, "w"), indent=2)
 PY
 }
 
+# wait_port PORT [PID]: until the server on PORT answers. A slow or busy
+# machine can take seconds to start one (Apache above all), so the deadline
+# is 30 s; a server process PID that has exited ends the wait at once.
 wait_port() {
-	local i
-	for i in $(seq 1 100); do
-		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+	local end=$((SECONDS + 30))
+	while :; do
+		curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$1/" && return 0
+		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
 # server_start: starts $OMI_SERVER for $OMI_DATA_DIR; sets PORT, BASE, SERVER_LOG.
 server_start() {
+	local server_pid=
 	PORT=$(free_port)
 	SERVER_LOG=$T_TMP/server-error.log
 	: > "$SERVER_LOG"
@@ -145,6 +150,7 @@ server_start() {
 		    "$T_TMP/lighttpd.pid"
 		lighttpd -D -f "$T_TMP/lighttpd.conf" 2>>"$SERVER_LOG" &
 		T_PIDS="$T_PIDS $!"
+		server_pid=$!
 		;;
 	*)
 		if [ -x "$TOP/scripts/apache-start.sh" ]; then
@@ -157,7 +163,7 @@ server_start() {
 		fi
 		;;
 	esac
-	wait_port "$PORT" || { echo "server $OMI_SERVER did not start" >&2; cat "$SERVER_LOG" >&2; return 1; }
+	wait_port "$PORT" $server_pid || { echo "server $OMI_SERVER did not start" >&2; cat "$SERVER_LOG" >&2; return 1; }
 	BASE=http://127.0.0.1:$PORT
 }
 

@@ -149,21 +149,29 @@ async function framing(browser) {
 	page.on('console', (m) => messages.push(m.text()));
 	try {
 		await page.goto(`http://127.0.0.1:${server.address().port}/`);
-		await page.waitForTimeout(1500);
 		const frameOf = async (id) => {
 			const el = await page.$(`#${id}`);
 			return el ? await el.contentFrame() : null;
 		};
-		const control = await frameOf('control');
-		const controlText = control ? await control.evaluate(
+		const textOf = async (frame) => frame ? await frame.evaluate(
 		    () => document.body ? document.body.innerText : '').catch(() => '') : '';
+		const blocked = () => messages.some(
+		    (t) => /frame-ancestors|X-Frame-Options/i.test(t));
+		// Until the control has rendered and the browser has reported the
+		// block (up to 20 s: a slow machine outlasts any fixed pause).
+		let controlText = '';
+		for (const end = Date.now() + 20000; Date.now() < end;
+		    await page.waitForTimeout(100)) {
+			controlText = await textOf(await frameOf('control'));
+			if (/OMI to ChatGPT bridge/.test(controlText) && blocked())
+				break;
+		}
 		check('control: an ordinary page renders in a frame',
 		    /OMI to ChatGPT bridge/.test(controlText), controlText);
 		const framed = await frameOf('consent');
 		const form = framed ? await framed.$('input[name=uid]').catch(() => null) : null;
 		check('consent page does not render in a frame', form === null);
-		check('the browser blocked it for framing', messages.some(
-		    (t) => /frame-ancestors|X-Frame-Options/i.test(t)), messages.join(' | '));
+		check('the browser blocked it for framing', blocked(), messages.join(' | '));
 	} finally {
 		await context.close();
 		server.close();

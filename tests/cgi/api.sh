@@ -89,10 +89,16 @@ done
 # The data lock held elsewhere for longer than lock_timeout_ms: 503 with
 # Retry-After in JSON. A timeout of 0 means the default (5 s), not forever.
 tok=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-# The holder becomes the sleep itself, so killing it releases the lock.
-( exec 9>>"$OMI_DATA_DIR/omi.lock"; flock -x 9; exec sleep 30 ) >/dev/null 2>&1 &
+# The holder becomes the sleep itself, so killing it releases the lock. It
+# is killed below; the long sleep only makes sure it outlasts both runs,
+# however slow the machine (under valgrind the two take 7 s or more).
+( exec 9>>"$OMI_DATA_DIR/omi.lock"; flock -x 9; exec sleep 120 ) >/dev/null 2>&1 &
 holder=$!
-sleep 0.3
+# Until the holder has the lock (a slow machine may take longer than any
+# fixed pause to start it), a probe gets it at once.
+lock_held() { ! flock -n -x "$OMI_DATA_DIR/omi.lock" true; }
+for i in $(seq 1 200); do lock_held && break; sleep 0.05; done
+check "the holder has the lock" lock_held
 config_set lock_timeout_ms 300
 cgi GET "" "" HTTP_AUTHORIZATION="Bearer $tok"
 check_eq "lock busy: 503" "$STATUS" 503

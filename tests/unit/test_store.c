@@ -113,29 +113,42 @@ test_lock_timeout(void)
 {
 	struct store	*s;
 	char		 lock[256];
-	int		 p[2], fd, status;
+	int		 p[2], q[2], fd, status;
 	pid_t		 pid;
 	char		 c;
 
 	path(lock, sizeof(lock), "omi.lock");
 	if (pipe(p) == -1)
 		return;
+	if (pipe(q) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	/* The holder keeps the lock until told to let go (not for a fixed
+	 * time a slow run could outlast before both timeouts are seen), then
+	 * a moment longer, so that the last open below has to wait. */
 	if ((pid = fork()) == 0) {
+		close(q[1]);	/* a parent gone is an end of file */
 		fd = open(lock, O_RDWR);
 		flock(fd, LOCK_EX);
 		(void)!write(p[1], "x", 1);
-		sleep(2);
+		(void)!read(q[0], &c, 1);
+		usleep(500000);
 		_exit(0);
 	}
 	(void)!read(p[0], &c, 1);
 	CHECK(store_open(&s, dir, STORE_WRITE, 200) == STORE_BUSY);
 	CHECK(store_open(&s, dir, STORE_READ, 200) == STORE_BUSY);
 	/* A longer wait outlasts the holder: requests wait, they don't fail. */
+	(void)!write(q[1], "x", 1);
 	CHECK(store_open(&s, dir, STORE_WRITE, 5000) == STORE_OK);
 	store_close(s);
 	waitpid(pid, &status, 0);
 	close(p[0]);
 	close(p[1]);
+	close(q[0]);
+	close(q[1]);
 }
 
 static void
