@@ -105,12 +105,8 @@ run_codes() {
 		    "$BASE" "$code" "$(urlenc "$OAUTH_REDIRECT")" "$(urlenc "$CLIENT_ID")" "$(urlenc "$CLIENT_SECRET")" >> "$T_TMP/cfg.$c"
 	done < "$T_TMP/codes.$c"
 	if [ -z "$fastcgi" ]; then
-		: > "$T_TMP/hcfg.$c"
-		for i in $(seq 1 "$n"); do
-			[ -s "$T_TMP/hcfg.$c" ] && echo next >> "$T_TMP/hcfg.$c"
-			printf 'url = "%s/cgi-bin/hello"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code} %%{time_total}\\n"\n' \
-			    "$BASE" >> "$T_TMP/hcfg.$c"
-		done
+		# The same POST bodies, so that only the program differs.
+		sed "s|^url = .*|url = \"$BASE/cgi-bin/hello\"|" "$T_TMP/cfg.$c" > "$T_TMP/hcfg.$c"
 		curl_timed hello-curl "$c" "$T_TMP/hcfg.$c"
 	fi
 	curl_timed token-code "$c" "$T_TMP/cfg.$c"
@@ -120,12 +116,22 @@ export BODY_FILE=$T_TMP/body.json WEBHOOK_PATH="/chatgpt/webhook/memory?uid=smal
 sed 's/"id": *"[^"]*"/"id": "@ID@"/' "$FIXTURES/omi-current.json" > "$BODY_FILE"
 export RT_FILE=$T_TMP/rt CLIENT_ID CLIENT_SECRET TOKEN_PATH=/chatgpt/oauth/token
 auth_url="$BASE/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&scope=read%3Amemories&state=bench"
+# A refresh grant's body, as refresh.lua sends it (for hello-form's size).
+refresh_bytes=$(printf 'grant_type=refresh_token&refresh_token=%s&client_id=%s&client_secret=%s' \
+    "$(head -c 43 /dev/zero | tr '\0' a)" "$CLIENT_ID" "$CLIENT_SECRET" | wc -c)
 half=$(( $(wc -l < "$T_TMP/codes") / 4 ))
 head -n "$half" "$T_TMP/codes" > "$T_TMP/codes.1"
 tail -n +"$((half + 1))" "$T_TMP/codes" > "$T_TMP/codes.16"
 
 for c in 1 16; do
-	[ -z "$fastcgi" ] && run hello "$c" "$BASE/cgi-bin/hello"
+	if [ -z "$fastcgi" ]; then
+		# The yardsticks: a GET, and POSTs of a webhook delivery's size
+		# and of a refresh grant's (POSTs cost servers more: lighttpd
+		# pipes the body, Apache's mod_cgid holds a kept-alive POST).
+		run hello "$c" "$BASE/cgi-bin/hello"
+		WEBHOOK_PATH=/cgi-bin/hello run hello-post "$c" "$BASE/" -s "$bench/webhook.lua"
+		POST_BYTES=$refresh_bytes run hello-form "$c" "$BASE/cgi-bin/hello" -s "$bench/post.lua"
+	fi
 	run webhook "$c" "$BASE/" -s "$bench/webhook.lua"
 	TOKEN=$AT_SMALL run list-100 "$c" "$BASE/api/conversations?limit=20" -s "$bench/bearer.lua"
 	TOKEN=$AT_BIG run list-10k "$c" "$BASE/api/conversations?limit=20" -s "$bench/bearer.lua"
