@@ -11,6 +11,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -417,17 +418,34 @@ out:
 	return err;
 }
 
-/* Copies the synced database to omi.snap and empties the journal. */
+/*
+ * Copies the synced database to omi.snap and empties the journal. Without
+ * room for the copy it waits for a later commit: a copy that runs out of
+ * space would be tried again, and fail again, by every commit, each
+ * writing all the free space first.
+ */
 void
 journal_checkpoint(struct store *s, off_t journal_size)
 {
 	struct stat	 dst;
+	struct statvfs	 vfs;
 	char		*jpath, *dbp, *snap, *tmp;
+	uint64_t	 avail, need;
 
 	/* Decided from what the commit knows, without a look at the files. */
 	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
 	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
 		return;
+	if (fstatvfs(gdbm_fdesc(s->db), &vfs) == 0) {
+		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		need = (uint64_t)dst.st_size + (1u << 20);
+		if (avail < need) {
+			log_msg("store: checkpoint postponed: %llu bytes free, "
+			    "the copy needs %llu", (unsigned long long)avail,
+			    (unsigned long long)need);
+			return;
+		}
+	}
 	jpath = store_path(s->dir, "omi.journal");
 	dbp = store_path(s->dir, "omi.db");
 	snap = store_path(s->dir, "omi.snap");

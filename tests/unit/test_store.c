@@ -1,6 +1,8 @@
 /* Unit tests: store sessions, locking, and journal recovery after a crash. */
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <fcntl.h>
@@ -428,6 +430,117 @@ test_checkpoint(void)
 	free(big);
 }
 
+/* Free bytes on the file system holding the store. */
+static unsigned long long
+free_bytes(void)
+{
+	struct statvfs	 v;
+
+	return statvfs(dir, &v) == 0 ?
+	    (unsigned long long)v.f_bavail * v.f_frsize : 0;
+}
+
+/*
+ * A checkpoint with no room for its copy of the database waits for a later
+ * commit instead of trying (and failing after writing all the free space)
+ * on every commit; once there is room it runs. On a 64 MB tmpfs, which
+ * needs root: skipped without.
+ */
+static void
+test_checkpoint_space(void)
+{
+	char			 fresh[] = "/tmp/omi-test-ckpt.XXXXXX";
+	char			 logpath[] = "/tmp/omi-test-ckpt-log.XXXXXX";
+	char			 keep[sizeof(dir)], key[16], p[256], buf[65536];
+	char			*val, *log = NULL;
+	struct store		*s;
+	unsigned long long	 target;
+	long			 db;
+	int			 i, ok = 1, err_fd, log_fd, fill;
+	size_t			 n = 65536;
+
+	if (mkdtemp(fresh) == NULL)
+		return;
+	if (mount("tmpfs", fresh, "tmpfs", 0, "size=64m,mode=0700") == -1) {
+		printf("test_checkpoint_space: skipped (mounting a tmpfs "
+		    "needs root)\n");
+		rmdir(fresh);
+		return;
+	}
+	memcpy(keep, dir, sizeof(dir));
+	strcpy(dir, fresh);		/* same length: the helpers use dir */
+	if ((val = malloc(n + 1)) == NULL)
+		goto out;
+	memset(val, 'v', n);
+	val[n] = '\0';
+	/* 120 values of 64 KB in one record: about 7.7 MB in the database
+	 * and in the journal, just under a checkpoint's 8 MB. */
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
+	for (i = 0; i < 120; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ok &= store_put(s, key, val, n) == STORE_OK;
+	}
+	CHECK(ok && store_commit(s) == STORE_OK);
+	store_close(s);
+	db = file_size("omi.db");
+	CHECK(db > 7000000 && file_size("omi.journal") < 8 << 20);
+	/* Leave room for commits (1 MB, an eighth of the database, twice a
+	 * record) but not for a copy of the database. */
+	target = (1u << 20) + (unsigned long long)db / 8 + 4 * n + (1u << 20);
+	CHECK(target + (2u << 20) < (unsigned long long)db);
+	path(p, sizeof(p), "filler");
+	memset(buf, 0, sizeof(buf));
+	if ((fill = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		goto out;
+	while (free_bytes() > target + sizeof(buf) &&
+	    write(fill, buf, sizeof(buf)) == (ssize_t)sizeof(buf))
+		continue;
+	close(fill);
+	/* Rewrites grow the journal past the database: a checkpoint is due,
+	 * with no room for it. What the store logs goes to a file (not on
+	 * the full tmpfs). */
+	fflush(stderr);
+	err_fd = dup(STDERR_FILENO);
+	log_fd = mkstemp(logpath);
+	if (log_fd != -1)
+		unlink(logpath);
+	if (err_fd == -1 || log_fd == -1 || dup2(log_fd, STDERR_FILENO) == -1)
+		goto out;
+	for (i = 0, ok = 1; i < 40 && ok; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		val[0] = (char)('a' + i % 26);
+		ok = put_commit(key, val);
+		free(log);
+		if ((log = malloc(8192)) != NULL) {
+			ssize_t r = pread(log_fd, log, 8191, 0);
+			log[r > 0 ? r : 0] = '\0';
+			if (strstr(log, "checkpoint") != NULL)
+				break;
+		}
+	}
+	fflush(stderr);
+	dup2(err_fd, STDERR_FILENO);
+	close(err_fd);
+	close(log_fd);
+	CHECK(ok);
+	CHECK(log != NULL && strstr(log, "checkpoint postponed") != NULL);
+	CHECK(log != NULL && strstr(log, "checkpoint failed") == NULL);
+	CHECK(file_size("omi.snap.tmp") == -1 &&
+	    file_size("omi.journal") >= 8 << 20);
+	/* Room again: the next commit checkpoints. */
+	path(p, sizeof(p), "filler");
+	CHECK(unlink(p) == 0);
+	CHECK(put_commit("after", "v") && has("after", "v"));
+	CHECK(file_size("omi.journal") < 1 << 20 &&
+	    file_size("omi.snap") >= db);
+out:
+	free(log);
+	free(val);
+	memcpy(dir, keep, sizeof(dir));
+	if (umount(fresh) == 0)
+		rmdir(fresh);
+}
+
 int
 main(void)
 {
@@ -441,6 +554,7 @@ main(void)
 	test_cut_append();
 	test_abort_apply();
 	test_checkpoint();
+	test_checkpoint_space();
 	unit_rmtree(dir);
 	return unit_done("test_store");
 }
