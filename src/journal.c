@@ -11,7 +11,6 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -428,7 +427,6 @@ void
 journal_checkpoint(struct store *s, off_t journal_size)
 {
 	struct stat	 dst;
-	struct statvfs	 vfs;
 	char		*jpath, *dbp, *snap, *tmp;
 	uint64_t	 avail, need;
 
@@ -436,15 +434,12 @@ journal_checkpoint(struct store *s, off_t journal_size)
 	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
 	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
 		return;
-	if (fstatvfs(gdbm_fdesc(s->db), &vfs) == 0) {
-		avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-		need = (uint64_t)dst.st_size + (1u << 20);
-		if (avail < need) {
-			log_msg("store: checkpoint postponed: %llu bytes free, "
-			    "the copy needs %llu", (unsigned long long)avail,
-			    (unsigned long long)need);
-			return;
-		}
+	need = (uint64_t)dst.st_size + (1u << 20);
+	if (store_free_bytes(gdbm_fdesc(s->db), &avail) == 0 && avail < need) {
+		log_msg("store: checkpoint postponed: %llu bytes free, the "
+		    "copy needs %llu", (unsigned long long)avail,
+		    (unsigned long long)need);
+		return;
 	}
 	jpath = store_path(s->dir, "omi.journal");
 	dbp = store_path(s->dir, "omi.db");

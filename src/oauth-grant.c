@@ -184,10 +184,11 @@ out:
 	return err;
 }
 
-/* A live grant of a user's list (its id, borrowed from the list) and when
- * it was last used. */
+/* A live grant of a user's list: its id (borrowed from the list), its
+ * record (held) and when it was last used. */
 struct live_grant {
 	json_t	*id;
+	json_t	*rec;
 	int64_t	 used;
 };
 
@@ -209,9 +210,7 @@ static enum store_err
 ugrants_evict(struct store *s, const char *uid, json_t *list,
     struct live_grant *live, size_t n)
 {
-	char		 key[80];
 	const char	*gid;
-	json_t		*g;
 	size_t		 i, k, drop;
 	enum store_err	 err = STORE_OK;
 
@@ -221,16 +220,10 @@ ugrants_evict(struct store *s, const char *uid, json_t *list,
 	qsort(live, n, sizeof(*live), by_use);
 	for (i = 0; i < drop && err == STORE_OK; i++) {
 		gid = json_string_value(live[i].id);
-		if (oauth_grant_key(gid, key, sizeof(key)) == -1)
-			continue;
-		if ((err = oauth_rec_get(s, key, &g)) == STORE_OK) {
-			log_msg("oauth: grant %s of uid %s dropped: more than "
-			    "%d sign-ins, this one the least recently used",
-			    gid, uid, OAUTH_USER_GRANTS_MAX);
-			err = grant_delete(s, gid, g);
-			json_decref(g);
-		} else if (err == STORE_NOTFOUND)
-			err = STORE_OK;
+		log_msg("oauth: grant %s of uid %s dropped: more than %d "
+		    "sign-ins, this one the least recently used", gid, uid,
+		    OAUTH_USER_GRANTS_MAX);
+		err = grant_delete(s, gid, live[i].rec);
 		for (k = json_array_size(list); err == STORE_OK && k > 0; k--)
 			if (json_array_get(list, k - 1) == live[i].id) {
 				json_array_remove(list, k - 1);
@@ -273,6 +266,7 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 			json_array_remove(list, i - 1);
 		} else if (json_object_get(g, "revoked") == NULL) {
 			live[n].id = json_array_get(list, i - 1);
+			live[n].rec = json_incref(g);
 			live[n++].used = oauth_rec_int(g, "used",
 			    oauth_rec_int(g, "created", 0));
 		}
@@ -280,6 +274,8 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 	}
 	if (err == STORE_OK)
 		err = ugrants_evict(s, uid, list, live, n);
+	for (i = 0; i < n; i++)
+		json_decref(live[i].rec);
 	free(live);
 	if (err == STORE_OK && json_array_append_new(list, json_string(gid)))
 		err = STORE_NOMEM;

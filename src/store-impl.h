@@ -61,6 +61,8 @@ enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
 /* After a failed append cut the journal back to end: a sync that saw the
  * partial record must not vouch for what is written there next. */
 void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
+/* Bytes free to us on fd's file system; 0, or -1 when unknown. */
+int		 store_free_bytes(int fd, uint64_t *avail);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */

@@ -530,10 +530,20 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
  * update (the data again plus bucket splits and directory growth) and a
  * margin, and refuses cleanly, touching nothing, when it has not.
  */
+int
+store_free_bytes(int fd, uint64_t *avail)
+{
+	struct statvfs vfs;
+
+	if (fstatvfs(fd, &vfs) == -1)
+		return -1;
+	*avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	return 0;
+}
+
 static enum store_err
 check_space(struct store *s)
 {
-	struct statvfs	 vfs;
 	struct stat	 st;
 	uint64_t	 need = 1u << 20, avail;
 	size_t		 i;
@@ -542,9 +552,8 @@ check_space(struct store *s)
 		need += 2 * (strlen(s->changes[i].key) + s->changes[i].len) + 64;
 	if (fstat(gdbm_fdesc(s->db), &st) == 0)
 		need += (uint64_t)st.st_size / 8;
-	if (fstatvfs(s->lockfd, &vfs) == -1)
+	if (store_free_bytes(s->lockfd, &avail) == -1)
 		return STORE_OK;	/* unknown: let the writes tell */
-	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (avail >= need)
 		return STORE_OK;
 	log_msg("store: %llu bytes free, a commit needs %llu: refused",
@@ -593,8 +602,9 @@ store_commit(struct store *s)
 	}
 	/*
 	 * From here until the mark, a death leaves the record unapplied. A
-	 * write error (a full disk) leaves it unapplied too: GDBM may have
-	 * half-written the file, so the next session rebuilds it.
+	 * write error (a full disk) marks it aborted below: GDBM may have
+	 * half-written the file, so the next session rebuilds it, without
+	 * the record.
 	 */
 	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
 	if (err == STORE_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
