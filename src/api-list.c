@@ -215,30 +215,41 @@ after_entry(const json_t *e)
 	return cursor_json(&p);
 }
 
-/* Builds the 200 body from a fetched page; NULL when out of memory. */
-static json_t *
+/*
+ * Writes the 200 body for a fetched page to out; -1 when out of memory.
+ * Each item is serialised once, straight into the answer, and measured
+ * there: serialising it to measure it and again as part of the whole
+ * answer was a sixth of a list request's instructions.
+ */
+static int
 list_body(const struct list_query *lq, const struct pager_page *pg,
-    const json_t *total)
+    const json_t *total, struct buf *out, size_t *n)
 {
-	json_t		*items, *item, *body, *next = json_null();
+	json_t		*item, *rest, *next = json_null();
 	const json_t	*last = NULL, *e;
-	size_t		 i, size = 0, sz;
-	int		 trimmed = 0, more;
+	struct buf	 tail = { 0 };
+	size_t		 i, mark;
+	int		 trimmed = 0, more, rc = -1;
 
-	if ((items = json_array()) == NULL)
-		return NULL;
+	*n = 0;
+	buf_puts(out, "{\"conversations\":[");
 	json_array_foreach(pg->entries, i, e) {
 		if ((item = list_item(e)) == NULL)
-			goto fail;
+			return -1;
+		mark = out->len;
+		if (*n > 0)
+			buf_putc(out, ',');
+		rc = buf_put_json(out, item, JSON_COMPACT);
+		json_decref(item);
+		if (rc == -1)
+			return -1;
 		/* Keep the whole answer under ChatGPT's size limit. */
-		sz = api_json_size(item) + 1;
-		if (size + sz > LIST_ITEMS_BUDGET) {
-			json_decref(item);
+		if (out->len > LIST_ITEMS_BUDGET) {
+			buf_truncate(out, mark);
 			trimmed = 1;
 			break;
 		}
-		size += sz;
-		json_array_append_new(items, item);
+		(*n)++;
 		last = e;
 	}
 	more = trimmed || pg->more || pg->stopped;
@@ -249,21 +260,26 @@ list_body(const struct list_query *lq, const struct pager_page *pg,
 	else if (more)
 		next = last ? after_entry(last) : cursor_json(&lq->from);
 	if (next == NULL)
-		goto fail;
-	body = json_pack("{s:o, s:O, s:b, s:o, s:o}", "conversations", items,
-	    "total", total, "has_more", more, "next_cursor", next,
+		return -1;
+	rest = json_pack("{s:O, s:b, s:o, s:o}", "total", total,
+	    "has_more", more, "next_cursor", next,
 	    "next_offset", more && !lq->by_cursor && !pg->stopped ?
-	    json_integer((json_int_t)(lq->offset +
-	    json_array_size(items))) : json_null());
-	if (body != NULL && pg->stopped)
-		json_object_set_new(body, "message", json_string("The search "
+	    json_integer((json_int_t)(lq->offset + *n)) : json_null());
+	if (rest != NULL && pg->stopped)
+		json_object_set_new(rest, "message", json_string("The search "
 		    "read its limit of conversations for one request before "
 		    "filling the page. Call again with cursor=next_cursor to "
 		    "search older conversations."));
-	return body;
-fail:
-	json_decref(items);
-	return NULL;
+	/* The other members follow the array: {"total":...} minus its '{'. */
+	rc = -1;
+	if (rest != NULL && buf_put_json(&tail, rest, JSON_COMPACT) == 0 &&
+	    tail.len > 1 && buf_puts(out, "],") == 0 &&
+	    buf_append(out, tail.data + 1, tail.len - 1) == 0 &&
+	    buf_putc(out, '\n') == 0)
+		rc = 0;
+	json_decref(rest);
+	buf_free(&tail);
+	return out->failed ? -1 : rc;
 }
 
 void
@@ -272,8 +288,9 @@ api_list(struct app *a, struct store *s, const char *uid)
 	struct list_query	 lq;
 	struct convdb_head	 h;
 	struct pager_page	 pg;
+	struct buf		 body = { 0 };
 	enum store_err		 err;
-	json_t			*body = NULL, *total = NULL;
+	json_t			*total = NULL;
 	size_t			 n;
 
 	memset(&lq, 0, sizeof(lq));
@@ -296,17 +313,16 @@ api_list(struct app *a, struct store *s, const char *uid)
 		goto out;
 	} else
 		total = json_integer((json_int_t)n);
-	if (total == NULL || (body = list_body(&lq, &pg, total)) == NULL) {
+	if (total == NULL || list_body(&lq, &pg, total, &body, &n) == -1) {
 		a->resp.failed = 1;
 		goto out;
 	}
-	log_msg("list uid=%s n=%zu pages=%zu records=%zu bytes=%zu%s", uid,
-	    json_array_size(json_object_get(body, "conversations")),
+	log_msg("list uid=%s n=%zu pages=%zu records=%zu bytes=%zu%s", uid, n,
 	    pg.pages_read, pg.records_read, pg.bytes_read,
 	    pg.stopped ? " stopped" : "");
-	resp_json(&a->resp, 200, body);
+	resp_body(&a->resp, 200, "application/json", body.data, body.len);
 out:
-	json_decref(body);
+	buf_free(&body);
 	json_decref(total);
 	pager_page_free(&pg);
 	convdb_head_free(&h);

@@ -106,16 +106,13 @@ resp_body(struct resp *r, int status, const char *ctype, const char *body,
 void
 resp_json(struct resp *r, int status, const json_t *j)
 {
-	char *s;
-
-	s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	if (s == NULL) {
+	r->status = status;
+	r->ctype = "application/json";
+	buf_reset(&r->body);
+	/* Straight into the body: no copy of the text on the way. */
+	if (buf_put_json(&r->body, j, JSON_COMPACT |
+	    JSON_REAL_PRECISION(15)) == -1 || buf_putc(&r->body, '\n') == -1)
 		r->failed = 1;
-		return;
-	}
-	resp_body(r, status, "application/json", s, strlen(s));
-	buf_putc(&r->body, '\n');
-	free(s);
 }
 
 static void

@@ -92,6 +92,38 @@ buf_reset(struct buf *b)
 }
 
 void
+buf_truncate(struct buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->data[len] = '\0';
+	}
+}
+
+/*
+ * Dumps straight into the buffer's free room, growing it and dumping again
+ * when the text does not fit: a callback per token (json_dump_callback)
+ * costs more than the text itself.
+ */
+int
+buf_put_json(struct buf *b, const json_t *j, size_t flags)
+{
+	size_t	 room, n;
+
+	if (buf_grow(b, 1024) == -1)
+		return -1;
+	room = b->cap - b->len - 1;
+	if ((n = json_dumpb(j, b->data + b->len, room, flags)) == 0)
+		return -1;
+	if (n > room && (buf_grow(b, n) == -1 ||
+	    json_dumpb(j, b->data + b->len, n, flags) != n))
+		return -1;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+void
 buf_free(struct buf *b)
 {
 	free(b->data);

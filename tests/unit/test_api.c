@@ -540,6 +540,50 @@ read_parts(const char *id, const char *extra, size_t *nparts, int *ok)
 	buf_free(&all);
 }
 
+/*
+ * A page of long summaries is cut to fit the answer's size limit (call()
+ * checks the size): the cut page says has_more, and its cursor goes on at
+ * the first summary left out, so paging still sees each one once.
+ */
+static void
+test_list_budget(void)
+{
+	struct store	*s;
+	struct buf	 doc = { 0 }, text = { 0 };
+	json_t		*j;
+	int		 i, seen[100] = { 0 }, pages, n, status;
+
+	for (i = 0; i < 400; i++)
+		buf_puts(&text, "\xc3\xa9t\xc3\xa9 ");	/* 1,200 code points */
+	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK) {
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < 100; i++) {
+		buf_reset(&doc);
+		buf_printf(&doc, "{\"id\":\"c%03d\",\"created_at\":\"%s\","
+		    "\"structured\":{\"title\":\"%s\",\"overview\":\"%s\"}}",
+		    i, iso(T0 + 60 * i), text.data, text.data);
+		put(s, "carol", doc.data);
+	}
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	j = call("carol", NULL, "limit=100", &status);
+	CHECK(status == 200);
+	n = (int)json_array_size(json_object_get(j, "conversations"));
+	CHECK(n > 10 && n < 100);
+	CHECK(json_is_true(json_object_get(j, "has_more")));
+	CHECK(jint(j, "next_offset") == n);
+	CHECK(jint(j, "total") == 100);
+	json_decref(j);
+	CHECK(walk("carol", "", 100, seen, 100, &pages) == 100);
+	CHECK(pages > 1);
+	for (i = 0; i < 100; i++)
+		CHECK(seen[i] == 1);
+	buf_free(&doc);
+	buf_free(&text);
+}
+
 static void
 test_detail(void)
 {
@@ -768,6 +812,7 @@ main(void)
 	test_search();
 	test_errors();
 	test_detail();
+	test_list_budget();
 	test_auth();
 	unit_rmtree(dir);
 	return unit_done("test_api");
