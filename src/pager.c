@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "jscan.h"
 #include "pager.h"
 #include "util.h"
 
@@ -24,6 +25,13 @@ struct walk {
 	struct pager_pos	 last;		/* the last entry examined */
 	size_t			 limit;
 	int			 done;
+	struct buf		 text;		/* a transcript text, decoded */
+};
+
+/* A search over one conversation's texts: the terms found so far. */
+struct text_scan {
+	struct search	*sr;
+	int		 found;		/* -1: out of memory */
 };
 
 static int64_t
@@ -71,15 +79,44 @@ summary_match(const struct pager_filter *f, const json_t *e)
 	return 1;
 }
 
-/* Searches the transcript text of one conversation; 1 match, 0 not, -1. */
+/* Looks for the terms in one text; nonzero when the search is decided. */
+static int
+scan_text(void *ctx, const char *text, size_t len)
+{
+	struct text_scan *x = ctx;
+
+	x->found = search_scan(x->sr, text, len, (unsigned)x->found);
+	return x->found == -1 || (unsigned)x->found == x->sr->all;
+}
+
+/* The same search through Jansson, for what jscan declines. */
+static enum store_err
+scan_parsed(const char *raw, size_t len, struct text_scan *x)
+{
+	json_t	*doc, *seg, *text;
+	size_t	 i;
+
+	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
+		return STORE_CORRUPT;
+	json_array_foreach(json_object_get(doc, "transcript_segments"), i,
+	    seg) {
+		text = json_object_get(seg, "text");
+		if (json_is_string(text) && scan_text(x,
+		    json_string_value(text), json_string_length(text)))
+			break;
+	}
+	json_decref(doc);
+	return STORE_OK;
+}
+
+/* Searches the transcript text of one conversation; *match 1 or 0. */
 static enum store_err
 text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 {
-	enum store_err	 err;
-	json_t		*doc, *seg, *text;
-	char		*raw;
-	size_t		 len, i;
-	int		 rc = (int)found;
+	struct text_scan	 x = { w->f->search, (int)found };
+	enum store_err		 err;
+	char			*raw;
+	size_t			 len;
 
 	*match = 0;
 	err = convdb_get(w->s, w->uid, entry_id(e), &raw, &len);
@@ -89,25 +126,21 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 		return err;
 	w->pg->records_read++;
 	w->pg->bytes_read += len;
-	doc = json_loadb(raw, len, 0, NULL);
-	free(raw);
-	if (doc == NULL)
-		return STORE_CORRUPT;
-	json_array_foreach(json_object_get(doc, "transcript_segments"), i,
-	    seg) {
-		text = json_object_get(seg, "text");
-		if (!json_is_string(text))
-			continue;
-		rc = search_scan(w->f->search, json_string_value(text),
-		    json_string_length(text), (unsigned)rc);
-		if (rc == -1 || (unsigned)rc == w->f->search->all)
-			break;
+	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
+	case 0:
+		break;
+	case 1:
+		err = scan_parsed(raw, len, &x);
+		break;
+	default:
+		err = STORE_NOMEM;
+		break;
 	}
-	json_decref(doc);
-	if (rc == -1)
-		return STORE_NOMEM;
-	*match = (unsigned)rc == w->f->search->all;
-	return STORE_OK;
+	free(raw);
+	if (err == STORE_OK && x.found == -1)
+		err = STORE_NOMEM;
+	*match = err == STORE_OK && (unsigned)x.found == w->f->search->all;
+	return err;
 }
 
 /*
@@ -246,6 +279,7 @@ pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
 		pg->resume = w.last;
 		pg->resume.skip = w.skip;
 	}
+	buf_free(&w.text);
 	return err;
 }
 

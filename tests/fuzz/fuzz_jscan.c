@@ -1,0 +1,55 @@
+/*
+ * fuzz_jscan: jscan_segment_texts, the search's scanner of stored
+ * conversations, against Jansson. The input is a document. Promises checked:
+ * the scanner answers 0 or 1 (memory does not run out here); every text it
+ * hands out is valid UTF-8; and where Jansson parses the document and the
+ * scanner reads it (does not decline), both give the same texts in the same
+ * order, so a search finds what it found when it parsed with Jansson.
+ */
+#include <jansson.h>
+
+#include "jscan.h"
+#include "util.h"
+#include "fuzz.h"
+
+static int
+collect(void *ctx, const char *text, size_t len)
+{
+	struct buf *out = ctx;
+
+	FUZZ_ASSERT(len == 0 || valid_utf8(text, len));
+	buf_printf(out, "%zu:", len);
+	buf_append(out, text, len);
+	buf_putc(out, ';');
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf	 scan = { 0 }, tree = { 0 }, scratch = { 0 };
+	json_t		*j, *seg, *text;
+	size_t		 i;
+	int		 rc;
+
+	rc = jscan_segment_texts((const char *)data, size, &scratch, collect,
+	    &scan);
+	FUZZ_ASSERT(rc == 0 || rc == 1);
+	FUZZ_ASSERT(!scan.failed && !scratch.failed);
+	if (rc == 0 && (j = json_loadb((const char *)data, size, 0,
+	    NULL)) != NULL) {
+		json_array_foreach(json_object_get(j, "transcript_segments"), i,
+		    seg)
+			if (json_is_string(text = json_object_get(seg, "text")))
+				collect(&tree, json_string_value(text),
+				    json_string_length(text));
+		json_decref(j);
+		FUZZ_ASSERT(scan.len == tree.len);
+		FUZZ_ASSERT(scan.len == 0 ||
+		    memcmp(scan.data, tree.data, scan.len) == 0);
+	}
+	buf_free(&scan);
+	buf_free(&tree);
+	buf_free(&scratch);
+	return 0;
+}

@@ -1,0 +1,208 @@
+/*
+ * test_jscan: the transcript texts that jscan reads from a document, against
+ * the ones Jansson's tree gives (what the search read before), on the shared
+ * fixtures and on documents made to trip a hand-written scanner: escapes and
+ * surrogate pairs, nesting, duplicates, members out of place, broken syntax.
+ */
+#include <string.h>
+
+#include "jscan.h"
+#include "unit.h"
+
+/* Texts joined as "len:text;" so that borders are part of the result. */
+static int
+collect(void *ctx, const char *text, size_t len)
+{
+	struct buf *out = ctx;
+
+	buf_printf(out, "%zu:", len);
+	buf_append(out, text, len);
+	buf_putc(out, ';');
+	return 0;
+}
+
+/* Jansson's texts; -1 when it does not parse the document. */
+static int
+tree_texts(const char *doc, size_t len, struct buf *out)
+{
+	json_t	*j, *seg, *text;
+	size_t	 i;
+
+	if ((j = json_loadb(doc, len, 0, NULL)) == NULL)
+		return -1;
+	json_array_foreach(json_object_get(j, "transcript_segments"), i, seg)
+		if (json_is_string(text = json_object_get(seg, "text")))
+			collect(out, json_string_value(text),
+			    json_string_length(text));
+	json_decref(j);
+	return 0;
+}
+
+/*
+ * want: 0 read (with Jansson's texts), 1 declined. Reports the document on
+ * a mismatch.
+ */
+static void
+check_doc(const char *doc, size_t len, int want)
+{
+	struct buf	 a = { 0 }, b = { 0 }, scratch = { 0 };
+	int		 rc, tree;
+
+	rc = jscan_segment_texts(doc, len, &scratch, collect, &b);
+	tree = tree_texts(doc, len, &a);
+	if (rc != want || (rc == 0 && tree == 0 && (a.len != b.len ||
+	    (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))) ||
+	    (want == 0 && tree != 0)) {
+		fprintf(stderr, "jscan %d (want %d), jansson %d: %.*s\n"
+		    "  jscan:   %s\n  jansson: %s\n", rc, want, tree,
+		    (int)len, doc, b.data ? b.data : "", a.data ? a.data : "");
+		CHECK(0);
+	} else
+		CHECK(1);
+	buf_free(&a);
+	buf_free(&b);
+	buf_free(&scratch);
+}
+
+static void
+check(const char *doc, int want)
+{
+	check_doc(doc, strlen(doc), want);
+}
+
+static void
+test_fixtures(void)
+{
+	static const char *names[] = {
+		"omi-current.json", "omi-legacy.json", "omi-edge-cases.json"
+	};
+	struct buf	 doc = { 0 }, out = { 0 }, scratch = { 0 };
+	char		 path[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "tests/fixtures/%s", names[i]);
+		buf_reset(&doc);
+		CHECK(buf_read_file(&doc, path) == 0);
+		check_doc(doc.data, doc.len, 0);
+		/* Real documents hold texts (the comparison is not empty). */
+		buf_reset(&out);
+		CHECK(jscan_segment_texts(doc.data, doc.len, &scratch, collect,
+		    &out) == 0 && out.len > 20);
+	}
+	buf_free(&doc);
+	buf_free(&out);
+	buf_free(&scratch);
+}
+
+static int
+stop_at_second(void *ctx, const char *text, size_t len)
+{
+	int *n = ctx;
+
+	(void)text;
+	(void)len;
+	return ++*n == 2;
+}
+
+int
+main(void)
+{
+	static const char three[] = "{\"transcript_segments\":"
+	    "[{\"text\":\"1\"},{\"text\":\"2\"},{\"text\":\"3\"}]}";
+	struct buf	 deep = { 0 }, scratch = { 0 };
+	int		 i, n = 0;
+
+	test_fixtures();
+
+	/* Read, with the same texts as Jansson. */
+	check("{}", 0);
+	check(" \t\r\n{ } \n", 0);
+	check("{\"transcript_segments\":[]}", 0);
+	check("{\"transcript_segments\":[{\"text\":\"a\"},{\"text\":\"\"}]}", 0);
+	check("{\"transcript_segments\":null}", 0);
+	check("{\"transcript_segments\":{\"text\":\"not an array\"}}", 0);
+	check("{\"transcript_segments\":\"text\"}", 0);
+	check("{\"transcript_segments\":[1,\"x\",null,[{\"text\":\"deeper\"}],"
+	    "{\"text\":2},{\"text\":[\"no\"]},{\"text\":{\"text\":\"no\"}},"
+	    "{\"speaker\":\"SPEAKER_1\"},{\"text\":\"yes\",\"t\":{\"a\":[1,2]}}]}",
+	    0);
+	check("{\"a\":{\"transcript_segments\":[{\"text\":\"nested: no\"}]},"
+	    "\"transcript_segments\":[{\"text\":\"top\"}],\"z\":[{},[],\"}\"]}",
+	    0);
+	check("{\"transcript_segments\":[{\"text\":\"q\\\" b\\\\ s\\/ "
+	    "\\b\\f\\n\\r\\t end\"}]}", 0);
+	check("{\"transcript_segments\":[{\"text\":\"\\u00e9t\\u00C9 "
+	    "\\u20ac \\ud83d\\udd28 \\uD83E\\uDDE0 raw \xc3\xa9 \xf0\x9f\x94\xa8\"}]}",
+	    0);
+	check("{\"transcript_segments\":[{\"text\":\"\\u0041\\u007f\"}]}", 0);
+	check("{\"textx\":1,\"transcript_segments\":[{\"tex\":\"no\","
+	    "\"texts\":\"no\",\"text\":\"only\"}]}", 0);
+	check("{\"transcript_segments\" : [ { \"text\" : \"spaced\" } , "
+	    "{ \"text\":\"two\" } ] }", 0);
+	check("{\"n\":[-1,2.5e10,0,1E-3,true,false,null],"
+	    "\"transcript_segments\":[{\"text\":\"after numbers\"}]}", 0);
+
+	/* Declined: Jansson decides (it may refuse the document). */
+	check("", 1);
+	check("[]", 1);
+	check("\"text\"", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\"}]", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\"}]}x", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\"}]}{}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\"},]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\",}]}", 1);
+	check("{,}", 1);
+	check("{\"a\" 1}", 1);
+	check("{\"a\":}", 1);
+	check("{\"a\":tru}", 1);
+	check("{\"a\":truex}", 1);
+	check("{\"a\":\"tab\there\"}", 1);
+	check("{\"a\":\"\\x\"}", 1);
+	check("{\"a\":\"\\u12g4\"}", 1);
+	check("{\"a\":\"\\u12\"}", 1);
+	check("{\"a\":\"open}", 1);
+	check("{\"transcript_segments\":[],\"transcript_segments\":"
+	    "[{\"text\":\"last wins\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"a\",\"text\":\"b\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":1,\"text\":\"b\"}]}", 1);
+	check("{\"transcript\\u005fsegments\":[{\"text\":\"escaped key\"}]}", 1);
+	check("{\"transcript_segments\":[{\"te\\u0078t\":\"escaped key\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"nul \\u0000\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"lone \\ud83d\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"lone \\udd28\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"pair \\ud83d\\u0041\"}]}",
+	    1);
+	check("{\"transcript_segments\":[{\"text\":\"bad \xc3\x28\"}]}", 1);
+	check("{\"transcript_segments\":[{\"text\":\"overlong \xc0\xaf\"}]}", 1);
+	check_doc("{\"a\":\"\0\"}", 9, 1);
+
+	/* Nesting: up to JSCAN_MAX_DEPTH read, deeper declined. */
+	for (i = 0; i < JSCAN_MAX_DEPTH - 1; i++)
+		buf_putc(&deep, '[');
+	{
+		struct buf ok = { 0 }, over = { 0 };
+
+		buf_puts(&ok, "{\"a\":");
+		buf_append(&ok, deep.data, deep.len);
+		for (i = 0; i < JSCAN_MAX_DEPTH - 1; i++)
+			buf_putc(&ok, ']');
+		buf_puts(&ok, ",\"transcript_segments\":[{\"text\":\"t\"}]}");
+		check_doc(ok.data, ok.len, 0);
+		buf_puts(&over, "{\"a\":[");
+		buf_append(&over, deep.data, deep.len);
+		for (i = 0; i < JSCAN_MAX_DEPTH; i++)
+			buf_putc(&over, ']');
+		buf_puts(&over, "}");
+		check_doc(over.data, over.len, 1);
+		buf_free(&ok);
+		buf_free(&over);
+	}
+
+	/* fn stops the walk: no more texts after it asks. */
+	CHECK(jscan_segment_texts(three, strlen(three), &scratch,
+	    stop_at_second, &n) == 0 && n == 2);
+	buf_free(&deep);
+	buf_free(&scratch);
+	return unit_done("test_jscan");
+}
