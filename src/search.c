@@ -14,22 +14,31 @@
 static int
 fold(const struct search *s, const char *text, size_t n, struct buf *out)
 {
-	size_t		 i = 0, len;
+	size_t		 i = 0, len, k;
 	uint32_t	 cp;
 	char		 enc[4];
 
 	buf_reset(out);
 	while (i < n) {
-		len = ustr_decode(text + i, n - i, &cp);
-		if (cp < 0x80) {
-			if (cp >= 'A' && cp <= 'Z')
-				cp += 'a' - 'A';
-			buf_putc(out, (char)cp);
-		} else {
-			if (s->loc != (locale_t)0)
-				cp = (uint32_t)towlower_l((wint_t)cp, s->loc);
-			buf_append(out, enc, ustr_encode(cp, enc));
+		if ((unsigned char)text[i] < 0x80) {
+			/* A run of ASCII at once: most text is. */
+			for (len = 1; i + len < n &&
+			    (unsigned char)text[i + len] < 0x80; len++)
+				;
+			k = out->len;
+			if (buf_append(out, text + i, len) == -1)
+				break;
+			for (; k < out->len; k++)
+				if (out->data[k] >= 'A' && out->data[k] <= 'Z')
+					out->data[k] += 'a' - 'A';
+			i += len;
+			continue;
 		}
+		/* Not ASCII: cp >= 0x80 (U+FFFD for a bad byte). */
+		len = ustr_decode(text + i, n - i, &cp);
+		if (s->loc != (locale_t)0)
+			cp = (uint32_t)towlower_l((wint_t)cp, s->loc);
+		buf_append(out, enc, ustr_encode(cp, enc));
 		i += len;
 	}
 	/* An empty text still needs a NUL-terminated buffer. */
