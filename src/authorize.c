@@ -13,7 +13,8 @@
  *   400 HTML  missing, expired, used or foreign handle, or no cookie
  *   200 HTML  the page again after a wrong user id or password
  *   429 HTML  the page again while the uid is locked out
- *   302       to redirect_uri with code and state, or error=access_denied
+ *   302       to redirect_uri with code and state (and the browser's
+ *             known-device cookie, see oauth-device.c), or error=access_denied
  *   405       any other method (HEAD is GET without the body)
  *   503       the store is unavailable
  * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
@@ -171,12 +172,31 @@ token_shaped(const char *s)
  * one (so two tabs can sign in at once), else a new one; (re)set either
  * way so it lives as long as the newest pending request.
  */
+/* Sets a cookie for the consent page's directory only, never for scripts. */
+static void
+cookie_header(struct app *a, const char *name, const char *value,
+    int64_t ttl)
+{
+	struct buf	 h = { 0 };
+	char		 path[256];
+	int		 secure;
+
+	cookie_path(a, path, sizeof(path));
+	secure = a->req.https || strncmp(a->cfg.base_url, "https://", 8) == 0;
+	buf_printf(&h, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; "
+	    "SameSite=Lax%s", name, value, path, (long long)ttl,
+	    secure ? "; Secure" : "");
+	if (h.failed)
+		a->resp.failed = 1;
+	else
+		resp_header(&a->resp, "Set-Cookie", h.data);
+	buf_free(&h);
+}
+
 static void
 cookie_set(struct app *a, char *value, int64_t ttl)
 {
-	struct buf	 h = { 0 };
-	char		*old, path[256];
-	int		 secure;
+	char *old;
 
 	old = cgi_cookie(a->req.cookie, COOKIE_NAME);
 	if (old != NULL && token_shaped(old))
@@ -184,16 +204,25 @@ cookie_set(struct app *a, char *value, int64_t ttl)
 	else
 		sec_token(value);
 	free(old);
-	cookie_path(a, path, sizeof(path));
-	secure = a->req.https || strncmp(a->cfg.base_url, "https://", 8) == 0;
-	buf_printf(&h, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; "
-	    "SameSite=Lax%s", COOKIE_NAME, value, path, (long long)ttl,
-	    secure ? "; Secure" : "");
-	if (h.failed)
+	cookie_header(a, COOKIE_NAME, value, ttl);
+}
+
+/*
+ * After uid signed in: the browser's known-device cookie for uid (its
+ * current one when it holds for uid, else a new one), for a year.
+ */
+static void
+device_cookie_set(struct app *a, const char *uid, const char *device)
+{
+	char value[OAUTH_DEVICE_MAX];
+
+	if (oauth_device_valid(&a->cfg, uid, device))
+		snprintf(value, sizeof(value), "%s", device);
+	else if (oauth_device_make(&a->cfg, uid, value) == -1) {
 		a->resp.failed = 1;
-	else
-		resp_header(&a->resp, "Set-Cookie", h.data);
-	buf_free(&h);
+		return;
+	}
+	cookie_header(a, OAUTH_DEVICE_COOKIE, value, OAUTH_DEVICE_TTL);
 }
 
 /* The page ---------------------------------------------------------------- */
@@ -408,9 +437,9 @@ pending_open(struct app *a, const char *handle, const char *cookie,
 /*
  * Ends the pending request of handle in one exclusive session: when uid
  * is set, issues a code; otherwise (deny) just retires it. Answers with
- * the redirect, or the error page.
+ * the redirect (returns 0), or the error page (-1).
  */
-static void
+static int
 finish_request(struct app *a, const char *handle, const char *cookie,
     const char *uid)
 {
@@ -418,10 +447,11 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 	struct store		*s = NULL;
 	char			 code[SEC_TOKEN_LEN + 1], *loc = NULL;
 	enum store_err		 err;
+	int			 rc = -1;
 
 	memset(code, 0, sizeof(code));
 	if (pending_open(a, handle, cookie, &s, &req) == -1)
-		return;
+		return -1;
 	if ((err = oauth_pending_del(&a->cfg, s, handle)) == STORE_OK &&
 	    uid != NULL)
 		err = oauth_code_issue(&a->cfg, s, &req, uid, code);
@@ -440,14 +470,17 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 			    "the user denied access", "state", req.state, NULL);
 		if (loc == NULL)
 			a->resp.failed = 1;
-		else
+		else {
 			resp_redirect(&a->resp, 302, loc);
+			rc = 0;
+		}
 		log_msg("authorize: %s%s", uid ? "code issued for uid " :
 		    "access denied", uid ? uid : "");
 	}
 	free(loc);
 	sodium_memzero(code, sizeof(code));
 	oauth_request_free(&req);
+	return rc;
 }
 
 /* Shows the page again under a fresh handle (the old one is spent). */
@@ -485,7 +518,7 @@ authorize_post(struct app *a)
 	struct oauth_request	 req;
 	struct store		*s = NULL;
 	const char		*handle, *decision, *uid, *pw;
-	char			*cookie;
+	char			*cookie, *device = NULL;
 	enum store_err		 err = STORE_OK;
 	int			 rc;
 
@@ -528,11 +561,13 @@ authorize_post(struct app *a)
 		    "password.", 200);
 		goto out;
 	}
-	rc = oauth_login(&a->cfg, uid, pw, &err);
+	device = cgi_cookie(a->req.cookie, OAUTH_DEVICE_COOKIE);
+	rc = oauth_login(&a->cfg, uid, pw, device, &err);
 	sodium_memzero((char *)pw, strlen(pw));
 	switch (rc) {
 	case OAUTH_LOGIN_OK:
-		finish_request(a, handle, cookie, uid);
+		if (finish_request(a, handle, cookie, uid) == 0)
+			device_cookie_set(a, uid, device);
 		break;
 	case OAUTH_LOGIN_BAD:
 		log_msg("authorize: failed login");
@@ -551,6 +586,7 @@ authorize_post(struct app *a)
 	}
 out:
 	free(cookie);
+	free(device);
 }
 
 static void

@@ -16,7 +16,7 @@ struct keys {
 };
 
 static const char *const prefixes[] = { "pend:", "code:", "at:", "rt:",
-    "grant:", "ugrants:", "fail:", NULL };
+    "grant:", "ugrants:", "fail:", "dfail:", NULL };
 
 static int
 collect(void *ctx, const char *key)
@@ -73,7 +73,7 @@ expired(struct store *s, const char *key, const json_t *rec, int64_t now)
 		    grant_gone(s, rec, now) : now > exp;
 	if (strncmp(key, "rt:", 3) == 0)
 		return now > exp || grant_gone(s, rec, now);
-	if (strncmp(key, "fail:", 5) == 0)
+	if (strncmp(key, "fail:", 5) == 0 || strncmp(key, "dfail:", 6) == 0)
 		return now > oauth_rec_int(rec, "until", 0) &&
 		    now - oauth_rec_int(rec, "since", 0) > 15 * 60;
 	return 0;

@@ -17,6 +17,8 @@
 #define OAUTH_L_ACCESS	"oauth-access"
 #define OAUTH_L_REFRESH	"oauth-refresh"
 #define OAUTH_L_FAIL	"oauth-login-fail"
+#define OAUTH_L_DEVICE	"oauth-device"
+#define OAUTH_L_DFAIL	"oauth-device-fail"
 
 #define OAUTH_KEY_MAX	(16 + SEC_HASH_HEX + 1)
 

@@ -9,6 +9,10 @@
  * A uid without an account is treated like one with: the time spent is one
  * verification, the answer is the same, and its failures are counted under
  * fail:<keyed hash of the uid> so that it locks after as many guesses.
+ *
+ * A browser with a known-device cookie for the uid (oauth-device.c) has
+ * counters of its own, under dfail:<keyed hash of the cookie>: the uid's
+ * lockout does not stop it, and its failures lock only itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +25,38 @@
 #include "record.h"
 #include "util.h"
 
-/* A uid's counters, from its account or from its fail: record. */
+/*
+ * The counters that apply to an attempt: the account's, or those of the
+ * fail: or dfail: record under fkey (in acct's fail_* and locked_until).
+ */
 struct login_state {
 	struct account	 acct;
 	int		 exists;
+	int		 own;		/* the account holds the counters */
 	char		 fkey[OAUTH_KEY_MAX];
 };
 
+/* device: a known-device cookie valid for uid, or NULL. */
 static enum store_err
 state_load(const struct config *c, struct store *s, const char *uid,
-    struct login_state *st)
+    const char *device, struct login_state *st)
 {
 	enum store_err	 err;
 	json_t		*j;
 
 	memset(st, 0, sizeof(*st));
-	oauth_key(c, "fail:", OAUTH_L_FAIL, uid, st->fkey);
+	if (device != NULL)
+		oauth_key(c, "dfail:", OAUTH_L_DFAIL, device, st->fkey);
+	else
+		oauth_key(c, "fail:", OAUTH_L_FAIL, uid, st->fkey);
 	if ((err = account_load(s, uid, &st->acct)) == STORE_OK) {
 		st->exists = 1;
-		return STORE_OK;
-	}
-	if (err != STORE_NOTFOUND)
+		st->own = device == NULL;
+		if (st->own)
+			return STORE_OK;
+		st->acct.fail_since = st->acct.fail_count = 0;
+		st->acct.locked_until = 0;
+	} else if (err != STORE_NOTFOUND)
 		return err;
 	if ((err = oauth_rec_get(s, st->fkey, &j)) == STORE_NOTFOUND)
 		return STORE_OK;
@@ -60,7 +75,7 @@ state_save(struct store *s, struct login_state *st)
 	enum store_err	 err;
 	json_t		*j;
 
-	if (st->exists)
+	if (st->own)
 		return account_save(s, &st->acct);
 	if (st->acct.fail_count == 0 && st->acct.locked_until == 0)
 		return store_del(s, st->fkey);
@@ -75,7 +90,7 @@ state_save(struct store *s, struct login_state *st)
 
 int
 oauth_login(const struct config *c, const char *uid, const char *password,
-    enum store_err *errp)
+    const char *device, enum store_err *errp)
 {
 	struct login_state	 st;
 	struct store		*s = NULL;
@@ -85,10 +100,12 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 	int64_t			 now = now_unix();
 
 	memset(&st, 0, sizeof(st));
+	if (valid && !oauth_device_valid(c, uid, device))
+		device = NULL;
 	if (valid) {
 		if ((err = store_open(&s, c->datadir, STORE_READ,
 		    c->lock_timeout_ms)) != STORE_OK ||
-		    (err = state_load(c, s, uid, &st)) != STORE_OK)
+		    (err = state_load(c, s, uid, device, &st)) != STORE_OK)
 			goto out;
 		store_close(s);
 		s = NULL;
@@ -107,7 +124,7 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 	}
 	if ((err = store_open(&s, c->datadir, STORE_WRITE,
 	    c->lock_timeout_ms)) != STORE_OK ||
-	    (err = state_load(c, s, uid, &st)) != STORE_OK)
+	    (err = state_load(c, s, uid, device, &st)) != STORE_OK)
 		goto out;
 	now = now_unix();
 	if (account_locked(&st.acct, now)) {
@@ -132,8 +149,9 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 	if (ok)
 		rc = OAUTH_LOGIN_OK;
 	else if (account_locked(&st.acct, now)) {
-		log_msg("oauth: uid %s locked after repeated failed logins",
-		    uid);
+		log_msg("oauth: uid %s locked after repeated failed logins%s",
+		    uid, device ? " from a known device (that device only)" :
+		    "");
 		rc = OAUTH_LOGIN_LOCKED;
 	} else
 		rc = OAUTH_LOGIN_BAD;

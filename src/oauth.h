@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "sec.h"
 #include "store.h"
 
 #define OAUTH_SCOPE_READ	"read:memories"
@@ -248,11 +249,26 @@ enum oauth_login {
  * session; the lockout counters are read before and updated after in one
  * exclusive session each, so concurrent attempts are all counted. Unknown
  * uids are counted too (under fail:<h>), so neither the answer, its timing
- * nor the lockout reveals whether a uid exists. Returns the outcome or -1
- * with *err set when the store failed.
+ * nor the lockout reveals whether a uid exists. device is the browser's
+ * known-device cookie (or NULL): when it holds for uid, the attempt counts
+ * against that browser alone (dfail:<h>), and the uid's own lockout does
+ * not apply. Returns the outcome or -1 with *err set when the store failed.
  */
 int	 oauth_login(const struct config *, const char *uid,
-	    const char *password, enum store_err *err);
+	    const char *password, const char *device, enum store_err *err);
+
+/* Known devices (oauth-device.c) ----------------------------------------- */
+
+#define OAUTH_DEVICE_COOKIE	"omi_device"
+#define OAUTH_DEVICE_MAX	(SEC_TOKEN_LEN + 1 + SEC_HASH_HEX + 1)
+#define OAUTH_DEVICE_TTL	(365 * 86400)	/* seconds a cookie lasts */
+
+/* A cookie value for a browser that signed in as uid, into out
+ * (OAUTH_DEVICE_MAX bytes); -1 when out of memory. */
+int	 oauth_device_make(const struct config *, const char *uid, char *out);
+/* 1 when value is a cookie made here for uid (compared in constant time). */
+int	 oauth_device_valid(const struct config *, const char *uid,
+	    const char *value);
 
 /* Expired records (oauth-gc.c) ------------------------------------------- */
 

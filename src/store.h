@@ -11,6 +11,7 @@
  *   cidx:<uid>            the user's index head (page list, counts)
  *   cpage:<uid>:<n>       one index page (summaries, newest first)
  *   code:<hash> at:<hash> rt:<hash> grant:<id> ugrants:<uid> pend:<hash>
+ *   fail:<hash> dfail:<hash>
  *                         OAuth records, keyed by keyed hashes (see oauth)
  * uids and ids are validated identifiers ([A-Za-z0-9._-]) so ':' separates.
  */

@@ -215,10 +215,17 @@ oauth_client() {
 # oauth_authorize [EXTRA_QUERY]: opens the consent page in a fresh cookie jar
 # (JAR) with state STATE; sets HANDLE from the form (empty when none).
 oauth_authorize() {
-	JAR=$(mktemp "$T_TMP/jar.XXXXXX")
+	# A fresh browser, or OAUTH_JAR's (one that signed in before).
+	JAR=${OAUTH_JAR:-$(mktemp "$T_TMP/jar.XXXXXX")}
 	STATE=${STATE:-st-$RANDOM}
 	http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&scope=read%3Amemories&state=$(urlenc "$STATE")${1:-}" \
 	    -c "$JAR" -b "$JAR"
+	page_handle
+}
+
+# page_handle: HANDLE from the consent page in BODY (a page shown again
+# after a failed sign-in has a fresh one).
+page_handle() {
 	HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p' | head -1)
 }
 

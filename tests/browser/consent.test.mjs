@@ -131,6 +131,48 @@ async function wrongPassword(browser) {
 	await context.close();
 }
 
+// A browser that signed in keeps a known-device cookie, and with it signs
+// in again while someone else's wrong guesses have locked the user id for
+// every other browser. Runs last: it leaves the user id locked.
+async function knownDevice(browser) {
+	const mine = await session(browser);
+	await mine.page.goto(authorizeUrl('state-device-1'));
+	await mine.page.getByLabel('OMI user id').fill(env.OMI_USER);
+	await mine.page.getByLabel('Password').fill(env.OMI_PASSWORD);
+	let url = await submitTo(mine.page, 'button[value=allow]');
+	check('device: first sign-in', url.searchParams.has('code'), url.href);
+	const dev = (await mine.context.cookies(`${BASE}/chatgpt/oauth/authorize`)).find((c) => c.name === 'omi_device');
+	check('device: the browser keeps the cookie', dev !== undefined);
+	check('device: HttpOnly, SameSite=Lax, the sign-in path',
+	    dev && dev.httpOnly && dev.sameSite === 'Lax' && dev.path === '/chatgpt/oauth/',
+	    JSON.stringify(dev));
+	check('device: kept for about a year', dev &&
+	    dev.expires * 1000 - Date.now() > 360 * 86400 * 1000, String(dev && dev.expires));
+
+	const other = await session(browser);
+	await other.page.goto(authorizeUrl('state-device-guess'));
+	for (let i = 1; i <= 5; i++) {
+		await other.page.getByLabel('OMI user id').fill(env.OMI_USER);
+		await other.page.getByLabel('Password').fill(`guess ${i}`);
+		await Promise.all([
+			other.page.waitForLoadState('load'),
+			other.page.locator('button[value=allow]').click(),
+		]);
+		await other.page.getByRole('alert').waitFor({ timeout: 10000 });
+	}
+	check('device: another browser\'s guesses lock the user id',
+	    /Too many failed sign-ins/.test(await other.page.getByRole('alert').innerText()));
+	await other.context.close();
+
+	await mine.page.goto(authorizeUrl('state-device-2'));
+	await mine.page.getByLabel('OMI user id').fill(env.OMI_USER);
+	await mine.page.getByLabel('Password').fill(env.OMI_PASSWORD);
+	url = await submitTo(mine.page, 'button[value=allow]');
+	check('device: the known browser still signs in', url.searchParams.has('code') &&
+	    url.searchParams.get('state') === 'state-device-2', url.href);
+	await mine.context.close();
+}
+
 // A page on another origin (a local server on another port) frames the
 // consent page and, as a control, a plain page of the same server that
 // allows framing: the control renders, the consent page must not.
@@ -187,7 +229,7 @@ const browser = await chromium.launch({
 	    '--disable-sync', '--disable-dev-shm-usage',
 	    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
 });
-for (const t of [allowFlow, denyFlow, wrongPassword, framing]) {
+for (const t of [allowFlow, denyFlow, wrongPassword, framing, knownDevice]) {
 	try {
 		await t(browser);
 	} catch (e) {

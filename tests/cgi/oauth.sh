@@ -122,7 +122,7 @@ cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q
 check_eq "page 200" "$STATUS" 200
 check_match "Secure cookie under HTTPS=on" "$(header set-cookie)" '; Path=/chatgpt/oauth/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$'
 COOKIE=$(header set-cookie | sed 's/;.*//')
-HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
+page_handle
 CGI_ENV=(HTTP_COOKIE="other=1; $COOKIE")
 cgi authorize POST "" "handle=$HANDLE&uid=alice&password=$(urlenc "$PW")&decision=allow"
 check_eq "consent 302" "$STATUS" 302

@@ -25,6 +25,15 @@ oauth_err() {
 	else t_ok; fi
 }
 
+# lock_out UID: five wrong passwords for UID from the current browser.
+lock_out() {
+	local i
+	for i in 1 2 3 4 5; do
+		oauth_consent "$1" "guess $i" allow
+		page_handle
+	done
+}
+
 # token ARGS...: a token request with client_secret_basic.
 token() {
 	http POST /chatgpt/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" "$@"
@@ -363,13 +372,13 @@ check_match "wrong password message" "$BODY" 'The user id or password is not cor
 check_eq "wrong password: no Location" "$(header location)" ""
 check_match "uid kept" "$BODY" 'name="uid" value="alice"'
 OLD=$HANDLE
-HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
+page_handle
 check_match "a fresh handle" "$HANDLE" '^[A-Za-z0-9_-]{43}$'
 MSG_KNOWN=$(printf '%s' "$BODY" | grep -o 'The user id or password[^<]*')
 oauth_consent nosuchuser "wrong password" allow
 check_eq "unknown uid: same answer" "$(printf '%s' "$BODY" | grep -o 'The user id or password[^<]*')" "$MSG_KNOWN"
 check_eq "unknown uid: same status" "$STATUS" 200
-HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
+page_handle
 oauth_consent '<b>x</b>' "wrong password" allow
 check_nomatch "typed uid escaped" "$BODY" '<b>x</b>'
 HANDLE=$OLD
@@ -378,23 +387,48 @@ check_eq "the spent handle does not work" "$STATUS" 400
 
 echo "== lockout after 5 failures in 15 minutes"
 STATE= oauth_authorize
-for i in 1 2 3 4 5; do
-	oauth_consent bob "guess $i" allow
-	HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
-done
+lock_out bob
 check_eq "locked on the fifth failure" "$STATUS" 429
 oauth_consent bob "bob's password" allow
 check_eq "locked: even the right password" "$STATUS" 429
 check_match "lockout message" "$BODY" 'Too many failed sign-ins'
 check_eq "locked: no code" "$(header location)" ""
-HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
-for i in 1 2 3 4 5; do
-	oauth_consent ghost "guess $i" allow
-	HANDLE=$(printf '%s' "$BODY" | sed -n 's/.*name="handle" value="\([^"]*\)".*/\1/p')
-done
+page_handle
+lock_out ghost
 check_eq "a uid without an account locks the same way" "$STATUS" 429
 oauth_consent alice "$PW" allow
 check_eq "other users are not locked" "$STATUS" 302
+
+echo "== a browser that signed in before is not locked out by others' guesses"
+user_add dora "dora's password" || t_fail "user add dora"
+STATE= oauth_authorize
+oauth_consent dora "dora's password" allow
+check_eq "dora signs in" "$STATUS" 302
+DORA_JAR=$JAR
+DEVICE=$(printf '%s\n' "$HEADERS" | sed -n 's/^set-cookie: \(omi_device=.*\)/\1/p')
+check_match "known-device cookie" "$DEVICE" \
+    '^omi_device=[A-Za-z0-9_-]{43}\.[0-9a-f]{64}; Path=/[^;]*; Max-Age=31536000; HttpOnly; SameSite=Lax$'
+STATE= oauth_authorize
+lock_out dora
+check_eq "someone else's guesses lock dora" "$STATUS" 429
+check_eq "no known-device cookie for a failure" \
+    "$(printf '%s\n' "$HEADERS" | grep -c '^set-cookie: omi_device=')" 0
+STATE= oauth_authorize
+oauth_consent dora "dora's password" allow
+check_eq "locked for a new browser, right password or not" "$STATUS" 429
+OAUTH_JAR=$DORA_JAR STATE= oauth_authorize
+oauth_consent dora "wrong" allow
+check_eq "the known browser still needs the password" "$STATUS" 200
+page_handle
+oauth_consent bob "bob's password" allow
+check_eq "dora's browser is not known for bob (bob is locked)" "$STATUS" 429
+OAUTH_JAR=$DORA_JAR STATE= oauth_authorize
+oauth_consent dora "dora's password" allow
+check_eq "the known browser signs in" "$STATUS" 302
+check_match "with a code" "$CODE" '^[A-Za-z0-9_-]{43}$'
+check_match "and the same known-device cookie" \
+    "$(printf '%s\n' "$HEADERS" | sed -n 's/^set-cookie: \(omi_device=[^;]*\).*/\1/p')" \
+    "^${DEVICE%%;*}\$"
 
 echo "== administration"
 oauth_login alice "$PW"

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <crypt.h>
+
 #include "unit.h"
 
 #include "account.h"
@@ -620,6 +622,118 @@ test_lifecycle(void)
 	config_free(&c);
 }
 
+static int
+count_prefix(void *ctx, const char *key)
+{
+	(void)key;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int
+keys_with(const struct config *c, const char *prefix)
+{
+	struct store	*s;
+	int		 n = 0;
+
+	s = open_w(c);
+	CHECK(store_foreach(s, prefix, count_prefix, &n) == STORE_OK);
+	store_close(s);
+	return n;
+}
+
+/*
+ * Known-device cookies: someone who knows a uid locks its sign-in, but not
+ * for a browser that signed in as that uid before; that browser's own
+ * failures lock only itself.
+ */
+static void
+test_login_devices(void)
+{
+	struct config		 c;
+	struct account		 acct = { 0 };
+	struct crypt_data	 cd;
+	struct oauth_gc_stats	 gc;
+	struct store		*s;
+	enum store_err		 err;
+	char			 dev[OAUTH_DEVICE_MAX], dev2[OAUTH_DEVICE_MAX];
+	char			 other[OAUTH_DEVICE_MAX], forged[OAUTH_DEVICE_MAX];
+	int			 i, rc = -1;
+
+	site(&c);
+	memset(&cd, 0, sizeof(cd));
+	/* A cheap hash method, so the test does not wait on yescrypt. */
+	acct.uid = "dana";
+	acct.pwhash = crypt_rn("right", "$5$rounds=1000$saltsaltsalt$", &cd,
+	    sizeof(cd));
+	acct.webhook_key = "00";
+	s = open_w(&c);
+	CHECK(acct.pwhash != NULL && account_save(s, &acct) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+
+	CHECK(oauth_device_make(&c, "dana", dev) == 0);
+	CHECK(oauth_device_make(&c, "dana", dev2) == 0);
+	CHECK(oauth_device_make(&c, "erin", other) == 0);
+	CHECK(strcmp(dev, dev2) != 0);
+	CHECK(oauth_device_valid(&c, "dana", dev));
+	CHECK(!oauth_device_valid(&c, "erin", dev));
+	CHECK(!oauth_device_valid(&c, "dana", other));
+	CHECK(!oauth_device_valid(&c, "dana", NULL));
+	CHECK(!oauth_device_valid(&c, "dana", ""));
+	snprintf(forged, sizeof(forged), "%s", dev);
+	forged[sizeof(forged) - 2] = forged[sizeof(forged) - 2] == '0' ?
+	    '1' : '0';
+	CHECK(!oauth_device_valid(&c, "dana", forged));
+	snprintf(forged, sizeof(forged), "%s", dev);
+	forged[0] = forged[0] == 'A' ? 'B' : 'A';	/* another id, same hash */
+	CHECK(!oauth_device_valid(&c, "dana", forged));
+	forged[OAUTH_DEVICE_MAX - 2] = '\0';
+	CHECK(!oauth_device_valid(&c, "dana", forged));
+
+	/* Whoever knows the uid can lock it... */
+	for (i = 0; i < ACCOUNT_LOCK_FAILS; i++)
+		rc = oauth_login(&c, "dana", "guess", NULL, &err);
+	CHECK(rc == OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "dana", "right", NULL, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "dana", "right", other, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "dana", "right", forged, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	/* ...but not for the browsers its owner signed in with. */
+	CHECK(oauth_login(&c, "dana", "right", dev, &err) == OAUTH_LOGIN_OK);
+	/* A known browser's failures lock that browser only. */
+	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev, &err) ==
+		    OAUTH_LOGIN_BAD);
+	CHECK(oauth_login(&c, "dana", "guess", dev, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "dana", "right", dev, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "dana", "right", dev2, &err) == OAUTH_LOGIN_OK);
+	/* Its sign-in clears its own counters, not the uid's. */
+	CHECK(oauth_login(&c, "dana", "right", NULL, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev2, &err) ==
+		    OAUTH_LOGIN_BAD);
+	CHECK(oauth_login(&c, "dana", "right", dev2, &err) == OAUTH_LOGIN_OK);
+	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev2, &err) ==
+		    OAUTH_LOGIN_BAD);
+	/* The uid's counters stay in its account; dev's and dev2's are
+	 * records of their own, which gc removes once they are over. */
+	CHECK(keys_with(&c, "dfail:") == 2);
+	s = open_w(&c);
+	CHECK(oauth_gc(s, now_unix() + 2 * ACCOUNT_LOCK_TIME, &gc) ==
+	    STORE_OK && gc.removed >= 2);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(keys_with(&c, "dfail:") == 0);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -634,6 +748,7 @@ main(void)
 	test_scope();
 	test_page();
 	test_lifecycle();
+	test_login_devices();
 	unit_rmtree(tmpdir);
 	return unit_done("test_oauth");
 }
