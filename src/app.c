@@ -157,7 +157,8 @@ serve(const struct app_spec *spec, const struct io *io, int persistent)
 		goto send;
 	}
 	cap = spec->max_body ? spec->max_body : (size_t)a.cfg.max_body;
-	if ((rc = cgi_parse(&a.req, io, cap, 1)) != 0) {
+	if ((rc = cgi_parse(&a.req, io, cap, spec->raw_body ? CGI_BODY_RAW :
+	    CGI_BODY_FORM)) != 0) {
 		log_msg("rejected request: status %d", rc);
 		parse_error(&a, spec->errors, rc);
 		goto send;

@@ -32,6 +32,9 @@ struct app_spec {
 	enum app_errors	 errors;
 	/* Body cap; 0 means the configured max_body (the webhook's). */
 	size_t		 max_body;
+	/* The body is a document: never decoded as a form, even when its
+	 * Content-Type says form (curl -d sends JSON labelled so). */
+	int		 raw_body;
 	void		 (*handle)(struct app *);
 	/* Optional: runs before every response is sent, also the ones
 	 * that never reached handle (configuration or parse errors). */

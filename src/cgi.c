@@ -299,7 +299,7 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	}
 	if ((rc = read_body(r, have_length, (size_t)len, max_body)) != 0)
 		return rc;
-	if (r->body_type == BODY_FORM) {
+	if (r->body_type == BODY_FORM && read_body_flag == CGI_BODY_FORM) {
 		if (memchr(r->body, '\0', r->body_len) != NULL)
 			return 400;
 		if ((rc = params_decode(&r->form, r->body, r->body_len)) != 0)

@@ -51,14 +51,20 @@ struct cgi_req {
 };
 
 /*
- * Reads the request. When read_body is set and the method carries a body,
- * the body is read (up to max_body bytes) and, for forms, decoded.
+ * Reads the request. Unless read_body is CGI_BODY_NONE, a body the method
+ * carries is read (up to max_body bytes) and, with CGI_BODY_FORM, a form
+ * decoded.
  * Returns 0 or the HTTP status to answer with: 400 (malformed length,
  * query or form, short body), 413 (body over max_body), 414 (query string
  * over CGI_MAX_QUERY) or 500 (out of memory).
  */
 int	 cgi_parse(struct cgi_req *, const struct io *, size_t max_body,
 	    int read_body);
+/* read_body: CGI_BODY_NONE, or read it and decode a form (CGI_BODY_FORM),
+ * or read it as it is, whatever its Content-Type says (CGI_BODY_RAW). */
+#define CGI_BODY_NONE	0
+#define CGI_BODY_FORM	1
+#define CGI_BODY_RAW	2
 void	 cgi_free(struct cgi_req *);
 const char *cgi_getenv(const struct cgi_req *, const char *name);
 

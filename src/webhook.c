@@ -176,6 +176,7 @@ main(void)
 		.prog = "webhook",
 		.errors = APP_ERR_API,
 		.max_body = 0,
+		.raw_body = 1,
 		.handle = webhook,
 	};
 

@@ -28,6 +28,16 @@ check_match "success body" "$BODY" '"status":"success","id":"6f1c2a9e-3b7d-4c1e-
 check_nomatch "no secret in the log" "$(cat "$T_TMP/stderr")" "$KEY"
 check_nomatch "no transcript in the log" "$(cat "$T_TMP/stderr")" "earliest you could start"
 
+# JSON labelled as a form (curl -d does that) is still the document: a '%'
+# in it is text, not a broken escape.
+sed 's/"id": *"[^"]*"/"id": "percent-1"/; s/earliest you could start/earliest, 50% sooner/' \
+    "$FIXTURES/omi-current.json" > "$T_TMP/percent.json"
+user_add percy 'percy pass' || t_fail "user add percy"
+cgi POST "uid=percy&key=$WEBHOOK_KEY" "$T_TMP/percent.json" \
+    CONTENT_TYPE=application/x-www-form-urlencoded
+check_eq "JSON labelled form-urlencoded" "$STATUS" 200
+check_match "stored as sent" "$("$ADMIN" show percy percent-1)" '50% sooner'
+
 # The older sender's "?key=K?uid=U" form.
 cgi POST "key=$KEY?uid=alice" "$FIXTURES/omi-legacy.json"
 check_eq "legacy ?uid= appended to ?key=" "$STATUS" 200
