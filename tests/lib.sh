@@ -143,9 +143,11 @@ server_start() {
 	[ -n "${OMI_APACHE_USER:-}" ] && chown "$OMI_APACHE_USER" "$SERVER_LOG"
 	case $OMI_SERVER in
 	lighttpd|lighttpd-fastcgi)
-		[ "$OMI_SERVER" = lighttpd-fastcgi ] && export OMI_FASTCGI=1
 		[ -n "${OMI_APACHE_USER:-}" ] && export OMI_SERVER_USER=$OMI_APACHE_USER
-		"$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
+		# Per start, not exported: a script that starts lighttpd-fastcgi
+		# and then lighttpd (bench-api.sh) got FastCGI both times.
+		OMI_FASTCGI=$([ "$OMI_SERVER" = lighttpd-fastcgi ] && echo 1 || echo 0) \
+		    "$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"
 		lighttpd -D -f "$T_TMP/lighttpd.conf" 2>>"$SERVER_LOG" &
