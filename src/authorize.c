@@ -167,11 +167,6 @@ token_shaped(const char *s)
 	return n == SEC_TOKEN_LEN;
 }
 
-/*
- * The browser's binding cookie: its current one when it has a well-formed
- * one (so two tabs can sign in at once), else a new one; (re)set either
- * way so it lives as long as the newest pending request.
- */
 /* Sets a cookie for the consent page's directory only, never for scripts. */
 static void
 cookie_header(struct app *a, const char *name, const char *value,
@@ -193,6 +188,11 @@ cookie_header(struct app *a, const char *name, const char *value,
 	buf_free(&h);
 }
 
+/*
+ * The browser's binding cookie: its current one when it has a well-formed
+ * one (so two tabs can sign in at once), else a new one; (re)set either
+ * way so it lives as long as the newest pending request.
+ */
 static void
 cookie_set(struct app *a, char *value, int64_t ttl)
 {

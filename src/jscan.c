@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "ustr.h"
 
 #define DECLINE	1
 
@@ -261,34 +262,6 @@ find_segments(struct cur *c, struct cur *seg)
 	return rc == -1 || c->p != c->end ? -1 : 0;
 }
 
-static void
-put_utf8(struct buf *b, uint32_t cp)
-{
-	unsigned char	 u[4];
-	size_t		 n;
-
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | cp >> 18);
-		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_append(b, u, n);
-}
-
 /*
  * Decodes the string [p, end) (without its quotes, already checked by
  * skip_string) into b: 0, DECLINE where Jansson would refuse it (\u0000, a
@@ -299,6 +272,7 @@ decode(const unsigned char *p, const unsigned char *end, struct buf *b)
 {
 	const unsigned char	*run;
 	long			 cp, lo;
+	char			 enc[4];
 
 	buf_reset(b);
 	while (p < end) {
@@ -334,7 +308,7 @@ decode(const unsigned char *p, const unsigned char *end, struct buf *b)
 			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			p += 6;
 		}
-		put_utf8(b, (uint32_t)cp);
+		buf_append(b, enc, ustr_encode((uint32_t)cp, enc));
 	}
 	if (b->failed)
 		return -1;
