@@ -149,17 +149,18 @@ has_scope(const char *scopes, const char *want)
 int
 api_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 {
-	int status;
+	const char	*error;
+	int		 status;
 
 	status = oauth_bearer_check(&a->cfg, s, a->req.authorization, b);
 	if (status == 401 || status == 400) {
-		resp_api_error(&a->resp, status, b->error ? b->error :
-		    "invalid_token", status == 400 ? b->description :
+		error = b->error ? b->error : "invalid_token";
+		resp_api_error(&a->resp, status, error, status == 400 ?
+		    b->description :
 		    "a valid access token is required; sign in again");
 		/* No bearer token at all (none, or another scheme such as
 		 * Basic): RFC 6750 3.1 wants no error code. */
-		challenge(a, b->no_credentials ? NULL : b->error ? b->error :
-		    "invalid_token", b->description);
+		challenge(a, b->no_credentials ? NULL : error, b->description);
 		return -1;
 	}
 	if (status != 0) {

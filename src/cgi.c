@@ -28,18 +28,6 @@ cgi_getenv(const struct cgi_req *r, const char *name)
 	return r->io->getenv(r->io->ctx, name);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one urlencoded component into a new string; NULL with *bad set. */
 static char *
 decode_component(const char *s, size_t n, int *bad)
@@ -56,8 +44,8 @@ decode_component(const char *s, size_t n, int *bad)
 		else if (s[i] == '%') {
 			if (i + 2 >= n)
 				goto malformed;
-			if ((hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if ((hi = hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)s[i + 2])) < 0)
 				goto malformed;
 			*o++ = (char)(hi << 4 | lo);
 			i += 2;

@@ -46,18 +46,6 @@ expect(struct cur *c, int ch)
 	return 0;
 }
 
-static int
-hexval(unsigned char h)
-{
-	if (h >= '0' && h <= '9')
-		return h - '0';
-	if (h >= 'a' && h <= 'f')
-		return h - 'a' + 10;
-	if (h >= 'A' && h <= 'F')
-		return h - 'A' + 10;
-	return -1;
-}
-
 /* The four hex digits at p as a code unit, or -1. */
 static long
 hex4(const unsigned char *p)
@@ -66,7 +54,7 @@ hex4(const unsigned char *p)
 	int	 i, d;
 
 	for (i = 0; i < 4; i++) {
-		if ((d = hexval(p[i])) == -1)
+		if ((d = hex_digit(p[i])) == -1)
 			return -1;
 		v = v * 16 + d;
 	}
@@ -79,15 +67,16 @@ static const unsigned char plain[256] = {
 };
 
 /*
- * Skips the string at c->p (its opening quote); *escaped tells whether it
- * holds a backslash. Control characters and unknown escapes: -1.
+ * Skips the string at c->p (its opening quote); *escaped (when escaped is
+ * set) tells whether it holds a backslash. Control characters and unknown
+ * escapes: -1.
  */
 static int
 skip_string(struct cur *c, int *escaped)
 {
-	const unsigned char *p = c->p + 1;
+	const unsigned char	*p = c->p + 1;
+	int			 seen = 0;
 
-	*escaped = 0;
 	for (;;) {
 		/* The common bytes in one test each: most of a document. */
 		while (p < c->end && plain[*p])
@@ -96,7 +85,7 @@ skip_string(struct cur *c, int *escaped)
 			return -1;
 		if (*p == '"')
 			break;
-		*escaped = 1;
+		seen = 1;
 		if (c->end - p < 2)
 			return -1;
 		if (p[1] == 'u') {
@@ -109,6 +98,8 @@ skip_string(struct cur *c, int *escaped)
 			return -1;
 	}
 	c->p = p + 1;
+	if (escaped != NULL)
+		*escaped = seen;
 	return 0;
 }
 
@@ -142,7 +133,7 @@ static int	skip_value(struct cur *, int depth);
 static int
 skip_container(struct cur *c, int depth)
 {
-	int	 close = *c->p == '{' ? '}' : ']', escaped;
+	int	 close = *c->p == '{' ? '}' : ']';
 
 	if (depth > JSCAN_MAX_DEPTH)
 		return -1;
@@ -155,7 +146,7 @@ skip_container(struct cur *c, int depth)
 	for (;;) {
 		if (close == '}') {
 			ws(c);
-			if (peek(c) != '"' || skip_string(c, &escaped) == -1 ||
+			if (peek(c) != '"' || skip_string(c, NULL) == -1 ||
 			    expect(c, ':') == -1)
 				return -1;
 		}
@@ -176,12 +167,10 @@ skip_container(struct cur *c, int depth)
 static int
 skip_value(struct cur *c, int depth)
 {
-	int escaped;
-
 	ws(c);
 	switch (peek(c)) {
 	case '"':
-		return skip_string(c, &escaped);
+		return skip_string(c, NULL);
 	case '{':
 	case '[':
 		return skip_container(c, depth + 1);
@@ -324,7 +313,7 @@ segment(struct cur *c, struct buf *scratch,
     int (*fn)(void *, const char *, size_t), void *ctx, int *stop)
 {
 	struct cur	 text = { NULL, NULL };
-	int		 is_text, rc, seen = 0, escaped;
+	int		 is_text, rc, seen = 0;
 
 	if (peek(c) != '{')
 		return skip_value(c, 2) == -1 ? DECLINE : 0;
@@ -341,7 +330,7 @@ segment(struct cur *c, struct buf *scratch,
 		seen |= is_text;
 		if (is_text && peek(c) == '"') {
 			text.p = c->p;
-			if (skip_string(c, &escaped) == -1)
+			if (skip_string(c, NULL) == -1)
 				return DECLINE;
 			text.end = c->p;
 		} else if (skip_value(c, 3) == -1)

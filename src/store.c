@@ -524,12 +524,6 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
 	return STORE_OK;
 }
 
-/*
- * GDBM can damage its file when a write hits a full disk, so a commit first
- * makes sure the file system has room for the journal record, the GDBM
- * update (the data again plus bucket splits and directory growth) and a
- * margin, and refuses cleanly, touching nothing, when it has not.
- */
 int
 store_free_bytes(int fd, uint64_t *avail)
 {
@@ -541,6 +535,12 @@ store_free_bytes(int fd, uint64_t *avail)
 	return 0;
 }
 
+/*
+ * GDBM can damage its file when a write hits a full disk, so a commit first
+ * makes sure the file system has room for the journal record, the GDBM
+ * update (the data again plus bucket splits and directory growth) and a
+ * margin, and refuses cleanly, touching nothing, when it has not.
+ */
 static enum store_err
 check_space(struct store *s)
 {

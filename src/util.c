@@ -91,6 +91,18 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 buf_truncate(struct buf *b, size_t len)
 {

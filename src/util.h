@@ -30,6 +30,8 @@ void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 /* Hands the data over to the caller (never NULL on success) and empties b. */
 char	*buf_take(struct buf *);
+/* The value of one hex digit, or -1. */
+int	 hex_digit(int c);
 /* Cuts b back to its first len bytes (len <= b->len). */
 void	 buf_truncate(struct buf *, size_t len);
 /* Appends j as JSON text (Jansson's dump flags); -1 when out of memory. */
