@@ -19,7 +19,7 @@ wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 
 mkdir -p "$T_TMP/cgi-bin"
-cp "$TOP"/cgi-bin/{webhook,authorize,token,conversations} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
+cp "${BENCH_CGIBIN:-$TOP/cgi-bin}"/{webhook,authorize,token,conversations} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
 cp -a "$seed" "$T_TMP/data"
 [ -n "${OMI_APACHE_USER:-}" ] && chown -R "$OMI_APACHE_USER" "$T_TMP/data" "$T_TMP/cgi-bin"
 export OMI_DATA_DIR=$T_TMP/data

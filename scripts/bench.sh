@@ -7,7 +7,7 @@
 # Prints figures; asserts nothing.
 #   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers, BENCH_ONLY to
 #   pick endpoints (e.g. "hello webhook"), BENCH_SEED=DIR to fill DIR once and
-#   reuse it in later runs.
+#   reuse it in later runs, BENCH_CGIBIN=DIR to measure the programs in DIR.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 command -v wrk >/dev/null || {

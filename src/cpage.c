@@ -24,11 +24,27 @@ static const char *const fields[] = {
 };
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
+/* One entry: t, the discarded flag and the strings in fields[] order. */
+static void
+put_entry(struct buf *out, int64_t t, int discarded,
+    const char *const val[NFIELDS], const size_t len[NFIELDS])
+{
+	size_t f;
+
+	buf_put_le(out, (uint64_t)t, 8);
+	buf_putc(out, discarded != 0);
+	for (f = 0; f < NFIELDS; f++) {
+		buf_put_le(out, len[f], 4);
+		buf_append(out, val[f], len[f]);
+	}
+}
+
 int
 cpage_encode(const json_t *entries, struct buf *out)
 {
 	const json_t	*e, *v;
-	size_t		 i, f;
+	const char	*val[NFIELDS];
+	size_t		 i, f, len[NFIELDS];
 
 	if (!json_is_array(entries) || json_array_size(entries) > UINT32_MAX)
 		return -1;
@@ -37,19 +53,130 @@ cpage_encode(const json_t *entries, struct buf *out)
 	json_array_foreach(entries, i, e) {
 		if (!json_is_integer(json_object_get(e, "t")))
 			return -1;
-		buf_put_le(out, (uint64_t)json_integer_value(json_object_get(e,
-		    "t")), 8);
-		buf_putc(out, json_is_true(json_object_get(e, "discarded")));
 		for (f = 0; f < NFIELDS; f++) {
 			if ((v = json_object_get(e, fields[f])) == NULL ||
 			    !json_is_string(v))
 				return -1;
-			buf_put_le(out, json_string_length(v), 4);
-			buf_append(out, json_string_value(v),
-			    json_string_length(v));
+			val[f] = json_string_value(v);
+			len[f] = json_string_length(v);
 		}
+		put_entry(out, json_integer_value(json_object_get(e, "t")),
+		    json_is_true(json_object_get(e, "discarded")), val, len);
 	}
 	return out->failed ? -1 : 0;
+}
+
+/* An entry's key and flag, read in place. */
+struct entry_key {
+	int64_t		 t;
+	int		 discarded;
+	const char	*id;
+	size_t		 idlen;
+};
+
+/* Steps *p over one entry, reading its key; -1 when it runs past end. */
+static int
+skip_entry(const unsigned char **p, const unsigned char *end,
+    struct entry_key *k)
+{
+	size_t f, n;
+
+	if (end - *p < 9)
+		return -1;
+	k->t = (int64_t)le_get(*p, 8);
+	k->discarded = (*p)[8] & 1;
+	*p += 9;
+	for (f = 0; f < NFIELDS; f++) {
+		if (end - *p < 4 ||
+		    (n = le_get(*p, 4)) > (size_t)(end - *p - 4))
+			return -1;
+		if (f == 0) {
+			k->id = (const char *)*p + 4;
+			k->idlen = n;
+		}
+		*p += 4 + n;
+	}
+	return 0;
+}
+
+/* convdb_keycmp with the stored id in place: >0 when (t, id) is newer. */
+static int
+keycmp_stored(int64_t t, const char *id, const struct entry_key *k)
+{
+	size_t	 n = strlen(id);
+	int	 c;
+
+	if (t != k->t)
+		return t > k->t ? 1 : -1;
+	if ((c = memcmp(id, k->id, n < k->idlen ? n : k->idlen)) != 0)
+		return c;
+	return n < k->idlen ? -1 : n > k->idlen;
+}
+
+int
+cpage_insert(const char *val, size_t len, const struct conv_summary *c,
+    size_t max, struct buf *out, struct cpage_bounds *b)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	const unsigned char	*at = NULL, *start;
+	const char		*v[NFIELDS];
+	struct entry_key	 k = { 0 }, first = { 0 }, last = { 0 };
+	size_t			 lens[NFIELDS], f, i, n;
+
+	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0 ||
+	    (n = le_get(p + 4, 4)) + 1 > max)
+		return 1;
+	memset(b, 0, sizeof(*b));
+	p += 8;
+	for (i = 0; i < n; i++) {
+		start = p;
+		if (skip_entry(&p, end, &k) == -1)
+			return 1;
+		if (at == NULL && keycmp_stored(c->t, c->id, &k) > 0)
+			at = start;
+		if (i == 0)
+			first = k;
+		last = k;
+		b->visible += !k.discarded;
+	}
+	if (p != end || n == 0)
+		return 1;
+	if (at == NULL)
+		at = end;
+	v[0] = c->id;
+	v[1] = c->created_at;
+	v[2] = c->title;
+	v[3] = c->overview;
+	v[4] = c->category;
+	v[5] = c->emoji;
+	for (f = 0; f < NFIELDS; f++)
+		lens[f] = strlen(v[f]);
+	buf_append(out, CPAGE_MAGIC, 4);
+	buf_put_le(out, n + 1, 4);
+	buf_append(out, val + 8, (size_t)(at - (const unsigned char *)val) - 8);
+	put_entry(out, c->t, c->discarded, v, lens);
+	buf_append(out, at, (size_t)(end - at));
+	if (out->failed)
+		return -1;
+	b->n = n + 1;
+	b->visible += !c->discarded;
+	b->hi_t = first.t;
+	b->hi_id = first.id;
+	b->hi_len = first.idlen;
+	b->lo_t = last.t;
+	b->lo_id = last.id;
+	b->lo_len = last.idlen;
+	if (at == (const unsigned char *)val + 8) {
+		b->hi_t = c->t;
+		b->hi_id = c->id;
+		b->hi_len = lens[0];
+	}
+	if (at == end) {
+		b->lo_t = c->t;
+		b->lo_id = c->id;
+		b->lo_len = lens[0];
+	}
+	return 0;
 }
 
 /* One entry at *p (advanced past it), or NULL when it runs past end. */

@@ -24,6 +24,24 @@
 /* Appends entries (an array of summary objects) to out; -1 on a bad entry
  * or out of memory. */
 int	 cpage_encode(const json_t *entries, struct buf *out);
+/* A page's bounds and counts after cpage_insert; the ids point into the
+ * stored page or the summary, not NUL-terminated. */
+struct cpage_bounds {
+	int64_t		 hi_t, lo_t;
+	const char	*hi_id, *lo_id;
+	size_t		 hi_len, lo_len;
+	size_t		 n, visible;
+};
+
+/*
+ * Appends to out the stored page (val, len) with c's entry inserted in key
+ * order, and fills *b. 0 done, 1 declined (the page is full at max entries,
+ * empty, in 1.0's JSON form or damaged: decode it instead), -1 out of
+ * memory.
+ */
+int	 cpage_insert(const char *val, size_t len,
+	    const struct conv_summary *c, size_t max, struct buf *out,
+	    struct cpage_bounds *b);
 /* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
 json_t	*cpage_decode(const char *val, size_t len);
 

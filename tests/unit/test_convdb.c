@@ -308,6 +308,149 @@ test_cpage(void)
 	json_decref(a);
 }
 
+/* A random summary entry; strings from a small alphabet with UTF-8. */
+static json_t *
+random_entry(int64_t t, int serial)
+{
+	static const char *const words[] = { "", "a", "Kitchen", "\xc3\xa9t\xc3\xa9",
+	    "\xf0\x9f\x94\xa8 plan", "line\nbreak", "b-7" };
+	char id[32];
+
+	snprintf(id, sizeof(id), "%c%d", 'a' + rand() % 3, serial);
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}", "id", id,
+	    "created_at", words[rand() % 7], "t", (json_int_t)t,
+	    "title", words[rand() % 7], "overview", words[rand() % 7],
+	    "category", words[rand() % 7], "emoji", words[rand() % 7],
+	    "discarded", rand() % 4 == 0);
+}
+
+static int
+bounds_match(const struct cpage_bounds *b, json_t *entries)
+{
+	json_t		*hi = json_array_get(entries, 0);
+	json_t		*lo = json_array_get(entries, json_array_size(entries) - 1);
+	const char	*hid = json_string_value(json_object_get(hi, "id"));
+	const char	*lid = json_string_value(json_object_get(lo, "id"));
+	size_t		 i, visible = 0;
+
+	for (i = 0; i < json_array_size(entries); i++)
+		visible += !json_is_true(json_object_get(json_array_get(entries,
+		    i), "discarded"));
+	return b->n == json_array_size(entries) && b->visible == visible &&
+	    b->hi_t == json_integer_value(json_object_get(hi, "t")) &&
+	    b->lo_t == json_integer_value(json_object_get(lo, "t")) &&
+	    b->hi_len == strlen(hid) && memcmp(b->hi_id, hid, b->hi_len) == 0 &&
+	    b->lo_len == strlen(lid) && memcmp(b->lo_id, lid, b->lo_len) == 0;
+}
+
+/*
+ * cpage_insert splices an entry into a stored page: the result is byte for
+ * byte what decoding, inserting in key order and encoding again gives, at
+ * every position, and it declines what it must not splice.
+ */
+static void
+test_cpage_insert(void)
+{
+	struct conv_summary	 c;
+	struct cpage_bounds	 b;
+	struct buf		 page = { 0 }, got = { 0 }, want = { 0 };
+	json_t			*entries, *e, *ne;
+	int64_t			 t;
+	size_t			 n, k, i;
+	int			 round, same = 1, bounds = 1, rc;
+
+	srand(777);
+	for (round = 0; round < 400; round++) {
+		n = 1 + (size_t)rand() % (CONVDB_PAGE_MAX - 1);
+		entries = json_array();
+		for (i = 0, t = 5000; i < n; i++) {
+			t -= rand() % 3;	/* equal times: ordered by id */
+			json_array_append_new(entries, random_entry(t,
+			    rand() % 50));
+		}
+		/* Sorted newest first by (t, id), as pages are kept. */
+		for (i = 1; i < n; i++)
+			for (k = i; k > 0; k--) {
+				json_t *x = json_array_get(entries, k - 1);
+				json_t *y = json_array_get(entries, k);
+				if (convdb_keycmp(json_integer_value(
+				    json_object_get(y, "t")), json_string_value(
+				    json_object_get(y, "id")), json_integer_value(
+				    json_object_get(x, "t")), json_string_value(
+				    json_object_get(x, "id"))) <= 0)
+					break;
+				json_incref(y);
+				json_array_remove(entries, k);
+				json_array_insert_new(entries, k - 1, y);
+			}
+		ne = random_entry(5000 - rand() % (int)(n + 4) + 1, 1000 + round);
+		c.id = (char *)json_string_value(json_object_get(ne, "id"));
+		c.created_at = (char *)json_string_value(json_object_get(ne,
+		    "created_at"));
+		c.t = json_integer_value(json_object_get(ne, "t"));
+		c.title = (char *)json_string_value(json_object_get(ne, "title"));
+		c.overview = (char *)json_string_value(json_object_get(ne,
+		    "overview"));
+		c.category = (char *)json_string_value(json_object_get(ne,
+		    "category"));
+		c.emoji = (char *)json_string_value(json_object_get(ne, "emoji"));
+		c.discarded = json_is_true(json_object_get(ne, "discarded"));
+		buf_free(&page);
+		buf_free(&got);
+		buf_free(&want);
+		cpage_encode(entries, &page);
+		rc = cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+		    &b);
+		for (k = 0; k < n; k++) {
+			e = json_array_get(entries, k);
+			if (convdb_keycmp(c.t, c.id, json_integer_value(
+			    json_object_get(e, "t")), json_string_value(
+			    json_object_get(e, "id"))) > 0)
+				break;
+		}
+		json_array_insert(entries, k, ne);
+		cpage_encode(entries, &want);
+		same &= rc == 0 && got.len == want.len &&
+		    memcmp(got.data, want.data, got.len) == 0;
+		bounds &= rc == 0 && bounds_match(&b, entries);
+		json_decref(ne);
+		json_decref(entries);
+	}
+	CHECK(same);
+	CHECK(bounds);
+	/* A full page is split elsewhere; 1.0's JSON and damage are decoded. */
+	c.id = "zz";
+	c.t = 9999;
+	entries = json_array();
+	for (i = 0; i < CONVDB_PAGE_MAX; i++)
+		json_array_append_new(entries, random_entry(5000 - (int64_t)i,
+		    (int)i));
+	buf_free(&page);
+	buf_free(&got);
+	cpage_encode(entries, &page);
+	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	    &b) == 1 && got.len == 0);
+	json_array_remove(entries, 0);
+	buf_free(&page);
+	cpage_encode(entries, &page);
+	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	    &b) == 0 && b.n == CONVDB_PAGE_MAX);
+	buf_free(&got);
+	for (i = 0, rc = 1; i < page.len; i++)
+		rc &= cpage_insert(page.data, i, &c, CONVDB_PAGE_MAX, &got,
+		    &b) == 1;
+	CHECK(rc && got.len == 0);
+	buf_putc(&page, 'x');
+	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	    &b) == 1);
+	CHECK(cpage_insert("[{\"id\":\"x\"}]", 12, &c, CONVDB_PAGE_MAX, &got,
+	    &b) == 1 && got.len == 0);
+	json_decref(entries);
+	buf_free(&page);
+	buf_free(&got);
+	buf_free(&want);
+}
+
 static void
 test_index(void)
 {
@@ -367,6 +510,7 @@ main(void)
 		return 1;
 	test_ingest();
 	test_cpage();
+	test_cpage_insert();
 	test_chead();
 	test_index();
 	unit_rmtree(dir);
