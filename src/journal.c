@@ -142,13 +142,16 @@ sync_dir(const char *dir)
 	}
 }
 
+static uint64_t	 mark_good_end(const char *);
+
 /*
  * Checks the journal's tail. Returns 0 when clean (empty, or the last
  * record applied), 1 when a record is unapplied or torn, -1 on error.
  * Readers look at the state byte only: a torn record was never applied to
  * GDBM, so reading is safe even when its last byte happens to be 'A'.
  * Writers (full) also verify the last record's framing and checksum before
- * they append behind it, so a torn record can never hide later ones.
+ * they append behind it, so a torn record can never hide later ones, unless
+ * omi.sync's good end says its writer finished it (journal_mark_good).
  */
 int
 journal_dirty(const char *dir, int full)
@@ -178,7 +181,8 @@ journal_dirty(const char *dir, int full)
 	if (pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) !=
 	    (ssize_t)sizeof(tail))
 		goto out;
-	if (tail[JOURNAL_TRAILER - 1] != 'A' || !full) {
+	if (tail[JOURNAL_TRAILER - 1] != 'A' || !full ||
+	    mark_good_end(dir) == (uint64_t)st.st_size) {
 		rc = tail[JOURNAL_TRAILER - 1] != 'A';
 		goto out;
 	}
@@ -287,6 +291,45 @@ journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 	}
 	(void)flock(markfd, LOCK_UN);
 	return err;
+}
+
+/*
+ * The good end: omi.sync's second half holds a generation and the journal's
+ * end after the last commit that wrote its whole record and marked it
+ * applied; the writer sets it before it lets go of the data lock. A next
+ * writer that finds the journal ending exactly there, in the same generation,
+ * knows the last record is whole without hashing it again (that was half of
+ * a delivery's hashing). Anything else (a writer that died while appending,
+ * a failed write of this mark, a newer generation) leaves the two apart, and
+ * the record is verified as before.
+ */
+void
+journal_mark_good(int markfd, uint64_t gen, off_t end)
+{
+	unsigned char b[16];
+
+	if (markfd == -1)
+		return;
+	le_put(b, gen, 8);
+	le_put(b + 8, (uint64_t)end, 8);
+	(void)!pwrite(markfd, b, sizeof(b), 16);
+}
+
+/* The good end of the current generation, or UINT64_MAX when unknown. */
+static uint64_t
+mark_good_end(const char *dir)
+{
+	unsigned char	 b[32];
+	int		 fd;
+	ssize_t		 n;
+
+	if ((fd = mark_open(dir)) == -1)
+		return UINT64_MAX;
+	n = pread(fd, b, sizeof(b), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(b) || le_get(b, 8) != le_get(b + 16, 8))
+		return UINT64_MAX;
+	return le_get(b + 24, 8);
 }
 
 void

@@ -58,6 +58,9 @@ int		 journal_mark_open(const char *dir, uint64_t *gen);
  * without the data lock. markfd and gen: from journal_mark_open() when the
  * record went in. */
 enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
+/* After a whole record of generation gen, ending at end, is marked applied
+ * (data lock held): the next writer need not verify it (see journal.c). */
+void		 journal_mark_good(int markfd, uint64_t gen, off_t end);
 /* After a failed append cut the journal back to end: a sync that saw the
  * partial record must not vouch for what is written there next. */
 void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);

@@ -613,6 +613,8 @@ store_commit(struct store *s)
 		store_crash_point("mark", NULL);
 		if (pwrite(jfd, "A", 1, mark) != 1)
 			err = store_errno(errno);
+		else
+			journal_mark_good(markfd, gen, mark + 1);
 	}
 	if (err != STORE_OK) {
 		/*
