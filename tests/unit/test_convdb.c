@@ -420,6 +420,7 @@ test_cpage_insert(void)
 	CHECK(bounds);
 	/* A full page is split elsewhere; 1.0's JSON and damage are decoded. */
 	c.id = "zz";
+	c.created_at = c.title = c.overview = c.category = c.emoji = "";
 	c.t = 9999;
 	entries = json_array();
 	for (i = 0; i < CONVDB_PAGE_MAX; i++)
