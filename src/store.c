@@ -80,10 +80,13 @@ store_crash_point(const char *where, const char *dbpath)
 }
 #endif
 
+static volatile sig_atomic_t alarm_fired;
+
 static void
 on_alarm(int sig)
 {
 	(void)sig;
+	alarm_fired = 1;
 }
 
 char *
@@ -127,7 +130,13 @@ store_gdbm_error(const char *what)
 	return store_errno(e);
 }
 
-/* flock with a deadline: SIGALRM without SA_RESTART interrupts the wait. */
+/*
+ * flock with a deadline: SIGALRM without SA_RESTART interrupts the wait.
+ * Another signal interrupts it too (a FastCGI manager's SIGTERM at a stop:
+ * the request in hand should still be served), so the wait goes on until
+ * the alarm itself has come; after the deadline it repeats, so that a wait
+ * entered just after it cannot block for good.
+ */
 static enum store_err
 lock_wait(int fd, int op, int64_t timeout_ms)
 {
@@ -146,9 +155,13 @@ lock_wait(int fd, int op, int64_t timeout_ms)
 	sigaction(SIGALRM, &sa, &old);
 	it.it_value.tv_sec = timeout_ms / 1000;
 	it.it_value.tv_usec = (timeout_ms % 1000) * 1000;
+	it.it_interval.tv_usec = 50000;
+	alarm_fired = 0;
 	setitimer(ITIMER_REAL, &it, &oldit);
-	rc = flock(fd, op);
-	e = errno;
+	do {
+		rc = flock(fd, op);
+		e = errno;
+	} while (rc == -1 && e == EINTR && !alarm_fired);
 	memset(&it, 0, sizeof(it));
 	setitimer(ITIMER_REAL, &it, NULL);
 	sigaction(SIGALRM, &old, NULL);

@@ -111,9 +111,19 @@ test_sessions(void)
 	store_close(s);
 }
 
+static volatile sig_atomic_t usr1_seen;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen = 1;
+}
+
 static void
 test_lock_timeout(void)
 {
+	struct sigaction sa, old;
 	struct store	*s;
 	char		 lock[256];
 	int		 p[2], q[2], fd, status;
@@ -137,16 +147,25 @@ test_lock_timeout(void)
 		flock(fd, LOCK_EX);
 		(void)!write(p[1], "x", 1);
 		(void)!read(q[0], &c, 1);
-		usleep(500000);
+		usleep(100000);
+		kill(getppid(), SIGUSR1);
+		usleep(400000);
 		_exit(0);
 	}
 	(void)!read(p[0], &c, 1);
 	CHECK(store_open(&s, dir, STORE_WRITE, 200) == STORE_BUSY);
 	CHECK(store_open(&s, dir, STORE_READ, 200) == STORE_BUSY);
-	/* A longer wait outlasts the holder: requests wait, they don't fail. */
+	/* A longer wait outlasts the holder: requests wait, they don't fail,
+	 * not even when another signal (the holder's SIGUSR1 here, a FastCGI
+	 * manager's SIGTERM in life) interrupts the wait. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, &old);
 	(void)!write(q[1], "x", 1);
 	CHECK(store_open(&s, dir, STORE_WRITE, 5000) == STORE_OK);
 	store_close(s);
+	CHECK(usr1_seen);
+	sigaction(SIGUSR1, &old, NULL);
 	waitpid(pid, &status, 0);
 	close(p[0]);
 	close(p[1]);
