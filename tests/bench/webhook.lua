@@ -1,6 +1,10 @@
 -- wrk: POST a ~3 KB OMI conversation with a fresh id on every request.
 -- env: BODY_FILE (the payload with "id": "@ID@"), WEBHOOK_PATH
 local counter = 0
+-- The run's start, in every id: ids made by the same thread in another run
+-- (a warm-up, the other concurrency) must differ too, or those deliveries
+-- replace conversations instead of storing new ones.
+local run = os.time()
 -- Threads are numbered in setup() (main state); each thread reads its "id".
 local threads = 0
 local template
@@ -20,6 +24,6 @@ end
 
 function request()
 	counter = counter + 1
-	local body = template:gsub("@ID@", "bench-" .. tostring(id) .. "-" .. counter .. "-" .. math.random(1e9))
+	local body = template:gsub("@ID@", "bench-" .. run .. "-" .. tostring(id) .. "-" .. counter)
 	return wrk.format("POST", os.getenv("WEBHOOK_PATH"), nil, body)
 end
