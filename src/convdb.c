@@ -272,6 +272,19 @@ split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
 	return err;
 }
 
+/* The page a new key (t, id) goes into: the first whose lowest key is not
+ * newer than it, else the last. The head has at least one page. */
+static size_t
+page_for(const struct convdb_head *h, int64_t t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < h->nrefs; i++)
+		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			break;
+	return i;
+}
+
 static enum store_err
 index_add(struct store *s, const char *uid, struct convdb_head *h,
     json_t *entry, int64_t t, const char *id)
@@ -280,17 +293,13 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	json_t		*entries;
 	size_t		 i, k, n;
 
-	for (i = 0; i < h->nrefs; i++)
-		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
-			break;
 	if (h->nrefs == 0) {
 		if (ref_insert(h, 0) == NULL)
 			return STORE_NOMEM;
 		i = 0;
 		entries = json_array();
 	} else {
-		if (i == h->nrefs)
-			i = h->nrefs - 1;
+		i = page_for(h, t, id);
 		if ((err = convdb_page_load(s, uid, h->refs[i].page,
 		    &entries)) != STORE_OK)
 			return err;
@@ -342,17 +351,13 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 	struct buf		 page = { 0 };
 	enum store_err		 err;
 	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
-	size_t			 i, len;
+	size_t			 len;
 	int			 rc;
 
 	*done = 0;
 	if (h->nrefs == 0)
 		return STORE_OK;
-	for (i = 0; i + 1 < h->nrefs; i++)
-		if (convdb_keycmp(c->t, c->id, h->refs[i].lo_t,
-		    h->refs[i].lo_id) >= 0)
-			break;
-	r = &h->refs[i];
+	r = &h->refs[page_for(h, c->t, c->id)];
 	if ((key = page_key(uid, r->page)) == NULL)
 		return STORE_NOMEM;
 	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
