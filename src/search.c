@@ -9,12 +9,14 @@
 #include <wctype.h>
 
 #include "search.h"
+#include "swar.h"
 #include "ustr.h"
 
 static int
 fold(const struct search *s, const char *text, size_t n, struct buf *out)
 {
 	size_t		 i = 0, len, k;
+	uint64_t	 v;
 	uint32_t	 cp;
 	char		 enc[4];
 
@@ -22,12 +24,19 @@ fold(const struct search *s, const char *text, size_t n, struct buf *out)
 	while (i < n) {
 		if ((unsigned char)text[i] < 0x80) {
 			/* A run of ASCII at once: most text is. */
-			for (len = 1; i + len < n &&
+			for (len = 1; n - i - len >= 8 &&
+			    !swar_high(swar_load(text + i + len)); len += 8)
+				;
+			for (; i + len < n &&
 			    (unsigned char)text[i + len] < 0x80; len++)
 				;
 			k = out->len;
 			if (buf_append(out, text + i, len) == -1)
 				break;
+			for (; out->len - k >= 8; k += 8) {
+				v = swar_lower(swar_load(out->data + k));
+				memcpy(out->data + k, &v, sizeof(v));
+			}
 			for (; k < out->len; k++)
 				if (out->data[k] >= 'A' && out->data[k] <= 'Z')
 					out->data[k] += 'a' - 'A';
