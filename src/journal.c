@@ -106,11 +106,24 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 	return STORE_OK;
 }
 
+/* Copies in from offset off to its end onto out's end. */
+static int
+copy_fd(int in, int out, off_t off)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+
+	while ((n = pread(in, chunk, sizeof(chunk), off)) > 0) {
+		if (write(out, chunk, (size_t)n) != n)
+			return -1;
+		off += n;
+	}
+	return n == 0 ? 0 : -1;
+}
+
 static int
 copy_file(const char *from, const char *to)
 {
-	char	 chunk[65536];
-	ssize_t	 n = 0;
 	int	 in, out, rc = -1;
 
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
@@ -120,10 +133,7 @@ copy_file(const char *from, const char *to)
 		close(in);
 		return -1;
 	}
-	while ((n = read(in, chunk, sizeof(chunk))) > 0)
-		if (write(out, chunk, (size_t)n) != n)
-			break;
-	if (n == 0 && fsync(out) == 0)
+	if (copy_fd(in, out, 0) == 0 && fsync(out) == 0)
 		rc = 0;
 	if (close(out) == -1)
 		rc = -1;
@@ -461,18 +471,45 @@ out:
 }
 
 /*
- * Copies the synced database to omi.snap and empties the journal. Without
- * room for the copy it waits for a later commit: a copy that runs out of
- * space would be tried again, and fail again, by every commit, each
- * writing all the free space first.
+ * Checkpoints: once the journal outgrows the database, the database becomes
+ * the new omi.snap and the journal starts again. Copying the database is
+ * quick (it is in the page cache); making the copy durable is a disk write
+ * of the whole database (half a second at 64 MB here, seconds on a slow
+ * disk), and every other request would wait for it if it ran under the
+ * data lock. So a checkpoint takes three steps:
+ *
+ * 1. journal_checkpoint_copy(), data lock held, by the commit that finds
+ *    the journal grown past the database: copies omi.db to omi.snap.tmp,
+ *    without a sync, and notes the generation and the journal's size X.
+ *    The copy is omi.snap plus the journal's first X bytes. The copy's
+ *    flock keeps a second checkpoint from starting until this one ends.
+ * 2. journal_checkpoint_sync(), no lock held: syncs the copy.
+ * 3. journal_checkpoint_install(), data lock held again: unless the
+ *    generation changed meanwhile (a recovery), writes the journal's
+ *    records past X (the commits made between the steps) to
+ *    omi.journal.tmp and syncs it, renames the copy to omi.snap, and then,
+ *    under omi.sync's flock, starts a new generation and renames the new
+ *    journal into place.
+ *
+ * A crash between the two renames leaves the new snapshot with the whole
+ * old journal: a recovery then replays records the snapshot holds already,
+ * which is harmless, since each holds whole values (the state after them
+ * is the same). The new generation comes before the new journal, so no
+ * sync mark of the old journal's offsets can vouch for the new one; and
+ * omi.sync's flock is held across both, so a writer that sees the new
+ * generation (and so skips its own sync) finds its record in a synced new
+ * journal under its name.
  */
 void
-journal_checkpoint(struct store *s, off_t journal_size)
+journal_checkpoint_copy(struct store *s, off_t journal_size, uint64_t gen,
+    struct checkpoint *ck)
 {
 	struct stat	 dst;
-	char		*jpath, *dbp, *snap, *tmp;
+	char		*tmp;
 	uint64_t	 avail, need;
+	int		 fd = -1, in;
 
+	ck->fd = -1;
 	/* Decided from what the commit knows, without a look at the files. */
 	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
 	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
@@ -484,24 +521,115 @@ journal_checkpoint(struct store *s, off_t journal_size)
 		    (unsigned long long)need);
 		return;
 	}
-	jpath = store_path(s->dir, "omi.journal");
-	dbp = store_path(s->dir, "omi.db");
-	snap = store_path(s->dir, "omi.snap");
-	tmp = store_path(s->dir, "omi.snap.tmp");
-	if (!jpath || !dbp || !snap || !tmp)
+	if ((tmp = store_path(s->dir, "omi.snap.tmp")) == NULL)
+		return;
+	/* Busy: another checkpoint is between its steps. */
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX | LOCK_NB) == -1)
 		goto out;
-	if (copy_file(dbp, tmp) == -1 || rename(tmp, snap) == -1) {
+	if ((in = open(s->dbpath, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    ftruncate(fd, 0) == -1 || copy_fd(in, fd, 0) == -1) {
 		log_msg("store: checkpoint failed: %s", strerror(errno));
+		if (in != -1)
+			close(in);
 		(void)unlink(tmp);
 		goto out;
 	}
-	sync_dir(s->dir);
-	journal_reset(s->dir, jpath);
+	close(in);
+	ck->fd = fd;
+	ck->gen = gen;
+	ck->cut = journal_size;
+	fd = -1;
 out:
-	free(jpath);
-	free(dbp);
-	free(snap);
+	if (fd != -1)
+		close(fd);
 	free(tmp);
+}
+
+int
+journal_checkpoint_sync(struct checkpoint *ck)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	struct stat	 st;
+	off_t		 off;
+	const off_t	 step = 4 << 20;
+
+	/*
+	 * A few megabytes at a time: a whole database queued for the disk at
+	 * once would hold up every writer's journal sync behind it.
+	 */
+	if (fstat(ck->fd, &st) == 0)
+		for (off = 0; off < st.st_size; off += step)
+			if (sync_file_range(ck->fd, off, step,
+			    SYNC_FILE_RANGE_WAIT_BEFORE |
+			    SYNC_FILE_RANGE_WRITE |
+			    SYNC_FILE_RANGE_WAIT_AFTER) == -1)
+				break;
+#endif
+	if (fsync(ck->fd) == 0)
+		return 0;
+	log_msg("store: checkpoint failed: %s", strerror(errno));
+	return -1;
+}
+
+void
+journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
+{
+	struct sync_mark	 m;
+	struct stat		 st;
+	char			*jpath, *jtmp, *snap, *stmp;
+	int			 mfd = -1, jfd = -1, nfd = -1, done = 0;
+
+	jpath = store_path(dir, "omi.journal");
+	jtmp = store_path(dir, "omi.journal.tmp");
+	snap = store_path(dir, "omi.snap");
+	stmp = store_path(dir, "omi.snap.tmp");
+	if (!install || !jpath || !jtmp || !snap || !stmp ||
+	    (mfd = mark_open(dir)) == -1)
+		goto out;
+	mark_read(mfd, &m);
+	/* A recovery in between has made its own snapshot; a dirty tail
+	 * means the next session recovers (and checkpoints) anyway. */
+	if (m.gen != ck->gen || journal_dirty(dir, 0) != 0)
+		goto out;
+	if ((jfd = open(jpath, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(jfd, &st) == -1 || st.st_size < ck->cut ||
+	    (nfd = open(jtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || copy_fd(jfd, nfd, ck->cut) == -1 ||
+	    fsync(nfd) == -1 || rename(stmp, snap) == -1) {
+		log_msg("store: checkpoint failed: %s", strerror(errno));
+		goto out;
+	}
+	done = 1;
+	sync_dir(dir);
+	store_crash_point("checkpoint-snap", NULL);
+	if (flock(mfd, LOCK_EX) == -1)
+		goto out;
+	m.gen++;
+	m.off = 0;
+	if (mark_write(mfd, &m) == -1 || rename(jtmp, jpath) == -1)
+		log_msg("store: checkpoint: the journal was kept: %s",
+		    strerror(errno));
+	else
+		sync_dir(dir);
+	(void)flock(mfd, LOCK_UN);
+out:
+	if (!done && stmp != NULL)
+		(void)unlink(stmp);
+	if (jtmp != NULL)
+		(void)unlink(jtmp);
+	if (nfd != -1)
+		close(nfd);
+	if (jfd != -1)
+		close(jfd);
+	if (mfd != -1)
+		close(mfd);
+	close(ck->fd);		/* lets the next checkpoint begin */
+	ck->fd = -1;
+	free(jpath);
+	free(jtmp);
+	free(snap);
+	free(stmp);
 }
 
 /* The kernel's id of this boot; 0, or -1 where there is none. A process

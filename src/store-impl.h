@@ -24,6 +24,7 @@ struct store {
 	char		*dir;
 	int		 lockfd;
 	enum store_mode	 mode;
+	int64_t		 timeout_ms;	/* for the lock */
 	GDBM_FILE	 db;
 	char		*dbpath;
 	int		 lazy_sync;	/* omi.boot matches this boot */
@@ -42,8 +43,10 @@ enum store_err	 store_gdbm_error(const char *what);
 
 #ifdef OMI_TEST_HOOKS
 void		 store_crash_point(const char *where, const char *dbpath);
+void		 store_pause_point(const char *where);
 #else
 #define store_crash_point(where, dbpath) ((void)0)
+#define store_pause_point(where) ((void)0)
 #endif
 
 /* Appends the session's changes as one record (and syncs it when sync is
@@ -70,9 +73,23 @@ int		 store_free_bytes(int fd, uint64_t *avail);
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
 enum store_err	 journal_recover(const char *dir);
-/* Snapshot and empty journal once the journal (journal_size bytes, just
- * written by this session's commit) outgrows the database. */
-void		 journal_checkpoint(struct store *, off_t journal_size);
+/* A checkpoint between its steps (see journal.c); fd -1 when none. */
+struct checkpoint {
+	int		 fd;	/* omi.snap.tmp, flocked */
+	uint64_t	 gen;	/* the journal generation it copied */
+	off_t		 cut;	/* the journal size it copied */
+};
+/* Step 1, data lock held: when the journal (journal_size bytes, just
+ * written in generation gen by this session's commit) outgrows the
+ * database, copies the database; ck->fd says whether it did. */
+void		 journal_checkpoint_copy(struct store *, off_t journal_size,
+		    uint64_t gen, struct checkpoint *ck);
+/* Step 2, no lock held: makes the copy durable; 0 or -1. */
+int		 journal_checkpoint_sync(struct checkpoint *);
+/* Step 3, data lock held: installs the copy (when install is set and
+ * nothing changed meanwhile), or drops it; ends the checkpoint. */
+void		 journal_checkpoint_end(const char *dir, struct checkpoint *,
+		    int install);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */

@@ -30,7 +30,8 @@
  * journal. A torn last record was never acknowledged, and GDBM was not yet
  * touched for it, so it is cut off; so is one whose commit failed and was
  * answered with an error (marked 'X'). When the journal outgrows the database
- * a checkpoint copies omi.db to omi.snap and empties the journal.
+ * a checkpoint makes omi.db the new omi.snap and starts the journal again,
+ * syncing its copy with no lock held (journal.c).
  *
  * Changes are queued in memory until commit, so a session is all or nothing
  * and a get sees the session's own earlier puts. The journal's format,
@@ -77,6 +78,28 @@ store_crash_point(const char *where, const char *dbpath)
 		close(fd);
 	}
 	raise(SIGKILL);
+}
+
+/*
+ * A pause for the unit tests, which need another process to act between
+ * two steps: with OMI_TEST_PAUSE=DIR, a process at point P creates
+ * DIR/P.paused and waits (up to 30 s) for DIR/P.go.
+ */
+void
+store_pause_point(const char *where)
+{
+	const char	*d = getenv("OMI_TEST_PAUSE");
+	char		 p[512];
+	int		 fd, i;
+
+	if (d == NULL)
+		return;
+	snprintf(p, sizeof(p), "%s/%s.paused", d, where);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) != -1)
+		close(fd);
+	snprintf(p, sizeof(p), "%s/%s.go", d, where);
+	for (i = 0; i < 3000 && access(p, F_OK) == -1; i++)
+		usleep(10000);
 }
 #endif
 
@@ -371,6 +394,7 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 		return STORE_NOMEM;
 	s->lockfd = -1;
 	s->mode = mode;
+	s->timeout_ms = timeout_ms;
 	if ((s->dir = strdup(datadir)) == NULL ||
 	    (dbp = store_path(datadir, "omi.db")) == NULL) {
 		err = STORE_NOMEM;
@@ -591,11 +615,34 @@ release(struct store *s)
 	s->ended = 1;
 }
 
+/*
+ * The rest of a checkpoint that the commit began (see journal.c): the copy
+ * goes to disk with no lock held, then is installed under the lock again.
+ * Its commit is durable already, so a checkpoint that cannot finish only
+ * leaves the journal as it was.
+ */
+static void
+checkpoint_finish(struct store *s, struct checkpoint *ck)
+{
+	int install;
+
+	store_pause_point("checkpoint");
+	install = journal_checkpoint_sync(ck) == 0 &&
+	    take_lock(s, LOCK_EX, s->timeout_ms) == STORE_OK;
+	block_signals(s);
+	journal_checkpoint_end(s->dir, ck, install);
+	unblock_signals(s);
+	if (s->lockfd != -1)
+		close(s->lockfd);
+	s->lockfd = -1;
+}
+
 enum store_err
 store_commit(struct store *s)
 {
 	enum store_err	 err;
 	size_t		 done = 0;
+	struct checkpoint ck;
 	off_t		 mark = 0, start = 0;
 	uint64_t	 gen;
 	int		 jfd = -1, markfd;
@@ -641,13 +688,15 @@ store_commit(struct store *s)
 		goto out;
 	}
 	drop_changes(s);
-	journal_checkpoint(s, mark + 1);
+	journal_checkpoint_copy(s, mark + 1, gen, &ck);
 	unblock_signals(s);
 	release(s);
 	store_crash_point("sync", NULL);
 	if (s->lazy_sync && (err = journal_sync(markfd, jfd, gen,
 	    mark + 1)) != STORE_OK)
 		log_msg("store: journal sync: %s", store_strerror(err));
+	if (ck.fd != -1)
+		checkpoint_finish(s, &ck);
 out:
 	if (jfd != -1)
 		close(jfd);

@@ -530,6 +530,114 @@ test_checkpoint(void)
 	free(big);
 }
 
+#ifdef OMI_TEST_HOOKS
+/* Commits 1 MB values in a child until a checkpoint starts a new generation;
+ * env (NAME=VALUE) is set in the child. Returns the child's pid. */
+static pid_t
+checkpoint_child(const char *env)
+{
+	unsigned long long	 gen, gen2, off;
+	char			*big;
+	size_t			 n = 1u << 20;
+	pid_t			 pid;
+	int			 i;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	putenv((char *)env);
+	if ((big = malloc(n + 1)) == NULL || !sync_mark(&gen, &off))
+		_exit(2);
+	memset(big, 'y', n);
+	big[n] = '\0';
+	for (i = 0; i < 40; i++) {
+		big[0] = (char)('a' + i % 26);
+		if (!put_commit("big2", big))
+			_exit(3);
+		if (sync_mark(&gen2, &off) && gen2 != gen)
+			_exit(big[0] == 'a' + i % 26 ? 0 : 4);
+	}
+	_exit(5);
+}
+
+/* Waits up to 30 s for a file; 1 when it came. */
+static int
+wait_file(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 3000 && access(p, F_OK) == -1; i++)
+		usleep(10000);
+	return access(p, F_OK) == 0;
+}
+
+/*
+ * A checkpoint syncs its copy of the database with no lock held: commits
+ * made meanwhile succeed, cannot start a second checkpoint, and are carried
+ * into the new journal (recovery from the new snapshot still has them).
+ */
+static void
+test_checkpoint_between(void)
+{
+	unsigned long long	 gen, gen2, off;
+	char			 pause[] = "/tmp/omi-test-pause.XXXXXX";
+	char			 env[64], p[512];
+	pid_t			 pid;
+	int			 st = -1;
+
+	if (mkdtemp(pause) == NULL)
+		return;
+	CHECK(sync_mark(&gen, &off));
+	snprintf(env, sizeof(env), "OMI_TEST_PAUSE=%s", pause);
+	pid = checkpoint_child(env);
+	snprintf(p, sizeof(p), "%s/checkpoint.paused", pause);
+	CHECK(wait_file(p));
+	/* Between the copy and its install: the lock is free. */
+	CHECK(put_commit("between1", "b1"));
+	CHECK(put_commit("between2", "b2"));
+	CHECK(sync_mark(&gen2, &off) && gen2 == gen);
+	snprintf(p, sizeof(p), "%s/checkpoint.go", pause);
+	close(open(p, O_WRONLY | O_CREAT, 0600));
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(sync_mark(&gen2, &off) && gen2 > gen);
+	CHECK(file_size("omi.snap.tmp") == -1);
+	CHECK(file_size("omi.journal.tmp") == -1);
+	/* The new journal holds the two commits and little else. */
+	CHECK(file_size("omi.journal") > 0 &&
+	    file_size("omi.journal") < 4096);
+	CHECK(has("between1", "b1") && has("between2", "b2"));
+	CHECK(unapply_last());		/* recovery: new snapshot + journal */
+	CHECK(has("between1", "b1") && has("between2", "b2") &&
+	    has("c0", "v0"));
+	snprintf(p, sizeof(p), "rm -rf '%s'", pause);
+	CHECK(system(p) == 0);
+}
+
+/*
+ * Killed between renaming the new snapshot and the new journal into place:
+ * the new snapshot and the whole old journal. Replaying records that the
+ * snapshot already holds ends in the same state.
+ */
+static void
+test_checkpoint_crash(void)
+{
+	pid_t	 pid;
+	int	 st = -1;
+
+	CHECK(put_commit("before", "b"));
+	pid = checkpoint_child("HTTP_X_OMI_TEST_CRASH=checkpoint-snap");
+	waitpid(pid, &st, 0);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK(file_size("omi.snap.tmp") == -1);		/* renamed */
+	CHECK(file_size("omi.journal") > 8L << 20);	/* not yet */
+	CHECK(has("before", "b") && has("between1", "b1"));
+	CHECK(unapply_last());
+	CHECK(has("before", "b") && has("between1", "b1") &&
+	    has("c0", "v0"));
+	CHECK(put_commit("after", "a") && has("after", "a"));
+}
+#endif
+
 /* Free bytes on the file system holding the store. */
 static unsigned long long
 free_bytes(void)
@@ -655,6 +763,10 @@ main(void)
 	test_cut_append();
 	test_abort_apply();
 	test_checkpoint();
+#ifdef OMI_TEST_HOOKS
+	test_checkpoint_between();
+	test_checkpoint_crash();
+#endif
 	test_checkpoint_space();
 	unit_rmtree(dir);
 	return unit_done("test_store");
