@@ -415,8 +415,7 @@ journal_recover(const char *dir)
 		err = store_errno(errno);
 		goto out;
 	}
-	db = gdbm_open(tmp, 0, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC,
-	    0600, NULL);
+	db = store_gdbm_open(tmp, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC);
 	if (db == NULL) {
 		err = store_gdbm_error("recover open");
 		goto out;

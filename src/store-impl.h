@@ -35,6 +35,8 @@ struct store {
 	int		 masked;
 };
 
+/* gdbm_open(), mending a file that GDBM 1.23 wrote and then refuses. */
+GDBM_FILE	 store_gdbm_open(const char *path, int flags);
 /* dir/name, malloc'd (NULL when out of memory). */
 char		*store_path(const char *dir, const char *name);
 enum store_err	 store_errno(int);

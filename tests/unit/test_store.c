@@ -638,6 +638,56 @@ test_checkpoint_crash(void)
 }
 #endif
 
+/*
+ * Moves the GDBM file's hash directory to the very end of the file, as
+ * GDBM 1.23 itself sometimes leaves it (a copy at the end, the header
+ * pointing there): a sound file that GDBM 1.23 then refuses to open.
+ */
+static int
+dir_to_eof(void)
+{
+	unsigned char	 h[40], *d;
+	char		 p[256];
+	struct stat	 st;
+	uint64_t	 at, end;
+	uint32_t	 dsize;
+	int		 fd, ok = 0;
+
+	path(p, sizeof(p), "omi.db");
+	if ((fd = open(p, O_RDWR)) == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && pread(fd, h, 40, 0) == 40) {
+		memcpy(&at, h + 8, 8);
+		memcpy(&dsize, h + 16, 4);
+		end = (uint64_t)st.st_size;
+		if ((d = malloc(dsize)) != NULL &&
+		    pread(fd, d, dsize, (off_t)at) == (ssize_t)dsize &&
+		    pwrite(fd, d, dsize, (off_t)end) == (ssize_t)dsize) {
+			memcpy(h + 8, &end, 8);
+			end += dsize;
+			memcpy(h + 32, &end, 8);
+			ok = pwrite(fd, h, 40, 0) == 40;
+		}
+		free(d);
+	}
+	close(fd);
+	return ok;
+}
+
+/* A database whose directory ends at the end of the file still opens (it
+ * is mended once), for readers and writers, with nothing lost. */
+static void
+test_dir_at_eof(void)
+{
+	CHECK(put_commit("eof1", "x"));
+	CHECK(dir_to_eof());
+	CHECK(has("eof1", "x") && has("c0", "v0"));
+	CHECK(put_commit("eof2", "y") && has("eof2", "y"));
+	CHECK(dir_to_eof());
+	CHECK(put_commit("eof3", "z"));
+	CHECK(has("eof1", "x") && has("eof2", "y") && has("eof3", "z"));
+}
+
 /* Free bytes on the file system holding the store. */
 static unsigned long long
 free_bytes(void)
@@ -763,6 +813,7 @@ main(void)
 	test_cut_append();
 	test_abort_apply();
 	test_checkpoint();
+	test_dir_at_eof();
 #ifdef OMI_TEST_HOOKS
 	test_checkpoint_between();
 	test_checkpoint_crash();
