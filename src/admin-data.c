@@ -190,10 +190,12 @@ check_key(void *ctx, const char *key)
 		j = json_loads("{}", 0, NULL);
 		if (strcmp(val, "1") != 0)
 			problem(k, "unknown schema version", val);
-	} else if (strncmp(key, "cidx:", 5) == 0) {
+	} else if (strncmp(key, "cidx:", 5) == 0 ||
+	    strncmp(key, "cidxd:", 6) == 0) {
 		struct convdb_head h = { 0 };
-		j = chead_decode(val, len, &h) == STORE_OK ? json_object() :
-		    NULL;
+		j = (key[4] == ':' ? chead_decode(val, len, &h) :
+		    chead_delta_apply(val, len, &h)) == STORE_OK ?
+		    json_object() : NULL;
 		convdb_head_free(&h);
 	} else if (strncmp(key, "cpage:", 6) == 0)
 		j = cpage_decode(val, len);

@@ -3,6 +3,8 @@
  * convdb.h). All changes of one operation go into one store session, so a
  * conversation and its index entry appear, move or vanish together.
  */
+#include <sys/types.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,27 +58,57 @@ convdb_head_free(struct convdb_head *h)
 		free(h->refs[i].lo_id);
 	}
 	free(h->refs);
+	free(h->gone);
 	memset(h, 0, sizeof(*h));
 }
+
+/*
+ * The head lists every page with its bounds and counts, so it grows with
+ * the user's conversations (66 KB at 27,000), and every delivery changes
+ * one or two of its references. Writing it whole each time made it most
+ * of a delivery's journal and hashing. So a change is stored as a delta
+ * (cidxd:<uid>): the totals, the references that differ from the stored
+ * head and the pages gone from it. The head is written whole again, and
+ * the delta dropped, once the delta would hold more than CONVDB_DELTA_MAX
+ * of them or more than a quarter of the head's references (a small head
+ * is cheap to write). Reading the head reads both.
+ */
+#define CONVDB_DELTA_MAX	32
 
 enum store_err
 convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 {
 	enum store_err	 err;
-	char		*key, *val = NULL;
+	char		*key, *dkey, *val = NULL;
 	size_t		 len;
 
 	memset(h, 0, sizeof(*h));
 	h->next = 1;
-	if ((key = key2("cidx", uid)) == NULL)
-		return STORE_NOMEM;
+	key = key2("cidx", uid);
+	dkey = key2("cidxd", uid);
+	if (key == NULL || dkey == NULL) {
+		err = STORE_NOMEM;
+		goto out;
+	}
 	err = store_get(s, key, &val, &len);
-	free(key);
-	if (err == STORE_NOTFOUND)
-		return STORE_OK;
-	if (err == STORE_OK)
+	if (err == STORE_OK) {
+		h->based = 1;
 		err = chead_decode(val, len, h);
+	} else if (err == STORE_NOTFOUND)
+		err = STORE_OK;
 	free(val);
+	val = NULL;
+	if (err == STORE_OK && (err = store_get(s, dkey, &val, &len)) ==
+	    STORE_OK)
+		err = chead_delta_apply(val, len, h);
+	else if (err == STORE_NOTFOUND)
+		err = STORE_OK;
+	if (err != STORE_OK)
+		convdb_head_free(h);
+out:
+	free(val);
+	free(key);
+	free(dkey);
 	return err;
 }
 
@@ -84,20 +116,38 @@ static enum store_err
 head_save(struct store *s, const char *uid, const struct convdb_head *h)
 {
 	struct buf	 b = { 0 };
-	enum store_err	 err;
-	char		*key;
+	enum store_err	 err, derr;
+	char		*key, *dkey;
+	size_t		 i, changed = h->ngone;
 
-	if ((key = key2("cidx", uid)) == NULL)
-		return STORE_NOMEM;
-	if (h->nrefs == 0)
+	for (i = 0; i < h->nrefs; i++)
+		changed += h->refs[i].dirty;
+	key = key2("cidx", uid);
+	dkey = key2("cidxd", uid);
+	if (key == NULL || dkey == NULL)
+		err = STORE_NOMEM;
+	else if (h->based && changed <= CONVDB_DELTA_MAX &&
+	    changed * 4 <= h->nrefs) {
+		err = chead_delta_encode(h, &b) == -1 ? STORE_NOMEM :
+		    store_put(s, dkey, b.data, b.len);
+		goto out;
+	} else if (h->nrefs == 0)
 		err = store_del(s, key);
 	else if (chead_encode(h, &b) == -1)
 		err = STORE_NOMEM;
 	else
 		err = store_put(s, key, b.data, b.len);
+	if (err == STORE_NOTFOUND)
+		err = STORE_OK;
+	/* The whole head written (or gone): no delta on top of it. */
+	if (err == STORE_OK && (derr = store_del(s, dkey)) != STORE_OK &&
+	    derr != STORE_NOTFOUND)
+		err = derr;
+out:
 	buf_free(&b);
 	free(key);
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	free(dkey);
+	return err;
 }
 
 enum store_err
@@ -149,6 +199,7 @@ ref_update(struct convdb_ref *r, json_t *entries)
 	r->lo_id = strdup(entry_id(last));
 	r->n = n;
 	r->visible = 0;
+	r->dirty = 1;
 	for (i = 0; i < n; i++)
 		if (!json_is_true(json_object_get(json_array_get(entries, i),
 		    "discarded")))
@@ -190,6 +241,7 @@ ref_insert(struct convdb_head *h, size_t at)
 	    (h->nrefs - at) * sizeof(*nv));
 	memset(&h->refs[at], 0, sizeof(*nv));
 	h->refs[at].page = h->next++;
+	h->refs[at].dirty = 1;
 	h->nrefs++;
 	return &h->refs[at];
 }
@@ -235,11 +287,8 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 	json_array_remove(entries, k);
 	err = page_save(s, uid, h->refs[i].page, entries);
 	if (json_array_size(entries) == 0) {
-		free(h->refs[i].hi_id);
-		free(h->refs[i].lo_id);
-		memmove(&h->refs[i], &h->refs[i + 1],
-		    (h->nrefs - (size_t)i - 1) * sizeof(*h->refs));
-		h->nrefs--;
+		if (chead_gone(h, (size_t)i) == -1)
+			err = STORE_NOMEM;
 	} else if (ref_update(&h->refs[i], entries) == -1)
 		err = STORE_NOMEM;
 	json_decref(entries);
@@ -381,6 +430,7 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 	r->lo_t = b.lo_t;
 	r->n = b.n;
 	r->visible = b.visible;
+	r->dirty = 1;
 	h->n++;
 	h->visible += !c->discarded;
 	*done = 1;

@@ -5,6 +5,7 @@
  *
  *   conv:<uid>:<id>     "<t>\n" then the raw OMI JSON as received
  *   cidx:<uid>          head: totals and the page list, newest page first
+ *   cidxd:<uid>         the head's delta: what changed since cidx was written
  *   cpage:<uid>:<p>     page p: up to CONVDB_PAGE_MAX summaries, newest first
  *
  * Order is (t, id) descending, t being created_at in microseconds. Each page
@@ -32,6 +33,7 @@ struct convdb_ref {
 	char	*hi_id, *lo_id;
 	size_t	 n;		/* conversations on the page */
 	size_t	 visible;	/* of which not discarded */
+	int	 dirty;		/* differs from the stored cidx */
 };
 
 struct convdb_head {
@@ -39,6 +41,9 @@ struct convdb_head {
 	int64_t			 next;	/* the next free page number */
 	struct convdb_ref	*refs;
 	size_t			 nrefs;
+	int64_t			*gone;	/* pages dropped since cidx */
+	size_t			 ngone;
+	int			 based;	/* cidx exists */
 };
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */

@@ -18,6 +18,7 @@
 
 #define CPAGE_MAGIC	"OPG1"
 #define CHEAD_MAGIC	"OIX1"
+#define CDELTA_MAGIC	"OIXD"
 
 static const char *const fields[] = {
 	"id", "created_at", "title", "overview", "category", "emoji"
@@ -254,26 +255,55 @@ put_str(struct buf *b, const char *s)
 	buf_puts(b, s);
 }
 
+static void
+put_ref(struct buf *out, const struct convdb_ref *r)
+{
+	buf_put_le(out, (uint64_t)r->page, 8);
+	buf_put_le(out, (uint64_t)r->hi_t, 8);
+	buf_put_le(out, (uint64_t)r->lo_t, 8);
+	buf_put_le(out, r->n, 4);
+	buf_put_le(out, r->visible, 4);
+	put_str(out, r->hi_id);
+	put_str(out, r->lo_id);
+}
+
+/* The totals that start a head and its delta. */
+static void
+put_totals(struct buf *out, const char *magic, const struct convdb_head *h)
+{
+	buf_append(out, magic, 4);
+	buf_put_le(out, h->n, 8);
+	buf_put_le(out, h->visible, 8);
+	buf_put_le(out, (uint64_t)h->next, 8);
+}
+
 int
 chead_encode(const struct convdb_head *h, struct buf *out)
 {
 	size_t i;
 
-	buf_append(out, CHEAD_MAGIC, 4);
-	buf_put_le(out, h->n, 8);
-	buf_put_le(out, h->visible, 8);
-	buf_put_le(out, (uint64_t)h->next, 8);
+	put_totals(out, CHEAD_MAGIC, h);
 	buf_put_le(out, h->nrefs, 4);
-	for (i = 0; i < h->nrefs; i++) {
-		const struct convdb_ref *r = &h->refs[i];
-		buf_put_le(out, (uint64_t)r->page, 8);
-		buf_put_le(out, (uint64_t)r->hi_t, 8);
-		buf_put_le(out, (uint64_t)r->lo_t, 8);
-		buf_put_le(out, r->n, 4);
-		buf_put_le(out, r->visible, 4);
-		put_str(out, r->hi_id);
-		put_str(out, r->lo_id);
-	}
+	for (i = 0; i < h->nrefs; i++)
+		put_ref(out, &h->refs[i]);
+	return out->failed ? -1 : 0;
+}
+
+int
+chead_delta_encode(const struct convdb_head *h, struct buf *out)
+{
+	size_t i, dirty = 0;
+
+	for (i = 0; i < h->nrefs; i++)
+		dirty += h->refs[i].dirty;
+	put_totals(out, CDELTA_MAGIC, h);
+	buf_put_le(out, h->ngone, 4);
+	buf_put_le(out, dirty, 4);
+	for (i = 0; i < h->ngone; i++)
+		buf_put_le(out, (uint64_t)h->gone[i], 8);
+	for (i = 0; i < h->nrefs; i++)
+		if (h->refs[i].dirty)
+			put_ref(out, &h->refs[i]);
 	return out->failed ? -1 : 0;
 }
 
@@ -291,6 +321,28 @@ get_str(const unsigned char **p, const unsigned char *end, int *nomem)
 		*nomem = 1;
 	*p += 4 + n;
 	return s;
+}
+
+/* One reference at *p (advancing *p): 0, or -1 on damage (*nomem set when
+ * memory ran out). Strings it got are in r, for the caller to free. */
+static int
+get_ref(const unsigned char **p, const unsigned char *end,
+    struct convdb_ref *r, int *nomem)
+{
+	const unsigned char *q = *p;
+
+	if (end - q < 32)
+		return -1;
+	r->page = (int64_t)le_get(q, 8);
+	r->hi_t = (int64_t)le_get(q + 8, 8);
+	r->lo_t = (int64_t)le_get(q + 16, 8);
+	r->n = le_get(q + 24, 4);
+	r->visible = le_get(q + 28, 4);
+	*p = q + 32;
+	if ((r->hi_id = get_str(p, end, nomem)) == NULL ||
+	    (r->lo_id = get_str(p, end, nomem)) == NULL)
+		return -1;
+	return 0;
 }
 
 /* The head as version 1.0 stored it: {"n","v","next","pages":[[...]]}. */
@@ -361,18 +413,8 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 		    (h->refs = calloc(nrefs + 1, sizeof(*h->refs))) == NULL)
 			nomem = 1;
 		for (i = 0; h->refs != NULL && i < nrefs; i++) {
-			struct convdb_ref *r = &h->refs[i];
-			if (end - p < 32)
-				break;
-			r->page = (int64_t)le_get(p, 8);
-			r->hi_t = (int64_t)le_get(p + 8, 8);
-			r->lo_t = (int64_t)le_get(p + 16, 8);
-			r->n = le_get(p + 24, 4);
-			r->visible = le_get(p + 28, 4);
-			p += 32;
 			h->nrefs++;
-			if ((r->hi_id = get_str(&p, end, &nomem)) == NULL ||
-			    (r->lo_id = get_str(&p, end, &nomem)) == NULL)
+			if (get_ref(&p, end, &h->refs[i], &nomem) == -1)
 				break;
 		}
 		if (nomem)
@@ -383,4 +425,114 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 	if (err != STORE_OK)
 		convdb_head_free(h);
 	return err;
+}
+
+/* Where page sits in h's references, or -1. */
+static ssize_t
+ref_index(const struct convdb_head *h, int64_t page)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrefs; i++)
+		if (h->refs[i].page == page)
+			return (ssize_t)i;
+	return -1;
+}
+
+static int
+gone_add(struct convdb_head *h, int64_t page)
+{
+	int64_t *nv;
+
+	if ((nv = reallocarray(h->gone, h->ngone + 1, sizeof(*nv))) == NULL)
+		return -1;
+	h->gone = nv;
+	h->gone[h->ngone++] = page;
+	return 0;
+}
+
+int
+chead_gone(struct convdb_head *h, size_t i)
+{
+	if (gone_add(h, h->refs[i].page) == -1)
+		return -1;
+	free(h->refs[i].hi_id);
+	free(h->refs[i].lo_id);
+	memmove(&h->refs[i], &h->refs[i + 1],
+	    (h->nrefs - i - 1) * sizeof(*h->refs));
+	h->nrefs--;
+	return 0;
+}
+
+/* Puts r (its strings taken over) in its place: over the reference to the
+ * same page, else before the first older page. 0, -1 out of memory, 1 when
+ * the delta named the page already (no delta written here does). */
+static int
+ref_place(struct convdb_head *h, struct convdb_ref *r)
+{
+	struct convdb_ref	*nv;
+	ssize_t			 at;
+	size_t			 i;
+
+	r->dirty = 1;
+	if ((at = ref_index(h, r->page)) != -1) {
+		if (h->refs[at].dirty)
+			return 1;
+		free(h->refs[at].hi_id);
+		free(h->refs[at].lo_id);
+		h->refs[at] = *r;
+		return 0;
+	}
+	for (i = 0; i < h->nrefs; i++)
+		if (convdb_keycmp(r->hi_t, r->hi_id, h->refs[i].hi_t,
+		    h->refs[i].hi_id) > 0)
+			break;
+	if ((nv = reallocarray(h->refs, h->nrefs + 1, sizeof(*nv))) == NULL)
+		return -1;
+	h->refs = nv;
+	memmove(&h->refs[i + 1], &h->refs[i], (h->nrefs - i) * sizeof(*nv));
+	h->refs[i] = *r;
+	h->nrefs++;
+	return 0;
+}
+
+enum store_err
+chead_delta_apply(const char *val, size_t len, struct convdb_head *h)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	struct convdb_ref	 r;
+	uint64_t		 ngone, nrefs, i;
+	ssize_t			 at;
+	int			 nomem = 0, rc;
+
+	if (len < 36 || memcmp(val, CDELTA_MAGIC, 4) != 0)
+		return STORE_CORRUPT;
+	h->n = le_get(p + 4, 8);
+	h->visible = le_get(p + 12, 8);
+	h->next = (int64_t)le_get(p + 20, 8);
+	ngone = le_get(p + 28, 4);
+	nrefs = le_get(p + 32, 4);
+	p += 36;
+	if (ngone > (uint64_t)(end - p) / 8)
+		return STORE_CORRUPT;
+	for (i = 0; i < ngone; i++, p += 8) {
+		at = ref_index(h, (int64_t)le_get(p, 8));
+		if ((at == -1 ? gone_add(h, (int64_t)le_get(p, 8)) :
+		    chead_gone(h, (size_t)at)) == -1)
+			return STORE_NOMEM;
+	}
+	for (i = 0; i < nrefs; i++) {
+		memset(&r, 0, sizeof(r));
+		if (get_ref(&p, end, &r, &nomem) == -1) {
+			free(r.hi_id);
+			free(r.lo_id);
+			return nomem ? STORE_NOMEM : STORE_CORRUPT;
+		}
+		if ((rc = ref_place(h, &r)) != 0) {
+			free(r.hi_id);
+			free(r.lo_id);
+			return rc == -1 ? STORE_NOMEM : STORE_CORRUPT;
+		}
+	}
+	return p == end ? STORE_OK : STORE_CORRUPT;
 }

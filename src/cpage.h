@@ -51,4 +51,16 @@ int		 chead_encode(const struct convdb_head *, struct buf *out);
  * is damaged, STORE_NOMEM. */
 enum store_err	 chead_decode(const char *val, size_t len,
 		    struct convdb_head *h);
+/*
+ * The head's delta (cidxd:<uid>, see convdb.c): its totals, the pages gone
+ * since the stored head and the references marked dirty. Applying it to
+ * the decoded stored head gives the current head, with those references
+ * marked dirty again and those pages in h->gone. On an error h is left
+ * for convdb_head_free().
+ */
+int		 chead_delta_encode(const struct convdb_head *, struct buf *);
+enum store_err	 chead_delta_apply(const char *val, size_t len,
+		    struct convdb_head *h);
+/* Removes reference i, noting its page in h->gone; -1 out of memory. */
+int		 chead_gone(struct convdb_head *h, size_t i);
 #endif

@@ -9,6 +9,7 @@
  *   user:<uid>            account (password hash, webhook key hash, lockout)
  *   conv:<uid>:<id>       one conversation (index key line + raw OMI JSON)
  *   cidx:<uid>            the user's index head (page list, counts)
+ *   cidxd:<uid>           the head's changes since it was written whole
  *   cpage:<uid>:<n>       one index page (summaries, newest first)
  *   code:<hash> at:<hash> rt:<hash> grant:<id> ugrants:<uid> pend:<hash>
  *   fail:<hash> dfail:<hash>

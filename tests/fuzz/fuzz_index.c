@@ -1,7 +1,7 @@
 /*
  * fuzz_index: the stored forms of a user's conversation index (cpage.c),
- * read back from the database. The input is a stored value, tried as a page
- * and as a head. Promises checked: damage is refused, never misread; a page
+ * read back from the database. The input is a stored value, tried as a page,
+ * as a head and as a head's delta. Promises checked: damage is refused, never misread; a page
  * or head that decodes encodes again and decodes to the same thing.
  */
 #include <string.h>
@@ -57,10 +57,40 @@ head(const char *val, size_t len)
 	buf_free(&b);
 }
 
+/* A delta applied to an empty head: refused, or encoded again (all of
+ * its references are dirty) to the same references. */
+static void
+delta(const char *val, size_t len)
+{
+	struct convdb_head	 h, again;
+	struct buf		 b = { 0 };
+	size_t			 i;
+
+	memset(&h, 0, sizeof(h));
+	if (chead_delta_apply(val, len, &h) != STORE_OK) {
+		convdb_head_free(&h);
+		return;
+	}
+	for (i = 0; i < h.nrefs; i++)
+		FUZZ_ASSERT(h.refs[i].dirty);
+	FUZZ_ASSERT(chead_delta_encode(&h, &b) == 0);
+	memset(&again, 0, sizeof(again));
+	FUZZ_ASSERT(chead_delta_apply(b.data, b.len, &again) == STORE_OK);
+	FUZZ_ASSERT(again.nrefs == h.nrefs && again.n == h.n &&
+	    again.next == h.next);
+	for (i = 0; i < h.nrefs; i++)
+		FUZZ_ASSERT(again.refs[i].page == h.refs[i].page &&
+		    strcmp(again.refs[i].hi_id, h.refs[i].hi_id) == 0);
+	convdb_head_free(&again);
+	convdb_head_free(&h);
+	buf_free(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	page((const char *)data, size);
 	head((const char *)data, size);
+	delta((const char *)data, size);
 	return 0;
 }

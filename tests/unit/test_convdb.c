@@ -227,8 +227,8 @@ test_chead(void)
 {
 	struct convdb_head	 h = { 0 }, d;
 	struct convdb_ref	 refs[2] = {
-		{ 3, 1749922862000000, 1749000000000000, "b-9", "b-1", 64, 60 },
-		{ 1, -5, -2177452800000000, "a", "", 1, 0 },
+		{ 3, 1749922862000000, 1749000000000000, "b-9", "b-1", 64, 60, 0 },
+		{ 1, -5, -2177452800000000, "a", "", 1, 0, 0 },
 	};
 	struct buf		 b = { 0 };
 	size_t			 cut;
@@ -260,6 +260,134 @@ test_chead(void)
 	memset(&d, 0, sizeof(d));
 	CHECK(chead_decode("{\"n\":1}", 7, &d) == STORE_CORRUPT);
 	buf_free(&b);
+}
+
+/* A copy of ref r of h, strings duplicated. */
+static struct convdb_ref
+ref_copy(const struct convdb_ref *r)
+{
+	struct convdb_ref c = *r;
+
+	c.hi_id = strdup(r->hi_id);
+	c.lo_id = strdup(r->lo_id);
+	return c;
+}
+
+/*
+ * The head's delta: the stored head plus the delta is the current head,
+ * whatever changed (a reference updated, a page gone, a page added between
+ * others, the totals); damaged deltas are refused.
+ */
+static void
+test_chead_delta(void)
+{
+	struct convdb_ref	 base[3] = {
+		{ 7, 900, 800, "c", "b", 10, 9, 0 },
+		{ 5, 700, 600, "b", "a", 64, 64, 0 },
+		{ 2, 500, 100, "z", "a", 64, 60, 0 },
+	};
+	struct convdb_head	 h = { 0 }, cur = { 0 }, d = { 0 };
+	struct buf		 b = { 0 }, db = { 0 };
+	size_t			 i, cut;
+	int			 same = 1, refused = 1;
+
+	h.n = 138;
+	h.visible = 133;
+	h.next = 8;
+	h.refs = base;
+	h.nrefs = 3;
+	CHECK(chead_encode(&h, &b) == 0);
+	/* Now: page 7 grew, page 2 is gone, page 8 split off between 7
+	 * and 5, page 9 is the oldest. */
+	cur.refs = calloc(4, sizeof(*cur.refs));
+	cur.refs[0] = ref_copy(&base[0]);
+	cur.refs[0].n = 11;
+	cur.refs[0].dirty = 1;
+	cur.refs[1] = ref_copy(&(struct convdb_ref){ 8, 790, 750, "x", "w",
+	    3, 3, 1 });
+	cur.refs[2] = ref_copy(&base[1]);
+	cur.refs[3] = ref_copy(&(struct convdb_ref){ 9, 50, 10, "q", "p",
+	    2, 1, 1 });
+	cur.nrefs = 4;
+	cur.n = 80;
+	cur.visible = 79;
+	cur.next = 10;
+	cur.gone = malloc(sizeof(*cur.gone));
+	cur.gone[0] = 2;
+	cur.ngone = 1;
+	CHECK(chead_delta_encode(&cur, &db) == 0);
+	CHECK(chead_decode(b.data, b.len, &d) == STORE_OK);
+	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_OK);
+	CHECK(d.n == 80 && d.visible == 79 && d.next == 10 && d.nrefs == 4);
+	for (i = 0; i < 4 && d.nrefs == 4; i++)
+		same &= d.refs[i].page == cur.refs[i].page &&
+		    d.refs[i].n == cur.refs[i].n &&
+		    d.refs[i].hi_t == cur.refs[i].hi_t &&
+		    strcmp(d.refs[i].lo_id, cur.refs[i].lo_id) == 0 &&
+		    d.refs[i].dirty == cur.refs[i].dirty;
+	CHECK(same);
+	CHECK(d.ngone == 1 && d.gone[0] == 2);
+	convdb_head_free(&d);
+	for (cut = 0; cut < db.len; cut++) {
+		memset(&d, 0, sizeof(d));
+		refused &= chead_decode(b.data, b.len, &d) == STORE_OK &&
+		    chead_delta_apply(db.data, cut, &d) == STORE_CORRUPT;
+		convdb_head_free(&d);
+	}
+	CHECK(refused);
+	buf_putc(&db, 0);
+	memset(&d, 0, sizeof(d));
+	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	convdb_head_free(&d);
+	/* A delta naming a page twice is damaged (none is written so). */
+	cur.refs[3].page = 8;
+	buf_reset(&db);
+	CHECK(chead_delta_encode(&cur, &db) == 0);
+	memset(&d, 0, sizeof(d));
+	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	convdb_head_free(&d);
+	convdb_head_free(&cur);
+	buf_free(&b);
+	buf_free(&db);
+}
+
+/* The sizes of u1's stored head and its delta (0 when absent). */
+static int
+head_sizes(size_t *head, size_t *delta)
+{
+	struct store	*st;
+	char		*v;
+
+	*head = *delta = 0;
+	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+		return 0;
+	if (store_get(st, "cidx:u1", &v, head) == STORE_OK)
+		free(v);
+	if (store_get(st, "cidxd:u1", &v, delta) == STORE_OK)
+		free(v);
+	store_close(st);
+	return 1;
+}
+
+/* put(), counting how often it leaves a delta and how often the head
+ * alone; a delta is always well under half the head. */
+static size_t	 with_delta, head_only;
+static int	 delta_small = 1;
+
+static int
+put_counted(int i, int64_t t, int discarded)
+{
+	size_t	 head, delta;
+	int	 ok = put(i, t, discarded);
+
+	if (ok && head_sizes(&head, &delta) && head > 0) {
+		if (delta > 0)
+			with_delta++;
+		else
+			head_only++;
+		delta_small &= delta * 2 < head;
+	}
+	return ok;
 }
 
 /* Encoding round trips; every damaged form is refused, never misread. */
@@ -455,6 +583,7 @@ test_cpage_insert(void)
 static void
 test_index(void)
 {
+	size_t	 head, delta;
 	int	 i, k, ok = 1;
 	int64_t	 t;
 
@@ -465,13 +594,16 @@ test_index(void)
 		    1000000000 + (int64_t)i * 1000;
 		if (i % 37 == 0)
 			t = 1000000000 + (int64_t)(i - 1) * 1000;	/* equal times */
-		ok &= put(i, t, i % 9 == 0);
+		ok &= put_counted(i, t, i % 9 == 0);
 		model[i].t = t;
 		model[i].live = 1;
 		model[i].discarded = i % 9 == 0;
 	}
 	CHECK(ok);
 	CHECK(verify());
+	/* Changes since the head was last written whole sit in its delta,
+	 * until it is written whole again. */
+	CHECK(with_delta > 100 && head_only > 10 && delta_small);
 	/* Pages stored as JSON by 1.0 read the same and are rewritten. */
 	CHECK(pages_to_json());
 	CHECK(verify());
@@ -502,6 +634,7 @@ test_index(void)
 		}
 	CHECK(ok);
 	CHECK(verify());
+	CHECK(head_sizes(&head, &delta) && head == 0 && delta == 0);
 }
 
 int
@@ -513,6 +646,7 @@ main(void)
 	test_cpage();
 	test_cpage_insert();
 	test_chead();
+	test_chead_delta();
 	test_index();
 	unit_rmtree(dir);
 	return unit_done("test_convdb");
