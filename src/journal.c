@@ -483,7 +483,7 @@ out:
  *    The copy is omi.snap plus the journal's first X bytes. The copy's
  *    flock keeps a second checkpoint from starting until this one ends.
  * 2. journal_checkpoint_sync(), no lock held: syncs the copy.
- * 3. journal_checkpoint_install(), data lock held again: unless the
+ * 3. journal_checkpoint_end(), data lock held again: unless the
  *    generation changed meanwhile (a recovery), writes the journal's
  *    records past X (the commits made between the steps) to
  *    omi.journal.tmp and syncs it, renames the copy to omi.snap, and then,
