@@ -10,6 +10,8 @@
  * then per page: page (i64), hi_t (i64), lo_t (i64), n (u32), visible
  * (u32), and the strings hi_id, lo_id.
  */
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -688,6 +688,37 @@ test_dir_at_eof(void)
 	CHECK(has("eof1", "x") && has("eof2", "y") && has("eof3", "z"));
 }
 
+/*
+ * A record rewritten a little larger each time (as index pages are) reuses
+ * the space it freed: writers have GDBM merge neighbouring free blocks.
+ */
+static void
+test_free_space_reuse(void)
+{
+	char	*v;
+	long	 before, grew;
+	size_t	 n;
+	int	 i, ok = 1;
+
+	if ((v = malloc(40000)) == NULL)
+		return;
+	memset(v, 'g', 40000);
+	before = file_size("omi.db");
+	for (i = 0; i < 150; i++) {
+		n = 10000 + (size_t)i * 200;
+		v[n] = '\0';
+		ok &= put_commit("grow", v);
+		v[n] = 'g';
+		ok &= put_commit("other", i % 2 ? "a" : "bb");
+	}
+	grew = file_size("omi.db") - before;
+	CHECK(ok);
+	/* Without merging each new size finds no free block: 150 x 25 KB. */
+	printf("test_free_space_reuse: the file grew %ld bytes\n", grew);
+	CHECK(grew < 1L << 20);
+	free(v);
+}
+
 /* Free bytes on the file system holding the store. */
 static unsigned long long
 free_bytes(void)
@@ -814,6 +845,7 @@ main(void)
 	test_abort_apply();
 	test_checkpoint();
 	test_dir_at_eof();
+	test_free_space_reuse();
 #ifdef OMI_TEST_HOOKS
 	test_checkpoint_between();
 	test_checkpoint_crash();
