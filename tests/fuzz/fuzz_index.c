@@ -30,12 +30,26 @@ page(const char *val, size_t len)
 	json_decref(e);
 }
 
+/* A head decoded again from its own encoding is the same head. */
+static void
+same_head(const struct convdb_head *h, const struct convdb_head *again)
+{
+	size_t i;
+
+	FUZZ_ASSERT(again->nrefs == h->nrefs && again->n == h->n &&
+	    again->visible == h->visible && again->next == h->next);
+	for (i = 0; i < h->nrefs; i++)
+		FUZZ_ASSERT(again->refs[i].page == h->refs[i].page &&
+		    again->refs[i].hi_t == h->refs[i].hi_t &&
+		    strcmp(again->refs[i].hi_id, h->refs[i].hi_id) == 0 &&
+		    strcmp(again->refs[i].lo_id, h->refs[i].lo_id) == 0);
+}
+
 static void
 head(const char *val, size_t len)
 {
 	struct convdb_head	 h, again;
 	struct buf		 b = { 0 };
-	size_t			 i;
 
 	memset(&h, 0, sizeof(h));
 	if (chead_decode(val, len, &h) != STORE_OK) {
@@ -45,13 +59,7 @@ head(const char *val, size_t len)
 	FUZZ_ASSERT(chead_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
 	FUZZ_ASSERT(chead_decode(b.data, b.len, &again) == STORE_OK);
-	FUZZ_ASSERT(again.nrefs == h.nrefs && again.n == h.n &&
-	    again.visible == h.visible && again.next == h.next);
-	for (i = 0; i < h.nrefs; i++)
-		FUZZ_ASSERT(again.refs[i].page == h.refs[i].page &&
-		    again.refs[i].hi_t == h.refs[i].hi_t &&
-		    strcmp(again.refs[i].hi_id, h.refs[i].hi_id) == 0 &&
-		    strcmp(again.refs[i].lo_id, h.refs[i].lo_id) == 0);
+	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);
 	buf_free(&b);
@@ -76,11 +84,7 @@ delta(const char *val, size_t len)
 	FUZZ_ASSERT(chead_delta_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
 	FUZZ_ASSERT(chead_delta_apply(b.data, b.len, &again) == STORE_OK);
-	FUZZ_ASSERT(again.nrefs == h.nrefs && again.n == h.n &&
-	    again.next == h.next);
-	for (i = 0; i < h.nrefs; i++)
-		FUZZ_ASSERT(again.refs[i].page == h.refs[i].page &&
-		    strcmp(again.refs[i].hi_id, h.refs[i].hi_id) == 0);
+	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);
 	buf_free(&b);
