@@ -48,17 +48,33 @@ convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
 	return strcmp(aid, bid);
 }
 
+static void
+id_free(const struct convdb_head *h, char *id)
+{
+	uintptr_t at = (uintptr_t)id, ids = (uintptr_t)h->ids;
+
+	if (h->ids == NULL || at < ids || at - ids >= h->ids_len)
+		free(id);
+}
+
+void
+convdb_ref_ids_free(const struct convdb_head *h, struct convdb_ref *r)
+{
+	id_free(h, r->hi_id);
+	id_free(h, r->lo_id);
+	r->hi_id = r->lo_id = NULL;
+}
+
 void
 convdb_head_free(struct convdb_head *h)
 {
 	size_t i;
 
-	for (i = 0; i < h->nrefs; i++) {
-		free(h->refs[i].hi_id);
-		free(h->refs[i].lo_id);
-	}
+	for (i = 0; i < h->nrefs; i++)
+		convdb_ref_ids_free(h, &h->refs[i]);
 	free(h->refs);
 	free(h->gone);
+	free(h->ids);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -151,18 +167,30 @@ out:
 }
 
 enum store_err
+convdb_page_get(struct store *s, const char *uid, int64_t page, char **val,
+    size_t *len)
+{
+	enum store_err	 err;
+	char		*key;
+
+	*val = NULL;
+	if ((key = page_key(uid, page)) == NULL)
+		return STORE_NOMEM;
+	err = store_get(s, key, val, len);
+	free(key);
+	return err;
+}
+
+enum store_err
 convdb_page_load(struct store *s, const char *uid, int64_t page,
     json_t **entries)
 {
 	enum store_err	 err;
-	char		*key, *val = NULL;
+	char		*val;
 	size_t		 len;
 
 	*entries = NULL;
-	if ((key = page_key(uid, page)) == NULL)
-		return STORE_NOMEM;
-	err = store_get(s, key, &val, &len);
-	free(key);
+	err = convdb_page_get(s, uid, page, &val, &len);
 	if (err == STORE_OK && (*entries = cpage_decode(val, len)) == NULL)
 		err = STORE_CORRUPT;
 	free(val);
@@ -185,14 +213,14 @@ entry_id(json_t *e)
 
 /* Recomputes a reference's bounds and counts from its page's entries. */
 static int
-ref_update(struct convdb_ref *r, json_t *entries)
+ref_update(const struct convdb_head *h, struct convdb_ref *r,
+    json_t *entries)
 {
 	size_t	 n = json_array_size(entries), i;
 	json_t	*first = json_array_get(entries, 0);
 	json_t	*last = json_array_get(entries, n - 1);
 
-	free(r->hi_id);
-	free(r->lo_id);
+	convdb_ref_ids_free(h, r);
 	r->hi_t = entry_t(first);
 	r->lo_t = entry_t(last);
 	r->hi_id = strdup(entry_id(first));
@@ -289,7 +317,7 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 	if (json_array_size(entries) == 0) {
 		if (chead_gone(h, (size_t)i) == -1)
 			err = STORE_NOMEM;
-	} else if (ref_update(&h->refs[i], entries) == -1)
+	} else if (ref_update(h, &h->refs[i], entries) == -1)
 		err = STORE_NOMEM;
 	json_decref(entries);
 	return err;
@@ -311,7 +339,7 @@ split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
 		json_array_append(tail, json_array_get(entries, k));
 	for (k = n; k > from; k--)
 		json_array_remove(entries, k - 1);
-	if ((r = ref_insert(h, at)) == NULL || ref_update(r, tail) == -1) {
+	if ((r = ref_insert(h, at)) == NULL || ref_update(h, r, tail) == -1) {
 		json_decref(tail);
 		return STORE_NOMEM;
 	}
@@ -378,7 +406,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	}
 	if (err == STORE_OK)
 		err = page_save(s, uid, h->refs[i].page, entries);
-	if (err == STORE_OK && ref_update(&h->refs[i], entries) == -1)
+	if (err == STORE_OK && ref_update(h, &h->refs[i], entries) == -1)
 		err = STORE_NOMEM;
 	json_decref(entries);
 	return err;
@@ -421,8 +449,7 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 	}
 	if ((err = store_put(s, key, page.data, page.len)) != STORE_OK)
 		goto out;
-	free(r->hi_id);
-	free(r->lo_id);
+	convdb_ref_ids_free(h, r);
 	r->hi_id = hi;
 	r->lo_id = lo;
 	hi = lo = NULL;
@@ -610,10 +637,8 @@ convdb_del_user(struct store *s, const char *uid, size_t *count)
 		key = NULL;
 	}
 	if (err == STORE_OK) {
-		for (i = 0; i < h.nrefs; i++) {
-			free(h.refs[i].hi_id);
-			free(h.refs[i].lo_id);
-		}
+		for (i = 0; i < h.nrefs; i++)
+			convdb_ref_ids_free(&h, &h.refs[i]);
 		h.nrefs = 0;
 		err = head_save(s, uid, &h);
 	}

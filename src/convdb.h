@@ -44,6 +44,10 @@ struct convdb_head {
 	int64_t			*gone;	/* pages dropped since cidx */
 	size_t			 ngone;
 	int			 based;	/* cidx exists */
+	/* The ids decoded from the stored head, each NUL-terminated: one
+	 * allocation instead of two per reference (cpage.c). */
+	char			*ids;
+	size_t			 ids_len;
 };
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */
@@ -62,6 +66,9 @@ enum store_err	 convdb_del_user(struct store *, const char *uid,
 enum store_err	 convdb_head_load(struct store *, const char *uid,
 		    struct convdb_head *);
 void		 convdb_head_free(struct convdb_head *);
+/* Frees r's ids unless they live in h->ids, and clears them. */
+void		 convdb_ref_ids_free(const struct convdb_head *h,
+		    struct convdb_ref *r);
 /*
  * Reads one page as a JSON array of summary objects, newest first:
  * {"id","created_at","t","title","overview","category","emoji","discarded"}.
@@ -69,6 +76,9 @@ void		 convdb_head_free(struct convdb_head *);
  */
 enum store_err	 convdb_page_load(struct store *, const char *uid,
 		    int64_t page, json_t **entries);
+/* The stored page itself (malloc'd), for cpage_walk_start(). */
+enum store_err	 convdb_page_get(struct store *, const char *uid,
+		    int64_t page, char **val, size_t *len);
 /* Compares keys (t, id): >0 when a is newer than b. */
 int		 convdb_keycmp(int64_t at, const char *aid, int64_t bt,
 		    const char *bid);

@@ -248,6 +248,72 @@ cpage_decode(const char *val, size_t len)
 	return a;
 }
 
+int
+cpage_walk_start(struct cpage_walk *w, const char *val, size_t len)
+{
+	memset(w, 0, sizeof(*w));
+	if (len > 0 && val[0] == '[')		/* written by 1.0 */
+		return (w->legacy = cpage_decode(val, len)) == NULL ? -1 : 0;
+	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
+		return -1;
+	w->left = le_get((const unsigned char *)val + 4, 4);
+	w->p = (const unsigned char *)val + 8;
+	w->end = (const unsigned char *)val + len;
+	return 0;
+}
+
+int
+cpage_walk_next(struct cpage_walk *w, int64_t *t, char id[CONV_ID_MAX + 1],
+    int *discarded)
+{
+	struct entry_key	 k;
+	json_t			*e;
+	const char		*s;
+
+	if (w->legacy != NULL) {
+		if (w->at == json_array_size(w->legacy))
+			return 0;
+		e = json_array_get(w->legacy, w->at++);
+		s = json_string_value(json_object_get(e, "id"));
+		k.t = json_integer_value(json_object_get(e, "t"));
+		k.discarded = json_is_true(json_object_get(e, "discarded"));
+		k.id = s ? s : "";
+		k.idlen = strlen(k.id);
+	} else {
+		if (w->left == 0)
+			return w->p == w->end ? 0 : -1;
+		w->cur = w->p;
+		if (skip_entry(&w->p, w->end, &k) == -1 ||
+		    memchr(k.id, '\0', k.idlen) != NULL)
+			return -1;
+		w->left--;
+	}
+	if (k.idlen > CONV_ID_MAX)
+		return -1;
+	memcpy(id, k.id, k.idlen);
+	id[k.idlen] = '\0';
+	*t = k.t;
+	*discarded = k.discarded;
+	return 1;
+}
+
+json_t *
+cpage_walk_entry(struct cpage_walk *w)
+{
+	const unsigned char *p = w->cur;
+
+	if (w->legacy != NULL)
+		return json_incref(json_array_get(w->legacy, w->at - 1));
+	return decode_entry(&p, w->end);
+}
+
+void
+cpage_walk_end(struct cpage_walk *w)
+{
+	json_decref(w->legacy);
+	memset(w, 0, sizeof(*w));
+}
+
 /* Head ------------------------------------------------------------------ */
 
 static void
@@ -309,9 +375,13 @@ chead_delta_encode(const struct convdb_head *h, struct buf *out)
 	return out->failed ? -1 : 0;
 }
 
-/* A string at *p as a new C string (advancing *p); NULL on damage. */
+/*
+ * A string at *p (advancing *p) as a C string: copied to *ids (advanced
+ * past its NUL) when ids is given, else newly allocated. NULL on damage.
+ */
 static char *
-get_str(const unsigned char **p, const unsigned char *end, int *nomem)
+get_str(const unsigned char **p, const unsigned char *end, char **ids,
+    int *nomem)
 {
 	size_t	 n;
 	char	*s;
@@ -319,16 +389,22 @@ get_str(const unsigned char **p, const unsigned char *end, int *nomem)
 	if (end - *p < 4 || (n = le_get(*p, 4)) > (size_t)(end - *p - 4) ||
 	    memchr(*p + 4, '\0', n) != NULL)
 		return NULL;
-	if ((s = strndup((const char *)*p + 4, n)) == NULL)
+	if (ids != NULL) {
+		s = *ids;
+		memcpy(s, *p + 4, n);
+		s[n] = '\0';
+		*ids += n + 1;
+	} else if ((s = strndup((const char *)*p + 4, n)) == NULL)
 		*nomem = 1;
 	*p += 4 + n;
 	return s;
 }
 
 /* One reference at *p (advancing *p): 0, or -1 on damage (*nomem set when
- * memory ran out). Strings it got are in r, for the caller to free. */
+ * memory ran out). Its ids go to *ids as get_str says; those allocated are
+ * in r, for the caller to free. */
 static int
-get_ref(const unsigned char **p, const unsigned char *end,
+get_ref(const unsigned char **p, const unsigned char *end, char **ids,
     struct convdb_ref *r, int *nomem)
 {
 	const unsigned char *q = *p;
@@ -341,8 +417,8 @@ get_ref(const unsigned char **p, const unsigned char *end,
 	r->n = le_get(q + 24, 4);
 	r->visible = le_get(q + 28, 4);
 	*p = q + 32;
-	if ((r->hi_id = get_str(p, end, nomem)) == NULL ||
-	    (r->lo_id = get_str(p, end, nomem)) == NULL)
+	if ((r->hi_id = get_str(p, end, ids, nomem)) == NULL ||
+	    (r->lo_id = get_str(p, end, ids, nomem)) == NULL)
 		return -1;
 	return 0;
 }
@@ -400,6 +476,7 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	enum store_err		 err = STORE_CORRUPT;
 	uint64_t		 nrefs, i;
+	char			*ids;
 	int			 nomem = 0;
 
 	if (len > 0 && val[0] == '{')		/* written by 1.0 */
@@ -410,13 +487,20 @@ chead_decode(const char *val, size_t len, struct convdb_head *h)
 		h->next = (int64_t)le_get(p + 20, 8);
 		nrefs = le_get(p + 28, 4);
 		p += 32;
-		/* Each reference takes at least 40 bytes: no huge calloc. */
+		/*
+		 * Each reference takes at least 40 bytes: no huge calloc. The
+		 * ids, each with its NUL instead of its 4-byte length, fit in
+		 * what is left of the record.
+		 */
+		h->ids_len = (size_t)(end - p);
 		if (nrefs <= (uint64_t)(end - p) / 40 &&
-		    (h->refs = calloc(nrefs + 1, sizeof(*h->refs))) == NULL)
+		    ((h->refs = calloc(nrefs + 1, sizeof(*h->refs))) == NULL ||
+		    (h->ids = malloc(h->ids_len + 1)) == NULL))
 			nomem = 1;
-		for (i = 0; h->refs != NULL && i < nrefs; i++) {
+		ids = h->ids;
+		for (i = 0; h->ids != NULL && i < nrefs; i++) {
 			h->nrefs++;
-			if (get_ref(&p, end, &h->refs[i], &nomem) == -1)
+			if (get_ref(&p, end, &ids, &h->refs[i], &nomem) == -1)
 				break;
 		}
 		if (nomem)
@@ -458,8 +542,7 @@ chead_gone(struct convdb_head *h, size_t i)
 {
 	if (gone_add(h, h->refs[i].page) == -1)
 		return -1;
-	free(h->refs[i].hi_id);
-	free(h->refs[i].lo_id);
+	convdb_ref_ids_free(h, &h->refs[i]);
 	memmove(&h->refs[i], &h->refs[i + 1],
 	    (h->nrefs - i - 1) * sizeof(*h->refs));
 	h->nrefs--;
@@ -480,8 +563,7 @@ ref_place(struct convdb_head *h, struct convdb_ref *r)
 	if ((at = ref_index(h, r->page)) != -1) {
 		if (h->refs[at].dirty)
 			return 1;
-		free(h->refs[at].hi_id);
-		free(h->refs[at].lo_id);
+		convdb_ref_ids_free(h, &h->refs[at]);
 		h->refs[at] = *r;
 		return 0;
 	}
@@ -525,7 +607,7 @@ chead_delta_apply(const char *val, size_t len, struct convdb_head *h)
 	}
 	for (i = 0; i < nrefs; i++) {
 		memset(&r, 0, sizeof(r));
-		if (get_ref(&p, end, &r, &nomem) == -1) {
+		if (get_ref(&p, end, NULL, &r, &nomem) == -1) {
 			free(r.hi_id);
 			free(r.lo_id);
 			return nomem ? STORE_NOMEM : STORE_CORRUPT;

@@ -45,6 +45,31 @@ int	 cpage_insert(const char *val, size_t len,
 /* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
 json_t	*cpage_decode(const char *val, size_t len);
 
+/*
+ * A walk over a stored page that builds summary objects only for the
+ * entries asked for: a list of 20 from a page of 64 used to decode all 64.
+ * The keys come from the stored bytes. A page in 1.0's JSON form is decoded
+ * whole at the start.
+ */
+struct cpage_walk {
+	const unsigned char	*p, *end;
+	const unsigned char	*cur;		/* the entry next() returned */
+	size_t			 left;
+	json_t			*legacy;	/* 1.0's page */
+	size_t			 at;
+};
+/* 0, or -1 when the page is damaged (or, for a 1.0 page, memory ran out). */
+int	 cpage_walk_start(struct cpage_walk *, const char *val, size_t len);
+/* The next entry's key and discarded flag: 1, 0 after the last, -1 when the
+ * page is damaged there (an id over CONV_ID_MAX bytes or holding a NUL is
+ * damage too). */
+int	 cpage_walk_next(struct cpage_walk *, int64_t *t,
+	    char id[CONV_ID_MAX + 1], int *discarded);
+/* The entry next() returned as a summary object (a new reference), or NULL
+ * when memory ran out. */
+json_t	*cpage_walk_entry(struct cpage_walk *);
+void	 cpage_walk_end(struct cpage_walk *);
+
 /* Appends the head; -1 when out of memory. */
 int		 chead_encode(const struct convdb_head *, struct buf *out);
 /* Fills h (zeroed by the caller) from a stored head: STORE_CORRUPT when it

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "cpage.h"
 #include "jscan.h"
 #include "pager.h"
 #include "util.h"
@@ -177,30 +178,47 @@ entry_match(struct walk *w, const json_t *e, int *match)
 	return text_match(w, e, (unsigned)rc, match);
 }
 
+/*
+ * A plain list needs nothing from an entry but its key and discarded flag
+ * until the entry is taken: only filters look inside first.
+ */
 static enum store_err
 walk_page(struct walk *w, const struct convdb_ref *r)
 {
-	enum store_err	 err;
-	json_t		*entries, *e;
-	size_t		 k;
-	int		 match;
+	struct cpage_walk	 pw;
+	enum store_err		 err;
+	char			*val, id[CONV_ID_MAX + 1];
+	size_t			 len;
+	int64_t			 t;
+	json_t			*e = NULL;
+	int			 rc, discarded, match;
 
-	if ((err = convdb_page_load(w->s, w->uid, r->page, &entries)) !=
+	if ((err = convdb_page_get(w->s, w->uid, r->page, &val, &len)) !=
 	    STORE_OK)
 		return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
 	w->pg->pages_read++;
-	json_array_foreach(entries, k, e) {
-		int64_t		 t = entry_t(e);
-		const char	*id = entry_id(e);
-
+	if (cpage_walk_start(&pw, val, len) == -1) {
+		free(val);
+		return STORE_CORRUPT;
+	}
+	while ((rc = cpage_walk_next(&pw, &t, id, &discarded)) == 1) {
+		json_decref(e);
+		e = NULL;
 		if (behind(w->from, t, id) || t > w->f->until)
 			continue;
 		if (t < w->f->since) {
 			w->done = 1;
 			break;
 		}
-		if ((err = entry_match(w, e, &match)) != STORE_OK)
+		if (discarded && !w->f->include_discarded)
+			match = 0;
+		else if (w->f->category == NULL && w->f->search == NULL)
+			match = 1;
+		else if ((e = cpage_walk_entry(&pw)) == NULL ||
+		    (err = entry_match(w, e, &match)) != STORE_OK) {
+			err = e == NULL ? STORE_NOMEM : err;
 			break;
+		}
 		if (w->pg->stopped) {
 			w->done = 1;
 			break;
@@ -219,13 +237,20 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 			w->done = 1;
 			break;
 		}
-		if (json_array_append(w->pg->entries, e) == -1) {
+		if ((e == NULL && (e = cpage_walk_entry(&pw)) == NULL) ||
+		    json_array_append_new(w->pg->entries, e) == -1) {
+			e = NULL;
 			err = STORE_NOMEM;
 			break;
 		}
+		e = NULL;
 		set_pos(&w->last, t, id);
 	}
-	json_decref(entries);
+	if (rc == -1 && err == STORE_OK)
+		err = STORE_CORRUPT;
+	json_decref(e);
+	cpage_walk_end(&pw);
+	free(val);
 	return err;
 }
 

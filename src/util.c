@@ -410,26 +410,6 @@ done:
 	return 0;
 }
 
-uint64_t
-le_get(const unsigned char *p, int n)
-{
-	uint64_t	 v = 0;
-	int		 i;
-
-	for (i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-void
-le_put(unsigned char *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
 int
 buf_put_le(struct buf *b, uint64_t v, int n)
 {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -59,9 +60,41 @@ int64_t	 now_unix(void);
 char	*xstrdup(const char *);
 
 /* Little-endian integers of n bytes (n <= 8), as the store's binary
- * records (journal, index) keep them. */
-uint64_t le_get(const unsigned char *p, int n);
-void	 le_put(unsigned char *p, uint64_t v, int n);
+ * records (journal, index) keep them. Inline, and one load for the usual
+ * widths where the CPU is little-endian: decoding a big index head reads
+ * seven of them a reference. */
+static inline uint64_t
+le_get(const unsigned char *p, int n)
+{
+	uint64_t	 v = 0;
+	uint32_t	 w;
+	int		 i;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 8) {
+		memcpy(&v, p, 8);
+		return v;
+	}
+	if (n == 4) {
+		memcpy(&w, p, 4);
+		return w;
+	}
+#endif
+	(void)w;
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void
+le_put(unsigned char *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 int	 buf_put_le(struct buf *, uint64_t v, int n);
 
 /* Appends a whole file to b; -1 with errno set on failure. */

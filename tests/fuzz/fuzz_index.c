@@ -1,8 +1,9 @@
 /*
  * fuzz_index: the stored forms of a user's conversation index (cpage.c),
  * read back from the database. The input is a stored value, tried as a page,
- * as a head and as a head's delta. Promises checked: damage is refused, never misread; a page
- * or head that decodes encodes again and decodes to the same thing.
+ * as a head and as a head's delta. Promises checked: damage is refused, never
+ * misread; a page or head that decodes encodes again and decodes to the same
+ * thing; the pager's lazy walk over a page reads what the decode reads.
  */
 #include <string.h>
 
@@ -10,13 +11,55 @@
 #include "util.h"
 #include "fuzz.h"
 
+/* The walk ends cleanly exactly when the decode succeeds, with the same
+ * entries; it may also stop at an id the webhook would never store. */
+static void
+walk(const char *val, size_t len, const json_t *decoded)
+{
+	struct cpage_walk	 w;
+	const json_t		*want;
+	json_t			*got;
+	char			 id[CONV_ID_MAX + 1];
+	const char		*wid;
+	int64_t			 t;
+	size_t			 i = 0;
+	int			 rc, discarded;
+
+	if (cpage_walk_start(&w, val, len) == -1) {
+		FUZZ_ASSERT(decoded == NULL);
+		return;
+	}
+	while ((rc = cpage_walk_next(&w, &t, id, &discarded)) == 1) {
+		FUZZ_ASSERT((got = cpage_walk_entry(&w)) != NULL);
+		if (decoded != NULL) {
+			want = json_array_get(decoded, i);
+			FUZZ_ASSERT(json_equal(got, want));
+			FUZZ_ASSERT(t == json_integer_value(json_object_get(
+			    want, "t")));
+		}
+		json_decref(got);
+		i++;
+	}
+	if (rc == 0)
+		FUZZ_ASSERT(decoded != NULL && i == json_array_size(decoded));
+	else if (decoded != NULL) {
+		want = json_object_get(json_array_get(decoded, i), "id");
+		wid = json_string_value(want);
+		FUZZ_ASSERT(wid != NULL && (json_string_length(want) >
+		    CONV_ID_MAX || strlen(wid) != json_string_length(want)));
+	}
+	cpage_walk_end(&w);
+}
+
 static void
 page(const char *val, size_t len)
 {
 	struct buf	 b = { 0 };
 	json_t		*e, *again;
 
-	if ((e = cpage_decode(val, len)) == NULL)
+	e = cpage_decode(val, len);
+	walk(val, len, e);
+	if (e == NULL)
 		return;
 	FUZZ_ASSERT(json_is_array(e));
 	/* 1.0's JSON pages may lack fields; binary ones never do. */
