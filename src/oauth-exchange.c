@@ -196,9 +196,17 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 		rc = fail_store(f, err);
 		goto out;
 	}
-	if (json_object_get(rt, "rotated") != NULL) {
-		/* RFC 9700 4.14.2: a retired token came back; one of its two
-		 * holders is not the client. Revoke the whole family. */
+	/*
+	 * RFC 9700 4.14.2: a retired token came back; one of its two holders
+	 * is not the client. Revoke the whole family. A token is retired when
+	 * the grant names another as its current one ("rt"); the grant is
+	 * rewritten on every refresh anyway, so retiring costs no write of
+	 * the old token's record. Records of tokens retired before that
+	 * carry "rotated" instead. (Every live grant names its token.)
+	 */
+	if (json_object_get(rt, "rotated") != NULL ||
+	    (oauth_rec_str(g, "rt") != NULL &&
+	    !sec_streq(oauth_rec_str(g, "rt"), key + 3))) {
 		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
 		    now)) != STORE_OK)
 			rc = fail_store(f, err);
@@ -231,12 +239,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 			goto out;
 		}
 	}
-	if (json_object_set_new(rt, "rotated", json_integer(now)) == -1) {
-		rc = fail_store(f, STORE_NOMEM);
-		goto out;
-	}
-	if ((err = record_put(s, key, rt)) != STORE_OK ||
-	    (err = oauth_tokens_issue(c, s, g, gid, want ? want :
+	if ((err = oauth_tokens_issue(c, s, g, gid, want ? want :
 	    oauth_rec_str(g, "scope"), now, t)) != STORE_OK ||
 	    (err = record_put(s, gkey, g)) != STORE_OK) {
 		rc = fail_store(f, err);

@@ -18,6 +18,7 @@
 #include "oauth.h"
 #include "oauth-impl.h"
 #include "page.h"
+#include "record.h"
 #include "sec.h"
 #include "store.h"
 #include "util.h"
@@ -346,6 +347,43 @@ grant_record_len(const struct config *c, const char *refresh)
 	return len;
 }
 
+/* The stored record of a refresh token (malloc'd text), or NULL. */
+static char *
+rt_record(const struct config *c, const char *refresh)
+{
+	struct store	*s = NULL;
+	char		 key[OAUTH_KEY_MAX], *v = NULL, *out = NULL;
+	size_t		 len;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	if (store_get(s, key, &v, &len) == STORE_OK) {
+		out = strndup(v, len);
+		free(v);
+	}
+	store_close(s);
+	return out;
+}
+
+/* Marks a refresh token's record "rotated", as versions before the grant
+ * alone named the current token did. */
+static void
+rt_mark_rotated(const struct config *c, const char *refresh)
+{
+	struct store	*s = NULL;
+	char		 key[OAUTH_KEY_MAX];
+	json_t		*rt = NULL;
+
+	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == STORE_OK);
+	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
+	CHECK(json_object_set_new(rt, "rotated", json_integer(1)) == 0 &&
+	    record_put(s, key, rt) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	json_decref(rt);
+	store_close(s);
+}
+
 static void
 count_live(void *ctx, const struct oauth_grant_info *gi)
 {
@@ -404,6 +442,7 @@ test_lifecycle(void)
 	struct oauth_bearer	 b;
 	struct store		*s;
 	char			 code[SEC_TOKEN_LEN + 1], rt1[SEC_TOKEN_LEN + 1];
+	char			*rec1, *rec2;
 	size_t			 n;
 	int			 rc;
 
@@ -468,6 +507,7 @@ test_lifecycle(void)
 	/* Refresh rotation; reuse of the old refresh token kills the family. */
 	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
 	snprintf(rt1, sizeof(rt1), "%s", t.refresh);
+	rec1 = rt_record(&c, rt1);
 	s = open_w(&c);
 	CHECK(oauth_refresh(&c, s, rt1, "client-2", NULL, &t2, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);
@@ -477,6 +517,11 @@ test_lifecycle(void)
 	CHECK(store_commit(s) == STORE_OK);
 	store_close(s);
 	CHECK(strcmp(t2.refresh, rt1) != 0);
+	/* Retired by the grant naming its successor, its record untouched. */
+	rec2 = rt_record(&c, rt1);
+	CHECK(rec1 != NULL && rec2 != NULL && strcmp(rec1, rec2) == 0);
+	free(rec1);
+	free(rec2);
 	CHECK(bearer(&c, t2.access) == 0);
 	CHECK(bearer(&c, t.access) == 0);	/* not yet expired */
 	s = open_w(&c);
@@ -492,6 +537,18 @@ test_lifecycle(void)
 	store_close(s);
 	oauth_tokens_free(&t);
 	oauth_tokens_free(&t2);
+
+	/* A token an older version marked "rotated" is reused, even where its
+	 * grant still names it. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	rt_mark_rotated(&c, t.refresh);
+	s = open_w(&c);
+	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, &t2, &f) ==
+	    -1 && strcmp(f.error, "invalid_grant") == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
 
 	/* A grant keeps at most OAUTH_GRANT_ACCESS_MAX live access tokens:
 	 * refreshing in a loop retires the oldest instead of growing it. */
