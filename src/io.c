@@ -59,7 +59,7 @@ io_cgi(struct io *io)
 static const char *
 fcgi_getenv(void *ctx, const char *name)
 {
-	FCGX_Request	*req = ctx;
+	FCGX_Request	*req = ((struct io_fcgi_req *)ctx)->request;
 	const char	*v = FCGX_GetParam(name, req->envp);
 
 	if (v == NULL && strncmp(name, "OMI_", 4) == 0)
@@ -70,21 +70,23 @@ fcgi_getenv(void *ctx, const char *name)
 static ssize_t
 fcgi_read(void *ctx, void *buf, size_t n)
 {
-	FCGX_Request	*req = ctx;
-	int		 r;
+	struct io_fcgi_req	*fr = ctx;
+	FCGX_Request		*req = fr->request;
+	int			 r;
 
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	r = FCGX_GetStr(buf, (int)n, req->in);
 	if (r == 0 && FCGX_GetError(req->in) != 0)
 		return -1;
+	fr->nread += (uint64_t)r;
 	return r;
 }
 
 static int
 fcgi_write(void *ctx, const void *buf, size_t n)
 {
-	FCGX_Request	*req = ctx;
+	FCGX_Request	*req = ((struct io_fcgi_req *)ctx)->request;
 	const char	*p = buf;
 	int		 chunk, w;
 
@@ -99,10 +101,10 @@ fcgi_write(void *ctx, const void *buf, size_t n)
 }
 
 void
-io_fcgi(struct io *io, void *request)
+io_fcgi(struct io *io, struct io_fcgi_req *fr)
 {
 	io->getenv = fcgi_getenv;
 	io->read = fcgi_read;
 	io->write = fcgi_write;
-	io->ctx = request;
+	io->ctx = fr;
 }

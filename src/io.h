@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 struct io {
 	const char	*(*getenv)(void *ctx, const char *name);
 	/* Returns bytes read, 0 at end of input, -1 on error. */
@@ -20,10 +22,16 @@ struct io {
 /* Fills io with the plain CGI functions (environ, fd 0, fd 1). */
 void	 io_cgi(struct io *);
 
+/* One FastCGI request as its io functions see it. */
+struct io_fcgi_req {
+	void		*request;	/* an FCGX_Request *, from libfcgi */
+	uint64_t	 nread;		/* input bytes read so far */
+};
+
 /*
- * Fills io for one FastCGI request (an FCGX_Request *, from libfcgi):
- * parameters from the request, falling back to the process environment for
- * OMI_* settings a process manager passes at spawn time.
+ * Fills io for one FastCGI request: parameters from the request, falling
+ * back to the process environment for OMI_* settings a process manager
+ * passes at spawn time.
  */
-void	 io_fcgi(struct io *, void *request);
+void	 io_fcgi(struct io *, struct io_fcgi_req *);
 #endif
