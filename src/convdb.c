@@ -197,14 +197,14 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 	return err;
 }
 
-static int64_t
-entry_t(json_t *e)
+int64_t
+convdb_entry_t(const json_t *e)
 {
 	return json_integer_value(json_object_get(e, "t"));
 }
 
-static const char *
-entry_id(json_t *e)
+const char *
+convdb_entry_id(const json_t *e)
 {
 	const char *id = json_string_value(json_object_get(e, "id"));
 
@@ -221,10 +221,10 @@ ref_update(const struct convdb_head *h, struct convdb_ref *r,
 	json_t	*last = json_array_get(entries, n - 1);
 
 	convdb_ref_ids_free(h, r);
-	r->hi_t = entry_t(first);
-	r->lo_t = entry_t(last);
-	r->hi_id = strdup(entry_id(first));
-	r->lo_id = strdup(entry_id(last));
+	r->hi_t = convdb_entry_t(first);
+	r->lo_t = convdb_entry_t(last);
+	r->hi_id = strdup(convdb_entry_id(first));
+	r->lo_id = strdup(convdb_entry_id(last));
 	r->n = n;
 	r->visible = 0;
 	r->dirty = 1;
@@ -302,7 +302,7 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 	    STORE_OK)
 		return err;
 	for (k = 0; k < json_array_size(entries); k++)
-		if (strcmp(entry_id(json_array_get(entries, k)), id) == 0)
+		if (strcmp(convdb_entry_id(json_array_get(entries, k)), id) == 0)
 			break;
 	if (k == json_array_size(entries)) {
 		json_decref(entries);
@@ -386,7 +386,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	n = json_array_size(entries);
 	for (k = 0; k < n; k++) {
 		json_t *e = json_array_get(entries, k);
-		if (convdb_keycmp(t, id, entry_t(e), entry_id(e)) > 0)
+		if (convdb_keycmp(t, id, convdb_entry_t(e), convdb_entry_id(e)) > 0)
 			break;
 	}
 	json_array_insert(entries, k, entry);
@@ -625,7 +625,7 @@ convdb_del_user(struct store *s, const char *uid, size_t *count)
 		for (k = 0; k < json_array_size(entries) && err == STORE_OK;
 		    k++) {
 			key = key3("conv", uid,
-			    entry_id(json_array_get(entries, k)));
+			    convdb_entry_id(json_array_get(entries, k)));
 			err = key ? store_del(s, key) : STORE_NOMEM;
 			free(key);
 			(*count)++;

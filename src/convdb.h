@@ -76,6 +76,9 @@ void		 convdb_ref_ids_free(const struct convdb_head *h,
  */
 enum store_err	 convdb_page_load(struct store *, const char *uid,
 		    int64_t page, json_t **entries);
+/* A summary object's key: its t (0 when absent) and id ("" when absent). */
+int64_t		 convdb_entry_t(const json_t *);
+const char	*convdb_entry_id(const json_t *);
 /* The stored page itself (malloc'd), for cpage_walk_start(). */
 enum store_err	 convdb_page_get(struct store *, const char *uid,
 		    int64_t page, char **val, size_t *len);

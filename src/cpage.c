@@ -268,16 +268,14 @@ cpage_walk_next(struct cpage_walk *w, int64_t *t, char id[CONV_ID_MAX + 1],
 {
 	struct entry_key	 k;
 	json_t			*e;
-	const char		*s;
 
 	if (w->legacy != NULL) {
 		if (w->at == json_array_size(w->legacy))
 			return 0;
 		e = json_array_get(w->legacy, w->at++);
-		s = json_string_value(json_object_get(e, "id"));
-		k.t = json_integer_value(json_object_get(e, "t"));
+		k.t = convdb_entry_t(e);
 		k.discarded = json_is_true(json_object_get(e, "discarded"));
-		k.id = s ? s : "";
+		k.id = convdb_entry_id(e);
 		k.idlen = strlen(k.id);
 	} else {
 		if (w->left == 0)

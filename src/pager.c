@@ -35,20 +35,6 @@ struct text_scan {
 	int		 found;		/* -1: out of memory */
 };
 
-static int64_t
-entry_t(const json_t *e)
-{
-	return json_integer_value(json_object_get(e, "t"));
-}
-
-static const char *
-entry_id(const json_t *e)
-{
-	const char *id = json_string_value(json_object_get(e, "id"));
-
-	return id ? id : "";
-}
-
 /* Entries at or newer than the position are behind the reader. */
 static int
 behind(const struct pager_pos *from, int64_t t, const char *id)
@@ -120,7 +106,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	size_t			 len;
 
 	*match = 0;
-	err = convdb_get(w->s, w->uid, entry_id(e), &raw, &len);
+	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
 	if (err == STORE_NOTFOUND)
 		return STORE_OK;	/* the index is ahead of the record */
 	if (err != STORE_OK)
@@ -338,7 +324,7 @@ pager_total(struct store *s, const char *uid, const struct convdb_head *h,
 		    STORE_OK)
 			return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
 		json_array_foreach(entries, k, e)
-			if (entry_t(e) >= f->since && entry_t(e) <= f->until &&
+			if (convdb_entry_t(e) >= f->since && convdb_entry_t(e) <= f->until &&
 			    summary_match(f, e))
 				(*total)++;
 		json_decref(entries);

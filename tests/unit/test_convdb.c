@@ -221,24 +221,34 @@ pages_to_json(void)
 	return ok;
 }
 
+/* A head with these totals over refs (the caller's, not to be freed). */
+static struct convdb_head
+head_of(struct convdb_ref *refs, size_t nrefs, size_t n, size_t visible,
+    int64_t next)
+{
+	struct convdb_head h = { 0 };
+
+	h.n = n;
+	h.visible = visible;
+	h.next = next;
+	h.refs = refs;
+	h.nrefs = nrefs;
+	return h;
+}
+
 /* Head round trip, and its damaged forms refused. */
 static void
 test_chead(void)
 {
-	struct convdb_head	 h = { 0 }, d;
 	struct convdb_ref	 refs[2] = {
 		{ 3, 1749922862000000, 1749000000000000, "b-9", "b-1", 64, 60, 0 },
 		{ 1, -5, -2177452800000000, "a", "", 1, 0, 0 },
 	};
+	struct convdb_head	 h = head_of(refs, 2, 65, 60, 4), d;
 	struct buf		 b = { 0 };
 	size_t			 cut;
 	int			 refused = 1;
 
-	h.n = 65;
-	h.visible = 60;
-	h.next = 4;
-	h.refs = refs;
-	h.nrefs = 2;
 	CHECK(chead_encode(&h, &b) == 0);
 	memset(&d, 0, sizeof(d));
 	CHECK(chead_decode(b.data, b.len, &d) == STORE_OK);
@@ -286,16 +296,12 @@ test_chead_delta(void)
 		{ 5, 700, 600, "b", "a", 64, 64, 0 },
 		{ 2, 500, 100, "z", "a", 64, 60, 0 },
 	};
-	struct convdb_head	 h = { 0 }, cur = { 0 }, d = { 0 };
+	struct convdb_head	 h = head_of(base, 3, 138, 133, 8);
+	struct convdb_head	 cur = { 0 }, d = { 0 };
 	struct buf		 b = { 0 }, db = { 0 };
 	size_t			 i, cut;
 	int			 same = 1, refused = 1;
 
-	h.n = 138;
-	h.visible = 133;
-	h.next = 8;
-	h.refs = base;
-	h.nrefs = 3;
 	CHECK(chead_encode(&h, &b) == 0);
 	/* Now: page 7 grew, page 2 is gone, page 8 split off between 7
 	 * and 5, page 9 is the oldest. */
