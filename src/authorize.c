@@ -7,8 +7,9 @@
  *             unregistered redirect_uri: never a redirect (RFC 6749 4.1.2.1)
  *   302       back to redirect_uri with error and state for other problems
  *             (response_type, scope, PKCE, repeated parameters)
- *   200 HTML  the consent page; the request waits server-side (pend:),
- *             bound to a hidden single-use handle and to a cookie
+ *   200 HTML  the consent page; the request travels in its hidden handle,
+ *             sealed, bound to a cookie and single-use (oauth-code.c), so
+ *             showing it reads and writes no stored data
  * POST is the consent form (handle, uid, password, decision):
  *   400 HTML  missing, expired, used or foreign handle, or no cookie
  *   200 HTML  the page again after a wrong user id or password
@@ -356,11 +357,8 @@ static void
 authorize_get(struct app *a)
 {
 	struct oauth_request	 req;
-	struct store		*s = NULL;
 	const char		*cid, *ruri;
-	char			 cookie[SEC_TOKEN_LEN + 1];
-	char			 handle[SEC_TOKEN_LEN + 1];
-	enum store_err		 err;
+	char			 cookie[SEC_TOKEN_LEN + 1], *handle = NULL;
 	int			 rc;
 
 	memset(&req, 0, sizeof(req));
@@ -384,22 +382,13 @@ authorize_get(struct app *a)
 	if (check_request(a, ruri, &req) == -1)
 		goto out;
 	cookie_set(a, cookie, pending_ttl(&a->cfg));
-	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) != STORE_OK) {
-		unavailable(a, err);
-		goto out;
-	}
-	if ((err = oauth_pending_put(&a->cfg, s, &req, cookie, handle)) !=
-	    STORE_OK || (err = store_commit(s)) != STORE_OK) {
-		resp_reset(&a->resp);
-		unavailable(a, err);
-		goto out;
-	}
-	show_page(a, &req, handle, NULL, NULL, 200);
+	if ((handle = oauth_pending_seal(&a->cfg, &req, cookie)) == NULL)
+		a->resp.failed = 1;
+	else
+		show_page(a, &req, handle, NULL, NULL, 200);
 out:
-	store_close(s);
 	oauth_request_free(&req);
-	sodium_memzero(handle, sizeof(handle));
+	free(handle);
 }
 
 /* POST: the consent form ------------------------------------------------- */
@@ -409,8 +398,8 @@ static const char expired_msg[] = "This sign-in request has expired or was "
     "ChatGPT and start signing in again.";
 
 /*
- * Opens an exclusive session and loads the pending request of handle and
- * cookie. Returns 0, or -1 with the error answered and nothing left open.
+ * Opens an exclusive session and the pending request of handle and cookie,
+ * unspent. Returns 0, or -1 with the error answered and nothing left open.
  */
 static int
 pending_open(struct app *a, const char *handle, const char *cookie,
@@ -452,8 +441,8 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 	memset(code, 0, sizeof(code));
 	if (pending_open(a, handle, cookie, &s, &req) == -1)
 		return -1;
-	if ((err = oauth_pending_del(&a->cfg, s, handle)) == STORE_OK &&
-	    uid != NULL)
+	if ((err = oauth_pending_spend(&a->cfg, s, handle, &req)) ==
+	    STORE_OK && uid != NULL)
 		err = oauth_code_issue(&a->cfg, s, &req, uid, code);
 	if (err == STORE_OK)
 		err = store_commit(s);
@@ -490,25 +479,28 @@ show_again(struct app *a, const char *handle, const char *cookie,
 {
 	struct oauth_request	 req;
 	struct store		*s = NULL;
-	char			 fresh[SEC_TOKEN_LEN + 1];
+	char			*fresh = NULL;
 	char			 fresh_cookie[SEC_TOKEN_LEN + 1];
 	enum store_err		 err;
 
 	if (pending_open(a, handle, cookie, &s, &req) == -1)
 		return;
-	req.exp = now_unix() + pending_ttl(&a->cfg);
-	if ((err = oauth_pending_del(&a->cfg, s, handle)) != STORE_OK ||
-	    (err = oauth_pending_put(&a->cfg, s, &req, cookie, fresh)) !=
+	if ((err = oauth_pending_spend(&a->cfg, s, handle, &req)) !=
 	    STORE_OK || (err = store_commit(s)) != STORE_OK)
 		unavailable(a, err);
 	else {
-		show_page(a, &req, fresh, uid, error, status);
 		/* The cookie lives as long as the fresh request. */
 		cookie_set(a, fresh_cookie, pending_ttl(&a->cfg));
+		req.exp = now_unix() + pending_ttl(&a->cfg);
+		if ((fresh = oauth_pending_seal(&a->cfg, &req, fresh_cookie)) ==
+		    NULL)
+			a->resp.failed = 1;
+		else
+			show_page(a, &req, fresh, uid, error, status);
 	}
 	store_close(s);
 	oauth_request_free(&req);
-	sodium_memzero(fresh, sizeof(fresh));
+	free(fresh);
 }
 
 static void
@@ -530,11 +522,17 @@ authorize_post(struct app *a)
 		return;
 	}
 	cookie = cgi_cookie(a->req.cookie, COOKIE_NAME);
-	/* A first look, shared, to answer a stale form before any work. */
-	if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
-	    a->cfg.lock_timeout_ms)) == STORE_OK) {
-		err = oauth_pending_get(&a->cfg, s, handle, cookie, &req);
-		store_close(s);
+	/* A first look, the seal and then a shared session, to answer a
+	 * forged or stale form before any work. */
+	if ((err = oauth_pending_get(&a->cfg, NULL, handle, cookie, &req)) ==
+	    STORE_OK) {
+		oauth_request_free(&req);
+		if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
+		    a->cfg.lock_timeout_ms)) == STORE_OK) {
+			err = oauth_pending_get(&a->cfg, s, handle, cookie,
+			    &req);
+			store_close(s);
+		}
 	}
 	if (err != STORE_OK) {
 		if (err == STORE_NOTFOUND) {

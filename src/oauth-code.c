@@ -1,13 +1,18 @@
 /*
  * oauth-code: pending authorization requests (the state between showing
  * the consent page and its POST) and issuing authorization codes. A
- * pending request is found by the keyed hash of the form's hidden handle
- * and is honoured only when the browser also presents the cookie it was
- * bound to, so a cross-site POST cannot use someone else's request (RFC
- * 6749 10.12).
+ * pending request travels in the form's hidden handle, sealed with a keyed
+ * hash, so showing the page writes nothing: an anonymous visitor can make
+ * the server neither sync the disk nor grow the database. The handle is
+ * honoured only with the cookie it was bound to, so a cross-site POST
+ * cannot use someone else's request (RFC 6749 10.12), and once only: the
+ * POST that uses it records its id as spent.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "oauth-impl.h"
 #include "record.h"
@@ -67,69 +72,153 @@ request_from_json(const json_t *j, struct oauth_request *r)
 	return 0;
 }
 
-enum store_err
-oauth_pending_put(const struct config *c, struct store *s,
-    const struct oauth_request *r, const char *cookie, char *handle)
-{
-	char		 key[OAUTH_KEY_MAX], ck[SEC_HASH_HEX + 1];
-	json_t		*j;
-	enum store_err	 err;
+/*
+ * A handle is "id.body.mac": a random id (what makes it single-use), the
+ * request as base64url JSON, and the keyed hash of id, the browser's
+ * cookie and body. Nothing of it is secret (the request came in the page's
+ * own URL); the hash keeps it from being changed or moved to another
+ * browser, and only this server can make one.
+ */
+/* The encoded request, at most: a POST to the form is 64 KB at most. */
+#define PENDING_BODY_MAX	65536
 
-	sec_token(handle);
-	oauth_key(c, "pend:", OAUTH_L_PENDING, handle, key);
-	sec_keyed_hash(c->key, OAUTH_L_COOKIE, cookie, strlen(cookie), ck);
+static int
+pending_mac(const struct config *c, const char *id, const char *cookie,
+    const char *body, size_t blen, char *mac)
+{
+	struct buf b = { 0 };
+
+	/* The NULs keep the three parts apart. */
+	buf_puts(&b, id);
+	buf_putc(&b, '\0');
+	buf_puts(&b, cookie);
+	buf_putc(&b, '\0');
+	buf_append(&b, body, blen);
+	if (!b.failed)
+		sec_keyed_hash(c->key, OAUTH_L_PENDING, b.data, b.len, mac);
+	buf_free(&b);
+	return b.failed ? -1 : 0;
+}
+
+char *
+oauth_pending_seal(const struct config *c, const struct oauth_request *r,
+    const char *cookie)
+{
+	char	 id[SEC_TOKEN_LEN + 1], mac[SEC_HASH_HEX + 1];
+	char	*doc = NULL, *out = NULL, *body = NULL;
+	json_t	*j;
+	size_t	 blen;
+
 	if ((j = request_json(r)) == NULL ||
-	    json_object_set_new(j, "ck", json_string(ck)) == -1)
-		err = STORE_NOMEM;
-	else
-		err = record_put(s, key, j);
+	    (doc = json_dumps(j, JSON_COMPACT)) == NULL)
+		goto out;
+	blen = sodium_base64_ENCODED_LEN(strlen(doc),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((body = malloc(blen)) == NULL)
+		goto out;
+	sec_b64url(body, blen, doc, strlen(doc));
+	sec_token(id);
+	if (pending_mac(c, id, cookie, body, strlen(body), mac) == -1 ||
+	    asprintf(&out, "%s.%s.%s", id, body, mac) == -1)
+		out = NULL;
+out:
 	json_decref(j);
-	return err;
+	free(doc);
+	free(body);
+	return out;
+}
+
+/* The handle's parts: 0, or -1 when it is not shaped like one. */
+static int
+pending_split(const char *handle, const char **body, size_t *blen,
+    const char **mac)
+{
+	size_t n = strlen(handle);
+
+	if (n < SEC_TOKEN_LEN + 2 + SEC_HASH_HEX ||
+	    n > SEC_TOKEN_LEN + 2 + PENDING_BODY_MAX + SEC_HASH_HEX ||
+	    handle[SEC_TOKEN_LEN] != '.' || handle[n - SEC_HASH_HEX - 1] != '.')
+		return -1;
+	*body = handle + SEC_TOKEN_LEN + 1;
+	*blen = n - SEC_TOKEN_LEN - 2 - SEC_HASH_HEX;
+	*mac = handle + n - SEC_HASH_HEX;
+	return 0;
+}
+
+/* The key of the record that marks handle's id spent. */
+static void
+spent_key(const struct config *c, const char *handle, char *key)
+{
+	char id[SEC_TOKEN_LEN + 1];
+
+	memcpy(id, handle, SEC_TOKEN_LEN);
+	id[SEC_TOKEN_LEN] = '\0';
+	oauth_key(c, "spent:", OAUTH_L_PENDING, id, key);
 }
 
 enum store_err
 oauth_pending_get(const struct config *c, struct store *s,
     const char *handle, const char *cookie, struct oauth_request *r)
 {
-	char		 key[OAUTH_KEY_MAX], ck[SEC_HASH_HEX + 1];
-	const char	*stored;
-	json_t		*j;
-	enum store_err	 err;
+	char		 id[SEC_TOKEN_LEN + 1], mac[SEC_HASH_HEX + 1];
+	char		 key[OAUTH_KEY_MAX], *doc = NULL, *v = NULL;
+	const char	*body, *hmac;
+	size_t		 blen, dlen;
+	json_t		*j = NULL;
+	enum store_err	 err = STORE_NOTFOUND;
 
 	memset(r, 0, sizeof(*r));
-	if (strlen(handle) != SEC_TOKEN_LEN)
+	if (cookie == NULL || pending_split(handle, &body, &blen, &hmac) == -1)
 		return STORE_NOTFOUND;
-	oauth_key(c, "pend:", OAUTH_L_PENDING, handle, key);
-	if ((err = oauth_rec_get(s, key, &j)) != STORE_OK)
-		return err;
-	if (oauth_rec_int(j, "exp", 0) <= now_unix()) {
-		(void)store_del(s, key);	/* fails harmlessly when reading */
+	memcpy(id, handle, SEC_TOKEN_LEN);
+	id[SEC_TOKEN_LEN] = '\0';
+	if (pending_mac(c, id, cookie, body, blen, mac) == -1)
+		return STORE_NOMEM;
+	/* Compared in constant time: the mac is what a forger would guess. */
+	if (!sec_streq(mac, hmac))
+		return STORE_NOTFOUND;
+	if ((doc = malloc(blen + 1)) == NULL)
+		return STORE_NOMEM;
+	if (sodium_base642bin((unsigned char *)doc, blen, body, blen, NULL,
+	    &dlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    (j = json_loadb(doc, dlen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(j) || request_from_json(j, r) == -1) {
+		/* This server made it: only a change of format gets here. */
 		err = STORE_NOTFOUND;
 		goto out;
 	}
-	/* The cookie's hash is compared, so its timing tells nothing. */
-	stored = oauth_rec_str(j, "ck");
-	if (cookie != NULL)
-		sec_keyed_hash(c->key, OAUTH_L_COOKIE, cookie, strlen(cookie),
-		    ck);
-	if (cookie == NULL || stored == NULL || !sec_streq(ck, stored)) {
-		err = STORE_NOTFOUND;
+	if (r->exp <= now_unix())
 		goto out;
+	err = STORE_OK;
+	if (s != NULL) {
+		spent_key(c, handle, key);
+		err = store_get(s, key, &v, NULL);
+		err = err == STORE_OK ? STORE_NOTFOUND :
+		    err == STORE_NOTFOUND ? STORE_OK : err;
 	}
-	err = request_from_json(j, r) == 0 ? STORE_OK : STORE_CORRUPT;
 out:
+	if (err != STORE_OK)
+		oauth_request_free(r);
 	json_decref(j);
+	free(doc);
+	free(v);
 	return err;
 }
 
 enum store_err
-oauth_pending_del(const struct config *c, struct store *s,
-    const char *handle)
+oauth_pending_spend(const struct config *c, struct store *s,
+    const char *handle, const struct oauth_request *r)
 {
-	char key[OAUTH_KEY_MAX];
+	char		 key[OAUTH_KEY_MAX];
+	json_t		*j;
+	enum store_err	 err;
 
-	oauth_key(c, "pend:", OAUTH_L_PENDING, handle, key);
-	return store_del(s, key);
+	spent_key(c, handle, key);
+	if ((j = json_pack("{s:I}", "exp", (json_int_t)r->exp)) == NULL)
+		return STORE_NOMEM;
+	err = record_put(s, key, j);
+	json_decref(j);
+	return err;
 }
 
 enum store_err

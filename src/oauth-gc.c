@@ -15,8 +15,8 @@ struct keys {
 	int	 failed;
 };
 
-static const char *const prefixes[] = { "pend:", "code:", "at:", "rt:",
-    "grant:", "ugrants:", "fail:", "dfail:", NULL };
+static const char *const prefixes[] = { "spent:", "pend:", "code:", "at:",
+    "rt:", "grant:", "ugrants:", "fail:", "dfail:", NULL };
 
 static int
 collect(void *ctx, const char *key)
@@ -66,7 +66,8 @@ expired(struct store *s, const char *key, const json_t *rec, int64_t now)
 {
 	int64_t exp = oauth_rec_int(rec, "exp", 0);
 
-	if (strncmp(key, "pend:", 5) == 0 || strncmp(key, "at:", 3) == 0)
+	if (strncmp(key, "spent:", 6) == 0 || strncmp(key, "pend:", 5) == 0 ||
+	    strncmp(key, "at:", 3) == 0)
 		return now > exp;
 	if (strncmp(key, "code:", 5) == 0)
 		return json_object_get(rec, "used") != NULL ?

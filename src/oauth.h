@@ -3,15 +3,17 @@
  * requests, authorization codes, grants with their access and refresh
  * tokens, and the bearer-token check the conversations API uses.
  *
- * Secrets. Every handle, code and token is 32 bytes from libsodium's
- * randombytes (the kernel's getrandom) as unpadded base64url, and is stored
- * only as its keyed hash (sec_keyed_hash with the server key and a label per
- * kind), so a stolen data file holds nothing a client could present.
+ * Secrets. Every code and token, and every consent form's handle id, is 32
+ * bytes from libsodium's randombytes (the kernel's getrandom) as unpadded
+ * base64url, and is stored only as its keyed hash (sec_keyed_hash with the
+ * server key and a label per kind), so a stolen data file holds nothing a
+ * client could present.
  *
  * Key layout (JSON values; <h> is a keyed hash in hex):
- *   pend:<h>     a pending authorization request, bound to the hidden form
- *                handle <h> and to a cookie (ck = keyed hash of its value);
- *                {cid, ruri, scope, state?, cc?, ccm?, exp, ck}
+ *   spent:<h>    a consent form's handle that was used (<h> from its id);
+ *                {exp}. The pending request itself is in the handle (see
+ *                oauth-code.c); pend:<h> records of older versions are only
+ *                collected
  *   code:<h>     an authorization code; {cid, ruri, scope, uid, cc?, ccm?,
  *                exp} and, once redeemed, {used, gid}: the tombstone that
  *                lets a replay revoke the grant (RFC 6749 4.1.2)
@@ -19,8 +21,10 @@
  *                created, used, exp, rt, ats: [[<h>, exp]...]} and, once
  *                revoked, {revoked, reason} with the tokens gone
  *   at:<h>       an access token; {gid, uid, scope, exp}
- *   rt:<h>       a refresh token; {gid, exp} and, once rotated, {rotated}:
- *                presenting it again revokes the grant (RFC 9700 4.14.2)
+ *   rt:<h>       a refresh token; {gid, exp}. Once its grant's rt names a
+ *                newer one (or, from older versions, once it holds
+ *                {rotated}), presenting it again revokes the grant (RFC 9700
+ *                4.14.2)
  *   ugrants:<uid> the user's grant ids, ["gid", ...]
  *   fail:<h>     failed-login counters for a uid that has no account, so
  *                that lockout does not reveal which uids exist
@@ -155,24 +159,24 @@ struct oauth_request {
 void	 oauth_request_free(struct oauth_request *);
 
 /*
- * Stores a pending request under a new handle bound to cookie (the value
- * of the browser's cookie). handle_out gets SEC_TOKEN_LEN + 1 bytes.
- * Returns a store error.
+ * Seals a pending request into a new handle bound to cookie (the value of
+ * the browser's cookie): a malloc'd string for the form, NULL when out of
+ * memory. Nothing is stored (see oauth-code.c).
  */
-enum store_err	 oauth_pending_put(const struct config *, struct store *,
-		    const struct oauth_request *, const char *cookie,
-		    char *handle_out);
+char		*oauth_pending_seal(const struct config *,
+		    const struct oauth_request *, const char *cookie);
 /*
- * Loads the pending request of handle and checks that it is unexpired and
- * bound to cookie (NULL: no cookie was sent). Returns STORE_OK,
- * STORE_NOTFOUND for a missing, expired or foreign request, or a store
- * error. An expired record is deleted in a write session.
+ * Opens handle: checks that this server sealed it for cookie (NULL: no
+ * cookie was sent), that it is unexpired and, when s is set, that it was
+ * not spent. Returns STORE_OK with the request filled, STORE_NOTFOUND for a
+ * forged, foreign, expired or spent handle, or a store error.
  */
 enum store_err	 oauth_pending_get(const struct config *, struct store *,
 		    const char *handle, const char *cookie,
 		    struct oauth_request *);
-enum store_err	 oauth_pending_del(const struct config *, struct store *,
-		    const char *handle);
+/* Marks handle (opened as r) spent, until it would have expired anyway. */
+enum store_err	 oauth_pending_spend(const struct config *, struct store *,
+		    const char *handle, const struct oauth_request *r);
 
 /* Issues a code for uid from the request; code_out gets SEC_TOKEN_LEN + 1. */
 enum store_err	 oauth_code_issue(const struct config *, struct store *,

@@ -12,6 +12,8 @@ server_start || { t_fail "server start"; t_done; exit 1; }
 config_set base_url "\"$BASE\""
 oauth_client
 REDIR_Q=$(urlenc "$OAUTH_REDIRECT")
+# A consent form's handle: id, the sealed request, its keyed hash.
+HANDLE_RE='^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+\.[0-9a-f]{64}$'
 
 # oauth_err DESC STATUS ERROR: the last answer is that RFC 6749 5.2 error.
 oauth_err() {
@@ -92,7 +94,7 @@ check_eq "Referrer-Policy" "$(header referrer-policy)" no-referrer
 check_eq "Cache-Control" "$(header cache-control)" no-store
 COOKIE=$(header set-cookie)
 check_match "cookie HttpOnly" "$COOKIE" '^omi_authz=[A-Za-z0-9_-]{43}; Path=/chatgpt/oauth/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax$'
-check_match "handle in the form" "$HANDLE" '^[A-Za-z0-9_-]{43}$'
+check_match "handle in the form" "$HANDLE" "$HANDLE_RE"
 check_match "uid input" "$BODY" 'name="uid"'
 check_match "password input" "$BODY" 'name="password" type="password"'
 check_match "allow button" "$BODY" 'name="decision" value="allow"'
@@ -109,6 +111,17 @@ config_set base_url '"https://omi.example"'
 http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q"
 check_match "Secure cookie when the site is https" "$(header set-cookie)" '; Secure$'
 config_set base_url "\"$SITE_HTTPS\""
+
+echo "== showing the consent page writes nothing"
+# The request travels sealed in the form, so an anonymous visitor can make
+# the server neither sync the disk nor grow the database.
+data_state() {
+	stat -c '%n %s %y' "$OMI_DATA_DIR"/omi.journal "$OMI_DATA_DIR"/omi.db
+}
+BEFORE=$(data_state)
+for i in 1 2 3; do STATE= oauth_authorize; done
+check_eq "three pages shown" "$STATUS" 200
+check_eq "journal and database untouched" "$(data_state)" "$BEFORE"
 
 echo "== client_id and redirect_uri problems: a page, never a redirect"
 GOOD="response_type=code&state=s1&client_id=$CLIENT_ID"
@@ -373,7 +386,7 @@ check_eq "wrong password: no Location" "$(header location)" ""
 check_match "uid kept" "$BODY" 'name="uid" value="alice"'
 OLD=$HANDLE
 page_handle
-check_match "a fresh handle" "$HANDLE" '^[A-Za-z0-9_-]{43}$'
+check_match "a fresh handle" "$HANDLE" "$HANDLE_RE"
 MSG_KNOWN=$(printf '%s' "$BODY" | grep -o 'The user id or password[^<]*')
 oauth_consent nosuchuser "wrong password" allow
 check_eq "unknown uid: same answer" "$(printf '%s' "$BODY" | grep -o 'The user id or password[^<]*')" "$MSG_KNOWN"
@@ -384,6 +397,33 @@ check_nomatch "typed uid escaped" "$BODY" '<b>x</b>'
 HANDLE=$OLD
 oauth_consent alice "$PW" allow
 check_eq "the spent handle does not work" "$STATUS" 400
+
+echo "== a handle cannot be changed, moved or reused"
+STATE=t1 oauth_authorize
+H1=$HANDLE
+OAUTH_JAR=$JAR STATE=t2 oauth_authorize
+H2=$HANDLE
+B1=${H1#*.}; B1=${B1%.*}
+B2=${H2#*.}; B2=${B2%.*}
+MAC1=${H1##*.}
+# consent_with DESC HANDLE: the handle is refused with the expired page.
+consent_with() {
+	HANDLE=$2 oauth_consent alice "$PW" allow
+	check_eq "$1: 400" "$STATUS" 400
+	check_eq "$1: no Location" "$(header location)" ""
+	check_match "$1: the expired page" "$BODY" 'has expired or was already used'
+}
+consent_with "another request under the seal" "${H1%%.*}.$B2.$MAC1"
+FLIP=A; [ "${B1:5:1}" = A ] && FLIP=B
+consent_with "one character of the request changed" "${H1%%.*}.${B1:0:5}$FLIP${B1:6}.$MAC1"
+consent_with "another seal" "${H1%.*}.$(printf '%064d' 0)"
+consent_with "a bare id, as older versions made" "${H1%%.*}"
+HANDLE=$H1 oauth_consent alice "$PW" allow
+check_eq "the untouched handle works" "$STATUS" 302
+check_match "with its own state" "$LOCATION" '&state=t1$'
+HANDLE=$H2 oauth_consent alice "" deny
+check_eq "the other request is denied" "$LOCATION" "$OAUTH_REDIRECT?error=access_denied&error_description=the%20user%20denied%20access&state=t2"
+consent_with "a denied handle" "$H2"
 
 echo "== lockout after 5 failures in 15 minutes"
 STATE= oauth_authorize

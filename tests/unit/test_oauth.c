@@ -791,6 +791,174 @@ test_login_devices(void)
 	config_free(&c);
 }
 
+/* Fields of two requests are equal (NULLs equal NULLs). */
+static int
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+same_request(const struct oauth_request *a, const struct oauth_request *b)
+{
+	return same_str(a->client_id, b->client_id) &&
+	    same_str(a->redirect_uri, b->redirect_uri) &&
+	    same_str(a->scope, b->scope) && same_str(a->state, b->state) &&
+	    same_str(a->challenge, b->challenge) &&
+	    same_str(a->method, b->method) && a->exp == b->exp;
+}
+
+/* oauth_pending_get() without a store; STORE_OK when handle opens. */
+static enum store_err
+open_handle(const struct config *c, const char *handle, const char *cookie,
+    const struct oauth_request *want)
+{
+	struct oauth_request	 got;
+	enum store_err		 err;
+
+	err = oauth_pending_get(c, NULL, handle, cookie, &got);
+	if (err == STORE_OK)
+		CHECK(same_request(&got, want));
+	else
+		CHECK(got.client_id == NULL && got.state == NULL);
+	oauth_request_free(&got);
+	return err;
+}
+
+/*
+ * Pending requests travel sealed in the consent form's handle: only this
+ * server's key makes one, for one cookie, until it expires, and a spent
+ * handle stays spent.
+ */
+static void
+test_pending(void)
+{
+	struct config		 c, other;
+	struct oauth_request	 r = { 0 }, got;
+	struct oauth_gc_stats	 gc;
+	struct store		*s;
+	char			 cookie[SEC_TOKEN_LEN + 1], cookie2[SEC_TOKEN_LEN + 1];
+	char			*h, *h2, *bad, state[1025];
+	const char		*alphabet = "AZaz09-_.f";
+	size_t			 i, n, k, refused = 0, tries = 0;
+	int64_t			 exp;
+
+	site(&c);
+	site(&other);		/* the same site under another key */
+	sec_token(cookie);
+	sec_token(cookie2);
+	r.client_id = "client-1";
+	r.redirect_uri = "https://chatgpt.com/aip/g-x/oauth/callback";
+	r.scope = OAUTH_SCOPE_READ;
+	r.state = "st&ate/\xc3\xa9\"<x>";
+	r.challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+	r.method = "S256";
+	r.exp = exp = now_unix() + 600;
+	CHECK((h = oauth_pending_seal(&c, &r, cookie)) != NULL);
+	n = strlen(h);
+	CHECK(n > SEC_TOKEN_LEN + 2 + SEC_HASH_HEX && h[SEC_TOKEN_LEN] == '.' &&
+	    h[n - SEC_HASH_HEX - 1] == '.');
+	CHECK(strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_.") == n);
+	CHECK(open_handle(&c, h, cookie, &r) == STORE_OK);
+	/* Another browser, no cookie, another server. */
+	CHECK(open_handle(&c, h, cookie2, &r) == STORE_NOTFOUND);
+	CHECK(open_handle(&c, h, NULL, &r) == STORE_NOTFOUND);
+	CHECK(open_handle(&other, h, cookie, &r) == STORE_NOTFOUND);
+	/* Every one-character change and every cut is refused. */
+	CHECK((bad = strdup(h)) != NULL);
+	for (i = 0; i < n; i++) {
+		for (k = 0; alphabet[k] != '\0'; k++) {
+			if (alphabet[k] == h[i])
+				continue;
+			bad[i] = alphabet[k];
+			tries++;
+			refused += open_handle(&c, bad, cookie, &r) ==
+			    STORE_NOTFOUND;
+		}
+		bad[i] = h[i];
+	}
+	CHECK(tries > 0 && refused == tries);
+	for (i = 0, tries = refused = 0; i < n; i++) {
+		bad[i] = '\0';
+		tries++;
+		refused += open_handle(&c, bad, cookie, &r) == STORE_NOTFOUND;
+		bad[i] = h[i];
+	}
+	CHECK(refused == tries);
+	free(bad);
+	/* Another request's body under this handle's id and seal. */
+	r.state = "other";
+	CHECK((h2 = oauth_pending_seal(&c, &r, cookie)) != NULL);
+	CHECK(open_handle(&c, h2, cookie, &r) == STORE_OK);
+	CHECK(strcmp(h2 + SEC_TOKEN_LEN, h + SEC_TOKEN_LEN) != 0);
+	CHECK(asprintf(&bad, "%.*s%.*s%s", SEC_TOKEN_LEN, h,
+	    (int)(strlen(h2) - SEC_TOKEN_LEN - SEC_HASH_HEX),
+	    h2 + SEC_TOKEN_LEN, h + n - SEC_HASH_HEX) != -1);
+	CHECK(strlen(bad) == strlen(h2));
+	CHECK(open_handle(&c, bad, cookie, &r) == STORE_NOTFOUND);
+	free(bad);
+	free(h2);
+	/* Expiry is sealed in: a past one never opens. */
+	r.exp = now_unix() - 1;
+	CHECK((h2 = oauth_pending_seal(&c, &r, cookie)) != NULL);
+	CHECK(open_handle(&c, h2, cookie, &r) == STORE_NOTFOUND);
+	free(h2);
+	/* The longest state, every byte escaped in JSON, round-trips. */
+	for (i = 0; i < sizeof(state) - 1; i++)
+		state[i] = (char)(1 + i % 31);
+	state[sizeof(state) - 1] = '\0';
+	r.state = state;
+	r.challenge = r.method = NULL;
+	r.exp = now_unix() + 600;
+	CHECK((h2 = oauth_pending_seal(&c, &r, cookie)) != NULL);
+	CHECK(open_handle(&c, h2, cookie, &r) == STORE_OK);
+	free(h2);
+
+	/* Single use: spent in one session, refused in the next. */
+	r.state = "st&ate/\xc3\xa9\"<x>";
+	r.challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+	r.method = "S256";
+	r.exp = exp;
+	CHECK(keys_with(&c, "spent:") == 0);
+	s = open_w(&c);
+	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == STORE_OK &&
+	    same_request(&got, &r));
+	CHECK(oauth_pending_spend(&c, s, h, &got) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	oauth_request_free(&got);
+	s = open_w(&c);
+	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == STORE_NOTFOUND &&
+	    got.client_id == NULL);
+	store_close(s);
+	/* The seal alone still holds: the store says it was spent. */
+	CHECK(open_handle(&c, h, cookie, &r) == STORE_OK);
+	/* The same request under a new handle is not spent. */
+	CHECK((h2 = oauth_pending_seal(&c, &r, cookie)) != NULL);
+	s = open_w(&c);
+	CHECK(oauth_pending_get(&c, s, h2, cookie, &got) == STORE_OK);
+	oauth_request_free(&got);
+	store_close(s);
+	free(h2);
+	/* The spent mark lives until the handle would have expired. */
+	CHECK(keys_with(&c, "spent:") == 1);
+	s = open_w(&c);
+	CHECK(oauth_gc(s, r.exp, &gc) == STORE_OK && store_commit(s) ==
+	    STORE_OK);
+	store_close(s);
+	CHECK(keys_with(&c, "spent:") == 1);
+	s = open_w(&c);
+	CHECK(oauth_gc(s, r.exp + 1, &gc) == STORE_OK && store_commit(s) ==
+	    STORE_OK);
+	store_close(s);
+	CHECK(keys_with(&c, "spent:") == 0);
+	free(h);
+	config_free(&c);
+	config_free(&other);
+}
+
 int
 main(void)
 {
@@ -806,6 +974,7 @@ main(void)
 	test_page();
 	test_lifecycle();
 	test_login_devices();
+	test_pending();
 	unit_rmtree(tmpdir);
 	return unit_done("test_oauth");
 }
