@@ -79,8 +79,7 @@ request_from_json(const json_t *j, struct oauth_request *r)
  * own URL); the hash keeps it from being changed or moved to another
  * browser, and only this server can make one.
  */
-/* The encoded request, at most: a POST to the form is 64 KB at most. */
-#define PENDING_BODY_MAX	65536
+#define PENDING_BODY_MAX	65536	/* the form's POST is 64 KB at most */
 
 static int
 pending_mac(const struct config *c, const char *id, const char *cookie,
@@ -95,7 +94,7 @@ pending_mac(const struct config *c, const char *id, const char *cookie,
 	buf_putc(&b, '\0');
 	buf_append(&b, body, blen);
 	if (!b.failed)
-		sec_keyed_hash(c->key, OAUTH_L_PENDING, b.data, b.len, mac);
+		sec_keyed_hash(c->key, OAUTH_L_SEAL, b.data, b.len, mac);
 	buf_free(&b);
 	return b.failed ? -1 : 0;
 }

@@ -11,8 +11,8 @@
 #include "oauth.h"
 #include "sec.h"
 
-#define OAUTH_L_PENDING	"oauth-pending"
-#define OAUTH_L_COOKIE	"oauth-cookie"
+#define OAUTH_L_PENDING	"oauth-pending"	/* a spent handle's id */
+#define OAUTH_L_SEAL	"oauth-seal"	/* a handle's seal */
 #define OAUTH_L_CODE	"oauth-code"
 #define OAUTH_L_ACCESS	"oauth-access"
 #define OAUTH_L_REFRESH	"oauth-refresh"
