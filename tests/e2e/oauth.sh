@@ -119,6 +119,7 @@ data_state() {
 	stat -c '%n %s %y' "$OMI_DATA_DIR"/omi.journal "$OMI_DATA_DIR"/omi.db
 }
 BEFORE=$(data_state)
+check_match "the store was written before" "$BEFORE" 'omi\.journal [1-9][0-9]* '
 for i in 1 2 3; do STATE= oauth_authorize; done
 check_eq "three pages shown" "$STATUS" 200
 check_eq "journal and database untouched" "$(data_state)" "$BEFORE"
