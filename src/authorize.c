@@ -398,20 +398,18 @@ static const char expired_msg[] = "This sign-in request has expired or was "
     "ChatGPT and start signing in again.";
 
 /*
- * Opens an exclusive session and the pending request of handle and cookie,
- * unspent. Returns 0, or -1 with the error answered and nothing left open.
+ * Opens an exclusive session in which handle (opened already) is unspent.
+ * Returns 0, or -1 with the error answered and nothing left open.
  */
 static int
-pending_open(struct app *a, const char *handle, const char *cookie,
-    struct store **s, struct oauth_request *req)
+pending_open(struct app *a, const char *handle, struct store **s)
 {
 	enum store_err err;
 
 	*s = NULL;
 	if ((err = store_open(s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms)) != STORE_OK ||
-	    (err = oauth_pending_get(&a->cfg, *s, handle, cookie, req)) !=
-	    STORE_OK) {
+	    (err = oauth_pending_unspent(&a->cfg, *s, handle)) != STORE_OK) {
 		store_close(*s);
 		*s = NULL;
 		if (err == STORE_NOTFOUND)
@@ -424,26 +422,25 @@ pending_open(struct app *a, const char *handle, const char *cookie,
 }
 
 /*
- * Ends the pending request of handle in one exclusive session: when uid
+ * Ends the pending request req of handle in one exclusive session: when uid
  * is set, issues a code; otherwise (deny) just retires it. Answers with
  * the redirect (returns 0), or the error page (-1).
  */
 static int
-finish_request(struct app *a, const char *handle, const char *cookie,
-    const char *uid)
+finish_request(struct app *a, const char *handle,
+    const struct oauth_request *req, const char *uid)
 {
-	struct oauth_request	 req;
 	struct store		*s = NULL;
 	char			 code[SEC_TOKEN_LEN + 1], *loc = NULL;
 	enum store_err		 err;
 	int			 rc = -1;
 
 	memset(code, 0, sizeof(code));
-	if (pending_open(a, handle, cookie, &s, &req) == -1)
+	if (pending_open(a, handle, &s) == -1)
 		return -1;
-	if ((err = oauth_pending_spend(&a->cfg, s, handle, &req)) ==
+	if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) ==
 	    STORE_OK && uid != NULL)
-		err = oauth_code_issue(&a->cfg, s, &req, uid, code);
+		err = oauth_code_issue(&a->cfg, s, req, uid, code);
 	if (err == STORE_OK)
 		err = store_commit(s);
 	store_close(s);
@@ -451,12 +448,13 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 		unavailable(a, err);
 	else {
 		if (uid != NULL)
-			loc = oauth_redirect_build(req.redirect_uri, "code",
-			    code, "state", req.state, NULL);
+			loc = oauth_redirect_build(req->redirect_uri, "code",
+			    code, "state", req->state, NULL);
 		else
-			loc = oauth_redirect_build(req.redirect_uri, "error",
+			loc = oauth_redirect_build(req->redirect_uri, "error",
 			    "access_denied", "error_description",
-			    "the user denied access", "state", req.state, NULL);
+			    "the user denied access", "state", req->state,
+			    NULL);
 		if (loc == NULL)
 			a->resp.failed = 1;
 		else {
@@ -468,39 +466,37 @@ finish_request(struct app *a, const char *handle, const char *cookie,
 	}
 	free(loc);
 	sodium_memzero(code, sizeof(code));
-	oauth_request_free(&req);
 	return rc;
 }
 
 /* Shows the page again under a fresh handle (the old one is spent). */
 static void
-show_again(struct app *a, const char *handle, const char *cookie,
+show_again(struct app *a, const char *handle, const struct oauth_request *req,
     const char *uid, const char *error, int status)
 {
-	struct oauth_request	 req;
+	struct oauth_request	 fresh = *req;
 	struct store		*s = NULL;
-	char			*fresh = NULL;
+	char			*sealed = NULL;
 	char			 fresh_cookie[SEC_TOKEN_LEN + 1];
 	enum store_err		 err;
 
-	if (pending_open(a, handle, cookie, &s, &req) == -1)
+	if (pending_open(a, handle, &s) == -1)
 		return;
-	if ((err = oauth_pending_spend(&a->cfg, s, handle, &req)) !=
+	if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) !=
 	    STORE_OK || (err = store_commit(s)) != STORE_OK)
 		unavailable(a, err);
 	else {
 		/* The cookie lives as long as the fresh request. */
 		cookie_set(a, fresh_cookie, pending_ttl(&a->cfg));
-		req.exp = now_unix() + pending_ttl(&a->cfg);
-		if ((fresh = oauth_pending_seal(&a->cfg, &req, fresh_cookie)) ==
-		    NULL)
+		fresh.exp = now_unix() + pending_ttl(&a->cfg);
+		if ((sealed = oauth_pending_seal(&a->cfg, &fresh,
+		    fresh_cookie)) == NULL)
 			a->resp.failed = 1;
 		else
-			show_page(a, &req, fresh, uid, error, status);
+			show_page(a, &fresh, sealed, uid, error, status);
 	}
 	store_close(s);
-	oauth_request_free(&req);
-	free(fresh);
+	free(sealed);
 }
 
 static void
@@ -521,18 +517,15 @@ authorize_post(struct app *a)
 		    "ChatGPT and start signing in again.");
 		return;
 	}
+	memset(&req, 0, sizeof(req));
 	cookie = cgi_cookie(a->req.cookie, COOKIE_NAME);
-	/* A first look, the seal and then a shared session, to answer a
+	/* The seal, then a shared session's look for a spent mark, answer a
 	 * forged or stale form before any work. */
 	if ((err = oauth_pending_get(&a->cfg, NULL, handle, cookie, &req)) ==
-	    STORE_OK) {
-		oauth_request_free(&req);
-		if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
-		    a->cfg.lock_timeout_ms)) == STORE_OK) {
-			err = oauth_pending_get(&a->cfg, s, handle, cookie,
-			    &req);
-			store_close(s);
-		}
+	    STORE_OK && (err = store_open(&s, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) == STORE_OK) {
+		err = oauth_pending_unspent(&a->cfg, s, handle);
+		store_close(s);
 	}
 	if (err != STORE_OK) {
 		if (err == STORE_NOTFOUND) {
@@ -544,9 +537,8 @@ authorize_post(struct app *a)
 			unavailable(a, err);
 		goto out;
 	}
-	oauth_request_free(&req);
 	if (decision != NULL && strcmp(decision, "deny") == 0) {
-		finish_request(a, handle, cookie, NULL);
+		finish_request(a, handle, &req, NULL);
 		goto out;
 	}
 	if (decision == NULL || strcmp(decision, "allow") != 0) {
@@ -555,7 +547,7 @@ authorize_post(struct app *a)
 		goto out;
 	}
 	if (uid == NULL || pw == NULL) {
-		show_again(a, handle, cookie, uid, "Enter your OMI user id and "
+		show_again(a, handle, &req, uid, "Enter your OMI user id and "
 		    "password.", 200);
 		goto out;
 	}
@@ -564,16 +556,16 @@ authorize_post(struct app *a)
 	sodium_memzero((char *)pw, strlen(pw));
 	switch (rc) {
 	case OAUTH_LOGIN_OK:
-		if (finish_request(a, handle, cookie, uid) == 0)
+		if (finish_request(a, handle, &req, uid) == 0)
 			device_cookie_set(a, uid, device);
 		break;
 	case OAUTH_LOGIN_BAD:
 		log_msg("authorize: failed login");
-		show_again(a, handle, cookie, uid, "The user id or password is "
+		show_again(a, handle, &req, uid, "The user id or password is "
 		    "not correct.", 200);
 		break;
 	case OAUTH_LOGIN_LOCKED:
-		show_again(a, handle, cookie, uid, "Too many failed sign-ins "
+		show_again(a, handle, &req, uid, "Too many failed sign-ins "
 		    "for this user id. Signing in is locked for 15 minutes; "
 		    "please try again later.", 429);
 		resp_header(&a->resp, "Retry-After", "900");
@@ -583,6 +575,7 @@ authorize_post(struct app *a)
 		break;
 	}
 out:
+	oauth_request_free(&req);
 	free(cookie);
 	free(device);
 }

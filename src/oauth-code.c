@@ -144,15 +144,37 @@ pending_split(const char *handle, const char **body, size_t *blen,
 	return 0;
 }
 
+/* The handle's id, its first SEC_TOKEN_LEN characters (checked by
+ * pending_split() or oauth_pending_get()). */
+static void
+pending_id(const char *handle, char *id)
+{
+	memcpy(id, handle, SEC_TOKEN_LEN);
+	id[SEC_TOKEN_LEN] = '\0';
+}
+
 /* The key of the record that marks handle's id spent. */
 static void
 spent_key(const struct config *c, const char *handle, char *key)
 {
 	char id[SEC_TOKEN_LEN + 1];
 
-	memcpy(id, handle, SEC_TOKEN_LEN);
-	id[SEC_TOKEN_LEN] = '\0';
+	pending_id(handle, id);
 	oauth_key(c, "spent:", OAUTH_L_PENDING, id, key);
+}
+
+enum store_err
+oauth_pending_unspent(const struct config *c, struct store *s,
+    const char *handle)
+{
+	char		 key[OAUTH_KEY_MAX], *v = NULL;
+	enum store_err	 err;
+
+	spent_key(c, handle, key);
+	err = store_get(s, key, &v, NULL);
+	free(v);
+	return err == STORE_OK ? STORE_NOTFOUND :
+	    err == STORE_NOTFOUND ? STORE_OK : err;
 }
 
 enum store_err
@@ -160,7 +182,7 @@ oauth_pending_get(const struct config *c, struct store *s,
     const char *handle, const char *cookie, struct oauth_request *r)
 {
 	char		 id[SEC_TOKEN_LEN + 1], mac[SEC_HASH_HEX + 1];
-	char		 key[OAUTH_KEY_MAX], *doc = NULL, *v = NULL;
+	char		*doc = NULL;
 	const char	*body, *hmac;
 	size_t		 blen, dlen;
 	json_t		*j = NULL;
@@ -169,8 +191,7 @@ oauth_pending_get(const struct config *c, struct store *s,
 	memset(r, 0, sizeof(*r));
 	if (cookie == NULL || pending_split(handle, &body, &blen, &hmac) == -1)
 		return STORE_NOTFOUND;
-	memcpy(id, handle, SEC_TOKEN_LEN);
-	id[SEC_TOKEN_LEN] = '\0';
+	pending_id(handle, id);
 	if (pending_mac(c, id, cookie, body, blen, mac) == -1)
 		return STORE_NOMEM;
 	/* Compared in constant time: the mac is what a forger would guess. */
@@ -188,19 +209,12 @@ oauth_pending_get(const struct config *c, struct store *s,
 	}
 	if (r->exp <= now_unix())
 		goto out;
-	err = STORE_OK;
-	if (s != NULL) {
-		spent_key(c, handle, key);
-		err = store_get(s, key, &v, NULL);
-		err = err == STORE_OK ? STORE_NOTFOUND :
-		    err == STORE_NOTFOUND ? STORE_OK : err;
-	}
+	err = s != NULL ? oauth_pending_unspent(c, s, handle) : STORE_OK;
 out:
 	if (err != STORE_OK)
 		oauth_request_free(r);
 	json_decref(j);
 	free(doc);
-	free(v);
 	return err;
 }
 

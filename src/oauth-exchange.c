@@ -168,6 +168,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
     struct oauth_fail *f)
 {
 	char		 key[OAUTH_KEY_MAX], gkey[80], *want = NULL, *gid = NULL;
+	const char	*live;
 	json_t		*rt = NULL, *g = NULL;
 	int64_t		 now = now_unix();
 	enum store_err	 err;
@@ -204,9 +205,9 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	 * the old token's record. Records of tokens retired before that
 	 * carry "rotated" instead. (Every live grant names its token.)
 	 */
+	live = oauth_rec_str(g, "rt");
 	if (json_object_get(rt, "rotated") != NULL ||
-	    (oauth_rec_str(g, "rt") != NULL &&
-	    !sec_streq(oauth_rec_str(g, "rt"), key + 3))) {
+	    (live != NULL && !sec_streq(live, key + 3))) {
 		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
 		    now)) != STORE_OK)
 			rc = fail_store(f, err);

@@ -174,6 +174,10 @@ char		*oauth_pending_seal(const struct config *,
 enum store_err	 oauth_pending_get(const struct config *, struct store *,
 		    const char *handle, const char *cookie,
 		    struct oauth_request *);
+/* STORE_OK when the store has no spent mark for handle (one that
+ * oauth_pending_get() opened), STORE_NOTFOUND when it has, or an error. */
+enum store_err	 oauth_pending_unspent(const struct config *, struct store *,
+		    const char *handle);
 /* Marks handle (opened as r) spent, until it would have expired anyway. */
 enum store_err	 oauth_pending_spend(const struct config *, struct store *,
 		    const char *handle, const struct oauth_request *r);
