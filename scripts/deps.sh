@@ -7,7 +7,7 @@ set -eu
 mode=${1:---check}
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
-test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind"
+test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
 # libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
 fuzz="clang libclang-rt-dev"

@@ -51,6 +51,8 @@ config_defaults(struct config *c)
 	c->refresh_idle = CONFIG_DEFAULT_REFRESH_IDLE;
 	c->pending_ttl = CONFIG_DEFAULT_PENDING_TTL;
 	c->lock_timeout_ms = CONFIG_DEFAULT_LOCK_TIMEOUT_MS;
+	c->max_json_values = CONFIG_DEFAULT_MAX_JSON_VALUES;
+	c->max_json_depth = CONFIG_DEFAULT_MAX_JSON_DEPTH;
 }
 
 int
@@ -135,8 +137,16 @@ config_load(struct config *c, const char *datadir)
 	    get_int(root, "access_ttl", &c->access_ttl) == -1 ||
 	    get_int(root, "refresh_idle", &c->refresh_idle) == -1 ||
 	    get_int(root, "pending_ttl", &c->pending_ttl) == -1 ||
-	    get_int(root, "lock_timeout_ms", &c->lock_timeout_ms) == -1)
+	    get_int(root, "lock_timeout_ms", &c->lock_timeout_ms) == -1 ||
+	    get_int(root, "max_json_values", &c->max_json_values) == -1 ||
+	    get_int(root, "max_json_depth", &c->max_json_depth) == -1 ||
+	    c->max_json_depth > CONFIG_MAX_JSON_DEPTH)
 		goto out;
+	/* 0 means the default, as for lock_timeout_ms. */
+	if (c->max_json_values == 0)
+		c->max_json_values = CONFIG_DEFAULT_MAX_JSON_VALUES;
+	if (c->max_json_depth == 0)
+		c->max_json_depth = CONFIG_DEFAULT_MAX_JSON_DEPTH;
 	c->max_body = (uint64_t)maxb;
 	/* 0 would disarm the lock timer: wait forever instead of a 503. */
 	if (c->lock_timeout_ms <= 0)
@@ -176,7 +186,7 @@ config_json(const struct config *c)
 	sodium_bin2base64(key, sizeof(key), c->key, sizeof(c->key),
 	    sodium_base64_VARIANT_ORIGINAL);
 	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I,"
-	    " s:I, s:I}",
+	    " s:I, s:I, s:I, s:I}",
 	    "version", 1, "base_url", c->base_url, "client_id", c->client_id,
 	    "client_secret", c->client_secret,
 	    "client_name", c->client_name ? c->client_name : "ChatGPT",
@@ -185,7 +195,9 @@ config_json(const struct config *c)
 	    "access_ttl", (json_int_t)c->access_ttl,
 	    "refresh_idle", (json_int_t)c->refresh_idle,
 	    "pending_ttl", (json_int_t)c->pending_ttl,
-	    "lock_timeout_ms", (json_int_t)c->lock_timeout_ms);
+	    "lock_timeout_ms", (json_int_t)c->lock_timeout_ms,
+	    "max_json_values", (json_int_t)c->max_json_values,
+	    "max_json_depth", (json_int_t)c->max_json_depth);
 	sodium_memzero(key, sizeof(key));
 	if (root != NULL && c->trusted_proxy != NULL &&
 	    json_object_set_new(root, "trusted_proxy",

@@ -18,6 +18,14 @@
 #define CONFIG_DEFAULT_REFRESH_IDLE	(90 * 86400)
 #define CONFIG_DEFAULT_PENDING_TTL	600
 #define CONFIG_DEFAULT_LOCK_TIMEOUT_MS	5000
+/*
+ * A webhook body's JSON. OMI's are 6 levels deep and hold about one value
+ * per 20 bytes (a 4 MB transcript: 200,000 values). Jansson spends up to
+ * 240 bytes a value (an empty object): 500,000 values stay near 120 MB.
+ */
+#define CONFIG_DEFAULT_MAX_JSON_VALUES	500000
+#define CONFIG_DEFAULT_MAX_JSON_DEPTH	64
+#define CONFIG_MAX_JSON_DEPTH		1000	/* the scanner recurses */
 
 struct config {
 	char		*datadir;
@@ -34,6 +42,8 @@ struct config {
 	int64_t		 refresh_idle;
 	int64_t		 pending_ttl;
 	int64_t		 lock_timeout_ms;
+	int64_t		 max_json_values;	/* in a webhook body */
+	int64_t		 max_json_depth;
 	char		*trusted_proxy;	/* REMOTE_ADDR whose X-Forwarded-Proto counts */
 };
 

@@ -20,6 +20,9 @@
 
 struct cur {
 	const unsigned char	*p, *end;
+	int			 max_depth;
+	size_t			 values, max_values;
+	int			 over;		/* JSCAN_TOO_DEEP, JSCAN_TOO_MANY */
 };
 
 static void
@@ -145,8 +148,10 @@ skip_container(struct cur *c, int depth)
 {
 	int	 close = *c->p == '{' ? '}' : ']';
 
-	if (depth > JSCAN_MAX_DEPTH)
+	if (depth > c->max_depth) {
+		c->over = JSCAN_TOO_DEEP;
 		return -1;
+	}
 	c->p++;
 	ws(c);
 	if (peek(c) == close) {
@@ -177,6 +182,10 @@ skip_container(struct cur *c, int depth)
 static int
 skip_value(struct cur *c, int depth)
 {
+	if (++c->values > c->max_values) {
+		c->over = JSCAN_TOO_MANY;
+		return -1;
+	}
 	ws(c);
 	switch (peek(c)) {
 	case '"':
@@ -239,6 +248,7 @@ find_segments(struct cur *c, struct cur *seg)
 {
 	int	 is_seg, rc = 1;
 
+	*seg = *c;
 	seg->p = seg->end = NULL;
 	if (expect(c, '{') == -1)
 		return -1;
@@ -323,7 +333,7 @@ static int
 segment(struct cur *c, struct buf *scratch,
     int (*fn)(void *, const char *, size_t), void *ctx, int *stop)
 {
-	struct cur	 text = { NULL, NULL };
+	struct cur	 text = { .p = NULL };
 	int		 is_text, rc, seen = 0;
 
 	if (peek(c) != '{')
@@ -364,8 +374,11 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 	struct cur	 c, seg;
 	int		 rc, stop = 0;
 
+	memset(&c, 0, sizeof(c));
 	c.p = (const unsigned char *)doc;
 	c.end = c.p + len;
+	c.max_depth = JSCAN_MAX_DEPTH;
+	c.max_values = SIZE_MAX;
 	if (find_segments(&c, &seg) == -1)
 		return DECLINE;
 	/* Absent, or not an array: no texts, as with Jansson. */
@@ -388,4 +401,20 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 			return DECLINE;
 		seg.p++;
 	}
+}
+
+int
+jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values)
+{
+	struct cur c;
+
+	memset(&c, 0, sizeof(c));
+	c.p = (const unsigned char *)doc;
+	c.end = c.p + len;
+	c.max_depth = max_depth;
+	c.max_values = max_values;
+	if (skip_value(&c, 0) == -1)
+		return c.over ? c.over : DECLINE;
+	ws(&c);
+	return c.p == c.end ? 0 : DECLINE;
 }

@@ -25,6 +25,8 @@
 #include "util.h"
 
 #define JSCAN_MAX_DEPTH	64
+#define JSCAN_TOO_DEEP	2
+#define JSCAN_TOO_MANY	3
 
 /*
  * Calls fn with each segment's text (decoded, valid UTF-8, in a buffer of
@@ -34,4 +36,17 @@
  */
 int	 jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 	    int (*fn)(void *ctx, const char *text, size_t len), void *ctx);
+
+/*
+ * The webhook's bound on what a body may cost to parse, checked before
+ * Jansson builds it (a tree costs about 240 bytes an empty object, so
+ * 8 MiB of "[{},{},...]" took 660 MB). One pass, no allocation. Returns
+ * 0 when doc is one JSON value nested at most max_depth containers deep
+ * with at most max_values values (every object, array, string, number
+ * and literal; keys do not count), JSCAN_TOO_DEEP or JSCAN_TOO_MANY when
+ * it is not, and 1 for a syntax error (where the scanner stops, Jansson
+ * would too; the caller lets Jansson name the error).
+ */
+int	 jscan_limits(const char *doc, size_t len, int max_depth,
+	    size_t max_values);
 #endif

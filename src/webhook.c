@@ -1,15 +1,23 @@
 /*
  * webhook: POST /chatgpt/webhook/memory?uid=UID&key=SECRET
  *
- * Stores one OMI conversation for the user. The body is read and validated
- * before the store lock is taken; the answer 200 is sent only after the
- * conversation is committed to disk. Re-deliveries of the same conversation
- * (same OMI id, or same content when there is no id) replace it.
+ * Stores one OMI conversation for the user. The key is checked first, in a
+ * short shared session released before the body is looked at, so that a
+ * request without the key costs no more than reading its body. The body is
+ * then bounded (nesting and number of JSON values, counted in one pass
+ * without allocating) before Jansson builds it, and validated before the
+ * write lock is taken; the write session checks the key again (it loads
+ * the account anyway), so a key rotated meanwhile still stops the write.
+ * The answer 200 is sent only after the conversation is committed to disk.
+ * Re-deliveries of the same conversation (same OMI id, or same content when
+ * there is no id) replace it.
  *
  *   200 {"status":"success","id":...}   stored (or replaced)
  *   400 {"error":"invalid_json"|"invalid_field", "message", "field"}
+ *   400 {"error":"too_deep"}   nested deeper than max_json_depth
  *   401 wrong or missing key, unknown uid (one answer for all three)
- *   405 not POST;  413 body over max_body;  503/507 storage unavailable
+ *   405 not POST;  413 body over max_body, or {"error":"too_many_values"}
+ *   over max_json_values;  503/507 storage unavailable
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +26,9 @@
 #include "app.h"
 #include "conv.h"
 #include "convdb.h"
+#include "jscan.h"
 #include "log.h"
+#include "sec.h"
 #include "store.h"
 
 /*
@@ -65,6 +75,78 @@ invalid(struct app *a, const struct conv_error *e)
 }
 
 static void
+storage_error(struct app *a, enum store_err err)
+{
+	resp_api_error(&a->resp, store_http_status(err),
+	    err == STORE_FULL ? "insufficient_storage" : "storage_unavailable",
+	    "the conversation could not be stored; try again later");
+	if (err != STORE_FULL)
+		resp_header(&a->resp, "Retry-After", "1");
+}
+
+/*
+ * Checks uid's webhook key in a shared session of its own, closed before
+ * returning. An unknown uid is compared with a hash no key has, so it
+ * costs what a wrong key costs. Returns STORE_OK with *ok set, or the
+ * store's error.
+ */
+static enum store_err
+key_check(struct app *a, const char *uid, const char *key, int *ok)
+{
+	char		 nohash[SEC_HASH_HEX + 1];
+	struct account	 acct, none;
+	struct store	*s = NULL;
+	enum store_err	 err;
+
+	*ok = 0;
+	memset(&acct, 0, sizeof(acct));
+	memset(&none, 0, sizeof(none));
+	memset(nohash, '-', SEC_HASH_HEX);
+	nohash[SEC_HASH_HEX] = '\0';
+	none.webhook_key = nohash;
+	err = store_open(&s, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms);
+	if (err == STORE_OK)
+		err = account_load(s, uid, &acct);
+	store_close(s);
+	if (err == STORE_OK || err == STORE_NOTFOUND) {
+		*ok = account_check_webhook_key(&a->cfg,
+		    err == STORE_OK ? &acct : &none, key) && err == STORE_OK;
+		err = STORE_OK;
+	}
+	account_free(&acct);
+	return err;
+}
+
+/*
+ * What Jansson may be asked to build: 0, or 1 with the answer set. A
+ * syntax error passes, for Jansson to name it.
+ */
+static int
+body_bounded(struct app *a, const char *uid)
+{
+	int rc;
+
+	rc = jscan_limits(a->req.body, a->req.body_len,
+	    (int)a->cfg.max_json_depth, (size_t)a->cfg.max_json_values);
+	if (rc == JSCAN_TOO_DEEP) {
+		log_msg("webhook uid=%s size=%zu outcome=invalid (too deep)",
+		    uid, a->req.body_len);
+		resp_api_error(&a->resp, 400, "too_deep",
+		    "the JSON is nested too deeply");
+		return 1;
+	}
+	if (rc == JSCAN_TOO_MANY) {
+		log_msg("webhook uid=%s size=%zu outcome=invalid (too many "
+		    "values)", uid, a->req.body_len);
+		resp_api_error(&a->resp, 413, "too_many_values",
+		    "the JSON holds too many values");
+		return 1;
+	}
+	return 0;
+}
+
+static void
 store_conversation(struct app *a, const char *uid, const char *key,
     const struct conv_summary *sum)
 {
@@ -94,12 +176,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 	if (err != STORE_OK) {
 		log_msg("webhook uid=%s id=%s size=%zu outcome=error (%s)",
 		    uid, sum->id, a->req.body_len, store_strerror(err));
-		resp_api_error(&a->resp, store_http_status(err),
-		    err == STORE_FULL ? "insufficient_storage" :
-		    "storage_unavailable",
-		    "the conversation could not be stored; try again later");
-		if (err != STORE_FULL)
-			resp_header(&a->resp, "Retry-After", "1");
+		storage_error(a, err);
 		goto out;
 	}
 	log_msg("webhook uid=%s id=%s size=%zu outcome=%s", uid, sum->id,
@@ -123,7 +200,8 @@ webhook(struct app *a)
 	struct conv_summary	 sum;
 	struct conv_error	 e;
 	const char		*uid = NULL, *key = NULL;
-	int			 rc;
+	enum store_err		 err;
+	int			 rc, ok;
 
 	memset(&sum, 0, sizeof(sum));
 	if (strcmp(a->req.method, "POST") != 0) {
@@ -144,11 +222,25 @@ webhook(struct app *a)
 		unauthorized(a);
 		goto out;
 	}
+	if ((err = key_check(a, uid, key, &ok)) != STORE_OK) {
+		log_msg("webhook uid=%s size=%zu outcome=error (%s)", uid,
+		    a->req.body_len, store_strerror(err));
+		storage_error(a, err);
+		goto out;
+	}
+	if (!ok) {
+		log_msg("webhook uid=%s size=%zu outcome=unauthorized", uid,
+		    a->req.body_len);
+		unauthorized(a);
+		goto out;
+	}
 	if (a->req.body_len == 0) {
 		resp_api_error(&a->resp, 400, "invalid_json",
 		    "the body must be the conversation as JSON");
 		goto out;
 	}
+	if (body_bounded(a, uid))
+		goto out;
 	if ((rc = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
 	    &e)) != 0) {
 		if (rc == -1) {

@@ -117,5 +117,78 @@ PY
 	check_match "and stored with enough memory" "$seen" ' 200'
 fi
 
+# What a request may cost before and after its key is checked. 8 MiB of
+# empty objects took Jansson 660 MB before the key was looked at; now a
+# wrong key, an unknown uid or an empty key is answered from the query
+# alone, and a right key gets the body counted (values, nesting) before it
+# is parsed. Peak memory from the process itself (GNU time's %M, KiB), in
+# the static build: the sanitizers' shadow memory would swamp it.
+python3 - "$T_TMP" <<'PY'
+import json, sys
+d = sys.argv[1]
+head = '{"created_at":"2025-01-01T00:00:00Z","x":['
+n = (8 * 1024 * 1024 - len(head) - 2) // 3
+open(d + "/objs8m.json", "w").write(head + ",".join(["{}"] * n) + "]}")
+def nest(k):
+    return head + "[" * (k - 2) + "]" * (k - 2) + "]}"
+open(d + "/depth64.json", "w").write(nest(64))
+open(d + "/depth65.json", "w").write(nest(65))
+# A 4 MB conversation of many short segments, shaped as OMI sends them.
+seg = {"id": "0b7e6d1a-8f0c-4f6e-b0a1-5c2d9e3f4a10", "text": "", "speaker":
+       "SPEAKER_00", "speaker_id": 0, "is_user": True, "person_id": None,
+       "start": 0.48, "end": 2.9, "translations": [], "speaker_name": "Alex"}
+segs, size, i = [], 0, 0
+while size < 4000000:
+    s = dict(seg, text="sentence %d of the long talk" % i, start=i, end=i + 1)
+    segs.append(s); size += len(json.dumps(s)); i += 1
+json.dump({"id": "long-4mb", "created_at": "2025-01-01T00:00:00Z",
+           "structured": {"title": "long"}, "transcript_segments": segs},
+          open(d + "/long4m.json", "w"))
+PY
+measure() {
+	local f=$1 q=$2
+	OUT=$(env -i PATH="$PATH" OMI_DATA_DIR="$OMI_DATA_DIR" REQUEST_METHOD=POST \
+	    QUERY_STRING="$q" CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH="$(stat -c %s "$f")" /usr/bin/time -o "$T_TMP/rss" -f %M \
+	    "$OMI_CGIBIN/webhook" < "$f" 2>"$T_TMP/stderr")
+	STATUS=$(printf '%s\n' "$OUT" | sed -n '1s/^Status: \([0-9]*\).*/\1/p')
+	BODY=$(printf '%s\n' "$OUT" | sed '1,/^\r\{0,1\}$/d')
+	RSS=$(tail -1 "$T_TMP/rss")
+}
+rss_below() {
+	[ "$OMI_CGIBIN" = "$TOP/cgi-bin" ] || return 0
+	check "$1: peak RSS ${RSS} KiB under $2 KiB" test "$RSS" -lt "$2"
+}
+check "GNU time is installed (scripts/deps.sh --test)" test -x /usr/bin/time
+# 8 MiB of body + 16 MB for the program.
+measure "$T_TMP/objs8m.json" "uid=alice&key=wrong$KEY"
+check_eq "8 MiB of empty objects, wrong key" "$STATUS" 401
+rss_below "8 MiB, wrong key" 24576
+measure "$T_TMP/objs8m.json" "uid=nobody&key=$KEY"
+check_eq "8 MiB, unknown uid" "$STATUS" 401
+rss_below "8 MiB, unknown uid" 24576
+measure "$T_TMP/empty.json" "uid=alice&key=wrong$KEY"
+check_eq "wrong key, empty object: 401 before the body is read" "$STATUS" 401
+measure "$T_TMP/objs8m.json" "uid=alice&key=$KEY"
+check_eq "8 MiB of empty objects, right key" "$STATUS" 413
+check_match "too_many_values" "$BODY" '"error":"too_many_values"'
+rss_below "8 MiB, right key" 24576
+measure "$T_TMP/depth65.json" "uid=alice&key=$KEY"
+check_eq "nested 65 deep" "$STATUS" 400
+check_match "too_deep" "$BODY" '"error":"too_deep"'
+measure "$T_TMP/depth64.json" "uid=alice&key=$KEY"
+check_eq "nested 64 deep" "$STATUS" 200
+measure "$T_TMP/long4m.json" "uid=alice&key=$KEY"
+check_eq "a 4 MB transcript of many segments" "$STATUS" 200
+check_match "stored whole" "$("$ADMIN" show alice long-4mb | tail -c 300)" 'sentence [0-9]+ of the long talk'
+# The configured limit: omi-current.json holds 96 values.
+config_set max_json_values 96
+cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json"
+check_eq "max_json_values 96: 96 values" "$STATUS" 200
+config_set max_json_values 95
+cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json"
+check_eq "max_json_values 95: 96 values" "$STATUS" 413
+config_set max_json_values 0
+
 check "omi-admin check" "$ADMIN" check >/dev/null
 t_done

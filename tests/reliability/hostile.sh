@@ -33,6 +33,9 @@ b badid2.json '{"id":"a:b","created_at":"2025-01-01"}'
 b script.json '{"id":"<script>","created_at":"2025-01-01"}'
 b crlfid.json '{"id":"a\r\nSet-Cookie: x=1","created_at":"2025-01-01"}'
 long=$(head -c 9000 /dev/zero | tr '\0' a)
+# 8 MiB of empty objects: Jansson took 660 MB for it before the key was
+# checked (tests/cgi/webhook.sh measures the memory).
+python3 -c 'h = "{\"created_at\":\"2025-01-01\",\"x\":["; n = (8 * 1024 * 1024 - len(h) - 2) // 3; print(h + ",".join(["{}"] * n) + "]}", end="")' > "$T_TMP/objs8m.json"
 
 # status (or statuses, comma-separated, where the server itself may refuse
 # before the program runs)|method|path|
@@ -48,6 +51,9 @@ done <<ROWS
 400|POST|$W|--data-binary @$T_TMP/trunc.json
 400|POST|$W|--data-binary @$T_TMP/invalid.json
 400|POST|$W|--data-binary @$T_TMP/deep.json
+401|POST|/chatgpt/webhook/memory?uid=alice&key=x$K|--data-binary @$T_TMP/objs8m.json
+401|POST|/chatgpt/webhook/memory?uid=nobody&key=$K|--data-binary @$T_TMP/objs8m.json
+413|POST|$W|--data-binary @$T_TMP/objs8m.json
 200|POST|$W|--data-binary @$T_TMP/bigstr.json
 400|POST|$W|--data-binary @$T_TMP/nul.json
 400|POST|$W|--data-binary @$T_TMP/nulesc.json
