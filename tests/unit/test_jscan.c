@@ -4,6 +4,7 @@
  * fixtures and on documents made to trip a hand-written scanner: escapes and
  * surrogate pairs, nesting, duplicates, members out of place, broken syntax.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "jscan.h"
@@ -197,6 +198,54 @@ main(void)
 		check_doc(over.data, over.len, 1);
 		buf_free(&ok);
 		buf_free(&over);
+	}
+
+	/*
+	 * jscan_limits, the webhook's bound: values and depth at their edges,
+	 * keys not counted, syntax errors left to Jansson.
+	 */
+	{
+		static const struct {
+			const char	*doc;
+			int		 depth;
+			size_t		 values;
+			int		 want;
+		} lim[] = {
+			{ "{}", 1, 1, 0 },
+			{ "{}", 0, 1, JSCAN_TOO_DEEP },
+			{ "{\"a\":1,\"b\":\"x\"}", 1, 3, 0 },
+			{ "{\"a\":1,\"b\":\"x\"}", 1, 2, JSCAN_TOO_MANY },
+			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 2, 8, 0 },
+			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 2, 7,
+			    JSCAN_TOO_MANY },
+			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 1, 8,
+			    JSCAN_TOO_DEEP },
+			{ " [[[1]]] ", 3, 4, 0 },
+			{ "[[[1]]]", 2, 4, JSCAN_TOO_DEEP },
+			{ "[{},{},{}]", 2, 4, 0 },
+			{ "[{},{},{}]", 2, 3, JSCAN_TOO_MANY },
+			{ "[1,]", 5, 100, 1 },
+			{ "{\"a\" 1}", 5, 100, 1 },
+			{ "[1] x", 5, 100, 1 },
+			{ "\"a\\u00zz\"", 5, 100, 1 },
+			{ "", 5, 100, 1 },
+		};
+
+		for (i = 0; i < (int)(sizeof(lim) / sizeof(lim[0])); i++) {
+			int rc = jscan_limits(lim[i].doc, strlen(lim[i].doc),
+			    lim[i].depth, lim[i].values);
+
+			if (rc != lim[i].want)
+				fprintf(stderr, "jscan_limits %s: %d, want %d\n",
+				    lim[i].doc, rc, lim[i].want);
+			CHECK(rc == lim[i].want);
+		}
+		/* 10,000 deep: stops at the limit, not the stack's end. */
+		buf_reset(&deep);
+		for (i = 0; i < 10000; i++)
+			buf_putc(&deep, '[');
+		CHECK(jscan_limits(deep.data, deep.len, JSCAN_MAX_DEPTH,
+		    SIZE_MAX) == JSCAN_TOO_DEEP);
 	}
 
 	/* fn stops the walk: no more texts after it asks. */
