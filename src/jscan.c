@@ -330,8 +330,8 @@ decode(const unsigned char *p, const unsigned char *end, struct buf *b)
  * fn. Sets *stop when fn asks to stop.
  */
 static int
-segment(struct cur *c, struct buf *scratch,
-    int (*fn)(void *, const char *, size_t), void *ctx, int *stop)
+segment(struct cur *c, const char *doc, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx, int *stop)
 {
 	struct cur	 text = { .p = NULL };
 	int		 is_text, rc, seen = 0;
@@ -363,13 +363,14 @@ segment(struct cur *c, struct buf *scratch,
 		return 0;
 	if ((rc = decode(text.p + 1, text.end - 1, scratch)) != 0)
 		return rc;
-	*stop = fn(ctx, scratch->data ? scratch->data : "", scratch->len);
+	*stop = fn(ctx, scratch->data ? scratch->data : "", scratch->len,
+	    (size_t)(c->p - (const unsigned char *)doc));
 	return 0;
 }
 
 int
 jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
-    int (*fn)(void *, const char *, size_t), void *ctx)
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
 {
 	struct cur	 c, seg;
 	int		 rc, stop = 0;
@@ -390,7 +391,7 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 		return 0;
 	for (;;) {
 		ws(&seg);
-		if ((rc = segment(&seg, scratch, fn, ctx, &stop)) != 0)
+		if ((rc = segment(&seg, doc, scratch, fn, ctx, &stop)) != 0)
 			return rc;
 		if (stop)
 			return 0;

@@ -30,12 +30,14 @@
 
 /*
  * Calls fn with each segment's text (decoded, valid UTF-8, in a buffer of
- * scratch that the next call reuses) until fn returns nonzero. Returns 0
- * when the document was read (fn stopped it or not), 1 when the scanner
- * declines it, -1 when out of memory.
+ * scratch that the next call reuses) and at, the bytes of doc up to the
+ * end of that segment, until fn returns nonzero. Returns 0 when the
+ * document was read (fn stopped it or not), 1 when the scanner declines
+ * it, -1 when out of memory.
  */
 int	 jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
-	    int (*fn)(void *ctx, const char *text, size_t len), void *ctx);
+	    int (*fn)(void *ctx, const char *text, size_t len, size_t at),
+	    void *ctx);
 
 /*
  * The webhook's bound on what a body may cost to parse, checked before

@@ -3,6 +3,7 @@
  * pager.h). Keys compare as (t, id) with convdb_keycmp, the index's own
  * order, so "after the cursor" here and "newer" in convdb always agree.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,10 +30,16 @@ struct walk {
 	struct buf		 text;		/* a transcript text, decoded */
 };
 
-/* A search over one conversation's texts: the terms found so far. */
+/*
+ * A search over one conversation's texts: the terms found so far, and how
+ * far into the record the budget lets it read.
+ */
 struct text_scan {
 	struct search	*sr;
 	int		 found;		/* -1: out of memory */
+	size_t		 left;		/* bytes of the record within budget */
+	size_t		 at;		/* bytes of it searched so far */
+	int		 over;		/* stopped at left, undecided */
 };
 
 /* Entries at or newer than the position are behind the reader. */
@@ -66,12 +73,20 @@ summary_match(const struct pager_filter *f, const json_t *e)
 	return 1;
 }
 
-/* Looks for the terms in one text; nonzero when the search is decided. */
+/*
+ * Looks for the terms in one text, which ends at byte at of the record;
+ * nonzero when the search is decided or the budget ends before the text.
+ */
 static int
-scan_text(void *ctx, const char *text, size_t len)
+scan_text(void *ctx, const char *text, size_t len, size_t at)
 {
 	struct text_scan *x = ctx;
 
+	if (at > x->left) {
+		x->over = 1;
+		return 1;
+	}
+	x->at = at;
 	x->found = search_scan(x->sr, text, len, (unsigned)x->found);
 	return x->found == -1 || (unsigned)x->found == x->sr->all;
 }
@@ -89,41 +104,61 @@ scan_parsed(const char *raw, size_t len, struct text_scan *x)
 	    seg) {
 		text = json_object_get(seg, "text");
 		if (json_is_string(text) && scan_text(x,
-		    json_string_value(text), json_string_length(text)))
+		    json_string_value(text), json_string_length(text), 0))
 			break;
 	}
 	json_decref(doc);
 	return STORE_OK;
 }
 
-/* Searches the transcript text of one conversation; *match 1 or 0. */
+/*
+ * Searches the transcript text of one conversation; *match 1 or 0. The
+ * budget holds within the record too: the scan stops at the first segment
+ * that ends past it and sets w->pg->stopped, so that the next request
+ * resumes at this record. A request's first record is read whole, so
+ * every request gets on, however large a record.
+ */
 static enum store_err
 text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 {
-	struct text_scan	 x = { w->f->search, (int)found };
+	struct text_scan	 x;
 	enum store_err		 err;
 	char			*raw;
 	size_t			 len;
 
 	*match = 0;
+	memset(&x, 0, sizeof(x));
+	x.sr = w->f->search;
+	x.found = (int)found;
+	x.left = w->pg->records_read == 0 ? SIZE_MAX :
+	    w->f->scan_budget - w->pg->bytes_read;
 	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
 	if (err == STORE_NOTFOUND)
 		return STORE_OK;	/* the index is ahead of the record */
 	if (err != STORE_OK)
 		return err;
 	w->pg->records_read++;
-	w->pg->bytes_read += len;
 	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
 	case 0:
 		break;
 	case 1:
-		err = scan_parsed(raw, len, &x);
+		/* Jansson cannot stop halfway: all of it, or none. */
+		if (len > x.left)
+			x.over = 1;
+		else
+			err = scan_parsed(raw, len, &x);
 		break;
 	default:
 		err = STORE_NOMEM;
 		break;
 	}
 	free(raw);
+	if (x.over) {
+		w->pg->bytes_read += x.at;
+		w->pg->stopped = 1;
+		return err;
+	}
+	w->pg->bytes_read += len;
 	if (err == STORE_OK && x.found == -1)
 		err = STORE_NOMEM;
 	*match = err == STORE_OK && (unsigned)x.found == w->f->search->all;

@@ -36,7 +36,8 @@ struct pager_filter {
 	const char	*category;	/* NULL: any (else ASCII case-insensitive) */
 	int		 include_discarded;
 	struct search	*search;	/* NULL: no text search */
-	size_t		 scan_budget;	/* bytes of records one search may read */
+	size_t		 scan_budget;	/* bytes of records one search may read
+					   (the first record: all of it) */
 };
 
 struct pager_pos {
@@ -53,7 +54,8 @@ struct pager_page {
 	struct pager_pos resume;	/* where to go on when stopped */
 	size_t		 pages_read;	/* index pages opened */
 	size_t		 records_read;	/* conversations read for the search */
-	size_t		 bytes_read;
+	size_t		 bytes_read;	/* of records searched (of the one the
+					   budget stopped in, up to there) */
 };
 
 /*

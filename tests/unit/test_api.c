@@ -408,6 +408,91 @@ test_search(void)
 	search_free(&sr);
 }
 
+/*
+ * The search budget holds within a record: 12 records of 40 segments, the
+ * word in the last segment of every third. A request stops in the record
+ * that crosses its budget (never reading past it) and the next resumes at
+ * that record, so each match comes exactly once; a budget smaller than
+ * one record still gets on, one record a request.
+ */
+static void
+test_search_budget(void)
+{
+	static const size_t	 budgets[] = { 5000, 1000 };
+	struct store		*s;
+	struct convdb_head	 h;
+	struct pager_filter	 f;
+	struct pager_pos	 from;
+	struct pager_page	 pg;
+	struct search		 sr;
+	struct buf		 doc = { 0 };
+	json_t			*e;
+	size_t			 b, k;
+	int			 i, seg, seen[12], rounds, ok, within, partial;
+
+	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK) {
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < 12; i++) {
+		buf_reset(&doc);
+		buf_printf(&doc, "{\"id\":\"c%03d\",\"created_at\":\"%s\","
+		    "\"transcript_segments\":[", i, iso(T0 + 60 * i));
+		for (seg = 0; seg < 40; seg++)
+			buf_printf(&doc, "%s{\"text\":\"segment %d %s\"}",
+			    seg ? "," : "", seg, seg == 39 && i % 3 == 0 ?
+			    "needle" : "hay");
+		buf_puts(&doc, "]}");
+		put(s, "dave", doc.data);
+	}
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	buf_free(&doc);
+	CHECK(search_compile(&sr, "needle") == 0);
+	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		memset(seen, 0, sizeof(seen));
+		memset(&f, 0, sizeof(f));
+		f.since = INT64_MIN;
+		f.until = INT64_MAX;
+		f.search = &sr;
+		f.scan_budget = budgets[b];
+		memset(&from, 0, sizeof(from));
+		CHECK(store_open(&s, dir, STORE_READ, 2000) == STORE_OK);
+		CHECK(convdb_head_load(s, "dave", &h) == STORE_OK);
+		within = 1;
+		partial = 0;
+		for (rounds = 0; rounds < 100; rounds++) {
+			CHECK(pager_fetch(s, "dave", &h, &f, &from, 10, &pg) ==
+			    STORE_OK);
+			if (pg.records_read > 1 && pg.bytes_read > budgets[b]) {
+				fprintf(stderr, "budget %zu: read %zu bytes of "
+				    "%zu records\n", budgets[b], pg.bytes_read,
+				    pg.records_read);
+				within = 0;
+			}
+			partial |= pg.stopped && pg.records_read > 1;
+			json_array_foreach(pg.entries, k, e)
+				seen[idnum(e) % 12]++;
+			if (!pg.stopped) {
+				CHECK(!pg.more);
+				pager_page_free(&pg);
+				break;
+			}
+			from = pg.resume;
+			pager_page_free(&pg);
+		}
+		CHECK(within);
+		CHECK(b == 1 || partial);
+		CHECK(rounds < 100);
+		for (i = 0, ok = 1; i < 12; i++)
+			ok &= seen[i] == (i % 3 == 0);
+		CHECK(ok);
+		convdb_head_free(&h);
+		store_close(s);
+	}
+	search_free(&sr);
+}
+
 static void
 test_cursor(void)
 {
@@ -810,6 +895,7 @@ main(void)
 	test_paging();
 	test_filters();
 	test_search();
+	test_search_budget();
 	test_errors();
 	test_detail();
 	test_list_budget();

@@ -12,10 +12,11 @@
 
 /* Texts joined as "len:text;" so that borders are part of the result. */
 static int
-collect(void *ctx, const char *text, size_t len)
+collect(void *ctx, const char *text, size_t len, size_t at)
 {
 	struct buf *out = ctx;
 
+	(void)at;
 	buf_printf(out, "%zu:", len);
 	buf_append(out, text, len);
 	buf_putc(out, ';');
@@ -34,7 +35,7 @@ tree_texts(const char *doc, size_t len, struct buf *out)
 	json_array_foreach(json_object_get(j, "transcript_segments"), i, seg)
 		if (json_is_string(text = json_object_get(seg, "text")))
 			collect(out, json_string_value(text),
-			    json_string_length(text));
+			    json_string_length(text), 0);
 	json_decref(j);
 	return 0;
 }
@@ -96,14 +97,16 @@ test_fixtures(void)
 	buf_free(&scratch);
 }
 
+/* Keeps each text's at (ctx: size_t[4], the count first). */
 static int
-stop_at_second(void *ctx, const char *text, size_t len)
+stop_at_second(void *ctx, const char *text, size_t len, size_t at)
 {
-	int *n = ctx;
+	size_t *n = ctx;
 
 	(void)text;
 	(void)len;
-	return ++*n == 2;
+	n[++n[0]] = at;
+	return n[0] == 2;
 }
 
 int
@@ -112,7 +115,8 @@ main(void)
 	static const char three[] = "{\"transcript_segments\":"
 	    "[{\"text\":\"1\"},{\"text\":\"2\"},{\"text\":\"3\"}]}";
 	struct buf	 deep = { 0 }, scratch = { 0 };
-	int		 i, n = 0;
+	size_t		 ats[4] = { 0 };
+	int		 i;
 
 	test_fixtures();
 
@@ -248,9 +252,14 @@ main(void)
 		    SIZE_MAX) == JSCAN_TOO_DEEP);
 	}
 
-	/* fn stops the walk: no more texts after it asks. */
+	/*
+	 * fn stops the walk: no more texts after it asks. at is how far
+	 * into the document each segment ends (the search's budget).
+	 */
 	CHECK(jscan_segment_texts(three, strlen(three), &scratch,
-	    stop_at_second, &n) == 0 && n == 2);
+	    stop_at_second, ats) == 0 && ats[0] == 2);
+	CHECK(ats[1] == (size_t)(strstr(three, "\"1\"}") + 4 - three));
+	CHECK(ats[2] == (size_t)(strstr(three, "\"2\"}") + 4 - three));
 	buf_free(&deep);
 	buf_free(&scratch);
 	return unit_done("test_jscan");
