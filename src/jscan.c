@@ -405,9 +405,11 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 }
 
 int
-jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values)
+jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
+    size_t *at)
 {
-	struct cur c;
+	struct cur	 c;
+	int		 rc;
 
 	memset(&c, 0, sizeof(c));
 	c.p = (const unsigned char *)doc;
@@ -415,7 +417,11 @@ jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values)
 	c.max_depth = max_depth;
 	c.max_values = max_values;
 	if (skip_value(&c, 0) == -1)
-		return c.over ? c.over : DECLINE;
-	ws(&c);
-	return c.p == c.end ? 0 : DECLINE;
+		rc = c.over ? c.over : DECLINE;
+	else {
+		ws(&c);
+		rc = c.p == c.end ? 0 : DECLINE;
+	}
+	*at = (size_t)(c.p - (const unsigned char *)doc);
+	return rc;
 }

@@ -46,9 +46,10 @@ int	 jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
  * 0 when doc is one JSON value nested at most max_depth containers deep
  * with at most max_values values (every object, array, string, number
  * and literal; keys do not count), JSCAN_TOO_DEEP or JSCAN_TOO_MANY when
- * it is not, and 1 for a syntax error (where the scanner stops, Jansson
- * would too; the caller lets Jansson name the error).
+ * it is not, and 1 for a syntax error; *at is where it stopped. The
+ * caller must not hand a document with a syntax error to Jansson, which
+ * reads on past some (a NUL after a number): tests/fuzz/fuzz_jscan.c.
  */
 int	 jscan_limits(const char *doc, size_t len, int max_depth,
-	    size_t max_values);
+	    size_t max_values, size_t *at);
 #endif

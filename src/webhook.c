@@ -14,11 +14,13 @@
  *
  *   200 {"status":"success","id":...}   stored (or replaced)
  *   400 {"error":"invalid_json"|"invalid_field", "message", "field"}
+ *   400 {"error":"invalid_json"}   JSON the bound's pass cannot read
  *   400 {"error":"too_deep"}   nested deeper than max_json_depth
  *   401 wrong or missing key, unknown uid (one answer for all three)
  *   405 not POST;  413 body over max_body, or {"error":"too_many_values"}
  *   over max_json_values;  503/507 storage unavailable
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,16 +121,26 @@ key_check(struct app *a, const char *uid, const char *key, int *ok)
 }
 
 /*
- * What Jansson may be asked to build: 0, or 1 with the answer set. A
- * syntax error passes, for Jansson to name it.
+ * What Jansson may be asked to build: 0, or 1 with the answer set. A body
+ * the scanner cannot read never reaches Jansson, which reads on past some
+ * errors (a NUL after a number) and would then build it unbounded.
  */
 static int
 body_bounded(struct app *a, const char *uid)
 {
-	int rc;
+	char	 msg[64];
+	size_t	 at;
+	int	 rc;
 
 	rc = jscan_limits(a->req.body, a->req.body_len,
-	    (int)a->cfg.max_json_depth, (size_t)a->cfg.max_json_values);
+	    (int)a->cfg.max_json_depth, (size_t)a->cfg.max_json_values, &at);
+	if (rc == 1) {
+		log_msg("webhook uid=%s size=%zu outcome=invalid (json at byte "
+		    "%zu)", uid, a->req.body_len, at);
+		snprintf(msg, sizeof(msg), "invalid JSON at byte offset %zu", at);
+		resp_api_error(&a->resp, 400, "invalid_json", msg);
+		return 1;
+	}
 	if (rc == JSCAN_TOO_DEEP) {
 		log_msg("webhook uid=%s size=%zu outcome=invalid (too deep)",
 		    uid, a->req.body_len);

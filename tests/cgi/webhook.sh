@@ -181,6 +181,13 @@ check_eq "nested 64 deep" "$STATUS" 200
 measure "$T_TMP/long4m.json" "uid=alice&key=$KEY"
 check_eq "a 4 MB transcript of many segments" "$STATUS" 200
 check_match "stored whole" "$("$ADMIN" show alice long-4mb | tail -c 300)" 'sentence [0-9]+ of the long talk'
+# Jansson reads on past a NUL byte after a number; a body the bound cannot
+# read is refused before Jansson sees it (it stored this one, NUL and all).
+printf '{"id":"nul-1","created_at":"2025-01-01T00:00:00Z","x":[1\0,{}]}' > "$T_TMP/nulnum.json"
+cgi POST "uid=alice&key=$KEY" "$T_TMP/nulnum.json"
+check_eq "a NUL after a number" "$STATUS" 400
+check_match "invalid_json, where" "$BODY" '"error":"invalid_json","message":"invalid JSON at byte offset 56"'
+check_nomatch "not stored" "$("$ADMIN" conversations alice)" 'nul-1'
 # The configured limit: omi-current.json holds 96 values.
 config_set max_json_values 96
 cgi POST "uid=alice&key=$KEY" "$FIXTURES/omi-current.json"

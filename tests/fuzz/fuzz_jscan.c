@@ -5,7 +5,11 @@
  * hands out is valid UTF-8; and where Jansson parses the document and the
  * scanner reads it (does not decline), both give the same texts in the same
  * order, so a search finds what it found when it parsed with Jansson.
+ * And jscan_limits, the webhook's bound, finds a syntax error only where
+ * Jansson finds one too.
  */
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "jscan.h"
@@ -48,6 +52,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(scan.len == tree.len);
 		FUZZ_ASSERT(scan.len == 0 ||
 		    memcmp(scan.data, tree.data, scan.len) == 0);
+	}
+	/*
+	 * jscan_limits, the webhook's bound before Jansson: a document it
+	 * calls a syntax error is answered 400 without Jansson, so Jansson
+	 * must refuse it too, or the document holds a NUL byte (which
+	 * Jansson reads past after a number, and the webhook refuses).
+	 * Where Jansson refuses, the bound may pass it on. Jansson's own
+	 * depth limit is 2048; the webhook's 64 (depth 1000 here).
+	 */
+	rc = jscan_limits((const char *)data, size, 1000, SIZE_MAX, &i);
+	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == JSCAN_TOO_DEEP);
+	FUZZ_ASSERT(i <= size);
+	if (rc == 1 && memchr(data, '\0', size) == NULL && (j = json_loadb(
+	    (const char *)data, size, JSON_DECODE_ANY, NULL)) != NULL) {
+		json_decref(j);
+		FUZZ_ASSERT(0);
 	}
 	buf_free(&scan);
 	buf_free(&tree);

@@ -21,6 +21,7 @@ b invalid.json '{"id": x}'
 python3 -c 'print("[" * 10000 + "]" * 10000)' > "$T_TMP/deep.json"
 python3 -c 'import json; print(json.dumps({"created_at": "2025-01-01", "o": {"a" * 9: "b" * 1000000}}))' > "$T_TMP/bigstr.json"
 printf '{"created_at":"2025-01-01","t":"a\x00b"}' > "$T_TMP/nul.json"
+printf '{"created_at":"2025-01-01","t":[1\x00,{}]}' > "$T_TMP/nulnum.json"
 b nulesc.json '{"created_at":"2025-01-01","t":"a\u0000b"}'
 printf '{"created_at":"2025-01-01","t":"\xc0\xaf"}' > "$T_TMP/utf8.json"
 b dup.json '{"created_at":"2025-01-01","created_at":"2025-01-02"}'
@@ -56,6 +57,7 @@ done <<ROWS
 413|POST|$W|--data-binary @$T_TMP/objs8m.json
 200|POST|$W|--data-binary @$T_TMP/bigstr.json
 400|POST|$W|--data-binary @$T_TMP/nul.json
+400|POST|$W|--data-binary @$T_TMP/nulnum.json
 400|POST|$W|--data-binary @$T_TMP/nulesc.json
 400|POST|$W|--data-binary @$T_TMP/utf8.json
 400|POST|$W|--data-binary @$T_TMP/dup.json

@@ -115,7 +115,7 @@ main(void)
 	static const char three[] = "{\"transcript_segments\":"
 	    "[{\"text\":\"1\"},{\"text\":\"2\"},{\"text\":\"3\"}]}";
 	struct buf	 deep = { 0 }, scratch = { 0 };
-	size_t		 ats[4] = { 0 };
+	size_t		 ats[4] = { 0 }, k;
 	int		 i;
 
 	test_fixtures();
@@ -236,8 +236,10 @@ main(void)
 		};
 
 		for (i = 0; i < (int)(sizeof(lim) / sizeof(lim[0])); i++) {
-			int rc = jscan_limits(lim[i].doc, strlen(lim[i].doc),
-			    lim[i].depth, lim[i].values);
+			size_t	 at;
+			int	 rc = jscan_limits(lim[i].doc,
+			    strlen(lim[i].doc), lim[i].depth, lim[i].values,
+			    &at);
 
 			if (rc != lim[i].want)
 				fprintf(stderr, "jscan_limits %s: %d, want %d\n",
@@ -249,7 +251,9 @@ main(void)
 		for (i = 0; i < 10000; i++)
 			buf_putc(&deep, '[');
 		CHECK(jscan_limits(deep.data, deep.len, JSCAN_MAX_DEPTH,
-		    SIZE_MAX) == JSCAN_TOO_DEEP);
+		    SIZE_MAX, &k) == JSCAN_TOO_DEEP && k == JSCAN_MAX_DEPTH);
+		/* Jansson reads on past a NUL after a number; this does not. */
+		CHECK(jscan_limits("[1\0,{}]", 7, 5, 100, &k) == 1 && k == 2);
 	}
 
 	/*
