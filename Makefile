@@ -1,6 +1,30 @@
 # OMI to ChatGPT bridge: CGI programs, the admin tool and their tests.
 # `make` builds everything; `make run` serves it; `make test` proves it.
 
+# Two passes. The first (this part) runs scripts/deps.sh for what the goals
+# need, which installs missing Debian packages when run as root, and then
+# runs make again for the same goals. Only that second pass computes the
+# pkg-config flags and looks for the static libraries: computed in the first,
+# before the install, they came out empty and the first `make run` or
+# `make test` on a fresh machine failed to link.
+ifeq ($(OMI_DEPS_DONE),)
+GOALS	:= $(or $(MAKECMDGOALS),all)
+# The widest need wins: clean needs nothing, test everything.
+DEPS_MODES := $(strip \
+	$(if $(filter-out clean,$(GOALS)),--check) \
+	$(if $(filter run bench,$(GOALS)),--run) \
+	$(if $(filter fuzz fuzz-build fuzz-targets,$(GOALS)),--fuzz) \
+	$(if $(filter valgrind,$(GOALS)),--valgrind) \
+	$(if $(filter test,$(GOALS)),--test))
+
+.PHONY: $(GOALS) deps-then-make
+$(GOALS): deps-then-make
+	@:
+deps-then-make:
+	$(if $(DEPS_MODES),@scripts/deps.sh $(DEPS_MODES))
+	@$(MAKE) --no-print-directory OMI_DEPS_DONE=1 $(MAKECMDGOALS)
+else
+
 PREFIX	?= /usr/local
 CC	?= cc
 PKGS	 = jansson libsodium libxcrypt
@@ -66,11 +90,8 @@ FASTCGI	?= 0
 Q	 = $(if $(V),,@)
 say	 = $(if $(V),,@echo "  $(1)	$(2)";)
 
-all: deps-check programs $(UNIT_BINS)
+all: programs $(UNIT_BINS)
 programs: $(addprefix $(CGIDIR)/,$(PROGRAMS)) $(ADMIN_BIN)
-
-deps-check:
-	@scripts/deps.sh --check
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -189,6 +210,7 @@ clean:
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
-.PHONY: all programs asan static run test install dist bench clean deps-check
+.PHONY: all programs asan static run test install dist bench clean
 .PHONY: fuzz fuzz-build fuzz-targets valgrind valgrind-build
 -include $(wildcard build*/*.d)
+endif

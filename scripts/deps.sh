@@ -2,21 +2,29 @@
 # Checks for (and, as root, installs) the Debian packages the project needs.
 #   deps.sh --check   build dependencies only (headers, pkg-config)
 #   deps.sh --run     + lighttpd
-#   deps.sh --test    + everything the test suite drives (servers, curl, browser)
+#   deps.sh --test    + everything the test suite drives (servers, curl,
+#                     browser, valgrind, clang)
+#   deps.sh --fuzz    + clang (make fuzz)
+#   deps.sh --valgrind + valgrind (make valgrind)
+# Several modes add up (the Makefile passes one per goal); none is --check.
 set -eu
-mode=${1:---check}
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
 test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
 # libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
 fuzz="clang libclang-rt-dev"
-case $mode in
---check) want="$build" ;;
---run) want="$build $run" ;;
---test) want="$build $run $test $fuzz" ;;
-*) echo "usage: $0 --check|--run|--test" >&2; exit 2 ;;
-esac
+want="$build"
+for mode in "$@"; do
+	case $mode in
+	--check) ;;
+	--run) want="$want $run" ;;
+	--test) want="$want $run $test $fuzz" ;;
+	--fuzz) want="$want $fuzz" ;;
+	--valgrind) want="$want valgrind" ;;
+	*) echo "usage: $0 [--check|--run|--test|--fuzz|--valgrind]..." >&2; exit 2 ;;
+	esac
+done
 # A package counts as present when it is installed, or when the command it
 # provides is already on PATH (Node.js, say, often comes from elsewhere).
 provides() {
