@@ -145,7 +145,7 @@ fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 fuzz-build:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) missing: scripts/deps.sh --test" >&2; exit 1; }
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) missing: scripts/deps.sh --fuzz" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) LINK=dynamic \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" fuzz-targets

@@ -14,6 +14,30 @@ export PORT
 OMI_DATA_DIR=${OMI_DATA_DIR:-$top/data}
 export OMI_DATA_DIR
 "$top/omi-admin" init >/dev/null
+
+# reachable USER DIR r|w: whether USER can enter every directory down to DIR
+# and read (r) or write (w) it; if not, says on one line what to change.
+reachable() {
+	why=$(runuser -u "$1" -- sh -c '
+		p=/ rest=${1#/}
+		while [ -n "$rest" ]; do
+			[ -x "$p" ] || break
+			case $rest in
+			*/*) part=${rest%%/*} rest=${rest#*/} ;;
+			*) part=$rest rest= ;;
+			esac
+			p=${p%/}/$part
+		done
+		[ -x "$p" ] && [ -"$2" "$p" ] || echo "$p"' sh "$2" "$3")
+	[ -z "$why" ] && return 0
+	if [ "$why" != "$2" ]; then
+		echo "make run: Apache serves as $1, which cannot enter $why (mode $(stat -c %a "$why"), owner $(stat -c %U "$why")) on the way to $2: run 'chmod o+x $why' or use a directory $1 can reach (OMI_DATA_DIR=...)" >&2
+	else
+		echo "make run: Apache serves as $1, which cannot $([ "$3" = w ] && echo write || echo read) $2: run 'chown -R $1 $2'" >&2
+	fi
+	return 1
+}
+
 conf=$(mktemp -d "${TMPDIR:-/tmp}/omi-run.XXXXXX")
 chmod 755 "$conf"
 case $SERVER in
@@ -26,7 +50,14 @@ apache|apache-cgid|apache-cgi|apache-fcgid)
 	[ -x /usr/sbin/apache2 ] || { echo "Apache is missing: apt-get install apache2" >&2; exit 1; }
 	if [ "$(id -u)" = 0 ]; then
 		# Apache runs CGI programs as www-data, never as root.
-		chown -R "${OMI_APACHE_USER:-www-data}" "$OMI_DATA_DIR"
+		u=${OMI_APACHE_USER:-www-data}
+		chown -R "$u" "$OMI_DATA_DIR"
+		# It must also reach them: a parent of mode 0700 (under /root,
+		# or mktemp -d) made every request a 503 with the reason only
+		# in the error log.
+		reachable "$u" "$(cd "$OMI_DATA_DIR" && pwd)" w &&
+		    reachable "$u" "$top/cgi-bin" r && reachable "$u" "$top/htdocs" r ||
+		    exit 1
 	fi
 	set -- "$top/scripts/apache-start.sh" "$SERVER" "$conf/apache" "$top/cgi-bin" \
 	    "$OMI_DATA_DIR" "$PORT" /dev/stderr

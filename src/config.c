@@ -84,6 +84,18 @@ get_str(json_t *root, const char *name, char **out, int required)
 	return 0;
 }
 
+/* True when URL is what omi-admin init derives from a port. */
+static int
+config_url_derived(const char *url)
+{
+	const char	*p = "http://localhost:";
+	size_t		 n = strlen(p);
+
+	if (url == NULL || strncmp(url, p, n) != 0 || url[n] == '\0')
+		return 0;
+	return strspn(url + n, "0123456789") == strlen(url + n);
+}
+
 static int
 get_int(json_t *root, const char *name, int64_t *out)
 {
@@ -123,6 +135,12 @@ config_load(struct config *c, const char *datadir)
 	    get_str(root, "client_secret", &c->client_secret, 1) == -1 ||
 	    get_str(root, "client_name", &c->client_name, 0) == -1 ||
 	    get_str(root, "trusted_proxy", &c->trusted_proxy, 0) == -1)
+		goto out;
+	if ((v = json_object_get(root, "base_url_auto")) == NULL)
+		c->base_url_auto = config_url_derived(c->base_url);
+	else if (json_is_boolean(v))
+		c->base_url_auto = json_is_true(v);
+	else
 		goto out;
 	if ((v = json_object_get(root, "key")) == NULL || !json_is_string(v))
 		goto out;
@@ -185,9 +203,10 @@ config_json(const struct config *c)
 
 	sodium_bin2base64(key, sizeof(key), c->key, sizeof(c->key),
 	    sodium_base64_VARIANT_ORIGINAL);
-	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I,"
-	    " s:I, s:I, s:I, s:I}",
-	    "version", 1, "base_url", c->base_url, "client_id", c->client_id,
+	root = json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:s, s:I, s:I, s:I,"
+	    " s:I, s:I, s:I, s:I, s:I}",
+	    "version", 1, "base_url", c->base_url,
+	    "base_url_auto", c->base_url_auto != 0, "client_id", c->client_id,
 	    "client_secret", c->client_secret,
 	    "client_name", c->client_name ? c->client_name : "ChatGPT",
 	    "key", key, "max_body", (json_int_t)c->max_body,

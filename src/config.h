@@ -4,6 +4,10 @@
  * per request. It holds the public base URL, the OAuth client (ChatGPT) with
  * its secret and redirect URI patterns, the server key for keyed hashes, and
  * the limits and lifetimes. Missing optional fields take the defaults below.
+ * base_url_auto marks a base URL that omi-admin init derived from the port
+ * (make run's PORT) rather than one set with BASE_URL: init makes it follow
+ * the port. A file written before the mark existed counts a base URL of
+ * init's own form (http://localhost:PORT) as derived.
  */
 #ifndef OMI_CONFIG_H
 #define OMI_CONFIG_H
@@ -30,6 +34,7 @@
 struct config {
 	char		*datadir;
 	char		*base_url;	/* no trailing slash */
+	int		 base_url_auto;	/* derived from PORT, never set explicitly */
 	char		*client_id;
 	char		*client_secret;
 	char		*client_name;

@@ -137,7 +137,7 @@ cmd_init(struct admin_ctx *c, int argc, char **argv)
 	struct store	*s;
 	char		*v, tok[SEC_TOKEN_LEN + 1], *val;
 	const char	*port;
-	int		 fresh, changed = 0;
+	int		 fresh, changed = 0, auto_url = 0;
 
 	(void)argc;
 	(void)argv;
@@ -170,19 +170,29 @@ cmd_init(struct admin_ctx *c, int argc, char **argv)
 		    "https://chat.openai.com/aip/g-*/oauth/callback");
 		changed = 1;
 	}
-	/* An explicit BASE_URL wins; otherwise keep what the site has. */
-	if ((v = setting(c->datadir, "BASE_URL")) == NULL && cfg.base_url == NULL) {
-		port = getenv("PORT");
+	/*
+	 * An explicit BASE_URL wins and stays. A base URL never set that way
+	 * follows the port make run serves (PORT), so that a second run on
+	 * another port prints and serves its own URLs.
+	 */
+	if ((v = setting(c->datadir, "BASE_URL")) != NULL)
+		auto_url = 0;
+	else if (cfg.base_url == NULL || cfg.base_url_auto) {
 		struct buf b = { 0 };
+
+		port = getenv("PORT");
 		buf_printf(&b, "http://localhost:%s", port && *port ? port : "8000");
 		v = buf_take(&b);
+		auto_url = 1;
 	}
 	if (v != NULL) {
 		while (strlen(v) > 0 && v[strlen(v) - 1] == '/')
 			v[strlen(v) - 1] = '\0';
-		if (cfg.base_url == NULL || strcmp(cfg.base_url, v) != 0) {
+		if (cfg.base_url == NULL || strcmp(cfg.base_url, v) != 0 ||
+		    cfg.base_url_auto != auto_url) {
 			free(cfg.base_url);
 			cfg.base_url = v;
+			cfg.base_url_auto = auto_url;
 			changed = 1;
 		} else
 			free(v);
