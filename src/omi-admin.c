@@ -3,12 +3,16 @@
  * accounts, stored conversations and the integrity check. Every command
  * honours OMI_DATA_DIR (default: the project's data/), works through the
  * same store module and locks as the CGI programs, and can run while the
- * site serves requests.
+ * site serves requests. Run as root on a data directory that another user
+ * owns (the web server's), it first becomes that user, so that every file
+ * it creates or replaces stays writable by the CGI programs.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +276,72 @@ match(const char *name, int argc, char **argv)
 	return argc >= 2 && strcmp(argv[1], sp + 1) == 0 ? 2 : 0;
 }
 
+/* Prints ARG for a shell: bare when plain, else in single quotes. */
+static void
+shell_word(FILE *f, const char *arg)
+{
+	const char *p;
+
+	if (*arg != '\0' && strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == strlen(arg)) {
+		fputs(arg, f);
+		return;
+	}
+	fputc('\'', f);
+	for (p = arg; *p != '\0'; p++)
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*p, f);
+	fputc('\'', f);
+}
+
+/*
+ * As root, when DATADIR belongs to another user: switches to that user (its
+ * primary group only, no supplementary groups) before anything is opened.
+ * A root-owned config.json or journal there would lock the CGI programs
+ * out (every request a 503). Returns 0, or -1 after printing the runuser
+ * command that does the same, when the switch is impossible.
+ */
+static int
+become_owner(const char *datadir, int argc, char **argv)
+{
+	struct stat	 st;
+	struct passwd	*pw;
+	gid_t		 gid;
+	char		 exe[4096];
+	ssize_t		 n;
+	int		 i;
+
+	if (geteuid() != 0 || stat(datadir, &st) == -1 || st.st_uid == 0)
+		return 0;
+	pw = getpwuid(st.st_uid);
+	gid = pw != NULL ? pw->pw_gid : st.st_gid;
+	if (gid != 0 && setgroups(1, &gid) == 0 && setgid(gid) == 0 &&
+	    setuid(st.st_uid) == 0 && setuid(0) == -1)
+		return 0;
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		n = snprintf(exe, sizeof(exe), "omi-admin");
+	exe[n] = '\0';
+	fprintf(stderr, "omi-admin: %s belongs to user %lu, and switching to it "
+	    "failed (omi-admin never keeps group root); run instead:\n  ",
+	    datadir, (unsigned long)st.st_uid);
+	if (pw != NULL) {
+		fputs("runuser -u ", stderr);
+		shell_word(stderr, pw->pw_name);
+		fputs(" -- ", stderr);
+	} else
+		fprintf(stderr, "setpriv --reuid=%lu --regid=%lu --clear-groups "
+		    "-- ", (unsigned long)st.st_uid, (unsigned long)st.st_gid);
+	shell_word(stderr, exe);
+	for (i = 0; i < argc; i++) {
+		fputc(' ', stderr);
+		shell_word(stderr, argv[i]);
+	}
+	fputc('\n', stderr);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -317,6 +387,10 @@ main(int argc, char **argv)
 	    OMI_ADMIN_DATADIR)) == NULL)
 		return 1;
 	c.datadir = datadir;
+	if (become_owner(c.datadir, argc, argv) == -1) {
+		free(datadir);
+		return 1;
+	}
 	if (cmd->needs_config && config_load(&c.cfg, c.datadir) == -1) {
 		fprintf(stderr, "omi-admin: no configuration in %s (%s); run "
 		    "'omi-admin init' first\n", c.datadir, strerror(errno));
