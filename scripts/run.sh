@@ -13,10 +13,10 @@ SERVER=${SERVER:-lighttpd}
 export PORT
 OMI_DATA_DIR=${OMI_DATA_DIR:-$top/data}
 export OMI_DATA_DIR
-"$top/omi-admin" init >/dev/null
 
-# reachable USER DIR r|w: whether USER can enter every directory down to DIR
-# and read (r) or write (w) it; if not, says on one line what to change.
+# reachable USER DIR r|w|x: whether USER can enter every directory down to
+# DIR and, with r or w, read or write DIR; if not, says on one line what to
+# change.
 reachable() {
 	why=$(runuser -u "$1" -- sh -c '
 		p=/ rest=${1#/}
@@ -30,13 +30,26 @@ reachable() {
 		done
 		[ -x "$p" ] && [ -"$2" "$p" ] || echo "$p"' sh "$2" "$3")
 	[ -z "$why" ] && return 0
-	if [ "$why" != "$2" ]; then
-		echo "make run: Apache serves as $1, which cannot enter $why (mode $(stat -c %a "$why"), owner $(stat -c %U "$why")) on the way to $2: run 'chmod o+x $why' or use a directory $1 can reach (OMI_DATA_DIR=...)" >&2
+	if [ "$why" != "$2" ] || [ "$3" = x ] || [ ! -x "$why" ]; then
+		echo "make run: Apache serves as $1, which cannot enter $why (mode $(stat -c %a "$why"), owner $(stat -c %U "$why")): run 'chmod o+x $why', or choose an OMI_DATA_DIR that $1 can reach" >&2
 	else
 		echo "make run: Apache serves as $1, which cannot $([ "$3" = w ] && echo write || echo read) $2: run 'chown -R $1 $2'" >&2
 	fi
 	return 1
 }
+# Apache will not run CGI programs as root: as root it serves as www-data,
+# which must reach the data directory (omi-admin too works as its owner).
+# A parent of mode 0700 (under /root, or mktemp -d) made every request a
+# 503 with the reason only in the error log.
+apache_user=
+if [ "$(id -u)" = 0 ] && [ "${SERVER#apache}" != "$SERVER" ]; then
+	apache_user=${OMI_APACHE_USER:-www-data}
+fi
+parent=$(dirname "$OMI_DATA_DIR")
+if [ -n "$apache_user" ] && [ -d "$parent" ]; then
+	reachable "$apache_user" "$(cd "$parent" && pwd)" x || exit 1
+fi
+"$top/omi-admin" init >/dev/null
 
 conf=$(mktemp -d "${TMPDIR:-/tmp}/omi-run.XXXXXX")
 chmod 755 "$conf"
@@ -48,16 +61,11 @@ lighttpd)
 	;;
 apache|apache-cgid|apache-cgi|apache-fcgid)
 	[ -x /usr/sbin/apache2 ] || { echo "Apache is missing: apt-get install apache2" >&2; exit 1; }
-	if [ "$(id -u)" = 0 ]; then
-		# Apache runs CGI programs as www-data, never as root.
-		u=${OMI_APACHE_USER:-www-data}
-		chown -R "$u" "$OMI_DATA_DIR"
-		# It must also reach them: a parent of mode 0700 (under /root,
-		# or mktemp -d) made every request a 503 with the reason only
-		# in the error log.
-		reachable "$u" "$(cd "$OMI_DATA_DIR" && pwd)" w &&
-		    reachable "$u" "$top/cgi-bin" r && reachable "$u" "$top/htdocs" r ||
-		    exit 1
+	if [ -n "$apache_user" ]; then
+		chown -R "$apache_user" "$OMI_DATA_DIR"
+		reachable "$apache_user" "$(cd "$OMI_DATA_DIR" && pwd)" w &&
+		    reachable "$apache_user" "$top/cgi-bin" r &&
+		    reachable "$apache_user" "$top/htdocs" r || exit 1
 	fi
 	set -- "$top/scripts/apache-start.sh" "$SERVER" "$conf/apache" "$top/cgi-bin" \
 	    "$OMI_DATA_DIR" "$PORT" /dev/stderr

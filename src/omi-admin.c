@@ -309,7 +309,7 @@ become_owner(const char *datadir, int argc, char **argv)
 	struct stat	 st;
 	struct passwd	*pw;
 	gid_t		 gid;
-	char		 exe[4096];
+	char		 exe[4096], who[64];
 	ssize_t		 n;
 	int		 i;
 
@@ -317,15 +317,25 @@ become_owner(const char *datadir, int argc, char **argv)
 		return 0;
 	pw = getpwuid(st.st_uid);
 	gid = pw != NULL ? pw->pw_gid : st.st_gid;
+	if (pw == NULL || snprintf(who, sizeof(who), "%s", pw->pw_name) >=
+	    (int)sizeof(who))
+		snprintf(who, sizeof(who), "user %lu", (unsigned long)st.st_uid);
 	if (gid != 0 && setgroups(1, &gid) == 0 && setgid(gid) == 0 &&
-	    setuid(st.st_uid) == 0 && setuid(0) == -1)
-		return 0;
+	    setuid(st.st_uid) == 0 && setuid(0) == -1) {
+		if (access(datadir, R_OK | W_OK | X_OK) == 0)
+			return 0;
+		/* A parent of mode 0700, as /root is: say so, not EACCES. */
+		fprintf(stderr, "omi-admin: %s belongs to %s, who cannot "
+		    "reach it: let that user enter every parent directory "
+		    "(chmod o+x)\n", datadir, who);
+		return -1;
+	}
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
 		n = snprintf(exe, sizeof(exe), "omi-admin");
 	exe[n] = '\0';
-	fprintf(stderr, "omi-admin: %s belongs to user %lu, and switching to it "
+	fprintf(stderr, "omi-admin: %s belongs to %s, and switching to it "
 	    "failed (omi-admin never keeps group root); run instead:\n  ",
-	    datadir, (unsigned long)st.st_uid);
+	    datadir, who);
 	if (pw != NULL) {
 		fputs("runuser -u ", stderr);
 		shell_word(stderr, pw->pw_name);

@@ -68,7 +68,7 @@ if [ "$(id -u)" = 0 ]; then
 	check "unreachable data directory: non-zero exit, not the timeout" test "$rc" -ne 0 -a "$rc" -ne 124
 	check_eq "unreachable data directory: one line on stderr" "$(wc -l < "$T_TMP/run4.err")" 1
 	check_match "the line names the directory and the fix" "$(cat "$T_TMP/run4.err")" \
-	    "www-data, which cannot enter $hidden \\(mode 700, owner root\\).*chmod o\\+x $hidden"
+	    "^make run: Apache serves as www-data, which cannot enter $hidden \\(mode 700, owner root\\).*chmod o\\+x $hidden'"
 	check "no server started" port_closed "$p4"
 	# Once the parent lets www-data through, the same command serves.
 	chmod 711 "$hidden"
@@ -77,5 +77,15 @@ if [ "$(id -u)" = 0 ]; then
 	check_eq "and answers the API (401 without a token, not 503)" \
 	    "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p4/api/conversations")" 401
 	run_stop
+	# Closed again, with the data directory now www-data's (omi-admin, run
+	# as root, works as its owner): the same one line.
+	chmod 700 "$hidden"
+	env OMI_DATA_DIR="$hidden/data" SERVER=apache PORT="$p4" \
+	    timeout 60 "$TOP/scripts/run.sh" >"$T_TMP/run5.out" 2>"$T_TMP/run5.err"
+	rc=$?
+	check "existing data directory: non-zero exit, not the timeout" test "$rc" -ne 0 -a "$rc" -ne 124
+	check_eq "existing data directory: the same one line" "$(cat "$T_TMP/run5.err")" \
+	    "$(cat "$T_TMP/run4.err")"
+	check "no server started" port_closed "$p4"
 fi
 t_done

@@ -38,4 +38,15 @@ check_match "the conversation is stored" \
     "$(runuser -u "$u" -- "$ADMIN" conversations alice 2>&1)" '6f1c2a9e-3b7d-4c1e-9a52-0d8e4b7f2c11'
 check_eq "still no file that $u does not own" \
     "$(find "$OMI_DATA_DIR" ! -user "$u" -printf '%p %u\n')" ""
+
+# Under a parent that www-data cannot enter (mode 0700, as /root is): one
+# line that says so, and nothing done.
+mkdir -m 700 "$T_TMP/closed"
+mkdir "$T_TMP/closed/data"
+chown "$u" "$T_TMP/closed/data"
+out=$(OMI_DATA_DIR=$T_TMP/closed/data BASE_URL=http://127.0.0.1:0 "$ADMIN" init 2>&1)
+check_eq "closed parent: refused" "$?" 1
+check_eq "closed parent: one line that says what to change" "$out" \
+    "omi-admin: $T_TMP/closed/data belongs to $u, who cannot reach it: let that user enter every parent directory (chmod o+x)"
+check_eq "closed parent: nothing written" "$(ls -A "$T_TMP/closed/data")" ""
 t_done
