@@ -15,6 +15,7 @@ DEPS_MODES := $(strip \
 	$(if $(filter run bench,$(GOALS)),--run) \
 	$(if $(filter fuzz fuzz-build fuzz-targets,$(GOALS)),--fuzz) \
 	$(if $(filter valgrind,$(GOALS)),--valgrind) \
+	$(if $(filter test-fresh,$(GOALS)),--fresh) \
 	$(if $(filter test,$(GOALS)),--test))
 
 .PHONY: $(GOALS) deps-then-make
@@ -179,6 +180,11 @@ run: all
 test: all asan dist valgrind-build
 	OMI_DIST_TARBALL=$(TOP)/omi-bridge-$(VERSION).tar.gz tests/run.sh
 
+# make test-fresh (opt-in, root, a few minutes): `make` and `make run` in a
+# clean Debian root made by debootstrap (scripts/test-fresh.sh).
+test-fresh:
+	scripts/test-fresh.sh
+
 # make install: programs built with DATADIR compiled in as their default.
 install:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-install CGIDIR=build-install/cgi-bin \
@@ -210,7 +216,7 @@ clean:
 	    $(addprefix cgi-bin/,$(PROGRAMS)) omi-bridge-*.tar.gz
 
 .SECONDARY:
-.PHONY: all programs asan static run test install dist bench clean
+.PHONY: all programs asan static run test test-fresh install dist bench clean
 .PHONY: fuzz fuzz-build fuzz-targets valgrind valgrind-build
 -include $(wildcard build*/*.d)
 endif

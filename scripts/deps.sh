@@ -6,6 +6,7 @@
 #                     browser, valgrind, clang)
 #   deps.sh --fuzz    + clang (make fuzz)
 #   deps.sh --valgrind + valgrind (make valgrind)
+#   deps.sh --fresh   + debootstrap (make test-fresh)
 # Several modes add up (the Makefile passes one per goal); none is --check.
 set -eu
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
@@ -22,7 +23,8 @@ for mode in "$@"; do
 	--test) want="$want $run $test $fuzz" ;;
 	--fuzz) want="$want $fuzz" ;;
 	--valgrind) want="$want valgrind" ;;
-	*) echo "usage: $0 [--check|--run|--test|--fuzz|--valgrind]..." >&2; exit 2 ;;
+	--fresh) want="$want debootstrap" ;;
+	*) echo "usage: $0 [--check|--run|--test|--fuzz|--valgrind|--fresh]..." >&2; exit 2 ;;
 	esac
 done
 # A package counts as present when it is installed, or when the command it
@@ -32,7 +34,7 @@ provides() {
 	nodejs) echo node ;; npm) echo npm ;; chromium) echo chromium ;;
 	lighttpd) echo lighttpd ;; apache2) echo apache2 ;; curl) echo curl ;;
 	valgrind) echo valgrind ;; gcc) echo gcc ;; make) echo make ;;
-	clang) echo clang ;;
+	clang) echo clang ;; debootstrap) echo debootstrap ;;
 	pkg-config) echo pkg-config ;; *) echo "" ;;
 	esac
 }
