@@ -58,7 +58,7 @@ while [ $i -lt 600 ]; do
 	sleep 0.5
 	i=$((i + 1))
 done
-kill -TERM -- -$pid 2>/dev/null || true
+kill -TERM -$pid 2>/dev/null || true	# dash: no "--"
 wait $pid 2>/dev/null || true
 cat /src/run.log >&2
 [ $ok = 1 ] || { echo "test-fresh: FAIL: make run did not serve" >&2; exit 1; }
