@@ -77,7 +77,9 @@ apache|apache-cgid|apache-cgi|apache-fcgid)
 esac
 mode=CGI
 { [ "${FASTCGI:-0}" = 1 ] || [ "$SERVER" = apache-fcgid ]; } && mode=FastCGI
-echo "OMI bridge on http://127.0.0.1:$PORT/ via $SERVER, $mode (data: $OMI_DATA_DIR)"
+# The address the default base URL names: the setup page opened at another
+# one (127.0.0.1) warns that the OpenAPI document names a different server.
+echo "OMI bridge on http://localhost:$PORT/ via $SERVER, $mode (data: $OMI_DATA_DIR)"
 echo
 "$top/omi-admin" config
 echo

@@ -47,6 +47,9 @@ check_match "second run prints its own port" "$(cat "$T_TMP/run.out")" \
     "Token URL: http://localhost:$p2/chatgpt/oauth/token"
 check_nomatch "second run prints no URL of the first port" "$(cat "$T_TMP/run.out")" ":$p1/"
 check_eq "OpenAPI names the second port" "$(openapi_url "$p2")" "http://localhost:$p2"
+# The setup page compares its own origin with the OpenAPI document's server.
+check_match "the address it prints is the one the OpenAPI document names" \
+    "$(head -1 "$T_TMP/run.out")" "^OMI bridge on $(openapi_url "$p2")/ "
 run_stop
 # An explicit base URL wins over the port, on this run and the next.
 BASE_URL=https://omi.example.org "$ADMIN" init >/dev/null
