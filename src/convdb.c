@@ -606,42 +606,57 @@ convdb_del(struct store *s, const char *uid, const char *id)
 	return err;
 }
 
+struct del_user {
+	struct store	*s;
+	size_t		 count;
+	int		 convs;		/* counting conv: keys */
+	enum store_err	 err;
+};
+
+static int
+del_key(void *ctx, const char *key)
+{
+	struct del_user *d = ctx;
+
+	if ((d->err = store_del(d->s, key)) != STORE_OK)
+		return 1;
+	d->count += d->convs;
+	return 0;
+}
+
+/*
+ * Deletes by key prefix rather than by walking the index: whatever a
+ * damaged or stale index says, every record of the user goes, and so does
+ * the index itself (head and delta), so that an account made again with
+ * the same uid starts from nothing. A full scan: an administrator's
+ * command, run rarely.
+ */
 enum store_err
 convdb_del_user(struct store *s, const char *uid, size_t *count)
 {
-	struct convdb_head	 h;
-	enum store_err		 err;
-	json_t			*entries;
-	size_t			 i, k;
-	char			*key;
+	static const char *const prefixes[] = { "conv", "cpage" };
+	static const char *const heads[] = { "cidx", "cidxd" };
+	struct del_user	 d = { s, 0, 0, STORE_OK };
+	enum store_err	 err = STORE_OK;
+	char		*key;
+	size_t		 i;
 
 	*count = 0;
-	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK)
-		return err;
-	for (i = 0; i < h.nrefs && err == STORE_OK; i++) {
-		if ((err = convdb_page_load(s, uid, h.refs[i].page,
-		    &entries)) != STORE_OK)
-			break;
-		for (k = 0; k < json_array_size(entries) && err == STORE_OK;
-		    k++) {
-			key = key3("conv", uid,
-			    convdb_entry_id(json_array_get(entries, k)));
-			err = key ? store_del(s, key) : STORE_NOMEM;
-			free(key);
-			(*count)++;
-		}
-		json_decref(entries);
-		if (err == STORE_OK && (key = page_key(uid, h.refs[i].page)))
-			err = store_del(s, key);
+	for (i = 0; i < 2 && err == STORE_OK; i++) {
+		if ((key = key3(prefixes[i], uid, "")) == NULL)
+			return STORE_NOMEM;
+		d.convs = i == 0;
+		err = store_foreach(s, key, del_key, &d);
 		free(key);
-		key = NULL;
+		if (err == STORE_OK)
+			err = d.err;
 	}
-	if (err == STORE_OK) {
-		for (i = 0; i < h.nrefs; i++)
-			convdb_ref_ids_free(&h, &h.refs[i]);
-		h.nrefs = 0;
-		err = head_save(s, uid, &h);
+	for (i = 0; i < 2 && err == STORE_OK; i++) {
+		if ((key = key2(heads[i], uid)) == NULL)
+			return STORE_NOMEM;
+		err = store_del(s, key);
+		free(key);
 	}
-	convdb_head_free(&h);
+	*count = d.count;
 	return err;
 }

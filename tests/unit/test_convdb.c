@@ -716,6 +716,119 @@ test_index(void)
 	CHECK(head_sizes(&head, &delta) && head == 0 && delta == 0);
 }
 
+/* Stores conversation id for uid, in its own session. */
+static int
+put_user(const char *uid, char *id, int64_t t)
+{
+	struct conv_summary	 s = { 0 };
+	struct store		*st;
+	int			 replaced, ok;
+
+	s.id = id; s.created_at = "x"; s.t = t;
+	s.title = s.overview = s.category = s.emoji = "";
+	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+		return 0;
+	ok = convdb_put(st, uid, &s, "{}", 2, &replaced) == STORE_OK &&
+	    store_commit(st) == STORE_OK;
+	store_close(st);
+	return ok;
+}
+
+struct owned {
+	const char	*uid;
+	size_t		 n;
+};
+
+/* Counts the keys that belong to uid: "<prefix>:<uid>" or "...:<uid>:...". */
+static int
+count_owned(void *ctx, const char *key)
+{
+	struct owned	*o = ctx;
+	const char	*p = strchr(key, ':');
+	size_t		 n = strlen(o->uid);
+
+	if (p != NULL && strncmp(p + 1, o->uid, n) == 0 &&
+	    (p[1 + n] == '\0' || p[1 + n] == ':'))
+		o->n++;
+	return 0;
+}
+
+static size_t
+owned_keys(const char *uid)
+{
+	struct owned	 o = { uid, 0 };
+	struct store	*st;
+
+	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+		return (size_t)-1;
+	if (store_foreach(st, "", count_owned, &o) != STORE_OK)
+		o.n = (size_t)-1;
+	store_close(st);
+	return o.n;
+}
+
+/* The user's index: n conversations, every page there. */
+static int
+index_holds(const char *uid, size_t n)
+{
+	struct convdb_head	 h;
+	struct store		*st;
+	json_t			*e;
+	size_t			 i, seen = 0;
+	int			 ok;
+
+	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+		return 0;
+	if ((ok = convdb_head_load(st, uid, &h) == STORE_OK)) {
+		for (i = 0; i < h.nrefs && ok; i++) {
+			ok = convdb_page_load(st, uid, h.refs[i].page, &e) ==
+			    STORE_OK;
+			seen += json_array_size(e);
+			json_decref(e);
+		}
+		ok &= h.n == n && seen == n;
+		convdb_head_free(&h);
+	}
+	store_close(st);
+	return ok;
+}
+
+/*
+ * Deleting a user removes every record of it, its index included, and
+ * nobody else's (u30 and u3x share a prefix with u3); the same uid made
+ * again starts empty and works.
+ */
+static void
+test_del_user(void)
+{
+	struct store	*st;
+	char		 id[16];
+	size_t		 n = 0;
+	int		 i, ok = 1;
+
+	for (i = 0; i < 3 * CONVDB_PAGE_MAX; i++) {
+		snprintf(id, sizeof(id), "d%03d", i);
+		ok &= put_user("u3", id, 1000 + i);
+	}
+	ok &= put_user("u30", id, 5) && put_user("u3x", id, 5);
+	CHECK(ok && owned_keys("u3") > 3 * CONVDB_PAGE_MAX);
+	/* A stray page outside the index goes too. */
+	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_put(st, "cpage:u3:999", "[]", 2) == STORE_OK &&
+	    store_commit(st) == STORE_OK);
+	store_close(st);
+	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(convdb_del_user(st, "u3", &n) == STORE_OK &&
+	    store_commit(st) == STORE_OK);
+	store_close(st);
+	CHECK(n == 3 * CONVDB_PAGE_MAX);
+	CHECK(owned_keys("u3") == 0);
+	CHECK(index_holds("u30", 1) && index_holds("u3x", 1));
+	CHECK(index_holds("u3", 0));
+	CHECK(put_user("u3", id, 7) && index_holds("u3", 1));
+	CHECK(owned_keys("u3") == 3);	/* conv, page, head */
+}
+
 int
 main(void)
 {
@@ -728,6 +841,7 @@ main(void)
 	test_chead();
 	test_chead_delta();
 	test_index();
+	test_del_user();
 	unit_rmtree(dir);
 	return unit_done("test_convdb");
 }
