@@ -279,6 +279,25 @@ cmd_check(struct admin_ctx *c, int argc, char **argv)
 	return k.problems ? 1 : 0;
 }
 
+/* compact ---------------------------------------------------------------- */
+
+static int
+cmd_compact(struct admin_ctx *c, int argc, char **argv)
+{
+	enum store_err err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = store_compact(c->datadir, admin_timeout(c))) != STORE_OK) {
+		fprintf(stderr, "omi-admin: compact: %s\n",
+		    store_strerror(err));
+		return 1;
+	}
+	printf("Compacted: no deleted or replaced data is left in %s\n",
+	    c->datadir);
+	return 0;
+}
+
 const struct admin_cmd admin_data_cmds[] = {
 	{ "conversations", "UID", "list a user's conversations", 1,
 	    cmd_conversations },
@@ -286,5 +305,7 @@ const struct admin_cmd admin_data_cmds[] = {
 	{ "export", "UID", "print all of a user's conversations as JSON", 1,
 	    cmd_export },
 	{ "check", "", "verify the data file and its indexes", 1, cmd_check },
+	{ "compact", "", "rewrite the data files without deleted or replaced "
+	    "data", 1, cmd_compact },
 	{ NULL, NULL, NULL, 0, NULL }
 };

@@ -232,11 +232,18 @@ cmd_user_rotate_key(struct admin_ctx *c, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Everything of the user goes: conversations and their index, sign-ins
+ * (a later account of the same uid must not inherit them), login counters
+ * and the account. Then the data files are compacted, so that none of it
+ * stays readable in GDBM's free space, the journal or the snapshot.
+ */
 static int
 cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 {
 	struct account	 a;
 	struct store	*s;
+	enum store_err	 err;
 	size_t		 n = 0;
 
 	if (argc < 1)
@@ -244,10 +251,9 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	account_free(&a);
-	/* Its sign-ins go too: a later account of the same uid must not
-	 * inherit them. */
 	if (convdb_del_user(s, argv[0], &n) != STORE_OK ||
 	    oauth_forget_user(s, argv[0]) != STORE_OK ||
+	    oauth_forget_sign_ins(&c->cfg, s, argv[0]) != STORE_OK ||
 	    account_delete(s, argv[0]) != STORE_OK) {
 		store_close(s);
 		fprintf(stderr, "omi-admin: could not delete %s\n", argv[0]);
@@ -255,6 +261,12 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 	}
 	if (admin_commit(s) != 0)
 		return 1;
+	if ((err = store_compact(c->datadir, admin_timeout(c))) != STORE_OK) {
+		fprintf(stderr, "omi-admin: deleted user %s, but the data files "
+		    "still hold its old data (%s): run omi-admin compact\n",
+		    argv[0], store_strerror(err));
+		return 1;
+	}
 	printf("Deleted user %s and %zu conversations\n", argv[0], n);
 	return 0;
 }

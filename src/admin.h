@@ -7,6 +7,8 @@
 #ifndef OMI_ADMIN_H
 #define OMI_ADMIN_H
 
+#include <stdint.h>
+
 #include "config.h"
 
 struct admin_ctx {
@@ -31,6 +33,8 @@ extern const struct admin_cmd admin_api_cmds[];
 /* Opens the store for a command, printing the reason on failure. */
 struct store;
 int	 admin_store(struct admin_ctx *, int write, struct store **);
+/* The store lock's timeout for a command (ms). */
+int64_t	 admin_timeout(const struct admin_ctx *);
 /* Commits and closes, printing the reason on failure; 0 or 1. */
 int	 admin_commit(struct store *);
 /* 0 when uid is a valid OMI user id; otherwise says why and returns -1. */

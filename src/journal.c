@@ -364,27 +364,30 @@ journal_mark_cut(int markfd, uint64_t gen, off_t end)
  * starts a new generation first, so that no sync mark of the old one can
  * be taken to cover a record of the new one. Data lock held.
  */
-static void
+static int
 journal_reset(const char *dir, const char *jpath)
 {
 	struct sync_mark	 m;
-	int			 fd, mfd;
+	int			 fd, mfd, rc = -1;
 
 	if ((mfd = mark_open(dir)) == -1 || flock(mfd, LOCK_EX) == -1) {
 		log_msg("store: omi.sync: %s; journal kept", strerror(errno));
 		if (mfd != -1)
 			close(mfd);
-		return;
+		return -1;
 	}
 	mark_read(mfd, &m);
 	m.gen++;
 	m.off = 0;
-	if (mark_write(mfd, &m) == 0 &&
-	    (fd = open(jpath, O_WRONLY | O_TRUNC | O_CLOEXEC)) != -1) {
+	if (mark_write(mfd, &m) == 0 && (fd = open(jpath, O_WRONLY | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		rc = 0;
 		(void)fsync(fd);
 		close(fd);
-	}
+	} else if (errno == ENOENT)
+		rc = 0;
 	close(mfd);
+	return rc;
 }
 
 /*
@@ -452,7 +455,7 @@ journal_recover(const char *dir)
 		goto out;
 	}
 	sync_dir(dir);
-	journal_reset(dir, jpath);
+	(void)journal_reset(dir, jpath);
 	log_msg("store: recovered the database from the snapshot and %zu "
 	    "journal records, skipping %zu aborted (%zu bytes of torn tail "
 	    "dropped)", records, aborted, j.len - off);
@@ -753,5 +756,132 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
 	buf_free(&rec);
+	return err;
+}
+
+/*
+ * Compaction: a fresh copy of the database holding only its live records,
+ * installed as both omi.snap and omi.db, and an empty journal. GDBM leaves
+ * a deleted or replaced value in the file's free space, the journal holds
+ * every value ever committed, and a checkpoint copies the database free
+ * space and all; after a compaction none of those old bytes is left in any
+ * file of the data directory (the replaced files are unlinked). Needs the
+ * exclusive lock, a clean journal (store_open saw to both) and fd:
+ * omi.snap.tmp, flocked, so that no checkpoint is between its steps.
+ *
+ * Crash safety as for a checkpoint: the new snapshot is the current state,
+ * so it goes in first, under the old journal (whose replay over it gives
+ * the same state); then the new database, then the journal is emptied.
+ */
+static enum store_err
+compact_copy(GDBM_FILE from, int fd, const char *name)
+{
+	GDBM_FILE	 to;
+	datum		 k, next, v;
+	enum store_err	 err = STORE_OK;
+	int		 dfd;
+
+	if (ftruncate(fd, 0) == -1 || (dfd = dup(fd)) == -1)
+		return store_errno(errno);
+	to = gdbm_fd_open(dfd, name, 0, GDBM_NEWDB | GDBM_NOLOCK |
+	    GDBM_NOMMAP | GDBM_CLOEXEC | GDBM_CLOERROR, NULL);
+	if (to == NULL)
+		return store_gdbm_error("compact open");
+	for (k = gdbm_firstkey(from); k.dptr != NULL && err == STORE_OK;
+	    k = next) {
+		v = gdbm_fetch(from, k);
+		if (v.dptr == NULL)
+			err = store_gdbm_error("compact fetch");
+		else if (gdbm_store(to, k, v, GDBM_INSERT) != 0)
+			err = store_gdbm_error("compact store");
+		free(v.dptr);
+		next = gdbm_nextkey(from, k);
+		free(k.dptr);
+	}
+	free(k.dptr);
+	if (err == STORE_OK && gdbm_errno != GDBM_ITEM_NOT_FOUND &&
+	    gdbm_errno != GDBM_NO_ERROR)
+		err = store_gdbm_error("compact iterate");
+	if (err == STORE_OK && gdbm_sync(to) != 0)
+		err = store_gdbm_error("compact sync");
+	if (gdbm_close(to) != 0 && err == STORE_OK)
+		err = store_gdbm_error("compact close");
+	return err;
+}
+
+/* Copies fd's file to path, a new file, and syncs it. */
+static int
+copy_new(int fd, const char *path)
+{
+	int	 out, rc = -1;
+
+	(void)unlink(path);
+	if ((out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if (copy_fd(fd, out, 0) == 0 && fsync(out) == 0)
+		rc = 0;
+	if (close(out) == -1)
+		rc = -1;
+	if (rc == -1)
+		(void)unlink(path);
+	return rc;
+}
+
+enum store_err
+journal_compact(struct store *s, int fd)
+{
+	static const char *const stale[] = { "omi.db.damaged",
+	    "omi.db.rebuild", "omi.journal.tmp", NULL };
+	enum store_err	 err;
+	char		*jpath, *snap, *stmp, *dtmp, *p;
+	size_t		 i;
+
+	jpath = store_path(s->dir, "omi.journal");
+	snap = store_path(s->dir, "omi.snap");
+	stmp = store_path(s->dir, "omi.snap.tmp");
+	dtmp = store_path(s->dir, "omi.db.compact");
+	err = STORE_NOMEM;
+	if (!jpath || !snap || !stmp || !dtmp || s->db == NULL)
+		goto out;
+	if ((err = compact_copy(s->db, fd, stmp)) != STORE_OK)
+		goto out;
+	if (copy_new(fd, dtmp) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	gdbm_close(s->db);
+	s->db = NULL;
+	if (rename(stmp, snap) == -1) {
+		err = store_errno(errno);
+		(void)unlink(dtmp);
+		goto out;
+	}
+	sync_dir(s->dir);
+	store_crash_point("compact-snap", NULL);
+	if (rename(dtmp, s->dbpath) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	sync_dir(s->dir);
+	if (journal_reset(s->dir, jpath) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	/* Older copies of the database, from a recovery. */
+	for (i = 0; stale[i] != NULL; i++)
+		if ((p = store_path(s->dir, stale[i])) != NULL) {
+			(void)unlink(p);
+			free(p);
+		}
+	sync_dir(s->dir);
+	err = STORE_OK;
+out:
+	if (err != STORE_OK && stmp != NULL)
+		(void)unlink(stmp);
+	free(jpath);
+	free(snap);
+	free(stmp);
+	free(dtmp);
 	return err;
 }

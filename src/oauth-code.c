@@ -256,3 +256,41 @@ oauth_code_issue(const struct config *c, struct store *s,
 	json_decref(j);
 	return err;
 }
+
+struct forget_codes {
+	struct store	*s;
+	const char	*uid;
+	enum store_err	 err;
+};
+
+static int
+forget_code(void *ctx, const char *key)
+{
+	struct forget_codes	*f = ctx;
+	const char		*uid;
+	json_t			*j;
+
+	if (oauth_rec_get(f->s, key, &j) != STORE_OK)
+		return 0;
+	uid = oauth_rec_str(j, "uid");
+	if (uid != NULL && strcmp(uid, f->uid) == 0)
+		f->err = store_del(f->s, key);
+	json_decref(j);
+	return f->err != STORE_OK;
+}
+
+enum store_err
+oauth_forget_sign_ins(const struct config *c, struct store *s,
+    const char *uid)
+{
+	struct forget_codes	 f = { s, uid, STORE_OK };
+	char			 key[OAUTH_KEY_MAX];
+	enum store_err		 err;
+
+	oauth_key(c, "fail:", OAUTH_L_FAIL, uid, key);
+	if ((err = store_del(s, key)) != STORE_OK)
+		return err;
+	if ((err = store_foreach(s, "code:", forget_code, &f)) != STORE_OK)
+		return err;
+	return f.err;
+}

@@ -229,6 +229,10 @@ enum store_err	 oauth_revoke_user(struct store *, const char *uid,
 		    const char *reason, size_t *n);
 /* Removes every OAuth record of uid (for account deletion). */
 enum store_err	 oauth_forget_user(struct store *, const char *uid);
+/* Removes uid's login failure counters and its codes not yet redeemed
+ * (for account deletion, with oauth_forget_user). */
+enum store_err	 oauth_forget_sign_ins(const struct config *, struct store *,
+		    const char *uid);
 
 struct oauth_grant_info {
 	char	 gid[33];

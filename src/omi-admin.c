@@ -35,13 +35,19 @@
 
 static const struct admin_cmd *tables[5];
 
+int64_t
+admin_timeout(const struct admin_ctx *c)
+{
+	return c->cfg.lock_timeout_ms ? c->cfg.lock_timeout_ms : 10000;
+}
+
 int
 admin_store(struct admin_ctx *c, int write, struct store **s)
 {
 	enum store_err err;
 
 	err = store_open(s, c->datadir, write ? STORE_WRITE : STORE_READ,
-	    c->cfg.lock_timeout_ms ? c->cfg.lock_timeout_ms : 10000);
+	    admin_timeout(c));
 	if (err != STORE_OK) {
 		fprintf(stderr, "omi-admin: cannot open the store in %s: %s\n",
 		    c->datadir, store_strerror(err));

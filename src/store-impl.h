@@ -92,6 +92,10 @@ int		 journal_checkpoint_sync(struct checkpoint *);
  * nothing changed meanwhile), or drops it; ends the checkpoint. */
 void		 journal_checkpoint_end(const char *dir, struct checkpoint *,
 		    int install);
+/* Rewrites omi.db and omi.snap with the live records only and empties the
+ * journal (see journal.c); the session's exclusive lock held, fd the
+ * flocked omi.snap.tmp. Closes the session's database. */
+enum store_err	 journal_compact(struct store *, int fd);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */

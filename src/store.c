@@ -777,6 +777,66 @@ out:
 	return err;
 }
 
+/*
+ * The checkpoint lock: omi.snap.tmp, flocked. A checkpoint holds it from
+ * its copy to its end, so taking it waits for one in progress (whose copy
+ * may hold anything the compaction is to remove) and keeps new ones out.
+ * Taken before the data lock, as a checkpoint's last step takes them, so
+ * the two cannot wait for each other. Checked and taken again when the
+ * file it locked is no longer the one at that path (a checkpoint renamed
+ * or removed it meanwhile).
+ */
+static int
+checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
+{
+	struct stat	 held, now;
+	char		*path = store_path(dir, "omi.snap.tmp");
+	int		 fd = -1, tries;
+
+	*err = STORE_NOMEM;
+	for (tries = 0; path != NULL && tries < 100; tries++) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC, 0600)) == -1) {
+			log_msg("store: omi.snap.tmp: %s", strerror(errno));
+			*err = store_errno(errno);
+			break;
+		}
+		if ((*err = lock_wait(fd, LOCK_EX, timeout_ms)) != STORE_OK)
+			break;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+			break;
+		close(fd);
+		fd = -1;
+		*err = STORE_BUSY;
+	}
+	if (*err != STORE_OK && fd != -1) {
+		close(fd);
+		fd = -1;
+	}
+	free(path);
+	return fd;
+}
+
+enum store_err
+store_compact(const char *dir, int64_t timeout_ms)
+{
+	struct store	*s;
+	enum store_err	 err;
+	int		 fd;
+
+	if ((fd = checkpoint_lock(dir, timeout_ms, &err)) == -1)
+		return err;
+	if ((err = store_open(&s, dir, STORE_WRITE, timeout_ms)) == STORE_OK) {
+		block_signals(s);
+		err = journal_compact(s, fd);
+		unblock_signals(s);
+		store_close(s);
+	}
+	close(fd);
+	return err;
+}
+
 void
 store_close(struct store *s)
 {

@@ -65,6 +65,14 @@ enum store_err	 store_commit(struct store *);
 /* Ends the session (uncommitted changes are dropped) and frees it. */
 void		 store_close(struct store *);
 
+/*
+ * Rewrites the data files so that no deleted or replaced value survives in
+ * any of them: GDBM's free space, the journal and the snapshot all keep
+ * old bytes until then. Waits for a checkpoint in progress, then takes the
+ * exclusive lock (each at most timeout_ms); it copies the whole database.
+ */
+enum store_err	 store_compact(const char *datadir, int64_t timeout_ms);
+
 /* Calls fn for every stored key that starts with prefix (full scan). */
 enum store_err	 store_foreach(struct store *, const char *prefix,
 		    int (*fn)(void *ctx, const char *key), void *ctx);

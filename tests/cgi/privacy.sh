@@ -1,0 +1,92 @@
+#!/bin/bash
+# Privacy of deleted data: after `omi-admin user del` returns, no file of the
+# data directory holds any byte of the user's conversations (GDBM's free
+# space, the journal and the snapshot included; grep -a over every file),
+# nothing of the account is left (omi-admin check is clean), and the same
+# uid made again starts empty and works. The binaries run directly.
+. "$(dirname "$0")/../lib.sh"
+
+D=$T_TMP/data
+site_init "$D"
+
+# cgi UID KEY FILE: delivers FILE to the webhook; sets STATUS.
+cgi() {
+	STATUS=$(env -i PATH="$PATH" OMI_DATA_DIR="$D" REQUEST_METHOD=POST \
+	    QUERY_STRING="uid=$1&key=$2" CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH="$(stat -c %s "$3")" "$OMI_CGIBIN/webhook" < "$3" \
+	    2>>"$T_TMP/stderr" | sed -n '1s/^Status: \([0-9]*\).*/\1/p')
+}
+
+# conv FILE ID WORD: the fixture with id ID and WORD in its title, overview
+# and transcript.
+conv() {
+	python3 - "$FIXTURES/omi-current.json" "$2" "$3" > "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["id"] = sys.argv[2]
+w = sys.argv[3]
+d.setdefault("structured", {})
+d["structured"]["title"] = "About " + w
+d["structured"]["overview"] = "We spoke of " + w + " at length"
+for s in d.get("transcript_segments", []):
+	s["text"] = s["text"] + " " + w
+print(json.dumps(d))
+PY
+}
+
+# found WORD: how many files of the data directory hold WORD.
+found() {
+	local n=0 f
+	for f in "$D"/* "$D"/.[!.]*; do
+		[ -f "$f" ] && grep -aqF -- "$1" "$f" && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+user_add alice 'alice password' || t_fail "user add alice"
+AKEY=$WEBHOOK_KEY
+user_add bob 'bob password' || t_fail "user add bob"
+BKEY=$WEBHOOK_KEY
+for i in 1 2 3; do
+	conv "$T_TMP/a$i.json" "alice-$i" "Aubergine${i}Zq7"
+	cgi alice "$AKEY" "$T_TMP/a$i.json"
+	check_eq "alice delivery $i" "$STATUS" 200
+done
+conv "$T_TMP/b.json" bob-1 BobKeepsThisWordQ9
+cgi bob "$BKEY" "$T_TMP/b.json"
+check_eq "bob delivery" "$STATUS" 200
+# A snapshot that holds alice's words too (a checkpoint makes one).
+"$ADMIN" compact >/dev/null || t_fail "compact"
+# A re-delivery replaces conversation 3 (its old version goes to GDBM's
+# free space), and more commits go to the journal.
+conv "$T_TMP/a3b.json" alice-3 Aubergine3Zq7
+cgi alice "$AKEY" "$T_TMP/a3b.json"
+check_eq "alice re-delivery" "$STATUS" 200
+check "alice's words are on disk before" test "$(found Aubergine1Zq7)" -ge 2
+
+out=$("$ADMIN" user del alice) || t_fail "user del: $out"
+check_match "user del" "$out" "Deleted user alice and 3 conversations"
+for w in Aubergine1Zq7 Aubergine2Zq7 Aubergine3Zq7 alice-1 alice-2 alice-3; do
+	check_eq "no file holds '$w' after user del" "$(found "$w")" 0
+done
+check "bob's words are kept" test "$(found BobKeepsThisWordQ9)" -ge 1
+check_match "bob's conversation is intact" "$("$ADMIN" show bob bob-1)" \
+    BobKeepsThisWordQ9
+out=$("$ADMIN" check 2>&1)
+check_match "check is clean after user del" "$out" "problems: 0"
+check_match "no account left" "$out" "users: 1"
+
+# The same uid again: empty, then it works.
+user_add alice 'new alice password' || t_fail "user add alice again"
+check_match "re-created account starts empty" \
+    "$("$ADMIN" conversations alice)" "^0 conversations"
+conv "$T_TMP/n.json" fresh-1 FreshStartWord
+cgi alice "$WEBHOOK_KEY" "$T_TMP/n.json"
+check_eq "re-created account: delivery" "$STATUS" 200
+check_match "re-created account lists it" "$("$ADMIN" conversations alice)" \
+    "^fresh-1"
+check_match "check is clean after re-creating" "$("$ADMIN" check 2>&1)" \
+    "problems: 0"
+check_nomatch "no transcript in the log" "$(cat "$T_TMP/stderr")" "Zq7"
+
+t_done
