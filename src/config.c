@@ -256,8 +256,10 @@ config_save(const struct config *c)
 	if (text == NULL || path.failed || tmp.failed)
 		goto out;
 	len = strlen(text);
-	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
+	/* A new file: no link planted at tmp's path is written through. */
+	(void)unlink(tmp.data);
+	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
 		goto out;
 	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
 	    fsync(fd) == -1)

@@ -121,15 +121,27 @@ copy_fd(int in, int out, off_t off)
 	return n == 0 ? 0 : -1;
 }
 
+/*
+ * Creates a temporary file that is renamed into place later: a new file,
+ * whatever was at its path before, so that neither a symbolic nor a hard
+ * link planted there can make us write into the file it points to.
+ */
+static int
+open_new(const char *path)
+{
+	(void)unlink(path);
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+}
+
 static int
 copy_file(const char *from, const char *to)
 {
 	int	 in, out, rc = -1;
 
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
-	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1) {
+	if ((out = open_new(to)) == -1) {
 		close(in);
 		return -1;
 	}
@@ -174,7 +186,7 @@ journal_dirty(const char *dir, int full)
 
 	if ((path = store_path(dir, "omi.journal")) == NULL)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (fd == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -237,7 +249,7 @@ mark_open(const char *dir)
 
 	if (path == NULL)
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(path);
 	return fd;
 }
@@ -526,10 +538,10 @@ journal_checkpoint_copy(struct store *s, off_t journal_size, uint64_t gen,
 	if ((tmp = store_path(s->dir, "omi.snap.tmp")) == NULL)
 		return;
 	/* Busy: another checkpoint is between its steps. */
-	if ((fd = open(tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
-	    flock(fd, LOCK_EX | LOCK_NB) == -1)
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1)
 		goto out;
-	if ((in = open(s->dbpath, O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((in = open(s->dbpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
 	    ftruncate(fd, 0) == -1 || copy_fd(in, fd, 0) == -1) {
 		log_msg("store: checkpoint failed: %s", strerror(errno));
 		if (in != -1)
@@ -594,10 +606,9 @@ journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
 	 * means the next session recovers (and checkpoints) anyway. */
 	if (m.gen != ck->gen || journal_dirty(dir, 0) != 0)
 		goto out;
-	if ((jfd = open(jpath, O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((jfd = open(jpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
 	    fstat(jfd, &st) == -1 || st.st_size < ck->cut ||
-	    (nfd = open(jtmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || copy_fd(jfd, nfd, ck->cut) == -1 ||
+	    (nfd = open_new(jtmp)) == -1 || copy_fd(jfd, nfd, ck->cut) == -1 ||
 	    fsync(nfd) == -1 || rename(stmp, snap) == -1) {
 		log_msg("store: checkpoint failed: %s", strerror(errno));
 		goto out;
@@ -672,7 +683,7 @@ journal_boot_changed(const char *dir, const char *cur)
 
 	if ((path = store_path(dir, "omi.boot")) == NULL)
 		return 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (fd == -1)
 		return errno == ENOENT ? 2 : 1;
@@ -694,12 +705,11 @@ journal_boot_record(const char *dir, const char *cur)
 
 	if (path == NULL || tmp == NULL || dbp == NULL)
 		goto out;
-	if ((fd = open(dbp, O_RDONLY | O_CLOEXEC)) != -1) {
+	if ((fd = open(dbp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
 		(void)fsync(fd);
 		close(fd);
 	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
+	if ((fd = open_new(tmp)) == -1)
 		goto out;
 	rc = write(fd, cur, strlen(cur)) == (ssize_t)strlen(cur) &&
 	    fsync(fd) == 0 ? 0 : -1;
@@ -731,7 +741,7 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 		return STORE_NOMEM;
 	}
 	/* Not O_APPEND: pwrite must be able to set the state byte in place. */
-	*jfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	*jfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(path);
 	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
 		err = store_errno(errno);
@@ -815,9 +825,7 @@ copy_new(int fd, const char *path)
 {
 	int	 out, rc = -1;
 
-	(void)unlink(path);
-	if ((out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1)
+	if ((out = open_new(path)) == -1)
 		return -1;
 	if (copy_fd(fd, out, 0) == 0 && fsync(out) == 0)
 		rc = 0;

@@ -261,7 +261,7 @@ gdbm_dir_fix(const char *path)
 	uint32_t	 magic, bsize, dsize;
 	int		 fd, rc = -1;
 
-	if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || pread(fd, h, sizeof(h), 0) !=
 	    (ssize_t)sizeof(h))
@@ -288,16 +288,37 @@ out:
 	return rc;
 }
 
+/*
+ * gdbm_open() on a descriptor opened here with O_NOFOLLOW: a symbolic link
+ * planted in the data directory under a database's name is refused (ELOOP)
+ * instead of having GDBM create, truncate or write the file it points to.
+ */
+static GDBM_FILE
+gdbm_open_nofollow(const char *path, int flags)
+{
+	int	 fd, e;
+
+	fd = open(path, ((flags & GDBM_OPENMASK) == GDBM_READER ? O_RDONLY :
+	    O_RDWR | O_CREAT) | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		e = errno;
+		gdbm_errno = GDBM_FILE_OPEN_ERROR;
+		errno = e;
+		return NULL;
+	}
+	return gdbm_fd_open(fd, path, 0, flags | GDBM_CLOERROR, NULL);
+}
+
 GDBM_FILE
 store_gdbm_open(const char *path, int flags)
 {
 	GDBM_FILE	 db;
 	int		 on = 1;
 
-	db = gdbm_open(path, 0, flags, 0600, NULL);
+	db = gdbm_open_nofollow(path, flags);
 	if (db == NULL && gdbm_errno == GDBM_BAD_HEADER &&
 	    gdbm_dir_fix(path) == 0)
-		db = gdbm_open(path, 0, flags, 0600, NULL);
+		db = gdbm_open_nofollow(path, flags);
 	/*
 	 * Index pages and heads are rewritten a little larger each time, and
 	 * GDBM does not merge neighbouring free blocks unless asked: without
@@ -343,10 +364,12 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
 	if (path == NULL)
 		return STORE_NOMEM;
 	for (tries = 0; ; tries++) {
-		s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		s->lockfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
 		/* A read-only data directory still allows shared locks. */
-		if (s->lockfd == -1 && op == LOCK_SH)
-			s->lockfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->lockfd == -1 && errno != ELOOP && op == LOCK_SH)
+			s->lockfd = open(path, O_RDONLY | O_NOFOLLOW |
+			    O_CLOEXEC);
 		if (s->lockfd == -1) {
 			log_msg("store: lock file: %s", strerror(errno));
 			err = store_errno(errno);

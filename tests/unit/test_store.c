@@ -830,6 +830,82 @@ out:
 		rmdir(fresh);
 }
 
+/*
+ * A symbolic link planted in the data directory under the name of a file
+ * the store writes (pointing to an existing file, or to a path that does
+ * not exist) is refused or replaced, never written through: the file it
+ * points to stays as it was, and the path it names is not created. The
+ * store answers with an error where it cannot do without the file, and
+ * works where it can; once the link is gone it works again.
+ */
+static void
+test_symlinks(void)
+{
+	static const struct {
+		const char	*name;
+		int		 commit, compact;	/* work despite the link */
+	} rows[] = {
+		{ "omi.lock", 0, 0 },
+		{ "omi.journal", 0, 0 },
+		{ "omi.db", 0, 0 },
+		{ "omi.sync", 1, 0 },		/* only group commit needs it */
+		{ "omi.snap.tmp", 1, 0 },	/* checkpoints wait */
+		{ "omi.db.compact", 1, 1 },	/* temporary: made anew */
+		{ "omi.db.rebuild", 1, 1 },
+		{ ".omi.boot", 1, 1 },
+	};
+	char		 victim[] = "/tmp/omi-test-victim.XXXXXX", nowhere[300];
+	char		 p[300], aside[320], buf[64], val[64];
+	const char	*target;
+	size_t		 i, v;
+	ssize_t		 n;
+	int		 fd, had, ok, w, c;
+
+	CHECK((fd = mkstemp(victim)) != -1 && write(fd, "victim\n", 7) == 7);
+	close(fd);
+	snprintf(nowhere, sizeof(nowhere), "%s.created", victim);
+	CHECK(put_commit("a", "1"));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (v = 0; v < 2; v++) {
+			target = v == 0 ? victim : nowhere;
+			path(p, sizeof(p), rows[i].name);
+			snprintf(aside, sizeof(aside), "%s.aside", p);
+			had = rename(p, aside) == 0;
+			if (strcmp(rows[i].name, ".omi.boot") == 0) {
+				path(buf, sizeof(buf), "omi.boot");
+				(void)unlink(buf);	/* to be recorded */
+			}
+			if (strcmp(rows[i].name, "omi.db.rebuild") == 0)
+				CHECK(unapply_last());	/* to be recovered */
+			ok = symlink(target, p) == 0;
+			snprintf(val, sizeof(val), "%s-%zu", rows[i].name, v);
+			w = put_commit("sym", val);
+			c = store_compact(dir, 2000) == STORE_OK;
+			ok &= w == rows[i].commit && c == rows[i].compact;
+			if (w)
+				ok &= has("sym", val) && has("a", "1");
+			n = -1;
+			if ((fd = open(victim, O_RDONLY)) != -1) {
+				n = read(fd, buf, sizeof(buf));
+				close(fd);
+			}
+			ok &= n == 7 && memcmp(buf, "victim\n", 7) == 0;
+			ok &= access(nowhere, F_OK) == -1;
+			(void)unlink(nowhere);
+			(void)unlink(p);
+			if (had)
+				ok &= rename(aside, p) == 0;
+			ok &= put_commit("sym", "after") && has("sym", "after") &&
+			    has("a", "1");
+			if (!ok)
+				fprintf(stderr, "test_symlinks: %s -> %s: commit "
+				    "%d, compact %d\n", rows[i].name, target, w,
+				    c);
+			CHECK(ok);
+		}
+	unlink(victim);
+}
+
 int
 main(void)
 {
@@ -851,6 +927,7 @@ main(void)
 	test_checkpoint_crash();
 #endif
 	test_checkpoint_space();
+	test_symlinks();
 	unit_rmtree(dir);
 	return unit_done("test_store");
 }
