@@ -94,9 +94,13 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 			v.dptr = (char *)p + off;
 			v.dsize = (int)vlen;
 			off += vlen;
+			if (store_gdbm_scrub(db, k, v.dptr, vlen) != 0)
+				return store_gdbm_error("replay scrub");
 			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
 				return store_gdbm_error("replay store");
 		} else if (op == 'D') {
+			if (store_gdbm_scrub(db, k, NULL, 0) != 0)
+				return store_gdbm_error("replay scrub");
 			if (gdbm_delete(db, k) != 0 &&
 			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
 				return store_gdbm_error("replay delete");

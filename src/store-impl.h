@@ -37,6 +37,11 @@ struct store {
 
 /* gdbm_open(), mending a file that GDBM 1.23 wrote and then refuses. */
 GDBM_FILE	 store_gdbm_open(const char *path, int flags);
+/* Before key k is deleted (newval NULL) or replaced by newlen bytes:
+ * overwrites its stored value with zeros unless GDBM will overwrite it in
+ * place, so that no freed space keeps it; 0 or -1 (see gdbm_errno). */
+int		 store_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
+		    size_t newlen);
 /* dir/name, malloc'd (NULL when out of memory). */
 char		*store_path(const char *dir, const char *name);
 enum store_err	 store_errno(int);

@@ -627,6 +627,35 @@ drop_changes(struct store *s)
 }
 
 
+/*
+ * GDBM leaves a deleted value, and a replaced one of another size, in its
+ * free space, where the bytes stay readable until that space is reused (a
+ * transcript in the file long after its owner deleted it). A value replaced
+ * by one of the same size is overwritten in place (GDBM reuses the record's
+ * block), so before a key is deleted or given a value of another size, its
+ * stored value is overwritten with zeros of its own size: what GDBM frees
+ * then holds nothing. One more read and write of the old value per change,
+ * from the page cache.
+ */
+int
+store_gdbm_scrub(GDBM_FILE db, datum k, const char *newval, size_t newlen)
+{
+	datum	 old, z;
+	int	 rc = 0;
+
+	old = gdbm_fetch(db, k);
+	if (old.dptr == NULL)
+		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? 0 : -1;
+	if (newval == NULL || (size_t)old.dsize != newlen) {
+		memset(old.dptr, 0, (size_t)old.dsize);
+		z.dptr = old.dptr;
+		z.dsize = old.dsize;
+		rc = gdbm_store(db, k, z, GDBM_REPLACE);
+	}
+	free(old.dptr);
+	return rc;
+}
+
 /* Applies changes [0, n) to db; *done says how many went through. */
 static enum store_err
 apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
@@ -643,6 +672,8 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
 		}
 		k.dptr = c[i].key;
 		k.dsize = (int)strlen(c[i].key);
+		if (store_gdbm_scrub(db, k, c[i].val, c[i].len) != 0)
+			return store_gdbm_error("scrub");
 		if (c[i].val != NULL) {
 			v.dptr = c[i].val;
 			v.dsize = (int)c[i].len;

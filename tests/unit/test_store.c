@@ -34,6 +34,19 @@ put_commit(const char *key, const char *val)
 }
 
 static int
+del_commit(const char *key)
+{
+	struct store	*s;
+	int		 ok;
+
+	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+		return 0;
+	ok = store_del(s, key) == STORE_OK && store_commit(s) == STORE_OK;
+	store_close(s);
+	return ok;
+}
+
+static int
 has(const char *key, const char *val)
 {
 	struct store	*s;
@@ -830,6 +843,74 @@ out:
 		rmdir(fresh);
 }
 
+/* How many files of the data directory hold word. */
+static int
+files_with(const char *word)
+{
+	static const char *const names[] = { "omi.db", "omi.journal",
+	    "omi.snap", "omi.sync", "omi.lock", "omi.boot", NULL };
+	struct buf	 b = { 0 };
+	char		 p[300];
+	size_t		 i, n = strlen(word), k;
+	int		 found = 0;
+
+	for (i = 0; names[i] != NULL; i++) {
+		path(p, sizeof(p), names[i]);
+		b.len = 0;
+		if (buf_read_file(&b, p) == -1)
+			continue;
+		for (k = 0; k + n <= b.len; k++)
+			if (memcmp(b.data + k, word, n) == 0) {
+				found++;
+				break;
+			}
+	}
+	buf_free(&b);
+	return found;
+}
+
+/*
+ * A deleted value, or one replaced by a value of another size, leaves no
+ * byte in omi.db once its commit returns (GDBM would keep it in its free
+ * space); the journal and the snapshot keep it until a compaction, after
+ * which no file of the data directory has it.
+ */
+static void
+test_scrub(void)
+{
+	static const char *const words[] = { "ReplacedWordZq1",
+	    "DeletedWordZq2", "SameSizeWordZq3" };
+	static const char *const keys[] = { "k-replaced", "k-deleted",
+	    "k-same" };
+	char	 big[4000], other[3000];
+	size_t	 i;
+
+	memset(other, 'n', sizeof(other) - 1);
+	other[sizeof(other) - 1] = '\0';
+	for (i = 0; i < 3; i++) {
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		memcpy(big + 1000, words[i], strlen(words[i]));
+		CHECK(put_commit(keys[i], big));
+		CHECK(put_commit("neighbour", other));	/* not at the end */
+	}
+	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(files_with(words[0]) == 2);	/* omi.db, omi.snap */
+	CHECK(put_commit(keys[0], "short"));
+	CHECK(files_with(words[0]) == 1);	/* omi.snap */
+	CHECK(has(keys[0], "short"));
+	CHECK(del_commit(keys[1]));
+	CHECK(files_with(words[1]) == 1);
+	CHECK(absent(keys[1]));
+	memset(big + 1000, 'y', strlen(words[2]));
+	CHECK(put_commit(keys[2], big));
+	CHECK(files_with(words[2]) == 1);
+	CHECK(store_compact(dir, 2000) == STORE_OK);
+	for (i = 0; i < 3; i++)
+		CHECK(files_with(words[i]) == 0);
+	CHECK(has(keys[0], "short") && has(keys[2], big) && absent(keys[1]));
+}
+
 /*
  * A symbolic link planted in the data directory under the name of a file
  * the store writes (pointing to an existing file, or to a path that does
@@ -927,6 +1008,7 @@ main(void)
 	test_checkpoint_crash();
 #endif
 	test_checkpoint_space();
+	test_scrub();
 	test_symlinks();
 	unit_rmtree(dir);
 	return unit_done("test_store");
