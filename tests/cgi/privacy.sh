@@ -70,11 +70,28 @@ for w in Aubergine1Zq7 Aubergine2Zq7 Aubergine3Zq7 alice-1 alice-2 alice-3; do
 	check_eq "no file holds '$w' after user del" "$(found "$w")" 0
 done
 check "bob's words are kept" test "$(found BobKeepsThisWordQ9)" -ge 1
+check "bob's words are in omi.db" \
+    test "$(grep -acF BobKeepsThisWordQ9 "$D/omi.db")" -ge 1
 check_match "bob's conversation is intact" "$("$ADMIN" show bob bob-1)" \
     BobKeepsThisWordQ9
 out=$("$ADMIN" check 2>&1)
 check_match "check is clean after user del" "$out" "problems: 0"
 check_match "no account left" "$out" "users: 1"
+
+# A re-delivery that changes a conversation: its old words leave omi.db at
+# once (GDBM's free space keeps nothing), and every file after a compaction.
+conv "$T_TMP/b2.json" bob-1 BobSaysSomethingElse
+cgi bob "$BKEY" "$T_TMP/b2.json"
+check_eq "bob re-delivery" "$STATUS" 200
+check "the old words leave omi.db at once" \
+    test "$(grep -acF BobKeepsThisWordQ9 "$D/omi.db")" = 0
+check "the journal keeps them until a compaction" \
+    test "$(found BobKeepsThisWordQ9)" -ge 1
+"$ADMIN" compact >/dev/null || t_fail "compact"
+check_eq "no file holds the old words after compact" \
+    "$(found BobKeepsThisWordQ9)" 0
+check_match "the new version is stored" "$("$ADMIN" show bob bob-1)" \
+    BobSaysSomethingElse
 
 # The same uid again: empty, then it works.
 user_add alice 'new alice password' || t_fail "user add alice again"
