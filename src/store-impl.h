@@ -42,6 +42,8 @@ GDBM_FILE	 store_gdbm_open(const char *path, int flags);
  * place, so that no freed space keeps it; 0 or -1 (see gdbm_errno). */
 int		 store_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
 		    size_t newlen);
+/* gdbm_close() without its fsync (the journal is the durable copy). */
+void		 store_db_close_unsynced(GDBM_FILE);
 /* dir/name, malloc'd (NULL when out of memory). */
 char		*store_path(const char *dir, const char *name);
 enum store_err	 store_errno(int);

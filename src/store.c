@@ -226,8 +226,8 @@ unblock_signals(struct store *s)
  * file by then, since gdbm_store() and gdbm_delete() write through before
  * they return. Falls back to a plain close when no memory file can be made.
  */
-static void
-db_close_unsynced(GDBM_FILE db)
+void
+store_db_close_unsynced(GDBM_FILE db)
 {
 	static int	 nosync = -1;
 
@@ -729,7 +729,7 @@ release(struct store *s)
 {
 	if (s->db != NULL) {
 		if (s->mode == STORE_WRITE && s->lazy_sync)
-			db_close_unsynced(s->db);
+			store_db_close_unsynced(s->db);
 		else
 			gdbm_close(s->db);
 		s->db = NULL;

@@ -963,6 +963,45 @@ test_pending(void)
 	config_free(&other);
 }
 
+/*
+ * Deleting an account (oauth_forget_sign_ins, with oauth_forget_user) takes
+ * the uid's login failure counter and its codes not yet redeemed, and
+ * nobody else's.
+ */
+static void
+test_forget_sign_ins(void)
+{
+	struct oauth_request	 r = { 0 };
+	struct config		 c;
+	struct store		*s;
+	enum store_err		 err;
+	char			 code[SEC_TOKEN_LEN + 1];
+	int			 fails, codes;
+
+	site(&c);
+	(void)oauth_login(&c, "fran", "guess", NULL, &err);	/* no account */
+	(void)oauth_login(&c, "gus", "guess", NULL, &err);
+	r.client_id = "client-1";
+	r.redirect_uri = "https://chatgpt.com/aip/g-x/oauth/callback";
+	r.scope = OAUTH_SCOPE_READ;
+	s = open_w(&c);
+	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == STORE_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == STORE_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "gus", code) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	fails = keys_with(&c, "fail:");
+	codes = keys_with(&c, "code:");
+	CHECK(fails >= 2 && codes >= 3);
+	s = open_w(&c);
+	CHECK(oauth_forget_sign_ins(&c, s, "fran") == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(keys_with(&c, "fail:") == fails - 1);
+	CHECK(keys_with(&c, "code:") == codes - 2);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -979,6 +1018,7 @@ main(void)
 	test_lifecycle();
 	test_login_devices();
 	test_pending();
+	test_forget_sign_ins();
 	unit_rmtree(tmpdir);
 	return unit_done("test_oauth");
 }
