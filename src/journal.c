@@ -845,8 +845,10 @@ journal_compact(struct store *s, int fd)
 {
 	static const char *const stale[] = { "omi.db.damaged",
 	    "omi.db.rebuild", "omi.journal.tmp", NULL };
+	struct stat	 st;
 	enum store_err	 err;
 	char		*jpath, *snap, *stmp, *dtmp, *p;
+	uint64_t	 avail;
 	size_t		 i;
 
 	jpath = store_path(s->dir, "omi.journal");
@@ -856,6 +858,21 @@ journal_compact(struct store *s, int fd)
 	err = STORE_NOMEM;
 	if (!jpath || !snap || !stmp || !dtmp || s->db == NULL)
 		goto out;
+	/*
+	 * Room for two copies of the database, or it would fill the disk only
+	 * to fail. A copy can come out a little larger than the file (GDBM's
+	 * buckets split as it fills: 70 MB from 66 MB here), hence a quarter
+	 * more each, and a margin.
+	 */
+	if (fstat(gdbm_fdesc(s->db), &st) == 0 &&
+	    store_free_bytes(fd, &avail) == 0 &&
+	    avail < (uint64_t)st.st_size / 2 * 5 + (1u << 20)) {
+		log_msg("store: compaction refused: %llu bytes free, it needs "
+		    "%llu", (unsigned long long)avail,
+		    (unsigned long long)st.st_size / 2 * 5 + (1u << 20));
+		err = STORE_FULL;
+		goto out;
+	}
 	if ((err = compact_copy(s->db, fd, stmp)) != STORE_OK)
 		goto out;
 	if (copy_new(fd, dtmp) == -1) {

@@ -757,7 +757,7 @@ test_checkpoint_space(void)
 	char			*val, *log = NULL;
 	struct store		*s;
 	unsigned long long	 target;
-	long			 db;
+	long			 db, jsize;
 	int			 i, ok = 1, err_fd, log_fd, fill;
 	size_t			 n = 65536;
 
@@ -829,12 +829,21 @@ test_checkpoint_space(void)
 	CHECK(log != NULL && strstr(log, "checkpoint failed") == NULL);
 	CHECK(file_size("omi.snap.tmp") == -1 &&
 	    file_size("omi.journal") >= 8 << 20);
+	/* Nor for a compaction: refused before it writes anything. */
+	jsize = file_size("omi.journal");
+	CHECK(store_compact(dir, 2000) == STORE_FULL);
+	CHECK(file_size("omi.snap.tmp") == -1 &&
+	    file_size("omi.db.compact") == -1 &&
+	    file_size("omi.journal") == jsize);
 	/* Room again: the next commit checkpoints. */
 	path(p, sizeof(p), "filler");
 	CHECK(unlink(p) == 0);
 	CHECK(put_commit("after", "v") && has("after", "v"));
 	CHECK(file_size("omi.journal") < 1 << 20 &&
 	    file_size("omi.snap") >= db);
+	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(file_size("omi.journal") == 0 && has("after", "v") &&
+	    file_size("omi.snap") == file_size("omi.db"));
 out:
 	free(log);
 	free(val);
