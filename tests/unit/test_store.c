@@ -853,6 +853,40 @@ out:
 }
 
 /* How many files of the data directory hold word. */
+#ifdef OMI_TEST_HOOKS
+/*
+ * A compaction killed between installing the new snapshot and the new
+ * database: the old database and the old journal stay, with the snapshot
+ * holding what they hold, so nothing is lost, the next session (even one
+ * that must recover) sees everything, and a compaction run again finishes.
+ */
+static void
+test_compact_crash(void)
+{
+	pid_t	 pid;
+	int	 st = -1;
+
+	CHECK(put_commit("cc1", "one") && put_commit("cc2", "two"));
+	if ((pid = fork()) == 0) {
+		putenv((char *)"HTTP_X_OMI_TEST_CRASH=compact-snap");
+		_exit(store_compact(dir, 2000) == STORE_OK ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK(file_size("omi.snap.tmp") == -1);		/* renamed */
+	CHECK(file_size("omi.db.compact") > 0);		/* not yet */
+	CHECK(file_size("omi.journal") > 0);
+	CHECK(has("cc1", "one") && has("cc2", "two"));
+	CHECK(unapply_last());				/* a recovery */
+	CHECK(has("cc1", "one") && has("cc2", "two"));
+	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(file_size("omi.db.compact") == -1 &&
+	    file_size("omi.journal") == 0);
+	CHECK(has("cc1", "one") && has("cc2", "two"));
+	CHECK(put_commit("cc3", "three") && has("cc3", "three"));
+}
+#endif
+
 static int
 files_with(const char *word)
 {
@@ -1015,6 +1049,7 @@ main(void)
 #ifdef OMI_TEST_HOOKS
 	test_checkpoint_between();
 	test_checkpoint_crash();
+	test_compact_crash();
 #endif
 	test_checkpoint_space();
 	test_scrub();
