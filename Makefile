@@ -73,6 +73,7 @@ SHAREDIR ?= $(PREFIX)/share/omi-bridge
 CGIBIN	?= $(PREFIX)/lib/omi-bridge/cgi-bin
 HTDOCS	?= $(SHAREDIR)/htdocs
 DATADIR	?= /var/lib/omi-bridge
+MANDIR	?= $(PREFIX)/share/man
 
 PROGRAMS = webhook authorize token conversations
 MAINS	 = $(PROGRAMS) omi-admin
@@ -189,9 +190,11 @@ test-fresh:
 install:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-install CGIDIR=build-install/cgi-bin \
 	    ADMIN_BIN=build-install/omi-admin DATADIR_DEFAULT=$(DATADIR) programs
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CGIBIN) $(DESTDIR)$(HTDOCS) $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CGIBIN) $(DESTDIR)$(HTDOCS) $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(MANDIR)/man8
 	install -d -m 700 $(DESTDIR)$(DATADIR)
 	install -m 755 build-install/omi-admin $(DESTDIR)$(BINDIR)/omi-admin
+	install -m 644 man/omi-admin.8 $(DESTDIR)$(MANDIR)/man8/omi-admin.8
 	install -m 755 $(addprefix build-install/cgi-bin/,$(PROGRAMS)) $(DESTDIR)$(CGIBIN)/
 	cp -R htdocs/. $(DESTDIR)$(HTDOCS)/
 	install -m 644 apache.conf lighttpd.conf README.md $(DESTDIR)$(SHAREDIR)/

@@ -11,6 +11,7 @@ for p in webhook authorize token conversations; do
 	check "installed $p" [ -x "$stage/opt/omi/cgi/$p" ]
 done
 check "installed omi-admin" [ -x "$stage/opt/omi/bin/omi-admin" ]
+check "installed omi-admin(8)" [ "$(stat -c %a "$stage/opt/omi/share/man/man8/omi-admin.8" 2>/dev/null)" = 644 ]
 check "installed htdocs" [ -f "$stage/srv/omi/htdocs/index.html" ]
 check "installed apache.conf" [ -f "$stage/opt/omi/share/omi-bridge/apache.conf" ]
 check "installed lighttpd.conf" [ -f "$stage/opt/omi/share/omi-bridge/lighttpd.conf" ]
