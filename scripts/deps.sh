@@ -11,7 +11,7 @@
 set -eu
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
-test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time"
+test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time mandoc"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
 # libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
 fuzz="clang libclang-rt-dev"
