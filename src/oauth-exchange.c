@@ -136,7 +136,8 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		rc = fail_store(f, STORE_NOMEM);
 		goto out;
 	}
-	if ((err = oauth_tokens_issue(c, s, g, gid, scope, now, t)) != STORE_OK ||
+	if ((err = oauth_tokens_issue(c, s, g, gid, NULL, scope, now,
+	    t)) != STORE_OK ||
 	    (err = record_put(s, gkey, g)) != STORE_OK ||
 	    (err = oauth_ugrants_add(s, uid, gid, now)) != STORE_OK) {
 		rc = fail_store(f, err);
@@ -168,17 +169,17 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
     struct oauth_fail *f)
 {
 	char		 key[OAUTH_KEY_MAX], gkey[80], *want = NULL, *gid = NULL;
-	const char	*live;
+	char		 family[SEC_TOKEN_LEN + 1], h[SEC_HASH_HEX + 1];
+	const char	*live, *cur;
 	json_t		*rt = NULL, *g = NULL;
 	int64_t		 now = now_unix();
 	enum store_err	 err;
-	int		 rc = -1, unknown;
+	int		 rc = -1, unknown, fam, reused;
 
 	memset(t, 0, sizeof(*t));
-	if (strlen(refresh) != SEC_TOKEN_LEN)
+	if ((fam = oauth_refresh_key(c, refresh, key, family)) == -1)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
-	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
 	if ((err = oauth_rec_get(s, key, &rt)) == STORE_NOTFOUND)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
@@ -199,15 +200,22 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	}
 	/*
 	 * RFC 9700 4.14.2: a retired token came back; one of its two holders
-	 * is not the client. Revoke the whole family. A token is retired when
-	 * the grant names another as its current one ("rt"); the grant is
-	 * rewritten on every refresh anyway, so retiring costs no write of
-	 * the old token's record. Records of tokens retired before that
-	 * carry "rotated" instead. (Every live grant names its token.)
+	 * is not the client. Revoke the whole family. A token of this version
+	 * is retired when its family's record holds another token's hash.
+	 * One of an older version is retired when the grant names another
+	 * record as its current one ("rt"), or when its record carries
+	 * "rotated" (older still). (Every live grant names its record.)
 	 */
 	live = oauth_rec_str(g, "rt");
-	if (json_object_get(rt, "rotated") != NULL ||
-	    (live != NULL && !sec_streq(live, key + 3))) {
+	reused = json_object_get(rt, "rotated") != NULL ||
+	    (live != NULL && !sec_streq(live, key + 3));
+	if (fam == 1) {
+		sec_keyed_hash(c->key, OAUTH_L_REFRESH, refresh,
+		    OAUTH_REFRESH_LEN, h);
+		cur = oauth_rec_str(rt, "h");
+		reused |= cur == NULL || !sec_streq(cur, h);
+	}
+	if (reused) {
 		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
 		    now)) != STORE_OK)
 			rc = fail_store(f, err);
@@ -240,7 +248,9 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 			goto out;
 		}
 	}
-	if ((err = oauth_tokens_issue(c, s, g, gid, want ? want :
+	/* A token of an older version starts the grant's family; its own
+	 * record stays, retired, until it expires. */
+	if ((err = oauth_tokens_issue(c, s, g, gid, family, want ? want :
 	    oauth_rec_str(g, "scope"), now, t)) != STORE_OK ||
 	    (err = record_put(s, gkey, g)) != STORE_OK) {
 		rc = fail_store(f, err);
@@ -250,6 +260,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 out:
 	if (rc != 0)
 		oauth_tokens_free(t);
+	sodium_memzero(family, sizeof(family));
 	free(want);
 	free(gid);
 	json_decref(rt);
@@ -292,21 +303,24 @@ enum store_err
 oauth_revoke_token(const struct config *c, struct store *s,
     const char *token, const char *hint, const char *client_id)
 {
-	char		 key[OAUTH_KEY_MAX], *gid;
+	char		 key[OAUTH_KEY_MAX], family[SEC_TOKEN_LEN + 1], *gid;
 	int		 refresh_first, i, is_refresh;
 	enum store_err	 err;
 
-	if (strlen(token) != SEC_TOKEN_LEN)
-		return STORE_OK;
 	/* RFC 7009 2.1: the hint orders the lookups; unknown hints are
 	 * ignored. */
 	refresh_first = hint != NULL && strcmp(hint, "refresh_token") == 0;
 	for (i = 0; i < 2; i++) {
 		is_refresh = refresh_first ? i == 0 : i == 1;
-		if (is_refresh)
-			oauth_key(c, "rt:", OAUTH_L_REFRESH, token, key);
-		else
+		/* Any token of a family revokes it: a retired one came
+		 * from the client too, or from whoever took it. */
+		if (is_refresh) {
+			if (oauth_refresh_key(c, token, key, family) == -1)
+				continue;
+		} else if (strlen(token) == SEC_TOKEN_LEN)
 			oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
+		else
+			continue;
 		err = token_grant(s, key, client_id, &gid);
 		if (err == STORE_NOTFOUND)
 			continue;

@@ -5,6 +5,16 @@
  * replay, refresh token reuse, omi-admin revoke, RFC 7009) reaches every
  * token of the family at once. Revoked grants stay as tombstones for a
  * while so that omi-admin tokens can say what happened.
+ *
+ * Refresh tokens. Each refresh retires the presented token and issues the
+ * next (RFC 9700 4.14.2), and a retired token presented again must still
+ * find its grant to revoke it. So a refresh token is "<family>.<secret>":
+ * the family part is drawn once per grant and names its one rt: record
+ * (by keyed hash), which holds the keyed hash of the current token. A
+ * token of the family with another hash is a retired one. Rotation thus
+ * rewrites one record instead of leaving one behind per refresh, however
+ * many refreshes a sign-in makes. The family part is as random as a
+ * token, so only someone who held a token of the grant can name it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +42,25 @@ token_key(const struct config *c, const char *prefix, const char *label,
 		snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, hash_or_token);
 	else
 		oauth_key(c, prefix, label, hash_or_token, key);
+}
+
+int
+oauth_refresh_key(const struct config *c, const char *token, char *key,
+    char *family)
+{
+	size_t n = strlen(token);
+
+	family[0] = '\0';
+	if (n == SEC_TOKEN_LEN) {
+		oauth_key(c, "rt:", OAUTH_L_REFRESH, token, key);
+		return 0;
+	}
+	if (n != OAUTH_REFRESH_LEN || token[SEC_TOKEN_LEN] != '.')
+		return -1;
+	memcpy(family, token, SEC_TOKEN_LEN);
+	family[SEC_TOKEN_LEN] = '\0';
+	oauth_key(c, "rt:", OAUTH_L_FAMILY, family, key);
+	return 1;
 }
 
 int
@@ -304,9 +333,11 @@ drop_access(struct store *s, json_t *ats, size_t i)
 
 enum store_err
 oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
-    const char *gid, const char *scope, int64_t now, struct oauth_tokens *t)
+    const char *gid, const char *family, const char *scope, int64_t now,
+    struct oauth_tokens *t)
 {
 	char		 ah[SEC_HASH_HEX + 1], rh[SEC_HASH_HEX + 1];
+	char		 fam[SEC_TOKEN_LEN + 1], secret[SEC_TOKEN_LEN + 1];
 	char		 key[OAUTH_KEY_MAX];
 	int64_t		 attl = c->access_ttl > 0 ? c->access_ttl : 3600;
 	int64_t		 idle = c->refresh_idle > 0 ? c->refresh_idle :
@@ -317,12 +348,21 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 
 	memset(t, 0, sizeof(*t));
 	sec_token(t->access);
-	sec_token(t->refresh);
+	if (family != NULL && strlen(family) == SEC_TOKEN_LEN)
+		memcpy(fam, family, sizeof(fam));
+	else
+		sec_token(fam);
+	sec_token(secret);
+	snprintf(t->refresh, sizeof(t->refresh), "%s.%s", fam, secret);
+	sodium_memzero(secret, sizeof(secret));
 	t->expires_in = attl;
 	if ((t->scope = strdup(scope)) == NULL)
 		return STORE_NOMEM;
 	sec_keyed_hash(c->key, OAUTH_L_ACCESS, t->access, SEC_TOKEN_LEN, ah);
-	sec_keyed_hash(c->key, OAUTH_L_REFRESH, t->refresh, SEC_TOKEN_LEN, rh);
+	sec_keyed_hash(c->key, OAUTH_L_REFRESH, t->refresh, OAUTH_REFRESH_LEN,
+	    rh);
+	oauth_key(c, "rt:", OAUTH_L_FAMILY, fam, key);
+	sodium_memzero(fam, sizeof(fam));
 
 	if ((ats = json_object_get(g, "ats")) == NULL || !json_is_array(ats)) {
 		if ((ats = json_array()) == NULL ||
@@ -342,6 +382,16 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	if (err != STORE_OK)
 		return err;
 
+	/* The family's record, rewritten: the presented token is retired
+	 * by no longer being the hash it holds. */
+	rec = json_pack("{s:s, s:I, s:s}", "gid", gid, "exp",
+	    (json_int_t)(now + idle), "h", rh);
+	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
+	json_decref(rec);
+	if (err != STORE_OK)
+		return err;
+	if (json_object_set_new(g, "rt", json_string(key + 3)) == -1)
+		return STORE_NOMEM;
 	rec = json_pack("{s:s, s:s, s:s, s:I}", "gid", gid, "uid",
 	    oauth_rec_str(g, "uid"), "scope", scope, "exp",
 	    (json_int_t)(now + attl));
@@ -350,16 +400,8 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	json_decref(rec);
 	if (err != STORE_OK)
 		return err;
-	rec = json_pack("{s:s, s:I}", "gid", gid, "exp",
-	    (json_int_t)(now + idle));
-	token_key(c, "rt:", NULL, rh, 1, key);
-	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
-	json_decref(rec);
-	if (err != STORE_OK)
-		return err;
 	if (json_array_append_new(ats, json_pack("[s, I]", ah,
 	    (json_int_t)(now + attl))) == -1 ||
-	    json_object_set_new(g, "rt", json_string(rh)) == -1 ||
 	    json_object_set_new(g, "used", json_integer(now)) == -1 ||
 	    json_object_set_new(g, "exp", json_integer(now + idle)) == -1)
 		return STORE_NOMEM;

@@ -16,6 +16,7 @@
 #define OAUTH_L_CODE	"oauth-code"
 #define OAUTH_L_ACCESS	"oauth-access"
 #define OAUTH_L_REFRESH	"oauth-refresh"
+#define OAUTH_L_FAMILY	"oauth-refresh-family"
 #define OAUTH_L_FAIL	"oauth-login-fail"
 #define OAUTH_L_DEVICE	"oauth-device"
 #define OAUTH_L_DFAIL	"oauth-device-fail"
@@ -45,13 +46,23 @@ enum store_err	 oauth_grant_purge(struct store *, const char *gid);
 int		 oauth_grant_expired(const json_t *, int64_t now);
 
 /*
+ * The rt: record key of a refresh token into key (OAUTH_KEY_MAX) and, for
+ * one of this version, its family part into family (SEC_TOKEN_LEN + 1).
+ * Returns 1 for a token of this version, 0 for one of an older version
+ * (its own record; family is then ""), -1 when it has neither shape.
+ */
+int		 oauth_refresh_key(const struct config *, const char *token,
+		    char *key, char *family);
+/*
  * Issues an access and a refresh token under grant g (updated in place,
  * the caller saves it): the new refresh token becomes the grant's live one
- * and restarts the idle clock; expired access tokens leave the list.
+ * and restarts the idle clock; expired access tokens leave the list. The
+ * refresh token continues family (from the presented token) or, when it
+ * is NULL or "", starts the grant's family.
  */
 enum store_err	 oauth_tokens_issue(const struct config *, struct store *,
-		    json_t *g, const char *gid, const char *scope, int64_t now,
-		    struct oauth_tokens *);
+		    json_t *g, const char *gid, const char *family,
+		    const char *scope, int64_t now, struct oauth_tokens *);
 /* Adds gid to the user's list, dropping the user's expired grants. */
 enum store_err	 oauth_ugrants_add(struct store *, const char *uid,
 		    const char *gid, int64_t now);

@@ -21,10 +21,14 @@
  *                created, used, exp, rt, ats: [[<h>, exp]...]} and, once
  *                revoked, {revoked, reason} with the tokens gone
  *   at:<h>       an access token; {gid, uid, scope, exp}
- *   rt:<h>       a refresh token; {gid, exp}. Once its grant's rt names a
- *                newer one (or, from older versions, once it holds
- *                {rotated}), presenting it again revokes the grant (RFC 9700
- *                4.14.2)
+ *   rt:<f>       a grant's refresh tokens, one record per grant (<f> from
+ *                the family part of the token, see oauth-grant.c); {gid,
+ *                exp, h}, h the keyed hash of the current token. A token of
+ *                the family whose hash is not h was retired: presenting it
+ *                revokes the grant (RFC 9700 4.14.2). Tokens of older
+ *                versions have one record each, rt:<h> {gid, exp}, retired
+ *                once their grant's rt names another record (or once they
+ *                hold {rotated}); they go when they expire
  *   ugrants:<uid> the user's grant ids, ["gid", ...]
  *   fail:<h>     failed-login counters for a uid that has no account, so
  *                that lockout does not reveal which uids exist
@@ -189,9 +193,12 @@ enum store_err	 oauth_code_issue(const struct config *, struct store *,
 
 /* Tokens and grants (oauth-exchange.c, oauth-grant.c) -------------------- */
 
+/* A refresh token: "<family>.<secret>", each SEC_TOKEN_LEN characters. */
+#define OAUTH_REFRESH_LEN	(2 * SEC_TOKEN_LEN + 1)
+
 struct oauth_tokens {
 	char	 access[SEC_TOKEN_LEN + 1];
-	char	 refresh[SEC_TOKEN_LEN + 1];
+	char	 refresh[OAUTH_REFRESH_LEN + 1];
 	char	*scope;
 	int64_t	 expires_in;
 };

@@ -185,7 +185,7 @@ check_eq "token_type" "$(jget '["token_type"]')" bearer
 check_eq "expires_in" "$(jget '["expires_in"]')" 3600
 check_eq "scope" "$(jget '["scope"]')" read:memories
 check_match "access token" "$(jget '["access_token"]')" '^[A-Za-z0-9_-]{43}$'
-check_match "refresh token" "$(jget '["refresh_token"]')" '^[A-Za-z0-9_-]{43}$'
+check_match "refresh token" "$(jget '["refresh_token"]')" '^[A-Za-z0-9_-]{43}[.][A-Za-z0-9_-]{43}$'
 check_eq "token no-store" "$(header cache-control)" no-store
 check_eq "token Pragma" "$(header pragma)" no-cache
 check_match "token JSON" "$(header content-type)" '^application/json'
@@ -274,7 +274,7 @@ oauth_login alice "$PW"
 token --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$REFRESH_TOKEN"
 check_eq "refresh 200" "$STATUS" 200
 RT2=$(jget '["refresh_token"]') AT2=$(jget '["access_token"]')
-check_match "rotated" "$RT2" '^[A-Za-z0-9_-]{43}$'
+check_match "rotated" "$RT2" '^[A-Za-z0-9_-]{43}[.][A-Za-z0-9_-]{43}$'
 check_eq "expires_in after refresh" "$(jget '["expires_in"]')" 3600
 token --data-urlencode grant_type=refresh_token --data-urlencode "refresh_token=$RT2" --data-urlencode scope=write:all
 oauth_err "refresh with a wider scope" 400 invalid_scope
@@ -520,7 +520,7 @@ check_eq "the new secret works" "$STATUS" 200
 
 echo "== nothing secret in the data files (T20)"
 oauth_login alice "$PW"
-for s in "$ACCESS_TOKEN" "$REFRESH_TOKEN" "$CODE"; do
+for s in "$ACCESS_TOKEN" "$REFRESH_TOKEN" "${REFRESH_TOKEN%%.*}" "${REFRESH_TOKEN#*.}" "$CODE"; do
 	if grep -rqF -- "$s" "$OMI_DATA_DIR"; then t_fail "a raw token or code is stored"; else t_ok; fi
 done
 check "store check" "$ADMIN" check >/dev/null

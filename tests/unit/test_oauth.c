@@ -332,11 +332,12 @@ grant_record_len(const struct config *c, const char *refresh)
 {
 	struct store	*s = NULL;
 	char		 key[OAUTH_KEY_MAX], gkey[80], *v = NULL;
+	char		 fam[SEC_TOKEN_LEN + 1];
 	json_t		*rt = NULL;
 	size_t		 len = 0;
 
 	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
-	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
 	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
 	CHECK(oauth_grant_key(json_string_value(json_object_get(rt, "gid")),
 	    gkey, sizeof(gkey)) == 0);
@@ -353,10 +354,11 @@ rt_record(const struct config *c, const char *refresh)
 {
 	struct store	*s = NULL;
 	char		 key[OAUTH_KEY_MAX], *v = NULL, *out = NULL;
+	char		 fam[SEC_TOKEN_LEN + 1];
 	size_t		 len;
 
 	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
-	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
 	if (store_get(s, key, &v, &len) == STORE_OK) {
 		out = strndup(v, len);
 		free(v);
@@ -371,11 +373,11 @@ static void
 rt_mark_rotated(const struct config *c, const char *refresh)
 {
 	struct store	*s = NULL;
-	char		 key[OAUTH_KEY_MAX];
+	char		 key[OAUTH_KEY_MAX], fam[SEC_TOKEN_LEN + 1];
 	json_t		*rt = NULL;
 
 	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == STORE_OK);
-	oauth_key(c, "rt:", OAUTH_L_REFRESH, refresh, key);
+	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
 	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
 	CHECK(json_object_set_new(rt, "rotated", json_integer(1)) == 0 &&
 	    record_put(s, key, rt) == STORE_OK);
@@ -441,7 +443,7 @@ test_lifecycle(void)
 	struct oauth_fail	 f;
 	struct oauth_bearer	 b;
 	struct store		*s;
-	char			 code[SEC_TOKEN_LEN + 1], rt1[SEC_TOKEN_LEN + 1];
+	char			 code[SEC_TOKEN_LEN + 1], rt1[OAUTH_REFRESH_LEN + 1];
 	char			*rec1, *rec2;
 	size_t			 n;
 	int			 rc;
@@ -517,9 +519,9 @@ test_lifecycle(void)
 	CHECK(store_commit(s) == STORE_OK);
 	store_close(s);
 	CHECK(strcmp(t2.refresh, rt1) != 0);
-	/* Retired by the grant naming its successor, its record untouched. */
+	/* Retired by its family's record naming its successor. */
 	rec2 = rt_record(&c, rt1);
-	CHECK(rec1 != NULL && rec2 != NULL && strcmp(rec1, rec2) == 0);
+	CHECK(rec1 != NULL && rec2 != NULL && strcmp(rec1, rec2) != 0);
 	free(rec1);
 	free(rec2);
 	CHECK(bearer(&c, t2.access) == 0);
@@ -1002,6 +1004,155 @@ test_forget_sign_ins(void)
 	config_free(&c);
 }
 
+/* One refresh of t (replaced by the new pair); the oauth_refresh result. */
+static int
+refresh_once(const struct config *c, struct oauth_tokens *t)
+{
+	struct oauth_tokens	 t2;
+	struct oauth_fail	 f;
+	struct store		*s = open_w(c);
+	int			 rc;
+
+	rc = oauth_refresh(c, s, t->refresh, "client-1", NULL, &t2, &f);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	if (rc == 0) {
+		oauth_tokens_free(t);
+		*t = t2;
+	}
+	return rc;
+}
+
+/*
+ * Turns the sign-in of t into one made by a version before token
+ * families: its refresh token becomes old (a bare token, SEC_TOKEN_LEN + 1
+ * bytes) with a record of its own that the grant names.
+ */
+static void
+make_legacy(const struct config *c, const struct oauth_tokens *t, char *old)
+{
+	struct store	*s = open_w(c);
+	char		 key[OAUTH_KEY_MAX], fam[SEC_TOKEN_LEN + 1], gkey[80];
+	json_t		*rt = NULL, *g = NULL;
+
+	CHECK(oauth_refresh_key(c, t->refresh, key, fam) == 1);
+	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
+	CHECK(store_del(s, key) == STORE_OK);
+	CHECK(oauth_grant_key(oauth_rec_str(rt, "gid"), gkey, sizeof(gkey))
+	    == 0 && oauth_rec_get(s, gkey, &g) == STORE_OK);
+	sec_token(old);
+	CHECK(oauth_refresh_key(c, old, key, fam) == 0);
+	CHECK(json_object_del(rt, "h") == 0 && record_put(s, key, rt) ==
+	    STORE_OK);
+	CHECK(json_object_set_new(g, "rt", json_string(key + 3)) == 0 &&
+	    record_put(s, gkey, g) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	json_decref(rt);
+	json_decref(g);
+}
+
+/*
+ * Refresh rotation leaves one rt: record per sign-in however often it
+ * runs, and a token retired many rotations ago still revokes the family
+ * (RFC 9700 4.14.2). OMI_MEASURE=1 prints the store's record counts after
+ * 50 and 1,000 refreshes.
+ */
+static void
+test_refresh_records(void)
+{
+	struct config		 c;
+	struct oauth_tokens	 t;
+	struct oauth_fail	 f;
+	struct store		*s;
+	char			 first[sizeof(t.refresh)], mid[sizeof(t.refresh)];
+	int			 k, rt0, at0, all0, n;
+	int			 measure = getenv("OMI_MEASURE") != NULL;
+
+	site(&c);
+	rt0 = keys_with(&c, "rt:");
+	at0 = keys_with(&c, "at:");
+	all0 = keys_with(&c, "");
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	snprintf(first, sizeof(first), "%s", t.refresh);
+	n = measure ? 1000 : 50;
+	for (k = 1; k <= n; k++) {
+		CHECK(refresh_once(&c, &t) == 0);
+		if (k == 25)
+			snprintf(mid, sizeof(mid), "%s", t.refresh);
+		if (measure && (k == 50 || k == 1000))
+			fprintf(stderr, "after %d refreshes: %d records (%d "
+			    "rt:, %d at:) beyond the %d before the sign-in\n",
+			    k, keys_with(&c, "") - all0, keys_with(&c, "rt:") -
+			    rt0, keys_with(&c, "at:") - at0, all0);
+	}
+	CHECK(keys_with(&c, "rt:") - rt0 == 1);
+	CHECK(keys_with(&c, "at:") - at0 == OAUTH_GRANT_ACCESS_MAX);
+	CHECK(bearer(&c, t.access) == 0);
+	/* The token of the sign-in itself, retired 50 rotations ago. */
+	s = open_w(&c);
+	{
+		struct oauth_tokens t2;
+
+		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
+		    -1 && strcmp(f.error, "invalid_grant") == 0);
+		CHECK(store_commit(s) == STORE_OK);
+		store_close(s);
+	}
+	CHECK(bearer(&c, t.access) == 401);
+	CHECK(refresh_once(&c, &t) == -1);
+	CHECK(keys_with(&c, "rt:") - rt0 == 0);
+	CHECK(keys_with(&c, "at:") - at0 == 0);
+	oauth_tokens_free(&t);
+
+	/* One from the middle of the chain does the same. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	for (k = 1; k <= 50; k++) {
+		CHECK(refresh_once(&c, &t) == 0);
+		if (k == 25)
+			snprintf(mid, sizeof(mid), "%s", t.refresh);
+	}
+	s = open_w(&c);
+	{
+		struct oauth_tokens t2;
+
+		CHECK(oauth_refresh(&c, s, mid, "client-1", NULL, &t2, &f) ==
+		    -1 && strcmp(f.error, "invalid_grant") == 0);
+		CHECK(store_commit(s) == STORE_OK);
+		store_close(s);
+	}
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
+
+	/* A sign-in of an older version refreshes once into a family; its
+	 * own record stays, so that presenting the old token again still
+	 * revokes the grant. */
+	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
+	make_legacy(&c, &t, first);
+	CHECK(keys_with(&c, "rt:") - rt0 == 1);
+	snprintf(t.refresh, sizeof(t.refresh), "%s", first);
+	CHECK(refresh_once(&c, &t) == 0);
+	CHECK(strlen(t.refresh) == OAUTH_REFRESH_LEN);
+	for (k = 0; k < 10; k++)
+		CHECK(refresh_once(&c, &t) == 0);
+	CHECK(keys_with(&c, "rt:") - rt0 == 2);
+	CHECK(bearer(&c, t.access) == 0);
+	s = open_w(&c);
+	{
+		struct oauth_tokens t2;
+
+		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
+		    -1 && strcmp(f.error, "invalid_grant") == 0);
+		CHECK(store_commit(s) == STORE_OK);
+		store_close(s);
+	}
+	CHECK(bearer(&c, t.access) == 401);
+	oauth_tokens_free(&t);
+	explicit_bzero(first, sizeof(first));
+	explicit_bzero(mid, sizeof(mid));
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -1016,6 +1167,7 @@ main(void)
 	test_scope();
 	test_page();
 	test_lifecycle();
+	test_refresh_records();
 	test_login_devices();
 	test_pending();
 	test_forget_sign_ins();
