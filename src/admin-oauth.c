@@ -1,7 +1,8 @@
 /*
  * admin-oauth: the OAuth commands of omi-admin: list and revoke a user's
  * sign-ins, purge expired records, and manage the one client (ChatGPT):
- * show it, rotate its secret, add or remove redirect URI patterns.
+ * show it, rotate its secret, add or remove redirect URI patterns, clear
+ * the GPT it is pinned to.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,11 @@ cmd_gc(struct admin_ctx *c, int argc, char **argv)
 static int
 cmd_client_show(struct admin_ctx *c, int argc, char **argv)
 {
-	size_t i;
+	struct oauth_pin	 pin;
+	struct store		*s;
+	enum store_err		 err;
+	char			 when[32];
+	size_t			 i;
 
 	(void)argc;
 	(void)argv;
@@ -145,6 +150,55 @@ cmd_client_show(struct admin_ctx *c, int argc, char **argv)
 	printf("Code lifetime: %llds, access token: %llds, refresh token idle "
 	    "expiry: %llds\n", (long long)c->cfg.code_ttl,
 	    (long long)c->cfg.access_ttl, (long long)c->cfg.refresh_idle);
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	err = oauth_pin_get(&c->cfg, s, &pin);
+	store_close(s);
+	if (err == STORE_NOTFOUND)
+		printf("Pinned GPT: none yet (the first sign-in's token "
+		    "exchange pins its GPT)\n");
+	else if (err != STORE_OK) {
+		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		return 1;
+	} else {
+		fmt_time(when, sizeof(when), pin.set);
+		printf("Pinned GPT: %s (since %s, by %s)\n", pin.gpt, when,
+		    pin.uri);
+	}
+	return 0;
+}
+
+static int
+cmd_client_reset_redirect(struct admin_ctx *c, int argc, char **argv)
+{
+	struct oauth_pin	 pin;
+	struct store		*s;
+	enum store_err		 err;
+
+	(void)argc;
+	(void)argv;
+	if (admin_store(c, 1, &s) == -1)
+		return 1;
+	if ((err = oauth_pin_get(&c->cfg, s, &pin)) == STORE_NOTFOUND)
+		pin.gpt[0] = '\0';
+	else if (err != STORE_OK && err != STORE_CORRUPT) {
+		store_close(s);
+		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		return 1;
+	}
+	if ((err = oauth_pin_reset(s)) != STORE_OK) {
+		store_close(s);
+		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		return 1;
+	}
+	if (admin_commit(s) != 0)
+		return 1;
+	if (pin.gpt[0] == '\0')
+		printf("No GPT was pinned\n");
+	else
+		printf("Unpinned GPT %s: the next GPT whose sign-in completes "
+		    "is pinned instead.\nExisting sign-ins stay valid; use "
+		    "'omi-admin revoke UID' to end them.\n", pin.gpt);
 	return 0;
 }
 
@@ -239,8 +293,8 @@ const struct admin_cmd admin_oauth_cmds[] = {
 	    cmd_revoke },
 	{ "gc", "", "purge expired codes, tokens and sign-in requests", 1,
 	    cmd_gc },
-	{ "client show", "", "print the OAuth client and its redirect URIs", 1,
-	    cmd_client_show },
+	{ "client show", "", "print the OAuth client, its redirect URIs and "
+	    "pinned GPT", 1, cmd_client_show },
 	{ "client rotate-secret", "", "issue a new client secret", 1,
 	    cmd_client_rotate },
 	{ "client add-redirect", "PATTERN",
@@ -248,5 +302,7 @@ const struct admin_cmd admin_oauth_cmds[] = {
 	    cmd_client_add_redirect },
 	{ "client remove-redirect", "PATTERN", "remove a redirect URI pattern",
 	    1, cmd_client_remove_redirect },
+	{ "client reset-redirect", "", "unpin the GPT (for a new GPT: the "
+	    "next sign-in pins it)", 1, cmd_client_reset_redirect },
 	{ NULL, NULL, NULL, 0, NULL }
 };

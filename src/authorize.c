@@ -88,6 +88,34 @@ unavailable(struct app *a, enum store_err err)
 	resp_header(&a->resp, "Retry-After", "5");
 }
 
+/*
+ * RFC 6749 4.1.2.1 and RFC 9700 2.1: a callback of another GPT than the
+ * one the client is pinned to is no registered callback either, so it
+ * gets the error page, never a redirect. s is the caller's session, or
+ * NULL for a read session of its own. Returns 0, or -1 when answered.
+ */
+static int
+pin_check(struct app *a, struct store *s, const char *ruri)
+{
+	struct store	*own = NULL;
+	enum store_err	 err;
+
+	if (s == NULL && (err = store_open(&own, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+		unavailable(a, err);
+		return -1;
+	}
+	err = oauth_pin_check(&a->cfg, s ? s : own, ruri);
+	store_close(own);
+	if (err == STORE_NOTFOUND)
+		bad_request(a, "This sign-in link comes from another GPT than "
+		    "the one connected to this service. Ask its administrator "
+		    "to connect the new GPT.");
+	else if (err != STORE_OK)
+		unavailable(a, err);
+	return err == STORE_OK ? 0 : -1;
+}
+
 /* RFC 6749 4.1.2.1: errors after the redirect URI is known go back to it. */
 static void
 redirect_error(struct app *a, const char *ruri, const char *error,
@@ -379,6 +407,8 @@ authorize_get(struct app *a)
 		    "or is not registered with this service.");
 		return;
 	}
+	if (pin_check(a, NULL, ruri) == -1)
+		return;
 	if (check_request(a, ruri, &req) == -1)
 		goto out;
 	cookie_set(a, cookie, pending_ttl(&a->cfg));
@@ -525,6 +555,10 @@ authorize_post(struct app *a)
 	    STORE_OK && (err = store_open(&s, a->cfg.datadir, STORE_READ,
 	    a->cfg.lock_timeout_ms)) == STORE_OK) {
 		err = oauth_pending_unspent(&a->cfg, s, handle);
+		if (err == STORE_OK && pin_check(a, s, req.redirect_uri) == -1) {
+			store_close(s);
+			goto out;
+		}
 		store_close(s);
 	}
 	if (err != STORE_OK) {

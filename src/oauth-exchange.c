@@ -114,6 +114,13 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	}
 	if (code_checks(rec, client_id, redirect_uri, verifier, f) == -1)
 		goto out;
+	/* RFC 9700 2.1: a code sent to another GPT than the pinned one (two
+	 * GPTs may both hold codes before the first exchange pins one). */
+	if ((err = oauth_pin_check(c, s, redirect_uri)) != STORE_OK) {
+		rc = err == STORE_NOTFOUND ? bad_grant(f, "the authorization "
+		    "code was issued for another GPT") : fail_store(f, err);
+		goto out;
+	}
 	uid = oauth_rec_str(rec, "uid");
 	scope = oauth_rec_str(rec, "scope");
 	/* The account may have been deleted since the code was issued. */
@@ -149,6 +156,9 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		err = STORE_NOMEM;
 	else
 		err = record_put(s, key, rec);
+	/* Trust on first use: this exchange had the client secret. */
+	if (err == STORE_OK)
+		err = oauth_pin_set(c, s, redirect_uri, now);
 	if (err != STORE_OK) {
 		rc = fail_store(f, err);
 		goto out;

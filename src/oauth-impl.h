@@ -67,6 +67,11 @@ enum store_err	 oauth_tokens_issue(const struct config *, struct store *,
 enum store_err	 oauth_ugrants_add(struct store *, const char *uid,
 		    const char *gid, int64_t now);
 
+/* Pins the client to uri's GPT when nothing is pinned yet and uri came
+ * through a '*' pattern (a write session). */
+enum store_err	 oauth_pin_set(const struct config *, struct store *,
+		    const char *uri, int64_t now);
+
 /* The configured code lifetime, capped at OAUTH_CODE_TTL_MAX. */
 int64_t		 oauth_code_ttl(const struct config *);
 #endif

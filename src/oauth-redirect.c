@@ -43,8 +43,15 @@ stars(const char *p)
 	return n;
 }
 
+/* What one '*' matched, for the GPT pin. */
+struct star_cap {
+	const char	*at;
+	size_t		 len;
+};
+
+/* cap (NULL: not wanted) has room for every '*' of p. */
 static int
-match(const char *p, const char *u)
+match(const char *p, const char *u, struct star_cap *cap)
 {
 	size_t n, k;
 
@@ -58,8 +65,13 @@ match(const char *p, const char *u)
 			continue;
 		/* Longest run first; shorter ones when the rest needs them. */
 		for (k = n; k >= 1; k--)
-			if (match(p + 1, u + k))
+			if (match(p + 1, u + k, cap ? cap + 1 : NULL)) {
+				if (cap != NULL) {
+					cap->at = u;
+					cap->len = k;
+				}
 				return 1;
+			}
 		return 0;
 	}
 	return *u == '\0';
@@ -68,7 +80,7 @@ match(const char *p, const char *u)
 int
 oauth_redirect_match(const char *p, const char *u)
 {
-	return stars(p) <= STARS_MAX && match(p, u);
+	return stars(p) <= STARS_MAX && match(p, u, NULL);
 }
 
 /* The length of "scheme://authority" of uri, or 0 when it has none. */
@@ -100,6 +112,40 @@ oauth_redirect_allowed(const struct config *c, const char *uri)
 		if (oauth_redirect_match(c->redirect_uris[i], uri))
 			return 1;
 	return 0;
+}
+
+int
+oauth_redirect_star(const struct config *c, const char *uri, char *out,
+    size_t outlen)
+{
+	struct star_cap	 cap[STARS_MAX];
+	size_t		 i, k, n, len;
+
+	if (!oauth_redirect_allowed(c, uri))
+		return -1;
+	/* A callback registered as it is needs no pin. */
+	for (i = 0; i < c->nredirect; i++)
+		if (stars(c->redirect_uris[i]) == 0 &&
+		    strcmp(c->redirect_uris[i], uri) == 0)
+			return 0;
+	for (i = 0; i < c->nredirect; i++) {
+		n = stars(c->redirect_uris[i]);
+		if (n == 0 || n > STARS_MAX ||
+		    !match(c->redirect_uris[i], uri, cap))
+			continue;
+		/* The parts joined by '/', which none of them holds. */
+		for (k = 0, len = 0; k < n; k++) {
+			if (len + (k > 0) + cap[k].len >= outlen)
+				return -1;
+			if (k > 0)
+				out[len++] = '/';
+			memcpy(out + len, cap[k].at, cap[k].len);
+			len += cap[k].len;
+		}
+		out[len] = '\0';
+		return 1;
+	}
+	return -1;
 }
 
 static int

@@ -30,6 +30,7 @@
  *                once their grant's rt names another record (or once they
  *                hold {rotated}); they go when they expire
  *   ugrants:<uid> the user's grant ids, ["gid", ...]
+ *   client:pin   the GPT the client is pinned to; {cid, gpt, uri, set}
  *   fail:<h>     failed-login counters for a uid that has no account, so
  *                that lockout does not reveal which uids exist
  *
@@ -111,6 +112,16 @@ struct oauth_fail {
 int	 oauth_redirect_match(const char *pattern, const char *uri);
 /* 1 when uri is acceptable and matches one of the client's patterns. */
 int	 oauth_redirect_allowed(const struct config *, const char *uri);
+/* The longest GPT id (what the '*'s of a pattern matched) plus one. */
+#define OAUTH_PIN_MAX		(2 * 128 + 2)
+/*
+ * What the '*'s of the first pattern that uri matches stood for (a GPT
+ * id; two '*'s give both parts joined by '/') into out (OAUTH_PIN_MAX
+ * bytes). Returns 1 then, 0 when uri is registered as it is (no '*'), -1
+ * when it is not allowed at all.
+ */
+int	 oauth_redirect_star(const struct config *, const char *uri,
+	    char *out, size_t outlen);
 /*
  * 1 when pattern may be registered: an absolute https URI (http only for
  * localhost and loopback addresses), no user info, no fragment, no white
@@ -125,6 +136,37 @@ int	 oauth_redirect_pattern_ok(const char *pattern);
 char	*oauth_redirect_build(const char *uri, ...);
 /* Writes "scheme://host[:port]" of uri into out; -1 when it has none. */
 int	 oauth_redirect_origin(const char *uri, char *out, size_t outlen);
+
+/* The GPT pin (oauth-pin.c) --------------------------------------------- */
+
+/*
+ * The patterns' '*' lets any GPT's callback in; the pin narrows that to
+ * one GPT (RFC 9700 2.1, exact matching). The first code exchanged with
+ * the client secret records the GPT id its callback carried (trust on
+ * first use); from then on only that GPT's callbacks, on any registered
+ * host, are accepted, until omi-admin client reset-redirect.
+ */
+struct oauth_pin {
+	char	 gpt[OAUTH_PIN_MAX];	/* what the '*'s matched */
+	char	 uri[OAUTH_URI_MAX + 1];	/* the callback that set it */
+	int64_t	 set;			/* when */
+};
+
+/* STORE_OK with p filled when the client is pinned, STORE_NOTFOUND when
+ * not, or a store error. */
+enum store_err	 oauth_pin_get(const struct config *, struct store *,
+		    struct oauth_pin *p);
+/*
+ * Whether uri may be used as far as the pin goes (the patterns are
+ * checked by oauth_redirect_allowed): STORE_OK when it did not come
+ * through a '*', when nothing is pinned or when its GPT id is the pinned
+ * one; STORE_NOTFOUND when another GPT is pinned; or a store error.
+ * A read session suffices.
+ */
+enum store_err	 oauth_pin_check(const struct config *, struct store *,
+		    const char *uri);
+/* Removes the pin (a write session); STORE_OK also when there was none. */
+enum store_err	 oauth_pin_reset(struct store *);
 
 /* PKCE, RFC 7636 (oauth-pkce.c) ---------------------------------------- */
 

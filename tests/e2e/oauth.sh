@@ -494,7 +494,8 @@ check "the new password signs in" test -n "$ACCESS_TOKEN"
 printf '%s\n' "$PW" | "$ADMIN" user passwd alice --password-stdin >/dev/null 2>&1
 check "add-redirect refuses http" bash -c "! '$ADMIN' client add-redirect http://example.com/cb 2>/dev/null"
 check "add-redirect" "$ADMIN" client add-redirect 'https://example.com/gpt/*/cb' >/dev/null
-http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$(urlenc https://example.com/gpt/abc/cb)"
+# The pinned GPT id (below) holds on every pattern.
+http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$(urlenc https://example.com/gpt/TestGpt_01/cb)"
 check_eq "added redirect pattern works" "$STATUS" 200
 check_match "client show" "$("$ADMIN" client show)" 'https://example.com/gpt/\*/cb'
 OLDSECRET=$CLIENT_SECRET
@@ -517,6 +518,34 @@ CLIENT_SECRET=$OLDSECRET redeem "$CODE"
 oauth_err "the old secret stops working" 401 invalid_client
 redeem "$CODE"
 check_eq "the new secret works" "$STATUS" 200
+
+echo "== the GPT pin (RFC 9700 2.1): the first exchange pins its GPT"
+GPT_A=$OAUTH_REDIRECT
+GPT_B=https://chatgpt.com/aip/g-OtherGpt_02/oauth/callback
+authz_q() { echo "response_type=code&client_id=$CLIENT_ID&redirect_uri=$(urlenc "$1")&state=s"; }
+check_match "client show: pinned" "$("$ADMIN" client show)" "^Pinned GPT: TestGpt_01 \\(since .*, by $GPT_A\\)$"
+no_redirect "another GPT's callback" "$(authz_q "$GPT_B")"
+check_match "another GPT: says why" "$BODY" 'another GPT'
+no_redirect "another GPT on the other host" "$(authz_q https://chat.openai.com/aip/g-OtherGpt_02/oauth/callback)"
+if OAUTH_REDIRECT=https://chat.openai.com/aip/g-TestGpt_01/oauth/callback oauth_login alice "$PW"; then t_ok; else
+	t_fail "the pinned GPT on the other host signs in"; fi
+check "reset-redirect" "$ADMIN" client reset-redirect >/dev/null
+check_match "client show: nothing pinned" "$("$ADMIN" client show)" '^Pinned GPT: none'
+# GPT B's consent page opens while nothing is pinned; GPT A signs in
+# first; B's form is then refused with the page, not sent to B.
+OAUTH_REDIRECT=$GPT_B STATE= oauth_authorize
+check_eq "GPT B's page while unpinned" "$STATUS" 200
+HB=$HANDLE JB=$JAR
+if oauth_login alice "$PW"; then t_ok; else t_fail "GPT A signs in and pins"; fi
+HANDLE=$HB JAR=$JB oauth_consent alice "$PW" allow
+check_eq "GPT B's form after A pinned: 400" "$STATUS" 400
+check_eq "GPT B's form after A pinned: no Location" "$(header location)" ""
+check "reset-redirect again" "$ADMIN" client reset-redirect >/dev/null
+if OAUTH_REDIRECT=$GPT_B oauth_login alice "$PW"; then t_ok; else t_fail "GPT B signs in after the reset"; fi
+check_match "client show: B pinned" "$("$ADMIN" client show)" '^Pinned GPT: OtherGpt_02 '
+no_redirect "GPT A after B pinned" "$(authz_q "$GPT_A")"
+check "back to GPT A" "$ADMIN" client reset-redirect >/dev/null
+check "reset-redirect in --help" bash -c "'$ADMIN' --help | grep -q 'client reset-redirect'"
 
 echo "== nothing secret in the data files (T20)"
 oauth_login alice "$PW"

@@ -1153,6 +1153,150 @@ test_refresh_records(void)
 	config_free(&c);
 }
 
+#define GPT_A	"https://chatgpt.com/aip/g-AAA/oauth/callback"
+#define GPT_A2	"https://chat.openai.com/aip/g-AAA/oauth/callback"
+#define GPT_B	"https://chatgpt.com/aip/g-BBB/oauth/callback"
+#define GPT_B2	"https://chat.openai.com/aip/g-BBB/oauth/callback"
+#define EXACT	"https://localhost/cb"
+
+/* A code for alice with callback uri into code. */
+static void
+code_for(const struct config *c, const char *uri, char *code)
+{
+	struct oauth_request	 r = { 0 };
+	struct store		*s = open_w(c);
+
+	r.client_id = "client-1";
+	r.redirect_uri = (char *)uri;
+	r.scope = OAUTH_SCOPE_READ;
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+}
+
+/* Exchanges code with callback uri; the oauth_code_redeem result. */
+static int
+exchange(const struct config *c, const char *code, const char *uri,
+    struct oauth_fail *f)
+{
+	struct oauth_tokens	 t;
+	struct store		*s = open_w(c);
+	int			 rc;
+
+	rc = oauth_code_redeem(c, s, code, "client-1", uri, NULL, &t, f);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	oauth_tokens_free(&t);
+	return rc;
+}
+
+static enum store_err
+pin_check(const struct config *c, const char *uri)
+{
+	struct store	*s = NULL;
+	enum store_err	 err;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	err = oauth_pin_check(c, s, uri);
+	store_close(s);
+	return err;
+}
+
+/* The pinned GPT id into gpt, or "" when none. */
+static void
+pinned(const struct config *c, char *gpt)
+{
+	struct oauth_pin	 p;
+	struct store		*s = NULL;
+	enum store_err		 err;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	err = oauth_pin_get(c, s, &p);
+	CHECK(err == STORE_OK || err == STORE_NOTFOUND);
+	snprintf(gpt, OAUTH_PIN_MAX, "%s", err == STORE_OK ? p.gpt : "");
+	store_close(s);
+}
+
+static void
+pin_reset(const struct config *c)
+{
+	struct store *s = open_w(c);
+
+	CHECK(oauth_pin_reset(s) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+}
+
+/*
+ * The GPT pin: set by the first successful exchange alone, for the GPT id
+ * on either ChatGPT host; another GPT's callbacks and codes are refused
+ * from then on (also codes issued before the pin), until a reset.
+ */
+static void
+test_pin(void)
+{
+	struct config		 c;
+	struct oauth_fail	 f;
+	char			 gpt[OAUTH_PIN_MAX], ca[SEC_TOKEN_LEN + 1];
+	char			 cb[SEC_TOKEN_LEN + 1];
+
+	site(&c);
+	config_add_redirect(&c, OPENAI);
+	config_add_redirect(&c, EXACT);
+	CHECK(oauth_redirect_star(&c, GPT_A, gpt, sizeof(gpt)) == 1 &&
+	    strcmp(gpt, "AAA") == 0);
+	CHECK(oauth_redirect_star(&c, GPT_A2, gpt, sizeof(gpt)) == 1 &&
+	    strcmp(gpt, "AAA") == 0);
+	CHECK(oauth_redirect_star(&c, EXACT, gpt, sizeof(gpt)) == 0);
+	CHECK(oauth_redirect_star(&c, "https://evil.example/cb", gpt,
+	    sizeof(gpt)) == -1);
+	CHECK(oauth_redirect_star(&c, GPT_A, gpt, 3) == -1);	/* no room */
+	pin_reset(&c);
+	pinned(&c, gpt);
+	CHECK(gpt[0] == '\0');
+	CHECK(pin_check(&c, GPT_A) == STORE_OK && pin_check(&c, GPT_B) ==
+	    STORE_OK);
+
+	/* Two GPTs hold codes before the first exchange. A failed exchange
+	 * pins nothing; the first success pins its GPT. */
+	code_for(&c, GPT_A, ca);
+	code_for(&c, GPT_B, cb);
+	CHECK(exchange(&c, ca, GPT_A2, &f) == -1);
+	pinned(&c, gpt);
+	CHECK(gpt[0] == '\0');
+	CHECK(exchange(&c, ca, GPT_A, &f) == 0);
+	pinned(&c, gpt);
+	CHECK(strcmp(gpt, "AAA") == 0);
+	CHECK(pin_check(&c, GPT_A) == STORE_OK);
+	CHECK(pin_check(&c, GPT_A2) == STORE_OK);	/* the other host */
+	CHECK(pin_check(&c, GPT_B) == STORE_NOTFOUND);
+	CHECK(pin_check(&c, GPT_B2) == STORE_NOTFOUND);
+	CHECK(pin_check(&c, EXACT) == STORE_OK);
+	/* The other GPT's code, issued before the pin, no longer works. */
+	CHECK(exchange(&c, cb, GPT_B, &f) == -1 &&
+	    strcmp(f.error, "invalid_grant") == 0 && f.status == 400);
+	pinned(&c, gpt);
+	CHECK(strcmp(gpt, "AAA") == 0);
+	code_for(&c, GPT_A2, ca);
+	CHECK(exchange(&c, ca, GPT_A2, &f) == 0);
+	code_for(&c, EXACT, ca);
+	CHECK(exchange(&c, ca, EXACT, &f) == 0);
+	pinned(&c, gpt);
+	CHECK(strcmp(gpt, "AAA") == 0);
+
+	/* A reset lets the next GPT in, and pins that one. */
+	pin_reset(&c);
+	CHECK(pin_check(&c, GPT_B) == STORE_OK);
+	code_for(&c, GPT_B2, cb);
+	CHECK(exchange(&c, cb, GPT_B2, &f) == 0);
+	pinned(&c, gpt);
+	CHECK(strcmp(gpt, "BBB") == 0);
+	CHECK(pin_check(&c, GPT_A) == STORE_NOTFOUND);
+	CHECK(pin_check(&c, GPT_B) == STORE_OK);
+	pin_reset(&c);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -1168,6 +1312,7 @@ main(void)
 	test_page();
 	test_lifecycle();
 	test_refresh_records();
+	test_pin();
 	test_login_devices();
 	test_pending();
 	test_forget_sign_ins();
