@@ -11,9 +11,11 @@
  *             sealed, bound to a cookie and single-use (oauth-code.c), so
  *             showing it reads and writes no stored data
  * POST is the consent form (handle, uid, password, decision):
- *   400 HTML  missing, expired, used or foreign handle, or no cookie
+ *   400 HTML  missing, expired, used or foreign handle, or no cookie (a
+ *             handle is used by the sign-in that got a code; a deny or a
+ *             failed sign-in writes nothing, see finish_request)
  *   200 HTML  the page again after a wrong user id or password
- *   429 HTML  the page again while the uid is locked out
+ *   429 HTML  the page again while this source is locked out (oauth.h)
  *   302       to redirect_uri with code and state (and the browser's
  *             known-device cookie, see oauth-device.c), or error=access_denied
  *   405       any other method (HEAD is GET without the body)
@@ -196,16 +198,22 @@ token_shaped(const char *s)
 	return n == SEC_TOKEN_LEN;
 }
 
-/* Sets a cookie for the consent page's directory only, never for scripts. */
+/*
+ * Sets a cookie, never for scripts: for the consent page's directory when
+ * site_wide is 0, else for the whole site.
+ */
 static void
 cookie_header(struct app *a, const char *name, const char *value,
-    int64_t ttl)
+    int64_t ttl, int site_wide)
 {
 	struct buf	 h = { 0 };
 	char		 path[256];
 	int		 secure;
 
-	cookie_path(a, path, sizeof(path));
+	if (site_wide)
+		snprintf(path, sizeof(path), "/");
+	else
+		cookie_path(a, path, sizeof(path));
 	secure = a->req.https || strncmp(a->cfg.base_url, "https://", 8) == 0;
 	buf_printf(&h, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; "
 	    "SameSite=Lax%s", name, value, path, (long long)ttl,
@@ -233,12 +241,17 @@ cookie_set(struct app *a, char *value, int64_t ttl)
 	else
 		sec_token(value);
 	free(old);
-	cookie_header(a, COOKIE_NAME, value, ttl);
+	cookie_header(a, COOKIE_NAME, value, ttl, 0);
 }
 
 /*
  * After uid signed in: the browser's known-device cookie for uid (its
- * current one when it holds for uid, else a new one), for a year.
+ * current one when it holds for uid, else a new one), for a year. Its path
+ * is the whole site: the page is served under more than one path
+ * (/chatgpt/oauth/authorize, /cgi-bin/authorize, a prefix a proxy strips),
+ * and a cookie for one of them would leave the owner a stranger at the
+ * others. It is HttpOnly and says nothing but "this browser signed in as
+ * uid", which counts for nothing outside the sign-in throttle.
  */
 static void
 device_cookie_set(struct app *a, const char *uid, const char *device)
@@ -251,7 +264,7 @@ device_cookie_set(struct app *a, const char *uid, const char *device)
 		a->resp.failed = 1;
 		return;
 	}
-	cookie_header(a, OAUTH_DEVICE_COOKIE, value, OAUTH_DEVICE_TTL);
+	cookie_header(a, OAUTH_DEVICE_COOKIE, value, OAUTH_DEVICE_TTL, 1);
 }
 
 /* The page ---------------------------------------------------------------- */
@@ -452,9 +465,15 @@ pending_open(struct app *a, const char *handle, struct store **s)
 }
 
 /*
- * Ends the pending request req of handle in one exclusive session: when uid
- * is set, issues a code; otherwise (deny) just retires it. Answers with
- * the redirect (returns 0), or the error page (-1).
+ * Ends the pending request req of handle. When uid is set, one exclusive
+ * session marks the handle spent and issues a code. A deny (uid NULL)
+ * writes nothing: the handle stays usable until it expires, and that is
+ * harmless, because a handle holds no secret (its request is the one in
+ * the page's URL) and is bound to this browser's cookie, so a replay can do
+ * only what a fresh GET of that URL in this browser does: deny again, or
+ * sign in with the password. Were a deny recorded, an anonymous client
+ * could make the server sync its disk and grow its file with each one.
+ * Answers with the redirect (returns 0), or the error page (-1).
  */
 static int
 finish_request(struct app *a, const char *handle,
@@ -466,14 +485,17 @@ finish_request(struct app *a, const char *handle,
 	int			 rc = -1;
 
 	memset(code, 0, sizeof(code));
-	if (pending_open(a, handle, &s) == -1)
-		return -1;
-	if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) ==
-	    STORE_OK && uid != NULL)
-		err = oauth_code_issue(&a->cfg, s, req, uid, code);
-	if (err == STORE_OK)
-		err = store_commit(s);
-	store_close(s);
+	if (uid != NULL) {
+		if (pending_open(a, handle, &s) == -1)
+			return -1;
+		if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) ==
+		    STORE_OK)
+			err = oauth_code_issue(&a->cfg, s, req, uid, code);
+		if (err == STORE_OK)
+			err = store_commit(s);
+		store_close(s);
+	} else
+		err = STORE_OK;
 	if (err != STORE_OK)
 		unavailable(a, err);
 	else {
@@ -499,33 +521,28 @@ finish_request(struct app *a, const char *handle,
 	return rc;
 }
 
-/* Shows the page again under a fresh handle (the old one is spent). */
+/*
+ * Shows the page again under a fresh handle. The old one is not spent: a
+ * failed sign-in gives nothing to replay (guesses are counted by source and
+ * uid, not by handle, and a fresh handle costs one GET anyway), and
+ * spending it would be a write per failure.
+ */
 static void
-show_again(struct app *a, const char *handle, const struct oauth_request *req,
-    const char *uid, const char *error, int status)
+show_again(struct app *a, const struct oauth_request *req, const char *uid,
+    const char *error, int status)
 {
 	struct oauth_request	 fresh = *req;
-	struct store		*s = NULL;
 	char			*sealed = NULL;
 	char			 fresh_cookie[SEC_TOKEN_LEN + 1];
-	enum store_err		 err;
 
-	if (pending_open(a, handle, &s) == -1)
-		return;
-	if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) !=
-	    STORE_OK || (err = store_commit(s)) != STORE_OK)
-		unavailable(a, err);
-	else {
-		/* The cookie lives as long as the fresh request. */
-		cookie_set(a, fresh_cookie, pending_ttl(&a->cfg));
-		fresh.exp = now_unix() + pending_ttl(&a->cfg);
-		if ((sealed = oauth_pending_seal(&a->cfg, &fresh,
-		    fresh_cookie)) == NULL)
-			a->resp.failed = 1;
-		else
-			show_page(a, &fresh, sealed, uid, error, status);
-	}
-	store_close(s);
+	/* The cookie lives as long as the fresh request. */
+	cookie_set(a, fresh_cookie, pending_ttl(&a->cfg));
+	fresh.exp = now_unix() + pending_ttl(&a->cfg);
+	if ((sealed = oauth_pending_seal(&a->cfg, &fresh, fresh_cookie)) ==
+	    NULL)
+		a->resp.failed = 1;
+	else
+		show_page(a, &fresh, sealed, uid, error, status);
 	free(sealed);
 }
 
@@ -537,6 +554,7 @@ authorize_post(struct app *a)
 	struct store		*s = NULL;
 	const char		*handle, *decision, *uid, *pw;
 	char			*cookie, *device = NULL;
+	char			 addr[OAUTH_ADDR_MAX];
 	enum store_err		 err = STORE_OK;
 	int			 rc;
 
@@ -581,12 +599,15 @@ authorize_post(struct app *a)
 		goto out;
 	}
 	if (uid == NULL || pw == NULL) {
-		show_again(a, handle, &req, uid, "Enter your OMI user id and "
+		show_again(a, &req, uid, "Enter your OMI user id and "
 		    "password.", 200);
 		goto out;
 	}
 	device = cgi_cookie(a->req.cookie, OAUTH_DEVICE_COOKIE);
-	rc = oauth_login(&a->cfg, uid, pw, device, &err);
+	oauth_client_addr(cgi_getenv(&a->req, "REMOTE_ADDR"),
+	    cgi_getenv(&a->req, "HTTP_X_FORWARDED_FOR"),
+	    a->cfg.trusted_proxy, addr, sizeof(addr));
+	rc = oauth_login(&a->cfg, uid, pw, device, addr, &err);
 	sodium_memzero((char *)pw, strlen(pw));
 	switch (rc) {
 	case OAUTH_LOGIN_OK:
@@ -595,13 +616,13 @@ authorize_post(struct app *a)
 		break;
 	case OAUTH_LOGIN_BAD:
 		log_msg("authorize: failed login");
-		show_again(a, handle, &req, uid, "The user id or password is "
+		show_again(a, &req, uid, "The user id or password is "
 		    "not correct.", 200);
 		break;
 	case OAUTH_LOGIN_LOCKED:
-		show_again(a, handle, &req, uid, "Too many failed sign-ins "
-		    "for this user id. Signing in is locked for 15 minutes; "
-		    "please try again later.", 429);
+		show_again(a, &req, uid, "Too many failed sign-ins "
+		    "for this user id from here. Signing in is locked for "
+		    "15 minutes; please try again later.", 429);
 		resp_header(&a->resp, "Retry-After", "900");
 		break;
 	default:

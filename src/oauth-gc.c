@@ -16,7 +16,7 @@ struct keys {
 };
 
 static const char *const prefixes[] = { "spent:", "pend:", "code:", "at:",
-    "rt:", "grant:", "ugrants:", "fail:", "dfail:", NULL };
+    "rt:", "grant:", "ugrants:", "fail:", "dfail:", "lfail:", NULL };
 
 static int
 collect(void *ctx, const char *key)
@@ -74,6 +74,9 @@ expired(struct store *s, const char *key, const json_t *rec, int64_t now)
 		    grant_gone(s, rec, now) : now > exp;
 	if (strncmp(key, "rt:", 3) == 0)
 		return now > exp || grant_gone(s, rec, now);
+	if (strncmp(key, "lfail:", 6) == 0)
+		return oauth_throttle_stale(rec, now);
+	/* Counters of older versions, one record per uid or browser. */
 	if (strncmp(key, "fail:", 5) == 0 || strncmp(key, "dfail:", 6) == 0)
 		return now > oauth_rec_int(rec, "until", 0) &&
 		    now - oauth_rec_int(rec, "since", 0) > 15 * 60;

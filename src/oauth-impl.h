@@ -72,6 +72,9 @@ enum store_err	 oauth_ugrants_add(struct store *, const char *uid,
 enum store_err	 oauth_pin_set(const struct config *, struct store *,
 		    const char *uri, int64_t now);
 
+/* 1 when no entry of an lfail: bucket record counts any more. */
+int		 oauth_throttle_stale(const json_t *, int64_t now);
+
 /* The configured code lifetime, capped at OAUTH_CODE_TTL_MAX. */
 int64_t		 oauth_code_ttl(const struct config *);
 #endif

@@ -1,18 +1,17 @@
 /*
- * oauth-login: the consent page's password check with lockout. Three
- * steps, so the ~80 ms yescrypt verification never holds the store lock:
- * a read session learns the stored hash and whether the uid is locked, the
- * hash is verified with no session open, and an exclusive session re-reads
- * the counters and records the outcome (read-check-write in one session,
- * so parallel guesses are all counted).
+ * oauth-login: the consent page's password check with throttling (the
+ * rules are in oauth.h). Three steps, so the ~80 ms yescrypt verification
+ * never holds the store lock: a read session learns the stored hash and
+ * whether the attempt is locked (a locked one stops there, costing neither
+ * a hash nor a write), the hash is verified with no session open, and an
+ * exclusive session re-reads the counters and records the outcome
+ * (read-check-write in one session, so parallel guesses are all counted).
  *
  * A uid without an account is treated like one with: the time spent is one
- * verification, the answer is the same, and its failures are counted under
- * fail:<keyed hash of the uid> so that it locks after as many guesses.
- *
- * A browser with a known-device cookie for the uid (oauth-device.c) has
- * counters of its own, under dfail:<keyed hash of the cookie>: the uid's
- * lockout does not stop it, and its failures lock only itself.
+ * verification, the answer is the same, and its failures are counted in
+ * the throttle table (oauth-throttle.c) so that it locks after as many.
+ * Address and device counters live there too, so failures with made-up
+ * uids from made-up addresses fill a table of fixed size and nothing more.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,136 +24,154 @@
 #include "record.h"
 #include "util.h"
 
-/*
- * The counters that apply to an attempt: the account's, or those of the
- * fail: or dfail: record under fkey (in acct's fail_* and locked_until).
- */
+/* The counters that apply to an attempt (see oauth.h for the rules). */
 struct login_state {
-	struct account	 acct;
-	int		 exists;
-	int		 own;		/* the account holds the counters */
-	char		 fkey[OAUTH_KEY_MAX];
+	struct account		 acct;
+	int			 exists;
+	int			 known;		/* src is a known device's */
+	struct oauth_count	 src;		/* the device's or address's */
+	struct oauth_count	 uid;		/* the account's or lfail: */
 };
 
 /* device: a known-device cookie valid for uid, or NULL. */
 static enum store_err
 state_load(const struct config *c, struct store *s, const char *uid,
-    const char *device, struct login_state *st)
+    const char *device, const char *addr, struct login_state *st)
 {
-	enum store_err	 err;
-	json_t		*j;
+	enum store_err err;
 
+	account_free(&st->acct);
 	memset(st, 0, sizeof(*st));
-	if (device != NULL)
-		oauth_key(c, "dfail:", OAUTH_L_DFAIL, device, st->fkey);
-	else
-		oauth_key(c, "fail:", OAUTH_L_FAIL, uid, st->fkey);
+	st->known = device != NULL;
+	if ((err = oauth_throttle_get(c, s, device ? OAUTH_SUBJ_DEVICE :
+	    OAUTH_SUBJ_ADDR, device ? device : addr, &st->src)) != STORE_OK)
+		return err;
 	if ((err = account_load(s, uid, &st->acct)) == STORE_OK) {
 		st->exists = 1;
-		st->own = device == NULL;
-		if (st->own)
-			return STORE_OK;
-		st->acct.fail_since = st->acct.fail_count = 0;
-		st->acct.locked_until = 0;
-	} else if (err != STORE_NOTFOUND)
-		return err;
-	if ((err = oauth_rec_get(s, st->fkey, &j)) == STORE_NOTFOUND)
+		st->uid.since = st->acct.fail_since;
+		st->uid.count = st->acct.fail_count;
+		st->uid.until = st->acct.locked_until;
 		return STORE_OK;
-	if (err != STORE_OK)
+	}
+	if (err != STORE_NOTFOUND)
 		return err;
-	st->acct.fail_since = oauth_rec_int(j, "since", 0);
-	st->acct.fail_count = oauth_rec_int(j, "count", 0);
-	st->acct.locked_until = oauth_rec_int(j, "until", 0);
-	json_decref(j);
-	return STORE_OK;
+	return oauth_throttle_get(c, s, OAUTH_SUBJ_UID, uid, &st->uid);
 }
 
-static enum store_err
-state_save(struct store *s, struct login_state *st)
+/* 1 when the attempt may not even be tried. */
+static int
+state_locked(const struct login_state *st, int64_t now)
 {
-	enum store_err	 err;
-	json_t		*j;
+	if (oauth_count_locked(&st->src, now))
+		return 1;
+	/* The uid's lock stops only sources that failed themselves, so
+	 * guesses from elsewhere cannot keep its owner out. */
+	return !st->known && oauth_count_locked(&st->uid, now) &&
+	    oauth_count_failed(&st->src, now);
+}
 
-	if (st->own)
-		return account_save(s, &st->acct);
-	if (st->acct.fail_count == 0 && st->acct.locked_until == 0)
-		return store_del(s, st->fkey);
-	j = json_pack("{s:I, s:I, s:I}", "since",
-	    (json_int_t)st->acct.fail_since, "count",
-	    (json_int_t)st->acct.fail_count, "until",
-	    (json_int_t)st->acct.locked_until);
-	err = j == NULL ? STORE_NOMEM : record_put(s, st->fkey, j);
-	json_decref(j);
-	return err;
+/* Writes the counters back. */
+static enum store_err
+state_save(const struct config *c, struct store *s, const char *uid,
+    const char *device, const char *addr, struct login_state *st,
+    int64_t now)
+{
+	enum store_err err;
+
+	if ((err = oauth_throttle_put(c, s, device ? OAUTH_SUBJ_DEVICE :
+	    OAUTH_SUBJ_ADDR, device ? device : addr, &st->src, now)) !=
+	    STORE_OK)
+		return err;
+	if (!st->exists)
+		return oauth_throttle_put(c, s, OAUTH_SUBJ_UID, uid, &st->uid,
+		    now);
+	st->acct.fail_since = st->uid.since;
+	st->acct.fail_count = st->uid.count;
+	st->acct.locked_until = st->uid.until;
+	return account_save(s, &st->acct);
 }
 
 int
 oauth_login(const struct config *c, const char *uid, const char *password,
-    const char *device, enum store_err *errp)
+    const char *device, const char *addr, enum store_err *errp)
 {
 	struct login_state	 st;
 	struct store		*s = NULL;
 	enum store_err		 err = STORE_OK;
 	char			*hash = NULL;
-	int			 ok, rc = -1, valid = account_valid_uid(uid);
+	int			 ok, rc = -1;
 	int64_t			 now = now_unix();
 
 	memset(&st, 0, sizeof(st));
-	if (valid && !oauth_device_valid(c, uid, device))
+	/* Its shape is public: refused before any work. */
+	if (!account_valid_uid(uid))
+		return OAUTH_LOGIN_BAD;
+	if (!oauth_device_valid(c, uid, device))
 		device = NULL;
-	if (valid) {
-		if ((err = store_open(&s, c->datadir, STORE_READ,
-		    c->lock_timeout_ms)) != STORE_OK ||
-		    (err = state_load(c, s, uid, device, &st)) != STORE_OK)
-			goto out;
-		store_close(s);
-		s = NULL;
-		if (account_locked(&st.acct, now)) {
-			rc = OAUTH_LOGIN_LOCKED;
-			goto out;
-		}
-		hash = xstrdup(st.acct.pwhash);
-		account_free(&st.acct);
+	if ((err = store_open(&s, c->datadir, STORE_READ,
+	    c->lock_timeout_ms)) != STORE_OK ||
+	    (err = state_load(c, s, uid, device, addr, &st)) != STORE_OK)
+		goto out;
+	store_close(s);
+	s = NULL;
+	/* A locked attempt costs no hash and writes nothing. */
+	if (state_locked(&st, now)) {
+		rc = OAUTH_LOGIN_LOCKED;
+		goto out;
+	}
+	hash = st.exists ? xstrdup(st.acct.pwhash) : NULL;
+	if (st.exists && hash == NULL) {
+		err = STORE_NOMEM;
+		goto out;
 	}
 	/* Same cost whether or not the uid exists (NULL hash: a dummy). */
-	ok = account_check_password(hash, password) && valid && hash != NULL;
-	if (!valid) {
-		rc = OAUTH_LOGIN_BAD;
-		goto out;
-	}
+	ok = account_check_password(hash, password) && hash != NULL;
 	if ((err = store_open(&s, c->datadir, STORE_WRITE,
 	    c->lock_timeout_ms)) != STORE_OK ||
-	    (err = state_load(c, s, uid, device, &st)) != STORE_OK)
+	    (err = state_load(c, s, uid, device, addr, &st)) != STORE_OK)
 		goto out;
 	now = now_unix();
-	if (account_locked(&st.acct, now)) {
+	if (state_locked(&st, now)) {
 		rc = OAUTH_LOGIN_LOCKED;
 		goto out;
 	}
 	/* The account may have changed while we hashed: same hash only. */
-	if (ok && (!st.exists || hash == NULL ||
-	    strcmp(st.acct.pwhash, hash) != 0))
+	if (ok && (!st.exists || strcmp(st.acct.pwhash, hash) != 0))
 		ok = 0;
 	if (ok) {
-		if (st.acct.fail_count == 0 && st.acct.locked_until == 0) {
+		/* The owner signed in: the uid's counters (and a known
+		 * browser's) start again. The address's stay, or a client
+		 * with an account of its own could reset them between
+		 * guesses at another uid. */
+		if (!oauth_count_failed(&st.uid, now) &&
+		    (!st.known || !oauth_count_failed(&st.src, now))) {
 			rc = OAUTH_LOGIN_OK;
 			goto out;
 		}
-		account_login_ok(&st.acct);
-	} else
-		account_login_failed(&st.acct, now);
-	if ((err = state_save(s, &st)) != STORE_OK ||
-	    (err = store_commit(s)) != STORE_OK)
+		memset(&st.uid, 0, sizeof(st.uid));
+		if (st.known)
+			memset(&st.src, 0, sizeof(st.src));
+	} else {
+		oauth_count_fail(&st.src, now, OAUTH_SOURCE_FAILS);
+		/* A known browser's failures are its own business. */
+		if (!st.known)
+			oauth_count_fail(&st.uid, now, OAUTH_UID_FAILS);
+	}
+	if ((err = state_save(c, s, uid, device, addr, &st, now)) !=
+	    STORE_OK || (err = store_commit(s)) != STORE_OK)
 		goto out;
 	if (ok)
 		rc = OAUTH_LOGIN_OK;
-	else if (account_locked(&st.acct, now)) {
-		log_msg("oauth: uid %s locked after repeated failed logins%s",
-		    uid, device ? " from a known device (that device only)" :
-		    "");
+	else if (oauth_count_locked(&st.src, now)) {
+		log_msg("oauth: %s locked after repeated failed logins",
+		    device ? "a known browser of a uid" : "an address");
 		rc = OAUTH_LOGIN_LOCKED;
-	} else
+	} else {
+		if (!st.known && st.uid.until == now + OAUTH_THROTTLE_LOCK)
+			log_msg("oauth: uid %s locked for sources that failed",
+			    uid);
 		rc = OAUTH_LOGIN_BAD;
+	}
 out:
 	if (rc == -1)
 		*errp = err;

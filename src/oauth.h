@@ -297,7 +297,40 @@ enum store_err	 oauth_grants_list(struct store *, const char *uid,
 		    void (*fn)(void *, const struct oauth_grant_info *),
 		    void *ctx);
 
-/* Failed logins (oauth-login.c) ------------------------------------------ */
+/* Failed logins (oauth-login.c, oauth-throttle.c) ----------------------- */
+
+/*
+ * Throttling. Guesses are counted per source (the client's address, or a
+ * browser's known-device cookie) and per uid, separately:
+ * - a source with OAUTH_SOURCE_FAILS failures within the window is locked,
+ *   whatever uid it tries;
+ * - a uid with OAUTH_UID_FAILS failures within the window (from anywhere)
+ *   is locked only for sources that failed within the window themselves:
+ *   a source that has not failed, such as the owner at another address in
+ *   a new browser, still signs in with the right password;
+ * - a browser with a known-device cookie for the uid is counted on its own
+ *   and neither the address's nor the uid's lock stops it.
+ * A locked attempt costs no password hash and writes nothing.
+ */
+#define OAUTH_THROTTLE_WINDOW	(15 * 60)	/* seconds failures count */
+#define OAUTH_THROTTLE_LOCK	(15 * 60)	/* seconds locked */
+#define OAUTH_SOURCE_FAILS	5
+#define OAUTH_UID_FAILS		10
+#define OAUTH_THROTTLE_BUCKETS	256		/* lfail:00 .. lfail:ff */
+#define OAUTH_THROTTLE_WAYS	8		/* entries per bucket */
+#define OAUTH_ADDR_MAX		64
+
+struct oauth_count {
+	int64_t	 since;		/* start of the current window */
+	int64_t	 count;		/* failures in it */
+	int64_t	 until;		/* locked until */
+};
+
+enum oauth_subject {
+	OAUTH_SUBJ_ADDR,	/* a client address (IPv6: its /64) */
+	OAUTH_SUBJ_UID,		/* a uid that has no account */
+	OAUTH_SUBJ_DEVICE	/* a known-device cookie */
+};
 
 enum oauth_login {
 	OAUTH_LOGIN_OK,
@@ -306,17 +339,42 @@ enum oauth_login {
 };
 
 /*
- * Checks uid and password. The slow password hash runs outside any store
- * session; the lockout counters are read before and updated after in one
- * exclusive session each, so concurrent attempts are all counted. Unknown
- * uids are counted too (under fail:<h>), so neither the answer, its timing
- * nor the lockout reveals whether a uid exists. device is the browser's
+ * Checks uid and password from source address addr (oauth_client_addr).
+ * The slow password hash runs outside any store session and only when the
+ * attempt is not locked; the counters are read before and updated after in
+ * one exclusive session, so concurrent attempts are all counted. Unknown
+ * uids are counted like accounts, so neither the answer, its timing nor the
+ * lockout reveals whether a uid exists; a uid that is not well formed is
+ * refused at once (its shape is no secret). device is the browser's
  * known-device cookie (or NULL): when it holds for uid, the attempt counts
- * against that browser alone (dfail:<h>), and the uid's own lockout does
- * not apply. Returns the outcome or -1 with *err set when the store failed.
+ * against that browser alone. Returns the outcome or -1 with *err set when
+ * the store failed.
  */
 int	 oauth_login(const struct config *, const char *uid,
-	    const char *password, const char *device, enum store_err *err);
+	    const char *password, const char *device, const char *addr,
+	    enum store_err *err);
+
+/*
+ * The client's address for counting: REMOTE_ADDR, or the last
+ * X-Forwarded-For entry when REMOTE_ADDR is the trusted proxy; IPv4-mapped
+ * IPv6 as IPv4, other IPv6 as its /64; "?" when it is none of these. Into
+ * out (OAUTH_ADDR_MAX bytes).
+ */
+void	 oauth_client_addr(const char *remote, const char *xff,
+	    const char *trusted, char *out, size_t n);
+
+/* Counters: a failure (locks at limit), locked, failed within the window. */
+void	 oauth_count_fail(struct oauth_count *, int64_t now, int64_t limit);
+int	 oauth_count_locked(const struct oauth_count *, int64_t now);
+int	 oauth_count_failed(const struct oauth_count *, int64_t now);
+/* A subject's counters (zero when none), and their update, which also
+ * drops its bucket's stale entries (see oauth-throttle.c). */
+enum store_err	 oauth_throttle_get(const struct config *, struct store *,
+		    enum oauth_subject, const char *value,
+		    struct oauth_count *);
+enum store_err	 oauth_throttle_put(const struct config *, struct store *,
+		    enum oauth_subject, const char *value,
+		    const struct oauth_count *, int64_t now);
 
 /* Known devices (oauth-device.c) ----------------------------------------- */
 

@@ -25,6 +25,8 @@
 
 #define CHATGPT	"https://chatgpt.com/aip/g-*/oauth/callback"
 #define OPENAI	"https://chat.openai.com/aip/g-*/oauth/callback"
+#define A1	"198.51.100.1"	/* an attacker's address */
+#define A2	"203.0.113.7"	/* the owner's */
 
 static void
 test_redirect_match(void)
@@ -750,47 +752,243 @@ test_login_devices(void)
 	forged[OAUTH_DEVICE_MAX - 2] = '\0';
 	CHECK(!oauth_device_valid(&c, "dana", forged));
 
-	/* Whoever knows the uid can lock it... */
-	for (i = 0; i < ACCOUNT_LOCK_FAILS; i++)
-		rc = oauth_login(&c, "dana", "guess", NULL, &err);
+	/* Whoever knows the uid can lock it from their own address... */
+	for (i = 0; i < OAUTH_SOURCE_FAILS; i++)
+		rc = oauth_login(&c, "dana", "guess", NULL, A1, &err);
 	CHECK(rc == OAUTH_LOGIN_LOCKED);
-	CHECK(oauth_login(&c, "dana", "right", NULL, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", NULL, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
-	CHECK(oauth_login(&c, "dana", "right", other, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", other, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
-	CHECK(oauth_login(&c, "dana", "right", forged, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", forged, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
 	/* ...but not for the browsers its owner signed in with. */
-	CHECK(oauth_login(&c, "dana", "right", dev, &err) == OAUTH_LOGIN_OK);
+	CHECK(oauth_login(&c, "dana", "right", dev, A1, &err) ==
+	    OAUTH_LOGIN_OK);
 	/* A known browser's failures lock that browser only. */
-	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
-		CHECK(oauth_login(&c, "dana", "guess", dev, &err) ==
+	for (i = 0; i < OAUTH_SOURCE_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev, A1, &err) ==
 		    OAUTH_LOGIN_BAD);
-	CHECK(oauth_login(&c, "dana", "guess", dev, &err) ==
+	CHECK(oauth_login(&c, "dana", "guess", dev, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
-	CHECK(oauth_login(&c, "dana", "right", dev, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", dev, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
-	CHECK(oauth_login(&c, "dana", "right", dev2, &err) == OAUTH_LOGIN_OK);
-	/* Its sign-in clears its own counters, not the uid's. */
-	CHECK(oauth_login(&c, "dana", "right", NULL, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", dev2, A1, &err) ==
+	    OAUTH_LOGIN_OK);
+	/* Its sign-in clears its own counters, not the address's. */
+	CHECK(oauth_login(&c, "dana", "right", NULL, A1, &err) ==
 	    OAUTH_LOGIN_LOCKED);
-	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
-		CHECK(oauth_login(&c, "dana", "guess", dev2, &err) ==
+	for (i = 0; i < OAUTH_SOURCE_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev2, A1, &err) ==
 		    OAUTH_LOGIN_BAD);
-	CHECK(oauth_login(&c, "dana", "right", dev2, &err) == OAUTH_LOGIN_OK);
-	for (i = 0; i < ACCOUNT_LOCK_FAILS - 1; i++)
-		CHECK(oauth_login(&c, "dana", "guess", dev2, &err) ==
+	CHECK(oauth_login(&c, "dana", "right", dev2, A1, &err) ==
+	    OAUTH_LOGIN_OK);
+	for (i = 0; i < OAUTH_SOURCE_FAILS - 1; i++)
+		CHECK(oauth_login(&c, "dana", "guess", dev2, A1, &err) ==
 		    OAUTH_LOGIN_BAD);
-	/* The uid's counters stay in its account; dev's and dev2's are
-	 * records of their own, which gc removes once they are over. */
-	CHECK(keys_with(&c, "dfail:") == 2);
+	/* The uid's counters stay in its account; the address's and the
+	 * browsers' in the throttle table, which gc empties once they are
+	 * over. No record per uid or browser. */
+	CHECK(keys_with(&c, "dfail:") == 0 && keys_with(&c, "fail:") == 0);
+	CHECK(keys_with(&c, "lfail:") >= 1);
 	s = open_w(&c);
-	CHECK(oauth_gc(s, now_unix() + 2 * ACCOUNT_LOCK_TIME, &gc) ==
-	    STORE_OK && gc.removed >= 2);
+	CHECK(oauth_gc(s, now_unix() + 2 * OAUTH_THROTTLE_LOCK, &gc) ==
+	    STORE_OK && gc.removed >= 1);
 	CHECK(store_commit(s) == STORE_OK);
 	store_close(s);
-	CHECK(keys_with(&c, "dfail:") == 0);
+	CHECK(keys_with(&c, "lfail:") == 0);
 	config_free(&c);
+}
+
+/* A user "erin" whose password is "right", with a cheap hash method. */
+static void
+throttle_site(struct config *c)
+{
+	struct account		 acct = { 0 };
+	struct crypt_data	 cd;
+	struct store		*s;
+
+	site(c);
+	memset(&cd, 0, sizeof(cd));
+	acct.uid = "erin";
+	acct.pwhash = crypt_rn("right", "$5$rounds=1000$saltsaltsalt$", &cd,
+	    sizeof(cd));
+	acct.webhook_key = "00";
+	s = open_w(c);
+	CHECK(acct.pwhash != NULL && account_save(s, &acct) == STORE_OK);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+}
+
+/*
+ * Issue 17 (4): an attacker who knows a uid keeps failing from one address
+ * (or many) while the owner, at another address in a new browser, signs
+ * in; a source that failed stays locked.
+ */
+static void
+test_login_throttle(void)
+{
+	struct config	 c;
+	enum store_err	 err;
+	char		 addr[32];
+	int		 i, rc = -1;
+
+	throttle_site(&c);
+	/* One address: locked after five, for every uid. */
+	for (i = 0; i < OAUTH_SOURCE_FAILS; i++)
+		rc = oauth_login(&c, "erin", "guess", NULL, A1, &err);
+	CHECK(rc == OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "erin", "right", NULL, A1, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "ghost", "guess", NULL, A1, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	/* The owner elsewhere, no device cookie: signs in. */
+	CHECK(oauth_login(&c, "erin", "right", NULL, A2, &err) ==
+	    OAUTH_LOGIN_OK);
+	CHECK(oauth_login(&c, "erin", "right", NULL, A1, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+
+	/* Many addresses, one guess each: the uid locks for them... */
+	for (i = 0; i < OAUTH_UID_FAILS; i++) {
+		snprintf(addr, sizeof(addr), "10.0.0.%d", i + 1);
+		CHECK(oauth_login(&c, "erin", "guess", NULL, addr, &err) ==
+		    OAUTH_LOGIN_BAD);
+	}
+	CHECK(oauth_login(&c, "erin", "right", NULL, "10.0.0.1", &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	/* ...and for a fresh one, one guess, then it has failed too. */
+	CHECK(oauth_login(&c, "erin", "guess", NULL, "10.0.1.1", &err) ==
+	    OAUTH_LOGIN_BAD);
+	CHECK(oauth_login(&c, "erin", "right", NULL, "10.0.1.1", &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	/* The owner at an address that has not failed signs in. */
+	CHECK(oauth_login(&c, "erin", "right", NULL, A2, &err) ==
+	    OAUTH_LOGIN_OK);
+	/* Which cleared the uid's lock (not the addresses'). */
+	CHECK(oauth_login(&c, "erin", "right", NULL, "10.0.0.1", &err) ==
+	    OAUTH_LOGIN_OK);
+	CHECK(oauth_login(&c, "erin", "right", NULL, A1, &err) ==
+	    OAUTH_LOGIN_LOCKED);
+
+	/* A uid without an account locks the same way. */
+	for (i = 0; i < OAUTH_UID_FAILS; i++) {
+		snprintf(addr, sizeof(addr), "10.0.2.%d", i + 1);
+		CHECK(oauth_login(&c, "ghost", "guess", NULL, addr, &err) ==
+		    OAUTH_LOGIN_BAD);
+	}
+	CHECK(oauth_login(&c, "ghost", "guess", NULL, "10.0.2.1", &err) ==
+	    OAUTH_LOGIN_LOCKED);
+	CHECK(oauth_login(&c, "erin", "right", NULL, "10.0.2.1", &err) ==
+	    OAUTH_LOGIN_OK);
+	/* A malformed uid costs nothing and counts nothing. */
+	for (i = 0; i < OAUTH_SOURCE_FAILS + 1; i++)
+		CHECK(oauth_login(&c, "no/such uid", "x", NULL, A2, &err) ==
+		    OAUTH_LOGIN_BAD);
+	CHECK(oauth_login(&c, "erin", "right", NULL, A2, &err) ==
+	    OAUTH_LOGIN_OK);
+	CHECK(keys_with(&c, "fail:") == 0);
+	config_free(&c);
+}
+
+/*
+ * Issue 17 (5): counters for made-up subjects fill a table of fixed size;
+ * the newest subject is always remembered, stale entries leave.
+ */
+static void
+test_throttle_bounded(void)
+{
+	struct config		 c;
+	struct store		*s;
+	struct oauth_count	 k, got;
+	char			 subj[32], *v;
+	size_t			 vlen, most = 0;
+	int			 i, n, bad;
+	int64_t			 now = now_unix();
+
+	site(&c);
+	k.since = now;
+	k.count = 1;
+	k.until = 0;
+	s = open_w(&c);
+	for (i = bad = 0; i < 20 * OAUTH_THROTTLE_BUCKETS; i++) {
+		snprintf(subj, sizeof(subj), "u%d", i);
+		if (oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &k,
+		    now) != STORE_OK || oauth_throttle_get(&c, s,
+		    OAUTH_SUBJ_UID, subj, &got) != STORE_OK || got.count != 1)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	n = keys_with(&c, "lfail:");
+	CHECK(n > 0 && n <= OAUTH_THROTTLE_BUCKETS);
+	s = open_w(&c);
+	for (i = 0; i < OAUTH_THROTTLE_BUCKETS; i++) {
+		char key[16];
+		json_t *j;
+
+		snprintf(key, sizeof(key), "lfail:%02x", i);
+		if (store_get(s, key, &v, &vlen) != STORE_OK)
+			continue;
+		j = json_loads(v, 0, NULL);
+		CHECK(j != NULL && json_array_size(json_object_get(j, "e")) <=
+		    OAUTH_THROTTLE_WAYS);
+		if (vlen > most)
+			most = vlen;
+		json_decref(j);
+		free(v);
+	}
+	store_close(s);
+	CHECK(most > 0 && most < 512);
+	/* Once over, a write of the bucket drops them. */
+	s = open_w(&c);
+	memset(&k, 0, sizeof(k));
+	for (i = bad = 0; i < 20 * OAUTH_THROTTLE_BUCKETS; i++) {
+		snprintf(subj, sizeof(subj), "u%d", i);
+		if (oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &k,
+		    now + OAUTH_THROTTLE_WINDOW + 1) != STORE_OK)
+			bad++;
+	}
+	CHECK(bad == 0);
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	CHECK(keys_with(&c, "lfail:") == 0);
+	config_free(&c);
+}
+
+static void
+test_client_addr(void)
+{
+	static const struct {
+		const char	*remote, *xff, *trusted, *want;
+	} t[] = {
+		{ "192.0.2.1", NULL, NULL, "192.0.2.1" },
+		{ "192.0.2.1", "198.51.100.9", NULL, "192.0.2.1" },
+		/* X-Forwarded-For only from the trusted proxy, last entry */
+		{ "192.0.2.1", "198.51.100.9", "192.0.2.2", "192.0.2.1" },
+		{ "192.0.2.2", "198.51.100.9", "192.0.2.2", "198.51.100.9" },
+		{ "192.0.2.2", "1.2.3.4, 198.51.100.9", "192.0.2.2",
+		    "198.51.100.9" },
+		{ "192.0.2.2", "1.2.3.4,198.51.100.9 ", "192.0.2.2",
+		    "198.51.100.9" },
+		{ "192.0.2.2", NULL, "192.0.2.2", "192.0.2.2" },
+		{ "192.0.2.2", "junk", "192.0.2.2", "?" },
+		/* IPv6: a /64 is one source; mapped IPv4 is IPv4 */
+		{ "2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:0db8:0001:0002::/64" },
+		{ "2001:db8:1:2::9", NULL, NULL, "2001:0db8:0001:0002::/64" },
+		{ "::ffff:192.0.2.5", NULL, NULL, "192.0.2.5" },
+		{ "192.0.2.010", NULL, NULL, "?" },
+		{ NULL, NULL, NULL, "?" },
+		{ "", NULL, NULL, "?" },
+	};
+	char	 out[OAUTH_ADDR_MAX];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		oauth_client_addr(t[i].remote, t[i].xff, t[i].trusted, out,
+		    sizeof(out));
+		CHECK(strcmp(out, t[i].want) == 0);
+	}
 }
 
 /* Fields of two requests are equal (NULLs equal NULLs). */
@@ -1314,6 +1512,9 @@ main(void)
 	test_refresh_records();
 	test_pin();
 	test_login_devices();
+	test_login_throttle();
+	test_throttle_bounded();
+	test_client_addr();
 	test_pending();
 	test_forget_sign_ins();
 	unit_rmtree(tmpdir);
