@@ -170,11 +170,12 @@ server_start() {
 }
 
 # http METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS (lowercased names).
+# CURL_FROM=127.0.0.N sends the request from that loopback address.
 http() {
 	local m=$1 p=$2
 	shift 2
 	STATUS=$(curl -s -X "$m" -D "$T_TMP/h" -o "$T_TMP/b" -w '%{http_code}' \
-	    "$@" "$BASE$p") || STATUS=000
+	    ${CURL_FROM:+--interface "$CURL_FROM"} "$@" "$BASE$p") || STATUS=000
 	BODY=$(cat "$T_TMP/b")
 	HEADERS=$(tr -d '\r' < "$T_TMP/h" | sed 's/^\([^:]*\):/\L\1:/')
 }
