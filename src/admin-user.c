@@ -1,7 +1,8 @@
 /*
  * admin-user: omi-admin's account commands: add (hashing the password
  * before the store lock is taken), passwd, del (with all of the user's data
- * and sign-ins), list and rotate-key (a new webhook URL).
+ * and sign-ins), list, rotate-key (a new webhook URL), show and unlock
+ * (the sign-in lockout).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -322,6 +323,118 @@ cmd_user_list(struct admin_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* Sign-in lockout ------------------------------------------------------ */
+
+static void
+show_time(const char *label, int64_t t)
+{
+	char stamp[UTC_LEN];
+
+	format_utc(t, ' ', stamp);
+	printf("%s%s\n", label, stamp);
+}
+
+/* user show UID: the account and its sign-in lockout. */
+static int
+cmd_user_show(struct admin_ctx *c, int argc, char **argv)
+{
+	struct account		 a;
+	struct convdb_head	 h;
+	struct store		*s;
+	enum store_err		 err;
+	int64_t			 now = now_unix();
+
+	if (argc < 1 || admin_check_uid(argv[0]) == -1)
+		return 2;
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	if ((err = account_load(s, argv[0], &a)) != STORE_OK) {
+		fprintf(stderr, "omi-admin: user %s: %s\n", argv[0],
+		    err == STORE_NOTFOUND ? "no such user" :
+		    store_strerror(err));
+		store_close(s);
+		return 1;
+	}
+	printf("User:              %s\n", a.uid);
+	show_time("Created:           ", a.created);
+	if (convdb_head_load(s, argv[0], &h) == STORE_OK) {
+		printf("Conversations:     %zu\n", h.n);
+		convdb_head_free(&h);
+	}
+	store_close(s);
+	if (a.fail_count > 0 && now - a.fail_since <= OAUTH_THROTTLE_WINDOW) {
+		printf("Failed sign-ins:   %lld since ", (long long)a.fail_count);
+		show_time("", a.fail_since);
+	} else
+		printf("Failed sign-ins:   none in the last %d minutes\n",
+		    OAUTH_THROTTLE_WINDOW / 60);
+	if (a.locked_until > now) {
+		show_time("Locked until:      ", a.locked_until);
+		printf("                   (for browsers and addresses that "
+		    "failed themselves; clear it with omi-admin user unlock "
+		    "%s)\n", a.uid);
+	} else
+		printf("Locked:            no\n");
+	account_free(&a);
+	return 0;
+}
+
+/* Collects the keys store_foreach() meets. */
+static int
+collect_key(void *ctx, const char *key)
+{
+	struct uids	*u = ctx;
+	char		**nv;
+
+	if ((nv = reallocarray(u->v, u->n + 1, sizeof(*nv))) == NULL)
+		return 1;
+	u->v = nv;
+	if ((u->v[u->n] = strdup(key)) != NULL)
+		u->n++;
+	return 0;
+}
+
+/*
+ * user unlock UID: clears the uid's failure counters and, since address
+ * and browser counters are kept only as keyed hashes that cannot be traced
+ * to a uid, every address's and browser's too.
+ */
+static int
+cmd_user_unlock(struct admin_ctx *c, int argc, char **argv)
+{
+	struct account	 a;
+	struct store	*s;
+	struct uids	 k = { 0 };
+	enum store_err	 err = STORE_OK;
+	size_t		 i;
+
+	if (argc < 1)
+		return 2;
+	if (load_for_change(c, argv[0], &s, &a) == -1)
+		return 1;
+	account_login_ok(&a);
+	if (account_save(s, &a) != STORE_OK ||
+	    store_foreach(s, "lfail:", collect_key, &k) != STORE_OK)
+		err = STORE_ERROR;
+	for (i = 0; i < k.n; i++) {
+		if (err == STORE_OK)
+			err = store_del(s, k.v[i]);
+		free(k.v[i]);
+	}
+	free(k.v);
+	account_free(&a);
+	if (err != STORE_OK) {
+		store_close(s);
+		fprintf(stderr, "omi-admin: could not unlock %s\n", argv[0]);
+		return 1;
+	}
+	if (admin_commit(s) != 0)
+		return 1;
+	printf("Unlocked %s; cleared the failure counters of %zu address "
+	    "and browser bucket%s\n", argv[0], k.n, k.n == 1 ? "" : "s");
+	return 0;
+}
+
 /* conversations ---------------------------------------------------------- */
 
 const struct admin_cmd admin_user_cmds[] = {
@@ -334,5 +447,9 @@ const struct admin_cmd admin_user_cmds[] = {
 	{ "user list", "", "list accounts", 1, cmd_user_list },
 	{ "user rotate-key", "UID", "issue a new webhook URL", 1,
 	    cmd_user_rotate_key },
+	{ "user show", "UID", "the account and its sign-in lockout", 1,
+	    cmd_user_show },
+	{ "user unlock", "UID", "clear the sign-in lockout (the uid's, and "
+	    "every address's)", 1, cmd_user_unlock },
 	{ NULL, NULL, NULL, 0, NULL }
 };

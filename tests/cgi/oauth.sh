@@ -138,4 +138,33 @@ check_eq "refresh 200" "$STATUS" 200
 cgi token POST "" "grant_type=refresh_token&refresh_token=$RT"
 check_eq "reuse 400" "$(jget '["error"]')" invalid_grant
 CGI_ENV=()
+echo "== lockout: addresses from the trusted proxy's X-Forwarded-For; user show and unlock"
+config_set trusted_proxy '"192.0.2.2"'
+CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&state=l"
+COOKIE=$(header set-cookie | sed 's/;.*//')
+page_handle
+# consent_from REMOTE_ADDR XFF PASSWORD: alice signs in from there.
+consent_from() {
+	CGI_ENV=(HTTP_COOKIE="$COOKIE" REMOTE_ADDR="$1" HTTP_X_FORWARDED_FOR="$2")
+	cgi authorize POST "" "handle=$HANDLE&uid=alice&password=$(urlenc "$3")&decision=allow"
+}
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	consent_from 192.0.2.2 "10.9.9.9, 198.51.100.$i" "guess $i"
+done
+check_eq "ten addresses behind the proxy, one guess each" "$STATUS" 200
+OUT=$("$ADMIN" user show alice)
+check_match "user show: locked" "$OUT" 'Locked until: +[0-9]{4}-'
+check_match "user show: how to clear it" "$OUT" 'omi-admin user unlock alice'
+consent_from 192.0.2.2 198.51.100.1 "$PW"
+check_eq "an address that failed is locked out of alice" "$STATUS" 429
+check_eq "429 Retry-After" "$(header retry-after)" 900
+consent_from 198.51.100.1 203.0.113.9 "$PW"
+check_eq "X-Forwarded-For from anyone but the proxy is not believed" "$STATUS" 429
+OUT=$("$ADMIN" user unlock alice)
+check_match "user unlock" "$OUT" '^Unlocked alice'
+check_match "user show: unlocked" "$("$ADMIN" user show alice)" 'Locked: +no'
+consent_from 192.0.2.2 198.51.100.1 "$PW"
+check_eq "after user unlock, alice signs in from there" "$STATUS" 302
+CGI_ENV=()
 t_done
