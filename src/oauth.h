@@ -31,8 +31,10 @@
  *                hold {rotated}); they go when they expire
  *   ugrants:<uid> the user's grant ids, ["gid", ...]
  *   client:pin   the GPT the client is pinned to; {cid, gpt, uri, set}
- *   fail:<h>     failed-login counters for a uid that has no account, so
- *                that lockout does not reveal which uids exist
+ *   lfail:<xx>   failed-login counters of addresses, known browsers and
+ *                uids without an account: 256 buckets of at most 8
+ *                entries (oauth-throttle.c). fail:<h> and dfail:<h>
+ *                records of older versions are only collected
  *
  * Concurrency. Every read-check-write (code redemption, refresh rotation,
  * login counters) runs inside one exclusive store session, so twenty

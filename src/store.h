@@ -12,7 +12,7 @@
  *   cidxd:<uid>           the head's changes since it was written whole
  *   cpage:<uid>:<n>       one index page (summaries, newest first)
  *   code:<hash> at:<hash> rt:<hash> grant:<id> ugrants:<uid> spent:<hash>
- *   fail:<hash> dfail:<hash> (and pend:<hash> from older versions)
+ *   lfail:<xx> (and pend:, fail:, dfail: from older versions)
  *                         OAuth records, keyed by keyed hashes (see oauth)
  * uids and ids are validated identifiers ([A-Za-z0-9._-]) so ':' separates.
  */
