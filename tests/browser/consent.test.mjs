@@ -135,8 +135,9 @@ async function wrongPassword(browser) {
 }
 
 // A browser that signed in keeps a known-device cookie, and with it signs
-// in again while someone else's wrong guesses have locked the user id for
-// every other browser. Runs last: it leaves the user id locked.
+// in again while someone else's wrong guesses (from the same address) have
+// locked that address for every other browser. Runs last: it leaves the
+// address locked.
 async function knownDevice(browser) {
 	const mine = await session(browser);
 	await mine.page.goto(authorizeUrl('state-device-1'));
@@ -146,9 +147,12 @@ async function knownDevice(browser) {
 	check('device: first sign-in', url.searchParams.has('code'), url.href);
 	const dev = (await mine.context.cookies(`${BASE}/chatgpt/oauth/authorize`)).find((c) => c.name === 'omi_device');
 	check('device: the browser keeps the cookie', dev !== undefined);
-	check('device: HttpOnly, SameSite=Lax, the sign-in path',
-	    dev && dev.httpOnly && dev.sameSite === 'Lax' && dev.path === '/chatgpt/oauth/',
+	check('device: HttpOnly, SameSite=Lax, the whole site',
+	    dev && dev.httpOnly && dev.sameSite === 'Lax' && dev.path === '/',
 	    JSON.stringify(dev));
+	// The page is served under /cgi-bin/authorize too.
+	check('device: the cookie goes to /cgi-bin/authorize as well',
+	    (await mine.context.cookies(`${BASE}/cgi-bin/authorize`)).some((c) => c.name === 'omi_device'));
 	check('device: kept for about a year', dev &&
 	    dev.expires * 1000 - Date.now() > 360 * 86400 * 1000, String(dev && dev.expires));
 
