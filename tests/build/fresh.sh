@@ -40,9 +40,10 @@ EOF
 chmod 755 "$bin/pkg-config" "$bin/cc" "$tree/scripts/deps.sh"
 
 check "pkg-config hidden before the install" [ -z "$(PATH="$bin:$PATH" pkg-config --libs jansson)" ]
-# A user's first make: not a sub-make of make test (whose MAKEFLAGS would
-# say that the dependency step already ran).
-env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL PATH="$bin:$PATH" make -s -C "$tree" \
+# A user's first make: not a sub-make of make test, whose MAKEFLAGS and
+# environment (make exports command-line variables) say OMI_DEPS_DONE=1,
+# that the dependency step already ran.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u OMI_DEPS_DONE PATH="$bin:$PATH" make -s -C "$tree" \
     >"$T_TMP/make.out" 2>&1
 rc=$?
 check_eq "first make succeeds (exit status)" "$rc" 0
