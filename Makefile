@@ -198,6 +198,8 @@ install:
 	install -m 755 $(addprefix build-install/cgi-bin/,$(PROGRAMS)) $(DESTDIR)$(CGIBIN)/
 	cp -R htdocs/. $(DESTDIR)$(HTDOCS)/
 	install -m 644 apache.conf lighttpd.conf README.md $(DESTDIR)$(SHAREDIR)/
+	install -d $(DESTDIR)$(SHAREDIR)/docs
+	install -m 644 docs/*.md $(DESTDIR)$(SHAREDIR)/docs/
 
 # make dist: a tarball for a shared host (see scripts/dist.sh and INSTALL).
 dist:
