@@ -10,8 +10,8 @@
 # HTTP: http METHOD PATH [curl args] leaves $STATUS, $BODY and $HEADERS.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FIXTURES=${OMI_FIXTURES:-$TOP/../shared/fixtures}
-[ -d "$FIXTURES" ] || FIXTURES=$TOP/tests/fixtures
+# The real-shaped OMI payloads the project keeps (OMI_FIXTURES: another set).
+FIXTURES=${OMI_FIXTURES:-$TOP/tests/fixtures}
 OMI_CGIBIN=${OMI_CGIBIN:-$TOP/cgi-bin}
 OMI_SERVER=${OMI_SERVER:-lighttpd}
 ADMIN=${OMI_ADMIN:-$TOP/omi-admin}
