@@ -10,13 +10,15 @@
  * from the same hash names its entry there: {"e": [[tag, since, count,
  * until], ...]}, at most OAUTH_THROTTLE_WAYS entries. Every write of a
  * bucket drops the entries that have run out; when the bucket is still
- * full, the entry that would run out first makes room. So the table never
+ * full, an entry that only counts makes room (the lowest count, then the
+ * one that runs out first), and a lock only when all are locks. So the table never
  * holds more than BUCKETS x WAYS entries (about 100 KB), and the only
  * writes are the ones a failed login makes anyway.
  *
  * Eviction forgets a live counter only when WAYS subjects in one bucket
- * failed within one window: a client that makes that happen needs that
- * many addresses already, and each of them is throttled on its own.
+ * failed within one window, and a lock only when WAYS locks share one:
+ * a client that makes that happen needs that many addresses already, and
+ * each of them is throttled on its own.
  */
 #include <arpa/inet.h>
 
@@ -64,13 +66,33 @@ count_stale(const struct oauth_count *k, int64_t now)
 	return !oauth_count_failed(k, now);
 }
 
-/* When an entry runs out (for eviction: the soonest goes first). */
+/* When an entry runs out. */
 static int64_t
 count_end(const struct oauth_count *k)
 {
 	int64_t w = k->since + OAUTH_THROTTLE_WINDOW;
 
 	return k->until > w ? k->until : w;
+}
+
+/*
+ * 1 when a is a better entry to push out of a full bucket than b: an entry
+ * that only counts before a lock, the lowest count first, then the one
+ * that runs out soonest. A lock goes last: otherwise failures under new
+ * made-up uids, which land in any bucket, would push an address's lock out
+ * and free it.
+ */
+static int
+evict_before(const struct oauth_count *a, const struct oauth_count *b,
+    int64_t now)
+{
+	int la = oauth_count_locked(a, now), lb = oauth_count_locked(b, now);
+
+	if (la != lb)
+		return lb;
+	if (a->count != b->count)
+		return a->count < b->count;
+	return count_end(a) < count_end(b);
 }
 
 /* The bucket's key and the subject's tag. */
@@ -185,7 +207,7 @@ oauth_throttle_put(const struct config *c, struct store *s,
 				(void)entry_get(json_array_get(keep, victim),
 				    &t, &v);
 				(void)entry_get(e, &t, &k);
-				if (count_end(&k) < count_end(&v))
+				if (evict_before(&k, &v, now))
 					victim = i;
 			}
 			json_array_remove(keep, victim);

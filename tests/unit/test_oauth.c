@@ -894,6 +894,52 @@ test_login_throttle(void)
  * Issue 17 (5): counters for made-up subjects fill a table of fixed size;
  * the newest subject is always remembered, stale entries leave.
  */
+/*
+ * A full bucket pushes out counters before locks: failed sign-ins under
+ * made-up uids that land in a locked address's bucket must not free it.
+ */
+static void
+test_throttle_keeps_locks(void)
+{
+	struct config		 c;
+	struct store		*s;
+	struct oauth_count	 lock, one, got;
+	char			 ha[SEC_HASH_HEX + 1], hu[SEC_HASH_HEX + 1];
+	char			 subj[32];
+	const char		*addr = "192.0.2.7";
+	int			 i, n;
+	int64_t			 now = now_unix();
+
+	site(&c);
+	sec_keyed_hash(c.key, "oauth-throttle-addr", addr, strlen(addr), ha);
+	lock.since = now - 60;
+	lock.count = 0;
+	lock.until = now - 60 + OAUTH_THROTTLE_LOCK;
+	one.since = now;
+	one.count = 1;
+	one.until = 0;
+	s = open_w(&c);
+	CHECK(oauth_throttle_put(&c, s, OAUTH_SUBJ_ADDR, addr, &lock, now) ==
+	    STORE_OK);
+	for (i = n = 0; n < 2 * OAUTH_THROTTLE_WAYS && i < 1000000; i++) {
+		snprintf(subj, sizeof(subj), "made-up-%d", i);
+		sec_keyed_hash(c.key, "oauth-throttle-uid", subj, strlen(subj),
+		    hu);
+		if (memcmp(ha, hu, 2) != 0)
+			continue;
+		n++;
+		CHECK(oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &one,
+		    now) == STORE_OK);
+	}
+	CHECK(n == 2 * OAUTH_THROTTLE_WAYS);
+	CHECK(oauth_throttle_get(&c, s, OAUTH_SUBJ_ADDR, addr, &got) ==
+	    STORE_OK);
+	CHECK(oauth_count_locked(&got, now));
+	CHECK(store_commit(s) == STORE_OK);
+	store_close(s);
+	config_free(&c);
+}
+
 static void
 test_throttle_bounded(void)
 {
@@ -1517,6 +1563,7 @@ main(void)
 	test_login_devices();
 	test_login_throttle();
 	test_throttle_bounded();
+	test_throttle_keeps_locks();
 	test_client_addr();
 	test_pending();
 	test_forget_sign_ins();
