@@ -42,7 +42,7 @@ VERSION	 = 1.0.0
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wformat=2
 HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) \
 	     -DOMI_DEFAULT_DATADIR='"$(DATADIR_DEFAULT)"' -MMD -MP
 LDFLAGS	?=
 
@@ -76,8 +76,9 @@ DATADIR	?= /var/lib/omi-bridge
 MANDIR	?= $(PREFIX)/share/man
 
 PROGRAMS = webhook authorize token conversations
-MAINS	 = $(PROGRAMS) omi-admin
-LIB_SRCS = $(filter-out $(addprefix src/,$(addsuffix .c,$(MAINS))),$(wildcard src/*.c))
+# src/ holds the programs' main files; the library is the layer folders
+# below it (src/*/README says what each owns and may call).
+LIB_SRCS = $(wildcard src/*/*.c)
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/templates.o
 # Page templates from htdocs/, compiled in (scripts/embed.sh).
 TEMPLATES = htdocs/authorize.html
@@ -96,6 +97,7 @@ all: programs $(UNIT_BINS)
 programs: $(addprefix $(CGIDIR)/,$(PROGRAMS)) $(ADMIN_BIN)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	$(Q)mkdir -p $(@D)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/omi-admin.o: src/omi-admin.c | $(BUILD)
@@ -126,7 +128,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
 # The sanitizer build: the same sources with ASan and UBSan, in build-asan/,
 # its CGI programs in build-asan/cgi-bin/ so the test suite can run them. It
 # is a test build, never shipped: it also carries the crash points that the
-# reliability tests trigger (OMI_TEST_HOOKS; see store.c).
+# reliability tests trigger (OMI_TEST_HOOKS; see src/store/store.c).
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CGIDIR=build-asan/cgi-bin \
 	    ADMIN_BIN=build-asan/omi-admin LINK=dynamic \
@@ -223,5 +225,5 @@ clean:
 .SECONDARY:
 .PHONY: all programs asan static run test test-fresh install dist bench clean
 .PHONY: fuzz fuzz-build fuzz-targets valgrind valgrind-build
--include $(wildcard build*/*.d)
+-include $(wildcard build*/*.d build*/*/*.d)
 endif

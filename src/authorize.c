@@ -8,16 +8,17 @@
  *   302       back to redirect_uri with error and state for other problems
  *             (response_type, scope, PKCE, repeated parameters)
  *   200 HTML  the consent page; the request travels in its hidden handle,
- *             sealed, bound to a cookie and single-use (oauth-code.c), so
+ *             sealed, bound to a cookie and single-use (auth/oauth-code.c), so
  *             showing it reads and writes no stored data
  * POST is the consent form (handle, uid, password, decision):
  *   400 HTML  missing, expired, used or foreign handle, or no cookie (a
  *             handle is used by the sign-in that got a code; a deny or a
  *             failed sign-in writes nothing, see finish_request)
  *   200 HTML  the page again after a wrong user id or password
- *   429 HTML  the page again while this source is locked out (oauth.h)
+ *   429 HTML  the page again while this source is locked out (auth/oauth.h)
  *   302       to redirect_uri with code and state (and the browser's
- *             known-device cookie, see oauth-device.c), or error=access_denied
+ *             known-device cookie, see auth/oauth-device.c), or
+ *             error=access_denied
  *   405       any other method (HEAD is GET without the body)
  *   503       the store is unavailable
  * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
@@ -28,12 +29,12 @@
 
 #include <sodium.h>
 
-#include "app.h"
-#include "log.h"
-#include "oauth.h"
-#include "page.h"
-#include "sec.h"
-#include "util.h"
+#include "auth/oauth.h"
+#include "http/app.h"
+#include "http/template.h"
+#include "lib/log.h"
+#include "lib/sec.h"
+#include "lib/util.h"
 
 #define COOKIE_NAME	"omi_authz"
 #define ORIGIN_MAX	300
@@ -638,7 +639,7 @@ out:
 static void
 handle(struct app *a)
 {
-	/* RFC 9110 9.1: HEAD is GET without the body (app.c drops it). */
+	/* RFC 9110 9.1: HEAD is GET without the body (http/app.c drops it). */
 	if (strcmp(a->req.method, "GET") == 0 ||
 	    strcmp(a->req.method, "HEAD") == 0)
 		authorize_get(a);

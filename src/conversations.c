@@ -1,8 +1,8 @@
 /*
  * conversations: the API the custom GPT calls, and its OpenAPI document.
  *
- *   GET /api/conversations          api_list    (api-list.c)
- *   GET /api/conversations/{id}     api_detail  (api-detail.c)
+ *   GET /api/conversations          api_list    (api/list.c)
+ *   GET /api/conversations/{id}     api_detail  (api/detail.c)
  *   GET /openapi.json               the document (PATH_INFO "/:openapi.json";
  *                                   ':' never occurs in an id), no token
  *
@@ -18,12 +18,12 @@
  */
 #include <string.h>
 
-#include "api.h"
-#include "app.h"
-#include "conv.h"
-#include "oauth.h"
-#include "openapi.h"
-#include "store.h"
+#include "api/api.h"
+#include "api/openapi.h"
+#include "auth/oauth.h"
+#include "conv/ingest.h"
+#include "http/app.h"
+#include "store/store.h"
 
 enum route {
 	ROUTE_NONE,

@@ -21,13 +21,13 @@
 
 #include <sodium.h>
 
-#include "account.h"
-#include "admin.h"
-#include "convdb.h"
-#include "oauth.h"
-#include "sec.h"
-#include "store.h"
-#include "util.h"
+#include "admin/admin.h"
+#include "auth/account.h"
+#include "auth/oauth.h"
+#include "conv/index.h"
+#include "lib/sec.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 #ifndef OMI_ADMIN_DATADIR
 #define OMI_ADMIN_DATADIR "data"

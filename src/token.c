@@ -19,12 +19,12 @@
 
 #include <sodium.h>
 
-#include "app.h"
-#include "enc.h"
-#include "log.h"
-#include "oauth.h"
-#include "store.h"
-#include "util.h"
+#include "auth/oauth.h"
+#include "http/app.h"
+#include "lib/enc.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "store/store.h"
 
 static void
 oauth_error(struct app *a, const struct oauth_fail *f)

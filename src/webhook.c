@@ -24,14 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "account.h"
-#include "app.h"
-#include "conv.h"
-#include "convdb.h"
-#include "jscan.h"
-#include "log.h"
-#include "sec.h"
-#include "store.h"
+#include "auth/account.h"
+#include "conv/index.h"
+#include "conv/ingest.h"
+#include "http/app.h"
+#include "lib/jscan.h"
+#include "lib/log.h"
+#include "lib/sec.h"
+#include "store/store.h"
 
 /*
  * Older OMI senders append "?uid=U" to a URL that already has "?key=K",

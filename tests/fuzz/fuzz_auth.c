@@ -8,9 +8,9 @@
  */
 #include <ctype.h>
 
-#include "cgi.h"
-#include "util.h"
 #include "fuzz.h"
+#include "http/cgi.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -18,9 +18,9 @@
  */
 #include <fcgiapp.h>
 
-#include "cgi.h"
-#include "util.h"
 #include "fuzz.h"
+#include "http/cgi.h"
+#include "lib/util.h"
 
 #define FUZZ_MAX_BODY	1024
 #define FUZZ_MAX_ENV	64

@@ -5,8 +5,8 @@
  * request cookie. Promises checked: the value found is a copy that holds
  * no ';' and no trailing space, and it was in the header.
  */
-#include "cgi.h"
 #include "fuzz.h"
+#include "http/cgi.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

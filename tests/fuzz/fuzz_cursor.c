@@ -6,9 +6,9 @@
  * PAGER_SKIP_MAX), and encoding that position and decoding it again gives
  * the same position.
  */
-#include "pager.h"
-#include "util.h"
+#include "conv/listing.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,5 +1,5 @@
 /*
- * fuzz_index: the stored forms of a user's conversation index (cpage.c),
+ * fuzz_index: the stored forms of a user's conversation index (conv/index-codec.c),
  * read back from the database. The input is a stored value, tried as a page,
  * as a head and as a head's delta. Promises checked: damage is refused, never
  * misread; a page or head that decodes encodes again and decodes to the same
@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
-#include "cpage.h"
-#include "util.h"
+#include "conv/index-codec.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 /* The walk ends cleanly exactly when the decode succeeds, with the same
  * entries; it may also stop at an id the webhook would never store. */

@@ -6,8 +6,8 @@
  * the years 0000 to 9999 give or take a day of offset; cutting the
  * fraction of seconds off a date-time moves it back by less than a second.
  */
-#include "util.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 /* 0000-01-01 and 10000-01-01 in microseconds, one day of slack each side. */
 #define DAY_US		(86400LL * 1000000)

@@ -12,9 +12,9 @@
 
 #include <jansson.h>
 
-#include "jscan.h"
-#include "util.h"
 #include "fuzz.h"
+#include "lib/jscan.h"
+#include "lib/util.h"
 
 static int
 collect(void *ctx, const char *text, size_t len, size_t at)

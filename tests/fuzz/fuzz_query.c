@@ -7,9 +7,9 @@
  * duplicate); the caller's params_free releases everything, also after a
  * failure half-way through.
  */
-#include "cgi.h"
-#include "util.h"
 #include "fuzz.h"
+#include "http/cgi.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,10 +14,10 @@
  * origin is a prefix. libFuzzer's -timeout catches a matcher that
  * backtracks without bound.
  */
-#include "config.h"
-#include "oauth.h"
-#include "util.h"
+#include "auth/oauth.h"
 #include "fuzz.h"
+#include "lib/config.h"
+#include "lib/util.h"
 
 static const char *const defaults[] = {
 	"https://chatgpt.com/aip/g-*/oauth/callback",

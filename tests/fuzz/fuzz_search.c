@@ -8,9 +8,9 @@
  * of its own terms in its own text. search_free releases everything on
  * every path.
  */
-#include "search.h"
-#include "util.h"
+#include "conv/search.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,9 +10,9 @@
  */
 #include <jansson.h>
 
-#include "transcript.h"
-#include "util.h"
+#include "conv/transcript.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,8 +8,8 @@
  */
 #include <jansson.h>
 
-#include "util.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,9 +6,9 @@
  * owns; failure gives a message, no document and an empty summary; the
  * same body always gives the same id (re-deliveries replace).
  */
-#include "conv.h"
-#include "util.h"
+#include "conv/ingest.h"
 #include "fuzz.h"
+#include "lib/util.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,16 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "account.h"
-#include "config.h"
-#include "conv.h"
-#include "convdb.h"
-#include "oauth.h"
-#include "pager.h"
-#include "sec.h"
-#include "store.h"
-#include "transcript.h"
+#include "api/api.h"
+#include "auth/account.h"
+#include "auth/oauth.h"
+#include "conv/index.h"
+#include "conv/ingest.h"
+#include "conv/listing.h"
+#include "conv/transcript.h"
+#include "lib/config.h"
+#include "lib/sec.h"
+#include "store/store.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/omi-test-api.XXXXXX";

@@ -4,7 +4,7 @@
 
 #include <fcgiapp.h>
 
-#include "cgi.h"
+#include "http/cgi.h"
 #include "unit.h"
 
 struct fake {

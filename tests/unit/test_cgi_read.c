@@ -9,7 +9,7 @@
 
 #include <fcgiapp.h>
 
-#include "cgi.h"
+#include "http/cgi.h"
 #include "unit.h"
 
 struct failing {

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conv.h"
-#include "convdb.h"
-#include "cpage.h"
-#include "store.h"
+#include "conv/index-codec.h"
+#include "conv/index.h"
+#include "conv/ingest.h"
+#include "store/store.h"
 #include "unit.h"
 
 #define N	700

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "oauth.h"
+#include "auth/oauth.h"
+#include "lib/config.h"
 #include "unit.h"
 
 /* CPU time, not wall time: on a busy machine the wait for a CPU would count

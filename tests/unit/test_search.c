@@ -1,7 +1,7 @@
 /* test_search: query terms and case-insensitive matching, valid and invalid. */
 #include <string.h>
 
-#include "search.h"
+#include "conv/search.h"
 #include "unit.h"
 
 static int

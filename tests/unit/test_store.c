@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "lib/util.h"
+#include "store/store.h"
 #include "unit.h"
-#include "util.h"
 
 static char dir[] = "/tmp/omi-test-store.XXXXXX";
 

@@ -1,13 +1,13 @@
 /*
  * test_transcript: the transcript format on the shared fixtures and on the
  * edge cases, against expected strings written by hand from the rules in
- * transcript.h (never produced by the code under test).
+ * conv/transcript.h (never produced by the code under test).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "transcript.h"
-#include "ustr.h"
+#include "conv/transcript.h"
+#include "lib/ustr.h"
 #include "unit.h"
 
 static char *

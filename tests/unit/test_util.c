@@ -2,10 +2,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "enc.h"
-#include "swar.h"
+#include "lib/enc.h"
+#include "lib/swar.h"
+#include "lib/util.h"
 #include "unit.h"
-#include "util.h"
 
 static void
 test_u64(void)

@@ -1,0 +1,187 @@
+/*
+ * admin-api: omi-admin commands for the conversations API.
+ *
+ *   openapi          prints the OpenAPI document that /openapi.json serves
+ *   import UID [FILE]  stores conversations for UID from FILE (default:
+ *                    standard input): an `omi-admin export` document, a
+ *                    JSON array of conversations, single conversations, or
+ *                    JSON lines, in any mix. Each one is validated as the
+ *                    webhook validates it and stored through convdb_put, in
+ *                    store sessions of IMPORT_BATCH conversations, so a
+ *                    restore (or a benchmark fill) of thousands is quick.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "api/openapi.h"
+#include "auth/account.h"
+#include "conv/index.h"
+#include "conv/ingest.h"
+#include "lib/util.h"
+#include "store/store.h"
+
+#define IMPORT_BATCH	500
+
+static int
+cmd_openapi(struct admin_ctx *c, int argc, char **argv)
+{
+	json_t *doc;
+
+	(void)argc;
+	(void)argv;
+	if ((doc = openapi_document(&c->cfg)) == NULL) {
+		fprintf(stderr, "omi-admin: out of memory\n");
+		return 1;
+	}
+	json_dumpf(doc, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(doc);
+	return 0;
+}
+
+struct import {
+	struct admin_ctx	*c;
+	const char		*uid;
+	struct store		*s;
+	size_t			 batch, stored, replaced, invalid;
+};
+
+static int
+read_all(FILE *f, struct buf *b)
+{
+	char	 chunk[65536];
+	size_t	 n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(b, chunk, n);
+	return ferror(f) || b->failed ? -1 : 0;
+}
+
+/* Stores one conversation; -1 stops the import (store failure). */
+static int
+import_one(struct import *im, json_t *doc)
+{
+	struct conv_summary	 sum;
+	struct conv_error	 e;
+	enum store_err		 err;
+	char			*text;
+	int			 rc, replaced;
+
+	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL)
+		return -1;
+	rc = conv_ingest(text, strlen(text), &sum, NULL, &e);
+	if (rc != 0) {
+		im->invalid++;
+		fprintf(stderr, "omi-admin: skipped an invalid conversation"
+		    " (%s: %s)\n", e.field[0] ? e.field : "body", e.message);
+		free(text);
+		return rc == -1 ? -1 : 0;
+	}
+	if (im->s == NULL && admin_store(im->c, 1, &im->s) == -1) {
+		conv_summary_free(&sum);
+		free(text);
+		return -1;
+	}
+	err = convdb_put(im->s, im->uid, &sum, text, strlen(text), &replaced);
+	conv_summary_free(&sum);
+	free(text);
+	if (err != STORE_OK) {
+		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		return -1;
+	}
+	im->stored++;
+	im->replaced += replaced;
+	if (++im->batch == IMPORT_BATCH) {
+		im->batch = 0;
+		rc = admin_commit(im->s);
+		im->s = NULL;
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One top-level value: an export, an array or a conversation. */
+static int
+import_value(struct import *im, json_t *v)
+{
+	json_t	*list = json_object_get(v, "conversations"), *e;
+	size_t	 i;
+
+	if (json_is_object(v) && json_is_array(list))
+		v = list;
+	if (!json_is_array(v))
+		return import_one(im, v);
+	json_array_foreach(v, i, e)
+		if (import_one(im, e) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+cmd_import(struct admin_ctx *c, int argc, char **argv)
+{
+	struct import	 im;
+	struct buf	 in = { 0 };
+	json_error_t	 jerr;
+	json_t		*v;
+	FILE		*f = stdin;
+	size_t		 pos = 0;
+	int		 rc = 0;
+
+	if (argc < 1 || argc > 2 || !account_valid_uid(argv[0]))
+		return 2;
+	memset(&im, 0, sizeof(im));
+	im.c = c;
+	im.uid = argv[0];
+	if (argc == 2 && strcmp(argv[1], "-") != 0 &&
+	    (f = fopen(argv[1], "r")) == NULL) {
+		perror(argv[1]);
+		return 1;
+	}
+	if (read_all(f, &in) == -1) {
+		fprintf(stderr, "omi-admin: cannot read the input\n");
+		rc = 1;
+	}
+	/* Values one after another: JSON lines, or one document. */
+	while (rc == 0 && in.data != NULL) {
+		pos += strspn(in.data + pos, " \t\r\n");
+		if (pos >= in.len)
+			break;
+		v = json_loadb(in.data + pos, in.len - pos,
+		    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+		if (v == NULL) {
+			fprintf(stderr, "omi-admin: invalid JSON at byte %zu: "
+			    "%s\n", pos + (size_t)jerr.position, jerr.text);
+			rc = 1;
+			break;
+		}
+		pos += (size_t)jerr.position;
+		if (import_value(&im, v) == -1)
+			rc = 1;
+		json_decref(v);
+	}
+	if (im.s != NULL) {
+		if (rc == 0)
+			rc = admin_commit(im.s);
+		else
+			store_close(im.s);
+	}
+	if (f != stdin)
+		fclose(f);
+	buf_free(&in);
+	printf("%zu stored (%zu replaced), %zu invalid skipped%s\n",
+	    im.stored, im.replaced, im.invalid, rc ? "; stopped on an error"
+	    " (conversations up to the last commit are kept)" : "");
+	return rc;
+}
+
+const struct admin_cmd admin_api_cmds[] = {
+	{ "openapi", "", "print the OpenAPI document for the GPT editor", 1,
+	    cmd_openapi },
+	{ "import", "UID [FILE]", "store conversations from an export, a JSON "
+	    "array or JSON lines", 1, cmd_import },
+	{ NULL, NULL, NULL, 0, NULL }
+};

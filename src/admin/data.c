@@ -1,0 +1,311 @@
+/*
+ * admin-data: omi-admin's data commands: list, show and export a user's
+ * conversations, and check, which walks every record (each must decode) and
+ * cross-checks every user's index against the conversation records.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "admin/admin.h"
+#include "auth/account.h"
+#include "auth/oauth.h"
+#include "conv/index-codec.h"
+#include "conv/index.h"
+#include "lib/sec.h"
+#include "lib/util.h"
+#include "store/store.h"
+
+
+/*
+ * Prints stored text that came from outside (a conversation's title) with
+ * control characters (C0, DEL, and C1 in UTF-8) as spaces: escape sequences
+ * in a title would otherwise reach the administrator's terminal.
+ */
+static void
+put_text(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)(t ? t : "");
+
+	for (; *p != '\0'; p++) {
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar(' ');
+			p++;
+		} else
+			putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+	}
+}
+
+static int
+cmd_conversations(struct admin_ctx *c, int argc, char **argv)
+{
+	struct convdb_head	 h;
+	struct store		*s;
+	json_t			*entries, *e;
+	size_t			 i, k;
+
+	if (argc < 1 || admin_check_uid(argv[0]) == -1)
+		return 2;
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	if (convdb_head_load(s, argv[0], &h) != STORE_OK) {
+		store_close(s);
+		return 1;
+	}
+	for (i = 0; i < h.nrefs; i++) {
+		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
+		    STORE_OK)
+			continue;
+		json_array_foreach(entries, k, e) {
+			printf("%s\t%s\t",
+			    json_string_value(json_object_get(e, "id")),
+			    json_string_value(json_object_get(e, "created_at")));
+			put_text(json_string_value(json_object_get(e, "title")));
+			printf("%s\n", json_is_true(json_object_get(e,
+			    "discarded")) ? "\t(discarded)" : "");
+		}
+		json_decref(entries);
+	}
+	printf("%zu conversations (%zu not discarded)\n", h.n, h.visible);
+	convdb_head_free(&h);
+	store_close(s);
+	return 0;
+}
+
+static int
+cmd_show(struct admin_ctx *c, int argc, char **argv)
+{
+	struct store	*s;
+	enum store_err	 err;
+	char		*raw;
+
+	if (argc < 2 || admin_check_uid(argv[0]) == -1)
+		return 2;
+	if (!valid_ident(argv[1], CONV_ID_MAX)) {
+		fprintf(stderr, "omi-admin: invalid conversation id\n");
+		return 2;
+	}
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	err = convdb_get(s, argv[0], argv[1], &raw, NULL);
+	store_close(s);
+	if (err != STORE_OK) {
+		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		return 1;
+	}
+	printf("%s\n", raw);
+	free(raw);
+	return 0;
+}
+
+static int
+cmd_export(struct admin_ctx *c, int argc, char **argv)
+{
+	struct convdb_head	 h;
+	struct store		*s;
+	json_t			*entries, *e, *out, *list, *doc;
+	char			*raw;
+	size_t			 i, k;
+	int			 rc = 0;
+
+	if (argc < 1 || admin_check_uid(argv[0]) == -1)
+		return 2;
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	list = json_array();
+	out = json_pack("{s:s, s:I, s:o}", "uid", argv[0], "exported_at",
+	    (json_int_t)now_unix(), "conversations", list);
+	if (convdb_head_load(s, argv[0], &h) != STORE_OK)
+		rc = 1;
+	for (i = 0; rc == 0 && i < h.nrefs; i++) {
+		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
+		    STORE_OK) {
+			rc = 1;
+			break;
+		}
+		json_array_foreach(entries, k, e) {
+			if (convdb_get(s, argv[0], json_string_value(
+			    json_object_get(e, "id")), &raw, NULL) != STORE_OK) {
+				rc = 1;
+				break;
+			}
+			doc = json_loads(raw, 0, NULL);
+			free(raw);
+			if (doc == NULL || json_array_append_new(list, doc)) {
+				rc = 1;
+				break;
+			}
+		}
+		json_decref(entries);
+	}
+	store_close(s);
+	if (rc == 0 && json_dumpf(out, stdout, JSON_INDENT(2)) == 0)
+		putchar('\n');
+	else
+		fprintf(stderr, "omi-admin: export failed\n");
+	json_decref(out);
+	if (h.nrefs || h.refs)
+		convdb_head_free(&h);
+	return rc;
+}
+
+/* check ------------------------------------------------------------------ */
+
+struct check {
+	struct store	*s;
+	size_t		 keys, users, convs, indexed, oauth, problems;
+};
+
+static void
+problem(struct check *k, const char *what, const char *key)
+{
+	k->problems++;
+	fprintf(stderr, "problem: %s: %s\n", what, key);
+}
+
+static int
+check_key(void *ctx, const char *key)
+{
+	struct check	*k = ctx;
+	char		*val, *nl;
+	size_t		 len;
+	json_t		*j;
+
+	k->keys++;
+	if (store_get(k->s, key, &val, &len) != STORE_OK) {
+		problem(k, "unreadable record", key);
+		return 0;
+	}
+	if (strncmp(key, "conv:", 5) == 0) {
+		k->convs++;
+		nl = memchr(val, '\n', len);
+		j = nl ? json_loadb(nl + 1, len - (size_t)(nl + 1 - val),
+		    JSON_REJECT_DUPLICATES, NULL) : NULL;
+	} else if (strcmp(key, "meta:schema") == 0) {
+		j = json_loads("{}", 0, NULL);
+		if (strcmp(val, "1") != 0)
+			problem(k, "unknown schema version", val);
+	} else if (strncmp(key, "cidx:", 5) == 0 ||
+	    strncmp(key, "cidxd:", 6) == 0) {
+		struct convdb_head h = { 0 };
+		j = (key[4] == ':' ? chead_decode(val, len, &h) :
+		    chead_delta_apply(val, len, &h)) == STORE_OK ?
+		    json_object() : NULL;
+		convdb_head_free(&h);
+	} else if (strncmp(key, "cpage:", 6) == 0)
+		j = cpage_decode(val, len);
+	else {
+		if (strncmp(key, "user:", 5) == 0)
+			k->users++;
+		else
+			k->oauth++;
+		j = json_loadb(val, len, 0, NULL);
+	}
+	if (j == NULL)
+		problem(k, "record does not decode", key);
+	json_decref(j);
+	free(val);
+	return 0;
+}
+
+/* Cross-checks one user's index against the conversation records. */
+static int
+check_user_index(void *ctx, const char *key)
+{
+	struct check		*k = ctx;
+	struct convdb_head	 h;
+	const char		*uid = key + 5;
+	json_t			*entries, *e;
+	size_t			 i, j, n = 0, vis = 0;
+	char			*raw;
+
+	if (convdb_head_load(k->s, uid, &h) != STORE_OK) {
+		problem(k, "index head does not decode", uid);
+		return 0;
+	}
+	for (i = 0; i < h.nrefs; i++) {
+		if (convdb_page_load(k->s, uid, h.refs[i].page, &entries) !=
+		    STORE_OK) {
+			problem(k, "index page missing", uid);
+			continue;
+		}
+		if (json_array_size(entries) != h.refs[i].n)
+			problem(k, "index page count differs", uid);
+		json_array_foreach(entries, j, e) {
+			n++;
+			if (!json_is_true(json_object_get(e, "discarded")))
+				vis++;
+			if (convdb_get(k->s, uid, json_string_value(
+			    json_object_get(e, "id")), &raw, NULL) != STORE_OK)
+				problem(k, "indexed conversation missing", uid);
+			else
+				free(raw);
+		}
+		json_decref(entries);
+	}
+	if (n != h.n || vis != h.visible)
+		problem(k, "index totals differ from its pages", uid);
+	k->indexed += n;
+	convdb_head_free(&h);
+	return 0;
+}
+
+static int
+cmd_check(struct admin_ctx *c, int argc, char **argv)
+{
+	struct check	 k = { 0 };
+	enum store_err	 err;
+
+	(void)argc;
+	(void)argv;
+	if (admin_store(c, 0, &k.s) == -1)
+		return 1;
+	if ((err = store_foreach(k.s, "", check_key, &k)) != STORE_OK)
+		problem(&k, "iteration failed", store_strerror(err));
+	if ((err = store_foreach(k.s, "cidx:", check_user_index, &k)) !=
+	    STORE_OK)
+		problem(&k, "iteration failed", store_strerror(err));
+	store_close(k.s);
+	if (k.indexed != k.convs)
+		problem(&k, "conversations outside any index", "(count)");
+	printf("records: %zu\nusers: %zu\nconversations: %zu\n"
+	    "oauth records: %zu\nproblems: %zu\n", k.keys, k.users, k.convs,
+	    k.oauth, k.problems);
+	return k.problems ? 1 : 0;
+}
+
+/* compact ---------------------------------------------------------------- */
+
+static int
+cmd_compact(struct admin_ctx *c, int argc, char **argv)
+{
+	enum store_err err;
+
+	(void)argc;
+	(void)argv;
+	if ((err = store_compact(c->datadir, admin_timeout(c))) != STORE_OK) {
+		fprintf(stderr, "omi-admin: compact: %s\n",
+		    store_strerror(err));
+		return 1;
+	}
+	printf("Compacted: no deleted or replaced data is left in %s\n",
+	    c->datadir);
+	return 0;
+}
+
+const struct admin_cmd admin_data_cmds[] = {
+	{ "conversations", "UID", "list a user's conversations", 1,
+	    cmd_conversations },
+	{ "show", "UID ID", "print one conversation as JSON", 1, cmd_show },
+	{ "export", "UID", "print all of a user's conversations as JSON", 1,
+	    cmd_export },
+	{ "check", "", "verify the data file and its indexes", 1, cmd_check },
+	{ "compact", "", "rewrite the data files without deleted or replaced "
+	    "data", 1, cmd_compact },
+	{ NULL, NULL, NULL, 0, NULL }
+};

@@ -1,0 +1,178 @@
+/* api: what the list and detail endpoints share (see api.h). */
+#include <string.h>
+
+#include "api/api.h"
+#include "auth/oauth.h"
+#include "lib/log.h"
+#include "lib/ustr.h"
+
+void
+api_bad_param(struct app *a, const char *name, const char *message)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s}", "error", "invalid_parameter",
+	    "message", message, "parameter", name);
+	if (j == NULL)
+		a->resp.failed = 1;
+	else
+		resp_json(&a->resp, 400, j);
+	json_decref(j);
+}
+
+void
+api_store_error(struct app *a, enum store_err err)
+{
+	log_msg("store: %s", store_strerror(err));
+	resp_api_error(&a->resp, store_http_status(err) == 503 ? 503 : 500,
+	    store_http_status(err) == 503 ? "storage_unavailable" :
+	    "server_error", "the conversations could not be read; try again "
+	    "later");
+	if (store_http_status(err) == 503)
+		resp_header(&a->resp, "Retry-After", "1");
+}
+
+int
+api_check_params(struct app *a, const char *const *allowed)
+{
+	const struct params	*p = &a->req.query;
+	const char		*v;
+	struct buf		 msg = { 0 };
+	size_t			 i, k;
+
+	for (i = 0; i < p->n; i++) {
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(p->v[i].name, allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL) {
+			/*
+			 * The GPT fixes its call faster when told the name;
+			 * it is echoed only as a short identifier, inside a
+			 * JSON string, never as free text.
+			 */
+			buf_puts(&msg, "unknown query parameter; this endpoint "
+			    "accepts only:");
+			for (k = 0; allowed[k] != NULL; k++)
+				buf_printf(&msg, " %s", allowed[k]);
+			api_bad_param(a, valid_ident(p->v[i].name, 64) ?
+			    p->v[i].name : "", msg.data ? msg.data : "");
+			buf_free(&msg);
+			return -1;
+		}
+		if (params_get(p, allowed[k], &v) == -1) {
+			buf_printf(&msg, "%s may be given only once",
+			    allowed[k]);
+			api_bad_param(a, allowed[k], msg.data ? msg.data : "");
+			buf_free(&msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *
+api_param(const struct app *a, const char *name)
+{
+	const char *v;
+
+	if (params_get(&a->req.query, name, &v) != 1 || *v == '\0')
+		return NULL;
+	return v;
+}
+
+json_t *
+api_clip(const char *s, size_t max, int *cut)
+{
+	struct buf	 b = { 0 };
+	json_t		*j;
+	size_t		 n = strlen(s), keep;
+	int		 c;
+
+	if (cut)
+		*cut = 0;
+	keep = ustr_prefix(s, n, max, &c);
+	if (!c)
+		return json_stringn(s, n);
+	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+	buf_append(&b, s, keep);
+	buf_puts(&b, "\xe2\x80\xa6");
+	j = b.failed ? NULL : json_stringn(b.data, b.len);
+	buf_free(&b);
+	if (cut)
+		*cut = 1;
+	return j;
+}
+
+size_t
+api_json_size(const json_t *j)
+{
+	return json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* RFC 6750 3: the challenge; error codes are our own fixed strings. */
+static void
+challenge(struct app *a, const char *error, const char *description)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "Bearer realm=\"omi\"");
+	if (error != NULL)
+		buf_printf(&b, ", error=\"%s\"", error);
+	if (error != NULL && description != NULL &&
+	    strpbrk(description, "\"\\") == NULL)
+		buf_printf(&b, ", error_description=\"%s\"", description);
+	if (error != NULL && strcmp(error, "insufficient_scope") == 0)
+		buf_puts(&b, ", scope=\"" OAUTH_SCOPE_READ "\"");
+	if (b.failed)
+		a->resp.failed = 1;
+	else
+		resp_header(&a->resp, "WWW-Authenticate", b.data);
+	buf_free(&b);
+}
+
+static int
+has_scope(const char *scopes, const char *want)
+{
+	size_t		 n = strlen(want), len;
+	const char	*p = scopes;
+
+	while (p != NULL && *p != '\0') {
+		len = strcspn(p, " ");
+		if (len == n && strncmp(p, want, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+int
+api_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
+{
+	const char	*error;
+	int		 status;
+
+	status = oauth_bearer_check(&a->cfg, s, a->req.authorization, b);
+	if (status == 401 || status == 400) {
+		error = b->error ? b->error : "invalid_token";
+		resp_api_error(&a->resp, status, error, status == 400 ?
+		    b->description :
+		    "a valid access token is required; sign in again");
+		/* No bearer token at all (none, or another scheme such as
+		 * Basic): RFC 6750 3.1 wants no error code. */
+		challenge(a, b->no_credentials ? NULL : error, b->description);
+		return -1;
+	}
+	if (status != 0) {
+		api_store_error(a, STORE_BUSY);
+		return -1;
+	}
+	if (!has_scope(b->scope, OAUTH_SCOPE_READ)) {
+		resp_api_error(&a->resp, 403, "insufficient_scope",
+		    "the access token does not allow reading conversations");
+		challenge(a, "insufficient_scope", "the token lacks the "
+		    OAUTH_SCOPE_READ " scope");
+		return -1;
+	}
+	return 0;
+}

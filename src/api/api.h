@@ -1,0 +1,56 @@
+/*
+ * api: the conversations API behind GET /api/conversations[/{id}]. The
+ * program file (conversations.c) routes, checks the method and the bearer
+ * token and opens one read session of the store; list.c and
+ * detail.c answer from it. This header also holds what both share:
+ * parameter checks that name the offending parameter, the store-error
+ * answer, and string clipping that keeps every response under ChatGPT's
+ * limit of 100,000 characters (measured here, more strictly, in bytes).
+ */
+#ifndef OMI_API_H
+#define OMI_API_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "http/app.h"
+#include "store/store.h"
+
+/* Every API response body stays at or below this many bytes. */
+#define API_MAX_RESPONSE	99000
+
+/* The list endpoint: GET /api/conversations. */
+void	 api_list(struct app *, struct store *, const char *uid);
+/* The detail endpoint: GET /api/conversations/{id} (id already valid). */
+void	 api_detail(struct app *, struct store *, const char *uid,
+	    const char *id);
+
+struct oauth_bearer;
+/*
+ * Checks the request's bearer token in the caller's store session. Returns
+ * 0 with b filled (the caller frees it with oauth_bearer_free), or answers
+ * and returns -1: 401 with a Bearer challenge (RFC 6750 3.1: no error code
+ * when the request carried no credentials), 403 insufficient_scope when the
+ * token lacks read:memories, 503 when the store failed.
+ */
+int	 api_authorize(struct app *, struct store *, struct oauth_bearer *b);
+/* 400 {"error":"invalid_parameter","message","parameter"}. */
+void	 api_bad_param(struct app *, const char *name, const char *message);
+/* The answer for a failed store session (503 with Retry-After, 500). */
+void	 api_store_error(struct app *, enum store_err);
+/*
+ * Rejects (answers 400 and returns -1) a query with a parameter not in
+ * allowed (NULL-terminated) or given twice; 0 when all are acceptable.
+ */
+int	 api_check_params(struct app *, const char *const *allowed);
+/* A parameter's value, or NULL when absent or empty (empty means absent). */
+const char *api_param(const struct app *, const char *name);
+/*
+ * A JSON string of s cut to at most max code points; a cut text ends in
+ * "…" (counted in max). *cut is set when it was cut (may be NULL).
+ */
+json_t	*api_clip(const char *s, size_t max, int *cut);
+/* The compact serialised size of j in bytes. */
+size_t	 api_json_size(const json_t *);
+#endif

@@ -1,0 +1,330 @@
+/*
+ * api-list: GET /api/conversations, one page of the user's conversations,
+ * newest first by created_at.
+ *
+ *   limit              1-100, default 20
+ *   cursor | offset    resume from a next_cursor, or skip that many matches
+ *   q                  search terms (see conv/search.h)
+ *   category           exact category, case-insensitive
+ *   start_date, end_date  ISO 8601 date (whole UTC day) or date-time, inclusive
+ *   include_discarded  true|false (default false)
+ *
+ *   200 {"conversations":[...], "total", "has_more", "next_cursor",
+ *        "next_offset"[, "message"]}
+ *   400 invalid_parameter, naming the parameter
+ *
+ * total is null for a text search: counting its matches would mean reading
+ * every conversation. A search reads at most LIST_SCAN_BUDGET bytes of
+ * conversations per request; when that runs out the page may be short, with
+ * has_more true and a next_cursor that continues where the search stopped.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "conv/listing.h"
+#include "lib/log.h"
+#include "lib/ustr.h"
+
+#define LIST_DEFAULT_LIMIT	20
+#define LIST_MAX_LIMIT		100
+#define LIST_SCAN_BUDGET	(48u << 20)
+#define LIST_CATEGORY_MAX	100
+#define LIST_TITLE_MAX		300
+#define LIST_OVERVIEW_MAX	1000
+/* Room left for everything but the items (cursor, counts, message). */
+#define LIST_ITEMS_BUDGET	(API_MAX_RESPONSE - 2000)
+
+static const char *const list_params[] = {
+	"limit", "cursor", "offset", "q", "category", "start_date",
+	"end_date", "include_discarded", NULL
+};
+
+struct list_query {
+	size_t			 limit;
+	int			 by_cursor;
+	uint64_t		 offset;
+	struct pager_pos	 from;
+	struct pager_filter	 f;
+	struct search		 search;
+};
+
+static int
+parse_limit(struct app *a, struct list_query *lq)
+{
+	const char	*v = api_param(a, "limit");
+	uint64_t	 n;
+
+	lq->limit = LIST_DEFAULT_LIMIT;
+	if (v == NULL)
+		return 0;
+	if (parse_u64(v, LIST_MAX_LIMIT, &n) != 0 || n == 0) {
+		api_bad_param(a, "limit",
+		    "limit must be a whole number from 1 to 100");
+		return -1;
+	}
+	lq->limit = (size_t)n;
+	return 0;
+}
+
+static int
+parse_position(struct app *a, struct list_query *lq)
+{
+	const char *cursor = api_param(a, "cursor");
+	const char *offset = api_param(a, "offset");
+
+	if (cursor != NULL && offset != NULL) {
+		api_bad_param(a, "offset",
+		    "give either cursor or offset, not both");
+		return -1;
+	}
+	if (cursor != NULL) {
+		if (pager_cursor_decode(cursor, &lq->from) == -1) {
+			api_bad_param(a, "cursor", "cursor must be a "
+			    "next_cursor value from an earlier response, "
+			    "passed unchanged");
+			return -1;
+		}
+		lq->by_cursor = 1;
+		return 0;
+	}
+	if (offset != NULL &&
+	    parse_u64(offset, PAGER_SKIP_MAX, &lq->offset) != 0) {
+		api_bad_param(a, "offset",
+		    "offset must be a whole number from 0 to 1000000000");
+		return -1;
+	}
+	lq->from.skip = lq->offset;
+	return 0;
+}
+
+/* Parses a date bound; a whole day ends at its last microsecond. */
+static int
+parse_date(struct app *a, const char *name, int end, int64_t *out)
+{
+	const char	*v = api_param(a, name);
+	struct buf	 msg = { 0 };
+	int		 date_only;
+
+	if (v == NULL)
+		return 0;
+	if (parse_iso8601(v, out, &date_only) == -1) {
+		buf_printf(&msg, "%s must be an ISO 8601 date (2025-06-14) or "
+		    "date-time (2025-06-14T18:03:27Z)", name);
+		api_bad_param(a, name, msg.data ? msg.data : "");
+		buf_free(&msg);
+		return -1;
+	}
+	if (end && date_only)
+		*out += INT64_C(86400000000) - 1;
+	return 0;
+}
+
+static int
+parse_filters(struct app *a, struct list_query *lq)
+{
+	const char	*v;
+	int		 rc;
+
+	lq->f.since = INT64_MIN;
+	lq->f.until = INT64_MAX;
+	lq->f.scan_budget = LIST_SCAN_BUDGET;
+	if (parse_date(a, "start_date", 0, &lq->f.since) == -1 ||
+	    parse_date(a, "end_date", 1, &lq->f.until) == -1)
+		return -1;
+	if (lq->f.since > lq->f.until) {
+		api_bad_param(a, "start_date",
+		    "start_date must not be after end_date");
+		return -1;
+	}
+	if ((v = api_param(a, "category")) != NULL) {
+		if (ustr_count(v, strlen(v)) > LIST_CATEGORY_MAX) {
+			api_bad_param(a, "category",
+			    "category must be at most 100 characters");
+			return -1;
+		}
+		lq->f.category = v;
+	}
+	if ((v = api_param(a, "include_discarded")) != NULL) {
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			lq->f.include_discarded = 1;
+		else if (strcmp(v, "false") != 0 && strcmp(v, "0") != 0) {
+			api_bad_param(a, "include_discarded",
+			    "include_discarded must be true or false");
+			return -1;
+		}
+	}
+	if ((v = api_param(a, "q")) != NULL) {
+		rc = search_compile(&lq->search, v);
+		if (rc == -1) {
+			a->resp.failed = 1;
+			return -1;
+		}
+		if (rc == 1) {
+			api_bad_param(a, "q", "q must hold 1 to 8 search terms "
+			    "(a \"quoted phrase\" counts as one) in at most "
+			    "200 characters");
+			return -1;
+		}
+		lq->f.search = &lq->search;
+	}
+	return 0;
+}
+
+/* The public shape of one index entry, its texts clipped to size. */
+static json_t *
+list_item(const json_t *e)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+
+#define S(k) (json_string_value(json_object_get(e, k)) ? \
+	    json_string_value(json_object_get(e, k)) : "")
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}",
+	    "id", id ? id : "",
+	    "title", api_clip(S("title"), LIST_TITLE_MAX, NULL),
+	    "created_at", api_clip(S("created_at"), 64, NULL),
+	    "category", api_clip(S("category"), LIST_CATEGORY_MAX, NULL),
+	    "overview", api_clip(S("overview"), LIST_OVERVIEW_MAX, NULL),
+	    "emoji", api_clip(S("emoji"), 16, NULL),
+	    "discarded", json_is_true(json_object_get(e, "discarded")));
+#undef S
+}
+
+static json_t *
+cursor_json(const struct pager_pos *p)
+{
+	char	*c = pager_cursor_encode(p);
+	json_t	*j = c ? json_string(c) : NULL;
+
+	free(c);
+	return j;
+}
+
+static json_t *
+after_entry(const json_t *e)
+{
+	struct pager_pos p;
+
+	memset(&p, 0, sizeof(p));
+	p.after = 1;
+	p.t = json_integer_value(json_object_get(e, "t"));
+	snprintf(p.id, sizeof(p.id), "%s",
+	    json_string_value(json_object_get(e, "id")));
+	return cursor_json(&p);
+}
+
+/*
+ * Writes the 200 body for a fetched page to out; -1 when out of memory.
+ * Each item is serialised once, straight into the answer, and measured
+ * there: serialising it to measure it and again as part of the whole
+ * answer was a sixth of a list request's instructions.
+ */
+static int
+list_body(const struct list_query *lq, const struct pager_page *pg,
+    const json_t *total, struct buf *out, size_t *n)
+{
+	json_t		*item, *rest, *next = json_null();
+	const json_t	*last = NULL, *e;
+	struct buf	 tail = { 0 };
+	size_t		 i, mark;
+	int		 trimmed = 0, more, rc = -1;
+
+	*n = 0;
+	buf_puts(out, "{\"conversations\":[");
+	json_array_foreach(pg->entries, i, e) {
+		if ((item = list_item(e)) == NULL)
+			return -1;
+		mark = out->len;
+		if (*n > 0)
+			buf_putc(out, ',');
+		rc = buf_put_json(out, item, JSON_COMPACT);
+		json_decref(item);
+		if (rc == -1)
+			return -1;
+		/* Keep the whole answer under ChatGPT's size limit. */
+		if (out->len > LIST_ITEMS_BUDGET) {
+			buf_truncate(out, mark);
+			trimmed = 1;
+			break;
+		}
+		(*n)++;
+		last = e;
+	}
+	more = trimmed || pg->more || pg->stopped;
+	if (trimmed && last != NULL)
+		next = after_entry(last);
+	else if (pg->stopped && !trimmed)
+		next = cursor_json(&pg->resume);
+	else if (more)
+		next = last ? after_entry(last) : cursor_json(&lq->from);
+	if (next == NULL)
+		return -1;
+	rest = json_pack("{s:O, s:b, s:o, s:o}", "total", total,
+	    "has_more", more, "next_cursor", next,
+	    "next_offset", more && !lq->by_cursor && !pg->stopped ?
+	    json_integer((json_int_t)(lq->offset + *n)) : json_null());
+	if (rest != NULL && pg->stopped)
+		json_object_set_new(rest, "message", json_string("The search "
+		    "read its limit of conversations for one request before "
+		    "filling the page. Call again with cursor=next_cursor to "
+		    "search older conversations."));
+	/* The other members follow the array: {"total":...} minus its '{'. */
+	rc = -1;
+	if (rest != NULL && buf_put_json(&tail, rest, JSON_COMPACT) == 0 &&
+	    tail.len > 1 && buf_puts(out, "],") == 0 &&
+	    buf_append(out, tail.data + 1, tail.len - 1) == 0 &&
+	    buf_putc(out, '\n') == 0)
+		rc = 0;
+	json_decref(rest);
+	buf_free(&tail);
+	return out->failed ? -1 : rc;
+}
+
+void
+api_list(struct app *a, struct store *s, const char *uid)
+{
+	struct list_query	 lq;
+	struct convdb_head	 h;
+	struct pager_page	 pg;
+	struct buf		 body = { 0 };
+	enum store_err		 err;
+	json_t			*total = NULL;
+	size_t			 n;
+
+	memset(&lq, 0, sizeof(lq));
+	memset(&h, 0, sizeof(h));
+	memset(&pg, 0, sizeof(pg));
+	if (api_check_params(a, list_params) == -1 ||
+	    parse_limit(a, &lq) == -1 || parse_position(a, &lq) == -1 ||
+	    parse_filters(a, &lq) == -1)
+		goto out;
+	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK ||
+	    (err = pager_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
+	    &pg)) != STORE_OK) {
+		api_store_error(a, err);
+		goto out;
+	}
+	if (lq.f.search != NULL)
+		total = json_null();
+	else if ((err = pager_total(s, uid, &h, &lq.f, &n)) != STORE_OK) {
+		api_store_error(a, err);
+		goto out;
+	} else
+		total = json_integer((json_int_t)n);
+	if (total == NULL || list_body(&lq, &pg, total, &body, &n) == -1) {
+		a->resp.failed = 1;
+		goto out;
+	}
+	log_msg("list uid=%s n=%zu pages=%zu records=%zu bytes=%zu%s", uid, n,
+	    pg.pages_read, pg.records_read, pg.bytes_read,
+	    pg.stopped ? " stopped" : "");
+	resp_body(&a->resp, 200, "application/json", body.data, body.len);
+out:
+	buf_free(&body);
+	json_decref(total);
+	pager_page_free(&pg);
+	convdb_head_free(&h);
+	search_free(&lq.search);
+}

@@ -1,0 +1,210 @@
+/*
+ * account: user records (see account.h). Stored as JSON under user:<uid>.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <crypt.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "auth/account.h"
+#include "lib/sec.h"
+#include "lib/util.h"
+
+/* A valid yescrypt hash of a random password, used to spend equal time. */
+static const char dummy_hash[] =
+    "$y$j9T$GiHrTRA1y0L0MTah$E33rorr6XNEsWGBaz3UL5MpGJgQ/KC.F.M1P34R5c0.";
+
+int
+account_valid_uid(const char *uid)
+{
+	return valid_ident(uid, ACCOUNT_UID_MAX);
+}
+
+static char *
+user_key(const char *uid)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "user:%s", uid);
+	return buf_take(&b);
+}
+
+void
+account_free(struct account *a)
+{
+	free(a->uid);
+	free(a->pwhash);
+	free(a->webhook_key);
+	memset(a, 0, sizeof(*a));
+}
+
+enum store_err
+account_load(struct store *s, const char *uid, struct account *a)
+{
+	enum store_err	 err;
+	json_t		*j;
+	char		*key, *val;
+	size_t		 len;
+	const char	*pw, *wk;
+	json_int_t	 created = 0, since = 0, count = 0, until = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!account_valid_uid(uid))
+		return STORE_NOTFOUND;
+	if ((key = user_key(uid)) == NULL)
+		return STORE_NOMEM;
+	err = store_get(s, key, &val, &len);
+	free(key);
+	if (err != STORE_OK)
+		return err;
+	j = json_loadb(val, len, 0, NULL);
+	free(val);
+	if (j == NULL || json_unpack(j, "{s:s, s:s, s?I, s?I, s?I, s?I}",
+	    "pw", &pw, "wk", &wk, "created", &created, "fail_since", &since,
+	    "fail_count", &count, "locked_until", &until) == -1) {
+		json_decref(j);
+		return STORE_CORRUPT;
+	}
+	a->uid = strdup(uid);
+	a->pwhash = strdup(pw);
+	a->webhook_key = strdup(wk);
+	a->created = created;
+	a->fail_since = since;
+	a->fail_count = count;
+	a->locked_until = until;
+	json_decref(j);
+	if (!a->uid || !a->pwhash || !a->webhook_key) {
+		account_free(a);
+		return STORE_NOMEM;
+	}
+	return STORE_OK;
+}
+
+enum store_err
+account_save(struct store *s, const struct account *a)
+{
+	enum store_err	 err;
+	json_t		*j;
+	char		*key, *text = NULL;
+
+	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "uid", a->uid,
+	    "pw", a->pwhash, "wk", a->webhook_key,
+	    "created", (json_int_t)a->created,
+	    "fail_since", (json_int_t)a->fail_since,
+	    "fail_count", (json_int_t)a->fail_count,
+	    "locked_until", (json_int_t)a->locked_until);
+	key = user_key(a->uid);
+	if (j == NULL || key == NULL ||
+	    (text = json_dumps(j, JSON_COMPACT)) == NULL)
+		err = STORE_NOMEM;
+	else
+		err = store_put(s, key, text, strlen(text));
+	free(text);
+	free(key);
+	json_decref(j);
+	return err;
+}
+
+enum store_err
+account_delete(struct store *s, const char *uid)
+{
+	enum store_err	 err;
+	char		*key;
+
+	if ((key = user_key(uid)) == NULL)
+		return STORE_NOMEM;
+	err = store_del(s, key);
+	free(key);
+	return err;
+}
+
+char *
+account_hash_password(const char *password)
+{
+	char			 setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data	*cd;
+	const char		*h;
+	char			*out = NULL;
+
+	/* NULL prefix: the library's preferred method (yescrypt here). */
+	if (crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof(setting)) ==
+	    NULL)
+		return NULL;
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return NULL;
+	h = crypt_rn(password, setting, cd, sizeof(*cd));
+	if (h != NULL && h[0] != '*')
+		out = strdup(h);
+	sodium_memzero(cd, sizeof(*cd));
+	free(cd);
+	return out;
+}
+
+int
+account_check_password(const char *hash, const char *password)
+{
+	struct crypt_data	*cd;
+	const char		*h;
+	int			 ok = 0;
+
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return 0;
+	h = crypt_rn(password, hash ? hash : dummy_hash, cd, sizeof(*cd));
+	if (hash != NULL && h != NULL && h[0] != '*')
+		ok = sec_streq(h, hash);
+	sodium_memzero(cd, sizeof(*cd));
+	free(cd);
+	return ok;
+}
+
+int
+account_new_webhook_key(const struct config *c, struct account *a,
+    char *key_out)
+{
+	char hash[SEC_HASH_HEX + 1];
+
+	sec_token(key_out);
+	sec_keyed_hash(c->key, "webhook-key", key_out, strlen(key_out), hash);
+	free(a->webhook_key);
+	return (a->webhook_key = strdup(hash)) == NULL ? -1 : 0;
+}
+
+int
+account_check_webhook_key(const struct config *c, const struct account *a,
+    const char *key)
+{
+	char hash[SEC_HASH_HEX + 1];
+
+	sec_keyed_hash(c->key, "webhook-key", key, strlen(key), hash);
+	return sec_streq(hash, a->webhook_key);
+}
+
+int
+account_locked(const struct account *a, int64_t now)
+{
+	return a->locked_until > now;
+}
+
+void
+account_login_failed(struct account *a, int64_t now)
+{
+	if (now - a->fail_since > ACCOUNT_LOCK_WINDOW) {
+		a->fail_since = now;
+		a->fail_count = 0;
+	}
+	if (++a->fail_count >= ACCOUNT_LOCK_FAILS) {
+		a->locked_until = now + ACCOUNT_LOCK_TIME;
+		a->fail_count = 0;
+		a->fail_since = now;
+	}
+}
+
+void
+account_login_ok(struct account *a)
+{
+	a->fail_count = 0;
+	a->fail_since = 0;
+	a->locked_until = 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * account: users, keyed by OMI user id. A record holds a libxcrypt hash of
+ * the password (yescrypt, the library's preferred method), the keyed hash of
+ * the user's webhook key, and the failed-login counters that lock an account
+ * for a while after repeated wrong passwords. Password hashing is slow
+ * (~80 ms) on purpose, so callers hash and verify outside the store lock.
+ */
+#ifndef OMI_ACCOUNT_H
+#define OMI_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "lib/config.h"
+#include "store/store.h"
+
+#define ACCOUNT_UID_MAX		128
+#define ACCOUNT_PASSWORD_MAX	1024
+#define ACCOUNT_LOCK_FAILS	5		/* failures within the window */
+#define ACCOUNT_LOCK_WINDOW	(15 * 60)	/* seconds */
+#define ACCOUNT_LOCK_TIME	(15 * 60)	/* seconds locked */
+
+struct account {
+	char	*uid;
+	char	*pwhash;
+	char	*webhook_key;	/* keyed hash (hex) of the webhook secret */
+	int64_t	 created;
+	int64_t	 fail_since;	/* start of the current failure window */
+	int64_t	 fail_count;
+	int64_t	 locked_until;
+};
+
+/* 1 when uid is an acceptable OMI user id. */
+int		 account_valid_uid(const char *);
+enum store_err	 account_load(struct store *, const char *uid, struct account *);
+enum store_err	 account_save(struct store *, const struct account *);
+/* Removes the account record only (see convdb_del_user for the data). */
+enum store_err	 account_delete(struct store *, const char *uid);
+void		 account_free(struct account *);
+
+/* Hashes a password with a fresh salt; returns a malloc'd hash or NULL. */
+char		*account_hash_password(const char *password);
+/*
+ * Checks a password against a stored hash in constant time. With a NULL
+ * hash it still spends the time of one verification, so an unknown uid
+ * answers as slowly as a wrong password. Returns 1 on a match.
+ */
+int		 account_check_password(const char *hash, const char *password);
+
+/* Makes a new webhook key: writes it (SEC_TOKEN_LEN + 1) and sets a's hash. */
+int		 account_new_webhook_key(const struct config *, struct account *,
+		    char *key_out);
+/* 1 when key matches the account's webhook key (constant time). */
+int		 account_check_webhook_key(const struct config *,
+		    const struct account *, const char *key);
+
+/* Login throttling: 1 when locked at now. */
+int		 account_locked(const struct account *, int64_t now);
+/* Records a failed login (may lock the account) or a successful one. */
+void		 account_login_failed(struct account *, int64_t now);
+void		 account_login_ok(struct account *);
+#endif

@@ -1,0 +1,296 @@
+/*
+ * oauth-code: pending authorization requests (the state between showing
+ * the consent page and its POST) and issuing authorization codes. A
+ * pending request travels in the form's hidden handle, sealed with a keyed
+ * hash, so showing the page writes nothing: an anonymous visitor can make
+ * the server neither sync the disk nor grow the database. The handle is
+ * honoured only with the cookie it was bound to, so a cross-site POST
+ * cannot use someone else's request (RFC 6749 10.12), and once only: the
+ * POST that uses it records its id as spent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/oauth-impl.h"
+#include "lib/util.h"
+#include "store/record.h"
+
+void
+oauth_request_free(struct oauth_request *r)
+{
+	free(r->client_id);
+	free(r->redirect_uri);
+	free(r->scope);
+	free(r->state);
+	free(r->challenge);
+	free(r->method);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The request's members as a new JSON object, or NULL. */
+static json_t *
+request_json(const struct oauth_request *r)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:s, s:I}", "cid", r->client_id,
+	    "ruri", r->redirect_uri, "scope", r->scope, "exp",
+	    (json_int_t)r->exp);
+	if (j == NULL)
+		return NULL;
+	if ((r->state != NULL && json_object_set_new(j, "state",
+	    json_string(r->state)) == -1) ||
+	    (r->challenge != NULL && (json_object_set_new(j, "cc",
+	    json_string(r->challenge)) == -1 || json_object_set_new(j, "ccm",
+	    json_string(r->method)) == -1))) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int
+request_from_json(const json_t *j, struct oauth_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->client_id = xstrdup(oauth_rec_str(j, "cid"));
+	r->redirect_uri = xstrdup(oauth_rec_str(j, "ruri"));
+	r->scope = xstrdup(oauth_rec_str(j, "scope"));
+	r->state = xstrdup(oauth_rec_str(j, "state"));
+	r->challenge = xstrdup(oauth_rec_str(j, "cc"));
+	r->method = xstrdup(oauth_rec_str(j, "ccm"));
+	r->exp = oauth_rec_int(j, "exp", 0);
+	if (r->client_id == NULL || r->redirect_uri == NULL ||
+	    r->scope == NULL || (oauth_rec_str(j, "state") && !r->state) ||
+	    (r->challenge == NULL) != (r->method == NULL)) {
+		oauth_request_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A handle is "id.body.mac": a random id (what makes it single-use), the
+ * request as base64url JSON, and the keyed hash of id, the browser's
+ * cookie and body. Nothing of it is secret (the request came in the page's
+ * own URL); the hash keeps it from being changed or moved to another
+ * browser, and only this server can make one.
+ */
+#define PENDING_BODY_MAX	65536	/* the form's POST is 64 KB at most */
+
+static int
+pending_mac(const struct config *c, const char *id, const char *cookie,
+    const char *body, size_t blen, char *mac)
+{
+	struct buf b = { 0 };
+
+	/* The NULs keep the three parts apart. */
+	buf_puts(&b, id);
+	buf_putc(&b, '\0');
+	buf_puts(&b, cookie);
+	buf_putc(&b, '\0');
+	buf_append(&b, body, blen);
+	if (!b.failed)
+		sec_keyed_hash(c->key, OAUTH_L_SEAL, b.data, b.len, mac);
+	buf_free(&b);
+	return b.failed ? -1 : 0;
+}
+
+char *
+oauth_pending_seal(const struct config *c, const struct oauth_request *r,
+    const char *cookie)
+{
+	char	 id[SEC_TOKEN_LEN + 1], mac[SEC_HASH_HEX + 1];
+	char	*doc = NULL, *out = NULL, *body = NULL;
+	json_t	*j;
+	size_t	 blen;
+
+	if ((j = request_json(r)) == NULL ||
+	    (doc = json_dumps(j, JSON_COMPACT)) == NULL)
+		goto out;
+	blen = sodium_base64_ENCODED_LEN(strlen(doc),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((body = malloc(blen)) == NULL)
+		goto out;
+	sec_b64url(body, blen, doc, strlen(doc));
+	sec_token(id);
+	if (pending_mac(c, id, cookie, body, strlen(body), mac) == -1 ||
+	    asprintf(&out, "%s.%s.%s", id, body, mac) == -1)
+		out = NULL;
+out:
+	json_decref(j);
+	free(doc);
+	free(body);
+	return out;
+}
+
+/* The handle's parts: 0, or -1 when it is not shaped like one. */
+static int
+pending_split(const char *handle, const char **body, size_t *blen,
+    const char **mac)
+{
+	size_t n = strlen(handle);
+
+	if (n < SEC_TOKEN_LEN + 2 + SEC_HASH_HEX ||
+	    n > SEC_TOKEN_LEN + 2 + PENDING_BODY_MAX + SEC_HASH_HEX ||
+	    handle[SEC_TOKEN_LEN] != '.' || handle[n - SEC_HASH_HEX - 1] != '.')
+		return -1;
+	*body = handle + SEC_TOKEN_LEN + 1;
+	*blen = n - SEC_TOKEN_LEN - 2 - SEC_HASH_HEX;
+	*mac = handle + n - SEC_HASH_HEX;
+	return 0;
+}
+
+/* The handle's id, its first SEC_TOKEN_LEN characters (checked by
+ * pending_split() or oauth_pending_get()). */
+static void
+pending_id(const char *handle, char *id)
+{
+	memcpy(id, handle, SEC_TOKEN_LEN);
+	id[SEC_TOKEN_LEN] = '\0';
+}
+
+/* The key of the record that marks handle's id spent. */
+static void
+spent_key(const struct config *c, const char *handle, char *key)
+{
+	char id[SEC_TOKEN_LEN + 1];
+
+	pending_id(handle, id);
+	oauth_key(c, "spent:", OAUTH_L_PENDING, id, key);
+}
+
+enum store_err
+oauth_pending_unspent(const struct config *c, struct store *s,
+    const char *handle)
+{
+	char		 key[OAUTH_KEY_MAX], *v = NULL;
+	enum store_err	 err;
+
+	spent_key(c, handle, key);
+	err = store_get(s, key, &v, NULL);
+	free(v);
+	return err == STORE_OK ? STORE_NOTFOUND :
+	    err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+enum store_err
+oauth_pending_get(const struct config *c, struct store *s,
+    const char *handle, const char *cookie, struct oauth_request *r)
+{
+	char		 id[SEC_TOKEN_LEN + 1], mac[SEC_HASH_HEX + 1];
+	char		*doc = NULL;
+	const char	*body, *hmac;
+	size_t		 blen, dlen;
+	json_t		*j = NULL;
+	enum store_err	 err = STORE_NOTFOUND;
+
+	memset(r, 0, sizeof(*r));
+	if (cookie == NULL || pending_split(handle, &body, &blen, &hmac) == -1)
+		return STORE_NOTFOUND;
+	pending_id(handle, id);
+	if (pending_mac(c, id, cookie, body, blen, mac) == -1)
+		return STORE_NOMEM;
+	/* Compared in constant time: the mac is what a forger would guess. */
+	if (!sec_streq(mac, hmac))
+		return STORE_NOTFOUND;
+	if ((doc = malloc(blen + 1)) == NULL)
+		return STORE_NOMEM;
+	if (sodium_base642bin((unsigned char *)doc, blen, body, blen, NULL,
+	    &dlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    (j = json_loadb(doc, dlen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(j) || request_from_json(j, r) == -1) {
+		/* This server made it: only a change of format gets here. */
+		err = STORE_NOTFOUND;
+		goto out;
+	}
+	if (r->exp <= now_unix())
+		goto out;
+	err = s != NULL ? oauth_pending_unspent(c, s, handle) : STORE_OK;
+out:
+	if (err != STORE_OK)
+		oauth_request_free(r);
+	json_decref(j);
+	free(doc);
+	return err;
+}
+
+enum store_err
+oauth_pending_spend(const struct config *c, struct store *s,
+    const char *handle, const struct oauth_request *r)
+{
+	char		 key[OAUTH_KEY_MAX];
+	json_t		*j;
+	enum store_err	 err;
+
+	spent_key(c, handle, key);
+	if ((j = json_pack("{s:I}", "exp", (json_int_t)r->exp)) == NULL)
+		return STORE_NOMEM;
+	err = record_put(s, key, j);
+	json_decref(j);
+	return err;
+}
+
+enum store_err
+oauth_code_issue(const struct config *c, struct store *s,
+    const struct oauth_request *r, const char *uid, char *code)
+{
+	struct oauth_request	 cr = *r;
+	char			 key[OAUTH_KEY_MAX];
+	json_t			*j;
+	enum store_err		 err;
+
+	/* The state stays with the client; the code does not need it. */
+	cr.state = NULL;
+	cr.exp = now_unix() + oauth_code_ttl(c);
+	sec_token(code);
+	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
+	if ((j = request_json(&cr)) == NULL ||
+	    json_object_set_new(j, "uid", json_string(uid)) == -1)
+		err = STORE_NOMEM;
+	else
+		err = record_put(s, key, j);
+	json_decref(j);
+	return err;
+}
+
+struct forget_codes {
+	struct store	*s;
+	const char	*uid;
+	enum store_err	 err;
+};
+
+static int
+forget_code(void *ctx, const char *key)
+{
+	struct forget_codes	*f = ctx;
+	const char		*uid;
+	json_t			*j;
+
+	if (oauth_rec_get(f->s, key, &j) != STORE_OK)
+		return 0;
+	uid = oauth_rec_str(j, "uid");
+	if (uid != NULL && strcmp(uid, f->uid) == 0)
+		f->err = store_del(f->s, key);
+	json_decref(j);
+	return f->err != STORE_OK;
+}
+
+enum store_err
+oauth_forget_sign_ins(const struct config *c, struct store *s,
+    const char *uid)
+{
+	struct forget_codes	 f = { s, uid, STORE_OK };
+	char			 key[OAUTH_KEY_MAX];
+	enum store_err		 err;
+
+	oauth_key(c, "fail:", OAUTH_L_FAIL, uid, key);
+	if ((err = store_del(s, key)) != STORE_OK)
+		return err;
+	if ((err = store_foreach(s, "code:", forget_code, &f)) != STORE_OK)
+		return err;
+	return f.err;
+}

@@ -1,0 +1,347 @@
+/*
+ * oauth-exchange: what the token endpoint does with a code or a refresh
+ * token, and RFC 7009 revocation. Each runs in the caller's exclusive
+ * store session: check, retire and issue happen all at once or not at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/account.h"
+#include "auth/oauth-impl.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "store/record.h"
+
+static int
+fail(struct oauth_fail *f, int status, const char *error, const char *desc)
+{
+	f->status = status;
+	f->error = error;
+	f->desc = desc;
+	return -1;
+}
+
+static int
+fail_store(struct oauth_fail *f, enum store_err err)
+{
+	log_msg("oauth: store: %s", store_strerror(err));
+	return fail(f, store_http_status(err) == 507 ? 503 :
+	    store_http_status(err), "server_error",
+	    "the token store is unavailable; try again later");
+}
+
+static int
+bad_grant(struct oauth_fail *f, const char *desc)
+{
+	return fail(f, 400, "invalid_grant", desc);
+}
+
+static int
+code_checks(const json_t *code, const char *client_id,
+    const char *redirect_uri, const char *verifier, struct oauth_fail *f)
+{
+	const char *cid = oauth_rec_str(code, "cid");
+	const char *ruri = oauth_rec_str(code, "ruri");
+	const char *cc = oauth_rec_str(code, "cc");
+	const char *ccm = oauth_rec_str(code, "ccm");
+
+	if (cid == NULL || !sec_streq(cid, client_id))
+		return bad_grant(f, "the authorization code was issued to "
+		    "another client");
+	/* RFC 6749 4.1.3: required and identical, since we always have one. */
+	if (redirect_uri == NULL)
+		return fail(f, 400, "invalid_request",
+		    "redirect_uri is required");
+	if (ruri == NULL || strcmp(ruri, redirect_uri) != 0)
+		return bad_grant(f, "redirect_uri differs from the one in the "
+		    "authorization request");
+	if (cc != NULL) {
+		if (verifier == NULL)
+			return bad_grant(f, "code_verifier is required");
+		if (ccm == NULL || !oauth_pkce_verify(ccm, cc, verifier))
+			return bad_grant(f, "code_verifier does not match the "
+			    "code challenge");
+	} else if (verifier != NULL)
+		/* RFC 9700 4.8: a verifier without a challenge is a downgrade. */
+		return bad_grant(f, "code_verifier sent but the authorization "
+		    "request had no code challenge");
+	return 0;
+}
+
+int
+oauth_code_redeem(const struct config *c, struct store *s, const char *code,
+    const char *client_id, const char *redirect_uri, const char *verifier,
+    struct oauth_tokens *t, struct oauth_fail *f)
+{
+	unsigned char	 raw[16];
+	char		 key[OAUTH_KEY_MAX], gkey[80], gid[33];
+	const char	*uid, *scope;
+	json_t		*rec = NULL, *g = NULL;
+	struct account	 acct;
+	int64_t		 now = now_unix();
+	enum store_err	 err;
+	int		 rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (strlen(code) != SEC_TOKEN_LEN)
+		return bad_grant(f, "the authorization code is invalid, "
+		    "expired or used");
+	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
+	if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
+		return bad_grant(f, "the authorization code is invalid, "
+		    "expired or used");
+	if (err != STORE_OK)
+		return fail_store(f, err);
+	if (json_object_get(rec, "used") != NULL) {
+		/* RFC 6749 4.1.2: a replayed code revokes what it made. */
+		if (oauth_rec_str(rec, "gid") != NULL &&
+		    (err = oauth_grant_revoke(s, oauth_rec_str(rec, "gid"),
+		    "authorization code replayed", now)) != STORE_OK)
+			rc = fail_store(f, err);
+		else
+			rc = bad_grant(f, "the authorization code is invalid, "
+			    "expired or used");
+		goto out;
+	}
+	if (oauth_rec_int(rec, "exp", 0) <= now) {
+		(void)store_del(s, key);
+		rc = bad_grant(f, "the authorization code is invalid, "
+		    "expired or used");
+		goto out;
+	}
+	if (code_checks(rec, client_id, redirect_uri, verifier, f) == -1)
+		goto out;
+	/* RFC 9700 2.1: a code sent to another GPT than the pinned one (two
+	 * GPTs may both hold codes before the first exchange pins one). */
+	if ((err = oauth_pin_check(c, s, redirect_uri)) != STORE_OK) {
+		rc = err == STORE_NOTFOUND ? bad_grant(f, "the authorization "
+		    "code was issued for another GPT") : fail_store(f, err);
+		goto out;
+	}
+	uid = oauth_rec_str(rec, "uid");
+	scope = oauth_rec_str(rec, "scope");
+	/* The account may have been deleted since the code was issued. */
+	if (uid == NULL || scope == NULL ||
+	    (err = account_load(s, uid, &acct)) == STORE_NOTFOUND) {
+		rc = bad_grant(f, "the user of this code no longer exists");
+		goto out;
+	}
+	if (err != STORE_OK) {
+		rc = fail_store(f, err);
+		goto out;
+	}
+	account_free(&acct);
+
+	sec_random(raw, sizeof(raw));
+	sodium_bin2hex(gid, sizeof(gid), raw, sizeof(raw));
+	g = json_pack("{s:s, s:s, s:s, s:I}", "uid", uid, "cid", client_id,
+	    "scope", scope, "created", (json_int_t)now);
+	if (g == NULL || oauth_grant_key(gid, gkey, sizeof(gkey)) == -1) {
+		rc = fail_store(f, STORE_NOMEM);
+		goto out;
+	}
+	if ((err = oauth_tokens_issue(c, s, g, gid, NULL, scope, now,
+	    t)) != STORE_OK ||
+	    (err = record_put(s, gkey, g)) != STORE_OK ||
+	    (err = oauth_ugrants_add(s, uid, gid, now)) != STORE_OK) {
+		rc = fail_store(f, err);
+		goto out;
+	}
+	/* Keep the code as a tombstone: a second use revokes this grant. */
+	if (json_object_set_new(rec, "used", json_integer(now)) == -1 ||
+	    json_object_set_new(rec, "gid", json_string(gid)) == -1)
+		err = STORE_NOMEM;
+	else
+		err = record_put(s, key, rec);
+	/* Trust on first use: this exchange had the client secret. */
+	if (err == STORE_OK)
+		err = oauth_pin_set(c, s, redirect_uri, now);
+	if (err != STORE_OK) {
+		rc = fail_store(f, err);
+		goto out;
+	}
+	log_msg("oauth: code redeemed for uid %s, grant %s", uid, gid);
+	rc = 0;
+out:
+	if (rc != 0)
+		oauth_tokens_free(t);
+	json_decref(rec);
+	json_decref(g);
+	return rc;
+}
+
+int
+oauth_refresh(const struct config *c, struct store *s, const char *refresh,
+    const char *client_id, const char *scope, struct oauth_tokens *t,
+    struct oauth_fail *f)
+{
+	char		 key[OAUTH_KEY_MAX], gkey[80], *want = NULL, *gid = NULL;
+	char		 family[SEC_TOKEN_LEN + 1], h[SEC_HASH_HEX + 1];
+	const char	*live, *cur;
+	json_t		*rt = NULL, *g = NULL;
+	int64_t		 now = now_unix();
+	enum store_err	 err;
+	int		 rc = -1, unknown, fam, reused;
+
+	memset(t, 0, sizeof(*t));
+	if ((fam = oauth_refresh_key(c, refresh, key, family)) == -1)
+		return bad_grant(f, "the refresh token is invalid, expired or "
+		    "revoked");
+	if ((err = oauth_rec_get(s, key, &rt)) == STORE_NOTFOUND)
+		return bad_grant(f, "the refresh token is invalid, expired or "
+		    "revoked");
+	if (err != STORE_OK)
+		return fail_store(f, err);
+	if ((gid = xstrdup(oauth_rec_str(rt, "gid"))) == NULL ||
+	    oauth_grant_key(gid, gkey, sizeof(gkey)) == -1 ||
+	    (err = oauth_rec_get(s, gkey, &g)) == STORE_NOTFOUND ||
+	    (err == STORE_OK && json_object_get(g, "revoked") != NULL)) {
+		(void)store_del(s, key);
+		rc = bad_grant(f, "the refresh token is invalid, expired or "
+		    "revoked");
+		goto out;
+	}
+	if (err != STORE_OK) {
+		rc = fail_store(f, err);
+		goto out;
+	}
+	/*
+	 * RFC 9700 4.14.2: a retired token came back; one of its two holders
+	 * is not the client. Revoke the whole family. A token of this version
+	 * is retired when its family's record holds another token's hash.
+	 * One of an older version is retired when the grant names another
+	 * record as its current one ("rt"), or when its record carries
+	 * "rotated" (older still). (Every live grant names its record.)
+	 */
+	live = oauth_rec_str(g, "rt");
+	reused = json_object_get(rt, "rotated") != NULL ||
+	    (live != NULL && !sec_streq(live, key + 3));
+	if (fam == 1) {
+		sec_keyed_hash(c->key, OAUTH_L_REFRESH, refresh,
+		    OAUTH_REFRESH_LEN, h);
+		cur = oauth_rec_str(rt, "h");
+		reused |= cur == NULL || !sec_streq(cur, h);
+	}
+	if (reused) {
+		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
+		    now)) != STORE_OK)
+			rc = fail_store(f, err);
+		else
+			rc = bad_grant(f, "the refresh token is invalid, "
+			    "expired or revoked");
+		goto out;
+	}
+	if (oauth_rec_int(rt, "exp", 0) <= now) {
+		if ((err = oauth_grant_purge(s, gid)) == STORE_OK)
+			err = store_del(s, key);
+		rc = err != STORE_OK ? fail_store(f, err) : bad_grant(f,
+		    "the refresh token is invalid, expired or revoked");
+		goto out;
+	}
+	if (oauth_rec_str(g, "cid") == NULL ||
+	    !sec_streq(oauth_rec_str(g, "cid"), client_id)) {
+		rc = bad_grant(f, "the refresh token was issued to another "
+		    "client");
+		goto out;
+	}
+	/* RFC 6749 6: the scope may only narrow. */
+	if (scope != NULL && *scope != '\0') {
+		if ((want = oauth_scope_normalise(scope, &unknown)) == NULL ||
+		    !oauth_scope_subset(want, oauth_rec_str(g, "scope") ?
+		    oauth_rec_str(g, "scope") : "")) {
+			rc = want == NULL && !unknown ? fail_store(f,
+			    STORE_NOMEM) : fail(f, 400, "invalid_scope",
+			    "the requested scope exceeds the granted scope");
+			goto out;
+		}
+	}
+	/* A token of an older version starts the grant's family; its own
+	 * record stays, retired, until it expires. */
+	if ((err = oauth_tokens_issue(c, s, g, gid, family, want ? want :
+	    oauth_rec_str(g, "scope"), now, t)) != STORE_OK ||
+	    (err = record_put(s, gkey, g)) != STORE_OK) {
+		rc = fail_store(f, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		oauth_tokens_free(t);
+	sodium_memzero(family, sizeof(family));
+	free(want);
+	free(gid);
+	json_decref(rt);
+	json_decref(g);
+	return rc;
+}
+
+/* The grant id of token record key when the grant belongs to client_id. */
+static enum store_err
+token_grant(struct store *s, const char *key, const char *client_id,
+    char **gid)
+{
+	char		 gkey[80];
+	json_t		*rec, *g;
+	enum store_err	 err;
+
+	*gid = NULL;
+	if ((err = oauth_rec_get(s, key, &rec)) != STORE_OK)
+		return err;
+	if (oauth_rec_str(rec, "gid") == NULL ||
+	    oauth_grant_key(oauth_rec_str(rec, "gid"), gkey, sizeof(gkey)) ==
+	    -1) {
+		json_decref(rec);
+		return STORE_NOTFOUND;
+	}
+	if ((err = oauth_rec_get(s, gkey, &g)) == STORE_OK) {
+		/* RFC 7009 2.1: only the client the token was issued to. */
+		if (oauth_rec_str(g, "cid") != NULL &&
+		    sec_streq(oauth_rec_str(g, "cid"), client_id))
+			*gid = xstrdup(oauth_rec_str(rec, "gid"));
+		else
+			err = STORE_NOTFOUND;
+		json_decref(g);
+	}
+	json_decref(rec);
+	return err == STORE_OK && *gid == NULL ? STORE_NOMEM : err;
+}
+
+enum store_err
+oauth_revoke_token(const struct config *c, struct store *s,
+    const char *token, const char *hint, const char *client_id)
+{
+	char		 key[OAUTH_KEY_MAX], family[SEC_TOKEN_LEN + 1], *gid;
+	int		 refresh_first, i, is_refresh;
+	enum store_err	 err;
+
+	/* RFC 7009 2.1: the hint orders the lookups; unknown hints are
+	 * ignored. */
+	refresh_first = hint != NULL && strcmp(hint, "refresh_token") == 0;
+	for (i = 0; i < 2; i++) {
+		is_refresh = refresh_first ? i == 0 : i == 1;
+		/* Any token of a family revokes it: a retired one came
+		 * from the client too, or from whoever took it. */
+		if (is_refresh) {
+			if (oauth_refresh_key(c, token, key, family) == -1)
+				continue;
+		} else if (strlen(token) == SEC_TOKEN_LEN)
+			oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
+		else
+			continue;
+		err = token_grant(s, key, client_id, &gid);
+		if (err == STORE_NOTFOUND)
+			continue;
+		if (err != STORE_OK)
+			return err;
+		/* RFC 7009 2.1: a refresh token takes its access tokens
+		 * with it; an access token goes alone. */
+		err = is_refresh ? oauth_grant_revoke(s, gid,
+		    "revoked by the client", now_unix()) : store_del(s, key);
+		free(gid);
+		return err;
+	}
+	return STORE_OK;
+}

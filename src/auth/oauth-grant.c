@@ -1,0 +1,541 @@
+/*
+ * oauth-grant: grants and their tokens. A grant is one sign-in of a user
+ * into the client, made when a code is redeemed. It owns the access tokens
+ * and the one live refresh token issued under it, so revoking it (code
+ * replay, refresh token reuse, omi-admin revoke, RFC 7009) reaches every
+ * token of the family at once. Revoked grants stay as tombstones for a
+ * while so that omi-admin tokens can say what happened.
+ *
+ * Refresh tokens. Each refresh retires the presented token and issues the
+ * next (RFC 9700 4.14.2), and a retired token presented again must still
+ * find its grant to revoke it. So a refresh token is "<family>.<secret>":
+ * the family part is drawn once per grant and names its one rt: record
+ * (by keyed hash), which holds the keyed hash of the current token. A
+ * token of the family with another hash is a retired one. Rotation thus
+ * rewrites one record instead of leaving one behind per refresh, however
+ * many refreshes a sign-in makes. The family part is as random as a
+ * token, so only someone who held a token of the grant can name it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/oauth-impl.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "store/record.h"
+
+void
+oauth_tokens_free(struct oauth_tokens *t)
+{
+	free(t->scope);
+	sodium_memzero(t, sizeof(*t));
+}
+
+static void
+token_key(const struct config *c, const char *prefix, const char *label,
+    const char *hash_or_token, int is_hash, char *key)
+{
+	if (is_hash)
+		snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, hash_or_token);
+	else
+		oauth_key(c, prefix, label, hash_or_token, key);
+}
+
+int
+oauth_refresh_key(const struct config *c, const char *token, char *key,
+    char *family)
+{
+	size_t n = strlen(token);
+
+	family[0] = '\0';
+	if (n == SEC_TOKEN_LEN) {
+		oauth_key(c, "rt:", OAUTH_L_REFRESH, token, key);
+		return 0;
+	}
+	if (n != OAUTH_REFRESH_LEN || token[SEC_TOKEN_LEN] != '.')
+		return -1;
+	memcpy(family, token, SEC_TOKEN_LEN);
+	family[SEC_TOKEN_LEN] = '\0';
+	oauth_key(c, "rt:", OAUTH_L_FAMILY, family, key);
+	return 1;
+}
+
+int
+oauth_grant_expired(const json_t *g, int64_t now)
+{
+	int64_t revoked = oauth_rec_int(g, "revoked", 0);
+
+	if (revoked != 0)
+		return now > revoked + OAUTH_REVOKED_KEEP;
+	return now > oauth_rec_int(g, "exp", 0);
+}
+
+/* Deletes the grant's live tokens (not the grant itself). */
+static enum store_err
+grant_drop_tokens(struct store *s, json_t *g)
+{
+	char		 key[OAUTH_KEY_MAX];
+	const char	*h;
+	json_t		*e;
+	size_t		 i;
+	enum store_err	 err = STORE_OK;
+
+	json_array_foreach(json_object_get(g, "ats"), i, e) {
+		if ((h = json_string_value(json_array_get(e, 0))) == NULL)
+			continue;
+		token_key(NULL, "at:", NULL, h, 1, key);
+		if ((err = store_del(s, key)) != STORE_OK)
+			return err;
+	}
+	if ((h = oauth_rec_str(g, "rt")) != NULL) {
+		token_key(NULL, "rt:", NULL, h, 1, key);
+		err = store_del(s, key);
+	}
+	json_object_del(g, "ats");
+	json_object_del(g, "rt");
+	return err;
+}
+
+enum store_err
+oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
+    int64_t now)
+{
+	char		 key[80];
+	json_t		*g;
+	enum store_err	 err;
+
+	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+		return STORE_OK;
+	if ((err = oauth_rec_get(s, key, &g)) != STORE_OK)
+		return err == STORE_NOTFOUND ? STORE_OK : err;
+	if (json_object_get(g, "revoked") == NULL) {
+		if ((err = grant_drop_tokens(s, g)) == STORE_OK &&
+		    (json_object_set_new(g, "revoked", json_integer(now)) ||
+		    json_object_set_new(g, "reason", json_string(reason))))
+			err = STORE_NOMEM;
+		if (err == STORE_OK)
+			err = record_put(s, key, g);
+		log_msg("oauth: grant %s of uid %s revoked: %s", gid,
+		    oauth_rec_str(g, "uid") ? oauth_rec_str(g, "uid") : "?",
+		    reason);
+	}
+	json_decref(g);
+	return err;
+}
+
+/* Loads the user's grant list (an empty one when there is none). */
+static enum store_err
+ugrants_load(struct store *s, const char *uid, json_t **list)
+{
+	char		 key[160], *val;
+	size_t		 len;
+	enum store_err	 err;
+
+	*list = NULL;
+	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
+		return STORE_NOTFOUND;
+	err = store_get(s, key, &val, &len);
+	if (err == STORE_NOTFOUND)
+		return (*list = json_array()) == NULL ? STORE_NOMEM : STORE_OK;
+	if (err != STORE_OK)
+		return err;
+	*list = json_loadb(val, len, 0, NULL);
+	free(val);
+	if (*list == NULL || !json_is_array(*list)) {
+		json_decref(*list);
+		*list = NULL;
+		return STORE_CORRUPT;
+	}
+	return STORE_OK;
+}
+
+static enum store_err
+ugrants_save(struct store *s, const char *uid, const json_t *list)
+{
+	char		 key[160], *text;
+	enum store_err	 err;
+
+	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
+		return STORE_ERROR;
+	if (json_array_size(list) == 0)
+		return store_del(s, key);
+	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
+		return STORE_NOMEM;
+	err = store_put(s, key, text, strlen(text));
+	free(text);
+	return err;
+}
+
+/* Deletes a grant and its tokens; the caller fixes the user's list. */
+static enum store_err
+grant_delete(struct store *s, const char *gid, json_t *g)
+{
+	char		 key[80];
+	enum store_err	 err;
+
+	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+		return STORE_ERROR;
+	if ((err = grant_drop_tokens(s, g)) != STORE_OK)
+		return err;
+	return store_del(s, key);
+}
+
+enum store_err
+oauth_grant_purge(struct store *s, const char *gid)
+{
+	char		 key[80], *uid = NULL;
+	json_t		*g = NULL, *list = NULL;
+	size_t		 i;
+	enum store_err	 err;
+
+	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+		return STORE_OK;
+	if ((err = oauth_rec_get(s, key, &g)) != STORE_OK)
+		return err == STORE_NOTFOUND ? STORE_OK : err;
+	uid = xstrdup(oauth_rec_str(g, "uid"));
+	if ((err = grant_delete(s, gid, g)) != STORE_OK || uid == NULL)
+		goto out;
+	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+		goto out;
+	for (i = json_array_size(list); i > 0; i--)
+		if (json_string_value(json_array_get(list, i - 1)) != NULL &&
+		    strcmp(json_string_value(json_array_get(list, i - 1)),
+		    gid) == 0)
+			json_array_remove(list, i - 1);
+	err = ugrants_save(s, uid, list);
+out:
+	free(uid);
+	json_decref(list);
+	json_decref(g);
+	return err;
+}
+
+/* A live grant of a user's list: its id (borrowed from the list), its
+ * record (held) and when it was last used. */
+struct live_grant {
+	json_t	*id;
+	json_t	*rec;
+	int64_t	 used;
+};
+
+static int
+by_use(const void *a, const void *b)
+{
+	const struct live_grant *x = a, *y = b;
+
+	return x->used < y->used ? -1 : x->used > y->used;
+}
+
+/*
+ * Drops the least recently used of the user's n live grants (live[], ids
+ * borrowed from list) until the one about to be added fits under
+ * OAUTH_USER_GRANTS_MAX. They are deleted, not revoked: a tombstone would
+ * stay in the list and every later sign-in would read it.
+ */
+static enum store_err
+ugrants_evict(struct store *s, const char *uid, json_t *list,
+    struct live_grant *live, size_t n)
+{
+	const char	*gid;
+	size_t		 i, k, drop;
+	enum store_err	 err = STORE_OK;
+
+	if (n < OAUTH_USER_GRANTS_MAX)
+		return STORE_OK;
+	drop = n - OAUTH_USER_GRANTS_MAX + 1;
+	qsort(live, n, sizeof(*live), by_use);
+	for (i = 0; i < drop && err == STORE_OK; i++) {
+		gid = json_string_value(live[i].id);
+		log_msg("oauth: grant %s of uid %s dropped: more than %d "
+		    "sign-ins, this one the least recently used", gid, uid,
+		    OAUTH_USER_GRANTS_MAX);
+		err = grant_delete(s, gid, live[i].rec);
+		for (k = json_array_size(list); err == STORE_OK && k > 0; k--)
+			if (json_array_get(list, k - 1) == live[i].id) {
+				json_array_remove(list, k - 1);
+				break;
+			}
+	}
+	return err;
+}
+
+enum store_err
+oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now)
+{
+	char			 key[80];
+	json_t			*list, *g;
+	const char		*id;
+	struct live_grant	*live = NULL;
+	size_t			 i, n = 0;
+	enum store_err		 err;
+
+	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+		return err;
+	if (json_array_size(list) > 0 && (live = calloc(json_array_size(list),
+	    sizeof(*live))) == NULL)
+		err = STORE_NOMEM;
+	for (i = json_array_size(list); i > 0 && err == STORE_OK; i--) {
+		if ((id = json_string_value(json_array_get(list, i - 1))) ==
+		    NULL || oauth_grant_key(id, key, sizeof(key)) == -1) {
+			json_array_remove(list, i - 1);
+			continue;
+		}
+		if ((err = oauth_rec_get(s, key, &g)) == STORE_NOTFOUND) {
+			json_array_remove(list, i - 1);
+			err = STORE_OK;
+			continue;
+		}
+		if (err != STORE_OK)
+			break;
+		if (oauth_grant_expired(g, now)) {
+			err = grant_delete(s, id, g);
+			json_array_remove(list, i - 1);
+		} else if (json_object_get(g, "revoked") == NULL) {
+			live[n].id = json_array_get(list, i - 1);
+			live[n].rec = json_incref(g);
+			live[n++].used = oauth_rec_int(g, "used",
+			    oauth_rec_int(g, "created", 0));
+		}
+		json_decref(g);
+	}
+	if (err == STORE_OK)
+		err = ugrants_evict(s, uid, list, live, n);
+	for (i = 0; i < n; i++)
+		json_decref(live[i].rec);
+	free(live);
+	if (err == STORE_OK && json_array_append_new(list, json_string(gid)))
+		err = STORE_NOMEM;
+	if (err == STORE_OK)
+		err = ugrants_save(s, uid, list);
+	json_decref(list);
+	return err;
+}
+
+/* Deletes access token i of a grant's list and its record. */
+static enum store_err
+drop_access(struct store *s, json_t *ats, size_t i)
+{
+	char		 key[OAUTH_KEY_MAX];
+	const char	*h;
+	enum store_err	 err = STORE_OK;
+
+	if ((h = json_string_value(json_array_get(json_array_get(ats, i),
+	    0))) != NULL) {
+		token_key(NULL, "at:", NULL, h, 1, key);
+		err = store_del(s, key);
+	}
+	json_array_remove(ats, i);
+	return err;
+}
+
+enum store_err
+oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
+    const char *gid, const char *family, const char *scope, int64_t now,
+    struct oauth_tokens *t)
+{
+	char		 ah[SEC_HASH_HEX + 1], rh[SEC_HASH_HEX + 1];
+	char		 fam[SEC_TOKEN_LEN + 1], secret[SEC_TOKEN_LEN + 1];
+	char		 key[OAUTH_KEY_MAX];
+	int64_t		 attl = c->access_ttl > 0 ? c->access_ttl : 3600;
+	int64_t		 idle = c->refresh_idle > 0 ? c->refresh_idle :
+			    90 * 86400;
+	json_t		*ats, *e, *rec;
+	size_t		 i;
+	enum store_err	 err = STORE_OK;
+
+	memset(t, 0, sizeof(*t));
+	sec_token(t->access);
+	if (family != NULL && strlen(family) == SEC_TOKEN_LEN)
+		memcpy(fam, family, sizeof(fam));
+	else
+		sec_token(fam);
+	sec_token(secret);
+	snprintf(t->refresh, sizeof(t->refresh), "%s.%s", fam, secret);
+	sodium_memzero(secret, sizeof(secret));
+	t->expires_in = attl;
+	if ((t->scope = strdup(scope)) == NULL)
+		return STORE_NOMEM;
+	sec_keyed_hash(c->key, OAUTH_L_ACCESS, t->access, SEC_TOKEN_LEN, ah);
+	sec_keyed_hash(c->key, OAUTH_L_REFRESH, t->refresh, OAUTH_REFRESH_LEN,
+	    rh);
+	oauth_key(c, "rt:", OAUTH_L_FAMILY, fam, key);
+	sodium_memzero(fam, sizeof(fam));
+
+	if ((ats = json_object_get(g, "ats")) == NULL || !json_is_array(ats)) {
+		if ((ats = json_array()) == NULL ||
+		    json_object_set_new(g, "ats", ats) == -1)
+			return STORE_NOMEM;
+	}
+	/* Expired ones go; then the oldest (the list is in issue order) while
+	 * the new token would exceed the cap. */
+	for (i = json_array_size(ats); i > 0 && err == STORE_OK; i--) {
+		e = json_array_get(ats, i - 1);
+		if (json_integer_value(json_array_get(e, 1)) > now)
+			continue;
+		err = drop_access(s, ats, i - 1);
+	}
+	while (err == STORE_OK && json_array_size(ats) >= OAUTH_GRANT_ACCESS_MAX)
+		err = drop_access(s, ats, 0);
+	if (err != STORE_OK)
+		return err;
+
+	/* The family's record, rewritten: the presented token is retired
+	 * by no longer being the hash it holds. */
+	rec = json_pack("{s:s, s:I, s:s}", "gid", gid, "exp",
+	    (json_int_t)(now + idle), "h", rh);
+	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
+	json_decref(rec);
+	if (err != STORE_OK)
+		return err;
+	if (json_object_set_new(g, "rt", json_string(key + 3)) == -1)
+		return STORE_NOMEM;
+	rec = json_pack("{s:s, s:s, s:s, s:I}", "gid", gid, "uid",
+	    oauth_rec_str(g, "uid"), "scope", scope, "exp",
+	    (json_int_t)(now + attl));
+	token_key(c, "at:", NULL, ah, 1, key);
+	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
+	json_decref(rec);
+	if (err != STORE_OK)
+		return err;
+	if (json_array_append_new(ats, json_pack("[s, I]", ah,
+	    (json_int_t)(now + attl))) == -1 ||
+	    json_object_set_new(g, "used", json_integer(now)) == -1 ||
+	    json_object_set_new(g, "exp", json_integer(now + idle)) == -1)
+		return STORE_NOMEM;
+	return STORE_OK;
+}
+
+/*
+ * Calls fn for each existing grant record of a user (its id and record,
+ * borrowed); stops at the first error fn returns. STORE_NOTFOUND when the
+ * user has no grant list at all.
+ */
+static enum store_err
+each_user_grant(struct store *s, const char *uid,
+    enum store_err (*fn)(struct store *, const char *, json_t *, void *),
+    void *ctx)
+{
+	char		 key[80];
+	json_t		*list, *g, *rec;
+	const char	*gid;
+	size_t		 i;
+	enum store_err	 err;
+
+	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+		return err;
+	json_array_foreach(list, i, g) {
+		if ((gid = json_string_value(g)) == NULL ||
+		    oauth_grant_key(gid, key, sizeof(key)) == -1)
+			continue;
+		if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
+			continue;
+		if (err != STORE_OK)
+			break;
+		err = fn(s, gid, rec, ctx);
+		json_decref(rec);
+		if (err != STORE_OK)
+			break;
+	}
+	json_decref(list);
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+struct revoke_ctx {
+	const char	*reason;
+	size_t		 n;
+};
+
+static enum store_err
+revoke_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	struct revoke_ctx *r = ctx;
+
+	if (json_object_get(rec, "revoked") != NULL)
+		return STORE_OK;
+	r->n++;
+	return oauth_grant_revoke(s, gid, r->reason, now_unix());
+}
+
+enum store_err
+oauth_revoke_user(struct store *s, const char *uid, const char *reason,
+    size_t *n)
+{
+	struct revoke_ctx	 r = { reason, 0 };
+	enum store_err		 err;
+
+	err = each_user_grant(s, uid, revoke_one, &r);
+	*n = r.n;
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+static enum store_err
+forget_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	(void)ctx;
+	return grant_delete(s, gid, rec);
+}
+
+enum store_err
+oauth_forget_user(struct store *s, const char *uid)
+{
+	enum store_err	 err;
+	json_t		*empty;
+
+	if ((err = each_user_grant(s, uid, forget_one, NULL)) != STORE_OK)
+		return err == STORE_NOTFOUND ? STORE_OK : err;
+	empty = json_array();
+	err = empty ? ugrants_save(s, uid, empty) : STORE_NOMEM;
+	json_decref(empty);
+	return err;
+}
+
+static void
+copy_str(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+struct list_ctx {
+	void	 (*fn)(void *, const struct oauth_grant_info *);
+	void	*ctx;
+	int64_t	 now;
+};
+
+static enum store_err
+list_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+{
+	struct list_ctx		*l = ctx;
+	struct oauth_grant_info	 gi;
+	json_t			*e;
+	size_t			 k;
+
+	(void)s;
+	memset(&gi, 0, sizeof(gi));
+	copy_str(gi.gid, sizeof(gi.gid), gid);
+	copy_str(gi.client_id, sizeof(gi.client_id), oauth_rec_str(rec, "cid"));
+	copy_str(gi.scope, sizeof(gi.scope), oauth_rec_str(rec, "scope"));
+	copy_str(gi.reason, sizeof(gi.reason), oauth_rec_str(rec, "reason"));
+	gi.created = oauth_rec_int(rec, "created", 0);
+	gi.used = oauth_rec_int(rec, "used", 0);
+	gi.exp = oauth_rec_int(rec, "exp", 0);
+	gi.revoked = oauth_rec_int(rec, "revoked", 0);
+	json_array_foreach(json_object_get(rec, "ats"), k, e)
+		if (json_integer_value(json_array_get(e, 1)) > l->now)
+			gi.live_access++;
+	l->fn(l->ctx, &gi);
+	return STORE_OK;
+}
+
+enum store_err
+oauth_grants_list(struct store *s, const char *uid,
+    void (*fn)(void *, const struct oauth_grant_info *), void *ctx)
+{
+	struct list_ctx	 l = { fn, ctx, now_unix() };
+	enum store_err	 err;
+
+	err = each_user_grant(s, uid, list_one, &l);
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}

@@ -1,0 +1,103 @@
+/*
+ * oauth-pin: the GPT the client is pinned to. ChatGPT's callback is
+ * https://chatgpt.com/aip/g-<GPT id>/oauth/callback, so the registered
+ * pattern holds a '*' for the id and, left alone, would let any GPT ask
+ * for a user's code. The first successful exchange of a code, which needs
+ * the client secret, records the id that code's callback carried in the
+ * store's client:pin record, in the same exclusive session that redeems
+ * the code; authorization requests and exchanges for another id are
+ * refused from then on. The id is compared whatever the host, since
+ * chatgpt.com and chat.openai.com serve the same GPT. Only the
+ * administrator unpins (omi-admin client reset-redirect), for a new GPT.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/oauth-impl.h"
+#include "lib/log.h"
+#include "store/record.h"
+
+#define PIN_KEY	"client:pin"
+
+enum store_err
+oauth_pin_get(const struct config *c, struct store *s, struct oauth_pin *p)
+{
+	json_t		*j;
+	const char	*cid, *gpt, *uri;
+	enum store_err	 err;
+
+	memset(p, 0, sizeof(*p));
+	if ((err = oauth_rec_get(s, PIN_KEY, &j)) != STORE_OK)
+		return err;
+	cid = oauth_rec_str(j, "cid");
+	gpt = oauth_rec_str(j, "gpt");
+	uri = oauth_rec_str(j, "uri");
+	/* A pin of a client configured before this one does not count. */
+	if (cid == NULL || strcmp(cid, c->client_id) != 0)
+		err = STORE_NOTFOUND;
+	else if (gpt == NULL || *gpt == '\0' ||
+	    strlen(gpt) >= sizeof(p->gpt))
+		err = STORE_CORRUPT;
+	else {
+		snprintf(p->gpt, sizeof(p->gpt), "%s", gpt);
+		snprintf(p->uri, sizeof(p->uri), "%s", uri ? uri : "");
+		p->set = oauth_rec_int(j, "set", 0);
+	}
+	json_decref(j);
+	return err;
+}
+
+enum store_err
+oauth_pin_check(const struct config *c, struct store *s, const char *uri)
+{
+	struct oauth_pin	 p;
+	char			 gpt[OAUTH_PIN_MAX];
+	enum store_err		 err;
+	int			 rc;
+
+	/* Only what came through a '*' carries a GPT id to compare; the
+	 * patterns themselves are checked elsewhere. */
+	if ((rc = oauth_redirect_star(c, uri, gpt, sizeof(gpt))) != 1)
+		return STORE_OK;
+	if ((err = oauth_pin_get(c, s, &p)) == STORE_NOTFOUND)
+		return STORE_OK;
+	if (err != STORE_OK)
+		return err;
+	if (strcmp(p.gpt, gpt) != 0) {
+		log_msg("oauth: callback of GPT %s refused: pinned to %s", gpt,
+		    p.gpt);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
+enum store_err
+oauth_pin_set(const struct config *c, struct store *s, const char *uri,
+    int64_t now)
+{
+	struct oauth_pin	 p;
+	char			 gpt[OAUTH_PIN_MAX];
+	json_t			*j;
+	enum store_err		 err;
+
+	if (oauth_redirect_star(c, uri, gpt, sizeof(gpt)) != 1)
+		return STORE_OK;
+	if ((err = oauth_pin_get(c, s, &p)) != STORE_NOTFOUND)
+		return err;
+	if ((j = json_pack("{s:s, s:s, s:s, s:I}", "cid", c->client_id,
+	    "gpt", gpt, "uri", uri, "set", (json_int_t)now)) == NULL)
+		return STORE_NOMEM;
+	err = record_put(s, PIN_KEY, j);
+	json_decref(j);
+	if (err == STORE_OK)
+		log_msg("oauth: client pinned to GPT %s", gpt);
+	return err;
+}
+
+enum store_err
+oauth_pin_reset(struct store *s)
+{
+	enum store_err err = store_del(s, PIN_KEY);
+
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}

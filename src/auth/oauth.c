@@ -1,0 +1,237 @@
+/*
+ * oauth: the bearer-token check, scopes and the record helpers the other
+ * oauth-*.c files share (see oauth.h for the key layout).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/oauth-impl.h"
+#include "http/cgi.h"
+#include "lib/util.h"
+#include "store/record.h"
+
+void
+oauth_key(const struct config *c, const char *prefix, const char *label,
+    const char *secret, char *key)
+{
+	char h[SEC_HASH_HEX + 1];
+
+	sec_keyed_hash(c->key, label, secret, strlen(secret), h);
+	snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, h);
+}
+
+enum store_err
+oauth_rec_get(struct store *s, const char *key, json_t **out)
+{
+	enum store_err err;
+
+	if ((err = record_get(s, key, out)) == STORE_OK &&
+	    !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		err = STORE_CORRUPT;
+	}
+	return err;
+}
+
+int64_t
+oauth_rec_int(const json_t *j, const char *name, int64_t dflt)
+{
+	const json_t *v = json_object_get(j, name);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
+}
+
+const char *
+oauth_rec_str(const json_t *j, const char *name)
+{
+	return json_string_value(json_object_get(j, name));
+}
+
+int
+oauth_grant_key(const char *gid, char *key, size_t n)
+{
+	int k = snprintf(key, n, "grant:%s", gid);
+
+	return k < 0 || (size_t)k >= n || !valid_ident(gid, 64) ? -1 : 0;
+}
+
+int
+oauth_ugrants_key(const char *uid, char *key, size_t n)
+{
+	int k = snprintf(key, n, "ugrants:%s", uid);
+
+	return k < 0 || (size_t)k >= n || !valid_ident(uid, 128) ? -1 : 0;
+}
+
+int64_t
+oauth_code_ttl(const struct config *c)
+{
+	if (c->code_ttl <= 0 || c->code_ttl > OAUTH_CODE_TTL_MAX)
+		return OAUTH_CODE_TTL_MAX;
+	return c->code_ttl;
+}
+
+/* Scopes ----------------------------------------------------------------- */
+
+static const char *const known_scopes[] = { OAUTH_SCOPE_READ, NULL };
+
+static int
+scope_known(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; known_scopes[i] != NULL; i++)
+		if (strlen(known_scopes[i]) == n &&
+		    memcmp(known_scopes[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the scope list has the entry s (n bytes). */
+static int
+scope_has(const char *list, const char *s, size_t n)
+{
+	size_t k;
+
+	while (*list != '\0') {
+		list += strspn(list, " ");
+		k = strcspn(list, " ");
+		if (k == n && memcmp(list, s, n) == 0)
+			return 1;
+		list += k;
+	}
+	return 0;
+}
+
+char *
+oauth_scope_normalise(const char *req, int *unknown)
+{
+	struct buf	 b = { 0 };
+	const char	*p;
+	size_t		 i, n;
+
+	*unknown = 0;
+	if (req == NULL || req[strspn(req, " ")] == '\0')
+		return strdup(OAUTH_SCOPE_READ);
+	/* RFC 6749 3.3: space-delimited, case-sensitive entries. */
+	for (p = req; *p != '\0'; p += n) {
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n > 0 && !scope_known(p, n)) {
+			*unknown = 1;
+			return NULL;
+		}
+	}
+	/* Canonical: known scopes in table order, each once. */
+	for (i = 0; known_scopes[i] != NULL; i++) {
+		if (!scope_has(req, known_scopes[i], strlen(known_scopes[i])))
+			continue;
+		if (b.len > 0)
+			buf_putc(&b, ' ');
+		buf_puts(&b, known_scopes[i]);
+	}
+	return buf_take(&b);
+}
+
+int
+oauth_scope_subset(const char *want, const char *have)
+{
+	size_t n;
+
+	while (*want != '\0') {
+		want += strspn(want, " ");
+		if ((n = strcspn(want, " ")) > 0 && !scope_has(have, want, n))
+			return 0;
+		want += n;
+	}
+	return 1;
+}
+
+/* Bearer tokens (RFC 6750) ----------------------------------------------- */
+
+static int
+bearer_reject(struct oauth_bearer *b, int status, const char *error,
+    const char *desc)
+{
+	b->error = error;
+	b->description = desc;
+	return status;
+}
+
+int
+oauth_bearer_check(const struct config *c, struct store *s,
+    const char *authorization, struct oauth_bearer *b)
+{
+	char		 key[OAUTH_KEY_MAX], gkey[80];
+	const char	*token, *gid, *uid, *scope;
+	json_t		*at = NULL, *grant = NULL;
+	enum store_err	 err;
+	int		 rc;
+
+	memset(b, 0, sizeof(*b));
+	if ((rc = cgi_auth_bearer(authorization, &token)) == 1) {
+		b->no_credentials = 1;
+		return bearer_reject(b, 401, "invalid_request",
+		    "an access token is required");
+	}
+	if (rc == -1)
+		return bearer_reject(b, 400, "invalid_request",
+		    "the Authorization header is not a well-formed bearer "
+		    "token");
+	/* Ours are all this long; others need no lookup to be refused. */
+	if (strlen(token) != SEC_TOKEN_LEN)
+		return bearer_reject(b, 401, "invalid_token",
+		    "the access token is invalid, expired or revoked");
+	oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
+	if ((err = oauth_rec_get(s, key, &at)) == STORE_NOTFOUND) {
+		rc = bearer_reject(b, 401, "invalid_token",
+		    "the access token is invalid, expired or revoked");
+		goto out;
+	}
+	if (err != STORE_OK)
+		goto unavailable;
+	gid = oauth_rec_str(at, "gid");
+	uid = oauth_rec_str(at, "uid");
+	scope = oauth_rec_str(at, "scope");
+	if (oauth_rec_int(at, "exp", 0) <= now_unix() || gid == NULL ||
+	    uid == NULL || scope == NULL || oauth_grant_key(gid, gkey,
+	    sizeof(gkey)) == -1) {
+		rc = bearer_reject(b, 401, "invalid_token",
+		    "the access token is invalid, expired or revoked");
+		goto out;
+	}
+	/* Belt and braces: revoking a grant deletes its tokens as well. */
+	if ((err = oauth_rec_get(s, gkey, &grant)) == STORE_NOTFOUND ||
+	    (err == STORE_OK && (json_object_get(grant, "revoked") != NULL ||
+	    oauth_rec_str(grant, "uid") == NULL ||
+	    strcmp(oauth_rec_str(grant, "uid"), uid) != 0))) {
+		rc = bearer_reject(b, 401, "invalid_token",
+		    "the access token is invalid, expired or revoked");
+		goto out;
+	}
+	if (err != STORE_OK)
+		goto unavailable;
+	if ((b->uid = strdup(uid)) == NULL || (b->scope = strdup(scope)) ==
+	    NULL)
+		goto unavailable;
+	rc = 0;
+	goto out;
+unavailable:
+	oauth_bearer_free(b);
+	rc = bearer_reject(b, 503, "temporarily_unavailable",
+	    "the token store is unavailable; try again later");
+out:
+	json_decref(at);
+	json_decref(grant);
+	return rc;
+}
+
+void
+oauth_bearer_free(struct oauth_bearer *b)
+{
+	free(b->uid);
+	free(b->scope);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,662 @@
+/*
+ * convdb: conversation records and the per-user paged index (see
+ * index.h). All changes of one operation go into one store session, so a
+ * conversation and its index entry appear, move or vanish together.
+ */
+#include <sys/types.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv/index-codec.h"
+#include "conv/index.h"
+#include "lib/util.h"
+#include "store/record.h"
+
+static char *
+key2(const char *prefix, const char *uid)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s", prefix, uid);
+	return buf_take(&b);
+}
+
+static char *
+key3(const char *prefix, const char *uid, const char *id)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s:%s:%s", prefix, uid, id);
+	return buf_take(&b);
+}
+
+static char *
+page_key(const char *uid, int64_t page)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "cpage:%s:%lld", uid, (long long)page);
+	return buf_take(&b);
+}
+
+int
+convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
+{
+	if (at != bt)
+		return at > bt ? 1 : -1;
+	return strcmp(aid, bid);
+}
+
+static void
+id_free(const struct convdb_head *h, char *id)
+{
+	uintptr_t at = (uintptr_t)id, ids = (uintptr_t)h->ids;
+
+	if (h->ids == NULL || at < ids || at - ids >= h->ids_len)
+		free(id);
+}
+
+void
+convdb_ref_ids_free(const struct convdb_head *h, struct convdb_ref *r)
+{
+	id_free(h, r->hi_id);
+	id_free(h, r->lo_id);
+	r->hi_id = r->lo_id = NULL;
+}
+
+void
+convdb_head_free(struct convdb_head *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrefs; i++)
+		convdb_ref_ids_free(h, &h->refs[i]);
+	free(h->refs);
+	free(h->gone);
+	free(h->ids);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * The head lists every page with its bounds and counts, so it grows with
+ * the user's conversations (66 KB at 27,000), and every delivery changes
+ * one or two of its references. Writing it whole each time made it most
+ * of a delivery's journal and hashing. So a change is stored as a delta
+ * (cidxd:<uid>): the totals, the references that differ from the stored
+ * head and the pages gone from it. The head is written whole again, and
+ * the delta dropped, once the delta would hold more than CONVDB_DELTA_MAX
+ * of them or more than a quarter of the head's references (a small head
+ * is cheap to write). Reading the head reads both.
+ */
+#define CONVDB_DELTA_MAX	32
+
+enum store_err
+convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
+{
+	enum store_err	 err;
+	char		*key, *dkey, *val = NULL;
+	size_t		 len;
+
+	memset(h, 0, sizeof(*h));
+	h->next = 1;
+	key = key2("cidx", uid);
+	dkey = key2("cidxd", uid);
+	if (key == NULL || dkey == NULL) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	err = store_get(s, key, &val, &len);
+	if (err == STORE_OK) {
+		h->based = 1;
+		err = chead_decode(val, len, h);
+	} else if (err == STORE_NOTFOUND)
+		err = STORE_OK;
+	free(val);
+	val = NULL;
+	if (err == STORE_OK && (err = store_get(s, dkey, &val, &len)) ==
+	    STORE_OK)
+		err = chead_delta_apply(val, len, h);
+	else if (err == STORE_NOTFOUND)
+		err = STORE_OK;
+	if (err != STORE_OK)
+		convdb_head_free(h);
+out:
+	free(val);
+	free(key);
+	free(dkey);
+	return err;
+}
+
+static enum store_err
+head_save(struct store *s, const char *uid, const struct convdb_head *h)
+{
+	struct buf	 b = { 0 };
+	enum store_err	 err, derr;
+	char		*key, *dkey;
+	size_t		 i, changed = h->ngone;
+
+	for (i = 0; i < h->nrefs; i++)
+		changed += h->refs[i].dirty;
+	key = key2("cidx", uid);
+	dkey = key2("cidxd", uid);
+	if (key == NULL || dkey == NULL)
+		err = STORE_NOMEM;
+	else if (h->based && changed <= CONVDB_DELTA_MAX &&
+	    changed * 4 <= h->nrefs) {
+		err = chead_delta_encode(h, &b) == -1 ? STORE_NOMEM :
+		    store_put(s, dkey, b.data, b.len);
+		goto out;
+	} else if (h->nrefs == 0)
+		err = store_del(s, key);
+	else if (chead_encode(h, &b) == -1)
+		err = STORE_NOMEM;
+	else
+		err = store_put(s, key, b.data, b.len);
+	if (err == STORE_NOTFOUND)
+		err = STORE_OK;
+	/* The whole head written (or gone): no delta on top of it. */
+	if (err == STORE_OK && (derr = store_del(s, dkey)) != STORE_OK &&
+	    derr != STORE_NOTFOUND)
+		err = derr;
+out:
+	buf_free(&b);
+	free(key);
+	free(dkey);
+	return err;
+}
+
+enum store_err
+convdb_page_get(struct store *s, const char *uid, int64_t page, char **val,
+    size_t *len)
+{
+	enum store_err	 err;
+	char		*key;
+
+	*val = NULL;
+	if ((key = page_key(uid, page)) == NULL)
+		return STORE_NOMEM;
+	err = store_get(s, key, val, len);
+	free(key);
+	return err;
+}
+
+enum store_err
+convdb_page_load(struct store *s, const char *uid, int64_t page,
+    json_t **entries)
+{
+	enum store_err	 err;
+	char		*val;
+	size_t		 len;
+
+	*entries = NULL;
+	err = convdb_page_get(s, uid, page, &val, &len);
+	if (err == STORE_OK && (*entries = cpage_decode(val, len)) == NULL)
+		err = STORE_CORRUPT;
+	free(val);
+	return err;
+}
+
+int64_t
+convdb_entry_t(const json_t *e)
+{
+	return json_integer_value(json_object_get(e, "t"));
+}
+
+const char *
+convdb_entry_id(const json_t *e)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+
+	return id ? id : "";
+}
+
+/* Recomputes a reference's bounds and counts from its page's entries. */
+static int
+ref_update(const struct convdb_head *h, struct convdb_ref *r,
+    json_t *entries)
+{
+	size_t	 n = json_array_size(entries), i;
+	json_t	*first = json_array_get(entries, 0);
+	json_t	*last = json_array_get(entries, n - 1);
+
+	convdb_ref_ids_free(h, r);
+	r->hi_t = convdb_entry_t(first);
+	r->lo_t = convdb_entry_t(last);
+	r->hi_id = strdup(convdb_entry_id(first));
+	r->lo_id = strdup(convdb_entry_id(last));
+	r->n = n;
+	r->visible = 0;
+	r->dirty = 1;
+	for (i = 0; i < n; i++)
+		if (!json_is_true(json_object_get(json_array_get(entries, i),
+		    "discarded")))
+			r->visible++;
+	return r->hi_id && r->lo_id ? 0 : -1;
+}
+
+static enum store_err
+page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
+{
+	struct buf	 b = { 0 };
+	enum store_err	 err;
+	char		*key;
+
+	if ((key = page_key(uid, page)) == NULL)
+		return STORE_NOMEM;
+	if (json_array_size(entries) == 0)
+		err = store_del(s, key);
+	else if (cpage_encode(entries, &b) == -1)
+		err = b.failed ? STORE_NOMEM : STORE_ERROR;
+	else
+		err = store_put(s, key, b.data, b.len);
+	buf_free(&b);
+	free(key);
+	return err == STORE_NOTFOUND ? STORE_OK : err;
+}
+
+/* Inserts an empty reference at position at. */
+static struct convdb_ref *
+ref_insert(struct convdb_head *h, size_t at)
+{
+	struct convdb_ref *nv;
+
+	nv = reallocarray(h->refs, h->nrefs + 1, sizeof(*nv));
+	if (nv == NULL)
+		return NULL;
+	h->refs = nv;
+	memmove(&h->refs[at + 1], &h->refs[at],
+	    (h->nrefs - at) * sizeof(*nv));
+	memset(&h->refs[at], 0, sizeof(*nv));
+	h->refs[at].page = h->next++;
+	h->refs[at].dirty = 1;
+	h->nrefs++;
+	return &h->refs[at];
+}
+
+/* The page that holds key (t, id), or -1. */
+static ssize_t
+ref_find(const struct convdb_head *h, int64_t t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->nrefs; i++)
+		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			return convdb_keycmp(t, id, h->refs[i].hi_t,
+			    h->refs[i].hi_id) <= 0 ? (ssize_t)i : -1;
+	return -1;
+}
+
+static enum store_err
+index_remove(struct store *s, const char *uid, struct convdb_head *h,
+    int64_t t, const char *id)
+{
+	enum store_err	 err;
+	json_t		*entries;
+	ssize_t		 i;
+	size_t		 k;
+
+	if ((i = ref_find(h, t, id)) < 0)
+		return STORE_CORRUPT;
+	if ((err = convdb_page_load(s, uid, h->refs[i].page, &entries)) !=
+	    STORE_OK)
+		return err;
+	for (k = 0; k < json_array_size(entries); k++)
+		if (strcmp(convdb_entry_id(json_array_get(entries, k)), id) == 0)
+			break;
+	if (k == json_array_size(entries)) {
+		json_decref(entries);
+		return STORE_CORRUPT;
+	}
+	if (!json_is_true(json_object_get(json_array_get(entries, k),
+	    "discarded")))
+		h->visible--;
+	h->n--;
+	json_array_remove(entries, k);
+	err = page_save(s, uid, h->refs[i].page, entries);
+	if (json_array_size(entries) == 0) {
+		if (chead_gone(h, (size_t)i) == -1)
+			err = STORE_NOMEM;
+	} else if (ref_update(h, &h->refs[i], entries) == -1)
+		err = STORE_NOMEM;
+	json_decref(entries);
+	return err;
+}
+
+/* Moves entries [from, n) of page i into a new page right after it. */
+static enum store_err
+split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
+    json_t *entries, size_t from, size_t at)
+{
+	struct convdb_ref	*r;
+	json_t			*tail;
+	enum store_err		 err;
+	size_t			 n = json_array_size(entries), k;
+
+	if ((tail = json_array()) == NULL)
+		return STORE_NOMEM;
+	for (k = from; k < n; k++)
+		json_array_append(tail, json_array_get(entries, k));
+	for (k = n; k > from; k--)
+		json_array_remove(entries, k - 1);
+	if ((r = ref_insert(h, at)) == NULL || ref_update(h, r, tail) == -1) {
+		json_decref(tail);
+		return STORE_NOMEM;
+	}
+	err = page_save(s, uid, r->page, tail);
+	json_decref(tail);
+	(void)i;
+	return err;
+}
+
+/* The page a new key (t, id) goes into: the first whose lowest key is not
+ * newer than it, else the last. The head has at least one page. */
+static size_t
+page_for(const struct convdb_head *h, int64_t t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < h->nrefs; i++)
+		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			break;
+	return i;
+}
+
+static enum store_err
+index_add(struct store *s, const char *uid, struct convdb_head *h,
+    json_t *entry, int64_t t, const char *id)
+{
+	enum store_err	 err;
+	json_t		*entries;
+	size_t		 i, k, n;
+
+	if (h->nrefs == 0) {
+		if (ref_insert(h, 0) == NULL)
+			return STORE_NOMEM;
+		i = 0;
+		entries = json_array();
+	} else {
+		i = page_for(h, t, id);
+		if ((err = convdb_page_load(s, uid, h->refs[i].page,
+		    &entries)) != STORE_OK)
+			return err;
+	}
+	if (entries == NULL)
+		return STORE_NOMEM;
+	n = json_array_size(entries);
+	for (k = 0; k < n; k++) {
+		json_t *e = json_array_get(entries, k);
+		if (convdb_keycmp(t, id, convdb_entry_t(e), convdb_entry_id(e)) > 0)
+			break;
+	}
+	json_array_insert(entries, k, entry);
+	h->n++;
+	if (!json_is_true(json_object_get(entry, "discarded")))
+		h->visible++;
+	err = STORE_OK;
+	if (n + 1 > CONVDB_PAGE_MAX) {
+		/* Newest (or oldest) arrivals start a fresh page; others split. */
+		if (k == 0 && i == 0) {
+			err = split(s, uid, h, i, entries, 1, i + 1);
+			/* The new entry stays alone in page i; swap roles. */
+		} else if (k == n && i == h->nrefs - 1)
+			err = split(s, uid, h, i, entries, n, i + 1);
+		else
+			err = split(s, uid, h, i, entries, (n + 1) / 2, i + 1);
+	}
+	if (err == STORE_OK)
+		err = page_save(s, uid, h->refs[i].page, entries);
+	if (err == STORE_OK && ref_update(h, &h->refs[i], entries) == -1)
+		err = STORE_NOMEM;
+	json_decref(entries);
+	return err;
+}
+
+/*
+ * The common delivery: a conversation into a page with room. The stored
+ * page is spliced as it is, without building the JSON entries that
+ * index_add decodes and encodes again (a quarter of a delivery's
+ * instructions). *done stays 0 where index_add must do it: no page yet, a
+ * full page (a split), or a page in 1.0's form.
+ */
+static enum store_err
+index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
+    const struct conv_summary *c, int *done)
+{
+	struct cpage_bounds	 b;
+	struct convdb_ref	*r;
+	struct buf		 page = { 0 };
+	enum store_err		 err;
+	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
+	size_t			 len;
+	int			 rc;
+
+	*done = 0;
+	if (h->nrefs == 0)
+		return STORE_OK;
+	r = &h->refs[page_for(h, c->t, c->id)];
+	if ((key = page_key(uid, r->page)) == NULL)
+		return STORE_NOMEM;
+	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
+		goto out;
+	rc = cpage_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
+	if (rc == 1)
+		goto out;
+	if (rc == -1 || (hi = strndup(b.hi_id, b.hi_len)) == NULL ||
+	    (lo = strndup(b.lo_id, b.lo_len)) == NULL) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	if ((err = store_put(s, key, page.data, page.len)) != STORE_OK)
+		goto out;
+	convdb_ref_ids_free(h, r);
+	r->hi_id = hi;
+	r->lo_id = lo;
+	hi = lo = NULL;
+	r->hi_t = b.hi_t;
+	r->lo_t = b.lo_t;
+	r->n = b.n;
+	r->visible = b.visible;
+	r->dirty = 1;
+	h->n++;
+	h->visible += !c->discarded;
+	*done = 1;
+out:
+	free(hi);
+	free(lo);
+	free(val);
+	free(key);
+	buf_free(&page);
+	return err;
+}
+
+static json_t *
+summary_entry(const struct conv_summary *c)
+{
+	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b}",
+	    "id", c->id, "created_at", c->created_at, "t", (json_int_t)c->t,
+	    "title", c->title, "overview", c->overview,
+	    "category", c->category, "emoji", c->emoji,
+	    "discarded", c->discarded);
+}
+
+/* Reads the stored key (t) of an existing conversation; STORE_NOTFOUND if none. */
+static enum store_err
+stored_t(struct store *s, const char *ckey, int64_t *t)
+{
+	enum store_err	 err;
+	char		*val, *nl;
+	uint64_t	 v;
+
+	if ((err = store_get(s, ckey, &val, NULL)) != STORE_OK)
+		return err;
+	nl = strchr(val, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	err = STORE_CORRUPT;
+	if (nl != NULL && val[0] == '-' && parse_u64(val + 1, INT64_MAX,
+	    &v) == 0) {
+		*t = -(int64_t)v;
+		err = STORE_OK;
+	} else if (nl != NULL && parse_u64(val, INT64_MAX, &v) == 0) {
+		*t = (int64_t)v;
+		err = STORE_OK;
+	}
+	free(val);
+	return err;
+}
+
+enum store_err
+convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
+    const char *raw, size_t len, int *replaced)
+{
+	struct convdb_head	 h;
+	struct buf		 rec = { 0 };
+	enum store_err		 err;
+	json_t			*entry = NULL;
+	char			*ckey;
+	int64_t			 old_t;
+	int			 done;
+
+	*replaced = 0;
+	if ((ckey = key3("conv", uid, c->id)) == NULL)
+		return STORE_NOMEM;
+	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK)
+		goto out;
+	err = stored_t(s, ckey, &old_t);
+	if (err == STORE_OK) {
+		*replaced = 1;
+		if ((err = index_remove(s, uid, &h, old_t, c->id)) != STORE_OK)
+			goto out;
+	} else if (err != STORE_NOTFOUND)
+		goto out;
+	if ((err = index_add_spliced(s, uid, &h, c, &done)) != STORE_OK)
+		goto out;
+	if (!done && (entry = summary_entry(c)) == NULL) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	if (!done && (err = index_add(s, uid, &h, entry, c->t, c->id)) !=
+	    STORE_OK)
+		goto out;
+	buf_printf(&rec, "%lld\n", (long long)c->t);
+	buf_append(&rec, raw, len);
+	if (rec.failed) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	if ((err = store_put(s, ckey, rec.data, rec.len)) != STORE_OK)
+		goto out;
+	err = head_save(s, uid, &h);
+out:
+	json_decref(entry);
+	buf_free(&rec);
+	convdb_head_free(&h);
+	free(ckey);
+	return err;
+}
+
+enum store_err
+convdb_get(struct store *s, const char *uid, const char *id, char **raw,
+    size_t *len)
+{
+	enum store_err	 err;
+	char		*ckey, *val, *nl;
+	size_t		 vlen, skip;
+
+	*raw = NULL;
+	if ((ckey = key3("conv", uid, id)) == NULL)
+		return STORE_NOMEM;
+	err = store_get(s, ckey, &val, &vlen);
+	free(ckey);
+	if (err != STORE_OK)
+		return err;
+	if ((nl = memchr(val, '\n', vlen)) == NULL) {
+		free(val);
+		return STORE_CORRUPT;
+	}
+	skip = (size_t)(nl - val) + 1;
+	memmove(val, val + skip, vlen - skip + 1);
+	*raw = val;
+	if (len)
+		*len = vlen - skip;
+	return STORE_OK;
+}
+
+enum store_err
+convdb_del(struct store *s, const char *uid, const char *id)
+{
+	struct convdb_head	 h;
+	enum store_err		 err;
+	char			*ckey;
+	int64_t			 t;
+
+	if ((ckey = key3("conv", uid, id)) == NULL)
+		return STORE_NOMEM;
+	if ((err = stored_t(s, ckey, &t)) != STORE_OK) {
+		free(ckey);
+		return err;
+	}
+	if ((err = convdb_head_load(s, uid, &h)) == STORE_OK &&
+	    (err = index_remove(s, uid, &h, t, id)) == STORE_OK &&
+	    (err = store_del(s, ckey)) == STORE_OK)
+		err = head_save(s, uid, &h);
+	convdb_head_free(&h);
+	free(ckey);
+	return err;
+}
+
+struct del_user {
+	struct store	*s;
+	size_t		 count;
+	int		 convs;		/* counting conv: keys */
+	enum store_err	 err;
+};
+
+static int
+del_key(void *ctx, const char *key)
+{
+	struct del_user *d = ctx;
+
+	if ((d->err = store_del(d->s, key)) != STORE_OK)
+		return 1;
+	d->count += d->convs;
+	return 0;
+}
+
+/*
+ * Deletes by key prefix rather than by walking the index: whatever a
+ * damaged or stale index says, every record of the user goes, and so does
+ * the index itself (head and delta), so that an account made again with
+ * the same uid starts from nothing. A full scan: an administrator's
+ * command, run rarely.
+ */
+enum store_err
+convdb_del_user(struct store *s, const char *uid, size_t *count)
+{
+	static const char *const prefixes[] = { "conv", "cpage" };
+	static const char *const heads[] = { "cidx", "cidxd" };
+	struct del_user	 d = { s, 0, 0, STORE_OK };
+	enum store_err	 err = STORE_OK;
+	char		*key;
+	size_t		 i;
+
+	*count = 0;
+	for (i = 0; i < 2 && err == STORE_OK; i++) {
+		if ((key = key3(prefixes[i], uid, "")) == NULL)
+			return STORE_NOMEM;
+		d.convs = i == 0;
+		err = store_foreach(s, key, del_key, &d);
+		free(key);
+		if (err == STORE_OK)
+			err = d.err;
+	}
+	for (i = 0; i < 2 && err == STORE_OK; i++) {
+		if ((key = key2(heads[i], uid)) == NULL)
+			return STORE_NOMEM;
+		err = store_del(s, key);
+		free(key);
+	}
+	*count = d.count;
+	return err;
+}

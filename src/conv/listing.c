@@ -1,0 +1,452 @@
+/*
+ * pager: filtered, resumable walks over a user's paged index (see
+ * listing.h). Keys compare as (t, id) with convdb_keycmp, the index's own
+ * order, so "after the cursor" here and "newer" in convdb always agree.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "conv/index-codec.h"
+#include "conv/listing.h"
+#include "lib/jscan.h"
+#include "lib/util.h"
+
+#define CURSOR_VERSION	"1"
+
+struct walk {
+	struct store		*s;
+	const char		*uid;
+	const struct pager_filter *f;
+	const struct pager_pos	*from;
+	struct pager_page	*pg;
+	uint64_t		 skip;
+	struct pager_pos	 last;		/* the last entry examined */
+	size_t			 limit;
+	int			 done;
+	struct buf		 text;		/* a transcript text, decoded */
+};
+
+/*
+ * A search over one conversation's texts: the terms found so far, and how
+ * far into the record the budget lets it read.
+ */
+struct text_scan {
+	struct search	*sr;
+	int		 found;		/* -1: out of memory */
+	size_t		 left;		/* bytes of the record within budget */
+	size_t		 at;		/* bytes of it searched so far */
+	int		 over;		/* stopped at left, undecided */
+};
+
+/* Entries at or newer than the position are behind the reader. */
+static int
+behind(const struct pager_pos *from, int64_t t, const char *id)
+{
+	return from->after && convdb_keycmp(t, id, from->t, from->id) >= 0;
+}
+
+static void
+set_pos(struct pager_pos *p, int64_t t, const char *id)
+{
+	p->after = 1;
+	p->t = t;
+	snprintf(p->id, sizeof(p->id), "%s", id);
+}
+
+static int
+summary_match(const struct pager_filter *f, const json_t *e)
+{
+	const char *cat;
+
+	if (!f->include_discarded && json_is_true(json_object_get(e,
+	    "discarded")))
+		return 0;
+	if (f->category != NULL) {
+		cat = json_string_value(json_object_get(e, "category"));
+		if (cat == NULL || strcasecmp(cat, f->category) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Looks for the terms in one text, which ends at byte at of the record;
+ * nonzero when the search is decided or the budget ends before the text.
+ */
+static int
+scan_text(void *ctx, const char *text, size_t len, size_t at)
+{
+	struct text_scan *x = ctx;
+
+	if (at > x->left) {
+		x->over = 1;
+		return 1;
+	}
+	x->at = at;
+	x->found = search_scan(x->sr, text, len, (unsigned)x->found);
+	return x->found == -1 || (unsigned)x->found == x->sr->all;
+}
+
+/* The same search through Jansson, for what jscan declines. */
+static enum store_err
+scan_parsed(const char *raw, size_t len, struct text_scan *x)
+{
+	json_t	*doc, *seg, *text;
+	size_t	 i;
+
+	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
+		return STORE_CORRUPT;
+	json_array_foreach(json_object_get(doc, "transcript_segments"), i,
+	    seg) {
+		text = json_object_get(seg, "text");
+		if (json_is_string(text) && scan_text(x,
+		    json_string_value(text), json_string_length(text), 0))
+			break;
+	}
+	json_decref(doc);
+	return STORE_OK;
+}
+
+/*
+ * Searches the transcript text of one conversation; *match 1 or 0. The
+ * budget holds within the record too: the scan stops at the first segment
+ * that ends past it and sets w->pg->stopped, so that the next request
+ * resumes at this record. A request's first record is read whole, so
+ * every request gets on, however large a record.
+ */
+static enum store_err
+text_match(struct walk *w, const json_t *e, unsigned found, int *match)
+{
+	struct text_scan	 x;
+	enum store_err		 err;
+	char			*raw;
+	size_t			 len;
+
+	*match = 0;
+	memset(&x, 0, sizeof(x));
+	x.sr = w->f->search;
+	x.found = (int)found;
+	x.left = w->pg->records_read == 0 ? SIZE_MAX :
+	    w->f->scan_budget - w->pg->bytes_read;
+	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
+	if (err == STORE_NOTFOUND)
+		return STORE_OK;	/* the index is ahead of the record */
+	if (err != STORE_OK)
+		return err;
+	w->pg->records_read++;
+	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
+	case 0:
+		break;
+	case 1:
+		/* Jansson cannot stop halfway: all of it, or none. */
+		if (len > x.left)
+			x.over = 1;
+		else
+			err = scan_parsed(raw, len, &x);
+		break;
+	default:
+		err = STORE_NOMEM;
+		break;
+	}
+	free(raw);
+	if (x.over) {
+		w->pg->bytes_read += x.at;
+		w->pg->stopped = 1;
+		return err;
+	}
+	w->pg->bytes_read += len;
+	if (err == STORE_OK && x.found == -1)
+		err = STORE_NOMEM;
+	*match = err == STORE_OK && (unsigned)x.found == w->f->search->all;
+	return err;
+}
+
+/*
+ * Decides whether e matches. Sets w->pg->stopped instead when the answer
+ * needs a record and the budget is spent.
+ */
+static enum store_err
+entry_match(struct walk *w, const json_t *e, int *match)
+{
+	struct search	*sr = w->f->search;
+	const json_t	*v;
+	int		 rc = 0;
+
+	*match = summary_match(w->f, e);
+	if (!*match || sr == NULL)
+		return STORE_OK;
+	v = json_object_get(e, "title");
+	rc = search_scan(sr, json_string_value(v) ? json_string_value(v) : "",
+	    json_string_length(v), 0);
+	v = json_object_get(e, "overview");
+	if (rc != -1)
+		rc = search_scan(sr, json_string_value(v) ?
+		    json_string_value(v) : "", json_string_length(v),
+		    (unsigned)rc);
+	if (rc == -1)
+		return STORE_NOMEM;
+	if ((unsigned)rc == sr->all)
+		return STORE_OK;
+	if (w->pg->bytes_read >= w->f->scan_budget) {
+		w->pg->stopped = 1;
+		*match = 0;
+		return STORE_OK;
+	}
+	return text_match(w, e, (unsigned)rc, match);
+}
+
+/*
+ * A plain list needs nothing from an entry but its key and discarded flag
+ * until the entry is taken: only filters look inside first.
+ */
+static enum store_err
+walk_page(struct walk *w, const struct convdb_ref *r)
+{
+	struct cpage_walk	 pw;
+	enum store_err		 err;
+	char			*val, id[CONV_ID_MAX + 1];
+	size_t			 len;
+	int64_t			 t;
+	json_t			*e = NULL;
+	int			 rc, discarded, match;
+
+	if ((err = convdb_page_get(w->s, w->uid, r->page, &val, &len)) !=
+	    STORE_OK)
+		return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
+	w->pg->pages_read++;
+	if (cpage_walk_start(&pw, val, len) == -1) {
+		free(val);
+		return STORE_CORRUPT;
+	}
+	while ((rc = cpage_walk_next(&pw, &t, id, &discarded)) == 1) {
+		json_decref(e);
+		e = NULL;
+		if (behind(w->from, t, id) || t > w->f->until)
+			continue;
+		if (t < w->f->since) {
+			w->done = 1;
+			break;
+		}
+		if (discarded && !w->f->include_discarded)
+			match = 0;
+		else if (w->f->category == NULL && w->f->search == NULL)
+			match = 1;
+		else if ((e = cpage_walk_entry(&pw)) == NULL ||
+		    (err = entry_match(w, e, &match)) != STORE_OK) {
+			err = e == NULL ? STORE_NOMEM : err;
+			break;
+		}
+		if (w->pg->stopped) {
+			w->done = 1;
+			break;
+		}
+		if (!match) {
+			set_pos(&w->last, t, id);
+			continue;
+		}
+		if (w->skip > 0) {
+			w->skip--;
+			set_pos(&w->last, t, id);
+			continue;
+		}
+		if (json_array_size(w->pg->entries) == w->limit) {
+			w->pg->more = 1;
+			w->done = 1;
+			break;
+		}
+		if ((e == NULL && (e = cpage_walk_entry(&pw)) == NULL) ||
+		    json_array_append_new(w->pg->entries, e) == -1) {
+			e = NULL;
+			err = STORE_NOMEM;
+			break;
+		}
+		e = NULL;
+		set_pos(&w->last, t, id);
+	}
+	if (rc == -1 && err == STORE_OK)
+		err = STORE_CORRUPT;
+	json_decref(e);
+	cpage_walk_end(&pw);
+	free(val);
+	return err;
+}
+
+/* 1 when every entry of the page is past the position and within dates. */
+static int
+page_inside(const struct walk *w, const struct convdb_ref *r)
+{
+	return !behind(w->from, r->hi_t, r->hi_id) && r->hi_t <= w->f->until &&
+	    r->lo_t >= w->f->since;
+}
+
+enum store_err
+pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
+    const struct pager_filter *f, const struct pager_pos *from, size_t limit,
+    struct pager_page *pg)
+{
+	struct walk		 w;
+	const struct convdb_ref	*r;
+	enum store_err		 err = STORE_OK;
+	size_t			 i, count;
+
+	memset(pg, 0, sizeof(*pg));
+	if ((pg->entries = json_array()) == NULL)
+		return STORE_NOMEM;
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	w.uid = uid;
+	w.f = f;
+	w.from = from;
+	w.pg = pg;
+	w.skip = from->skip;
+	w.last = *from;
+	w.limit = limit;
+	for (i = 0; i < h->nrefs && !w.done && err == STORE_OK; i++) {
+		r = &h->refs[i];
+		if (behind(from, r->lo_t, r->lo_id) || r->lo_t > f->until)
+			continue;
+		if (r->hi_t < f->since)
+			break;
+		count = f->include_discarded ? r->n : r->visible;
+		if (f->category == NULL && f->search == NULL &&
+		    w.skip >= count && page_inside(&w, r)) {
+			/* Every entry of the page matches: skip it unread. */
+			w.skip -= count;
+			set_pos(&w.last, r->lo_t, r->lo_id);
+			continue;
+		}
+		err = walk_page(&w, r);
+	}
+	if (err == STORE_OK && pg->stopped) {
+		pg->resume = w.last;
+		pg->resume.skip = w.skip;
+	}
+	buf_free(&w.text);
+	return err;
+}
+
+enum store_err
+pager_total(struct store *s, const char *uid, const struct convdb_head *h,
+    const struct pager_filter *f, size_t *total)
+{
+	const struct convdb_ref	*r;
+	enum store_err		 err;
+	json_t			*entries, *e;
+	size_t			 i, k;
+
+	*total = 0;
+	if (f->category == NULL && f->since == INT64_MIN &&
+	    f->until == INT64_MAX) {
+		*total = f->include_discarded ? h->n : h->visible;
+		return STORE_OK;
+	}
+	for (i = 0; i < h->nrefs; i++) {
+		r = &h->refs[i];
+		if (r->lo_t > f->until)
+			continue;
+		if (r->hi_t < f->since)
+			break;
+		if (f->category == NULL && r->hi_t <= f->until &&
+		    r->lo_t >= f->since) {
+			*total += f->include_discarded ? r->n : r->visible;
+			continue;
+		}
+		if ((err = convdb_page_load(s, uid, r->page, &entries)) !=
+		    STORE_OK)
+			return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
+		json_array_foreach(entries, k, e)
+			if (convdb_entry_t(e) >= f->since && convdb_entry_t(e) <= f->until &&
+			    summary_match(f, e))
+				(*total)++;
+		json_decref(entries);
+	}
+	return STORE_OK;
+}
+
+void
+pager_page_free(struct pager_page *pg)
+{
+	json_decref(pg->entries);
+	memset(pg, 0, sizeof(*pg));
+}
+
+char *
+pager_cursor_encode(const struct pager_pos *p)
+{
+	struct buf	 b = { 0 };
+	char		*out;
+	size_t		 n;
+
+	buf_printf(&b, CURSOR_VERSION ":%llu", (unsigned long long)p->skip);
+	if (p->after)
+		buf_printf(&b, ":%lld:%s", (long long)p->t, p->id);
+	if (b.failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	n = sodium_base64_ENCODED_LEN(b.len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((out = malloc(n)) != NULL)
+		sodium_bin2base64(out, n, (unsigned char *)b.data, b.len,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	buf_free(&b);
+	return out;
+}
+
+/* Parses an optionally negative decimal int64 that ends at ':'. */
+static int
+parse_t(const char *s, size_t n, int64_t *t)
+{
+	char		 num[24];
+	uint64_t	 v;
+	int		 neg = n > 0 && s[0] == '-';
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_u64(num + neg, INT64_MAX, &v) != 0)
+		return -1;
+	*t = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+int
+pager_cursor_decode(const char *cursor, struct pager_pos *p)
+{
+	unsigned char	 raw[PAGER_CURSOR_MAX];
+	char		 text[PAGER_CURSOR_MAX + 1], *f[4], *c;
+	size_t		 len, nf = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(cursor) > PAGER_CURSOR_MAX ||
+	    sodium_base642bin(raw, sizeof(raw), cursor, strlen(cursor), NULL,
+	    &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return -1;
+	memcpy(text, raw, len);
+	text[len] = '\0';
+	if (strlen(text) != len)
+		return -1;
+	for (c = text; nf < 4; c++) {
+		f[nf++] = c;
+		if ((c = strchr(c, ':')) == NULL)
+			break;
+		*c = '\0';
+	}
+	if (c != NULL || strcmp(f[0], CURSOR_VERSION) != 0 ||
+	    (nf != 2 && nf != 4) ||
+	    parse_u64(f[1], PAGER_SKIP_MAX, &p->skip) != 0)
+		return -1;
+	if (nf == 2)
+		return 0;
+	if (parse_t(f[2], strlen(f[2]), &p->t) == -1 ||
+	    !valid_ident(f[3], CONV_ID_MAX))
+		return -1;
+	p->after = 1;
+	snprintf(p->id, sizeof(p->id), "%s", f[3]);
+	return 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * listing (pager_*): walks one user's conversation index newest first, from
+ * the top or from a position, applying the list filters, without ever
+ * reading another user's records. The walk uses the page references in the
+ * index head (each with its newest and oldest key and its counts) to skip
+ * whole pages: pages newer than the position or than end_date, and, for an
+ * offset, whole pages whose matches can be counted without opening them. It
+ * opens only the pages it needs, and reads a conversation record only to
+ * search its transcript, within a byte budget per request.
+ *
+ * A position is "after key (t, id), then skip n more matches". Resuming
+ * after a key (rather than at an offset) is what makes cursor paging visit
+ * every conversation exactly once while new ones keep arriving. Cursors
+ * are that position as base64url text; they carry nothing secret and are
+ * only ever applied to the caller's own index.
+ */
+#ifndef OMI_PAGER_H
+#define OMI_PAGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "conv/index.h"
+#include "conv/ingest.h"
+#include "conv/search.h"
+#include "store/store.h"
+
+#define PAGER_CURSOR_MAX	256	/* characters of an encoded cursor */
+#define PAGER_SKIP_MAX		1000000000ULL
+
+struct pager_filter {
+	int64_t		 since;		/* inclusive, µs; INT64_MIN: open */
+	int64_t		 until;		/* inclusive, µs; INT64_MAX: open */
+	const char	*category;	/* NULL: any (else ASCII case-insensitive) */
+	int		 include_discarded;
+	struct search	*search;	/* NULL: no text search */
+	size_t		 scan_budget;	/* bytes of records one search may read
+					   (the first record: all of it) */
+};
+
+struct pager_pos {
+	int		 after;		/* 1: after (t, id); 0: from the newest */
+	int64_t		 t;
+	char		 id[CONV_ID_MAX + 1];
+	uint64_t	 skip;		/* matches to pass over first */
+};
+
+struct pager_page {
+	json_t		*entries;	/* matches, newest first (owned) */
+	int		 more;		/* a match exists after the last entry */
+	int		 stopped;	/* the search budget ran out first */
+	struct pager_pos resume;	/* where to go on when stopped */
+	size_t		 pages_read;	/* index pages opened */
+	size_t		 records_read;	/* conversations read for the search */
+	size_t		 bytes_read;	/* of records searched (of the one the
+					   budget stopped in, up to there) */
+};
+
+/*
+ * Collects up to limit matches from position from, and finds out whether
+ * another one follows. Returns STORE_OK with pg filled (free it with
+ * pager_page_free), or the store's error.
+ */
+enum store_err	 pager_fetch(struct store *, const char *uid,
+		    const struct convdb_head *, const struct pager_filter *,
+		    const struct pager_pos *from, size_t limit,
+		    struct pager_page *pg);
+/*
+ * Counts every match of a filter without a text search, opening only the
+ * index pages that straddle a date bound (all pages in range when a
+ * category is given).
+ */
+enum store_err	 pager_total(struct store *, const char *uid,
+		    const struct convdb_head *, const struct pager_filter *,
+		    size_t *total);
+void		 pager_page_free(struct pager_page *);
+
+/* Encodes a position as a cursor; malloc'd, NULL when out of memory. */
+char		*pager_cursor_encode(const struct pager_pos *);
+/* Decodes a cursor; 0, or -1 when it is not one this server made. */
+int		 pager_cursor_decode(const char *, struct pager_pos *);
+#endif

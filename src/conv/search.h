@@ -1,0 +1,42 @@
+/*
+ * search: the API's text search. A query is split into terms at whitespace
+ * ("double quotes" keep a phrase together); a conversation matches when
+ * every term occurs, as a case-insensitive substring, in its title, its
+ * overview or the text of one of its transcript segments (terms may be
+ * found in different places). Case is folded per Unicode code point with
+ * the C.UTF-8 locale's towlower (ASCII only where that locale is missing),
+ * so "KÜCHE" finds "Küche".
+ */
+#ifndef OMI_SEARCH_H
+#define OMI_SEARCH_H
+
+#include <locale.h>
+#include <stddef.h>
+
+#include "lib/util.h"
+
+#define SEARCH_MAX_TERMS	8
+#define SEARCH_MAX_QUERY	200	/* code points */
+
+struct search {
+	char		*terms[SEARCH_MAX_TERMS];	/* folded */
+	size_t		 nterms;
+	unsigned	 all;		/* the mask with every term found */
+	locale_t	 loc;		/* (locale_t)0: ASCII folding */
+	struct buf	 scratch;	/* the folded text being searched */
+};
+
+/*
+ * Compiles a query. Returns 0, 1 when the query is unusable (no terms,
+ * more than SEARCH_MAX_TERMS, longer than SEARCH_MAX_QUERY, an unclosed
+ * quote), -1 when out of memory. Free with search_free() in every case.
+ */
+int	 search_compile(struct search *, const char *q);
+/*
+ * Looks for the terms not yet in found (a bit per term) in text and
+ * returns found with the terms it holds added; -1 when out of memory.
+ */
+int	 search_scan(struct search *, const char *text, size_t len,
+	    unsigned found);
+void	 search_free(struct search *);
+#endif

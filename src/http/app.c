@@ -1,0 +1,270 @@
+/* app: the shared request path (see app.h). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "http/app.h"
+#include "lib/log.h"
+#include "lib/sec.h"
+#include "lib/util.h"
+
+#ifndef OMI_DEFAULT_DATADIR
+#define OMI_DEFAULT_DATADIR "data"
+#endif
+
+void
+app_error(struct app *a, enum app_errors style, int status, const char *code,
+    const char *message)
+{
+	switch (style) {
+	case APP_ERR_OAUTH:
+		resp_oauth_error(&a->resp, status, code, message);
+		break;
+	case APP_ERR_HTML:
+		resp_html_error(&a->resp, status, resp_reason(status), message);
+		break;
+	default:
+		resp_api_error(&a->resp, status, code, message);
+		break;
+	}
+}
+
+void
+app_method_not_allowed(struct app *a, enum app_errors style,
+    const char *allow)
+{
+	app_error(a, style, 405, style == APP_ERR_OAUTH ? "invalid_request" :
+	    "method_not_allowed", "this method is not allowed here");
+	resp_header(&a->resp, "Allow", allow);
+}
+
+static void
+parse_error(struct app *a, enum app_errors style, int status)
+{
+	switch (status) {
+	case 413:
+		app_error(a, style, 413, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "payload_too_large",
+		    "the request body is larger than this endpoint accepts");
+		break;
+	case 414:
+		app_error(a, style, 414, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "uri_too_long",
+		    "the query string is too long");
+		break;
+	case 400:
+		app_error(a, style, 400, style == APP_ERR_OAUTH ?
+		    "invalid_request" : "invalid_request",
+		    "the request is malformed (length, encoding or parameters)");
+		break;
+	default:
+		app_error(a, style, 500, "server_error", "internal error");
+		break;
+	}
+}
+
+/*
+ * FastCGI: the configuration an earlier request parsed, reused while
+ * config.json is the same file with the same size and times (omi-admin
+ * replaces it by rename, an edit in place changes its times). A file
+ * changed less than two seconds before it was read is not kept: file
+ * timestamps are coarser than two quick writes. Requests borrow it and
+ * never change it.
+ */
+static struct {
+	struct config	 cfg;
+	struct stat	 st;
+	int		 valid;
+} cached;
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Fills a->cfg; 0, or -1 with errno set. *borrowed: a->cfg is the cache. */
+static int
+load_config(struct app *a, const char *dir, int persistent, int *borrowed)
+{
+	struct buf	 path = { 0 };
+	struct stat	 st;
+	int		 have_st;
+
+	*borrowed = 0;
+	if (!persistent)
+		return config_load(&a->cfg, dir);
+	if (buf_printf(&path, "%s/config.json", dir) == -1)
+		return -1;
+	have_st = stat(path.data, &st) == 0;
+	buf_free(&path);
+	if (have_st && cached.valid && same_file(&st, &cached.st) &&
+	    strcmp(cached.cfg.datadir, dir) == 0) {
+		a->cfg = cached.cfg;
+		*borrowed = 1;
+		return 0;
+	}
+	if (cached.valid) {
+		config_free(&cached.cfg);
+		cached.valid = 0;
+	}
+	if (config_load(&a->cfg, dir) == -1)
+		return -1;
+	if (have_st && st.st_mtim.tv_sec < time(NULL) - 1 &&
+	    st.st_ctim.tv_sec < time(NULL) - 1) {
+		cached.cfg = a->cfg;
+		cached.st = st;
+		cached.valid = 1;
+		*borrowed = 1;
+	}
+	return 0;
+}
+
+static void
+serve(const struct app_spec *spec, const struct io *io, int persistent)
+{
+	struct app	 a;
+	const char	*fwd, *peer;
+	char		*dir;
+	size_t		 cap;
+	int		 rc, borrowed = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.prog = spec->prog;
+	resp_init(&a.resp);
+	dir = config_datadir(io->getenv(io->ctx, "OMI_DATA_DIR"),
+	    OMI_DEFAULT_DATADIR);
+	if (dir == NULL || load_config(&a, dir, persistent, &borrowed) == -1) {
+		log_msg("cannot load the configuration from %s: %s",
+		    dir ? dir : "?", strerror(errno));
+		memset(&a.cfg, 0, sizeof(a.cfg));
+		a.req.io = io;
+		app_error(&a, spec->errors, 503, "not_configured",
+		    "this service is not configured yet (run omi-admin init)");
+		resp_header(&a.resp, "Retry-After", "60");
+		goto send;
+	}
+	cap = spec->max_body ? spec->max_body : (size_t)a.cfg.max_body;
+	if ((rc = cgi_parse(&a.req, io, cap, spec->raw_body ? CGI_BODY_RAW :
+	    CGI_BODY_FORM)) != 0) {
+		log_msg("rejected request: status %d", rc);
+		parse_error(&a, spec->errors, rc);
+		goto send;
+	}
+	/*
+	 * Behind a TLS-terminating proxy, X-Forwarded-Proto is believed only
+	 * from the configured proxy address: any client can send the header.
+	 */
+	fwd = cgi_getenv(&a.req, "HTTP_X_FORWARDED_PROTO");
+	peer = cgi_getenv(&a.req, "REMOTE_ADDR");
+	if (!a.req.https && fwd != NULL && peer != NULL &&
+	    a.cfg.trusted_proxy != NULL && strcmp(peer, a.cfg.trusted_proxy) == 0 &&
+	    strcmp(fwd, "https") == 0)
+		a.req.https = 1;
+	spec->handle(&a);
+send:
+	if (spec->finish != NULL)
+		spec->finish(&a);
+	a.resp.head_only = a.req.method != NULL &&
+	    strcmp(a.req.method, "HEAD") == 0;
+	resp_send(&a.resp, io);
+	resp_free(&a.resp);
+	cgi_free(&a.req);
+	if (!borrowed)
+		config_free(&a.cfg);
+	free(dir);
+}
+
+/*
+ * Ends a FastCGI request. libfcgi closes a connection with shutdown(), then
+ * reads until the server closes its side (up to 2 s), so that input still
+ * in flight cannot make a TCP stack reset the connection and lose the
+ * answer. The server closes only once it has read the answer, so that wait
+ * kept this process from its next request (FastCGI detail under lighttpd:
+ * 12,800 -> 15,600 req/s without it). When the request's input ends here,
+ * the server sends nothing more on this connection and a plain close loses
+ * nothing: FCGX_Detach asks for one. The end is looked for only once all
+ * the body CONTENT_LENGTH declared was read: what follows then is the end
+ * of input, sent together with the last of the body, so the look cannot
+ * wait on a slow client. Input left unread (an answer given before the
+ * body was read) keeps the careful close.
+ */
+static void
+finish(FCGX_Request *req, uint64_t nread)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	uint64_t	 want = 0;
+
+	if ((cl == NULL || *cl == '\0' || parse_u64(cl, UINT64_MAX,
+	    &want) == 0) && nread == want &&
+	    FCGX_GetChar(req->in) == EOF && FCGX_GetError(req->in) == 0)
+		(void)FCGX_Detach(req);
+	FCGX_Finish_r(req);
+}
+
+/*
+ * FastCGI: the same serve() per request, in a loop. Nothing survives a
+ * request but the library state and the parsed configuration: serve()
+ * frees its context and store session every time, so no authorization can
+ * leak across requests.
+ */
+static int
+run_fastcgi(const struct app_spec *spec)
+{
+	FCGX_Request		 req;
+	struct io_fcgi_req	 fr;
+	struct io		 io;
+
+	if (FCGX_InitRequest(&req, 0, 0) != 0) {
+		log_msg("FastCGI: cannot initialise a request");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req) >= 0) {
+		fr.request = &req;
+		fr.nread = 0;
+		io_fcgi(&io, &fr);
+		serve(spec, &io, 1);
+		finish(&req, fr.nread);
+	}
+	FCGX_Free(&req, 1);
+	return 0;
+}
+
+int
+app_run(const struct app_spec *spec)
+{
+	struct io	 io;
+	int		 fastcgi;
+
+	log_init(spec->prog);
+	/* One binary: started by a FastCGI process manager, fd 0 is a socket. */
+	fastcgi = FCGX_Init() == 0 && !FCGX_IsCGI();
+	io_cgi(&io);
+	if (sec_init() == -1) {
+		log_msg("libsodium failed to initialise");
+		if (!fastcgi)
+			resp_send_fatal(&io);
+		return 1;
+	}
+	/* Jansson seeds its hash tables from /dev/urandom (an open, a read
+	 * and a close per process) unless given a seed: take it from
+	 * libsodium, which is initialised already. */
+	json_object_seed(randombytes_random() | 1);
+	json_alloc_watch();
+	if (fastcgi)
+		return run_fastcgi(spec);
+	serve(spec, &io, 0);
+	return 0;
+}

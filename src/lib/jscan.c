@@ -1,0 +1,427 @@
+/*
+ * jscan: transcript texts straight from a conversation's JSON (see jscan.h).
+ *
+ * Two passes over the text. The first walks the whole document as Jansson
+ * would read it, without keeping anything but where the value of the
+ * top-level "transcript_segments" member lies: a document that does not
+ * parse, or holds that member twice, is declined before any text is
+ * handed out. The second walks that value and decodes the "text" string
+ * of each object in it. Every read is bounded by the document's end, and
+ * nesting by JSCAN_MAX_DEPTH, so the recursion is shallow.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/jscan.h"
+#include "lib/swar.h"
+#include "lib/ustr.h"
+
+#define DECLINE	1
+
+struct cur {
+	const unsigned char	*p, *end;
+	int			 max_depth;
+	size_t			 values, max_values;
+	int			 over;		/* JSCAN_TOO_DEEP, JSCAN_TOO_MANY */
+};
+
+static void
+ws(struct cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+	    *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static int
+peek(const struct cur *c)
+{
+	return c->p < c->end ? *c->p : -1;
+}
+
+/* After whitespace, the byte ch; 0, or -1 when something else is there. */
+static int
+expect(struct cur *c, int ch)
+{
+	ws(c);
+	if (peek(c) != ch)
+		return -1;
+	c->p++;
+	return 0;
+}
+
+/* The four hex digits at p as a code unit, or -1. */
+static long
+hex4(const unsigned char *p)
+{
+	long	 v = 0;
+	int	 i, d;
+
+	for (i = 0; i < 4; i++) {
+		if ((d = hex_digit(p[i])) == -1)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* String bytes that need no look: all but controls, '"' and '\\'. */
+static const unsigned char plain[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0xff] = 1
+};
+
+/*
+ * Skips the string at c->p (its opening quote); *escaped (when escaped is
+ * set) tells whether it holds a backslash. Control characters and unknown
+ * escapes: -1.
+ */
+static int
+skip_string(struct cur *c, int *escaped)
+{
+	const unsigned char	*p = c->p + 1;
+	uint64_t		 v, m;
+	int			 seen = 0;
+
+	for (;;) {
+		/* The common bytes eight at a time, then one by one. */
+		for (; c->end - p >= 8; p += 8) {
+			v = swar_load(p);
+			if ((m = swar_below(v, 0x20) | swar_has(v, '"') |
+			    swar_has(v, '\\')) != 0) {
+				p += swar_skip(m);
+				break;
+			}
+		}
+		while (p < c->end && plain[*p])
+			p++;
+		if (p >= c->end || *p < 0x20)
+			return -1;
+		if (*p == '"')
+			break;
+		seen = 1;
+		if (c->end - p < 2)
+			return -1;
+		if (p[1] == 'u') {
+			if (c->end - p < 6 || hex4(p + 2) == -1)
+				return -1;
+			p += 6;
+		} else if (p[1] != '\0' && strchr("\"\\/bfnrt", p[1]) != NULL)
+			p += 2;
+		else
+			return -1;
+	}
+	c->p = p + 1;
+	if (escaped != NULL)
+		*escaped = seen;
+	return 0;
+}
+
+static int
+skip_literal(struct cur *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+		return -1;
+	c->p += n;
+	return 0;
+}
+
+/* A number's characters; the container then checks what follows. */
+static int
+skip_number(struct cur *c)
+{
+	if (peek(c) != '-' && (peek(c) < '0' || peek(c) > '9'))
+		return -1;
+	while (c->p < c->end && ((*c->p >= '0' && *c->p <= '9') ||
+	    *c->p == '-' || *c->p == '+' || *c->p == '.' || *c->p == 'e' ||
+	    *c->p == 'E'))
+		c->p++;
+	return 0;
+}
+
+static int	skip_value(struct cur *, int depth);
+
+/* Skips the object or array at c->p, which sits at nesting depth. */
+static int
+skip_container(struct cur *c, int depth)
+{
+	int	 close = *c->p == '{' ? '}' : ']';
+
+	if (depth > c->max_depth) {
+		c->over = JSCAN_TOO_DEEP;
+		return -1;
+	}
+	c->p++;
+	ws(c);
+	if (peek(c) == close) {
+		c->p++;
+		return 0;
+	}
+	for (;;) {
+		if (close == '}') {
+			ws(c);
+			if (peek(c) != '"' || skip_string(c, NULL) == -1 ||
+			    expect(c, ':') == -1)
+				return -1;
+		}
+		if (skip_value(c, depth) == -1)
+			return -1;
+		ws(c);
+		if (peek(c) == close) {
+			c->p++;
+			return 0;
+		}
+		if (peek(c) != ',')
+			return -1;
+		c->p++;
+	}
+}
+
+/* Skips a value inside a container at depth. */
+static int
+skip_value(struct cur *c, int depth)
+{
+	if (++c->values > c->max_values) {
+		c->over = JSCAN_TOO_MANY;
+		return -1;
+	}
+	ws(c);
+	switch (peek(c)) {
+	case '"':
+		return skip_string(c, NULL);
+	case '{':
+	case '[':
+		return skip_container(c, depth + 1);
+	case 't':
+		return skip_literal(c, "true");
+	case 'f':
+		return skip_literal(c, "false");
+	case 'n':
+		return skip_literal(c, "null");
+	default:
+		return skip_number(c);
+	}
+}
+
+/*
+ * At an object member's key: reads it (declining keys with escapes, which
+ * the comparison below could not see through) and the colon. 1 when the
+ * key is name, 0 when another, -1 to decline.
+ */
+static int
+member_key(struct cur *c, const char *name)
+{
+	const unsigned char	*k;
+	size_t			 n = strlen(name), klen;
+	int			 escaped;
+
+	ws(c);
+	k = c->p;
+	if (peek(c) != '"' || skip_string(c, &escaped) == -1 || escaped)
+		return -1;
+	klen = (size_t)(c->p - k) - 2;
+	if (expect(c, ':') == -1)
+		return -1;
+	ws(c);
+	return klen == n && memcmp(k + 1, name, n) == 0;
+}
+
+/* After a member's value: 1 at the object's end, 0 before another. */
+static int
+member_next(struct cur *c)
+{
+	ws(c);
+	if (peek(c) == '}') {
+		c->p++;
+		return 1;
+	}
+	if (peek(c) != ',')
+		return -1;
+	c->p++;
+	return 0;
+}
+
+/* Pass one: the whole document, and where transcript_segments lies. */
+static int
+find_segments(struct cur *c, struct cur *seg)
+{
+	int	 is_seg, rc = 1;
+
+	*seg = *c;
+	seg->p = seg->end = NULL;
+	if (expect(c, '{') == -1)
+		return -1;
+	ws(c);
+	if (peek(c) == '}')
+		c->p++;
+	else
+		do {
+			if ((is_seg = member_key(c, "transcript_segments")) ==
+			    -1 || (is_seg && seg->p != NULL))
+				return -1;
+			if (is_seg)
+				seg->p = c->p;
+			if (skip_value(c, 1) == -1)
+				return -1;
+			if (is_seg)
+				seg->end = c->p;
+		} while ((rc = member_next(c)) == 0);
+	ws(c);
+	return rc == -1 || c->p != c->end ? -1 : 0;
+}
+
+/*
+ * Decodes the string [p, end) (without its quotes, already checked by
+ * skip_string) into b: 0, DECLINE where Jansson would refuse it (\u0000, a
+ * lone surrogate, invalid UTF-8), -1 out of memory.
+ */
+static int
+decode(const unsigned char *p, const unsigned char *end, struct buf *b)
+{
+	const unsigned char	*run;
+	long			 cp, lo;
+	char			 enc[4];
+
+	buf_reset(b);
+	while (p < end) {
+		run = p;
+		if ((p = memchr(run, '\\', (size_t)(end - run))) == NULL)
+			p = end;
+		buf_append(b, run, (size_t)(p - run));
+		if (p == end)
+			break;
+		switch (p[1]) {
+		case 'b': buf_putc(b, '\b'); break;
+		case 'f': buf_putc(b, '\f'); break;
+		case 'n': buf_putc(b, '\n'); break;
+		case 'r': buf_putc(b, '\r'); break;
+		case 't': buf_putc(b, '\t'); break;
+		case 'u':
+			break;
+		default:	/* '"', '\\', '/' */
+			buf_putc(b, (char)p[1]);
+			break;
+		}
+		if (p[1] != 'u') {
+			p += 2;
+			continue;
+		}
+		cp = hex4(p + 2);
+		p += 6;
+		if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+			return DECLINE;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+			    (lo = hex4(p + 2)) < 0xdc00 || lo > 0xdfff)
+				return DECLINE;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			p += 6;
+		}
+		buf_append(b, enc, ustr_encode((uint32_t)cp, enc));
+	}
+	if (b->failed)
+		return -1;
+	return b->len == 0 || valid_utf8(b->data, b->len) ? 0 : DECLINE;
+}
+
+/*
+ * Pass two, one element of the array: an object's "text" string goes to
+ * fn. Sets *stop when fn asks to stop.
+ */
+static int
+segment(struct cur *c, const char *doc, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx, int *stop)
+{
+	struct cur	 text = { .p = NULL };
+	int		 is_text, rc, seen = 0;
+
+	if (peek(c) != '{')
+		return skip_value(c, 2) == -1 ? DECLINE : 0;
+	c->p++;
+	ws(c);
+	if (peek(c) == '}') {
+		c->p++;
+		return 0;
+	}
+	do {
+		if ((is_text = member_key(c, "text")) == -1 ||
+		    (is_text && seen))
+			return DECLINE;
+		seen |= is_text;
+		if (is_text && peek(c) == '"') {
+			text.p = c->p;
+			if (skip_string(c, NULL) == -1)
+				return DECLINE;
+			text.end = c->p;
+		} else if (skip_value(c, 3) == -1)
+			return DECLINE;
+	} while ((rc = member_next(c)) == 0);
+	if (rc == -1)
+		return DECLINE;
+	if (text.p == NULL)
+		return 0;
+	if ((rc = decode(text.p + 1, text.end - 1, scratch)) != 0)
+		return rc;
+	*stop = fn(ctx, scratch->data ? scratch->data : "", scratch->len,
+	    (size_t)(c->p - (const unsigned char *)doc));
+	return 0;
+}
+
+int
+jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
+{
+	struct cur	 c, seg;
+	int		 rc, stop = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.p = (const unsigned char *)doc;
+	c.end = c.p + len;
+	c.max_depth = JSCAN_MAX_DEPTH;
+	c.max_values = SIZE_MAX;
+	if (find_segments(&c, &seg) == -1)
+		return DECLINE;
+	/* Absent, or not an array: no texts, as with Jansson. */
+	if (seg.p == NULL || peek(&seg) != '[')
+		return 0;
+	seg.p++;
+	ws(&seg);
+	if (peek(&seg) == ']')
+		return 0;
+	for (;;) {
+		ws(&seg);
+		if ((rc = segment(&seg, doc, scratch, fn, ctx, &stop)) != 0)
+			return rc;
+		if (stop)
+			return 0;
+		ws(&seg);
+		if (peek(&seg) == ']')
+			return 0;
+		if (peek(&seg) != ',')
+			return DECLINE;
+		seg.p++;
+	}
+}
+
+int
+jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
+    size_t *at)
+{
+	struct cur	 c;
+	int		 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.p = (const unsigned char *)doc;
+	c.end = c.p + len;
+	c.max_depth = max_depth;
+	c.max_values = max_values;
+	if (skip_value(&c, 0) == -1)
+		rc = c.over ? c.over : DECLINE;
+	else {
+		ws(&c);
+		rc = c.p == c.end ? 0 : DECLINE;
+	}
+	*at = (size_t)(c.p - (const unsigned char *)doc);
+	return rc;
+}

@@ -1,0 +1,917 @@
+/*
+ * journal: the store's write-ahead journal, its recovery and checkpoints
+ * (the design is described at the top of store.c).
+ *
+ * Record: "OMJ1", payload length (u64 LE), BLAKE2b-128 of the payload, the
+ * payload (ops: 'P' klen key vlen value | 'D' klen key, lengths u32 LE),
+ * the payload length again, and a state byte: '0' written, 'A' applied,
+ * 'X' aborted (its commit failed and said so; recovery skips it).
+ * The trailing length lets a writer find and verify the last record without
+ * reading the whole journal.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "lib/log.h"
+#include "lib/util.h"
+#include "store/store-impl.h"
+
+#define JOURNAL_MAGIC		"OMJ1"
+#define JOURNAL_HDR		(4 + 8 + 16)	/* magic, length, checksum */
+#define JOURNAL_TRAILER		(8 + 1)		/* length again, state byte */
+#define CHECKPOINT_MIN		(8u << 20)
+
+/* Serialises the queued changes as one journal record. */
+static int
+journal_record(const struct store *s, struct buf *rec)
+{
+	struct buf	 pay = { 0 };
+	unsigned char	 sum[16], len[8];
+	size_t		 i;
+
+	for (i = 0; i < s->nchanges; i++) {
+		const struct change *c = &s->changes[i];
+		buf_putc(&pay, c->val ? 'P' : 'D');
+		buf_put_le(&pay, strlen(c->key), 4);
+		buf_puts(&pay, c->key);
+		if (c->val) {
+			buf_put_le(&pay, c->len, 4);
+			buf_append(&pay, c->val, c->len);
+		}
+	}
+	if (pay.failed) {
+		buf_free(&pay);
+		return -1;
+	}
+	crypto_generichash(sum, sizeof(sum), (unsigned char *)pay.data,
+	    pay.len, NULL, 0);
+	le_put(len, pay.len, 8);
+	buf_append(rec, JOURNAL_MAGIC, 4);
+	buf_append(rec, len, 8);
+	buf_append(rec, sum, 16);
+	buf_append(rec, pay.data, pay.len);
+	buf_append(rec, len, 8);
+	buf_putc(rec, '0');
+	buf_free(&pay);
+	return rec->failed ? -1 : 0;
+}
+
+/* Applies one record's payload to the open database. */
+static enum store_err
+journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
+{
+	size_t	 off = 0;
+	uint32_t klen, vlen;
+	datum	 k, v;
+	char	 op;
+
+	while (off < n) {
+		if (n - off < 5)
+			return STORE_CORRUPT;
+		op = (char)p[off];
+		klen = (uint32_t)le_get(p + off + 1, 4);
+		off += 5;
+		if (n - off < klen)
+			return STORE_CORRUPT;
+		k.dptr = (char *)p + off;
+		k.dsize = (int)klen;
+		off += klen;
+		if (op == 'P') {
+			if (n - off < 4)
+				return STORE_CORRUPT;
+			vlen = (uint32_t)le_get(p + off, 4);
+			off += 4;
+			if (n - off < vlen)
+				return STORE_CORRUPT;
+			v.dptr = (char *)p + off;
+			v.dsize = (int)vlen;
+			off += vlen;
+			if (store_gdbm_scrub(db, k, v.dptr, vlen) != 0)
+				return store_gdbm_error("replay scrub");
+			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
+				return store_gdbm_error("replay store");
+		} else if (op == 'D') {
+			if (store_gdbm_scrub(db, k, NULL, 0) != 0)
+				return store_gdbm_error("replay scrub");
+			if (gdbm_delete(db, k) != 0 &&
+			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
+				return store_gdbm_error("replay delete");
+		} else
+			return STORE_CORRUPT;
+	}
+	return STORE_OK;
+}
+
+/* Copies in from offset off to its end onto out's end. */
+static int
+copy_fd(int in, int out, off_t off)
+{
+	char	 chunk[65536];
+	ssize_t	 n;
+
+	while ((n = pread(in, chunk, sizeof(chunk), off)) > 0) {
+		if (write(out, chunk, (size_t)n) != n)
+			return -1;
+		off += n;
+	}
+	return n == 0 ? 0 : -1;
+}
+
+/*
+ * Creates a temporary file that is renamed into place later: a new file,
+ * whatever was at its path before, so that neither a symbolic nor a hard
+ * link planted there can make us write into the file it points to.
+ */
+static int
+open_new(const char *path)
+{
+	(void)unlink(path);
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+}
+
+static int
+copy_file(const char *from, const char *to)
+{
+	int	 in, out, rc = -1;
+
+	if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if ((out = open_new(to)) == -1) {
+		close(in);
+		return -1;
+	}
+	if (copy_fd(in, out, 0) == 0 && fsync(out) == 0)
+		rc = 0;
+	if (close(out) == -1)
+		rc = -1;
+	close(in);
+	return rc;
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+static uint64_t	 mark_good_end(const char *);
+
+/*
+ * Checks the journal's tail. Returns 0 when clean (empty, or the last
+ * record applied), 1 when a record is unapplied or torn, -1 on error.
+ * Readers look at the state byte only: a torn record was never applied to
+ * GDBM, so reading is safe even when its last byte happens to be 'A'.
+ * Writers (full) also verify the last record's framing and checksum before
+ * they append behind it, so a torn record can never hide later ones, unless
+ * omi.sync's good end says its writer finished it (journal_mark_good).
+ */
+int
+journal_dirty(const char *dir, int full)
+{
+	struct stat	 st;
+	unsigned char	 tail[JOURNAL_TRAILER], sum[16], *rec = NULL;
+	uint64_t	 plen;
+	char		*path;
+	int		 fd, rc = -1;
+
+	if ((path = store_path(dir, "omi.journal")) == NULL)
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == -1)
+		goto out;
+	if (st.st_size == 0) {
+		rc = 0;
+		goto out;
+	}
+	if ((size_t)st.st_size < JOURNAL_HDR + JOURNAL_TRAILER) {
+		rc = 1;
+		goto out;
+	}
+	if (pread(fd, tail, sizeof(tail), st.st_size - (off_t)sizeof(tail)) !=
+	    (ssize_t)sizeof(tail))
+		goto out;
+	if (tail[JOURNAL_TRAILER - 1] != 'A' || !full ||
+	    mark_good_end(dir) == (uint64_t)st.st_size) {
+		rc = tail[JOURNAL_TRAILER - 1] != 'A';
+		goto out;
+	}
+	plen = le_get(tail, 8);
+	rc = 1;
+	if (plen > (uint64_t)st.st_size - JOURNAL_HDR - JOURNAL_TRAILER ||
+	    (rec = malloc(JOURNAL_HDR + plen)) == NULL)
+		goto out;
+	if (pread(fd, rec, JOURNAL_HDR + plen, st.st_size -
+	    (off_t)(JOURNAL_HDR + plen + JOURNAL_TRAILER)) !=
+	    (ssize_t)(JOURNAL_HDR + plen))
+		goto out;
+	crypto_generichash(sum, sizeof(sum), rec + JOURNAL_HDR, plen, NULL, 0);
+	if (memcmp(rec, JOURNAL_MAGIC, 4) == 0 && le_get(rec + 4, 8) == plen &&
+	    sodium_memcmp(sum, rec + 12, 16) == 0)
+		rc = 0;
+out:
+	free(rec);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Group commit. Writers sync the journal after releasing the data lock, one
+ * at a time under flock on omi.sync, which records what the last sync
+ * covered: a generation and a journal offset. A writer whose record lies
+ * below that offset is durable already and skips its own sync, so writers
+ * that queued behind one fdatasync share it. Emptying the journal (a
+ * checkpoint or a recovery, which make everything durable in omi.snap
+ * first) starts a new generation under the same flock: a writer whose
+ * record belongs to an older generation needs no sync at all.
+ */
+struct sync_mark {
+	uint64_t gen, off;
+};
+
+static int
+mark_open(const char *dir)
+{
+	char	*path = store_path(dir, "omi.sync");
+	int	 fd;
+
+	if (path == NULL)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(path);
+	return fd;
+}
+
+static void
+mark_read(int fd, struct sync_mark *m)
+{
+	unsigned char b[16];
+
+	m->gen = m->off = 0;
+	if (pread(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b)) {
+		m->gen = le_get(b, 8);
+		m->off = le_get(b + 8, 8);
+	}
+}
+
+static int
+mark_write(int fd, const struct sync_mark *m)
+{
+	unsigned char	 b[16];
+
+	le_put(b, m->gen, 8);
+	le_put(b + 8, m->off, 8);
+	return pwrite(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) ? 0 : -1;
+}
+
+int
+journal_mark_open(const char *dir, uint64_t *gen)
+{
+	struct sync_mark	 m = { 0, 0 };
+	int			 fd;
+
+	if ((fd = mark_open(dir)) != -1)
+		mark_read(fd, &m);
+	*gen = m.gen;
+	return fd;
+}
+
+enum store_err
+journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
+{
+	struct sync_mark	 m;
+	struct stat		 st;
+	enum store_err		 err = STORE_OK;
+
+	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
+		return fdatasync(jfd) == -1 ? store_errno(errno) : STORE_OK;
+	mark_read(markfd, &m);
+	/*
+	 * A newer generation: the record is in the synced snapshot. An older
+	 * one can only mean omi.sync was removed and made anew: trust nothing.
+	 */
+	if (m.gen < gen || (m.gen == gen && m.off < (uint64_t)end)) {
+		/* Everything below the size seen now is covered by the sync. */
+		if (fstat(jfd, &st) == -1 || fdatasync(jfd) == -1)
+			err = store_errno(errno);
+		else if (m.gen == gen) {
+			m.off = (uint64_t)st.st_size;
+			(void)mark_write(markfd, &m);
+		}
+	}
+	(void)flock(markfd, LOCK_UN);
+	return err;
+}
+
+/*
+ * The good end: omi.sync's second half holds a generation and the journal's
+ * end after the last commit that wrote its whole record and marked it
+ * applied; the writer sets it before it lets go of the data lock. A next
+ * writer that finds the journal ending exactly there, in the same generation,
+ * knows the last record is whole without hashing it again (that was half of
+ * a delivery's hashing). Anything else (a writer that died while appending,
+ * a failed write of this mark, a newer generation) leaves the two apart, and
+ * the record is verified as before.
+ */
+void
+journal_mark_good(int markfd, uint64_t gen, off_t end)
+{
+	unsigned char b[16];
+
+	if (markfd == -1)
+		return;
+	le_put(b, gen, 8);
+	le_put(b + 8, (uint64_t)end, 8);
+	(void)!pwrite(markfd, b, sizeof(b), 16);
+}
+
+/* The good end of the current generation, or UINT64_MAX when unknown. */
+static uint64_t
+mark_good_end(const char *dir)
+{
+	unsigned char	 b[32];
+	int		 fd;
+	ssize_t		 n;
+
+	if ((fd = mark_open(dir)) == -1)
+		return UINT64_MAX;
+	n = pread(fd, b, sizeof(b), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(b) || le_get(b, 8) != le_get(b + 16, 8))
+		return UINT64_MAX;
+	return le_get(b + 24, 8);
+}
+
+void
+journal_mark_cut(int markfd, uint64_t gen, off_t end)
+{
+	struct sync_mark	 m;
+
+	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
+		return;
+	mark_read(markfd, &m);
+	if (m.gen == gen && m.off > (uint64_t)end) {
+		m.off = (uint64_t)end;
+		if (mark_write(markfd, &m) == -1)
+			/* A mark that cannot be lowered must not vouch. */
+			(void)!ftruncate(markfd, 0);
+	}
+	(void)flock(markfd, LOCK_UN);
+}
+
+/*
+ * Empties the journal (everything in it is durable in omi.snap by now) and
+ * starts a new generation first, so that no sync mark of the old one can
+ * be taken to cover a record of the new one. Data lock held.
+ */
+static int
+journal_reset(const char *dir, const char *jpath)
+{
+	struct sync_mark	 m;
+	int			 fd, mfd, rc = -1;
+
+	if ((mfd = mark_open(dir)) == -1 || flock(mfd, LOCK_EX) == -1) {
+		log_msg("store: omi.sync: %s; journal kept", strerror(errno));
+		if (mfd != -1)
+			close(mfd);
+		return -1;
+	}
+	mark_read(mfd, &m);
+	m.gen++;
+	m.off = 0;
+	if (mark_write(mfd, &m) == 0 && (fd = open(jpath, O_WRONLY | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		rc = 0;
+		(void)fsync(fd);
+		close(fd);
+	} else if (errno == ENOENT)
+		rc = 0;
+	close(mfd);
+	return rc;
+}
+
+/*
+ * Rebuilds omi.db from omi.snap and the journal's complete records, then
+ * checkpoints. Runs under the exclusive lock with no database open.
+ */
+enum store_err
+journal_recover(const char *dir)
+{
+	struct buf	 j = { 0 };
+	char		*jpath, *snap, *dbp, *tmp, *bad;
+	GDBM_FILE	 db = NULL;
+	size_t		 off = 0, records = 0, aborted = 0;
+	uint64_t	 plen;
+	unsigned char	 sum[16];
+	enum store_err	 err = STORE_ERROR;
+
+	jpath = store_path(dir, "omi.journal");
+	snap = store_path(dir, "omi.snap");
+	dbp = store_path(dir, "omi.db");
+	tmp = store_path(dir, "omi.db.rebuild");
+	bad = store_path(dir, "omi.db.damaged");
+	if (!jpath || !snap || !dbp || !tmp || !bad ||
+	    (buf_read_file(&j, jpath) == -1 && errno != ENOENT))
+		goto out;
+	(void)unlink(tmp);
+	if (access(snap, F_OK) == 0 && copy_file(snap, tmp) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	db = store_gdbm_open(tmp, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC);
+	if (db == NULL) {
+		err = store_gdbm_error("recover open");
+		goto out;
+	}
+	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
+	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
+		const unsigned char *p = (unsigned char *)j.data + off;
+		plen = le_get(p + 4, 8);
+		if (plen > j.len - off - JOURNAL_HDR - JOURNAL_TRAILER)
+			break;			/* torn: never acknowledged */
+		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
+		    NULL, 0);
+		if (sodium_memcmp(sum, p + 12, 16) != 0)
+			break;
+		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] == 'X')
+			aborted++;
+		else if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) !=
+		    STORE_OK)
+			goto out;
+		else
+			records++;
+		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
+	}
+	if (gdbm_sync(db) != 0) {
+		err = store_gdbm_error("recover sync");
+		goto out;
+	}
+	gdbm_close(db);
+	db = NULL;
+	(void)rename(dbp, bad);
+	if (rename(tmp, dbp) == -1 || copy_file(dbp, tmp) == -1 ||
+	    rename(tmp, snap) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	sync_dir(dir);
+	(void)journal_reset(dir, jpath);
+	log_msg("store: recovered the database from the snapshot and %zu "
+	    "journal records, skipping %zu aborted (%zu bytes of torn tail "
+	    "dropped)", records, aborted, j.len - off);
+	err = STORE_OK;
+out:
+	if (db != NULL)
+		gdbm_close(db);
+	buf_free(&j);
+	free(jpath);
+	free(snap);
+	free(dbp);
+	free(tmp);
+	free(bad);
+	return err;
+}
+
+/*
+ * Checkpoints: once the journal outgrows the database, the database becomes
+ * the new omi.snap and the journal starts again. Copying the database is
+ * quick (it is in the page cache); making the copy durable is a disk write
+ * of the whole database (half a second at 64 MB here, seconds on a slow
+ * disk), and every other request would wait for it if it ran under the
+ * data lock. So a checkpoint takes three steps:
+ *
+ * 1. journal_checkpoint_copy(), data lock held, by the commit that finds
+ *    the journal grown past the database: copies omi.db to omi.snap.tmp,
+ *    without a sync, and notes the generation and the journal's size X.
+ *    The copy is omi.snap plus the journal's first X bytes. The copy's
+ *    flock keeps a second checkpoint from starting until this one ends.
+ * 2. journal_checkpoint_sync(), no lock held: syncs the copy.
+ * 3. journal_checkpoint_end(), data lock held again: unless the
+ *    generation changed meanwhile (a recovery), writes the journal's
+ *    records past X (the commits made between the steps) to
+ *    omi.journal.tmp and syncs it, renames the copy to omi.snap, and then,
+ *    under omi.sync's flock, starts a new generation and renames the new
+ *    journal into place.
+ *
+ * A crash between the two renames leaves the new snapshot with the whole
+ * old journal: a recovery then replays records the snapshot holds already,
+ * which is harmless, since each holds whole values (the state after them
+ * is the same). The new generation comes before the new journal, so no
+ * sync mark of the old journal's offsets can vouch for the new one; and
+ * omi.sync's flock is held across both, so a writer that sees the new
+ * generation (and so skips its own sync) finds its record in a synced new
+ * journal under its name.
+ */
+void
+journal_checkpoint_copy(struct store *s, off_t journal_size, uint64_t gen,
+    struct checkpoint *ck)
+{
+	struct stat	 dst;
+	char		*tmp;
+	uint64_t	 avail, need;
+	int		 fd = -1, in;
+
+	ck->fd = -1;
+	/* Decided from what the commit knows, without a look at the files. */
+	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
+	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
+		return;
+	need = (uint64_t)dst.st_size + (1u << 20);
+	if (store_free_bytes(gdbm_fdesc(s->db), &avail) == 0 && avail < need) {
+		log_msg("store: checkpoint postponed: %llu bytes free, the "
+		    "copy needs %llu", (unsigned long long)avail,
+		    (unsigned long long)need);
+		return;
+	}
+	if ((tmp = store_path(s->dir, "omi.snap.tmp")) == NULL)
+		return;
+	/* Busy: another checkpoint is between its steps. */
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1)
+		goto out;
+	if ((in = open(s->dbpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    ftruncate(fd, 0) == -1 || copy_fd(in, fd, 0) == -1) {
+		log_msg("store: checkpoint failed: %s", strerror(errno));
+		if (in != -1)
+			close(in);
+		(void)unlink(tmp);
+		goto out;
+	}
+	close(in);
+	ck->fd = fd;
+	ck->gen = gen;
+	ck->cut = journal_size;
+	fd = -1;
+out:
+	if (fd != -1)
+		close(fd);
+	free(tmp);
+}
+
+int
+journal_checkpoint_sync(struct checkpoint *ck)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	struct stat	 st;
+	off_t		 off;
+	const off_t	 step = 4 << 20;
+
+	/*
+	 * A few megabytes at a time: a whole database queued for the disk at
+	 * once would hold up every writer's journal sync behind it.
+	 */
+	if (fstat(ck->fd, &st) == 0)
+		for (off = 0; off < st.st_size; off += step)
+			if (sync_file_range(ck->fd, off, step,
+			    SYNC_FILE_RANGE_WAIT_BEFORE |
+			    SYNC_FILE_RANGE_WRITE |
+			    SYNC_FILE_RANGE_WAIT_AFTER) == -1)
+				break;
+#endif
+	if (fsync(ck->fd) == 0)
+		return 0;
+	log_msg("store: checkpoint failed: %s", strerror(errno));
+	return -1;
+}
+
+void
+journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
+{
+	struct sync_mark	 m;
+	struct stat		 st;
+	char			*jpath, *jtmp, *snap, *stmp;
+	int			 mfd = -1, jfd = -1, nfd = -1, done = 0;
+
+	jpath = store_path(dir, "omi.journal");
+	jtmp = store_path(dir, "omi.journal.tmp");
+	snap = store_path(dir, "omi.snap");
+	stmp = store_path(dir, "omi.snap.tmp");
+	if (!install || !jpath || !jtmp || !snap || !stmp ||
+	    (mfd = mark_open(dir)) == -1)
+		goto out;
+	mark_read(mfd, &m);
+	/* A recovery in between has made its own snapshot; a dirty tail
+	 * means the next session recovers (and checkpoints) anyway. */
+	if (m.gen != ck->gen || journal_dirty(dir, 0) != 0)
+		goto out;
+	if ((jfd = open(jpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
+	    fstat(jfd, &st) == -1 || st.st_size < ck->cut ||
+	    (nfd = open_new(jtmp)) == -1 || copy_fd(jfd, nfd, ck->cut) == -1 ||
+	    fsync(nfd) == -1 || rename(stmp, snap) == -1) {
+		log_msg("store: checkpoint failed: %s", strerror(errno));
+		goto out;
+	}
+	done = 1;
+	sync_dir(dir);
+	store_crash_point("checkpoint-snap", NULL);
+	if (flock(mfd, LOCK_EX) == -1)
+		goto out;
+	m.gen++;
+	m.off = 0;
+	if (mark_write(mfd, &m) == -1 || rename(jtmp, jpath) == -1)
+		log_msg("store: checkpoint: the journal was kept: %s",
+		    strerror(errno));
+	else
+		sync_dir(dir);
+	(void)flock(mfd, LOCK_UN);
+out:
+	if (!done && stmp != NULL)
+		(void)unlink(stmp);
+	if (jtmp != NULL)
+		(void)unlink(jtmp);
+	if (nfd != -1)
+		close(nfd);
+	if (jfd != -1)
+		close(jfd);
+	if (mfd != -1)
+		close(mfd);
+	close(ck->fd);		/* lets the next checkpoint begin */
+	ck->fd = -1;
+	free(jpath);
+	free(jtmp);
+	free(snap);
+	free(stmp);
+}
+
+/* The kernel's id of this boot; 0, or -1 where there is none. A process
+ * lives within one boot, so a FastCGI process reads it once. */
+int
+journal_boot_id(char *out, size_t n)
+{
+	static char	 id[64];
+	ssize_t		 r;
+	int		 fd;
+
+	if (id[0] == '\0') {
+		if ((fd = open("/proc/sys/kernel/random/boot_id",
+		    O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		r = read(fd, id, sizeof(id) - 1);
+		close(fd);
+		if (r < 8) {
+			id[0] = '\0';
+			return -1;
+		}
+		id[r] = '\0';
+		id[strcspn(id, "\n")] = '\0';
+	}
+	if (strlen(id) >= n)
+		return -1;
+	memcpy(out, id, strlen(id) + 1);
+	return 0;
+}
+
+/* Compares omi.boot with cur: 0 the same, 1 different, 2 missing. */
+int
+journal_boot_changed(const char *dir, const char *cur)
+{
+	char	 rec[64], *path;
+	ssize_t	 r;
+	int	 fd;
+
+	if ((path = store_path(dir, "omi.boot")) == NULL)
+		return 1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT ? 2 : 1;
+	r = read(fd, rec, sizeof(rec) - 1);
+	close(fd);
+	if (r < 0)
+		return 1;
+	rec[r] = '\0';
+	return strcmp(rec, cur) != 0;
+}
+
+/* Makes the database durable as it is, then records this boot. */
+int
+journal_boot_record(const char *dir, const char *cur)
+{
+	char	*path = store_path(dir, "omi.boot"), *tmp = store_path(dir, ".omi.boot");
+	char	*dbp = store_path(dir, "omi.db");
+	int	 fd, rc = -1;
+
+	if (path == NULL || tmp == NULL || dbp == NULL)
+		goto out;
+	if ((fd = open(dbp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	if ((fd = open_new(tmp)) == -1)
+		goto out;
+	rc = write(fd, cur, strlen(cur)) == (ssize_t)strlen(cur) &&
+	    fsync(fd) == 0 ? 0 : -1;
+	if (close(fd) != 0 || (rc == 0 && rename(tmp, path) != 0))
+		rc = -1;
+	if (rc == 0)
+		sync_dir(dir);
+	else
+		(void)unlink(tmp);
+out:
+	free(path);
+	free(tmp);
+	free(dbp);
+	return rc;
+}
+
+enum store_err
+journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
+{
+	struct buf	 rec = { 0 };
+	char		*path;
+	ssize_t		 w;
+	enum store_err	 err = STORE_OK;
+
+	if ((path = store_path(s->dir, "omi.journal")) == NULL ||
+	    journal_record(s, &rec) == -1) {
+		free(path);
+		buf_free(&rec);
+		return STORE_NOMEM;
+	}
+	/* Not O_APPEND: pwrite must be able to set the state byte in place. */
+	*jfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(path);
+	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+#ifdef OMI_TEST_HOOKS
+	if (getenv("HTTP_X_OMI_TEST_CRASH") != NULL &&
+	    strcmp(getenv("HTTP_X_OMI_TEST_CRASH"), "journal") == 0) {
+		(void)!pwrite(*jfd, rec.data, rec.len / 2, *at);
+		store_crash_point("journal", NULL);
+	}
+#endif
+	*start = *at;
+	w = pwrite(*jfd, rec.data, rec.len, *at);
+	if (w != (ssize_t)rec.len || (sync && fdatasync(*jfd) == -1)) {
+		err = store_errno(w == -1 || w == (ssize_t)rec.len ?
+		    errno : ENOSPC);
+		/* Cut the partial record so the journal stays clean. */
+		(void)!ftruncate(*jfd, *at);
+		log_msg("store: journal write: %s", store_strerror(err));
+	}
+	*at += (off_t)rec.len - 1;	/* the state byte */
+out:
+	buf_free(&rec);
+	return err;
+}
+
+/*
+ * Compaction: a fresh copy of the database holding only its live records,
+ * installed as both omi.snap and omi.db, and an empty journal. GDBM leaves
+ * a deleted or replaced value in the file's free space, the journal holds
+ * every value ever committed, and a checkpoint copies the database free
+ * space and all; after a compaction none of those old bytes is left in any
+ * file of the data directory (the replaced files are unlinked). Needs the
+ * exclusive lock, a clean journal (store_open saw to both) and fd:
+ * omi.snap.tmp, flocked, so that no checkpoint is between its steps.
+ *
+ * Crash safety as for a checkpoint: the new snapshot is the current state,
+ * so it goes in first, under the old journal (whose replay over it gives
+ * the same state); then the new database, then the journal is emptied.
+ */
+static enum store_err
+compact_copy(GDBM_FILE from, int fd, const char *name)
+{
+	GDBM_FILE	 to;
+	datum		 k, next, v;
+	enum store_err	 err = STORE_OK;
+	int		 dfd;
+
+	if (ftruncate(fd, 0) == -1 || (dfd = dup(fd)) == -1)
+		return store_errno(errno);
+	to = gdbm_fd_open(dfd, name, 0, GDBM_NEWDB | GDBM_NOLOCK |
+	    GDBM_NOMMAP | GDBM_CLOEXEC | GDBM_CLOERROR, NULL);
+	if (to == NULL)
+		return store_gdbm_error("compact open");
+	for (k = gdbm_firstkey(from); k.dptr != NULL && err == STORE_OK;
+	    k = next) {
+		v = gdbm_fetch(from, k);
+		if (v.dptr == NULL)
+			err = store_gdbm_error("compact fetch");
+		else if (gdbm_store(to, k, v, GDBM_INSERT) != 0)
+			err = store_gdbm_error("compact store");
+		free(v.dptr);
+		next = gdbm_nextkey(from, k);
+		free(k.dptr);
+	}
+	free(k.dptr);
+	if (err == STORE_OK && gdbm_errno != GDBM_ITEM_NOT_FOUND &&
+	    gdbm_errno != GDBM_NO_ERROR)
+		err = store_gdbm_error("compact iterate");
+	if (err == STORE_OK && gdbm_sync(to) != 0)
+		err = store_gdbm_error("compact sync");
+	if (gdbm_close(to) != 0 && err == STORE_OK)
+		err = store_gdbm_error("compact close");
+	return err;
+}
+
+/* Copies fd's file to path, a new file, and syncs it. */
+static int
+copy_new(int fd, const char *path)
+{
+	int	 out, rc = -1;
+
+	if ((out = open_new(path)) == -1)
+		return -1;
+	if (copy_fd(fd, out, 0) == 0 && fsync(out) == 0)
+		rc = 0;
+	if (close(out) == -1)
+		rc = -1;
+	if (rc == -1)
+		(void)unlink(path);
+	return rc;
+}
+
+enum store_err
+journal_compact(struct store *s, int fd)
+{
+	static const char *const stale[] = { "omi.db.damaged",
+	    "omi.db.rebuild", "omi.journal.tmp", NULL };
+	struct stat	 st;
+	enum store_err	 err;
+	char		*jpath, *snap, *stmp, *dtmp, *p;
+	uint64_t	 avail;
+	size_t		 i;
+
+	jpath = store_path(s->dir, "omi.journal");
+	snap = store_path(s->dir, "omi.snap");
+	stmp = store_path(s->dir, "omi.snap.tmp");
+	dtmp = store_path(s->dir, "omi.db.compact");
+	err = STORE_NOMEM;
+	if (!jpath || !snap || !stmp || !dtmp || s->db == NULL)
+		goto out;
+	/*
+	 * Room for two copies of the database, or it would fill the disk only
+	 * to fail. A copy can come out a little larger than the file (GDBM's
+	 * buckets split as it fills: 70 MB from 66 MB here), hence a quarter
+	 * more each, and a margin.
+	 */
+	if (fstat(gdbm_fdesc(s->db), &st) == 0 &&
+	    store_free_bytes(fd, &avail) == 0 &&
+	    avail < (uint64_t)st.st_size / 2 * 5 + (1u << 20)) {
+		log_msg("store: compaction refused: %llu bytes free, it needs "
+		    "%llu", (unsigned long long)avail,
+		    (unsigned long long)st.st_size / 2 * 5 + (1u << 20));
+		err = STORE_FULL;
+		goto out;
+	}
+	if ((err = compact_copy(s->db, fd, stmp)) != STORE_OK)
+		goto out;
+	if (copy_new(fd, dtmp) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	/* Replaced below: its own sync would be a wasted disk write. */
+	store_db_close_unsynced(s->db);
+	s->db = NULL;
+	if (rename(stmp, snap) == -1) {
+		err = store_errno(errno);
+		(void)unlink(dtmp);
+		goto out;
+	}
+	sync_dir(s->dir);
+	store_crash_point("compact-snap", NULL);
+	if (rename(dtmp, s->dbpath) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	sync_dir(s->dir);
+	if (journal_reset(s->dir, jpath) == -1) {
+		err = store_errno(errno);
+		goto out;
+	}
+	/* Older copies of the database, from a recovery. */
+	for (i = 0; stale[i] != NULL; i++)
+		if ((p = store_path(s->dir, stale[i])) != NULL) {
+			(void)unlink(p);
+			free(p);
+		}
+	sync_dir(s->dir);
+	err = STORE_OK;
+out:
+	if (err != STORE_OK && stmp != NULL)
+		(void)unlink(stmp);
+	free(jpath);
+	free(snap);
+	free(stmp);
+	free(dtmp);
+	return err;
+}

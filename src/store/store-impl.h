@@ -1,0 +1,112 @@
+/*
+ * store-impl: what store.c and journal.c share, and nobody else sees.
+ */
+#ifndef OMI_STORE_IMPL_H
+#define OMI_STORE_IMPL_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <gdbm.h>
+
+#include "lib/util.h"
+#include "store/store.h"
+
+struct change {
+	char	*key;
+	char	*val;		/* NULL for a delete */
+	size_t	 len;
+};
+
+struct store {
+	char		*dir;
+	int		 lockfd;
+	enum store_mode	 mode;
+	int64_t		 timeout_ms;	/* for the lock */
+	GDBM_FILE	 db;
+	char		*dbpath;
+	int		 lazy_sync;	/* omi.boot matches this boot */
+	int		 ended;		/* committed: only store_close may follow */
+	struct change	*changes;
+	size_t		 nchanges;
+	sigset_t	 oldmask;
+	int		 masked;
+};
+
+/* gdbm_open(), mending a file that GDBM 1.23 wrote and then refuses. */
+GDBM_FILE	 store_gdbm_open(const char *path, int flags);
+/* Before key k is deleted (newval NULL) or replaced by newlen bytes:
+ * overwrites its stored value with zeros unless GDBM will overwrite it in
+ * place, so that no freed space keeps it; 0 or -1 (see gdbm_errno). */
+int		 store_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
+		    size_t newlen);
+/* gdbm_close() without its fsync (the journal is the durable copy). */
+void		 store_db_close_unsynced(GDBM_FILE);
+/* dir/name, malloc'd (NULL when out of memory). */
+char		*store_path(const char *dir, const char *name);
+enum store_err	 store_errno(int);
+/* Logs GDBM's and the system's error and maps them. */
+enum store_err	 store_gdbm_error(const char *what);
+
+#ifdef OMI_TEST_HOOKS
+void		 store_crash_point(const char *where, const char *dbpath);
+void		 store_pause_point(const char *where);
+#else
+#define store_crash_point(where, dbpath) ((void)0)
+#define store_pause_point(where) ((void)0)
+#endif
+
+/* Appends the session's changes as one record (and syncs it when sync is
+ * set); *start is the record's offset, *mark its state byte's. The caller
+ * closes *jfd. */
+enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
+		    off_t *mark, int sync);
+/* Opens omi.sync (-1 when it cannot be) and reads the journal's current
+ * generation into *gen (see journal_sync); call with the data lock. */
+int		 journal_mark_open(const char *dir, uint64_t *gen);
+/* Makes the journal durable up to end, sharing a sync with other writers;
+ * without the data lock. markfd and gen: from journal_mark_open() when the
+ * record went in. */
+enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
+/* After a whole record of generation gen, ending at end, is marked applied
+ * (data lock held): the next writer need not verify it (see journal.c). */
+void		 journal_mark_good(int markfd, uint64_t gen, off_t end);
+/* After a failed append cut the journal back to end: a sync that saw the
+ * partial record must not vouch for what is written there next. */
+void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
+/* Bytes free to us on fd's file system; 0, or -1 when unknown. */
+int		 store_free_bytes(int fd, uint64_t *avail);
+/* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
+int		 journal_dirty(const char *dir, int full);
+/* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
+enum store_err	 journal_recover(const char *dir);
+/* A checkpoint between its steps (see journal.c); fd -1 when none. */
+struct checkpoint {
+	int		 fd;	/* omi.snap.tmp, flocked */
+	uint64_t	 gen;	/* the journal generation it copied */
+	off_t		 cut;	/* the journal size it copied */
+};
+/* Step 1, data lock held: when the journal (journal_size bytes, just
+ * written in generation gen by this session's commit) outgrows the
+ * database, copies the database; ck->fd says whether it did. */
+void		 journal_checkpoint_copy(struct store *, off_t journal_size,
+		    uint64_t gen, struct checkpoint *ck);
+/* Step 2, no lock held: makes the copy durable; 0 or -1. */
+int		 journal_checkpoint_sync(struct checkpoint *);
+/* Step 3, data lock held: installs the copy (when install is set and
+ * nothing changed meanwhile), or drops it; ends the checkpoint. */
+void		 journal_checkpoint_end(const char *dir, struct checkpoint *,
+		    int install);
+/* Rewrites omi.db and omi.snap with the live records only and empties the
+ * journal (see journal.c); the session's exclusive lock held, fd the
+ * flocked omi.snap.tmp. Closes the session's database. */
+enum store_err	 journal_compact(struct store *, int fd);
+/* The boot id (0), or -1 where the system has none. */
+int		 journal_boot_id(char *out, size_t n);
+/* omi.boot against cur: 0 the same, 1 different, 2 missing. */
+int		 journal_boot_changed(const char *dir, const char *cur);
+/* Syncs the database, then records this boot in omi.boot. */
+int		 journal_boot_record(const char *dir, const char *cur);
+#endif
