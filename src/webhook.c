@@ -28,7 +28,7 @@
 #include "conv/index.h"
 #include "conv/ingest.h"
 #include "http/app.h"
-#include "lib/jscan.h"
+#include "conv/transcript-scan.h"
 #include "lib/log.h"
 #include "lib/sec.h"
 #include "store/store.h"

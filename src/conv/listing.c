@@ -12,7 +12,7 @@
 
 #include "conv/index-codec.h"
 #include "conv/listing.h"
-#include "lib/jscan.h"
+#include "conv/transcript-scan.h"
 #include "lib/util.h"
 
 #define CURSOR_VERSION	"1"

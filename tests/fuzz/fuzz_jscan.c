@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "lib/jscan.h"
+#include "conv/transcript-scan.h"
 #include "lib/util.h"
 
 static int

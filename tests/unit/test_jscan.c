@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/jscan.h"
+#include "conv/transcript-scan.h"
 #include "unit.h"
 
 /* Texts joined as "len:text;" so that borders are part of the result. */

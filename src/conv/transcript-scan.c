@@ -1,5 +1,6 @@
 /*
- * jscan: transcript texts straight from a conversation's JSON (see jscan.h).
+ * transcript-scan: transcript texts straight from a conversation's JSON
+ * (see transcript-scan.h).
  *
  * Two passes over the text. The first walks the whole document as Jansson
  * would read it, without keeping anything but where the value of the
@@ -12,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/jscan.h"
+#include "conv/transcript-scan.h"
 #include "lib/swar.h"
 #include "lib/ustr.h"
 

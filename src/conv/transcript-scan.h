@@ -1,6 +1,7 @@
 /*
- * jscan: the texts of a stored conversation's transcript segments, read
- * straight from its JSON without building a Jansson tree.
+ * transcript-scan (jscan_*): the texts of a stored conversation's
+ * transcript segments, read straight from its JSON without building a
+ * Jansson tree.
  *
  * A text search reads every conversation it cannot decide from the index
  * (up to LIST_SCAN_BUDGET bytes a request) only to look at those texts.
