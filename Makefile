@@ -128,7 +128,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
 # The sanitizer build: the same sources with ASan and UBSan, in build-asan/,
 # its CGI programs in build-asan/cgi-bin/ so the test suite can run them. It
 # is a test build, never shipped: it also carries the crash points that the
-# reliability tests trigger (OMI_TEST_HOOKS; see src/store/store.c).
+# reliability tests trigger (OMI_TEST_HOOKS; see src/store/disk.c).
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CGIDIR=build-asan/cgi-bin \
 	    ADMIN_BIN=build-asan/omi-admin LINK=dynamic \

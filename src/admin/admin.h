@@ -3,7 +3,8 @@
  * own file in src/admin/ as a NULL-terminated table; omi-admin.c
  * dispatches.
  * A command gets argc/argv after its name and the loaded site, and returns
- * the exit status.
+ * the exit status. The helpers below are in common.c; the site's own
+ * commands (init, config) in site.c.
  */
 #ifndef OMI_ADMIN_H
 #define OMI_ADMIN_H

@@ -193,12 +193,12 @@ check_key(void *ctx, const char *key)
 	} else if (strncmp(key, "cidx:", 5) == 0 ||
 	    strncmp(key, "cidxd:", 6) == 0) {
 		struct convdb_head h = { 0 };
-		j = (key[4] == ':' ? chead_decode(val, len, &h) :
-		    chead_delta_apply(val, len, &h)) == STORE_OK ?
+		j = (key[4] == ':' ? codec_head_decode(val, len, &h) :
+		    codec_head_delta_apply(val, len, &h)) == STORE_OK ?
 		    json_object() : NULL;
 		convdb_head_free(&h);
 	} else if (strncmp(key, "cpage:", 6) == 0)
-		j = cpage_decode(val, len);
+		j = codec_page_decode(val, len);
 	else {
 		if (strncmp(key, "user:", 5) == 0)
 			k->users++;

@@ -44,7 +44,7 @@ put_entry(struct buf *out, int64_t t, int discarded,
 }
 
 int
-cpage_encode(const json_t *entries, struct buf *out)
+codec_page_encode(const json_t *entries, struct buf *out)
 {
 	const json_t	*e, *v;
 	const char	*val[NFIELDS];
@@ -118,8 +118,8 @@ keycmp_stored(int64_t t, const char *id, const struct entry_key *k)
 }
 
 int
-cpage_insert(const char *val, size_t len, const struct conv_summary *c,
-    size_t max, struct buf *out, struct cpage_bounds *b)
+codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
+    size_t max, struct buf *out, struct codec_page_bounds *b)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	const unsigned char	*at = NULL, *start;
@@ -218,7 +218,7 @@ decode_entry(const unsigned char **p, const unsigned char *end)
 }
 
 json_t *
-cpage_decode(const char *val, size_t len)
+codec_page_decode(const char *val, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	json_t			*a, *e;
@@ -250,11 +250,11 @@ cpage_decode(const char *val, size_t len)
 }
 
 int
-cpage_walk_start(struct cpage_walk *w, const char *val, size_t len)
+codec_page_walk_start(struct codec_page_walk *w, const char *val, size_t len)
 {
 	memset(w, 0, sizeof(*w));
 	if (len > 0 && val[0] == '[')		/* written by 1.0 */
-		return (w->legacy = cpage_decode(val, len)) == NULL ? -1 : 0;
+		return (w->legacy = codec_page_decode(val, len)) == NULL ? -1 : 0;
 	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
 		return -1;
 	w->left = le_get((const unsigned char *)val + 4, 4);
@@ -264,8 +264,8 @@ cpage_walk_start(struct cpage_walk *w, const char *val, size_t len)
 }
 
 int
-cpage_walk_next(struct cpage_walk *w, int64_t *t, char id[CONV_ID_MAX + 1],
-    int *discarded)
+codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
+    char id[CONV_ID_MAX + 1], int *discarded)
 {
 	struct entry_key	 k;
 	json_t			*e;
@@ -297,7 +297,7 @@ cpage_walk_next(struct cpage_walk *w, int64_t *t, char id[CONV_ID_MAX + 1],
 }
 
 json_t *
-cpage_walk_entry(struct cpage_walk *w)
+codec_page_walk_entry(struct codec_page_walk *w)
 {
 	const unsigned char *p = w->cur;
 
@@ -307,7 +307,7 @@ cpage_walk_entry(struct cpage_walk *w)
 }
 
 void
-cpage_walk_end(struct cpage_walk *w)
+codec_page_walk_end(struct codec_page_walk *w)
 {
 	json_decref(w->legacy);
 	memset(w, 0, sizeof(*w));
@@ -345,7 +345,7 @@ put_totals(struct buf *out, const char *magic, const struct convdb_head *h)
 }
 
 int
-chead_encode(const struct convdb_head *h, struct buf *out)
+codec_head_encode(const struct convdb_head *h, struct buf *out)
 {
 	size_t i;
 
@@ -357,7 +357,7 @@ chead_encode(const struct convdb_head *h, struct buf *out)
 }
 
 int
-chead_delta_encode(const struct convdb_head *h, struct buf *out)
+codec_head_delta_encode(const struct convdb_head *h, struct buf *out)
 {
 	size_t i, dirty = 0;
 
@@ -470,7 +470,7 @@ head_from_json(const char *val, size_t len, struct convdb_head *h)
 }
 
 enum store_err
-chead_decode(const char *val, size_t len, struct convdb_head *h)
+codec_head_decode(const char *val, size_t len, struct convdb_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	enum store_err		 err = STORE_CORRUPT;
@@ -537,7 +537,7 @@ gone_add(struct convdb_head *h, int64_t page)
 }
 
 int
-chead_gone(struct convdb_head *h, size_t i)
+codec_head_gone(struct convdb_head *h, size_t i)
 {
 	if (gone_add(h, h->refs[i].page) == -1)
 		return -1;
@@ -580,7 +580,7 @@ ref_place(struct convdb_head *h, struct convdb_ref *r)
 }
 
 enum store_err
-chead_delta_apply(const char *val, size_t len, struct convdb_head *h)
+codec_head_delta_apply(const char *val, size_t len, struct convdb_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	struct convdb_ref	 r;
@@ -601,7 +601,7 @@ chead_delta_apply(const char *val, size_t len, struct convdb_head *h)
 	for (i = 0; i < ngone; i++, p += 8) {
 		at = ref_index(h, (int64_t)le_get(p, 8));
 		if ((at == -1 ? gone_add(h, (int64_t)le_get(p, 8)) :
-		    chead_gone(h, (size_t)at)) == -1)
+		    codec_head_gone(h, (size_t)at)) == -1)
 			return STORE_NOMEM;
 	}
 	for (i = 0; i < nrefs; i++) {

@@ -1,6 +1,7 @@
 /*
- * index-codec (cpage_*, chead_*): the stored form of a user's conversation
- * index: its head (cidx:<uid>) and pages (cpage:<uid>:<p>), see index.h.
+ * index-codec (codec_page_*, codec_head_*): the stored form of a user's
+ * conversation index: its head (cidx:<uid>) and pages (cpage:<uid>:<p>), see
+ * index.h.
  *
  * Every list request reads the head and a page and every webhook delivery
  * rewrites both, so their encoding is on every hot path: parsing them as
@@ -17,16 +18,17 @@
 
 #include <jansson.h>
 
-#include "conv/index.h"
+#include "conv/index-head.h"
+#include "conv/ingest.h"
 #include "lib/util.h"
 #include "store/store.h"
 
 /* Appends entries (an array of summary objects) to out; -1 on a bad entry
  * or out of memory. */
-int	 cpage_encode(const json_t *entries, struct buf *out);
-/* A page's bounds and counts after cpage_insert; the ids point into the
+int	 codec_page_encode(const json_t *entries, struct buf *out);
+/* A page's bounds and counts after codec_page_insert; the ids point into the
  * stored page or the summary, not NUL-terminated. */
-struct cpage_bounds {
+struct codec_page_bounds {
 	int64_t		 hi_t, lo_t;
 	const char	*hi_id, *lo_id;
 	size_t		 hi_len, lo_len;
@@ -39,11 +41,11 @@ struct cpage_bounds {
  * empty, in 1.0's JSON form or damaged: decode it instead), -1 out of
  * memory.
  */
-int	 cpage_insert(const char *val, size_t len,
+int	 codec_page_insert(const char *val, size_t len,
 	    const struct conv_summary *c, size_t max, struct buf *out,
-	    struct cpage_bounds *b);
+	    struct codec_page_bounds *b);
 /* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
-json_t	*cpage_decode(const char *val, size_t len);
+json_t	*codec_page_decode(const char *val, size_t len);
 
 /*
  * A walk over a stored page that builds summary objects only for the
@@ -51,7 +53,7 @@ json_t	*cpage_decode(const char *val, size_t len);
  * The keys come from the stored bytes. A page in 1.0's JSON form is decoded
  * whole at the start.
  */
-struct cpage_walk {
+struct codec_page_walk {
 	const unsigned char	*p, *end;
 	const unsigned char	*cur;		/* the entry next() returned */
 	size_t			 left;
@@ -59,22 +61,23 @@ struct cpage_walk {
 	size_t			 at;
 };
 /* 0, or -1 when the page is damaged (or, for a 1.0 page, memory ran out). */
-int	 cpage_walk_start(struct cpage_walk *, const char *val, size_t len);
+int	 codec_page_walk_start(struct codec_page_walk *, const char *val,
+	    size_t len);
 /* The next entry's key and discarded flag: 1, 0 after the last, -1 when the
  * page is damaged there (an id over CONV_ID_MAX bytes or holding a NUL is
  * damage too). */
-int	 cpage_walk_next(struct cpage_walk *, int64_t *t,
+int	 codec_page_walk_next(struct codec_page_walk *, int64_t *t,
 	    char id[CONV_ID_MAX + 1], int *discarded);
 /* The entry next() returned as a summary object (a new reference), or NULL
  * when memory ran out. */
-json_t	*cpage_walk_entry(struct cpage_walk *);
-void	 cpage_walk_end(struct cpage_walk *);
+json_t	*codec_page_walk_entry(struct codec_page_walk *);
+void	 codec_page_walk_end(struct codec_page_walk *);
 
 /* Appends the head; -1 when out of memory. */
-int		 chead_encode(const struct convdb_head *, struct buf *out);
+int		 codec_head_encode(const struct convdb_head *, struct buf *out);
 /* Fills h (zeroed by the caller) from a stored head: STORE_CORRUPT when it
  * is damaged, STORE_NOMEM. */
-enum store_err	 chead_decode(const char *val, size_t len,
+enum store_err	 codec_head_decode(const char *val, size_t len,
 		    struct convdb_head *h);
 /*
  * The head's delta (cidxd:<uid>, see index.c): its totals, the pages gone
@@ -83,9 +86,9 @@ enum store_err	 chead_decode(const char *val, size_t len,
  * marked dirty again and those pages in h->gone. On an error h is left
  * for convdb_head_free().
  */
-int		 chead_delta_encode(const struct convdb_head *, struct buf *);
-enum store_err	 chead_delta_apply(const char *val, size_t len,
+int		 codec_head_delta_encode(const struct convdb_head *, struct buf *);
+enum store_err	 codec_head_delta_apply(const char *val, size_t len,
 		    struct convdb_head *h);
 /* Removes reference i, noting its page in h->gone; -1 out of memory. */
-int		 chead_gone(struct convdb_head *h, size_t i);
+int		 codec_head_gone(struct convdb_head *h, size_t i);
 #endif

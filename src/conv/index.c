@@ -40,44 +40,6 @@ page_key(const char *uid, int64_t page)
 	return buf_take(&b);
 }
 
-int
-convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
-{
-	if (at != bt)
-		return at > bt ? 1 : -1;
-	return strcmp(aid, bid);
-}
-
-static void
-id_free(const struct convdb_head *h, char *id)
-{
-	uintptr_t at = (uintptr_t)id, ids = (uintptr_t)h->ids;
-
-	if (h->ids == NULL || at < ids || at - ids >= h->ids_len)
-		free(id);
-}
-
-void
-convdb_ref_ids_free(const struct convdb_head *h, struct convdb_ref *r)
-{
-	id_free(h, r->hi_id);
-	id_free(h, r->lo_id);
-	r->hi_id = r->lo_id = NULL;
-}
-
-void
-convdb_head_free(struct convdb_head *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->nrefs; i++)
-		convdb_ref_ids_free(h, &h->refs[i]);
-	free(h->refs);
-	free(h->gone);
-	free(h->ids);
-	memset(h, 0, sizeof(*h));
-}
-
 /*
  * The head lists every page with its bounds and counts, so it grows with
  * the user's conversations (66 KB at 27,000), and every delivery changes
@@ -109,14 +71,14 @@ convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 	err = store_get(s, key, &val, &len);
 	if (err == STORE_OK) {
 		h->based = 1;
-		err = chead_decode(val, len, h);
+		err = codec_head_decode(val, len, h);
 	} else if (err == STORE_NOTFOUND)
 		err = STORE_OK;
 	free(val);
 	val = NULL;
 	if (err == STORE_OK && (err = store_get(s, dkey, &val, &len)) ==
 	    STORE_OK)
-		err = chead_delta_apply(val, len, h);
+		err = codec_head_delta_apply(val, len, h);
 	else if (err == STORE_NOTFOUND)
 		err = STORE_OK;
 	if (err != STORE_OK)
@@ -144,12 +106,12 @@ head_save(struct store *s, const char *uid, const struct convdb_head *h)
 		err = STORE_NOMEM;
 	else if (h->based && changed <= CONVDB_DELTA_MAX &&
 	    changed * 4 <= h->nrefs) {
-		err = chead_delta_encode(h, &b) == -1 ? STORE_NOMEM :
+		err = codec_head_delta_encode(h, &b) == -1 ? STORE_NOMEM :
 		    store_put(s, dkey, b.data, b.len);
 		goto out;
 	} else if (h->nrefs == 0)
 		err = store_del(s, key);
-	else if (chead_encode(h, &b) == -1)
+	else if (codec_head_encode(h, &b) == -1)
 		err = STORE_NOMEM;
 	else
 		err = store_put(s, key, b.data, b.len);
@@ -191,24 +153,10 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 
 	*entries = NULL;
 	err = convdb_page_get(s, uid, page, &val, &len);
-	if (err == STORE_OK && (*entries = cpage_decode(val, len)) == NULL)
+	if (err == STORE_OK && (*entries = codec_page_decode(val, len)) == NULL)
 		err = STORE_CORRUPT;
 	free(val);
 	return err;
-}
-
-int64_t
-convdb_entry_t(const json_t *e)
-{
-	return json_integer_value(json_object_get(e, "t"));
-}
-
-const char *
-convdb_entry_id(const json_t *e)
-{
-	const char *id = json_string_value(json_object_get(e, "id"));
-
-	return id ? id : "";
 }
 
 /* Recomputes a reference's bounds and counts from its page's entries. */
@@ -246,7 +194,7 @@ page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 		return STORE_NOMEM;
 	if (json_array_size(entries) == 0)
 		err = store_del(s, key);
-	else if (cpage_encode(entries, &b) == -1)
+	else if (codec_page_encode(entries, &b) == -1)
 		err = b.failed ? STORE_NOMEM : STORE_ERROR;
 	else
 		err = store_put(s, key, b.data, b.len);
@@ -315,7 +263,7 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 	json_array_remove(entries, k);
 	err = page_save(s, uid, h->refs[i].page, entries);
 	if (json_array_size(entries) == 0) {
-		if (chead_gone(h, (size_t)i) == -1)
+		if (codec_head_gone(h, (size_t)i) == -1)
 			err = STORE_NOMEM;
 	} else if (ref_update(h, &h->refs[i], entries) == -1)
 		err = STORE_NOMEM;
@@ -423,7 +371,7 @@ static enum store_err
 index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
     const struct conv_summary *c, int *done)
 {
-	struct cpage_bounds	 b;
+	struct codec_page_bounds	 b;
 	struct convdb_ref	*r;
 	struct buf		 page = { 0 };
 	enum store_err		 err;
@@ -439,7 +387,7 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 		return STORE_NOMEM;
 	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
 		goto out;
-	rc = cpage_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
+	rc = codec_page_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
 	if (rc == 1)
 		goto out;
 	if (rc == -1 || (hi = strndup(b.hi_id, b.hi_len)) == NULL ||

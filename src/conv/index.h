@@ -22,33 +22,11 @@
 
 #include <jansson.h>
 
+#include "conv/index-head.h"
 #include "conv/ingest.h"
 #include "store/store.h"
 
 #define CONVDB_PAGE_MAX	64
-
-struct convdb_ref {
-	int64_t	 page;
-	int64_t	 hi_t, lo_t;
-	char	*hi_id, *lo_id;
-	size_t	 n;		/* conversations on the page */
-	size_t	 visible;	/* of which not discarded */
-	int	 dirty;		/* differs from the stored cidx */
-};
-
-struct convdb_head {
-	size_t			 n, visible;
-	int64_t			 next;	/* the next free page number */
-	struct convdb_ref	*refs;
-	size_t			 nrefs;
-	int64_t			*gone;	/* pages dropped since cidx */
-	size_t			 ngone;
-	int			 based;	/* cidx exists */
-	/* The ids decoded from the stored head, each NUL-terminated: one
-	 * allocation instead of two per reference (index-codec.c). */
-	char			*ids;
-	size_t			 ids_len;
-};
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */
 enum store_err	 convdb_put(struct store *, const char *uid,
@@ -65,10 +43,6 @@ enum store_err	 convdb_del_user(struct store *, const char *uid,
 /* Reads the head (an empty head when the user has nothing stored). */
 enum store_err	 convdb_head_load(struct store *, const char *uid,
 		    struct convdb_head *);
-void		 convdb_head_free(struct convdb_head *);
-/* Frees r's ids unless they live in h->ids, and clears them. */
-void		 convdb_ref_ids_free(const struct convdb_head *h,
-		    struct convdb_ref *r);
 /*
  * Reads one page as a JSON array of summary objects, newest first:
  * {"id","created_at","t","title","overview","category","emoji","discarded"}.
@@ -76,13 +50,7 @@ void		 convdb_ref_ids_free(const struct convdb_head *h,
  */
 enum store_err	 convdb_page_load(struct store *, const char *uid,
 		    int64_t page, json_t **entries);
-/* A summary object's key: its t (0 when absent) and id ("" when absent). */
-int64_t		 convdb_entry_t(const json_t *);
-const char	*convdb_entry_id(const json_t *);
-/* The stored page itself (malloc'd), for cpage_walk_start(). */
+/* The stored page itself (malloc'd), for codec_page_walk_start(). */
 enum store_err	 convdb_page_get(struct store *, const char *uid,
 		    int64_t page, char **val, size_t *len);
-/* Compares keys (t, id): >0 when a is newer than b. */
-int		 convdb_keycmp(int64_t at, const char *aid, int64_t bt,
-		    const char *bid);
 #endif

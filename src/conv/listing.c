@@ -206,7 +206,7 @@ entry_match(struct walk *w, const json_t *e, int *match)
 static enum store_err
 walk_page(struct walk *w, const struct convdb_ref *r)
 {
-	struct cpage_walk	 pw;
+	struct codec_page_walk	 pw;
 	enum store_err		 err;
 	char			*val, id[CONV_ID_MAX + 1];
 	size_t			 len;
@@ -218,11 +218,11 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	    STORE_OK)
 		return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
 	w->pg->pages_read++;
-	if (cpage_walk_start(&pw, val, len) == -1) {
+	if (codec_page_walk_start(&pw, val, len) == -1) {
 		free(val);
 		return STORE_CORRUPT;
 	}
-	while ((rc = cpage_walk_next(&pw, &t, id, &discarded)) == 1) {
+	while ((rc = codec_page_walk_next(&pw, &t, id, &discarded)) == 1) {
 		json_decref(e);
 		e = NULL;
 		if (behind(w->from, t, id) || t > w->f->until)
@@ -235,7 +235,7 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 			match = 0;
 		else if (w->f->category == NULL && w->f->search == NULL)
 			match = 1;
-		else if ((e = cpage_walk_entry(&pw)) == NULL ||
+		else if ((e = codec_page_walk_entry(&pw)) == NULL ||
 		    (err = entry_match(w, e, &match)) != STORE_OK) {
 			err = e == NULL ? STORE_NOMEM : err;
 			break;
@@ -258,7 +258,7 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 			w->done = 1;
 			break;
 		}
-		if ((e == NULL && (e = cpage_walk_entry(&pw)) == NULL) ||
+		if ((e == NULL && (e = codec_page_walk_entry(&pw)) == NULL) ||
 		    json_array_append_new(w->pg->entries, e) == -1) {
 			e = NULL;
 			err = STORE_NOMEM;
@@ -270,7 +270,7 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	if (rc == -1 && err == STORE_OK)
 		err = STORE_CORRUPT;
 	json_decref(e);
-	cpage_walk_end(&pw);
+	codec_page_walk_end(&pw);
 	free(val);
 	return err;
 }

@@ -22,6 +22,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "store/disk.h"
 #include "store/store-impl.h"
 
 #define JOURNAL_MAGIC		"OMJ1"
@@ -94,16 +95,16 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 			v.dptr = (char *)p + off;
 			v.dsize = (int)vlen;
 			off += vlen;
-			if (store_gdbm_scrub(db, k, v.dptr, vlen) != 0)
-				return store_gdbm_error("replay scrub");
+			if (disk_gdbm_scrub(db, k, v.dptr, vlen) != 0)
+				return disk_gdbm_error("replay scrub");
 			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
-				return store_gdbm_error("replay store");
+				return disk_gdbm_error("replay store");
 		} else if (op == 'D') {
-			if (store_gdbm_scrub(db, k, NULL, 0) != 0)
-				return store_gdbm_error("replay scrub");
+			if (disk_gdbm_scrub(db, k, NULL, 0) != 0)
+				return disk_gdbm_error("replay scrub");
 			if (gdbm_delete(db, k) != 0 &&
 			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
-				return store_gdbm_error("replay delete");
+				return disk_gdbm_error("replay delete");
 		} else
 			return STORE_CORRUPT;
 	}
@@ -188,7 +189,7 @@ journal_dirty(const char *dir, int full)
 	char		*path;
 	int		 fd, rc = -1;
 
-	if ((path = store_path(dir, "omi.journal")) == NULL)
+	if ((path = disk_path(dir, "omi.journal")) == NULL)
 		return -1;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
@@ -248,7 +249,7 @@ struct sync_mark {
 static int
 mark_open(const char *dir)
 {
-	char	*path = store_path(dir, "omi.sync");
+	char	*path = disk_path(dir, "omi.sync");
 	int	 fd;
 
 	if (path == NULL)
@@ -300,7 +301,7 @@ journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 	enum store_err		 err = STORE_OK;
 
 	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
-		return fdatasync(jfd) == -1 ? store_errno(errno) : STORE_OK;
+		return fdatasync(jfd) == -1 ? disk_errno(errno) : STORE_OK;
 	mark_read(markfd, &m);
 	/*
 	 * A newer generation: the record is in the synced snapshot. An older
@@ -309,7 +310,7 @@ journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 	if (m.gen < gen || (m.gen == gen && m.off < (uint64_t)end)) {
 		/* Everything below the size seen now is covered by the sync. */
 		if (fstat(jfd, &st) == -1 || fdatasync(jfd) == -1)
-			err = store_errno(errno);
+			err = disk_errno(errno);
 		else if (m.gen == gen) {
 			m.off = (uint64_t)st.st_size;
 			(void)mark_write(markfd, &m);
@@ -421,22 +422,22 @@ journal_recover(const char *dir)
 	unsigned char	 sum[16];
 	enum store_err	 err = STORE_ERROR;
 
-	jpath = store_path(dir, "omi.journal");
-	snap = store_path(dir, "omi.snap");
-	dbp = store_path(dir, "omi.db");
-	tmp = store_path(dir, "omi.db.rebuild");
-	bad = store_path(dir, "omi.db.damaged");
+	jpath = disk_path(dir, "omi.journal");
+	snap = disk_path(dir, "omi.snap");
+	dbp = disk_path(dir, "omi.db");
+	tmp = disk_path(dir, "omi.db.rebuild");
+	bad = disk_path(dir, "omi.db.damaged");
 	if (!jpath || !snap || !dbp || !tmp || !bad ||
 	    (buf_read_file(&j, jpath) == -1 && errno != ENOENT))
 		goto out;
 	(void)unlink(tmp);
 	if (access(snap, F_OK) == 0 && copy_file(snap, tmp) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
-	db = store_gdbm_open(tmp, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC);
+	db = disk_gdbm_open(tmp, GDBM_WRCREAT | GDBM_NOLOCK | GDBM_CLOEXEC);
 	if (db == NULL) {
-		err = store_gdbm_error("recover open");
+		err = disk_gdbm_error("recover open");
 		goto out;
 	}
 	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
@@ -459,7 +460,7 @@ journal_recover(const char *dir)
 		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
 	}
 	if (gdbm_sync(db) != 0) {
-		err = store_gdbm_error("recover sync");
+		err = disk_gdbm_error("recover sync");
 		goto out;
 	}
 	gdbm_close(db);
@@ -467,7 +468,7 @@ journal_recover(const char *dir)
 	(void)rename(dbp, bad);
 	if (rename(tmp, dbp) == -1 || copy_file(dbp, tmp) == -1 ||
 	    rename(tmp, snap) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
 	sync_dir(dir);
@@ -533,13 +534,13 @@ journal_checkpoint_copy(struct store *s, off_t journal_size, uint64_t gen,
 	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
 		return;
 	need = (uint64_t)dst.st_size + (1u << 20);
-	if (store_free_bytes(gdbm_fdesc(s->db), &avail) == 0 && avail < need) {
+	if (disk_free_bytes(gdbm_fdesc(s->db), &avail) == 0 && avail < need) {
 		log_msg("store: checkpoint postponed: %llu bytes free, the "
 		    "copy needs %llu", (unsigned long long)avail,
 		    (unsigned long long)need);
 		return;
 	}
-	if ((tmp = store_path(s->dir, "omi.snap.tmp")) == NULL)
+	if ((tmp = disk_path(s->dir, "omi.snap.tmp")) == NULL)
 		return;
 	/* Busy: another checkpoint is between its steps. */
 	if ((fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
@@ -598,10 +599,10 @@ journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
 	char			*jpath, *jtmp, *snap, *stmp;
 	int			 mfd = -1, jfd = -1, nfd = -1, done = 0;
 
-	jpath = store_path(dir, "omi.journal");
-	jtmp = store_path(dir, "omi.journal.tmp");
-	snap = store_path(dir, "omi.snap");
-	stmp = store_path(dir, "omi.snap.tmp");
+	jpath = disk_path(dir, "omi.journal");
+	jtmp = disk_path(dir, "omi.journal.tmp");
+	snap = disk_path(dir, "omi.snap");
+	stmp = disk_path(dir, "omi.snap.tmp");
 	if (!install || !jpath || !jtmp || !snap || !stmp ||
 	    (mfd = mark_open(dir)) == -1)
 		goto out;
@@ -619,7 +620,7 @@ journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
 	}
 	done = 1;
 	sync_dir(dir);
-	store_crash_point("checkpoint-snap", NULL);
+	disk_crash_point("checkpoint-snap", NULL);
 	if (flock(mfd, LOCK_EX) == -1)
 		goto out;
 	m.gen++;
@@ -685,7 +686,7 @@ journal_boot_changed(const char *dir, const char *cur)
 	ssize_t	 r;
 	int	 fd;
 
-	if ((path = store_path(dir, "omi.boot")) == NULL)
+	if ((path = disk_path(dir, "omi.boot")) == NULL)
 		return 1;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
@@ -703,8 +704,8 @@ journal_boot_changed(const char *dir, const char *cur)
 int
 journal_boot_record(const char *dir, const char *cur)
 {
-	char	*path = store_path(dir, "omi.boot"), *tmp = store_path(dir, ".omi.boot");
-	char	*dbp = store_path(dir, "omi.db");
+	char	*path = disk_path(dir, "omi.boot"), *tmp = disk_path(dir, ".omi.boot");
+	char	*dbp = disk_path(dir, "omi.db");
 	int	 fd, rc = -1;
 
 	if (path == NULL || tmp == NULL || dbp == NULL)
@@ -738,7 +739,7 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 	ssize_t		 w;
 	enum store_err	 err = STORE_OK;
 
-	if ((path = store_path(s->dir, "omi.journal")) == NULL ||
+	if ((path = disk_path(s->dir, "omi.journal")) == NULL ||
 	    journal_record(s, &rec) == -1) {
 		free(path);
 		buf_free(&rec);
@@ -748,24 +749,24 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 	*jfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(path);
 	if (*jfd == -1 || (*at = lseek(*jfd, 0, SEEK_END)) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
 #ifdef OMI_TEST_HOOKS
 	if (getenv("HTTP_X_OMI_TEST_CRASH") != NULL &&
 	    strcmp(getenv("HTTP_X_OMI_TEST_CRASH"), "journal") == 0) {
 		(void)!pwrite(*jfd, rec.data, rec.len / 2, *at);
-		store_crash_point("journal", NULL);
+		disk_crash_point("journal", NULL);
 	}
 #endif
 	*start = *at;
 	w = pwrite(*jfd, rec.data, rec.len, *at);
 	if (w != (ssize_t)rec.len || (sync && fdatasync(*jfd) == -1)) {
-		err = store_errno(w == -1 || w == (ssize_t)rec.len ?
+		err = disk_errno(w == -1 || w == (ssize_t)rec.len ?
 		    errno : ENOSPC);
 		/* Cut the partial record so the journal stays clean. */
 		(void)!ftruncate(*jfd, *at);
-		log_msg("store: journal write: %s", store_strerror(err));
+		log_msg("store: journal write: %s", disk_strerror(err));
 	}
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
@@ -796,18 +797,18 @@ compact_copy(GDBM_FILE from, int fd, const char *name)
 	int		 dfd;
 
 	if (ftruncate(fd, 0) == -1 || (dfd = dup(fd)) == -1)
-		return store_errno(errno);
+		return disk_errno(errno);
 	to = gdbm_fd_open(dfd, name, 0, GDBM_NEWDB | GDBM_NOLOCK |
 	    GDBM_NOMMAP | GDBM_CLOEXEC | GDBM_CLOERROR, NULL);
 	if (to == NULL)
-		return store_gdbm_error("compact open");
+		return disk_gdbm_error("compact open");
 	for (k = gdbm_firstkey(from); k.dptr != NULL && err == STORE_OK;
 	    k = next) {
 		v = gdbm_fetch(from, k);
 		if (v.dptr == NULL)
-			err = store_gdbm_error("compact fetch");
+			err = disk_gdbm_error("compact fetch");
 		else if (gdbm_store(to, k, v, GDBM_INSERT) != 0)
-			err = store_gdbm_error("compact store");
+			err = disk_gdbm_error("compact store");
 		free(v.dptr);
 		next = gdbm_nextkey(from, k);
 		free(k.dptr);
@@ -815,11 +816,11 @@ compact_copy(GDBM_FILE from, int fd, const char *name)
 	free(k.dptr);
 	if (err == STORE_OK && gdbm_errno != GDBM_ITEM_NOT_FOUND &&
 	    gdbm_errno != GDBM_NO_ERROR)
-		err = store_gdbm_error("compact iterate");
+		err = disk_gdbm_error("compact iterate");
 	if (err == STORE_OK && gdbm_sync(to) != 0)
-		err = store_gdbm_error("compact sync");
+		err = disk_gdbm_error("compact sync");
 	if (gdbm_close(to) != 0 && err == STORE_OK)
-		err = store_gdbm_error("compact close");
+		err = disk_gdbm_error("compact close");
 	return err;
 }
 
@@ -851,10 +852,10 @@ journal_compact(struct store *s, int fd)
 	uint64_t	 avail;
 	size_t		 i;
 
-	jpath = store_path(s->dir, "omi.journal");
-	snap = store_path(s->dir, "omi.snap");
-	stmp = store_path(s->dir, "omi.snap.tmp");
-	dtmp = store_path(s->dir, "omi.db.compact");
+	jpath = disk_path(s->dir, "omi.journal");
+	snap = disk_path(s->dir, "omi.snap");
+	stmp = disk_path(s->dir, "omi.snap.tmp");
+	dtmp = disk_path(s->dir, "omi.db.compact");
 	err = STORE_NOMEM;
 	if (!jpath || !snap || !stmp || !dtmp || s->db == NULL)
 		goto out;
@@ -865,7 +866,7 @@ journal_compact(struct store *s, int fd)
 	 * more each, and a margin.
 	 */
 	if (fstat(gdbm_fdesc(s->db), &st) == 0 &&
-	    store_free_bytes(fd, &avail) == 0 &&
+	    disk_free_bytes(fd, &avail) == 0 &&
 	    avail < (uint64_t)st.st_size / 2 * 5 + (1u << 20)) {
 		log_msg("store: compaction refused: %llu bytes free, it needs "
 		    "%llu", (unsigned long long)avail,
@@ -876,31 +877,31 @@ journal_compact(struct store *s, int fd)
 	if ((err = compact_copy(s->db, fd, stmp)) != STORE_OK)
 		goto out;
 	if (copy_new(fd, dtmp) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
 	/* Replaced below: its own sync would be a wasted disk write. */
-	store_db_close_unsynced(s->db);
+	disk_gdbm_close_unsynced(s->db);
 	s->db = NULL;
 	if (rename(stmp, snap) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		(void)unlink(dtmp);
 		goto out;
 	}
 	sync_dir(s->dir);
-	store_crash_point("compact-snap", NULL);
+	disk_crash_point("compact-snap", NULL);
 	if (rename(dtmp, s->dbpath) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
 	sync_dir(s->dir);
 	if (journal_reset(s->dir, jpath) == -1) {
-		err = store_errno(errno);
+		err = disk_errno(errno);
 		goto out;
 	}
 	/* Older copies of the database, from a recovery. */
 	for (i = 0; stale[i] != NULL; i++)
-		if ((p = store_path(s->dir, stale[i])) != NULL) {
+		if ((p = disk_path(s->dir, stale[i])) != NULL) {
 			(void)unlink(p);
 			free(p);
 		}

@@ -1,5 +1,7 @@
 /*
- * store-impl: what store.c and journal.c share, and nobody else sees.
+ * store-impl: what store.c and journal.c share, and nobody else sees: the
+ * session and the journal's entry points (journal.c calls nothing in
+ * store.c; what both need is in disk.h).
  */
 #ifndef OMI_STORE_IMPL_H
 #define OMI_STORE_IMPL_H
@@ -12,6 +14,7 @@
 #include <gdbm.h>
 
 #include "lib/util.h"
+#include "store/disk.h"
 #include "store/store.h"
 
 struct change {
@@ -35,29 +38,6 @@ struct store {
 	int		 masked;
 };
 
-/* gdbm_open(), mending a file that GDBM 1.23 wrote and then refuses. */
-GDBM_FILE	 store_gdbm_open(const char *path, int flags);
-/* Before key k is deleted (newval NULL) or replaced by newlen bytes:
- * overwrites its stored value with zeros unless GDBM will overwrite it in
- * place, so that no freed space keeps it; 0 or -1 (see gdbm_errno). */
-int		 store_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
-		    size_t newlen);
-/* gdbm_close() without its fsync (the journal is the durable copy). */
-void		 store_db_close_unsynced(GDBM_FILE);
-/* dir/name, malloc'd (NULL when out of memory). */
-char		*store_path(const char *dir, const char *name);
-enum store_err	 store_errno(int);
-/* Logs GDBM's and the system's error and maps them. */
-enum store_err	 store_gdbm_error(const char *what);
-
-#ifdef OMI_TEST_HOOKS
-void		 store_crash_point(const char *where, const char *dbpath);
-void		 store_pause_point(const char *where);
-#else
-#define store_crash_point(where, dbpath) ((void)0)
-#define store_pause_point(where) ((void)0)
-#endif
-
 /* Appends the session's changes as one record (and syncs it when sync is
  * set); *start is the record's offset, *mark its state byte's. The caller
  * closes *jfd. */
@@ -76,8 +56,6 @@ void		 journal_mark_good(int markfd, uint64_t gen, off_t end);
 /* After a failed append cut the journal back to end: a sync that saw the
  * partial record must not vouch for what is written there next. */
 void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
-/* Bytes free to us on fd's file system; 0, or -1 when unknown. */
-int		 store_free_bytes(int fd, uint64_t *avail);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */

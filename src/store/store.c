@@ -55,53 +55,8 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "store/disk.h"
 #include "store/store-impl.h"
-
-/*
- * Crash points for the reliability tests, compiled only into the test
- * (sanitizer) build: a request header X-Omi-Test-Crash names the point at
- * which the writer kills itself with SIGKILL, as a host's limits would.
- */
-#ifdef OMI_TEST_HOOKS
-void
-store_crash_point(const char *where, const char *dbpath)
-{
-	const char	*w = getenv("HTTP_X_OMI_TEST_CRASH");
-	int		 fd;
-
-	if (w == NULL || strcmp(w, where) != 0)
-		return;
-	if (strcmp(where, "apply-torn") == 0 && dbpath != NULL &&
-	    (fd = open(dbpath, O_WRONLY | O_CLOEXEC)) != -1) {
-		/* Simulate a half-written GDBM update: scribble on the file. */
-		(void)!pwrite(fd, "torn torn torn torn torn torn torn ", 35, 0);
-		close(fd);
-	}
-	raise(SIGKILL);
-}
-
-/*
- * A pause for the unit tests, which need another process to act between
- * two steps: with OMI_TEST_PAUSE=DIR, a process at point P creates
- * DIR/P.paused and waits (up to 30 s) for DIR/P.go.
- */
-void
-store_pause_point(const char *where)
-{
-	const char	*d = getenv("OMI_TEST_PAUSE");
-	char		 p[512];
-	int		 fd, i;
-
-	if (d == NULL)
-		return;
-	snprintf(p, sizeof(p), "%s/%s.paused", d, where);
-	if ((fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) != -1)
-		close(fd);
-	snprintf(p, sizeof(p), "%s/%s.go", d, where);
-	for (i = 0; i < 3000 && access(p, F_OK) == -1; i++)
-		usleep(10000);
-}
-#endif
 
 static volatile sig_atomic_t alarm_fired;
 
@@ -110,47 +65,6 @@ on_alarm(int sig)
 {
 	(void)sig;
 	alarm_fired = 1;
-}
-
-char *
-store_path(const char *dir, const char *name)
-{
-	struct buf b = { 0 };
-
-	buf_printf(&b, "%s/%s", dir, name);
-	return buf_take(&b);
-}
-
-enum store_err
-store_errno(int e)
-{
-	switch (e) {
-	case EACCES: case EPERM: case EROFS:
-		return STORE_READONLY;
-	case ENOSPC: case EDQUOT:
-		return STORE_FULL;
-	case ENOMEM:
-		return STORE_NOMEM;
-	default:
-		return STORE_ERROR;
-	}
-}
-
-enum store_err
-store_gdbm_error(const char *what)
-{
-	int ge = gdbm_errno, e = errno;
-
-	log_msg("store: %s: %s (errno %d: %s)", what, gdbm_strerror(ge), e,
-	    strerror(e));
-	if (ge == GDBM_NEED_RECOVERY || ge == GDBM_BAD_FILE_OFFSET ||
-	    ge == GDBM_BAD_MAGIC_NUMBER || ge == GDBM_BAD_HEADER ||
-	    ge == GDBM_BAD_BUCKET || ge == GDBM_BAD_DIR_ENTRY ||
-	    ge == GDBM_BAD_HASH_TABLE)
-		return STORE_CORRUPT;
-	if (ge == GDBM_MALLOC_ERROR)
-		return STORE_NOMEM;
-	return store_errno(e);
 }
 
 /*
@@ -170,7 +84,7 @@ lock_wait(int fd, int op, int64_t timeout_ms)
 	if (flock(fd, op | LOCK_NB) == 0)
 		return STORE_OK;
 	if (errno != EWOULDBLOCK)
-		return store_errno(errno);
+		return disk_errno(errno);
 	memset(&sa, 0, sizeof(sa));
 	memset(&it, 0, sizeof(it));
 	sa.sa_handler = on_alarm;
@@ -190,7 +104,7 @@ lock_wait(int fd, int op, int64_t timeout_ms)
 	sigaction(SIGALRM, &old, NULL);
 	if (rc == 0)
 		return STORE_OK;
-	return e == EINTR ? STORE_BUSY : store_errno(e);
+	return e == EINTR ? STORE_BUSY : disk_errno(e);
 }
 
 static void
@@ -218,130 +132,18 @@ unblock_signals(struct store *s)
 	s->masked = 0;
 }
 
-/*
- * gdbm_close() fsyncs a writer's file, and nothing in GDBM's API skips it.
- * That sync is a wasted disk wait under the lock when the journal is the
- * durable copy, so before closing, the descriptor is pointed at an empty
- * memory file (whose fsync is free): every GDBM write has reached the real
- * file by then, since gdbm_store() and gdbm_delete() write through before
- * they return. Falls back to a plain close when no memory file can be made.
- */
-void
-store_db_close_unsynced(GDBM_FILE db)
-{
-	static int	 nosync = -1;
-
-	if (nosync == -1)
-		nosync = memfd_create("omi-gdbm-close", MFD_CLOEXEC);
-	if (nosync != -1)
-		(void)dup2(nosync, gdbm_fdesc(db));
-	gdbm_close(db);
-}
-
-/*
- * GDBM 1.23 (Debian 12's) refuses to open a database whose hash directory
- * ends exactly at the end of the file: its header check wants dir +
- * dir_size < file size, "Malformed database file header". Yet it writes
- * such files itself, when a growing directory goes to the end of the file
- * and the next allocations come from free space inside it; every later
- * open, and so every request, then fails. Seen under the bench's webhook
- * load. The file is sound: one block more at its end, with the header's
- * next free block after it, satisfies the check (GDBM never uses that
- * block; later files grow past it). The header fields are GDBM's standard
- * layout in native byte order, as the magic number confirms. Writing
- * next_block first keeps an interrupted fix fixable: a next_block past the
- * end of the file is one GDBM accepts.
- */
-static int
-gdbm_dir_fix(const char *path)
-{
-	unsigned char	 h[40];
-	struct stat	 st;
-	uint64_t	 dir, next, end;
-	uint32_t	 magic, bsize, dsize;
-	int		 fd, rc = -1;
-
-	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || pread(fd, h, sizeof(h), 0) !=
-	    (ssize_t)sizeof(h))
-		goto out;
-	memcpy(&magic, h, 4);
-	memcpy(&bsize, h + 4, 4);
-	memcpy(&dir, h + 8, 8);
-	memcpy(&dsize, h + 16, 4);
-	memcpy(&next, h + 32, 8);
-	end = (uint64_t)st.st_size;
-	if (magic != 0x13579acf || bsize < 512 || bsize > (1u << 20) ||
-	    dir + dsize != end || next < end)
-		goto out;
-	next = end + bsize;
-	if (pwrite(fd, &next, 8, 32) == 8 && ftruncate(fd, (off_t)next) == 0 &&
-	    fsync(fd) == 0) {
-		log_msg("store: %s: moved the end of the file past GDBM's "
-		    "directory (GDBM 1.23 refuses a directory at the very "
-		    "end)", path);
-		rc = 0;
-	}
-out:
-	close(fd);
-	return rc;
-}
-
-/*
- * gdbm_open() on a descriptor opened here with O_NOFOLLOW: a symbolic link
- * planted in the data directory under a database's name is refused (ELOOP)
- * instead of having GDBM create, truncate or write the file it points to.
- */
-static GDBM_FILE
-gdbm_open_nofollow(const char *path, int flags)
-{
-	int	 fd, e;
-
-	fd = open(path, ((flags & GDBM_OPENMASK) == GDBM_READER ? O_RDONLY :
-	    O_RDWR | O_CREAT) | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		e = errno;
-		gdbm_errno = GDBM_FILE_OPEN_ERROR;
-		errno = e;
-		return NULL;
-	}
-	return gdbm_fd_open(fd, path, 0, flags | GDBM_CLOERROR, NULL);
-}
-
-GDBM_FILE
-store_gdbm_open(const char *path, int flags)
-{
-	GDBM_FILE	 db;
-	int		 on = 1;
-
-	db = gdbm_open_nofollow(path, flags);
-	if (db == NULL && gdbm_errno == GDBM_BAD_HEADER &&
-	    gdbm_dir_fix(path) == 0)
-		db = gdbm_open_nofollow(path, flags);
-	/*
-	 * Index pages and heads are rewritten a little larger each time, and
-	 * GDBM does not merge neighbouring free blocks unless asked: without
-	 * it the bench's file grew to 290 MB in a webhook run, with it 221 MB
-	 * (the same deliveries, about 185 MB of data).
-	 */
-	if (db != NULL && (flags & GDBM_OPENMASK) != GDBM_READER)
-		(void)gdbm_setopt(db, GDBM_SETCOALESCEBLKS, &on, sizeof(on));
-	return db;
-}
-
 static enum store_err
 db_open(struct store *s, const char *path, int write)
 {
 	int flags = (write ? GDBM_WRCREAT : GDBM_READER) | GDBM_NOLOCK |
 	    GDBM_CLOEXEC | GDBM_NOMMAP;
 
-	s->db = store_gdbm_open(path, flags);
+	s->db = disk_gdbm_open(path, flags);
 	if (s->db == NULL) {
 		if (!write && gdbm_errno == GDBM_FILE_OPEN_ERROR &&
 		    errno == ENOENT)
 			return STORE_OK;	/* nothing stored yet */
-		return store_gdbm_error("open");
+		return disk_gdbm_error("open");
 	}
 	return STORE_OK;
 }
@@ -357,7 +159,7 @@ static enum store_err
 take_lock(struct store *s, int op, int64_t timeout_ms)
 {
 	struct stat	 held, now;
-	char		*path = store_path(s->dir, "omi.lock");
+	char		*path = disk_path(s->dir, "omi.lock");
 	enum store_err	 err;
 	int		 tries;
 
@@ -372,7 +174,7 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
 			    O_CLOEXEC);
 		if (s->lockfd == -1) {
 			log_msg("store: lock file: %s", strerror(errno));
-			err = store_errno(errno);
+			err = disk_errno(errno);
 			break;
 		}
 		if ((err = lock_wait(s->lockfd, op, timeout_ms)) != STORE_OK)
@@ -405,7 +207,7 @@ repair(struct store *s, const char *cur)
 	if (d == 1 || b == 1)
 		err = journal_recover(s->dir);
 	else if (d == -1)
-		err = store_errno(errno);
+		err = disk_errno(errno);
 	if (err == STORE_OK && cur != NULL && b != 0 &&
 	    journal_boot_record(s->dir, cur) == 0)
 		b = 0;
@@ -435,7 +237,7 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		if (have_boot)
 			b = journal_boot_changed(s->dir, cur);
 		if (d == -1)
-			return store_errno(errno);
+			return disk_errno(errno);
 		if (d == 0 && b != 1) {
 			if (b == 0)
 				s->lazy_sync = 1;
@@ -490,7 +292,7 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 	s->mode = mode;
 	s->timeout_ms = timeout_ms;
 	if ((s->dir = strdup(datadir)) == NULL ||
-	    (dbp = store_path(datadir, "omi.db")) == NULL) {
+	    (dbp = disk_path(datadir, "omi.db")) == NULL) {
 		err = STORE_NOMEM;
 		goto fail;
 	}
@@ -553,7 +355,7 @@ store_get(struct store *s, const char *key, char **val, size_t *len)
 	v = gdbm_fetch(s->db, k);
 	if (v.dptr == NULL)
 		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? STORE_NOTFOUND :
-		    store_gdbm_error("fetch");
+		    disk_gdbm_error("fetch");
 	if ((*val = realloc(v.dptr, (size_t)v.dsize + 1)) == NULL) {
 		free(v.dptr);
 		return STORE_NOMEM;
@@ -627,35 +429,6 @@ drop_changes(struct store *s)
 }
 
 
-/*
- * GDBM leaves a deleted value, and a replaced one of another size, in its
- * free space, where the bytes stay readable until that space is reused (a
- * transcript in the file long after its owner deleted it). A value replaced
- * by one of the same size is overwritten in place (GDBM reuses the record's
- * block), so before a key is deleted or given a value of another size, its
- * stored value is overwritten with zeros of its own size: what GDBM frees
- * then holds nothing. One more read and write of the old value per change,
- * from the page cache.
- */
-int
-store_gdbm_scrub(GDBM_FILE db, datum k, const char *newval, size_t newlen)
-{
-	datum	 old, z;
-	int	 rc = 0;
-
-	old = gdbm_fetch(db, k);
-	if (old.dptr == NULL)
-		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? 0 : -1;
-	if (newval == NULL || (size_t)old.dsize != newlen) {
-		memset(old.dptr, 0, (size_t)old.dsize);
-		z.dptr = old.dptr;
-		z.dsize = old.dsize;
-		rc = gdbm_store(db, k, z, GDBM_REPLACE);
-	}
-	free(old.dptr);
-	return rc;
-}
-
 /* Applies changes [0, n) to db; *done says how many went through. */
 static enum store_err
 apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
@@ -667,34 +440,23 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
 	(void)dbpath;		/* used by the test build's crash points only */
 	for (i = 0, *done = 0; i < n; i++, (*done)++) {
 		if (i == 1) {
-			store_crash_point("apply", NULL);
-			store_crash_point("apply-torn", dbpath);
+			disk_crash_point("apply", NULL);
+			disk_crash_point("apply-torn", dbpath);
 		}
 		k.dptr = c[i].key;
 		k.dsize = (int)strlen(c[i].key);
-		if (store_gdbm_scrub(db, k, c[i].val, c[i].len) != 0)
-			return store_gdbm_error("scrub");
+		if (disk_gdbm_scrub(db, k, c[i].val, c[i].len) != 0)
+			return disk_gdbm_error("scrub");
 		if (c[i].val != NULL) {
 			v.dptr = c[i].val;
 			v.dsize = (int)c[i].len;
 			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
-				return store_gdbm_error("store");
+				return disk_gdbm_error("store");
 		} else if (gdbm_delete(db, k) != 0 &&
 		    gdbm_errno != GDBM_ITEM_NOT_FOUND)
-			return store_gdbm_error("delete");
+			return disk_gdbm_error("delete");
 	}
 	return STORE_OK;
-}
-
-int
-store_free_bytes(int fd, uint64_t *avail)
-{
-	struct statvfs vfs;
-
-	if (fstatvfs(fd, &vfs) == -1)
-		return -1;
-	*avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	return 0;
 }
 
 /*
@@ -714,7 +476,7 @@ check_space(struct store *s)
 		need += 2 * (strlen(s->changes[i].key) + s->changes[i].len) + 64;
 	if (fstat(gdbm_fdesc(s->db), &st) == 0)
 		need += (uint64_t)st.st_size / 8;
-	if (store_free_bytes(s->lockfd, &avail) == -1)
+	if (disk_free_bytes(s->lockfd, &avail) == -1)
 		return STORE_OK;	/* unknown: let the writes tell */
 	if (avail >= need)
 		return STORE_OK;
@@ -729,7 +491,7 @@ release(struct store *s)
 {
 	if (s->db != NULL) {
 		if (s->mode == STORE_WRITE && s->lazy_sync)
-			store_db_close_unsynced(s->db);
+			disk_gdbm_close_unsynced(s->db);
 		else
 			gdbm_close(s->db);
 		s->db = NULL;
@@ -751,7 +513,7 @@ checkpoint_finish(struct store *s, struct checkpoint *ck)
 {
 	int install;
 
-	store_pause_point("checkpoint");
+	disk_pause_point("checkpoint");
 	install = journal_checkpoint_sync(ck) == 0 &&
 	    take_lock(s, LOCK_EX, s->timeout_ms) == STORE_OK;
 	block_signals(s);
@@ -793,11 +555,11 @@ store_commit(struct store *s)
 	 */
 	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
 	if (err == STORE_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
-		err = store_gdbm_error("sync");
+		err = disk_gdbm_error("sync");
 	if (err == STORE_OK) {
-		store_crash_point("mark", NULL);
+		disk_crash_point("mark", NULL);
 		if (pwrite(jfd, "A", 1, mark) != 1)
-			err = store_errno(errno);
+			err = disk_errno(errno);
 		else
 			journal_mark_good(markfd, gen, mark + 1);
 	}
@@ -816,7 +578,7 @@ store_commit(struct store *s)
 	journal_checkpoint_copy(s, mark + 1, gen, &ck);
 	unblock_signals(s);
 	release(s);
-	store_crash_point("sync", NULL);
+	disk_crash_point("sync", NULL);
 	if (s->lazy_sync && (err = journal_sync(markfd, jfd, gen,
 	    mark + 1)) != STORE_OK)
 		log_msg("store: journal sync: %s", store_strerror(err));
@@ -844,7 +606,7 @@ static int
 checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
 {
 	struct stat	 held, now;
-	char		*path = store_path(dir, "omi.snap.tmp");
+	char		*path = disk_path(dir, "omi.snap.tmp");
 	int		 fd = -1, tries;
 
 	*err = STORE_NOMEM;
@@ -852,7 +614,7 @@ checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
 		if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0600)) == -1) {
 			log_msg("store: omi.snap.tmp: %s", strerror(errno));
-			*err = store_errno(errno);
+			*err = disk_errno(errno);
 			break;
 		}
 		if ((*err = lock_wait(fd, LOCK_EX, timeout_ms)) != STORE_OK)
@@ -934,7 +696,7 @@ store_foreach(struct store *s, const char *prefix,
 	}
 	free(k.dptr);
 	if (!stop && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != 0)
-		return store_gdbm_error("iterate");
+		return disk_gdbm_error("iterate");
 	return STORE_OK;
 }
 
@@ -958,11 +720,5 @@ store_http_status(enum store_err e)
 const char *
 store_strerror(enum store_err e)
 {
-	static const char *text[] = {
-		"ok", "not found", "busy (lock timeout)", "read-only",
-		"no space left", "needs recovery", "out of memory", "I/O error"
-	};
-
-	return (unsigned)e < sizeof(text) / sizeof(text[0]) ? text[e] :
-	    "unknown";
+	return disk_strerror(e);
 }

@@ -1,5 +1,6 @@
 /*
- * fuzz_index: the stored forms of a user's conversation index (conv/index-codec.c),
+ * fuzz_index: the stored forms of a user's conversation index
+ * (conv/index-codec.c),
  * read back from the database. The input is a stored value, tried as a page,
  * as a head and as a head's delta. Promises checked: damage is refused, never
  * misread; a page or head that decodes encodes again and decodes to the same
@@ -16,7 +17,7 @@
 static void
 walk(const char *val, size_t len, const json_t *decoded)
 {
-	struct cpage_walk	 w;
+	struct codec_page_walk	 w;
 	const json_t		*want;
 	json_t			*got;
 	char			 id[CONV_ID_MAX + 1];
@@ -25,12 +26,12 @@ walk(const char *val, size_t len, const json_t *decoded)
 	size_t			 i = 0;
 	int			 rc, discarded;
 
-	if (cpage_walk_start(&w, val, len) == -1) {
+	if (codec_page_walk_start(&w, val, len) == -1) {
 		FUZZ_ASSERT(decoded == NULL);
 		return;
 	}
-	while ((rc = cpage_walk_next(&w, &t, id, &discarded)) == 1) {
-		FUZZ_ASSERT((got = cpage_walk_entry(&w)) != NULL);
+	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
+		FUZZ_ASSERT((got = codec_page_walk_entry(&w)) != NULL);
 		if (decoded != NULL) {
 			want = json_array_get(decoded, i);
 			FUZZ_ASSERT(json_equal(got, want));
@@ -48,7 +49,7 @@ walk(const char *val, size_t len, const json_t *decoded)
 		FUZZ_ASSERT(wid != NULL && (json_string_length(want) >
 		    CONV_ID_MAX || strlen(wid) != json_string_length(want)));
 	}
-	cpage_walk_end(&w);
+	codec_page_walk_end(&w);
 }
 
 static void
@@ -57,14 +58,14 @@ page(const char *val, size_t len)
 	struct buf	 b = { 0 };
 	json_t		*e, *again;
 
-	e = cpage_decode(val, len);
+	e = codec_page_decode(val, len);
 	walk(val, len, e);
 	if (e == NULL)
 		return;
 	FUZZ_ASSERT(json_is_array(e));
 	/* 1.0's JSON pages may lack fields; binary ones never do. */
-	if (cpage_encode(e, &b) == 0) {
-		FUZZ_ASSERT((again = cpage_decode(b.data, b.len)) != NULL);
+	if (codec_page_encode(e, &b) == 0) {
+		FUZZ_ASSERT((again = codec_page_decode(b.data, b.len)) != NULL);
 		FUZZ_ASSERT(json_array_size(again) == json_array_size(e));
 		json_decref(again);
 	} else
@@ -95,13 +96,13 @@ head(const char *val, size_t len)
 	struct buf		 b = { 0 };
 
 	memset(&h, 0, sizeof(h));
-	if (chead_decode(val, len, &h) != STORE_OK) {
+	if (codec_head_decode(val, len, &h) != STORE_OK) {
 		FUZZ_ASSERT(h.refs == NULL && h.nrefs == 0);
 		return;
 	}
-	FUZZ_ASSERT(chead_encode(&h, &b) == 0);
+	FUZZ_ASSERT(codec_head_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
-	FUZZ_ASSERT(chead_decode(b.data, b.len, &again) == STORE_OK);
+	FUZZ_ASSERT(codec_head_decode(b.data, b.len, &again) == STORE_OK);
 	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);
@@ -118,15 +119,15 @@ delta(const char *val, size_t len)
 	size_t			 i;
 
 	memset(&h, 0, sizeof(h));
-	if (chead_delta_apply(val, len, &h) != STORE_OK) {
+	if (codec_head_delta_apply(val, len, &h) != STORE_OK) {
 		convdb_head_free(&h);
 		return;
 	}
 	for (i = 0; i < h.nrefs; i++)
 		FUZZ_ASSERT(h.refs[i].dirty);
-	FUZZ_ASSERT(chead_delta_encode(&h, &b) == 0);
+	FUZZ_ASSERT(codec_head_delta_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
-	FUZZ_ASSERT(chead_delta_apply(b.data, b.len, &again) == STORE_OK);
+	FUZZ_ASSERT(codec_head_delta_apply(b.data, b.len, &again) == STORE_OK);
 	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);

@@ -249,9 +249,9 @@ test_chead(void)
 	size_t			 cut;
 	int			 refused = 1;
 
-	CHECK(chead_encode(&h, &b) == 0);
+	CHECK(codec_head_encode(&h, &b) == 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(chead_decode(b.data, b.len, &d) == STORE_OK);
+	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_OK);
 	CHECK(d.n == 65 && d.visible == 60 && d.next == 4 && d.nrefs == 2);
 	CHECK(d.nrefs == 2 && d.refs[1].lo_t == -2177452800000000 &&
 	    strcmp(d.refs[0].hi_id, "b-9") == 0 &&
@@ -260,15 +260,15 @@ test_chead(void)
 	convdb_head_free(&d);
 	for (cut = 0; cut < b.len; cut++) {
 		memset(&d, 0, sizeof(d));
-		refused &= chead_decode(b.data, cut, &d) == STORE_CORRUPT &&
+		refused &= codec_head_decode(b.data, cut, &d) == STORE_CORRUPT &&
 		    d.refs == NULL;
 	}
 	CHECK(refused);
 	buf_putc(&b, 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(chead_decode(b.data, b.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_CORRUPT);
 	memset(&d, 0, sizeof(d));
-	CHECK(chead_decode("{\"n\":1}", 7, &d) == STORE_CORRUPT);
+	CHECK(codec_head_decode("{\"n\":1}", 7, &d) == STORE_CORRUPT);
 	buf_free(&b);
 }
 
@@ -302,7 +302,7 @@ test_chead_delta(void)
 	size_t			 i, cut;
 	int			 same = 1, refused = 1;
 
-	CHECK(chead_encode(&h, &b) == 0);
+	CHECK(codec_head_encode(&h, &b) == 0);
 	/* Now: page 7 grew, page 2 is gone, page 8 split off between 7
 	 * and 5, page 9 is the oldest. */
 	cur.refs = calloc(4, sizeof(*cur.refs));
@@ -321,9 +321,9 @@ test_chead_delta(void)
 	cur.gone = malloc(sizeof(*cur.gone));
 	cur.gone[0] = 2;
 	cur.ngone = 1;
-	CHECK(chead_delta_encode(&cur, &db) == 0);
-	CHECK(chead_decode(b.data, b.len, &d) == STORE_OK);
-	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_OK);
+	CHECK(codec_head_delta_encode(&cur, &db) == 0);
+	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_OK);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_OK);
 	CHECK(d.n == 80 && d.visible == 79 && d.next == 10 && d.nrefs == 4);
 	for (i = 0; i < 4 && d.nrefs == 4; i++)
 		same &= d.refs[i].page == cur.refs[i].page &&
@@ -336,21 +336,21 @@ test_chead_delta(void)
 	convdb_head_free(&d);
 	for (cut = 0; cut < db.len; cut++) {
 		memset(&d, 0, sizeof(d));
-		refused &= chead_decode(b.data, b.len, &d) == STORE_OK &&
-		    chead_delta_apply(db.data, cut, &d) == STORE_CORRUPT;
+		refused &= codec_head_decode(b.data, b.len, &d) == STORE_OK &&
+		    codec_head_delta_apply(db.data, cut, &d) == STORE_CORRUPT;
 		convdb_head_free(&d);
 	}
 	CHECK(refused);
 	buf_putc(&db, 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
 	convdb_head_free(&d);
 	/* A delta naming a page twice is damaged (none is written so). */
 	cur.refs[3].page = 8;
 	buf_reset(&db);
-	CHECK(chead_delta_encode(&cur, &db) == 0);
+	CHECK(codec_head_delta_encode(&cur, &db) == 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(chead_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
 	convdb_head_free(&d);
 	convdb_head_free(&cur);
 	buf_free(&b);
@@ -414,31 +414,31 @@ test_cpage(void)
 	    "id", "b", "created_at", "1901-01-01T00:00:00Z", "t",
 	    (json_int_t)-2177452800000000, "title", "", "overview", "",
 	    "category", "", "emoji", "", "discarded", 1);
-	CHECK(a != NULL && cpage_encode(a, &b) == 0);
+	CHECK(a != NULL && codec_page_encode(a, &b) == 0);
 	CHECK(b.len > 8 && b.data[0] != '[');
-	d = cpage_decode(b.data, b.len);
+	d = codec_page_decode(b.data, b.len);
 	CHECK(d != NULL && json_equal(a, d));
 	json_decref(d);
 	for (cut = 0; cut < b.len; cut++) {
-		d = cpage_decode(b.data, cut);
+		d = codec_page_decode(b.data, cut);
 		refused &= d == NULL;
 		json_decref(d);
 	}
 	CHECK(refused);
 	buf_putc(&b, 'x');
-	CHECK((d = cpage_decode(b.data, b.len)) == NULL);
+	CHECK((d = codec_page_decode(b.data, b.len)) == NULL);
 	json_decref(d);
 	b.data[0] = 'X';
-	CHECK((d = cpage_decode(b.data, b.len - 1)) == NULL);
+	CHECK((d = codec_page_decode(b.data, b.len - 1)) == NULL);
 	json_decref(d);
 	json_object_del(json_array_get(a, 1), "emoji");
 	buf_free(&b);
-	CHECK(cpage_encode(a, &b) == -1);	/* an entry without its fields */
+	CHECK(codec_page_encode(a, &b) == -1);	/* an entry without its fields */
 	buf_free(&b);
-	d = cpage_decode("[{\"id\":\"x\"}]", 12);	/* 1.0's JSON pages */
+	d = codec_page_decode("[{\"id\":\"x\"}]", 12);	/* 1.0's JSON pages */
 	CHECK(d != NULL && json_array_size(d) == 1);
 	json_decref(d);
-	CHECK(cpage_decode("{}", 2) == NULL);
+	CHECK(codec_page_decode("{}", 2) == NULL);
 	json_decref(a);
 }
 
@@ -460,25 +460,25 @@ random_entry(int64_t t, int serial)
 
 /*
  * Walks a stored page as the pager does, asking for every entry: 1 when
- * the keys, flags and objects equal what cpage_decode gives, 0 when they
+ * the keys, flags and objects equal what codec_page_decode gives, 0 when they
  * differ, -1 when the walk (or its start) found damage.
  */
 static int
 walk_equals_decode(const char *val, size_t len)
 {
-	struct cpage_walk	 w;
+	struct codec_page_walk	 w;
 	json_t			*d, *e, *got;
 	char			 id[CONV_ID_MAX + 1];
 	int64_t			 t;
 	size_t			 i = 0;
 	int			 rc, discarded, same = 1;
 
-	if (cpage_walk_start(&w, val, len) == -1)
+	if (codec_page_walk_start(&w, val, len) == -1)
 		return -1;
-	d = cpage_decode(val, len);
-	while ((rc = cpage_walk_next(&w, &t, id, &discarded)) == 1) {
+	d = codec_page_decode(val, len);
+	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
 		e = json_array_get(d, i++);
-		got = cpage_walk_entry(&w);
+		got = codec_page_walk_entry(&w);
 		same &= e != NULL && got != NULL && json_equal(e, got) &&
 		    t == json_integer_value(json_object_get(e, "t")) &&
 		    strcmp(id, json_string_value(json_object_get(e, "id"))) ==
@@ -488,12 +488,12 @@ walk_equals_decode(const char *val, size_t len)
 	}
 	same &= rc == -1 || i == json_array_size(d);
 	json_decref(d);
-	cpage_walk_end(&w);
+	codec_page_walk_end(&w);
 	return rc == -1 ? -1 : same;
 }
 
-/* The pager's lazy walk reads what cpage_decode reads, and stops at every
- * damage cpage_decode refuses. */
+/* The pager's lazy walk reads what codec_page_decode reads, and stops at every
+ * damage codec_page_decode refuses. */
 static void
 test_cpage_walk(void)
 {
@@ -507,7 +507,7 @@ test_cpage_walk(void)
 	for (i = 0; i < 40; i++)
 		json_array_append_new(a, random_entry(
 		    (int64_t)(1000 - i) * 1000000, (int)i));
-	CHECK(cpage_encode(a, &b) == 0);
+	CHECK(codec_page_encode(a, &b) == 0);
 	CHECK(walk_equals_decode(b.data, b.len) == 1);
 	for (cut = 0; cut < b.len; cut++)
 		refused &= walk_equals_decode(b.data, cut) == -1;
@@ -525,14 +525,14 @@ test_cpage_walk(void)
 	memset(longid, 'x', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
 	json_object_set_new(json_array_get(a, 3), "id", json_string(longid));
-	CHECK(cpage_encode(a, &b) == 0);
+	CHECK(codec_page_encode(a, &b) == 0);
 	CHECK(walk_equals_decode(b.data, b.len) == -1);
 	buf_free(&b);
 	json_decref(a);
 }
 
 static int
-bounds_match(const struct cpage_bounds *b, json_t *entries)
+bounds_match(const struct codec_page_bounds *b, json_t *entries)
 {
 	json_t		*hi = json_array_get(entries, 0);
 	json_t		*lo = json_array_get(entries, json_array_size(entries) - 1);
@@ -551,7 +551,7 @@ bounds_match(const struct cpage_bounds *b, json_t *entries)
 }
 
 /*
- * cpage_insert splices an entry into a stored page: the result is byte for
+ * codec_page_insert splices an entry into a stored page: the result is byte for
  * byte what decoding, inserting in key order and encoding again gives, at
  * every position, and it declines what it must not splice.
  */
@@ -559,7 +559,7 @@ static void
 test_cpage_insert(void)
 {
 	struct conv_summary	 c;
-	struct cpage_bounds	 b;
+	struct codec_page_bounds	 b;
 	struct buf		 page = { 0 }, got = { 0 }, want = { 0 };
 	json_t			*entries, *e, *ne;
 	int64_t			 t;
@@ -605,8 +605,8 @@ test_cpage_insert(void)
 		buf_free(&page);
 		buf_free(&got);
 		buf_free(&want);
-		cpage_encode(entries, &page);
-		rc = cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+		codec_page_encode(entries, &page);
+		rc = codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
 		    &b);
 		for (k = 0; k < n; k++) {
 			e = json_array_get(entries, k);
@@ -616,7 +616,7 @@ test_cpage_insert(void)
 				break;
 		}
 		json_array_insert(entries, k, ne);
-		cpage_encode(entries, &want);
+		codec_page_encode(entries, &want);
 		same &= rc == 0 && got.len == want.len &&
 		    memcmp(got.data, want.data, got.len) == 0;
 		bounds &= rc == 0 && bounds_match(&b, entries);
@@ -635,23 +635,23 @@ test_cpage_insert(void)
 		    (int)i));
 	buf_free(&page);
 	buf_free(&got);
-	cpage_encode(entries, &page);
-	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	codec_page_encode(entries, &page);
+	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
 	    &b) == 1 && got.len == 0);
 	json_array_remove(entries, 0);
 	buf_free(&page);
-	cpage_encode(entries, &page);
-	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	codec_page_encode(entries, &page);
+	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
 	    &b) == 0 && b.n == CONVDB_PAGE_MAX);
 	buf_free(&got);
 	for (i = 0, rc = 1; i < page.len; i++)
-		rc &= cpage_insert(page.data, i, &c, CONVDB_PAGE_MAX, &got,
+		rc &= codec_page_insert(page.data, i, &c, CONVDB_PAGE_MAX, &got,
 		    &b) == 1;
 	CHECK(rc && got.len == 0);
 	buf_putc(&page, 'x');
-	CHECK(cpage_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
 	    &b) == 1);
-	CHECK(cpage_insert("[{\"id\":\"x\"}]", 12, &c, CONVDB_PAGE_MAX, &got,
+	CHECK(codec_page_insert("[{\"id\":\"x\"}]", 12, &c, CONVDB_PAGE_MAX, &got,
 	    &b) == 1 && got.len == 0);
 	json_decref(entries);
 	buf_free(&page);
