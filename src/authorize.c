@@ -32,9 +32,11 @@
 #include "auth/oauth.h"
 #include "http/app.h"
 #include "http/template.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/sec.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 #define COOKIE_NAME	"omi_authz"
 #define ORIGIN_MAX	300

@@ -23,6 +23,7 @@
 #include "auth/oauth.h"
 #include "conv/ingest.h"
 #include "http/app.h"
+#include "lib/text.h"
 #include "store/store.h"
 
 enum route {

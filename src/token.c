@@ -21,9 +21,10 @@
 
 #include "auth/oauth.h"
 #include "http/app.h"
+#include "lib/buf.h"
 #include "lib/enc.h"
+#include "lib/json.h"
 #include "lib/log.h"
-#include "lib/util.h"
 #include "store/store.h"
 
 static void

@@ -19,7 +19,7 @@
 #include "auth/account.h"
 #include "conv/index.h"
 #include "conv/ingest.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 #include "store/store.h"
 
 #define IMPORT_BATCH	500

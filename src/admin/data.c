@@ -17,8 +17,9 @@
 #include "auth/oauth.h"
 #include "conv/index-codec.h"
 #include "conv/index.h"
+#include "lib/clock.h"
 #include "lib/sec.h"
-#include "lib/util.h"
+#include "lib/text.h"
 #include "store/store.h"
 
 

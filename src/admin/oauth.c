@@ -14,8 +14,8 @@
 #include "admin/admin.h"
 #include "auth/account.h"
 #include "auth/oauth.h"
+#include "lib/clock.h"
 #include "lib/sec.h"
-#include "lib/util.h"
 #include "store/store.h"
 
 static void

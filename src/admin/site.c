@@ -13,9 +13,9 @@
 #include <sodium.h>
 
 #include "admin/admin.h"
+#include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/sec.h"
-#include "lib/util.h"
 #include "store/store.h"
 
 /* init ------------------------------------------------------------------ */

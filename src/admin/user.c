@@ -17,8 +17,8 @@
 #include "auth/account.h"
 #include "auth/oauth.h"
 #include "conv/index.h"
+#include "lib/clock.h"
 #include "lib/sec.h"
-#include "lib/util.h"
 #include "store/store.h"
 
 /* Reads one line; from the terminal with echo off when prompt is set. */

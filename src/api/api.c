@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "auth/oauth.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/ustr.h"
 
 void

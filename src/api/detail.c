@@ -31,6 +31,7 @@
 #include "conv/index.h"
 #include "conv/transcript.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/ustr.h"
 
 #define DETAIL_DEFAULT_CHARS	40000

@@ -25,7 +25,10 @@
 
 #include "api/api.h"
 #include "conv/listing.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/ustr.h"
 
 #define LIST_DEFAULT_LIMIT	20

@@ -8,7 +8,7 @@
 
 #include "api/openapi.h"
 #include "auth/oauth.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 
 static json_t *
 typed(const char *type, const char *desc)

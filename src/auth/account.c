@@ -9,8 +9,9 @@
 #include <sodium.h>
 
 #include "auth/account.h"
+#include "lib/buf.h"
 #include "lib/sec.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 /* A valid yescrypt hash of a random password, used to spend equal time. */
 static const char dummy_hash[] =

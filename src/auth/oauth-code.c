@@ -15,7 +15,9 @@
 #include <sodium.h>
 
 #include "auth/oauth-impl.h"
-#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 void

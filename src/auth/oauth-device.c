@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "auth/oauth-impl.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 
 /* The keyed hash of uid and id (hex, SEC_HASH_HEX + 1 bytes). */
 static int

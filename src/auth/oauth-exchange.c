@@ -11,8 +11,9 @@
 
 #include "auth/account.h"
 #include "auth/oauth-impl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/util.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 static int

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "auth/oauth-impl.h"
-#include "lib/util.h"
 
 struct keys {
 	char	**v;

@@ -23,8 +23,9 @@
 #include <sodium.h>
 
 #include "auth/oauth-impl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/util.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 void

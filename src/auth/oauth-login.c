@@ -20,8 +20,9 @@
 
 #include "auth/account.h"
 #include "auth/oauth-impl.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/util.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 /* The counters that apply to an attempt (see oauth.h for the rules). */

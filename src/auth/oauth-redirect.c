@@ -12,8 +12,9 @@
 #include <strings.h>
 
 #include "auth/oauth.h"
+#include "lib/buf.h"
 #include "lib/enc.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 #define STAR_MAX	128
 /*

@@ -27,7 +27,6 @@
 #include <string.h>
 
 #include "auth/oauth-impl.h"
-#include "lib/util.h"
 #include "store/record.h"
 
 #define TAG_HEX		16

@@ -8,7 +8,9 @@
 
 #include "auth/oauth-impl.h"
 #include "http/cgi.h"
-#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 void

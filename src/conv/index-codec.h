@@ -20,7 +20,7 @@
 
 #include "conv/index-head.h"
 #include "conv/ingest.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 #include "store/store.h"
 
 /* Appends entries (an array of summary objects) to out; -1 on a bad entry

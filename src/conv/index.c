@@ -10,7 +10,8 @@
 
 #include "conv/index-codec.h"
 #include "conv/index.h"
-#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/text.h"
 #include "store/record.h"
 
 static char *

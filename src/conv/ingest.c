@@ -14,7 +14,9 @@
 #include <sodium.h>
 
 #include "conv/ingest.h"
-#include "lib/util.h"
+#include "lib/clock.h"
+#include "lib/json.h"
+#include "lib/text.h"
 
 static int
 fail(struct conv_error *e, const char *field, const char *msg)

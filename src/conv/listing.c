@@ -13,7 +13,8 @@
 #include "conv/index-codec.h"
 #include "conv/listing.h"
 #include "conv/transcript-scan.h"
-#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/text.h"
 
 #define CURSOR_VERSION	"1"
 

@@ -13,7 +13,7 @@
 #include <locale.h>
 #include <stddef.h>
 
-#include "lib/util.h"
+#include "lib/buf.h"
 
 #define SEARCH_MAX_TERMS	8
 #define SEARCH_MAX_QUERY	200	/* code points */

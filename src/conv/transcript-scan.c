@@ -15,6 +15,7 @@
 
 #include "conv/transcript-scan.h"
 #include "lib/swar.h"
+#include "lib/text.h"
 #include "lib/ustr.h"
 
 #define DECLINE	1

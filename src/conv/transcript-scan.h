@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "lib/util.h"
+#include "lib/buf.h"
 
 #define JSCAN_MAX_DEPTH	64
 #define JSCAN_TOO_DEEP	2

@@ -33,7 +33,7 @@
 
 #include <jansson.h>
 
-#include "lib/util.h"
+#include "lib/buf.h"
 
 #define TRANSCRIPT_MAX_SECONDS	1e9
 

@@ -11,9 +11,11 @@
 #include <sodium.h>
 
 #include "http/app.h"
+#include "lib/buf.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/sec.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 #ifndef OMI_DEFAULT_DATADIR
 #define OMI_DEFAULT_DATADIR "data"

@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "http/cgi.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 static const char *
 env_or(const struct cgi_req *r, const char *name, const char *dflt)

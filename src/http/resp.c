@@ -8,7 +8,9 @@
 #include <strings.h>
 
 #include "http/resp.h"
+#include "lib/buf.h"
 #include "lib/enc.h"
+#include "lib/text.h"
 
 static const struct {
 	int		 code;

@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "http/io.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 
 struct resp {
 	int		 status;

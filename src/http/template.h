@@ -8,7 +8,7 @@
 #ifndef OMI_PAGE_H
 #define OMI_PAGE_H
 
-#include "lib/util.h"
+#include "lib/buf.h"
 
 struct page_var {
 	const char	*name;

@@ -13,8 +13,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "lib/buf.h"
 #include "lib/config.h"
-#include "lib/util.h"
 
 char *
 config_datadir(const char *env_value, const char *dflt)

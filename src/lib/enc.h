@@ -5,7 +5,7 @@
 #ifndef OMI_ENC_H
 #define OMI_ENC_H
 
-#include "lib/util.h"
+#include "lib/buf.h"
 
 /* Appends s escaped for HTML text and double-quoted attribute values. */
 int	 html_escape(struct buf *, const char *s);

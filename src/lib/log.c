@@ -5,8 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/util.h"
 
 static const char *log_prog = "omi";
 

@@ -20,8 +20,8 @@
 
 #include <sodium.h>
 
+#include "lib/buf.h"
 #include "lib/log.h"
-#include "lib/util.h"
 #include "store/disk.h"
 #include "store/store-impl.h"
 

@@ -13,7 +13,6 @@
 
 #include <gdbm.h>
 
-#include "lib/util.h"
 #include "store/disk.h"
 #include "store/store.h"
 

@@ -54,7 +54,6 @@
 #include <gdbm.h>
 
 #include "lib/log.h"
-#include "lib/util.h"
 #include "store/disk.h"
 #include "store/store-impl.h"
 

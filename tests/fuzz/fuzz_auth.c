@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "http/cgi.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -20,7 +20,7 @@
 
 #include "fuzz.h"
 #include "http/cgi.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 #define FUZZ_MAX_BODY	1024
 #define FUZZ_MAX_ENV	64

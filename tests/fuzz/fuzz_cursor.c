@@ -8,7 +8,7 @@
  */
 #include "conv/listing.h"
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,7 +10,7 @@
 
 #include "conv/index-codec.h"
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/buf.h"
 
 /* The walk ends cleanly exactly when the decode succeeds, with the same
  * entries; it may also stop at an id the webhook would never store. */

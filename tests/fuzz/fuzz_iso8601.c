@@ -7,7 +7,7 @@
  * fraction of seconds off a date-time moves it back by less than a second.
  */
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/clock.h"
 
 /* 0000-01-01 and 10000-01-01 in microseconds, one day of slack each side. */
 #define DAY_US		(86400LL * 1000000)

@@ -12,9 +12,10 @@
 
 #include <jansson.h>
 
-#include "fuzz.h"
 #include "conv/transcript-scan.h"
-#include "lib/util.h"
+#include "fuzz.h"
+#include "lib/buf.h"
+#include "lib/text.h"
 
 static int
 collect(void *ctx, const char *text, size_t len, size_t at)

@@ -17,7 +17,7 @@
 #include "auth/oauth.h"
 #include "fuzz.h"
 #include "lib/config.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 static const char *const defaults[] = {
 	"https://chatgpt.com/aip/g-*/oauth/callback",

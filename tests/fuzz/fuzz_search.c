@@ -10,7 +10,7 @@
  */
 #include "conv/search.h"
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,7 +12,8 @@
 
 #include "conv/transcript.h"
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/buf.h"
+#include "lib/text.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #include "fuzz.h"
-#include "lib/util.h"
+#include "lib/text.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

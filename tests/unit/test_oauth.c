@@ -17,9 +17,10 @@
 #include "auth/oauth.h"
 #include "http/cgi.h"
 #include "http/template.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/sec.h"
-#include "lib/util.h"
 #include "store/record.h"
 #include "store/store.h"
 

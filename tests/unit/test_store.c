@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/util.h"
+#include "lib/buf.h"
 #include "store/store.h"
 #include "unit.h"
 

@@ -2,9 +2,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/enc.h"
 #include "lib/swar.h"
-#include "lib/util.h"
+#include "lib/text.h"
 #include "unit.h"
 
 static void
