@@ -84,9 +84,9 @@ bad_request(struct app *a, const char *why)
 }
 
 static void
-unavailable(struct app *a, enum store_err err)
+unavailable(struct app *a, enum omi_err err)
 {
-	log_msg("authorize: store: %s", store_strerror(err));
+	log_msg("authorize: store: %s", omi_strerror(err));
 	resp_html_error(&a->resp, store_http_status(err) == 500 ? 500 : 503,
 	    "Try again in a moment",
 	    "The service is busy or unavailable. Please try again.");
@@ -103,22 +103,22 @@ static int
 pin_check(struct app *a, struct store *s, const char *ruri)
 {
 	struct store	*own = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (s == NULL && (err = store_open(&own, a->cfg.datadir, STORE_READ,
-	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+	    a->cfg.lock_timeout_ms)) != OMI_OK) {
 		unavailable(a, err);
 		return -1;
 	}
 	err = oauth_pin_check(&a->cfg, s ? s : own, ruri);
 	store_close(own);
-	if (err == STORE_NOTFOUND)
+	if (err == OMI_NOTFOUND)
 		bad_request(a, "This sign-in link comes from another GPT than "
 		    "the one connected to this service. Ask its administrator "
 		    "to connect the new GPT.");
-	else if (err != STORE_OK)
+	else if (err != OMI_OK)
 		unavailable(a, err);
-	return err == STORE_OK ? 0 : -1;
+	return err == OMI_OK ? 0 : -1;
 }
 
 /* RFC 6749 4.1.2.1: errors after the redirect URI is known go back to it. */
@@ -450,15 +450,15 @@ static const char expired_msg[] = "This sign-in request has expired or was "
 static int
 pending_open(struct app *a, const char *handle, struct store **s)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	*s = NULL;
 	if ((err = store_open(s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) != STORE_OK ||
-	    (err = oauth_pending_unspent(&a->cfg, *s, handle)) != STORE_OK) {
+	    a->cfg.lock_timeout_ms)) != OMI_OK ||
+	    (err = oauth_pending_unspent(&a->cfg, *s, handle)) != OMI_OK) {
 		store_close(*s);
 		*s = NULL;
-		if (err == STORE_NOTFOUND)
+		if (err == OMI_NOTFOUND)
 			bad_request(a, expired_msg);
 		else
 			unavailable(a, err);
@@ -484,7 +484,7 @@ finish_request(struct app *a, const char *handle,
 {
 	struct store		*s = NULL;
 	char			 code[SEC_TOKEN_LEN + 1], *loc = NULL;
-	enum store_err		 err;
+	enum omi_err		 err;
 	int			 rc = -1;
 
 	memset(code, 0, sizeof(code));
@@ -492,14 +492,14 @@ finish_request(struct app *a, const char *handle,
 		if (pending_open(a, handle, &s) == -1)
 			return -1;
 		if ((err = oauth_pending_spend(&a->cfg, s, handle, req)) ==
-		    STORE_OK)
+		    OMI_OK)
 			err = oauth_code_issue(&a->cfg, s, req, uid, code);
-		if (err == STORE_OK)
+		if (err == OMI_OK)
 			err = store_commit(s);
 		store_close(s);
 	} else
-		err = STORE_OK;
-	if (err != STORE_OK)
+		err = OMI_OK;
+	if (err != OMI_OK)
 		unavailable(a, err);
 	else {
 		if (uid != NULL)
@@ -558,7 +558,7 @@ authorize_post(struct app *a)
 	const char		*handle, *decision, *uid, *pw;
 	char			*cookie, *device = NULL;
 	char			 addr[OAUTH_ADDR_MAX];
-	enum store_err		 err = STORE_OK;
+	enum omi_err		 err = OMI_OK;
 	int			 rc;
 
 	if (a->req.body_type != BODY_FORM || params_get_set(f, "handle", &handle) != 1 ||
@@ -573,17 +573,17 @@ authorize_post(struct app *a)
 	/* The seal, then a shared session's look for a spent mark, answer a
 	 * forged or stale form before any work. */
 	if ((err = oauth_pending_get(&a->cfg, NULL, handle, cookie, &req)) ==
-	    STORE_OK && (err = store_open(&s, a->cfg.datadir, STORE_READ,
-	    a->cfg.lock_timeout_ms)) == STORE_OK) {
+	    OMI_OK && (err = store_open(&s, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) == OMI_OK) {
 		err = oauth_pending_unspent(&a->cfg, s, handle);
-		if (err == STORE_OK && pin_check(a, s, req.redirect_uri) == -1) {
+		if (err == OMI_OK && pin_check(a, s, req.redirect_uri) == -1) {
 			store_close(s);
 			goto out;
 		}
 		store_close(s);
 	}
-	if (err != STORE_OK) {
-		if (err == STORE_NOTFOUND) {
+	if (err != OMI_OK) {
+		if (err == OMI_NOTFOUND) {
 			log_msg("authorize: consent POST with an unknown, "
 			    "expired or foreign handle%s", cookie ? "" :
 			    " (no cookie)");

@@ -66,7 +66,7 @@ handle(struct app *a)
 {
 	struct oauth_bearer	 b;
 	struct store		*s = NULL;
-	enum store_err		 err;
+	enum omi_err		 err;
 	enum route		 r;
 	const char		*id;
 
@@ -85,7 +85,7 @@ handle(struct app *a)
 		return;
 	}
 	if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
-	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+	    a->cfg.lock_timeout_ms)) != OMI_OK) {
 		api_store_error(a, err);
 		return;
 	}

@@ -205,7 +205,7 @@ grant(struct app *a, const struct params *p)
 	struct oauth_fail	 f = { 0 };
 	struct store		*s = NULL;
 	const char		*gt, *code, *ruri, *ver, *rt, *scope;
-	enum store_err		 err;
+	enum omi_err		 err;
 	int			 rc;
 
 	memset(&t, 0, sizeof(t));
@@ -236,7 +236,7 @@ grant(struct app *a, const struct params *p)
 	}
 	/* One exclusive session: check, retire and issue all at once. */
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) != STORE_OK) {
+	    a->cfg.lock_timeout_ms)) != OMI_OK) {
 		simple_error(a, 503, "server_error", "the token store is "
 		    "unavailable; try again later");
 		resp_header(&a->resp, "Retry-After", "1");
@@ -249,8 +249,8 @@ grant(struct app *a, const struct params *p)
 		rc = oauth_refresh(&a->cfg, s, rt, a->cfg.client_id, scope,
 		    &t, &f);
 	/* A failure may have revoked a grant: that must stick as well. */
-	if ((err = store_commit(s)) != STORE_OK) {
-		log_msg("token: commit: %s", store_strerror(err));
+	if ((err = store_commit(s)) != OMI_OK) {
+		log_msg("token: commit: %s", omi_strerror(err));
 		simple_error(a, 503, "server_error", "the token store is "
 		    "unavailable; try again later");
 		resp_header(&a->resp, "Retry-After", "1");
@@ -269,7 +269,7 @@ revoke(struct app *a, const struct params *p)
 {
 	struct store	*s = NULL;
 	const char	*token, *hint;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (params_get_set(p, "token", &token) != 1 || params_get_set(p, "token_type_hint",
 	    &hint) == -1) {
@@ -278,12 +278,12 @@ revoke(struct app *a, const struct params *p)
 		return;
 	}
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms)) == STORE_OK &&
+	    a->cfg.lock_timeout_ms)) == OMI_OK &&
 	    (err = oauth_revoke_token(&a->cfg, s, token, hint,
-	    a->cfg.client_id)) == STORE_OK)
+	    a->cfg.client_id)) == OMI_OK)
 		err = store_commit(s);
 	store_close(s);
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		/* RFC 7009 2.2.1: the client may retry later. */
 		simple_error(a, 503, "server_error", "the token store is "
 		    "unavailable; try again later");

@@ -77,28 +77,28 @@ invalid(struct app *a, const struct conv_error *e)
 }
 
 static void
-storage_error(struct app *a, enum store_err err)
+storage_error(struct app *a, enum omi_err err)
 {
 	resp_api_error(&a->resp, store_http_status(err),
-	    err == STORE_FULL ? "insufficient_storage" : "storage_unavailable",
+	    err == OMI_FULL ? "insufficient_storage" : "storage_unavailable",
 	    "the conversation could not be stored; try again later");
-	if (err != STORE_FULL)
+	if (err != OMI_FULL)
 		resp_header(&a->resp, "Retry-After", "1");
 }
 
 /*
  * Checks uid's webhook key in a shared session of its own, closed before
  * returning. An unknown uid is compared with a hash no key has, so it
- * costs what a wrong key costs. Returns STORE_OK with *ok set, or the
+ * costs what a wrong key costs. Returns OMI_OK with *ok set, or the
  * store's error.
  */
-static enum store_err
+static enum omi_err
 key_check(struct app *a, const char *uid, const char *key, int *ok)
 {
 	char		 nohash[SEC_HASH_HEX + 1];
 	struct account	 acct, none;
 	struct store	*s = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	*ok = 0;
 	memset(&acct, 0, sizeof(acct));
@@ -108,13 +108,13 @@ key_check(struct app *a, const char *uid, const char *key, int *ok)
 	none.webhook_key = nohash;
 	err = store_open(&s, a->cfg.datadir, STORE_READ,
 	    a->cfg.lock_timeout_ms);
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = account_load(s, uid, &acct);
 	store_close(s);
-	if (err == STORE_OK || err == STORE_NOTFOUND) {
+	if (err == OMI_OK || err == OMI_NOTFOUND) {
 		*ok = account_check_webhook_key(&a->cfg,
-		    err == STORE_OK ? &acct : &none, key) && err == STORE_OK;
-		err = STORE_OK;
+		    err == OMI_OK ? &acct : &none, key) && err == OMI_OK;
+		err = OMI_OK;
 	}
 	account_free(&acct);
 	return err;
@@ -164,30 +164,30 @@ store_conversation(struct app *a, const char *uid, const char *key,
 {
 	struct store	*s = NULL;
 	struct account	 acct;
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*ok;
 	int		 replaced = 0;
 
 	memset(&acct, 0, sizeof(acct));
 	err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms);
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = account_load(s, uid, &acct);
-	if (err == STORE_NOTFOUND ||
-	    (err == STORE_OK && !account_check_webhook_key(&a->cfg, &acct, key))) {
+	if (err == OMI_NOTFOUND ||
+	    (err == OMI_OK && !account_check_webhook_key(&a->cfg, &acct, key))) {
 		log_msg("webhook uid=%s id=%s size=%zu outcome=unauthorized",
 		    uid, sum->id, a->req.body_len);
 		unauthorized(a);
 		goto out;
 	}
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = convdb_put(s, uid, sum, a->req.body, a->req.body_len,
 		    &replaced);
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = store_commit(s);
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		log_msg("webhook uid=%s id=%s size=%zu outcome=error (%s)",
-		    uid, sum->id, a->req.body_len, store_strerror(err));
+		    uid, sum->id, a->req.body_len, omi_strerror(err));
 		storage_error(a, err);
 		goto out;
 	}
@@ -212,7 +212,7 @@ webhook(struct app *a)
 	struct conv_summary	 sum;
 	struct conv_error	 e;
 	const char		*uid = NULL, *key = NULL;
-	enum store_err		 err;
+	enum omi_err		 err;
 	int			 rc, ok;
 
 	memset(&sum, 0, sizeof(sum));
@@ -234,9 +234,9 @@ webhook(struct app *a)
 		unauthorized(a);
 		goto out;
 	}
-	if ((err = key_check(a, uid, key, &ok)) != STORE_OK) {
+	if ((err = key_check(a, uid, key, &ok)) != OMI_OK) {
 		log_msg("webhook uid=%s size=%zu outcome=error (%s)", uid,
-		    a->req.body_len, store_strerror(err));
+		    a->req.body_len, omi_strerror(err));
 		storage_error(a, err);
 		goto out;
 	}

@@ -65,7 +65,7 @@ import_one(struct import *im, json_t *doc)
 {
 	struct conv_summary	 sum;
 	struct conv_error	 e;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			*text;
 	int			 rc, replaced;
 
@@ -87,8 +87,8 @@ import_one(struct import *im, json_t *doc)
 	err = convdb_put(im->s, im->uid, &sum, text, strlen(text), &replaced);
 	conv_summary_free(&sum);
 	free(text);
-	if (err != STORE_OK) {
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+	if (err != OMI_OK) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return -1;
 	}
 	im->stored++;

@@ -19,13 +19,13 @@ admin_timeout(const struct admin_ctx *c)
 int
 admin_store(struct admin_ctx *c, int write, struct store **s)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	err = store_open(s, c->datadir, write ? STORE_WRITE : STORE_READ,
 	    admin_timeout(c));
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		fprintf(stderr, "omi-admin: cannot open the store in %s: %s\n",
-		    c->datadir, store_strerror(err));
+		    c->datadir, omi_strerror(err));
 		return -1;
 	}
 	return 0;
@@ -34,12 +34,12 @@ admin_store(struct admin_ctx *c, int write, struct store **s)
 int
 admin_commit(struct store *s)
 {
-	enum store_err err = store_commit(s);
+	enum omi_err err = store_commit(s);
 
 	store_close(s);
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		fprintf(stderr, "omi-admin: could not save: %s\n",
-		    store_strerror(err));
+		    omi_strerror(err));
 		return 1;
 	}
 	return 0;

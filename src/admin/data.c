@@ -54,13 +54,13 @@ cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 		return 2;
 	if (admin_store(c, 0, &s) == -1)
 		return 1;
-	if (convdb_head_load(s, argv[0], &h) != STORE_OK) {
+	if (convdb_head_load(s, argv[0], &h) != OMI_OK) {
 		store_close(s);
 		return 1;
 	}
 	for (i = 0; i < h.nrefs; i++) {
 		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
-		    STORE_OK)
+		    OMI_OK)
 			continue;
 		json_array_foreach(entries, k, e) {
 			printf("%s\t%s\t",
@@ -82,7 +82,7 @@ static int
 cmd_show(struct admin_ctx *c, int argc, char **argv)
 {
 	struct store	*s;
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*raw;
 
 	if (argc < 2 || admin_check_uid(argv[0]) == -1)
@@ -95,8 +95,8 @@ cmd_show(struct admin_ctx *c, int argc, char **argv)
 		return 1;
 	err = convdb_get(s, argv[0], argv[1], &raw, NULL);
 	store_close(s);
-	if (err != STORE_OK) {
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+	if (err != OMI_OK) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	}
 	printf("%s\n", raw);
@@ -121,17 +121,17 @@ cmd_export(struct admin_ctx *c, int argc, char **argv)
 	list = json_array();
 	out = json_pack("{s:s, s:I, s:o}", "uid", argv[0], "exported_at",
 	    (json_int_t)now_unix(), "conversations", list);
-	if (convdb_head_load(s, argv[0], &h) != STORE_OK)
+	if (convdb_head_load(s, argv[0], &h) != OMI_OK)
 		rc = 1;
 	for (i = 0; rc == 0 && i < h.nrefs; i++) {
 		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
-		    STORE_OK) {
+		    OMI_OK) {
 			rc = 1;
 			break;
 		}
 		json_array_foreach(entries, k, e) {
 			if (convdb_get(s, argv[0], json_string_value(
-			    json_object_get(e, "id")), &raw, NULL) != STORE_OK) {
+			    json_object_get(e, "id")), &raw, NULL) != OMI_OK) {
 				rc = 1;
 				break;
 			}
@@ -178,7 +178,7 @@ check_key(void *ctx, const char *key)
 	json_t		*j;
 
 	k->keys++;
-	if (store_get(k->s, key, &val, &len) != STORE_OK) {
+	if (store_get(k->s, key, &val, &len) != OMI_OK) {
 		problem(k, "unreadable record", key);
 		return 0;
 	}
@@ -195,7 +195,7 @@ check_key(void *ctx, const char *key)
 	    strncmp(key, "cidxd:", 6) == 0) {
 		struct convdb_head h = { 0 };
 		j = (key[4] == ':' ? codec_head_decode(val, len, &h) :
-		    codec_head_delta_apply(val, len, &h)) == STORE_OK ?
+		    codec_head_delta_apply(val, len, &h)) == OMI_OK ?
 		    json_object() : NULL;
 		convdb_head_free(&h);
 	} else if (strncmp(key, "cpage:", 6) == 0)
@@ -225,13 +225,13 @@ check_user_index(void *ctx, const char *key)
 	size_t			 i, j, n = 0, vis = 0;
 	char			*raw;
 
-	if (convdb_head_load(k->s, uid, &h) != STORE_OK) {
+	if (convdb_head_load(k->s, uid, &h) != OMI_OK) {
 		problem(k, "index head does not decode", uid);
 		return 0;
 	}
 	for (i = 0; i < h.nrefs; i++) {
 		if (convdb_page_load(k->s, uid, h.refs[i].page, &entries) !=
-		    STORE_OK) {
+		    OMI_OK) {
 			problem(k, "index page missing", uid);
 			continue;
 		}
@@ -242,7 +242,7 @@ check_user_index(void *ctx, const char *key)
 			if (!json_is_true(json_object_get(e, "discarded")))
 				vis++;
 			if (convdb_get(k->s, uid, json_string_value(
-			    json_object_get(e, "id")), &raw, NULL) != STORE_OK)
+			    json_object_get(e, "id")), &raw, NULL) != OMI_OK)
 				problem(k, "indexed conversation missing", uid);
 			else
 				free(raw);
@@ -260,17 +260,17 @@ static int
 cmd_check(struct admin_ctx *c, int argc, char **argv)
 {
 	struct check	 k = { 0 };
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	(void)argc;
 	(void)argv;
 	if (admin_store(c, 0, &k.s) == -1)
 		return 1;
-	if ((err = store_foreach(k.s, "", check_key, &k)) != STORE_OK)
-		problem(&k, "iteration failed", store_strerror(err));
+	if ((err = store_foreach(k.s, "", check_key, &k)) != OMI_OK)
+		problem(&k, "iteration failed", omi_strerror(err));
 	if ((err = store_foreach(k.s, "cidx:", check_user_index, &k)) !=
-	    STORE_OK)
-		problem(&k, "iteration failed", store_strerror(err));
+	    OMI_OK)
+		problem(&k, "iteration failed", omi_strerror(err));
 	store_close(k.s);
 	if (k.indexed != k.convs)
 		problem(&k, "conversations outside any index", "(count)");
@@ -285,13 +285,13 @@ cmd_check(struct admin_ctx *c, int argc, char **argv)
 static int
 cmd_compact(struct admin_ctx *c, int argc, char **argv)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	(void)argc;
 	(void)argv;
-	if ((err = store_compact(c->datadir, admin_timeout(c))) != STORE_OK) {
+	if ((err = store_compact(c->datadir, admin_timeout(c))) != OMI_OK) {
 		fprintf(stderr, "omi-admin: compact: %s\n",
-		    store_strerror(err));
+		    omi_strerror(err));
 		return 1;
 	}
 	printf("Compacted: no deleted or replaced data is left in %s\n",

@@ -68,7 +68,7 @@ cmd_tokens(struct admin_ctx *c, int argc, char **argv)
 {
 	struct listing	 l = { 0, 0, now_unix() };
 	struct store	*s;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (argc < 1 || !account_valid_uid(argv[0]))
 		return 2;
@@ -76,8 +76,8 @@ cmd_tokens(struct admin_ctx *c, int argc, char **argv)
 		return 1;
 	err = oauth_grants_list(s, argv[0], print_grant, &l);
 	store_close(s);
-	if (err != STORE_OK) {
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+	if (err != OMI_OK) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	}
 	printf("%zu active, %zu revoked sign-in%s for %s\n", l.active,
@@ -89,7 +89,7 @@ static int
 cmd_revoke(struct admin_ctx *c, int argc, char **argv)
 {
 	struct store	*s;
-	enum store_err	 err;
+	enum omi_err	 err;
 	size_t		 n = 0;
 
 	if (argc < 1 || !account_valid_uid(argv[0]))
@@ -97,9 +97,9 @@ cmd_revoke(struct admin_ctx *c, int argc, char **argv)
 	if (admin_store(c, 1, &s) == -1)
 		return 1;
 	if ((err = oauth_revoke_user(s, argv[0], "revoked by the "
-	    "administrator", &n)) != STORE_OK) {
+	    "administrator", &n)) != OMI_OK) {
 		store_close(s);
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	}
 	if (admin_commit(s) != 0)
@@ -114,15 +114,15 @@ cmd_gc(struct admin_ctx *c, int argc, char **argv)
 {
 	struct oauth_gc_stats	 st;
 	struct store		*s;
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	(void)argc;
 	(void)argv;
 	if (admin_store(c, 1, &s) == -1)
 		return 1;
-	if ((err = oauth_gc(s, now_unix(), &st)) != STORE_OK) {
+	if ((err = oauth_gc(s, now_unix(), &st)) != OMI_OK) {
 		store_close(s);
-		fprintf(stderr, "omi-admin: gc: %s\n", store_strerror(err));
+		fprintf(stderr, "omi-admin: gc: %s\n", omi_strerror(err));
 		return 1;
 	}
 	if (admin_commit(s) != 0)
@@ -137,7 +137,7 @@ cmd_client_show(struct admin_ctx *c, int argc, char **argv)
 {
 	struct oauth_pin	 pin;
 	struct store		*s;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			 when[32];
 	size_t			 i;
 
@@ -154,11 +154,11 @@ cmd_client_show(struct admin_ctx *c, int argc, char **argv)
 		return 1;
 	err = oauth_pin_get(&c->cfg, s, &pin);
 	store_close(s);
-	if (err == STORE_NOTFOUND)
+	if (err == OMI_NOTFOUND)
 		printf("Pinned GPT: none yet (the first sign-in's token "
 		    "exchange pins its GPT)\n");
-	else if (err != STORE_OK) {
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+	else if (err != OMI_OK) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	} else {
 		fmt_time(when, sizeof(when), pin.set);
@@ -173,22 +173,22 @@ cmd_client_reset_redirect(struct admin_ctx *c, int argc, char **argv)
 {
 	struct oauth_pin	 pin;
 	struct store		*s;
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	(void)argc;
 	(void)argv;
 	if (admin_store(c, 1, &s) == -1)
 		return 1;
-	if ((err = oauth_pin_get(&c->cfg, s, &pin)) == STORE_NOTFOUND)
+	if ((err = oauth_pin_get(&c->cfg, s, &pin)) == OMI_NOTFOUND)
 		pin.gpt[0] = '\0';
-	else if (err != STORE_OK && err != STORE_CORRUPT) {
+	else if (err != OMI_OK && err != OMI_CORRUPT) {
 		store_close(s);
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	}
-	if ((err = oauth_pin_reset(s)) != STORE_OK) {
+	if ((err = oauth_pin_reset(s)) != OMI_OK) {
 		store_close(s);
-		fprintf(stderr, "omi-admin: %s\n", store_strerror(err));
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
 		return 1;
 	}
 	if (admin_commit(s) != 0)

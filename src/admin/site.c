@@ -157,7 +157,7 @@ cmd_init(struct admin_ctx *c, int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
-	if (store_get(s, "meta:schema", &val, NULL) == STORE_NOTFOUND)
+	if (store_get(s, "meta:schema", &val, NULL) == OMI_NOTFOUND)
 		store_put(s, "meta:schema", "1", 1);
 	else
 		free(val);

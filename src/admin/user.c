@@ -125,7 +125,7 @@ cmd_user_add(struct admin_ctx *c, int argc, char **argv)
 		free(hash);
 		return 1;
 	}
-	if (account_load(s, argv[0], &a) == STORE_OK) {
+	if (account_load(s, argv[0], &a) == OMI_OK) {
 		fprintf(stderr, "omi-admin: user %s exists (use user passwd or "
 		    "user rotate-key)\n", argv[0]);
 		account_free(&a);
@@ -138,7 +138,7 @@ cmd_user_add(struct admin_ctx *c, int argc, char **argv)
 	a.pwhash = hash;
 	a.created = now_unix();
 	if (a.uid == NULL || account_new_webhook_key(&c->cfg, &a, key) == -1 ||
-	    account_save(s, &a) != STORE_OK)
+	    account_save(s, &a) != OMI_OK)
 		store_close(s);
 	else if ((rc = admin_commit(s)) == 0) {
 		printf("Created user %s\n", a.uid);
@@ -156,13 +156,13 @@ static int
 load_for_change(struct admin_ctx *c, const char *uid, struct store **s,
     struct account *a)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	if (admin_check_uid(uid) == -1 || admin_store(c, 1, s) == -1)
 		return -1;
-	if ((err = account_load(*s, uid, a)) != STORE_OK) {
+	if ((err = account_load(*s, uid, a)) != OMI_OK) {
 		fprintf(stderr, "omi-admin: user %s: %s\n", uid,
-		    err == STORE_NOTFOUND ? "no such user" : store_strerror(err));
+		    err == OMI_NOTFOUND ? "no such user" : omi_strerror(err));
 		store_close(*s);
 		return -1;
 	}
@@ -194,8 +194,8 @@ cmd_user_passwd(struct admin_ctx *c, int argc, char **argv)
 	account_login_ok(&a);
 	/* A new password is usually a leaked old one: whoever signed in with
 	 * it keeps no access through the tokens it got. */
-	if (account_save(s, &a) != STORE_OK || oauth_revoke_user(s, argv[0],
-	    "password changed", &ended) != STORE_OK) {
+	if (account_save(s, &a) != OMI_OK || oauth_revoke_user(s, argv[0],
+	    "password changed", &ended) != OMI_OK) {
 		store_close(s);
 		account_free(&a);
 		return 1;
@@ -221,7 +221,7 @@ cmd_user_rotate_key(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	if (account_new_webhook_key(&c->cfg, &a, key) == -1 ||
-	    account_save(s, &a) != STORE_OK)
+	    account_save(s, &a) != OMI_OK)
 		store_close(s);
 	else if ((rc = admin_commit(s)) == 0) {
 		printf("New webhook key for %s (the old URL stops working)\n",
@@ -244,7 +244,7 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 {
 	struct account	 a;
 	struct store	*s;
-	enum store_err	 err;
+	enum omi_err	 err;
 	size_t		 n = 0;
 
 	if (argc < 1)
@@ -252,20 +252,20 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	account_free(&a);
-	if (convdb_del_user(s, argv[0], &n) != STORE_OK ||
-	    oauth_forget_user(s, argv[0]) != STORE_OK ||
-	    oauth_forget_sign_ins(&c->cfg, s, argv[0]) != STORE_OK ||
-	    account_delete(s, argv[0]) != STORE_OK) {
+	if (convdb_del_user(s, argv[0], &n) != OMI_OK ||
+	    oauth_forget_user(s, argv[0]) != OMI_OK ||
+	    oauth_forget_sign_ins(&c->cfg, s, argv[0]) != OMI_OK ||
+	    account_delete(s, argv[0]) != OMI_OK) {
 		store_close(s);
 		fprintf(stderr, "omi-admin: could not delete %s\n", argv[0]);
 		return 1;
 	}
 	if (admin_commit(s) != 0)
 		return 1;
-	if ((err = store_compact(c->datadir, admin_timeout(c))) != STORE_OK) {
+	if ((err = store_compact(c->datadir, admin_timeout(c))) != OMI_OK) {
 		fprintf(stderr, "omi-admin: deleted user %s, but the data files "
 		    "still hold its old data (%s): run omi-admin compact\n",
-		    argv[0], store_strerror(err));
+		    argv[0], omi_strerror(err));
 		return 1;
 	}
 	printf("Deleted user %s and %zu conversations\n", argv[0], n);
@@ -312,7 +312,7 @@ cmd_user_list(struct admin_ctx *c, int argc, char **argv)
 	store_foreach(s, "user:", collect_uid, &u);
 	qsort(u.v, u.n, sizeof(*u.v), cmp_str);
 	for (i = 0; i < u.n; i++) {
-		if (convdb_head_load(s, u.v[i], &h) == STORE_OK) {
+		if (convdb_head_load(s, u.v[i], &h) == OMI_OK) {
 			printf("%s\t%zu conversations\n", u.v[i], h.n);
 			convdb_head_free(&h);
 		}
@@ -341,23 +341,23 @@ cmd_user_show(struct admin_ctx *c, int argc, char **argv)
 	struct account		 a;
 	struct convdb_head	 h;
 	struct store		*s;
-	enum store_err		 err;
+	enum omi_err		 err;
 	int64_t			 now = now_unix();
 
 	if (argc < 1 || admin_check_uid(argv[0]) == -1)
 		return 2;
 	if (admin_store(c, 0, &s) == -1)
 		return 1;
-	if ((err = account_load(s, argv[0], &a)) != STORE_OK) {
+	if ((err = account_load(s, argv[0], &a)) != OMI_OK) {
 		fprintf(stderr, "omi-admin: user %s: %s\n", argv[0],
-		    err == STORE_NOTFOUND ? "no such user" :
-		    store_strerror(err));
+		    err == OMI_NOTFOUND ? "no such user" :
+		    omi_strerror(err));
 		store_close(s);
 		return 1;
 	}
 	printf("User:              %s\n", a.uid);
 	show_time("Created:           ", a.created);
-	if (convdb_head_load(s, argv[0], &h) == STORE_OK) {
+	if (convdb_head_load(s, argv[0], &h) == OMI_OK) {
 		printf("Conversations:     %zu\n", h.n);
 		convdb_head_free(&h);
 	}
@@ -405,7 +405,7 @@ cmd_user_unlock(struct admin_ctx *c, int argc, char **argv)
 	struct account	 a;
 	struct store	*s;
 	struct uids	 k = { 0 };
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 	size_t		 i;
 
 	if (argc < 1)
@@ -413,17 +413,17 @@ cmd_user_unlock(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	account_login_ok(&a);
-	if (account_save(s, &a) != STORE_OK ||
-	    store_foreach(s, "lfail:", collect_key, &k) != STORE_OK)
-		err = STORE_ERROR;
+	if (account_save(s, &a) != OMI_OK ||
+	    store_foreach(s, "lfail:", collect_key, &k) != OMI_OK)
+		err = OMI_ERROR;
 	for (i = 0; i < k.n; i++) {
-		if (err == STORE_OK)
+		if (err == OMI_OK)
 			err = store_del(s, k.v[i]);
 		free(k.v[i]);
 	}
 	free(k.v);
 	account_free(&a);
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		store_close(s);
 		fprintf(stderr, "omi-admin: could not unlock %s\n", argv[0]);
 		return 1;

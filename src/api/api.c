@@ -22,9 +22,9 @@ api_bad_param(struct app *a, const char *name, const char *message)
 }
 
 void
-api_store_error(struct app *a, enum store_err err)
+api_store_error(struct app *a, enum omi_err err)
 {
-	log_msg("store: %s", store_strerror(err));
+	log_msg("store: %s", omi_strerror(err));
 	resp_api_error(&a->resp, store_http_status(err) == 503 ? 503 : 500,
 	    store_http_status(err) == 503 ? "storage_unavailable" :
 	    "server_error", "the conversations could not be read; try again "
@@ -165,7 +165,7 @@ api_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 		return -1;
 	}
 	if (status != 0) {
-		api_store_error(a, STORE_BUSY);
+		api_store_error(a, OMI_BUSY);
 		return -1;
 	}
 	if (!has_scope(b->scope, OAUTH_SCOPE_READ)) {

@@ -231,7 +231,7 @@ void
 api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 {
 	struct buf	 t = { 0 };
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*doc = NULL, *j = NULL;
 	uint64_t	 off = 0, max = DETAIL_DEFAULT_CHARS;
 	char		*raw = NULL;
@@ -245,17 +245,17 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 	    "max_chars must be a whole number from 1 to 90000") == -1)
 		goto out;
 	err = convdb_get(s, uid, id, &raw, &len);
-	if (err == STORE_NOTFOUND) {
+	if (err == OMI_NOTFOUND) {
 		resp_api_error(&a->resp, 404, "not_found",
 		    "there is no conversation with this id");
 		goto out;
 	}
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	}
 	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL) {
-		api_store_error(a, STORE_CORRUPT);
+		api_store_error(a, OMI_CORRUPT);
 		goto out;
 	}
 	if (transcript_render(json_object_get(doc, "transcript_segments"),

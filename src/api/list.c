@@ -292,7 +292,7 @@ api_list(struct app *a, struct store *s, const char *uid)
 	struct convdb_head	 h;
 	struct pager_page	 pg;
 	struct buf		 body = { 0 };
-	enum store_err		 err;
+	enum omi_err		 err;
 	json_t			*total = NULL;
 	size_t			 n;
 
@@ -303,15 +303,15 @@ api_list(struct app *a, struct store *s, const char *uid)
 	    parse_limit(a, &lq) == -1 || parse_position(a, &lq) == -1 ||
 	    parse_filters(a, &lq) == -1)
 		goto out;
-	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK ||
+	if ((err = convdb_head_load(s, uid, &h)) != OMI_OK ||
 	    (err = pager_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
-	    &pg)) != STORE_OK) {
+	    &pg)) != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	}
 	if (lq.f.search != NULL)
 		total = json_null();
-	else if ((err = pager_total(s, uid, &h, &lq.f, &n)) != STORE_OK) {
+	else if ((err = pager_total(s, uid, &h, &lq.f, &n)) != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	} else

@@ -41,10 +41,10 @@ account_free(struct account *a)
 	memset(a, 0, sizeof(*a));
 }
 
-enum store_err
+enum omi_err
 account_load(struct store *s, const char *uid, struct account *a)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*j;
 	char		*key, *val;
 	size_t		 len;
@@ -53,12 +53,12 @@ account_load(struct store *s, const char *uid, struct account *a)
 
 	memset(a, 0, sizeof(*a));
 	if (!account_valid_uid(uid))
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	if ((key = user_key(uid)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_get(s, key, &val, &len);
 	free(key);
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return err;
 	j = json_loadb(val, len, 0, NULL);
 	free(val);
@@ -66,7 +66,7 @@ account_load(struct store *s, const char *uid, struct account *a)
 	    "pw", &pw, "wk", &wk, "created", &created, "fail_since", &since,
 	    "fail_count", &count, "locked_until", &until) == -1) {
 		json_decref(j);
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
 	a->uid = strdup(uid);
 	a->pwhash = strdup(pw);
@@ -78,15 +78,15 @@ account_load(struct store *s, const char *uid, struct account *a)
 	json_decref(j);
 	if (!a->uid || !a->pwhash || !a->webhook_key) {
 		account_free(a);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
-enum store_err
+enum omi_err
 account_save(struct store *s, const struct account *a)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*j;
 	char		*key, *text = NULL;
 
@@ -99,7 +99,7 @@ account_save(struct store *s, const struct account *a)
 	key = user_key(a->uid);
 	if (j == NULL || key == NULL ||
 	    (text = json_dumps(j, JSON_COMPACT)) == NULL)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	else
 		err = store_put(s, key, text, strlen(text));
 	free(text);
@@ -108,14 +108,14 @@ account_save(struct store *s, const struct account *a)
 	return err;
 }
 
-enum store_err
+enum omi_err
 account_delete(struct store *s, const char *uid)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*key;
 
 	if ((key = user_key(uid)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_del(s, key);
 	free(key);
 	return err;

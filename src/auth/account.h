@@ -31,10 +31,10 @@ struct account {
 
 /* 1 when uid is an acceptable OMI user id. */
 int		 account_valid_uid(const char *);
-enum store_err	 account_load(struct store *, const char *uid, struct account *);
-enum store_err	 account_save(struct store *, const struct account *);
+enum omi_err	 account_load(struct store *, const char *uid, struct account *);
+enum omi_err	 account_save(struct store *, const struct account *);
 /* Removes the account record only (see convdb_del_user for the data). */
-enum store_err	 account_delete(struct store *, const char *uid);
+enum omi_err	 account_delete(struct store *, const char *uid);
 void		 account_free(struct account *);
 
 /* Hashes a password with a fresh salt; returns a malloc'd hash or NULL. */

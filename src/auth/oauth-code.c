@@ -165,21 +165,21 @@ spent_key(const struct config *c, const char *handle, char *key)
 	oauth_key(c, "spent:", OAUTH_L_PENDING, id, key);
 }
 
-enum store_err
+enum omi_err
 oauth_pending_unspent(const struct config *c, struct store *s,
     const char *handle)
 {
 	char		 key[OAUTH_KEY_MAX], *v = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	spent_key(c, handle, key);
 	err = store_get(s, key, &v, NULL);
 	free(v);
-	return err == STORE_OK ? STORE_NOTFOUND :
-	    err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_OK ? OMI_NOTFOUND :
+	    err == OMI_NOTFOUND ? OMI_OK : err;
 }
 
-enum store_err
+enum omi_err
 oauth_pending_get(const struct config *c, struct store *s,
     const char *handle, const char *cookie, struct oauth_request *r)
 {
@@ -188,62 +188,62 @@ oauth_pending_get(const struct config *c, struct store *s,
 	const char	*body, *hmac;
 	size_t		 blen, dlen;
 	json_t		*j = NULL;
-	enum store_err	 err = STORE_NOTFOUND;
+	enum omi_err	 err = OMI_NOTFOUND;
 
 	memset(r, 0, sizeof(*r));
 	if (cookie == NULL || pending_split(handle, &body, &blen, &hmac) == -1)
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	pending_id(handle, id);
 	if (pending_mac(c, id, cookie, body, blen, mac) == -1)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	/* Compared in constant time: the mac is what a forger would guess. */
 	if (!sec_streq(mac, hmac))
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	if ((doc = malloc(blen + 1)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	if (sodium_base642bin((unsigned char *)doc, blen, body, blen, NULL,
 	    &dlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    (j = json_loadb(doc, dlen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
 	    !json_is_object(j) || request_from_json(j, r) == -1) {
 		/* This server made it: only a change of format gets here. */
-		err = STORE_NOTFOUND;
+		err = OMI_NOTFOUND;
 		goto out;
 	}
 	if (r->exp <= now_unix())
 		goto out;
-	err = s != NULL ? oauth_pending_unspent(c, s, handle) : STORE_OK;
+	err = s != NULL ? oauth_pending_unspent(c, s, handle) : OMI_OK;
 out:
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		oauth_request_free(r);
 	json_decref(j);
 	free(doc);
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_pending_spend(const struct config *c, struct store *s,
     const char *handle, const struct oauth_request *r)
 {
 	char		 key[OAUTH_KEY_MAX];
 	json_t		*j;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	spent_key(c, handle, key);
 	if ((j = json_pack("{s:I}", "exp", (json_int_t)r->exp)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = record_put(s, key, j);
 	json_decref(j);
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_code_issue(const struct config *c, struct store *s,
     const struct oauth_request *r, const char *uid, char *code)
 {
 	struct oauth_request	 cr = *r;
 	char			 key[OAUTH_KEY_MAX];
 	json_t			*j;
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	/* The state stays with the client; the code does not need it. */
 	cr.state = NULL;
@@ -252,7 +252,7 @@ oauth_code_issue(const struct config *c, struct store *s,
 	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
 	if ((j = request_json(&cr)) == NULL ||
 	    json_object_set_new(j, "uid", json_string(uid)) == -1)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	else
 		err = record_put(s, key, j);
 	json_decref(j);
@@ -262,7 +262,7 @@ oauth_code_issue(const struct config *c, struct store *s,
 struct forget_codes {
 	struct store	*s;
 	const char	*uid;
-	enum store_err	 err;
+	enum omi_err	 err;
 };
 
 static int
@@ -272,27 +272,27 @@ forget_code(void *ctx, const char *key)
 	const char		*uid;
 	json_t			*j;
 
-	if (oauth_rec_get(f->s, key, &j) != STORE_OK)
+	if (oauth_rec_get(f->s, key, &j) != OMI_OK)
 		return 0;
 	uid = oauth_rec_str(j, "uid");
 	if (uid != NULL && strcmp(uid, f->uid) == 0)
 		f->err = store_del(f->s, key);
 	json_decref(j);
-	return f->err != STORE_OK;
+	return f->err != OMI_OK;
 }
 
-enum store_err
+enum omi_err
 oauth_forget_sign_ins(const struct config *c, struct store *s,
     const char *uid)
 {
-	struct forget_codes	 f = { s, uid, STORE_OK };
+	struct forget_codes	 f = { s, uid, OMI_OK };
 	char			 key[OAUTH_KEY_MAX];
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	oauth_key(c, "fail:", OAUTH_L_FAIL, uid, key);
-	if ((err = store_del(s, key)) != STORE_OK)
+	if ((err = store_del(s, key)) != OMI_OK)
 		return err;
-	if ((err = store_foreach(s, "code:", forget_code, &f)) != STORE_OK)
+	if ((err = store_foreach(s, "code:", forget_code, &f)) != OMI_OK)
 		return err;
 	return f.err;
 }

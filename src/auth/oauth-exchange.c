@@ -26,9 +26,9 @@ fail(struct oauth_fail *f, int status, const char *error, const char *desc)
 }
 
 static int
-fail_store(struct oauth_fail *f, enum store_err err)
+fail_store(struct oauth_fail *f, enum omi_err err)
 {
-	log_msg("oauth: store: %s", store_strerror(err));
+	log_msg("oauth: store: %s", omi_strerror(err));
 	return fail(f, store_http_status(err) == 507 ? 503 :
 	    store_http_status(err), "server_error",
 	    "the token store is unavailable; try again later");
@@ -83,7 +83,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	json_t		*rec = NULL, *g = NULL;
 	struct account	 acct;
 	int64_t		 now = now_unix();
-	enum store_err	 err;
+	enum omi_err	 err;
 	int		 rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -91,16 +91,16 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		return bad_grant(f, "the authorization code is invalid, "
 		    "expired or used");
 	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
-	if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
+	if ((err = oauth_rec_get(s, key, &rec)) == OMI_NOTFOUND)
 		return bad_grant(f, "the authorization code is invalid, "
 		    "expired or used");
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return fail_store(f, err);
 	if (json_object_get(rec, "used") != NULL) {
 		/* RFC 6749 4.1.2: a replayed code revokes what it made. */
 		if (oauth_rec_str(rec, "gid") != NULL &&
 		    (err = oauth_grant_revoke(s, oauth_rec_str(rec, "gid"),
-		    "authorization code replayed", now)) != STORE_OK)
+		    "authorization code replayed", now)) != OMI_OK)
 			rc = fail_store(f, err);
 		else
 			rc = bad_grant(f, "the authorization code is invalid, "
@@ -117,8 +117,8 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		goto out;
 	/* RFC 9700 2.1: a code sent to another GPT than the pinned one (two
 	 * GPTs may both hold codes before the first exchange pins one). */
-	if ((err = oauth_pin_check(c, s, redirect_uri)) != STORE_OK) {
-		rc = err == STORE_NOTFOUND ? bad_grant(f, "the authorization "
+	if ((err = oauth_pin_check(c, s, redirect_uri)) != OMI_OK) {
+		rc = err == OMI_NOTFOUND ? bad_grant(f, "the authorization "
 		    "code was issued for another GPT") : fail_store(f, err);
 		goto out;
 	}
@@ -126,11 +126,11 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	scope = oauth_rec_str(rec, "scope");
 	/* The account may have been deleted since the code was issued. */
 	if (uid == NULL || scope == NULL ||
-	    (err = account_load(s, uid, &acct)) == STORE_NOTFOUND) {
+	    (err = account_load(s, uid, &acct)) == OMI_NOTFOUND) {
 		rc = bad_grant(f, "the user of this code no longer exists");
 		goto out;
 	}
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
@@ -141,26 +141,26 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	g = json_pack("{s:s, s:s, s:s, s:I}", "uid", uid, "cid", client_id,
 	    "scope", scope, "created", (json_int_t)now);
 	if (g == NULL || oauth_grant_key(gid, gkey, sizeof(gkey)) == -1) {
-		rc = fail_store(f, STORE_NOMEM);
+		rc = fail_store(f, OMI_NOMEM);
 		goto out;
 	}
 	if ((err = oauth_tokens_issue(c, s, g, gid, NULL, scope, now,
-	    t)) != STORE_OK ||
-	    (err = record_put(s, gkey, g)) != STORE_OK ||
-	    (err = oauth_ugrants_add(s, uid, gid, now)) != STORE_OK) {
+	    t)) != OMI_OK ||
+	    (err = record_put(s, gkey, g)) != OMI_OK ||
+	    (err = oauth_ugrants_add(s, uid, gid, now)) != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
 	/* Keep the code as a tombstone: a second use revokes this grant. */
 	if (json_object_set_new(rec, "used", json_integer(now)) == -1 ||
 	    json_object_set_new(rec, "gid", json_string(gid)) == -1)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	else
 		err = record_put(s, key, rec);
 	/* Trust on first use: this exchange had the client secret. */
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = oauth_pin_set(c, s, redirect_uri, now);
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
@@ -184,28 +184,28 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	const char	*live, *cur;
 	json_t		*rt = NULL, *g = NULL;
 	int64_t		 now = now_unix();
-	enum store_err	 err;
+	enum omi_err	 err;
 	int		 rc = -1, unknown, fam, reused;
 
 	memset(t, 0, sizeof(*t));
 	if ((fam = oauth_refresh_key(c, refresh, key, family)) == -1)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
-	if ((err = oauth_rec_get(s, key, &rt)) == STORE_NOTFOUND)
+	if ((err = oauth_rec_get(s, key, &rt)) == OMI_NOTFOUND)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return fail_store(f, err);
 	if ((gid = xstrdup(oauth_rec_str(rt, "gid"))) == NULL ||
 	    oauth_grant_key(gid, gkey, sizeof(gkey)) == -1 ||
-	    (err = oauth_rec_get(s, gkey, &g)) == STORE_NOTFOUND ||
-	    (err == STORE_OK && json_object_get(g, "revoked") != NULL)) {
+	    (err = oauth_rec_get(s, gkey, &g)) == OMI_NOTFOUND ||
+	    (err == OMI_OK && json_object_get(g, "revoked") != NULL)) {
 		(void)store_del(s, key);
 		rc = bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
 		goto out;
 	}
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
@@ -228,7 +228,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	}
 	if (reused) {
 		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
-		    now)) != STORE_OK)
+		    now)) != OMI_OK)
 			rc = fail_store(f, err);
 		else
 			rc = bad_grant(f, "the refresh token is invalid, "
@@ -236,9 +236,9 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 		goto out;
 	}
 	if (oauth_rec_int(rt, "exp", 0) <= now) {
-		if ((err = oauth_grant_purge(s, gid)) == STORE_OK)
+		if ((err = oauth_grant_purge(s, gid)) == OMI_OK)
 			err = store_del(s, key);
-		rc = err != STORE_OK ? fail_store(f, err) : bad_grant(f,
+		rc = err != OMI_OK ? fail_store(f, err) : bad_grant(f,
 		    "the refresh token is invalid, expired or revoked");
 		goto out;
 	}
@@ -254,7 +254,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 		    !oauth_scope_subset(want, oauth_rec_str(g, "scope") ?
 		    oauth_rec_str(g, "scope") : "")) {
 			rc = want == NULL && !unknown ? fail_store(f,
-			    STORE_NOMEM) : fail(f, 400, "invalid_scope",
+			    OMI_NOMEM) : fail(f, 400, "invalid_scope",
 			    "the requested scope exceeds the granted scope");
 			goto out;
 		}
@@ -262,8 +262,8 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	/* A token of an older version starts the grant's family; its own
 	 * record stays, retired, until it expires. */
 	if ((err = oauth_tokens_issue(c, s, g, gid, family, want ? want :
-	    oauth_rec_str(g, "scope"), now, t)) != STORE_OK ||
-	    (err = record_put(s, gkey, g)) != STORE_OK) {
+	    oauth_rec_str(g, "scope"), now, t)) != OMI_OK ||
+	    (err = record_put(s, gkey, g)) != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
@@ -280,43 +280,43 @@ out:
 }
 
 /* The grant id of token record key when the grant belongs to client_id. */
-static enum store_err
+static enum omi_err
 token_grant(struct store *s, const char *key, const char *client_id,
     char **gid)
 {
 	char		 gkey[80];
 	json_t		*rec, *g;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	*gid = NULL;
-	if ((err = oauth_rec_get(s, key, &rec)) != STORE_OK)
+	if ((err = oauth_rec_get(s, key, &rec)) != OMI_OK)
 		return err;
 	if (oauth_rec_str(rec, "gid") == NULL ||
 	    oauth_grant_key(oauth_rec_str(rec, "gid"), gkey, sizeof(gkey)) ==
 	    -1) {
 		json_decref(rec);
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	}
-	if ((err = oauth_rec_get(s, gkey, &g)) == STORE_OK) {
+	if ((err = oauth_rec_get(s, gkey, &g)) == OMI_OK) {
 		/* RFC 7009 2.1: only the client the token was issued to. */
 		if (oauth_rec_str(g, "cid") != NULL &&
 		    sec_streq(oauth_rec_str(g, "cid"), client_id))
 			*gid = xstrdup(oauth_rec_str(rec, "gid"));
 		else
-			err = STORE_NOTFOUND;
+			err = OMI_NOTFOUND;
 		json_decref(g);
 	}
 	json_decref(rec);
-	return err == STORE_OK && *gid == NULL ? STORE_NOMEM : err;
+	return err == OMI_OK && *gid == NULL ? OMI_NOMEM : err;
 }
 
-enum store_err
+enum omi_err
 oauth_revoke_token(const struct config *c, struct store *s,
     const char *token, const char *hint, const char *client_id)
 {
 	char		 key[OAUTH_KEY_MAX], family[SEC_TOKEN_LEN + 1], *gid;
 	int		 refresh_first, i, is_refresh;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	/* RFC 7009 2.1: the hint orders the lookups; unknown hints are
 	 * ignored. */
@@ -333,9 +333,9 @@ oauth_revoke_token(const struct config *c, struct store *s,
 		else
 			continue;
 		err = token_grant(s, key, client_id, &gid);
-		if (err == STORE_NOTFOUND)
+		if (err == OMI_NOTFOUND)
 			continue;
-		if (err != STORE_OK)
+		if (err != OMI_OK)
 			return err;
 		/* RFC 7009 2.1: a refresh token takes its access tokens
 		 * with it; an access token goes alone. */
@@ -344,5 +344,5 @@ oauth_revoke_token(const struct config *c, struct store *s,
 		free(gid);
 		return err;
 	}
-	return STORE_OK;
+	return OMI_OK;
 }

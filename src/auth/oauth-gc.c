@@ -52,7 +52,7 @@ grant_gone(struct store *s, const json_t *rec, int64_t now)
 
 	if (gid == NULL || oauth_grant_key(gid, key, sizeof(key)) == -1)
 		return 1;
-	if (oauth_rec_get(s, key, &g) != STORE_OK)
+	if (oauth_rec_get(s, key, &g) != OMI_OK)
 		return 1;
 	gone = oauth_grant_expired(g, now);
 	json_decref(g);
@@ -82,44 +82,44 @@ expired(struct store *s, const char *key, const json_t *rec, int64_t now)
 	return 0;
 }
 
-enum store_err
+enum omi_err
 oauth_gc(struct store *s, int64_t now, struct oauth_gc_stats *st)
 {
 	struct keys	 k = { 0 };
 	json_t		*rec;
 	size_t		 i;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	memset(st, 0, sizeof(*st));
-	if ((err = store_foreach(s, "", collect, &k)) == STORE_OK && k.failed)
-		err = STORE_NOMEM;
+	if ((err = store_foreach(s, "", collect, &k)) == OMI_OK && k.failed)
+		err = OMI_NOMEM;
 	/* Grants first: their tokens go with them. */
-	for (i = 0; i < k.n && err == STORE_OK; i++) {
+	for (i = 0; i < k.n && err == OMI_OK; i++) {
 		if (strncmp(k.v[i], "grant:", 6) != 0)
 			continue;
 		st->scanned++;
-		if ((err = oauth_rec_get(s, k.v[i], &rec)) == STORE_NOTFOUND ||
-		    err == STORE_CORRUPT) {
-			err = STORE_OK;
+		if ((err = oauth_rec_get(s, k.v[i], &rec)) == OMI_NOTFOUND ||
+		    err == OMI_CORRUPT) {
+			err = OMI_OK;
 			continue;
 		}
-		if (err == STORE_OK && oauth_grant_expired(rec, now)) {
+		if (err == OMI_OK && oauth_grant_expired(rec, now)) {
 			err = oauth_grant_purge(s, k.v[i] + 6);
 			st->removed++;
 		}
 		json_decref(rec);
 	}
-	for (i = 0; i < k.n && err == STORE_OK; i++) {
+	for (i = 0; i < k.n && err == OMI_OK; i++) {
 		if (strncmp(k.v[i], "grant:", 6) == 0 ||
 		    strncmp(k.v[i], "ugrants:", 8) == 0)
 			continue;
 		st->scanned++;
 		err = oauth_rec_get(s, k.v[i], &rec);
-		if (err == STORE_NOTFOUND) {	/* went with its grant */
-			err = STORE_OK;
+		if (err == OMI_NOTFOUND) {	/* went with its grant */
+			err = OMI_OK;
 			continue;
 		}
-		if (err == STORE_CORRUPT || (err == STORE_OK &&
+		if (err == OMI_CORRUPT || (err == OMI_OK &&
 		    expired(s, k.v[i], rec, now))) {
 			err = store_del(s, k.v[i]);
 			st->removed++;

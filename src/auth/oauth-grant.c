@@ -75,20 +75,20 @@ oauth_grant_expired(const json_t *g, int64_t now)
 }
 
 /* Deletes the grant's live tokens (not the grant itself). */
-static enum store_err
+static enum omi_err
 grant_drop_tokens(struct store *s, json_t *g)
 {
 	char		 key[OAUTH_KEY_MAX];
 	const char	*h;
 	json_t		*e;
 	size_t		 i;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 
 	json_array_foreach(json_object_get(g, "ats"), i, e) {
 		if ((h = json_string_value(json_array_get(e, 0))) == NULL)
 			continue;
 		token_key(NULL, "at:", NULL, h, 1, key);
-		if ((err = store_del(s, key)) != STORE_OK)
+		if ((err = store_del(s, key)) != OMI_OK)
 			return err;
 	}
 	if ((h = oauth_rec_str(g, "rt")) != NULL) {
@@ -100,24 +100,24 @@ grant_drop_tokens(struct store *s, json_t *g)
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
     int64_t now)
 {
 	char		 key[80];
 	json_t		*g;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
-		return STORE_OK;
-	if ((err = oauth_rec_get(s, key, &g)) != STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_OK : err;
+		return OMI_OK;
+	if ((err = oauth_rec_get(s, key, &g)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
 	if (json_object_get(g, "revoked") == NULL) {
-		if ((err = grant_drop_tokens(s, g)) == STORE_OK &&
+		if ((err = grant_drop_tokens(s, g)) == OMI_OK &&
 		    (json_object_set_new(g, "revoked", json_integer(now)) ||
 		    json_object_set_new(g, "reason", json_string(reason))))
-			err = STORE_NOMEM;
-		if (err == STORE_OK)
+			err = OMI_NOMEM;
+		if (err == OMI_OK)
 			err = record_put(s, key, g);
 		log_msg("oauth: grant %s of uid %s revoked: %s", gid,
 		    oauth_rec_str(g, "uid") ? oauth_rec_str(g, "uid") : "?",
@@ -128,78 +128,78 @@ oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
 }
 
 /* Loads the user's grant list (an empty one when there is none). */
-static enum store_err
+static enum omi_err
 ugrants_load(struct store *s, const char *uid, json_t **list)
 {
 	char		 key[160], *val;
 	size_t		 len;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	*list = NULL;
 	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	err = store_get(s, key, &val, &len);
-	if (err == STORE_NOTFOUND)
-		return (*list = json_array()) == NULL ? STORE_NOMEM : STORE_OK;
-	if (err != STORE_OK)
+	if (err == OMI_NOTFOUND)
+		return (*list = json_array()) == NULL ? OMI_NOMEM : OMI_OK;
+	if (err != OMI_OK)
 		return err;
 	*list = json_loadb(val, len, 0, NULL);
 	free(val);
 	if (*list == NULL || !json_is_array(*list)) {
 		json_decref(*list);
 		*list = NULL;
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
-static enum store_err
+static enum omi_err
 ugrants_save(struct store *s, const char *uid, const json_t *list)
 {
 	char		 key[160], *text;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if (json_array_size(list) == 0)
 		return store_del(s, key);
 	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_put(s, key, text, strlen(text));
 	free(text);
 	return err;
 }
 
 /* Deletes a grant and its tokens; the caller fixes the user's list. */
-static enum store_err
+static enum omi_err
 grant_delete(struct store *s, const char *gid, json_t *g)
 {
 	char		 key[80];
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
-		return STORE_ERROR;
-	if ((err = grant_drop_tokens(s, g)) != STORE_OK)
+		return OMI_ERROR;
+	if ((err = grant_drop_tokens(s, g)) != OMI_OK)
 		return err;
 	return store_del(s, key);
 }
 
-enum store_err
+enum omi_err
 oauth_grant_purge(struct store *s, const char *gid)
 {
 	char		 key[80], *uid = NULL;
 	json_t		*g = NULL, *list = NULL;
 	size_t		 i;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
-		return STORE_OK;
-	if ((err = oauth_rec_get(s, key, &g)) != STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_OK : err;
+		return OMI_OK;
+	if ((err = oauth_rec_get(s, key, &g)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
 	uid = xstrdup(oauth_rec_str(g, "uid"));
-	if ((err = grant_delete(s, gid, g)) != STORE_OK || uid == NULL)
+	if ((err = grant_delete(s, gid, g)) != OMI_OK || uid == NULL)
 		goto out;
-	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+	if ((err = ugrants_load(s, uid, &list)) != OMI_OK)
 		goto out;
 	for (i = json_array_size(list); i > 0; i--)
 		if (json_string_value(json_array_get(list, i - 1)) != NULL &&
@@ -236,25 +236,25 @@ by_use(const void *a, const void *b)
  * OAUTH_USER_GRANTS_MAX. They are deleted, not revoked: a tombstone would
  * stay in the list and every later sign-in would read it.
  */
-static enum store_err
+static enum omi_err
 ugrants_evict(struct store *s, const char *uid, json_t *list,
     struct live_grant *live, size_t n)
 {
 	const char	*gid;
 	size_t		 i, k, drop;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 
 	if (n < OAUTH_USER_GRANTS_MAX)
-		return STORE_OK;
+		return OMI_OK;
 	drop = n - OAUTH_USER_GRANTS_MAX + 1;
 	qsort(live, n, sizeof(*live), by_use);
-	for (i = 0; i < drop && err == STORE_OK; i++) {
+	for (i = 0; i < drop && err == OMI_OK; i++) {
 		gid = json_string_value(live[i].id);
 		log_msg("oauth: grant %s of uid %s dropped: more than %d "
 		    "sign-ins, this one the least recently used", gid, uid,
 		    OAUTH_USER_GRANTS_MAX);
 		err = grant_delete(s, gid, live[i].rec);
-		for (k = json_array_size(list); err == STORE_OK && k > 0; k--)
+		for (k = json_array_size(list); err == OMI_OK && k > 0; k--)
 			if (json_array_get(list, k - 1) == live[i].id) {
 				json_array_remove(list, k - 1);
 				break;
@@ -263,7 +263,7 @@ ugrants_evict(struct store *s, const char *uid, json_t *list,
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now)
 {
 	char			 key[80];
@@ -271,25 +271,25 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 	const char		*id;
 	struct live_grant	*live = NULL;
 	size_t			 i, n = 0;
-	enum store_err		 err;
+	enum omi_err		 err;
 
-	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+	if ((err = ugrants_load(s, uid, &list)) != OMI_OK)
 		return err;
 	if (json_array_size(list) > 0 && (live = calloc(json_array_size(list),
 	    sizeof(*live))) == NULL)
-		err = STORE_NOMEM;
-	for (i = json_array_size(list); i > 0 && err == STORE_OK; i--) {
+		err = OMI_NOMEM;
+	for (i = json_array_size(list); i > 0 && err == OMI_OK; i--) {
 		if ((id = json_string_value(json_array_get(list, i - 1))) ==
 		    NULL || oauth_grant_key(id, key, sizeof(key)) == -1) {
 			json_array_remove(list, i - 1);
 			continue;
 		}
-		if ((err = oauth_rec_get(s, key, &g)) == STORE_NOTFOUND) {
+		if ((err = oauth_rec_get(s, key, &g)) == OMI_NOTFOUND) {
 			json_array_remove(list, i - 1);
-			err = STORE_OK;
+			err = OMI_OK;
 			continue;
 		}
-		if (err != STORE_OK)
+		if (err != OMI_OK)
 			break;
 		if (oauth_grant_expired(g, now)) {
 			err = grant_delete(s, id, g);
@@ -302,26 +302,26 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 		}
 		json_decref(g);
 	}
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = ugrants_evict(s, uid, list, live, n);
 	for (i = 0; i < n; i++)
 		json_decref(live[i].rec);
 	free(live);
-	if (err == STORE_OK && json_array_append_new(list, json_string(gid)))
-		err = STORE_NOMEM;
-	if (err == STORE_OK)
+	if (err == OMI_OK && json_array_append_new(list, json_string(gid)))
+		err = OMI_NOMEM;
+	if (err == OMI_OK)
 		err = ugrants_save(s, uid, list);
 	json_decref(list);
 	return err;
 }
 
 /* Deletes access token i of a grant's list and its record. */
-static enum store_err
+static enum omi_err
 drop_access(struct store *s, json_t *ats, size_t i)
 {
 	char		 key[OAUTH_KEY_MAX];
 	const char	*h;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 
 	if ((h = json_string_value(json_array_get(json_array_get(ats, i),
 	    0))) != NULL) {
@@ -332,7 +332,7 @@ drop_access(struct store *s, json_t *ats, size_t i)
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
     const char *gid, const char *family, const char *scope, int64_t now,
     struct oauth_tokens *t)
@@ -345,7 +345,7 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 			    90 * 86400;
 	json_t		*ats, *e, *rec;
 	size_t		 i;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 
 	memset(t, 0, sizeof(*t));
 	sec_token(t->access);
@@ -358,7 +358,7 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	sodium_memzero(secret, sizeof(secret));
 	t->expires_in = attl;
 	if ((t->scope = strdup(scope)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	sec_keyed_hash(c->key, OAUTH_L_ACCESS, t->access, SEC_TOKEN_LEN, ah);
 	sec_keyed_hash(c->key, OAUTH_L_REFRESH, t->refresh, OAUTH_REFRESH_LEN,
 	    rh);
@@ -368,80 +368,80 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	if ((ats = json_object_get(g, "ats")) == NULL || !json_is_array(ats)) {
 		if ((ats = json_array()) == NULL ||
 		    json_object_set_new(g, "ats", ats) == -1)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 	}
 	/* Expired ones go; then the oldest (the list is in issue order) while
 	 * the new token would exceed the cap. */
-	for (i = json_array_size(ats); i > 0 && err == STORE_OK; i--) {
+	for (i = json_array_size(ats); i > 0 && err == OMI_OK; i--) {
 		e = json_array_get(ats, i - 1);
 		if (json_integer_value(json_array_get(e, 1)) > now)
 			continue;
 		err = drop_access(s, ats, i - 1);
 	}
-	while (err == STORE_OK && json_array_size(ats) >= OAUTH_GRANT_ACCESS_MAX)
+	while (err == OMI_OK && json_array_size(ats) >= OAUTH_GRANT_ACCESS_MAX)
 		err = drop_access(s, ats, 0);
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return err;
 
 	/* The family's record, rewritten: the presented token is retired
 	 * by no longer being the hash it holds. */
 	rec = json_pack("{s:s, s:I, s:s}", "gid", gid, "exp",
 	    (json_int_t)(now + idle), "h", rh);
-	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
+	err = rec == NULL ? OMI_NOMEM : record_put(s, key, rec);
 	json_decref(rec);
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return err;
 	if (json_object_set_new(g, "rt", json_string(key + 3)) == -1)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	rec = json_pack("{s:s, s:s, s:s, s:I}", "gid", gid, "uid",
 	    oauth_rec_str(g, "uid"), "scope", scope, "exp",
 	    (json_int_t)(now + attl));
 	token_key(c, "at:", NULL, ah, 1, key);
-	err = rec == NULL ? STORE_NOMEM : record_put(s, key, rec);
+	err = rec == NULL ? OMI_NOMEM : record_put(s, key, rec);
 	json_decref(rec);
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return err;
 	if (json_array_append_new(ats, json_pack("[s, I]", ah,
 	    (json_int_t)(now + attl))) == -1 ||
 	    json_object_set_new(g, "used", json_integer(now)) == -1 ||
 	    json_object_set_new(g, "exp", json_integer(now + idle)) == -1)
-		return STORE_NOMEM;
-	return STORE_OK;
+		return OMI_NOMEM;
+	return OMI_OK;
 }
 
 /*
  * Calls fn for each existing grant record of a user (its id and record,
- * borrowed); stops at the first error fn returns. STORE_NOTFOUND when the
+ * borrowed); stops at the first error fn returns. OMI_NOTFOUND when the
  * user has no grant list at all.
  */
-static enum store_err
+static enum omi_err
 each_user_grant(struct store *s, const char *uid,
-    enum store_err (*fn)(struct store *, const char *, json_t *, void *),
+    enum omi_err (*fn)(struct store *, const char *, json_t *, void *),
     void *ctx)
 {
 	char		 key[80];
 	json_t		*list, *g, *rec;
 	const char	*gid;
 	size_t		 i;
-	enum store_err	 err;
+	enum omi_err	 err;
 
-	if ((err = ugrants_load(s, uid, &list)) != STORE_OK)
+	if ((err = ugrants_load(s, uid, &list)) != OMI_OK)
 		return err;
 	json_array_foreach(list, i, g) {
 		if ((gid = json_string_value(g)) == NULL ||
 		    oauth_grant_key(gid, key, sizeof(key)) == -1)
 			continue;
-		if ((err = oauth_rec_get(s, key, &rec)) == STORE_NOTFOUND)
+		if ((err = oauth_rec_get(s, key, &rec)) == OMI_NOTFOUND)
 			continue;
-		if (err != STORE_OK)
+		if (err != OMI_OK)
 			break;
 		err = fn(s, gid, rec, ctx);
 		json_decref(rec);
-		if (err != STORE_OK)
+		if (err != OMI_OK)
 			break;
 	}
 	json_decref(list);
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }
 
 struct revoke_ctx {
@@ -449,46 +449,46 @@ struct revoke_ctx {
 	size_t		 n;
 };
 
-static enum store_err
+static enum omi_err
 revoke_one(struct store *s, const char *gid, json_t *rec, void *ctx)
 {
 	struct revoke_ctx *r = ctx;
 
 	if (json_object_get(rec, "revoked") != NULL)
-		return STORE_OK;
+		return OMI_OK;
 	r->n++;
 	return oauth_grant_revoke(s, gid, r->reason, now_unix());
 }
 
-enum store_err
+enum omi_err
 oauth_revoke_user(struct store *s, const char *uid, const char *reason,
     size_t *n)
 {
 	struct revoke_ctx	 r = { reason, 0 };
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	err = each_user_grant(s, uid, revoke_one, &r);
 	*n = r.n;
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }
 
-static enum store_err
+static enum omi_err
 forget_one(struct store *s, const char *gid, json_t *rec, void *ctx)
 {
 	(void)ctx;
 	return grant_delete(s, gid, rec);
 }
 
-enum store_err
+enum omi_err
 oauth_forget_user(struct store *s, const char *uid)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*empty;
 
-	if ((err = each_user_grant(s, uid, forget_one, NULL)) != STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_OK : err;
+	if ((err = each_user_grant(s, uid, forget_one, NULL)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
 	empty = json_array();
-	err = empty ? ugrants_save(s, uid, empty) : STORE_NOMEM;
+	err = empty ? ugrants_save(s, uid, empty) : OMI_NOMEM;
 	json_decref(empty);
 	return err;
 }
@@ -505,7 +505,7 @@ struct list_ctx {
 	int64_t	 now;
 };
 
-static enum store_err
+static enum omi_err
 list_one(struct store *s, const char *gid, json_t *rec, void *ctx)
 {
 	struct list_ctx		*l = ctx;
@@ -527,16 +527,16 @@ list_one(struct store *s, const char *gid, json_t *rec, void *ctx)
 		if (json_integer_value(json_array_get(e, 1)) > l->now)
 			gi.live_access++;
 	l->fn(l->ctx, &gi);
-	return STORE_OK;
+	return OMI_OK;
 }
 
-enum store_err
+enum omi_err
 oauth_grants_list(struct store *s, const char *uid,
     void (*fn)(void *, const struct oauth_grant_info *), void *ctx)
 {
 	struct list_ctx	 l = { fn, ctx, now_unix() };
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	err = each_user_grant(s, uid, list_one, &l);
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }

@@ -26,8 +26,8 @@
 /* "prefix" + keyed hash of secret under label, into key (OAUTH_KEY_MAX). */
 void		 oauth_key(const struct config *, const char *prefix,
 		    const char *label, const char *secret, char *key);
-/* Loads a JSON object record; STORE_CORRUPT when it is not one. */
-enum store_err	 oauth_rec_get(struct store *, const char *key, json_t **);
+/* Loads a JSON object record; OMI_CORRUPT when it is not one. */
+enum omi_err	 oauth_rec_get(struct store *, const char *key, json_t **);
 /* A record's integer member, or dflt. */
 int64_t		 oauth_rec_int(const json_t *, const char *name, int64_t dflt);
 /* A record's string member, or NULL. */
@@ -36,12 +36,12 @@ const char	*oauth_rec_str(const json_t *, const char *name);
 /* grant:<gid> and ugrants:<uid> keys (uids and gids are identifiers). */
 int		 oauth_grant_key(const char *gid, char *key, size_t n);
 int		 oauth_ugrants_key(const char *uid, char *key, size_t n);
-/* Revokes the grant (deletes its tokens, keeps a tombstone); STORE_OK
+/* Revokes the grant (deletes its tokens, keeps a tombstone); OMI_OK
  * when the grant is gone or already revoked. */
-enum store_err	 oauth_grant_revoke(struct store *, const char *gid,
+enum omi_err	 oauth_grant_revoke(struct store *, const char *gid,
 		    const char *reason, int64_t now);
 /* Deletes the grant with its tokens and drops it from its user's list. */
-enum store_err	 oauth_grant_purge(struct store *, const char *gid);
+enum omi_err	 oauth_grant_purge(struct store *, const char *gid);
 /* 1 when a grant record can be dropped at now. */
 int		 oauth_grant_expired(const json_t *, int64_t now);
 
@@ -60,16 +60,16 @@ int		 oauth_refresh_key(const struct config *, const char *token,
  * refresh token continues family (from the presented token) or, when it
  * is NULL or "", starts the grant's family.
  */
-enum store_err	 oauth_tokens_issue(const struct config *, struct store *,
+enum omi_err	 oauth_tokens_issue(const struct config *, struct store *,
 		    json_t *g, const char *gid, const char *family,
 		    const char *scope, int64_t now, struct oauth_tokens *);
 /* Adds gid to the user's list, dropping the user's expired grants. */
-enum store_err	 oauth_ugrants_add(struct store *, const char *uid,
+enum omi_err	 oauth_ugrants_add(struct store *, const char *uid,
 		    const char *gid, int64_t now);
 
 /* Pins the client to uri's GPT when nothing is pinned yet and uri came
  * through a '*' pattern (a write session). */
-enum store_err	 oauth_pin_set(const struct config *, struct store *,
+enum omi_err	 oauth_pin_set(const struct config *, struct store *,
 		    const char *uri, int64_t now);
 
 /* 1 when no entry of an lfail: bucket record counts any more. */

@@ -35,26 +35,26 @@ struct login_state {
 };
 
 /* device: a known-device cookie valid for uid, or NULL. */
-static enum store_err
+static enum omi_err
 state_load(const struct config *c, struct store *s, const char *uid,
     const char *device, const char *addr, struct login_state *st)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	account_free(&st->acct);
 	memset(st, 0, sizeof(*st));
 	st->known = device != NULL;
 	if ((err = oauth_throttle_get(c, s, device ? OAUTH_SUBJ_DEVICE :
-	    OAUTH_SUBJ_ADDR, device ? device : addr, &st->src)) != STORE_OK)
+	    OAUTH_SUBJ_ADDR, device ? device : addr, &st->src)) != OMI_OK)
 		return err;
-	if ((err = account_load(s, uid, &st->acct)) == STORE_OK) {
+	if ((err = account_load(s, uid, &st->acct)) == OMI_OK) {
 		st->exists = 1;
 		st->uid.since = st->acct.fail_since;
 		st->uid.count = st->acct.fail_count;
 		st->uid.until = st->acct.locked_until;
-		return STORE_OK;
+		return OMI_OK;
 	}
-	if (err != STORE_NOTFOUND)
+	if (err != OMI_NOTFOUND)
 		return err;
 	return oauth_throttle_get(c, s, OAUTH_SUBJ_UID, uid, &st->uid);
 }
@@ -72,16 +72,16 @@ state_locked(const struct login_state *st, int64_t now)
 }
 
 /* Writes the counters back. */
-static enum store_err
+static enum omi_err
 state_save(const struct config *c, struct store *s, const char *uid,
     const char *device, const char *addr, struct login_state *st,
     int64_t now)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	if ((err = oauth_throttle_put(c, s, device ? OAUTH_SUBJ_DEVICE :
 	    OAUTH_SUBJ_ADDR, device ? device : addr, &st->src, now)) !=
-	    STORE_OK)
+	    OMI_OK)
 		return err;
 	if (!st->exists)
 		return oauth_throttle_put(c, s, OAUTH_SUBJ_UID, uid, &st->uid,
@@ -94,11 +94,11 @@ state_save(const struct config *c, struct store *s, const char *uid,
 
 int
 oauth_login(const struct config *c, const char *uid, const char *password,
-    const char *device, const char *addr, enum store_err *errp)
+    const char *device, const char *addr, enum omi_err *errp)
 {
 	struct login_state	 st;
 	struct store		*s = NULL;
-	enum store_err		 err = STORE_OK;
+	enum omi_err		 err = OMI_OK;
 	char			*hash = NULL;
 	int			 ok, rc = -1;
 	int64_t			 now = now_unix();
@@ -110,8 +110,8 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 	if (!oauth_device_valid(c, uid, device))
 		device = NULL;
 	if ((err = store_open(&s, c->datadir, STORE_READ,
-	    c->lock_timeout_ms)) != STORE_OK ||
-	    (err = state_load(c, s, uid, device, addr, &st)) != STORE_OK)
+	    c->lock_timeout_ms)) != OMI_OK ||
+	    (err = state_load(c, s, uid, device, addr, &st)) != OMI_OK)
 		goto out;
 	store_close(s);
 	s = NULL;
@@ -122,14 +122,14 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 	}
 	hash = st.exists ? xstrdup(st.acct.pwhash) : NULL;
 	if (st.exists && hash == NULL) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto out;
 	}
 	/* Same cost whether or not the uid exists (NULL hash: a dummy). */
 	ok = account_check_password(hash, password) && hash != NULL;
 	if ((err = store_open(&s, c->datadir, STORE_WRITE,
-	    c->lock_timeout_ms)) != STORE_OK ||
-	    (err = state_load(c, s, uid, device, addr, &st)) != STORE_OK)
+	    c->lock_timeout_ms)) != OMI_OK ||
+	    (err = state_load(c, s, uid, device, addr, &st)) != OMI_OK)
 		goto out;
 	now = now_unix();
 	if (state_locked(&st, now)) {
@@ -159,7 +159,7 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 			oauth_count_fail(&st.uid, now, OAUTH_UID_FAILS);
 	}
 	if ((err = state_save(c, s, uid, device, addr, &st, now)) !=
-	    STORE_OK || (err = store_commit(s)) != STORE_OK)
+	    OMI_OK || (err = store_commit(s)) != OMI_OK)
 		goto out;
 	if (ok)
 		rc = OAUTH_LOGIN_OK;

@@ -19,25 +19,25 @@
 
 #define PIN_KEY	"client:pin"
 
-enum store_err
+enum omi_err
 oauth_pin_get(const struct config *c, struct store *s, struct oauth_pin *p)
 {
 	json_t		*j;
 	const char	*cid, *gpt, *uri;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	memset(p, 0, sizeof(*p));
-	if ((err = oauth_rec_get(s, PIN_KEY, &j)) != STORE_OK)
+	if ((err = oauth_rec_get(s, PIN_KEY, &j)) != OMI_OK)
 		return err;
 	cid = oauth_rec_str(j, "cid");
 	gpt = oauth_rec_str(j, "gpt");
 	uri = oauth_rec_str(j, "uri");
 	/* A pin of a client configured before this one does not count. */
 	if (cid == NULL || strcmp(cid, c->client_id) != 0)
-		err = STORE_NOTFOUND;
+		err = OMI_NOTFOUND;
 	else if (gpt == NULL || *gpt == '\0' ||
 	    strlen(gpt) >= sizeof(p->gpt))
-		err = STORE_CORRUPT;
+		err = OMI_CORRUPT;
 	else {
 		snprintf(p->gpt, sizeof(p->gpt), "%s", gpt);
 		snprintf(p->uri, sizeof(p->uri), "%s", uri ? uri : "");
@@ -47,57 +47,57 @@ oauth_pin_get(const struct config *c, struct store *s, struct oauth_pin *p)
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_pin_check(const struct config *c, struct store *s, const char *uri)
 {
 	struct oauth_pin	 p;
 	char			 gpt[OAUTH_PIN_MAX];
-	enum store_err		 err;
+	enum omi_err		 err;
 	int			 rc;
 
 	/* Only what came through a '*' carries a GPT id to compare; the
 	 * patterns themselves are checked elsewhere. */
 	if ((rc = oauth_redirect_star(c, uri, gpt, sizeof(gpt))) != 1)
-		return STORE_OK;
-	if ((err = oauth_pin_get(c, s, &p)) == STORE_NOTFOUND)
-		return STORE_OK;
-	if (err != STORE_OK)
+		return OMI_OK;
+	if ((err = oauth_pin_get(c, s, &p)) == OMI_NOTFOUND)
+		return OMI_OK;
+	if (err != OMI_OK)
 		return err;
 	if (strcmp(p.gpt, gpt) != 0) {
 		log_msg("oauth: callback of GPT %s refused: pinned to %s", gpt,
 		    p.gpt);
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
-enum store_err
+enum omi_err
 oauth_pin_set(const struct config *c, struct store *s, const char *uri,
     int64_t now)
 {
 	struct oauth_pin	 p;
 	char			 gpt[OAUTH_PIN_MAX];
 	json_t			*j;
-	enum store_err		 err;
+	enum omi_err		 err;
 
 	if (oauth_redirect_star(c, uri, gpt, sizeof(gpt)) != 1)
-		return STORE_OK;
-	if ((err = oauth_pin_get(c, s, &p)) != STORE_NOTFOUND)
+		return OMI_OK;
+	if ((err = oauth_pin_get(c, s, &p)) != OMI_NOTFOUND)
 		return err;
 	if ((j = json_pack("{s:s, s:s, s:s, s:I}", "cid", c->client_id,
 	    "gpt", gpt, "uri", uri, "set", (json_int_t)now)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = record_put(s, PIN_KEY, j);
 	json_decref(j);
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		log_msg("oauth: client pinned to GPT %s", gpt);
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_pin_reset(struct store *s)
 {
-	enum store_err err = store_del(s, PIN_KEY);
+	enum omi_err err = store_del(s, PIN_KEY);
 
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }

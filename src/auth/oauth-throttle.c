@@ -127,25 +127,25 @@ entry_get(const json_t *e, const char **tag, struct oauth_count *k)
 }
 
 /* The bucket's entry array (borrowed from *j), or NULL for none. */
-static enum store_err
+static enum omi_err
 bucket_load(struct store *s, const char *key, json_t **j, json_t **arr)
 {
-	enum store_err err;
+	enum omi_err err;
 
 	*arr = NULL;
-	if ((err = oauth_rec_get(s, key, j)) == STORE_NOTFOUND ||
-	    err == STORE_CORRUPT) {
+	if ((err = oauth_rec_get(s, key, j)) == OMI_NOTFOUND ||
+	    err == OMI_CORRUPT) {
 		/* A damaged bucket is only counters: start it again. */
 		*j = NULL;
-		return STORE_OK;
+		return OMI_OK;
 	}
-	if (err == STORE_OK && !json_is_array(*arr = json_object_get(*j,
+	if (err == OMI_OK && !json_is_array(*arr = json_object_get(*j,
 	    "e")))
 		*arr = NULL;
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_throttle_get(const struct config *c, struct store *s,
     enum oauth_subject kind, const char *value, struct oauth_count *out)
 {
@@ -154,11 +154,11 @@ oauth_throttle_get(const struct config *c, struct store *s,
 	json_t		*j = NULL, *arr, *e;
 	struct oauth_count k;
 	size_t		 i;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	memset(out, 0, sizeof(*out));
 	subject(c, kind, value, key, tag);
-	if ((err = bucket_load(s, key, &j, &arr)) != STORE_OK || arr == NULL)
+	if ((err = bucket_load(s, key, &j, &arr)) != OMI_OK || arr == NULL)
 		goto out;
 	json_array_foreach(arr, i, e) {
 		if (entry_get(e, &t, &k) == 0 && strcmp(t, tag) == 0) {
@@ -171,7 +171,7 @@ out:
 	return err;
 }
 
-enum store_err
+enum omi_err
 oauth_throttle_put(const struct config *c, struct store *s,
     enum oauth_subject kind, const char *value, const struct oauth_count *in,
     int64_t now)
@@ -181,12 +181,12 @@ oauth_throttle_put(const struct config *c, struct store *s,
 	json_t		*j = NULL, *arr, *e, *keep = NULL, *doc = NULL;
 	struct oauth_count k;
 	size_t		 i, victim;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	subject(c, kind, value, key, tag);
-	if ((err = bucket_load(s, key, &j, &arr)) != STORE_OK)
+	if ((err = bucket_load(s, key, &j, &arr)) != OMI_OK)
 		goto out;
-	err = STORE_NOMEM;
+	err = OMI_NOMEM;
 	if ((keep = json_array()) == NULL)
 		goto out;
 	/* The others' live entries, then this subject's (when live). */
@@ -217,7 +217,7 @@ oauth_throttle_put(const struct config *c, struct store *s,
 			goto out;
 	}
 	if (json_array_size(keep) == 0) {
-		err = j == NULL ? STORE_OK : store_del(s, key);
+		err = j == NULL ? OMI_OK : store_del(s, key);
 		goto out;
 	}
 	if ((doc = json_pack("{s:O}", "e", keep)) != NULL)

@@ -23,16 +23,16 @@ oauth_key(const struct config *c, const char *prefix, const char *label,
 	snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, h);
 }
 
-enum store_err
+enum omi_err
 oauth_rec_get(struct store *s, const char *key, json_t **out)
 {
-	enum store_err err;
+	enum omi_err err;
 
-	if ((err = record_get(s, key, out)) == STORE_OK &&
+	if ((err = record_get(s, key, out)) == OMI_OK &&
 	    !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		err = STORE_CORRUPT;
+		err = OMI_CORRUPT;
 	}
 	return err;
 }
@@ -169,7 +169,7 @@ oauth_bearer_check(const struct config *c, struct store *s,
 	char		 key[OAUTH_KEY_MAX], gkey[80];
 	const char	*token, *gid, *uid, *scope;
 	json_t		*at = NULL, *grant = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 	int		 rc;
 
 	memset(b, 0, sizeof(*b));
@@ -187,12 +187,12 @@ oauth_bearer_check(const struct config *c, struct store *s,
 		return bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 	oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
-	if ((err = oauth_rec_get(s, key, &at)) == STORE_NOTFOUND) {
+	if ((err = oauth_rec_get(s, key, &at)) == OMI_NOTFOUND) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
 	}
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		goto unavailable;
 	gid = oauth_rec_str(at, "gid");
 	uid = oauth_rec_str(at, "uid");
@@ -205,15 +205,15 @@ oauth_bearer_check(const struct config *c, struct store *s,
 		goto out;
 	}
 	/* Belt and braces: revoking a grant deletes its tokens as well. */
-	if ((err = oauth_rec_get(s, gkey, &grant)) == STORE_NOTFOUND ||
-	    (err == STORE_OK && (json_object_get(grant, "revoked") != NULL ||
+	if ((err = oauth_rec_get(s, gkey, &grant)) == OMI_NOTFOUND ||
+	    (err == OMI_OK && (json_object_get(grant, "revoked") != NULL ||
 	    oauth_rec_str(grant, "uid") == NULL ||
 	    strcmp(oauth_rec_str(grant, "uid"), uid) != 0))) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
 	}
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		goto unavailable;
 	if ((b->uid = strdup(uid)) == NULL || (b->scope = strdup(scope)) ==
 	    NULL)

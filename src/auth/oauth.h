@@ -154,21 +154,21 @@ struct oauth_pin {
 	int64_t	 set;			/* when */
 };
 
-/* STORE_OK with p filled when the client is pinned, STORE_NOTFOUND when
+/* OMI_OK with p filled when the client is pinned, OMI_NOTFOUND when
  * not, or a store error. */
-enum store_err	 oauth_pin_get(const struct config *, struct store *,
+enum omi_err	 oauth_pin_get(const struct config *, struct store *,
 		    struct oauth_pin *p);
 /*
  * Whether uri may be used as far as the pin goes (the patterns are
- * checked by oauth_redirect_allowed): STORE_OK when it did not come
+ * checked by oauth_redirect_allowed): OMI_OK when it did not come
  * through a '*', when nothing is pinned or when its GPT id is the pinned
- * one; STORE_NOTFOUND when another GPT is pinned; or a store error.
+ * one; OMI_NOTFOUND when another GPT is pinned; or a store error.
  * A read session suffices.
  */
-enum store_err	 oauth_pin_check(const struct config *, struct store *,
+enum omi_err	 oauth_pin_check(const struct config *, struct store *,
 		    const char *uri);
-/* Removes the pin (a write session); STORE_OK also when there was none. */
-enum store_err	 oauth_pin_reset(struct store *);
+/* Removes the pin (a write session); OMI_OK also when there was none. */
+enum omi_err	 oauth_pin_reset(struct store *);
 
 /* PKCE, RFC 7636 (oauth-pkce.c) ---------------------------------------- */
 
@@ -216,22 +216,22 @@ char		*oauth_pending_seal(const struct config *,
 /*
  * Opens handle: checks that this server sealed it for cookie (NULL: no
  * cookie was sent), that it is unexpired and, when s is set, that it was
- * not spent. Returns STORE_OK with the request filled, STORE_NOTFOUND for a
+ * not spent. Returns OMI_OK with the request filled, OMI_NOTFOUND for a
  * forged, foreign, expired or spent handle, or a store error.
  */
-enum store_err	 oauth_pending_get(const struct config *, struct store *,
+enum omi_err	 oauth_pending_get(const struct config *, struct store *,
 		    const char *handle, const char *cookie,
 		    struct oauth_request *);
-/* STORE_OK when the store has no spent mark for handle (one that
- * oauth_pending_get() opened), STORE_NOTFOUND when it has, or an error. */
-enum store_err	 oauth_pending_unspent(const struct config *, struct store *,
+/* OMI_OK when the store has no spent mark for handle (one that
+ * oauth_pending_get() opened), OMI_NOTFOUND when it has, or an error. */
+enum omi_err	 oauth_pending_unspent(const struct config *, struct store *,
 		    const char *handle);
 /* Marks handle (opened as r) spent, until it would have expired anyway. */
-enum store_err	 oauth_pending_spend(const struct config *, struct store *,
+enum omi_err	 oauth_pending_spend(const struct config *, struct store *,
 		    const char *handle, const struct oauth_request *r);
 
 /* Issues a code for uid from the request; code_out gets SEC_TOKEN_LEN + 1. */
-enum store_err	 oauth_code_issue(const struct config *, struct store *,
+enum omi_err	 oauth_code_issue(const struct config *, struct store *,
 		    const struct oauth_request *, const char *uid,
 		    char *code_out);
 
@@ -273,16 +273,16 @@ int	 oauth_refresh(const struct config *, struct store *,
  * (hint may be NULL). A refresh token revokes its grant; an access token
  * only itself. Unknown tokens are not an error. Returns a store error.
  */
-enum store_err	 oauth_revoke_token(const struct config *, struct store *,
+enum omi_err	 oauth_revoke_token(const struct config *, struct store *,
 		    const char *token, const char *hint, const char *client_id);
 /* Revokes every grant of uid; *n counts the grants revoked. */
-enum store_err	 oauth_revoke_user(struct store *, const char *uid,
+enum omi_err	 oauth_revoke_user(struct store *, const char *uid,
 		    const char *reason, size_t *n);
 /* Removes every OAuth record of uid (for account deletion). */
-enum store_err	 oauth_forget_user(struct store *, const char *uid);
+enum omi_err	 oauth_forget_user(struct store *, const char *uid);
 /* Removes uid's login failure counters and its codes not yet redeemed
  * (for account deletion, with oauth_forget_user). */
-enum store_err	 oauth_forget_sign_ins(const struct config *, struct store *,
+enum omi_err	 oauth_forget_sign_ins(const struct config *, struct store *,
 		    const char *uid);
 
 struct oauth_grant_info {
@@ -295,7 +295,7 @@ struct oauth_grant_info {
 };
 
 /* Calls fn for each grant of uid (newest last). Returns a store error. */
-enum store_err	 oauth_grants_list(struct store *, const char *uid,
+enum omi_err	 oauth_grants_list(struct store *, const char *uid,
 		    void (*fn)(void *, const struct oauth_grant_info *),
 		    void *ctx);
 
@@ -354,7 +354,7 @@ enum oauth_login {
  */
 int	 oauth_login(const struct config *, const char *uid,
 	    const char *password, const char *device, const char *addr,
-	    enum store_err *err);
+	    enum omi_err *err);
 
 /*
  * The client's address for counting: REMOTE_ADDR, or the last
@@ -371,10 +371,10 @@ int	 oauth_count_locked(const struct oauth_count *, int64_t now);
 int	 oauth_count_failed(const struct oauth_count *, int64_t now);
 /* A subject's counters (zero when none), and their update, which also
  * drops its bucket's stale entries (see oauth-throttle.c). */
-enum store_err	 oauth_throttle_get(const struct config *, struct store *,
+enum omi_err	 oauth_throttle_get(const struct config *, struct store *,
 		    enum oauth_subject, const char *value,
 		    struct oauth_count *);
-enum store_err	 oauth_throttle_put(const struct config *, struct store *,
+enum omi_err	 oauth_throttle_put(const struct config *, struct store *,
 		    enum oauth_subject, const char *value,
 		    const struct oauth_count *, int64_t now);
 
@@ -398,5 +398,5 @@ struct oauth_gc_stats {
 };
 
 /* Purges every expired OAuth record in the caller's write session. */
-enum store_err	 oauth_gc(struct store *, int64_t now, struct oauth_gc_stats *);
+enum omi_err	 oauth_gc(struct store *, int64_t now, struct oauth_gc_stats *);
 #endif

@@ -423,7 +423,7 @@ get_ref(const unsigned char **p, const unsigned char *end, char **ids,
 }
 
 /* The head as version 1.0 stored it: {"n","v","next","pages":[[...]]}. */
-static enum store_err
+static enum omi_err
 head_from_json(const char *val, size_t len, struct convdb_head *h)
 {
 	json_t		*j, *pages, *p;
@@ -434,12 +434,12 @@ head_from_json(const char *val, size_t len, struct convdb_head *h)
 	    json_unpack(j, "{s:I, s:I, s:I, s:o}", "n", &n, "v", &v,
 	    "next", &next, "pages", &pages) == -1 || !json_is_array(pages)) {
 		json_decref(j);
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
 	if ((h->refs = calloc(json_array_size(pages) + 1,
 	    sizeof(*h->refs))) == NULL) {
 		json_decref(j);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
 	h->n = (size_t)n;
 	h->visible = (size_t)v;
@@ -461,19 +461,19 @@ head_from_json(const char *val, size_t len, struct convdb_head *h)
 		if ((r->hi_id = strdup(hi)) == NULL ||
 		    (r->lo_id = strdup(lo)) == NULL) {
 			json_decref(j);
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		}
 	}
 	i = json_array_size(pages);
 	json_decref(j);
-	return h->nrefs == i ? STORE_OK : STORE_CORRUPT;
+	return h->nrefs == i ? OMI_OK : OMI_CORRUPT;
 }
 
-enum store_err
+enum omi_err
 codec_head_decode(const char *val, size_t len, struct convdb_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
-	enum store_err		 err = STORE_CORRUPT;
+	enum omi_err		 err = OMI_CORRUPT;
 	uint64_t		 nrefs, i;
 	char			*ids;
 	int			 nomem = 0;
@@ -503,11 +503,11 @@ codec_head_decode(const char *val, size_t len, struct convdb_head *h)
 				break;
 		}
 		if (nomem)
-			err = STORE_NOMEM;
+			err = OMI_NOMEM;
 		else if (h->refs != NULL && i == nrefs && p == end)
-			err = STORE_OK;
+			err = OMI_OK;
 	}
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		convdb_head_free(h);
 	return err;
 }
@@ -579,7 +579,7 @@ ref_place(struct convdb_head *h, struct convdb_ref *r)
 	return 0;
 }
 
-enum store_err
+enum omi_err
 codec_head_delta_apply(const char *val, size_t len, struct convdb_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
@@ -589,7 +589,7 @@ codec_head_delta_apply(const char *val, size_t len, struct convdb_head *h)
 	int			 nomem = 0, rc;
 
 	if (len < 36 || memcmp(val, CDELTA_MAGIC, 4) != 0)
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	h->n = le_get(p + 4, 8);
 	h->visible = le_get(p + 12, 8);
 	h->next = (int64_t)le_get(p + 20, 8);
@@ -597,25 +597,25 @@ codec_head_delta_apply(const char *val, size_t len, struct convdb_head *h)
 	nrefs = le_get(p + 32, 4);
 	p += 36;
 	if (ngone > (uint64_t)(end - p) / 8)
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	for (i = 0; i < ngone; i++, p += 8) {
 		at = ref_index(h, (int64_t)le_get(p, 8));
 		if ((at == -1 ? gone_add(h, (int64_t)le_get(p, 8)) :
 		    codec_head_gone(h, (size_t)at)) == -1)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 	}
 	for (i = 0; i < nrefs; i++) {
 		memset(&r, 0, sizeof(r));
 		if (get_ref(&p, end, NULL, &r, &nomem) == -1) {
 			free(r.hi_id);
 			free(r.lo_id);
-			return nomem ? STORE_NOMEM : STORE_CORRUPT;
+			return nomem ? OMI_NOMEM : OMI_CORRUPT;
 		}
 		if ((rc = ref_place(h, &r)) != 0) {
 			free(r.hi_id);
 			free(r.lo_id);
-			return rc == -1 ? STORE_NOMEM : STORE_CORRUPT;
+			return rc == -1 ? OMI_NOMEM : OMI_CORRUPT;
 		}
 	}
-	return p == end ? STORE_OK : STORE_CORRUPT;
+	return p == end ? OMI_OK : OMI_CORRUPT;
 }

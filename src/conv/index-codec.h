@@ -75,9 +75,9 @@ void	 codec_page_walk_end(struct codec_page_walk *);
 
 /* Appends the head; -1 when out of memory. */
 int		 codec_head_encode(const struct convdb_head *, struct buf *out);
-/* Fills h (zeroed by the caller) from a stored head: STORE_CORRUPT when it
- * is damaged, STORE_NOMEM. */
-enum store_err	 codec_head_decode(const char *val, size_t len,
+/* Fills h (zeroed by the caller) from a stored head: OMI_CORRUPT when it
+ * is damaged, OMI_NOMEM. */
+enum omi_err	 codec_head_decode(const char *val, size_t len,
 		    struct convdb_head *h);
 /*
  * The head's delta (cidxd:<uid>, see index.c): its totals, the pages gone
@@ -87,7 +87,7 @@ enum store_err	 codec_head_decode(const char *val, size_t len,
  * for convdb_head_free().
  */
 int		 codec_head_delta_encode(const struct convdb_head *, struct buf *);
-enum store_err	 codec_head_delta_apply(const char *val, size_t len,
+enum omi_err	 codec_head_delta_apply(const char *val, size_t len,
 		    struct convdb_head *h);
 /* Removes reference i, noting its page in h->gone; -1 out of memory. */
 int		 codec_head_gone(struct convdb_head *h, size_t i);

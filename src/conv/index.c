@@ -54,10 +54,10 @@ page_key(const char *uid, int64_t page)
  */
 #define CONVDB_DELTA_MAX	32
 
-enum store_err
+enum omi_err
 convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*key, *dkey, *val = NULL;
 	size_t		 len;
 
@@ -66,23 +66,23 @@ convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 	key = key2("cidx", uid);
 	dkey = key2("cidxd", uid);
 	if (key == NULL || dkey == NULL) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto out;
 	}
 	err = store_get(s, key, &val, &len);
-	if (err == STORE_OK) {
+	if (err == OMI_OK) {
 		h->based = 1;
 		err = codec_head_decode(val, len, h);
-	} else if (err == STORE_NOTFOUND)
-		err = STORE_OK;
+	} else if (err == OMI_NOTFOUND)
+		err = OMI_OK;
 	free(val);
 	val = NULL;
-	if (err == STORE_OK && (err = store_get(s, dkey, &val, &len)) ==
-	    STORE_OK)
+	if (err == OMI_OK && (err = store_get(s, dkey, &val, &len)) ==
+	    OMI_OK)
 		err = codec_head_delta_apply(val, len, h);
-	else if (err == STORE_NOTFOUND)
-		err = STORE_OK;
-	if (err != STORE_OK)
+	else if (err == OMI_NOTFOUND)
+		err = OMI_OK;
+	if (err != OMI_OK)
 		convdb_head_free(h);
 out:
 	free(val);
@@ -91,11 +91,11 @@ out:
 	return err;
 }
 
-static enum store_err
+static enum omi_err
 head_save(struct store *s, const char *uid, const struct convdb_head *h)
 {
 	struct buf	 b = { 0 };
-	enum store_err	 err, derr;
+	enum omi_err	 err, derr;
 	char		*key, *dkey;
 	size_t		 i, changed = h->ngone;
 
@@ -104,23 +104,23 @@ head_save(struct store *s, const char *uid, const struct convdb_head *h)
 	key = key2("cidx", uid);
 	dkey = key2("cidxd", uid);
 	if (key == NULL || dkey == NULL)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	else if (h->based && changed <= CONVDB_DELTA_MAX &&
 	    changed * 4 <= h->nrefs) {
-		err = codec_head_delta_encode(h, &b) == -1 ? STORE_NOMEM :
+		err = codec_head_delta_encode(h, &b) == -1 ? OMI_NOMEM :
 		    store_put(s, dkey, b.data, b.len);
 		goto out;
 	} else if (h->nrefs == 0)
 		err = store_del(s, key);
 	else if (codec_head_encode(h, &b) == -1)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	else
 		err = store_put(s, key, b.data, b.len);
-	if (err == STORE_NOTFOUND)
-		err = STORE_OK;
+	if (err == OMI_NOTFOUND)
+		err = OMI_OK;
 	/* The whole head written (or gone): no delta on top of it. */
-	if (err == STORE_OK && (derr = store_del(s, dkey)) != STORE_OK &&
-	    derr != STORE_NOTFOUND)
+	if (err == OMI_OK && (derr = store_del(s, dkey)) != OMI_OK &&
+	    derr != OMI_NOTFOUND)
 		err = derr;
 out:
 	buf_free(&b);
@@ -129,33 +129,33 @@ out:
 	return err;
 }
 
-enum store_err
+enum omi_err
 convdb_page_get(struct store *s, const char *uid, int64_t page, char **val,
     size_t *len)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*key;
 
 	*val = NULL;
 	if ((key = page_key(uid, page)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_get(s, key, val, len);
 	free(key);
 	return err;
 }
 
-enum store_err
+enum omi_err
 convdb_page_load(struct store *s, const char *uid, int64_t page,
     json_t **entries)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*val;
 	size_t		 len;
 
 	*entries = NULL;
 	err = convdb_page_get(s, uid, page, &val, &len);
-	if (err == STORE_OK && (*entries = codec_page_decode(val, len)) == NULL)
-		err = STORE_CORRUPT;
+	if (err == OMI_OK && (*entries = codec_page_decode(val, len)) == NULL)
+		err = OMI_CORRUPT;
 	free(val);
 	return err;
 }
@@ -184,24 +184,24 @@ ref_update(const struct convdb_head *h, struct convdb_ref *r,
 	return r->hi_id && r->lo_id ? 0 : -1;
 }
 
-static enum store_err
+static enum omi_err
 page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 {
 	struct buf	 b = { 0 };
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*key;
 
 	if ((key = page_key(uid, page)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	if (json_array_size(entries) == 0)
 		err = store_del(s, key);
 	else if (codec_page_encode(entries, &b) == -1)
-		err = b.failed ? STORE_NOMEM : STORE_ERROR;
+		err = b.failed ? OMI_NOMEM : OMI_ERROR;
 	else
 		err = store_put(s, key, b.data, b.len);
 	buf_free(&b);
 	free(key);
-	return err == STORE_NOTFOUND ? STORE_OK : err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }
 
 /* Inserts an empty reference at position at. */
@@ -236,26 +236,26 @@ ref_find(const struct convdb_head *h, int64_t t, const char *id)
 	return -1;
 }
 
-static enum store_err
+static enum omi_err
 index_remove(struct store *s, const char *uid, struct convdb_head *h,
     int64_t t, const char *id)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*entries;
 	ssize_t		 i;
 	size_t		 k;
 
 	if ((i = ref_find(h, t, id)) < 0)
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	if ((err = convdb_page_load(s, uid, h->refs[i].page, &entries)) !=
-	    STORE_OK)
+	    OMI_OK)
 		return err;
 	for (k = 0; k < json_array_size(entries); k++)
 		if (strcmp(convdb_entry_id(json_array_get(entries, k)), id) == 0)
 			break;
 	if (k == json_array_size(entries)) {
 		json_decref(entries);
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
 	if (!json_is_true(json_object_get(json_array_get(entries, k),
 	    "discarded")))
@@ -265,32 +265,32 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 	err = page_save(s, uid, h->refs[i].page, entries);
 	if (json_array_size(entries) == 0) {
 		if (codec_head_gone(h, (size_t)i) == -1)
-			err = STORE_NOMEM;
+			err = OMI_NOMEM;
 	} else if (ref_update(h, &h->refs[i], entries) == -1)
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 	json_decref(entries);
 	return err;
 }
 
 /* Moves entries [from, n) of page i into a new page right after it. */
-static enum store_err
+static enum omi_err
 split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
     json_t *entries, size_t from, size_t at)
 {
 	struct convdb_ref	*r;
 	json_t			*tail;
-	enum store_err		 err;
+	enum omi_err		 err;
 	size_t			 n = json_array_size(entries), k;
 
 	if ((tail = json_array()) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	for (k = from; k < n; k++)
 		json_array_append(tail, json_array_get(entries, k));
 	for (k = n; k > from; k--)
 		json_array_remove(entries, k - 1);
 	if ((r = ref_insert(h, at)) == NULL || ref_update(h, r, tail) == -1) {
 		json_decref(tail);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
 	err = page_save(s, uid, r->page, tail);
 	json_decref(tail);
@@ -311,27 +311,27 @@ page_for(const struct convdb_head *h, int64_t t, const char *id)
 	return i;
 }
 
-static enum store_err
+static enum omi_err
 index_add(struct store *s, const char *uid, struct convdb_head *h,
     json_t *entry, int64_t t, const char *id)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	json_t		*entries;
 	size_t		 i, k, n;
 
 	if (h->nrefs == 0) {
 		if (ref_insert(h, 0) == NULL)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		i = 0;
 		entries = json_array();
 	} else {
 		i = page_for(h, t, id);
 		if ((err = convdb_page_load(s, uid, h->refs[i].page,
-		    &entries)) != STORE_OK)
+		    &entries)) != OMI_OK)
 			return err;
 	}
 	if (entries == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	n = json_array_size(entries);
 	for (k = 0; k < n; k++) {
 		json_t *e = json_array_get(entries, k);
@@ -342,7 +342,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	h->n++;
 	if (!json_is_true(json_object_get(entry, "discarded")))
 		h->visible++;
-	err = STORE_OK;
+	err = OMI_OK;
 	if (n + 1 > CONVDB_PAGE_MAX) {
 		/* Newest (or oldest) arrivals start a fresh page; others split. */
 		if (k == 0 && i == 0) {
@@ -353,10 +353,10 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 		else
 			err = split(s, uid, h, i, entries, (n + 1) / 2, i + 1);
 	}
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		err = page_save(s, uid, h->refs[i].page, entries);
-	if (err == STORE_OK && ref_update(h, &h->refs[i], entries) == -1)
-		err = STORE_NOMEM;
+	if (err == OMI_OK && ref_update(h, &h->refs[i], entries) == -1)
+		err = OMI_NOMEM;
 	json_decref(entries);
 	return err;
 }
@@ -368,35 +368,35 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
  * instructions). *done stays 0 where index_add must do it: no page yet, a
  * full page (a split), or a page in 1.0's form.
  */
-static enum store_err
+static enum omi_err
 index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
     const struct conv_summary *c, int *done)
 {
 	struct codec_page_bounds	 b;
 	struct convdb_ref	*r;
 	struct buf		 page = { 0 };
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
 	size_t			 len;
 	int			 rc;
 
 	*done = 0;
 	if (h->nrefs == 0)
-		return STORE_OK;
+		return OMI_OK;
 	r = &h->refs[page_for(h, c->t, c->id)];
 	if ((key = page_key(uid, r->page)) == NULL)
-		return STORE_NOMEM;
-	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
+		return OMI_NOMEM;
+	if ((err = store_get(s, key, &val, &len)) != OMI_OK)
 		goto out;
 	rc = codec_page_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
 	if (rc == 1)
 		goto out;
 	if (rc == -1 || (hi = strndup(b.hi_id, b.hi_len)) == NULL ||
 	    (lo = strndup(b.lo_id, b.lo_len)) == NULL) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto out;
 	}
-	if ((err = store_put(s, key, page.data, page.len)) != STORE_OK)
+	if ((err = store_put(s, key, page.data, page.len)) != OMI_OK)
 		goto out;
 	convdb_ref_ids_free(h, r);
 	r->hi_id = hi;
@@ -429,39 +429,39 @@ summary_entry(const struct conv_summary *c)
 	    "discarded", c->discarded);
 }
 
-/* Reads the stored key (t) of an existing conversation; STORE_NOTFOUND if none. */
-static enum store_err
+/* Reads the stored key (t) of an existing conversation; OMI_NOTFOUND if none. */
+static enum omi_err
 stored_t(struct store *s, const char *ckey, int64_t *t)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*val, *nl;
 	uint64_t	 v;
 
-	if ((err = store_get(s, ckey, &val, NULL)) != STORE_OK)
+	if ((err = store_get(s, ckey, &val, NULL)) != OMI_OK)
 		return err;
 	nl = strchr(val, '\n');
 	if (nl != NULL)
 		*nl = '\0';
-	err = STORE_CORRUPT;
+	err = OMI_CORRUPT;
 	if (nl != NULL && val[0] == '-' && parse_u64(val + 1, INT64_MAX,
 	    &v) == 0) {
 		*t = -(int64_t)v;
-		err = STORE_OK;
+		err = OMI_OK;
 	} else if (nl != NULL && parse_u64(val, INT64_MAX, &v) == 0) {
 		*t = (int64_t)v;
-		err = STORE_OK;
+		err = OMI_OK;
 	}
 	free(val);
 	return err;
 }
 
-enum store_err
+enum omi_err
 convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
     const char *raw, size_t len, int *replaced)
 {
 	struct convdb_head	 h;
 	struct buf		 rec = { 0 };
-	enum store_err		 err;
+	enum omi_err		 err;
 	json_t			*entry = NULL;
 	char			*ckey;
 	int64_t			 old_t;
@@ -469,32 +469,32 @@ convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
 
 	*replaced = 0;
 	if ((ckey = key3("conv", uid, c->id)) == NULL)
-		return STORE_NOMEM;
-	if ((err = convdb_head_load(s, uid, &h)) != STORE_OK)
+		return OMI_NOMEM;
+	if ((err = convdb_head_load(s, uid, &h)) != OMI_OK)
 		goto out;
 	err = stored_t(s, ckey, &old_t);
-	if (err == STORE_OK) {
+	if (err == OMI_OK) {
 		*replaced = 1;
-		if ((err = index_remove(s, uid, &h, old_t, c->id)) != STORE_OK)
+		if ((err = index_remove(s, uid, &h, old_t, c->id)) != OMI_OK)
 			goto out;
-	} else if (err != STORE_NOTFOUND)
+	} else if (err != OMI_NOTFOUND)
 		goto out;
-	if ((err = index_add_spliced(s, uid, &h, c, &done)) != STORE_OK)
+	if ((err = index_add_spliced(s, uid, &h, c, &done)) != OMI_OK)
 		goto out;
 	if (!done && (entry = summary_entry(c)) == NULL) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto out;
 	}
 	if (!done && (err = index_add(s, uid, &h, entry, c->t, c->id)) !=
-	    STORE_OK)
+	    OMI_OK)
 		goto out;
 	buf_printf(&rec, "%lld\n", (long long)c->t);
 	buf_append(&rec, raw, len);
 	if (rec.failed) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto out;
 	}
-	if ((err = store_put(s, ckey, rec.data, rec.len)) != STORE_OK)
+	if ((err = store_put(s, ckey, rec.data, rec.len)) != OMI_OK)
 		goto out;
 	err = head_save(s, uid, &h);
 out:
@@ -505,50 +505,50 @@ out:
 	return err;
 }
 
-enum store_err
+enum omi_err
 convdb_get(struct store *s, const char *uid, const char *id, char **raw,
     size_t *len)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*ckey, *val, *nl;
 	size_t		 vlen, skip;
 
 	*raw = NULL;
 	if ((ckey = key3("conv", uid, id)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_get(s, ckey, &val, &vlen);
 	free(ckey);
-	if (err != STORE_OK)
+	if (err != OMI_OK)
 		return err;
 	if ((nl = memchr(val, '\n', vlen)) == NULL) {
 		free(val);
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
 	skip = (size_t)(nl - val) + 1;
 	memmove(val, val + skip, vlen - skip + 1);
 	*raw = val;
 	if (len)
 		*len = vlen - skip;
-	return STORE_OK;
+	return OMI_OK;
 }
 
-enum store_err
+enum omi_err
 convdb_del(struct store *s, const char *uid, const char *id)
 {
 	struct convdb_head	 h;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			*ckey;
 	int64_t			 t;
 
 	if ((ckey = key3("conv", uid, id)) == NULL)
-		return STORE_NOMEM;
-	if ((err = stored_t(s, ckey, &t)) != STORE_OK) {
+		return OMI_NOMEM;
+	if ((err = stored_t(s, ckey, &t)) != OMI_OK) {
 		free(ckey);
 		return err;
 	}
-	if ((err = convdb_head_load(s, uid, &h)) == STORE_OK &&
-	    (err = index_remove(s, uid, &h, t, id)) == STORE_OK &&
-	    (err = store_del(s, ckey)) == STORE_OK)
+	if ((err = convdb_head_load(s, uid, &h)) == OMI_OK &&
+	    (err = index_remove(s, uid, &h, t, id)) == OMI_OK &&
+	    (err = store_del(s, ckey)) == OMI_OK)
 		err = head_save(s, uid, &h);
 	convdb_head_free(&h);
 	free(ckey);
@@ -559,7 +559,7 @@ struct del_user {
 	struct store	*s;
 	size_t		 count;
 	int		 convs;		/* counting conv: keys */
-	enum store_err	 err;
+	enum omi_err	 err;
 };
 
 static int
@@ -567,7 +567,7 @@ del_key(void *ctx, const char *key)
 {
 	struct del_user *d = ctx;
 
-	if ((d->err = store_del(d->s, key)) != STORE_OK)
+	if ((d->err = store_del(d->s, key)) != OMI_OK)
 		return 1;
 	d->count += d->convs;
 	return 0;
@@ -580,29 +580,29 @@ del_key(void *ctx, const char *key)
  * the same uid starts from nothing. A full scan: an administrator's
  * command, run rarely.
  */
-enum store_err
+enum omi_err
 convdb_del_user(struct store *s, const char *uid, size_t *count)
 {
 	static const char *const prefixes[] = { "conv", "cpage" };
 	static const char *const heads[] = { "cidx", "cidxd" };
-	struct del_user	 d = { s, 0, 0, STORE_OK };
-	enum store_err	 err = STORE_OK;
+	struct del_user	 d = { s, 0, 0, OMI_OK };
+	enum omi_err	 err = OMI_OK;
 	char		*key;
 	size_t		 i;
 
 	*count = 0;
-	for (i = 0; i < 2 && err == STORE_OK; i++) {
+	for (i = 0; i < 2 && err == OMI_OK; i++) {
 		if ((key = key3(prefixes[i], uid, "")) == NULL)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		d.convs = i == 0;
 		err = store_foreach(s, key, del_key, &d);
 		free(key);
-		if (err == STORE_OK)
+		if (err == OMI_OK)
 			err = d.err;
 	}
-	for (i = 0; i < 2 && err == STORE_OK; i++) {
+	for (i = 0; i < 2 && err == OMI_OK; i++) {
 		if ((key = key2(heads[i], uid)) == NULL)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		err = store_del(s, key);
 		free(key);
 	}

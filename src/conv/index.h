@@ -29,28 +29,28 @@
 #define CONVDB_PAGE_MAX	64
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */
-enum store_err	 convdb_put(struct store *, const char *uid,
+enum omi_err	 convdb_put(struct store *, const char *uid,
 		    const struct conv_summary *, const char *raw, size_t len,
 		    int *replaced);
 /* The raw OMI JSON of one conversation (malloc'd, NUL-terminated). */
-enum store_err	 convdb_get(struct store *, const char *uid, const char *id,
+enum omi_err	 convdb_get(struct store *, const char *uid, const char *id,
 		    char **raw, size_t *len);
-enum store_err	 convdb_del(struct store *, const char *uid, const char *id);
+enum omi_err	 convdb_del(struct store *, const char *uid, const char *id);
 /* Removes every conversation of a user; *count says how many. */
-enum store_err	 convdb_del_user(struct store *, const char *uid,
+enum omi_err	 convdb_del_user(struct store *, const char *uid,
 		    size_t *count);
 
 /* Reads the head (an empty head when the user has nothing stored). */
-enum store_err	 convdb_head_load(struct store *, const char *uid,
+enum omi_err	 convdb_head_load(struct store *, const char *uid,
 		    struct convdb_head *);
 /*
  * Reads one page as a JSON array of summary objects, newest first:
  * {"id","created_at","t","title","overview","category","emoji","discarded"}.
  * The caller owns the returned reference.
  */
-enum store_err	 convdb_page_load(struct store *, const char *uid,
+enum omi_err	 convdb_page_load(struct store *, const char *uid,
 		    int64_t page, json_t **entries);
 /* The stored page itself (malloc'd), for codec_page_walk_start(). */
-enum store_err	 convdb_page_get(struct store *, const char *uid,
+enum omi_err	 convdb_page_get(struct store *, const char *uid,
 		    int64_t page, char **val, size_t *len);
 #endif

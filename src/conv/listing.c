@@ -93,14 +93,14 @@ scan_text(void *ctx, const char *text, size_t len, size_t at)
 }
 
 /* The same search through Jansson, for what jscan declines. */
-static enum store_err
+static enum omi_err
 scan_parsed(const char *raw, size_t len, struct text_scan *x)
 {
 	json_t	*doc, *seg, *text;
 	size_t	 i;
 
 	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	json_array_foreach(json_object_get(doc, "transcript_segments"), i,
 	    seg) {
 		text = json_object_get(seg, "text");
@@ -109,7 +109,7 @@ scan_parsed(const char *raw, size_t len, struct text_scan *x)
 			break;
 	}
 	json_decref(doc);
-	return STORE_OK;
+	return OMI_OK;
 }
 
 /*
@@ -119,11 +119,11 @@ scan_parsed(const char *raw, size_t len, struct text_scan *x)
  * resumes at this record. A request's first record is read whole, so
  * every request gets on, however large a record.
  */
-static enum store_err
+static enum omi_err
 text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 {
 	struct text_scan	 x;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			*raw;
 	size_t			 len;
 
@@ -134,9 +134,9 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	x.left = w->pg->records_read == 0 ? SIZE_MAX :
 	    w->f->scan_budget - w->pg->bytes_read;
 	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
-	if (err == STORE_NOTFOUND)
-		return STORE_OK;	/* the index is ahead of the record */
-	if (err != STORE_OK)
+	if (err == OMI_NOTFOUND)
+		return OMI_OK;	/* the index is ahead of the record */
+	if (err != OMI_OK)
 		return err;
 	w->pg->records_read++;
 	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
@@ -150,7 +150,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 			err = scan_parsed(raw, len, &x);
 		break;
 	default:
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		break;
 	}
 	free(raw);
@@ -160,9 +160,9 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 		return err;
 	}
 	w->pg->bytes_read += len;
-	if (err == STORE_OK && x.found == -1)
-		err = STORE_NOMEM;
-	*match = err == STORE_OK && (unsigned)x.found == w->f->search->all;
+	if (err == OMI_OK && x.found == -1)
+		err = OMI_NOMEM;
+	*match = err == OMI_OK && (unsigned)x.found == w->f->search->all;
 	return err;
 }
 
@@ -170,7 +170,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
  * Decides whether e matches. Sets w->pg->stopped instead when the answer
  * needs a record and the budget is spent.
  */
-static enum store_err
+static enum omi_err
 entry_match(struct walk *w, const json_t *e, int *match)
 {
 	struct search	*sr = w->f->search;
@@ -179,7 +179,7 @@ entry_match(struct walk *w, const json_t *e, int *match)
 
 	*match = summary_match(w->f, e);
 	if (!*match || sr == NULL)
-		return STORE_OK;
+		return OMI_OK;
 	v = json_object_get(e, "title");
 	rc = search_scan(sr, json_string_value(v) ? json_string_value(v) : "",
 	    json_string_length(v), 0);
@@ -189,13 +189,13 @@ entry_match(struct walk *w, const json_t *e, int *match)
 		    json_string_value(v) : "", json_string_length(v),
 		    (unsigned)rc);
 	if (rc == -1)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	if ((unsigned)rc == sr->all)
-		return STORE_OK;
+		return OMI_OK;
 	if (w->pg->bytes_read >= w->f->scan_budget) {
 		w->pg->stopped = 1;
 		*match = 0;
-		return STORE_OK;
+		return OMI_OK;
 	}
 	return text_match(w, e, (unsigned)rc, match);
 }
@@ -204,11 +204,11 @@ entry_match(struct walk *w, const json_t *e, int *match)
  * A plain list needs nothing from an entry but its key and discarded flag
  * until the entry is taken: only filters look inside first.
  */
-static enum store_err
+static enum omi_err
 walk_page(struct walk *w, const struct convdb_ref *r)
 {
 	struct codec_page_walk	 pw;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			*val, id[CONV_ID_MAX + 1];
 	size_t			 len;
 	int64_t			 t;
@@ -216,12 +216,12 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	int			 rc, discarded, match;
 
 	if ((err = convdb_page_get(w->s, w->uid, r->page, &val, &len)) !=
-	    STORE_OK)
-		return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
+	    OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 	w->pg->pages_read++;
 	if (codec_page_walk_start(&pw, val, len) == -1) {
 		free(val);
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	}
 	while ((rc = codec_page_walk_next(&pw, &t, id, &discarded)) == 1) {
 		json_decref(e);
@@ -237,8 +237,8 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 		else if (w->f->category == NULL && w->f->search == NULL)
 			match = 1;
 		else if ((e = codec_page_walk_entry(&pw)) == NULL ||
-		    (err = entry_match(w, e, &match)) != STORE_OK) {
-			err = e == NULL ? STORE_NOMEM : err;
+		    (err = entry_match(w, e, &match)) != OMI_OK) {
+			err = e == NULL ? OMI_NOMEM : err;
 			break;
 		}
 		if (w->pg->stopped) {
@@ -262,14 +262,14 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 		if ((e == NULL && (e = codec_page_walk_entry(&pw)) == NULL) ||
 		    json_array_append_new(w->pg->entries, e) == -1) {
 			e = NULL;
-			err = STORE_NOMEM;
+			err = OMI_NOMEM;
 			break;
 		}
 		e = NULL;
 		set_pos(&w->last, t, id);
 	}
-	if (rc == -1 && err == STORE_OK)
-		err = STORE_CORRUPT;
+	if (rc == -1 && err == OMI_OK)
+		err = OMI_CORRUPT;
 	json_decref(e);
 	codec_page_walk_end(&pw);
 	free(val);
@@ -284,19 +284,19 @@ page_inside(const struct walk *w, const struct convdb_ref *r)
 	    r->lo_t >= w->f->since;
 }
 
-enum store_err
+enum omi_err
 pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
     const struct pager_filter *f, const struct pager_pos *from, size_t limit,
     struct pager_page *pg)
 {
 	struct walk		 w;
 	const struct convdb_ref	*r;
-	enum store_err		 err = STORE_OK;
+	enum omi_err		 err = OMI_OK;
 	size_t			 i, count;
 
 	memset(pg, 0, sizeof(*pg));
 	if ((pg->entries = json_array()) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	memset(&w, 0, sizeof(w));
 	w.s = s;
 	w.uid = uid;
@@ -306,7 +306,7 @@ pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
 	w.skip = from->skip;
 	w.last = *from;
 	w.limit = limit;
-	for (i = 0; i < h->nrefs && !w.done && err == STORE_OK; i++) {
+	for (i = 0; i < h->nrefs && !w.done && err == OMI_OK; i++) {
 		r = &h->refs[i];
 		if (behind(from, r->lo_t, r->lo_id) || r->lo_t > f->until)
 			continue;
@@ -322,7 +322,7 @@ pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
 		}
 		err = walk_page(&w, r);
 	}
-	if (err == STORE_OK && pg->stopped) {
+	if (err == OMI_OK && pg->stopped) {
 		pg->resume = w.last;
 		pg->resume.skip = w.skip;
 	}
@@ -330,12 +330,12 @@ pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
 	return err;
 }
 
-enum store_err
+enum omi_err
 pager_total(struct store *s, const char *uid, const struct convdb_head *h,
     const struct pager_filter *f, size_t *total)
 {
 	const struct convdb_ref	*r;
-	enum store_err		 err;
+	enum omi_err		 err;
 	json_t			*entries, *e;
 	size_t			 i, k;
 
@@ -343,7 +343,7 @@ pager_total(struct store *s, const char *uid, const struct convdb_head *h,
 	if (f->category == NULL && f->since == INT64_MIN &&
 	    f->until == INT64_MAX) {
 		*total = f->include_discarded ? h->n : h->visible;
-		return STORE_OK;
+		return OMI_OK;
 	}
 	for (i = 0; i < h->nrefs; i++) {
 		r = &h->refs[i];
@@ -357,15 +357,15 @@ pager_total(struct store *s, const char *uid, const struct convdb_head *h,
 			continue;
 		}
 		if ((err = convdb_page_load(s, uid, r->page, &entries)) !=
-		    STORE_OK)
-			return err == STORE_NOTFOUND ? STORE_CORRUPT : err;
+		    OMI_OK)
+			return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 		json_array_foreach(entries, k, e)
 			if (convdb_entry_t(e) >= f->since && convdb_entry_t(e) <= f->until &&
 			    summary_match(f, e))
 				(*total)++;
 		json_decref(entries);
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
 void

@@ -60,10 +60,10 @@ struct pager_page {
 
 /*
  * Collects up to limit matches from position from, and finds out whether
- * another one follows. Returns STORE_OK with pg filled (free it with
+ * another one follows. Returns OMI_OK with pg filled (free it with
  * pager_page_free), or the store's error.
  */
-enum store_err	 pager_fetch(struct store *, const char *uid,
+enum omi_err	 pager_fetch(struct store *, const char *uid,
 		    const struct convdb_head *, const struct pager_filter *,
 		    const struct pager_pos *from, size_t limit,
 		    struct pager_page *pg);
@@ -72,7 +72,7 @@ enum store_err	 pager_fetch(struct store *, const char *uid,
  * index pages that straddle a date bound (all pages in range when a
  * category is given).
  */
-enum store_err	 pager_total(struct store *, const char *uid,
+enum omi_err	 pager_total(struct store *, const char *uid,
 		    const struct convdb_head *, const struct pager_filter *,
 		    size_t *total);
 void		 pager_page_free(struct pager_page *);

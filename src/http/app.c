@@ -194,8 +194,8 @@ send:
  * reads until the server closes its side (up to 2 s), so that input still
  * in flight cannot make a TCP stack reset the connection and lose the
  * answer. The server closes only once it has read the answer, so that wait
- * kept this process from its next request (FastCGI detail under lighttpd:
- * 12,800 -> 15,600 req/s without it). When the request's input ends here,
+ * kept this process from its next request, a visible share of a FastCGI
+ * read's time (docs/benchmarks.md). When the request's input ends here,
  * the server sends nothing more on this connection and a plain close loses
  * nothing: FCGX_Detach asks for one. The end is looked for only once all
  * the body CONTENT_LENGTH declared was read: what follows then is the end

@@ -1,7 +1,7 @@
 /*
  * disk: the store's file-level primitives, below both the session code
  * (store.c) and the journal (journal.c), which share them: paths in the data
- * directory, errno and GDBM errors mapped to enum store_err, opening a GDBM
+ * directory, errno and GDBM errors mapped to enum omi_err, opening a GDBM
  * file safely (no symbolic links; mending what GDBM 1.23 refuses), scrubbing
  * a value before GDBM frees it, closing without GDBM's fsync, free space, and
  * the test build's crash and pause points. Internal to store/.
@@ -79,22 +79,22 @@ disk_path(const char *dir, const char *name)
 	return buf_take(&b);
 }
 
-enum store_err
+enum omi_err
 disk_errno(int e)
 {
 	switch (e) {
 	case EACCES: case EPERM: case EROFS:
-		return STORE_READONLY;
+		return OMI_READONLY;
 	case ENOSPC: case EDQUOT:
-		return STORE_FULL;
+		return OMI_FULL;
 	case ENOMEM:
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	default:
-		return STORE_ERROR;
+		return OMI_ERROR;
 	}
 }
 
-enum store_err
+enum omi_err
 disk_gdbm_error(const char *what)
 {
 	int ge = gdbm_errno, e = errno;
@@ -105,9 +105,9 @@ disk_gdbm_error(const char *what)
 	    ge == GDBM_BAD_MAGIC_NUMBER || ge == GDBM_BAD_HEADER ||
 	    ge == GDBM_BAD_BUCKET || ge == GDBM_BAD_DIR_ENTRY ||
 	    ge == GDBM_BAD_HASH_TABLE)
-		return STORE_CORRUPT;
+		return OMI_CORRUPT;
 	if (ge == GDBM_MALLOC_ERROR)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	return disk_errno(e);
 }
 
@@ -263,14 +263,3 @@ disk_free_bytes(int fd, uint64_t *avail)
 	return 0;
 }
 
-const char *
-disk_strerror(enum store_err e)
-{
-	static const char *text[] = {
-		"ok", "not found", "busy (lock timeout)", "read-only",
-		"no space left", "needs recovery", "out of memory", "I/O error"
-	};
-
-	return (unsigned)e < sizeof(text) / sizeof(text[0]) ? text[e] :
-	    "unknown";
-}

@@ -23,13 +23,11 @@ int		 disk_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
 void		 disk_gdbm_close_unsynced(GDBM_FILE);
 /* dir/name, malloc'd (NULL when out of memory). */
 char		*disk_path(const char *dir, const char *name);
-enum store_err	 disk_errno(int);
+enum omi_err	 disk_errno(int);
 /* Logs GDBM's and the system's error and maps them. */
-enum store_err	 disk_gdbm_error(const char *what);
+enum omi_err	 disk_gdbm_error(const char *what);
 /* Bytes free to us on fd's file system; 0, or -1 when unknown. */
 int		 disk_free_bytes(int fd, uint64_t *avail);
-/* The text for an error (store_strerror). */
-const char	*disk_strerror(enum store_err);
 
 #ifdef OMI_TEST_HOOKS
 void		 disk_crash_point(const char *where, const char *dbpath);

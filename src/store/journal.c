@@ -66,7 +66,7 @@ journal_record(const struct store *s, struct buf *rec)
 }
 
 /* Applies one record's payload to the open database. */
-static enum store_err
+static enum omi_err
 journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 {
 	size_t	 off = 0;
@@ -76,22 +76,22 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 
 	while (off < n) {
 		if (n - off < 5)
-			return STORE_CORRUPT;
+			return OMI_CORRUPT;
 		op = (char)p[off];
 		klen = (uint32_t)le_get(p + off + 1, 4);
 		off += 5;
 		if (n - off < klen)
-			return STORE_CORRUPT;
+			return OMI_CORRUPT;
 		k.dptr = (char *)p + off;
 		k.dsize = (int)klen;
 		off += klen;
 		if (op == 'P') {
 			if (n - off < 4)
-				return STORE_CORRUPT;
+				return OMI_CORRUPT;
 			vlen = (uint32_t)le_get(p + off, 4);
 			off += 4;
 			if (n - off < vlen)
-				return STORE_CORRUPT;
+				return OMI_CORRUPT;
 			v.dptr = (char *)p + off;
 			v.dsize = (int)vlen;
 			off += vlen;
@@ -106,9 +106,9 @@ journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
 				return disk_gdbm_error("replay delete");
 		} else
-			return STORE_CORRUPT;
+			return OMI_CORRUPT;
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
 /* Copies in from offset off to its end onto out's end. */
@@ -293,15 +293,15 @@ journal_mark_open(const char *dir, uint64_t *gen)
 	return fd;
 }
 
-enum store_err
+enum omi_err
 journal_sync(int markfd, int jfd, uint64_t gen, off_t end)
 {
 	struct sync_mark	 m;
 	struct stat		 st;
-	enum store_err		 err = STORE_OK;
+	enum omi_err		 err = OMI_OK;
 
 	if (markfd == -1 || flock(markfd, LOCK_EX) == -1)
-		return fdatasync(jfd) == -1 ? disk_errno(errno) : STORE_OK;
+		return fdatasync(jfd) == -1 ? disk_errno(errno) : OMI_OK;
 	mark_read(markfd, &m);
 	/*
 	 * A newer generation: the record is in the synced snapshot. An older
@@ -411,7 +411,7 @@ journal_reset(const char *dir, const char *jpath)
  * Rebuilds omi.db from omi.snap and the journal's complete records, then
  * checkpoints. Runs under the exclusive lock with no database open.
  */
-enum store_err
+enum omi_err
 journal_recover(const char *dir)
 {
 	struct buf	 j = { 0 };
@@ -420,7 +420,7 @@ journal_recover(const char *dir)
 	size_t		 off = 0, records = 0, aborted = 0;
 	uint64_t	 plen;
 	unsigned char	 sum[16];
-	enum store_err	 err = STORE_ERROR;
+	enum omi_err	 err = OMI_ERROR;
 
 	jpath = disk_path(dir, "omi.journal");
 	snap = disk_path(dir, "omi.snap");
@@ -453,7 +453,7 @@ journal_recover(const char *dir)
 		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] == 'X')
 			aborted++;
 		else if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) !=
-		    STORE_OK)
+		    OMI_OK)
 			goto out;
 		else
 			records++;
@@ -476,7 +476,7 @@ journal_recover(const char *dir)
 	log_msg("store: recovered the database from the snapshot and %zu "
 	    "journal records, skipping %zu aborted (%zu bytes of torn tail "
 	    "dropped)", records, aborted, j.len - off);
-	err = STORE_OK;
+	err = OMI_OK;
 out:
 	if (db != NULL)
 		gdbm_close(db);
@@ -731,19 +731,19 @@ out:
 	return rc;
 }
 
-enum store_err
+enum omi_err
 journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 {
 	struct buf	 rec = { 0 };
 	char		*path;
 	ssize_t		 w;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 
 	if ((path = disk_path(s->dir, "omi.journal")) == NULL ||
 	    journal_record(s, &rec) == -1) {
 		free(path);
 		buf_free(&rec);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
 	/* Not O_APPEND: pwrite must be able to set the state byte in place. */
 	*jfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -766,7 +766,7 @@ journal_append(struct store *s, int *jfd, off_t *start, off_t *at, int sync)
 		    errno : ENOSPC);
 		/* Cut the partial record so the journal stays clean. */
 		(void)!ftruncate(*jfd, *at);
-		log_msg("store: journal write: %s", disk_strerror(err));
+		log_msg("store: journal write: %s", omi_strerror(err));
 	}
 	*at += (off_t)rec.len - 1;	/* the state byte */
 out:
@@ -788,12 +788,12 @@ out:
  * so it goes in first, under the old journal (whose replay over it gives
  * the same state); then the new database, then the journal is emptied.
  */
-static enum store_err
+static enum omi_err
 compact_copy(GDBM_FILE from, int fd, const char *name)
 {
 	GDBM_FILE	 to;
 	datum		 k, next, v;
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 	int		 dfd;
 
 	if (ftruncate(fd, 0) == -1 || (dfd = dup(fd)) == -1)
@@ -802,7 +802,7 @@ compact_copy(GDBM_FILE from, int fd, const char *name)
 	    GDBM_NOMMAP | GDBM_CLOEXEC | GDBM_CLOERROR, NULL);
 	if (to == NULL)
 		return disk_gdbm_error("compact open");
-	for (k = gdbm_firstkey(from); k.dptr != NULL && err == STORE_OK;
+	for (k = gdbm_firstkey(from); k.dptr != NULL && err == OMI_OK;
 	    k = next) {
 		v = gdbm_fetch(from, k);
 		if (v.dptr == NULL)
@@ -814,12 +814,12 @@ compact_copy(GDBM_FILE from, int fd, const char *name)
 		free(k.dptr);
 	}
 	free(k.dptr);
-	if (err == STORE_OK && gdbm_errno != GDBM_ITEM_NOT_FOUND &&
+	if (err == OMI_OK && gdbm_errno != GDBM_ITEM_NOT_FOUND &&
 	    gdbm_errno != GDBM_NO_ERROR)
 		err = disk_gdbm_error("compact iterate");
-	if (err == STORE_OK && gdbm_sync(to) != 0)
+	if (err == OMI_OK && gdbm_sync(to) != 0)
 		err = disk_gdbm_error("compact sync");
-	if (gdbm_close(to) != 0 && err == STORE_OK)
+	if (gdbm_close(to) != 0 && err == OMI_OK)
 		err = disk_gdbm_error("compact close");
 	return err;
 }
@@ -841,13 +841,13 @@ copy_new(int fd, const char *path)
 	return rc;
 }
 
-enum store_err
+enum omi_err
 journal_compact(struct store *s, int fd)
 {
 	static const char *const stale[] = { "omi.db.damaged",
 	    "omi.db.rebuild", "omi.journal.tmp", NULL };
 	struct stat	 st;
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*jpath, *snap, *stmp, *dtmp, *p;
 	uint64_t	 avail;
 	size_t		 i;
@@ -856,7 +856,7 @@ journal_compact(struct store *s, int fd)
 	snap = disk_path(s->dir, "omi.snap");
 	stmp = disk_path(s->dir, "omi.snap.tmp");
 	dtmp = disk_path(s->dir, "omi.db.compact");
-	err = STORE_NOMEM;
+	err = OMI_NOMEM;
 	if (!jpath || !snap || !stmp || !dtmp || s->db == NULL)
 		goto out;
 	/*
@@ -871,10 +871,10 @@ journal_compact(struct store *s, int fd)
 		log_msg("store: compaction refused: %llu bytes free, it needs "
 		    "%llu", (unsigned long long)avail,
 		    (unsigned long long)st.st_size / 2 * 5 + (1u << 20));
-		err = STORE_FULL;
+		err = OMI_FULL;
 		goto out;
 	}
-	if ((err = compact_copy(s->db, fd, stmp)) != STORE_OK)
+	if ((err = compact_copy(s->db, fd, stmp)) != OMI_OK)
 		goto out;
 	if (copy_new(fd, dtmp) == -1) {
 		err = disk_errno(errno);
@@ -906,9 +906,9 @@ journal_compact(struct store *s, int fd)
 			free(p);
 		}
 	sync_dir(s->dir);
-	err = STORE_OK;
+	err = OMI_OK;
 out:
-	if (err != STORE_OK && stmp != NULL)
+	if (err != OMI_OK && stmp != NULL)
 		(void)unlink(stmp);
 	free(jpath);
 	free(snap);

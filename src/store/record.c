@@ -4,29 +4,29 @@
 
 #include "store/record.h"
 
-enum store_err
+enum omi_err
 record_get(struct store *s, const char *key, json_t **out)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*val;
 	size_t		 len;
 
 	*out = NULL;
-	if ((err = store_get(s, key, &val, &len)) != STORE_OK)
+	if ((err = store_get(s, key, &val, &len)) != OMI_OK)
 		return err;
 	*out = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL);
 	free(val);
-	return *out == NULL ? STORE_CORRUPT : STORE_OK;
+	return *out == NULL ? OMI_CORRUPT : OMI_OK;
 }
 
-enum store_err
+enum omi_err
 record_put(struct store *s, const char *key, const json_t *j)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		*text;
 
 	if ((text = json_dumps(j, JSON_COMPACT)) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	err = store_put(s, key, text, strlen(text));
 	free(text);
 	return err;

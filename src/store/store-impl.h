@@ -40,7 +40,7 @@ struct store {
 /* Appends the session's changes as one record (and syncs it when sync is
  * set); *start is the record's offset, *mark its state byte's. The caller
  * closes *jfd. */
-enum store_err	 journal_append(struct store *, int *jfd, off_t *start,
+enum omi_err	 journal_append(struct store *, int *jfd, off_t *start,
 		    off_t *mark, int sync);
 /* Opens omi.sync (-1 when it cannot be) and reads the journal's current
  * generation into *gen (see journal_sync); call with the data lock. */
@@ -48,7 +48,7 @@ int		 journal_mark_open(const char *dir, uint64_t *gen);
 /* Makes the journal durable up to end, sharing a sync with other writers;
  * without the data lock. markfd and gen: from journal_mark_open() when the
  * record went in. */
-enum store_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
+enum omi_err	 journal_sync(int markfd, int jfd, uint64_t gen, off_t end);
 /* After a whole record of generation gen, ending at end, is marked applied
  * (data lock held): the next writer need not verify it (see journal.c). */
 void		 journal_mark_good(int markfd, uint64_t gen, off_t end);
@@ -58,7 +58,7 @@ void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
 /* 0 clean, 1 last record unapplied or torn, -1 error (full: verify it). */
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
-enum store_err	 journal_recover(const char *dir);
+enum omi_err	 journal_recover(const char *dir);
 /* A checkpoint between its steps (see journal.c); fd -1 when none. */
 struct checkpoint {
 	int		 fd;	/* omi.snap.tmp, flocked */
@@ -79,7 +79,7 @@ void		 journal_checkpoint_end(const char *dir, struct checkpoint *,
 /* Rewrites omi.db and omi.snap with the live records only and empties the
  * journal (see journal.c); the session's exclusive lock held, fd the
  * flocked omi.snap.tmp. Closes the session's database. */
-enum store_err	 journal_compact(struct store *, int fd);
+enum omi_err	 journal_compact(struct store *, int fd);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */

@@ -73,7 +73,7 @@ on_alarm(int sig)
  * the alarm itself has come; after the deadline it repeats, so that a wait
  * entered just after it cannot block for good.
  */
-static enum store_err
+static enum omi_err
 lock_wait(int fd, int op, int64_t timeout_ms)
 {
 	struct sigaction	 sa, old;
@@ -81,7 +81,7 @@ lock_wait(int fd, int op, int64_t timeout_ms)
 	int			 rc, e;
 
 	if (flock(fd, op | LOCK_NB) == 0)
-		return STORE_OK;
+		return OMI_OK;
 	if (errno != EWOULDBLOCK)
 		return disk_errno(errno);
 	memset(&sa, 0, sizeof(sa));
@@ -102,8 +102,8 @@ lock_wait(int fd, int op, int64_t timeout_ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 	sigaction(SIGALRM, &old, NULL);
 	if (rc == 0)
-		return STORE_OK;
-	return e == EINTR ? STORE_BUSY : disk_errno(e);
+		return OMI_OK;
+	return e == EINTR ? OMI_BUSY : disk_errno(e);
 }
 
 static void
@@ -131,7 +131,7 @@ unblock_signals(struct store *s)
 	s->masked = 0;
 }
 
-static enum store_err
+static enum omi_err
 db_open(struct store *s, const char *path, int write)
 {
 	int flags = (write ? GDBM_WRCREAT : GDBM_READER) | GDBM_NOLOCK |
@@ -141,10 +141,10 @@ db_open(struct store *s, const char *path, int write)
 	if (s->db == NULL) {
 		if (!write && gdbm_errno == GDBM_FILE_OPEN_ERROR &&
 		    errno == ENOENT)
-			return STORE_OK;	/* nothing stored yet */
+			return OMI_OK;	/* nothing stored yet */
 		return disk_gdbm_error("open");
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
 /* Sessions -------------------------------------------------------------- */
@@ -154,16 +154,16 @@ db_open(struct store *s, const char *path, int write)
  * that path (removed or replaced while we waited) excludes nobody: the next
  * process locks the new file. So the lock is checked and taken again.
  */
-static enum store_err
+static enum omi_err
 take_lock(struct store *s, int op, int64_t timeout_ms)
 {
 	struct stat	 held, now;
 	char		*path = disk_path(s->dir, "omi.lock");
-	enum store_err	 err;
+	enum omi_err	 err;
 	int		 tries;
 
 	if (path == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	for (tries = 0; ; tries++) {
 		s->lockfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
@@ -176,7 +176,7 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
 			err = disk_errno(errno);
 			break;
 		}
-		if ((err = lock_wait(s->lockfd, op, timeout_ms)) != STORE_OK)
+		if ((err = lock_wait(s->lockfd, op, timeout_ms)) != OMI_OK)
 			break;
 		if (tries == 3 || (fstat(s->lockfd, &held) == 0 &&
 		    stat(path, &now) == 0 && held.st_dev == now.st_dev &&
@@ -194,10 +194,10 @@ take_lock(struct store *s, int op, int64_t timeout_ms)
  * is unapplied or torn or the boot changed (cur: this boot's id, or NULL
  * where there is none), then records this boot.
  */
-static enum store_err
+static enum omi_err
 repair(struct store *s, const char *cur)
 {
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 	int		 d, b = 2;
 
 	d = journal_dirty(s->dir, 1);
@@ -207,10 +207,10 @@ repair(struct store *s, const char *cur)
 		err = journal_recover(s->dir);
 	else if (d == -1)
 		err = disk_errno(errno);
-	if (err == STORE_OK && cur != NULL && b != 0 &&
+	if (err == OMI_OK && cur != NULL && b != 0 &&
 	    journal_boot_record(s->dir, cur) == 0)
 		b = 0;
-	if (err == STORE_OK && b == 0)
+	if (err == OMI_OK && b == 0)
 		s->lazy_sync = 1;
 	return err;
 }
@@ -223,10 +223,10 @@ repair(struct store *s, const char *cur)
  * looks again once it has its shared lock back: a writer may have died in
  * between.
  */
-static enum store_err
+static enum omi_err
 ensure_clean(struct store *s, int64_t timeout_ms)
 {
-	enum store_err	 err = STORE_OK;
+	enum omi_err	 err = OMI_OK;
 	char		 cur[64];
 	int		 d, b = 2, have_boot, tries;
 
@@ -243,16 +243,16 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 			else if (have_boot && s->mode == STORE_WRITE &&
 			    journal_boot_record(s->dir, cur) == 0)
 				s->lazy_sync = 1;
-			return STORE_OK;
+			return OMI_OK;
 		}
 		if (s->mode == STORE_WRITE)
 			break;
 		if (tries == 3)
-			return STORE_BUSY;	/* writers keep dying: later */
+			return OMI_BUSY;	/* writers keep dying: later */
 		/* A reader: trade the shared lock for the exclusive one. */
 		flock(s->lockfd, LOCK_UN);
 		if ((err = lock_wait(s->lockfd, LOCK_EX, timeout_ms)) !=
-		    STORE_OK)
+		    OMI_OK)
 			return err;
 		err = repair(s, have_boot ? cur : NULL);
 		flock(s->lockfd, LOCK_UN);
@@ -263,50 +263,50 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		 * machine rebooted: then GDBM may lack acknowledged changes
 		 * (a revoked token), and only the journal has them.
 		 */
-		if ((err == STORE_FULL || err == STORE_READONLY) && b != 1) {
+		if ((err == OMI_FULL || err == OMI_READONLY) && b != 1) {
 			log_msg("store: recovery postponed (%s); reading as is",
-			    store_strerror(err));
+			    omi_strerror(err));
 			return lock_wait(s->lockfd, LOCK_SH, timeout_ms);
 		}
-		if (err != STORE_OK ||
+		if (err != OMI_OK ||
 		    (err = lock_wait(s->lockfd, LOCK_SH, timeout_ms)) !=
-		    STORE_OK)
+		    OMI_OK)
 			return err;
 	}
 	return repair(s, have_boot ? cur : NULL);
 }
 
-enum store_err
+enum omi_err
 store_open(struct store **out, const char *datadir, enum store_mode mode,
     int64_t timeout_ms)
 {
 	struct store	*s;
 	char		*dbp = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	s->lockfd = -1;
 	s->mode = mode;
 	s->timeout_ms = timeout_ms;
 	if ((s->dir = strdup(datadir)) == NULL ||
 	    (dbp = disk_path(datadir, "omi.db")) == NULL) {
-		err = STORE_NOMEM;
+		err = OMI_NOMEM;
 		goto fail;
 	}
 	if ((err = take_lock(s, mode == STORE_WRITE ? LOCK_EX : LOCK_SH,
-	    timeout_ms)) != STORE_OK)
+	    timeout_ms)) != OMI_OK)
 		goto fail;
-	if ((err = ensure_clean(s, timeout_ms)) != STORE_OK)
+	if ((err = ensure_clean(s, timeout_ms)) != OMI_OK)
 		goto fail;
-	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != STORE_OK)
+	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != OMI_OK)
 		goto fail;
 	s->dbpath = dbp;
 	*out = s;
-	return STORE_OK;
+	return OMI_OK;
 fail:
-	if (err == STORE_BUSY)
+	if (err == OMI_BUSY)
 		log_msg("store: lock not free within %lld ms",
 		    (long long)timeout_ms);
 	free(dbp);
@@ -325,7 +325,7 @@ find_change(struct store *s, const char *key)
 	return NULL;
 }
 
-enum store_err
+enum omi_err
 store_get(struct store *s, const char *key, char **val, size_t *len)
 {
 	struct change	*c;
@@ -335,50 +335,50 @@ store_get(struct store *s, const char *key, char **val, size_t *len)
 	if (len)
 		*len = 0;
 	if (s->ended)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if ((c = find_change(s, key)) != NULL) {
 		if (c->val == NULL)
-			return STORE_NOTFOUND;
+			return OMI_NOTFOUND;
 		if ((*val = malloc(c->len + 1)) == NULL)
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		memcpy(*val, c->val, c->len);
 		(*val)[c->len] = '\0';
 		if (len)
 			*len = c->len;
-		return STORE_OK;
+		return OMI_OK;
 	}
 	if (s->db == NULL)
-		return STORE_NOTFOUND;
+		return OMI_NOTFOUND;
 	k.dptr = (char *)key;
 	k.dsize = (int)strlen(key);
 	v = gdbm_fetch(s->db, k);
 	if (v.dptr == NULL)
-		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? STORE_NOTFOUND :
+		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? OMI_NOTFOUND :
 		    disk_gdbm_error("fetch");
 	if ((*val = realloc(v.dptr, (size_t)v.dsize + 1)) == NULL) {
 		free(v.dptr);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
 	(*val)[v.dsize] = '\0';
 	if (len)
 		*len = (size_t)v.dsize;
-	return STORE_OK;
+	return OMI_OK;
 }
 
-static enum store_err
+static enum omi_err
 queue(struct store *s, const char *key, const void *val, size_t len)
 {
 	struct change	*c, *nv;
 	char		*k, *v = NULL;
 
 	if (s->mode != STORE_WRITE || s->ended)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if (len > INT32_MAX)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if ((k = strdup(key)) == NULL ||
 	    (val != NULL && (v = malloc(len ? len : 1)) == NULL)) {
 		free(k);
-		return STORE_NOMEM;
+		return OMI_NOMEM;
 	}
 	if (val != NULL && len > 0)
 		memcpy(v, val, len);
@@ -390,7 +390,7 @@ queue(struct store *s, const char *key, const void *val, size_t len)
 		if (nv == NULL) {
 			free(k);
 			free(v);
-			return STORE_NOMEM;
+			return OMI_NOMEM;
 		}
 		s->changes = nv;
 		c = &s->changes[s->nchanges++];
@@ -398,16 +398,16 @@ queue(struct store *s, const char *key, const void *val, size_t len)
 	c->key = k;
 	c->val = v;
 	c->len = len;
-	return STORE_OK;
+	return OMI_OK;
 }
 
-enum store_err
+enum omi_err
 store_put(struct store *s, const char *key, const void *val, size_t len)
 {
 	return queue(s, key, val, len);
 }
 
-enum store_err
+enum omi_err
 store_del(struct store *s, const char *key)
 {
 	return queue(s, key, NULL, 0);
@@ -429,7 +429,7 @@ drop_changes(struct store *s)
 
 
 /* Applies changes [0, n) to db; *done says how many went through. */
-static enum store_err
+static enum omi_err
 apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
     const char *dbpath)
 {
@@ -455,7 +455,7 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
 		    gdbm_errno != GDBM_ITEM_NOT_FOUND)
 			return disk_gdbm_error("delete");
 	}
-	return STORE_OK;
+	return OMI_OK;
 }
 
 /*
@@ -464,7 +464,7 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
  * update (the data again plus bucket splits and directory growth) and a
  * margin, and refuses cleanly, touching nothing, when it has not.
  */
-static enum store_err
+static enum omi_err
 check_space(struct store *s)
 {
 	struct stat	 st;
@@ -476,12 +476,12 @@ check_space(struct store *s)
 	if (fstat(gdbm_fdesc(s->db), &st) == 0)
 		need += (uint64_t)st.st_size / 8;
 	if (disk_free_bytes(s->lockfd, &avail) == -1)
-		return STORE_OK;	/* unknown: let the writes tell */
+		return OMI_OK;	/* unknown: let the writes tell */
 	if (avail >= need)
-		return STORE_OK;
+		return OMI_OK;
 	log_msg("store: %llu bytes free, a commit needs %llu: refused",
 	    (unsigned long long)avail, (unsigned long long)need);
-	return STORE_FULL;
+	return OMI_FULL;
 }
 
 /* Ends the session's hold on the data: closes GDBM, releases the lock. */
@@ -514,7 +514,7 @@ checkpoint_finish(struct store *s, struct checkpoint *ck)
 
 	disk_pause_point("checkpoint");
 	install = journal_checkpoint_sync(ck) == 0 &&
-	    take_lock(s, LOCK_EX, s->timeout_ms) == STORE_OK;
+	    take_lock(s, LOCK_EX, s->timeout_ms) == OMI_OK;
 	block_signals(s);
 	journal_checkpoint_end(s->dir, ck, install);
 	unblock_signals(s);
@@ -523,10 +523,10 @@ checkpoint_finish(struct store *s, struct checkpoint *ck)
 	s->lockfd = -1;
 }
 
-enum store_err
+enum omi_err
 store_commit(struct store *s)
 {
-	enum store_err	 err;
+	enum omi_err	 err;
 	size_t		 done = 0;
 	struct checkpoint ck;
 	off_t		 mark = 0, start = 0;
@@ -534,15 +534,15 @@ store_commit(struct store *s)
 	int		 jfd = -1, markfd;
 
 	if (s->ended)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if (s->mode != STORE_WRITE || s->nchanges == 0)
-		return STORE_OK;
-	if ((err = check_space(s)) != STORE_OK)
+		return OMI_OK;
+	if ((err = check_space(s)) != OMI_OK)
 		return err;
 	block_signals(s);
 	markfd = journal_mark_open(s->dir, &gen);
 	if ((err = journal_append(s, &jfd, &start, &mark,
-	    !s->lazy_sync)) != STORE_OK) {
+	    !s->lazy_sync)) != OMI_OK) {
 		journal_mark_cut(markfd, gen, start);
 		goto out;
 	}
@@ -553,16 +553,16 @@ store_commit(struct store *s)
 	 * the record.
 	 */
 	err = apply_changes(s->db, s->changes, s->nchanges, &done, s->dbpath);
-	if (err == STORE_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
+	if (err == OMI_OK && !s->lazy_sync && gdbm_sync(s->db) != 0)
 		err = disk_gdbm_error("sync");
-	if (err == STORE_OK) {
+	if (err == OMI_OK) {
 		disk_crash_point("mark", NULL);
 		if (pwrite(jfd, "A", 1, mark) != 1)
 			err = disk_errno(errno);
 		else
 			journal_mark_good(markfd, gen, mark + 1);
 	}
-	if (err != STORE_OK) {
+	if (err != OMI_OK) {
 		/*
 		 * The caller answers with an error, so the rebuild that the
 		 * next session runs must not replay the record: a token
@@ -579,8 +579,8 @@ store_commit(struct store *s)
 	release(s);
 	disk_crash_point("sync", NULL);
 	if (s->lazy_sync && (err = journal_sync(markfd, jfd, gen,
-	    mark + 1)) != STORE_OK)
-		log_msg("store: journal sync: %s", store_strerror(err));
+	    mark + 1)) != OMI_OK)
+		log_msg("store: journal sync: %s", omi_strerror(err));
 	if (ck.fd != -1)
 		checkpoint_finish(s, &ck);
 out:
@@ -602,13 +602,13 @@ out:
  * or removed it meanwhile).
  */
 static int
-checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
+checkpoint_lock(const char *dir, int64_t timeout_ms, enum omi_err *err)
 {
 	struct stat	 held, now;
 	char		*path = disk_path(dir, "omi.snap.tmp");
 	int		 fd = -1, tries;
 
-	*err = STORE_NOMEM;
+	*err = OMI_NOMEM;
 	for (tries = 0; path != NULL && tries < 100; tries++) {
 		if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0600)) == -1) {
@@ -616,16 +616,16 @@ checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
 			*err = disk_errno(errno);
 			break;
 		}
-		if ((*err = lock_wait(fd, LOCK_EX, timeout_ms)) != STORE_OK)
+		if ((*err = lock_wait(fd, LOCK_EX, timeout_ms)) != OMI_OK)
 			break;
 		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 &&
 		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
 			break;
 		close(fd);
 		fd = -1;
-		*err = STORE_BUSY;
+		*err = OMI_BUSY;
 	}
-	if (*err != STORE_OK && fd != -1) {
+	if (*err != OMI_OK && fd != -1) {
 		close(fd);
 		fd = -1;
 	}
@@ -633,16 +633,16 @@ checkpoint_lock(const char *dir, int64_t timeout_ms, enum store_err *err)
 	return fd;
 }
 
-enum store_err
+enum omi_err
 store_compact(const char *dir, int64_t timeout_ms)
 {
 	struct store	*s;
-	enum store_err	 err;
+	enum omi_err	 err;
 	int		 fd;
 
 	if ((fd = checkpoint_lock(dir, timeout_ms, &err)) == -1)
 		return err;
-	if ((err = store_open(&s, dir, STORE_WRITE, timeout_ms)) == STORE_OK) {
+	if ((err = store_open(&s, dir, STORE_WRITE, timeout_ms)) == OMI_OK) {
 		block_signals(s);
 		err = journal_compact(s, fd);
 		unblock_signals(s);
@@ -665,7 +665,7 @@ store_close(struct store *s)
 	free(s);
 }
 
-enum store_err
+enum omi_err
 store_foreach(struct store *s, const char *prefix,
     int (*fn)(void *, const char *), void *ctx)
 {
@@ -675,16 +675,16 @@ store_foreach(struct store *s, const char *prefix,
 	int	 stop = 0;
 
 	if (s->ended)
-		return STORE_ERROR;
+		return OMI_ERROR;
 	if (s->db == NULL)
-		return STORE_OK;
+		return OMI_OK;
 	k = gdbm_firstkey(s->db);
 	while (k.dptr != NULL && !stop) {
 		if ((size_t)k.dsize >= plen &&
 		    memcmp(k.dptr, prefix, plen) == 0) {
 			if ((key = strndup(k.dptr, (size_t)k.dsize)) == NULL) {
 				free(k.dptr);
-				return STORE_NOMEM;
+				return OMI_NOMEM;
 			}
 			stop = fn(ctx, key);
 			free(key);
@@ -696,28 +696,22 @@ store_foreach(struct store *s, const char *prefix,
 	free(k.dptr);
 	if (!stop && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != 0)
 		return disk_gdbm_error("iterate");
-	return STORE_OK;
+	return OMI_OK;
 }
 
 int
-store_http_status(enum store_err e)
+store_http_status(enum omi_err e)
 {
 	switch (e) {
-	case STORE_OK:
+	case OMI_OK:
 		return 200;
-	case STORE_NOTFOUND:
+	case OMI_NOTFOUND:
 		return 404;
-	case STORE_FULL:
+	case OMI_FULL:
 		return 507;
-	case STORE_NOMEM:
+	case OMI_NOMEM:
 		return 500;
 	default:
 		return 503;
 	}
-}
-
-const char *
-store_strerror(enum store_err e)
-{
-	return disk_strerror(e);
 }

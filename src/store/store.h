@@ -2,7 +2,7 @@
  * store: the one GDBM file every process shares, and the only module that
  * sees GDBM. Callers open a session (shared for reading, exclusive for
  * writing), get/put/del keys, and commit; the session's changes become
- * visible and durable all at once when store_commit() returns STORE_OK.
+ * visible and durable all at once when store_commit() returns OMI_OK.
  *
  * Key layout (all values are JSON unless noted):
  *   meta:schema           schema version ("1")
@@ -22,22 +22,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/err.h"
+
 #define STORE_SCHEMA	1
 
 enum store_mode {
 	STORE_READ,
 	STORE_WRITE
-};
-
-enum store_err {
-	STORE_OK = 0,
-	STORE_NOTFOUND,
-	STORE_BUSY,	/* the lock was not free within the timeout */
-	STORE_READONLY,	/* the data file or directory is not writable */
-	STORE_FULL,	/* no space left */
-	STORE_CORRUPT,	/* the file needs recovery */
-	STORE_NOMEM,
-	STORE_ERROR
 };
 
 struct store;
@@ -47,21 +38,21 @@ struct store;
  * waiting at most timeout_ms, then opens the database. A reader of a site
  * that has never stored anything gets an empty store.
  */
-enum store_err	 store_open(struct store **, const char *datadir,
+enum omi_err	 store_open(struct store **, const char *datadir,
 		    enum store_mode, int64_t timeout_ms);
 /* Reads a value; *val is NUL-terminated, malloc'd, the caller frees it. */
-enum store_err	 store_get(struct store *, const char *key, char **val,
+enum omi_err	 store_get(struct store *, const char *key, char **val,
 		    size_t *len);
 /* Queue a change in the session; it takes effect at commit. */
-enum store_err	 store_put(struct store *, const char *key, const void *val,
+enum omi_err	 store_put(struct store *, const char *key, const void *val,
 		    size_t len);
-enum store_err	 store_del(struct store *, const char *key);
+enum omi_err	 store_del(struct store *, const char *key);
 /*
  * Writes all queued changes and syncs them to disk. A successful commit
  * ends the session's hold on the data (lock released): only store_close()
  * may follow it.
  */
-enum store_err	 store_commit(struct store *);
+enum omi_err	 store_commit(struct store *);
 /* Ends the session (uncommitted changes are dropped) and frees it. */
 void		 store_close(struct store *);
 
@@ -71,13 +62,12 @@ void		 store_close(struct store *);
  * old bytes until then. Waits for a checkpoint in progress, then takes the
  * exclusive lock (each at most timeout_ms); it copies the whole database.
  */
-enum store_err	 store_compact(const char *datadir, int64_t timeout_ms);
+enum omi_err	 store_compact(const char *datadir, int64_t timeout_ms);
 
 /* Calls fn for every stored key that starts with prefix (full scan). */
-enum store_err	 store_foreach(struct store *, const char *prefix,
+enum omi_err	 store_foreach(struct store *, const char *prefix,
 		    int (*fn)(void *ctx, const char *key), void *ctx);
 
 /* The HTTP status and a short log text for an error. */
-int		 store_http_status(enum store_err);
-const char	*store_strerror(enum store_err);
+int		 store_http_status(enum omi_err);
 #endif

@@ -96,13 +96,13 @@ head(const char *val, size_t len)
 	struct buf		 b = { 0 };
 
 	memset(&h, 0, sizeof(h));
-	if (codec_head_decode(val, len, &h) != STORE_OK) {
+	if (codec_head_decode(val, len, &h) != OMI_OK) {
 		FUZZ_ASSERT(h.refs == NULL && h.nrefs == 0);
 		return;
 	}
 	FUZZ_ASSERT(codec_head_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
-	FUZZ_ASSERT(codec_head_decode(b.data, b.len, &again) == STORE_OK);
+	FUZZ_ASSERT(codec_head_decode(b.data, b.len, &again) == OMI_OK);
 	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);
@@ -119,7 +119,7 @@ delta(const char *val, size_t len)
 	size_t			 i;
 
 	memset(&h, 0, sizeof(h));
-	if (codec_head_delta_apply(val, len, &h) != STORE_OK) {
+	if (codec_head_delta_apply(val, len, &h) != OMI_OK) {
 		convdb_head_free(&h);
 		return;
 	}
@@ -127,7 +127,7 @@ delta(const char *val, size_t len)
 		FUZZ_ASSERT(h.refs[i].dirty);
 	FUZZ_ASSERT(codec_head_delta_encode(&h, &b) == 0);
 	memset(&again, 0, sizeof(again));
-	FUZZ_ASSERT(codec_head_delta_apply(b.data, b.len, &again) == STORE_OK);
+	FUZZ_ASSERT(codec_head_delta_apply(b.data, b.len, &again) == OMI_OK);
 	same_head(&h, &again);
 	convdb_head_free(&again);
 	convdb_head_free(&h);

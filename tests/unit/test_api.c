@@ -41,7 +41,7 @@ put(struct store *s, const char *uid, const char *doc)
 		return;
 	}
 	CHECK(convdb_put(s, uid, &sum, doc, strlen(doc), &replaced) ==
-	    STORE_OK);
+	    OMI_OK);
 	conv_summary_free(&sum);
 }
 
@@ -93,7 +93,7 @@ call(const char *uid, const char *id, const char *query, int *status)
 		*status = -1;
 		return NULL;
 	}
-	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK) {
+	if (store_open(&s, dir, STORE_READ, 2000) != OMI_OK) {
 		*status = -2;
 		params_free(&a.req.query);
 		return NULL;
@@ -207,11 +207,11 @@ test_paging(void)
 	CHECK(status == 200 && jint(j, "total") == 200);
 	snprintf(q, sizeof(q), "limit=100&include_discarded=true&cursor=%s",
 	    jstr(j, "next_cursor"));
-	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == OMI_OK);
 	for (i = 200; i < 230; i++)	/* newer than everything */
 		put_numbered(s, "alice", i);
 	put_numbered(s, "alice", 230);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	json_decref(j);
 	j = call("alice", NULL, q, &status);
@@ -377,11 +377,11 @@ test_search(void)
 	f.search = &sr;
 	f.scan_budget = 1500;	/* a few records per call */
 	memset(&from, 0, sizeof(from));
-	CHECK(store_open(&s, dir, STORE_READ, 2000) == STORE_OK);
-	CHECK(convdb_head_load(s, "alice", &h) == STORE_OK);
+	CHECK(store_open(&s, dir, STORE_READ, 2000) == OMI_OK);
+	CHECK(convdb_head_load(s, "alice", &h) == OMI_OK);
 	for (rounds = 0, ok = 1; rounds < 500; rounds++) {
 		CHECK(pager_fetch(s, "alice", &h, &f, &from, 3, &pg) ==
-		    STORE_OK);
+		    OMI_OK);
 		ok &= pg.records_read <= 8;
 		json_array_foreach(pg.entries, k, e)
 			seen[idnum(e)]++;
@@ -430,7 +430,7 @@ test_search_budget(void)
 	size_t			 b, k;
 	int			 i, seg, seen[12], rounds, ok, within, partial;
 
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK) {
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK) {
 		CHECK(0);
 		return;
 	}
@@ -445,7 +445,7 @@ test_search_budget(void)
 		buf_puts(&doc, "]}");
 		put(s, "dave", doc.data);
 	}
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	buf_free(&doc);
 	CHECK(search_compile(&sr, "needle") == 0);
@@ -457,13 +457,13 @@ test_search_budget(void)
 		f.search = &sr;
 		f.scan_budget = budgets[b];
 		memset(&from, 0, sizeof(from));
-		CHECK(store_open(&s, dir, STORE_READ, 2000) == STORE_OK);
-		CHECK(convdb_head_load(s, "dave", &h) == STORE_OK);
+		CHECK(store_open(&s, dir, STORE_READ, 2000) == OMI_OK);
+		CHECK(convdb_head_load(s, "dave", &h) == OMI_OK);
 		within = 1;
 		partial = 0;
 		for (rounds = 0; rounds < 100; rounds++) {
 			CHECK(pager_fetch(s, "dave", &h, &f, &from, 10, &pg) ==
-			    STORE_OK);
+			    OMI_OK);
 			if (pg.records_read > 1 && pg.bytes_read > budgets[b]) {
 				fprintf(stderr, "budget %zu: read %zu bytes of "
 				    "%zu records\n", budgets[b], pg.bytes_read,
@@ -640,7 +640,7 @@ test_list_budget(void)
 
 	for (i = 0; i < 400; i++)
 		buf_puts(&text, "\xc3\xa9t\xc3\xa9 ");	/* 1,200 code points */
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK) {
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK) {
 		CHECK(0);
 		return;
 	}
@@ -651,7 +651,7 @@ test_list_budget(void)
 		    i, iso(T0 + 60 * i), text.data, text.data);
 		put(s, "carol", doc.data);
 	}
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	j = call("carol", NULL, "limit=100", &status);
 	CHECK(status == 200);
@@ -691,7 +691,7 @@ test_detail(void)
 	buf_puts(&doc, "]}");
 	/* Hostile sizes everywhere else. */
 	buf_puts(&doc, "");
-	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == OMI_OK);
 	put(s, "alice", doc.data);
 	buf_reset(&doc);
 	buf_puts(&doc, "{\"id\":\"huge\",\"created_at\":\"2025-01-02T00:00:00Z\","
@@ -717,7 +717,7 @@ test_detail(void)
 		    i ? "," : "");
 	buf_puts(&doc, "]}");
 	put(s, "alice", doc.data);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	buf_free(&doc);
 
@@ -775,17 +775,17 @@ issue_token(struct config *cfg, const char *uid, const char *scope,
 	req.client_id = cfg->client_id;
 	req.redirect_uri = "https://chatgpt.com/aip/g-1/oauth/callback";
 	req.scope = (char *)scope;
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK)
 		return -1;
 	/* Codes are redeemed only for existing accounts. */
 	memset(&acct, 0, sizeof(acct));
 	acct.uid = (char *)uid;
 	acct.pwhash = "$y$j9T$unused$unused";
 	acct.webhook_key = "00";
-	if (account_save(s, &acct) == STORE_OK &&
-	    oauth_code_issue(cfg, s, &req, uid, code) == STORE_OK &&
+	if (account_save(s, &acct) == OMI_OK &&
+	    oauth_code_issue(cfg, s, &req, uid, code) == OMI_OK &&
 	    oauth_code_redeem(cfg, s, code, cfg->client_id, req.redirect_uri,
-	    NULL, &t, &f) == 0 && store_commit(s) == STORE_OK) {
+	    NULL, &t, &f) == 0 && store_commit(s) == OMI_OK) {
 		snprintf(access, SEC_TOKEN_LEN + 1, "%s", t.access);
 		rc = 0;
 	} else
@@ -813,7 +813,7 @@ authorize(struct config *cfg, const char *header, char **uid,
 	a.req.method = "GET";
 	a.req.authorization = header;
 	*uid = *challenge = NULL;
-	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_READ, 2000) != OMI_OK)
 		return -2;
 	status = api_authorize(&a, s, &b) == 0 ? 0 : a.resp.status;
 	store_close(s);
@@ -881,14 +881,14 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 1;
 	/* Out of order on purpose, so the index splits pages. */
 	for (i = 0; i < 200; i++)
 		put_numbered(s, "alice", (i * 37) % 200);
 	put(s, "bob", "{\"id\":\"b1\",\"created_at\":\"2025-01-01T00:00:00Z\","
 	    "\"transcript_segments\":[{\"text\":\"bobsecret\"}]}");
-	if (store_commit(s) != STORE_OK)
+	if (store_commit(s) != OMI_OK)
 		return 1;
 	store_close(s);
 	test_cursor();

@@ -102,10 +102,10 @@ put(int i, int64_t t, int discarded)
 	s.id = id; s.created_at = ca; s.t = t;
 	s.title = s.overview = s.category = s.emoji = "";
 	s.discarded = discarded;
-	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_put(st, "u1", &s, "{}", 2, &replaced) == STORE_OK &&
-	    store_commit(st) == STORE_OK;
+	ok = convdb_put(st, "u1", &s, "{}", 2, &replaced) == OMI_OK &&
+	    store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok && replaced == model[i].live;
 }
@@ -118,9 +118,9 @@ del(int i)
 	int		 ok;
 
 	snprintf(id, sizeof(id), "c%04d", i);
-	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_del(st, "u1", id) == STORE_OK && store_commit(st) == STORE_OK;
+	ok = convdb_del(st, "u1", id) == OMI_OK && store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok;
 }
@@ -142,11 +142,11 @@ verify(void)
 			live++;
 			livevis += !model[i].discarded;
 		}
-	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK ||
-	    convdb_head_load(st, "u1", &h) != STORE_OK)
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK ||
+	    convdb_head_load(st, "u1", &h) != OMI_OK)
 		return 0;
 	for (i = 0; i < h.nrefs && ok; i++) {
-		if (convdb_page_load(st, "u1", h.refs[i].page, &entries) != STORE_OK)
+		if (convdb_page_load(st, "u1", h.refs[i].page, &entries) != OMI_OK)
 			return 0;
 		ok &= json_array_size(entries) == h.refs[i].n;
 		ok &= json_array_size(entries) <= CONVDB_PAGE_MAX;
@@ -158,7 +158,7 @@ verify(void)
 			ok &= model[idx].live && model[idx].t == t;
 			ok &= json_is_true(json_object_get(e, "discarded")) ==
 			    model[idx].discarded;
-			ok &= convdb_get(st, "u1", id, &raw, NULL) == STORE_OK &&
+			ok &= convdb_get(st, "u1", id, &raw, NULL) == OMI_OK &&
 			    strcmp(raw, "{}") == 0;
 			free(raw);
 			pt = t;
@@ -185,17 +185,17 @@ pages_to_json(void)
 	size_t			 i;
 	int			 ok = 1;
 
-	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK ||
-	    convdb_head_load(st, "u1", &h) != STORE_OK)
+	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK ||
+	    convdb_head_load(st, "u1", &h) != OMI_OK)
 		return 0;
 	for (i = 0; i < h.nrefs && ok; i++) {
 		ok &= convdb_page_load(st, "u1", h.refs[i].page, &entries) ==
-		    STORE_OK;
+		    OMI_OK;
 		snprintf(key, sizeof(key), "cpage:u1:%lld",
 		    (long long)h.refs[i].page);
 		text = json_dumps(entries, JSON_COMPACT);
 		ok &= text != NULL && text[0] == '[' &&
-		    store_put(st, key, text, strlen(text)) == STORE_OK;
+		    store_put(st, key, text, strlen(text)) == OMI_OK;
 		free(text);
 		json_decref(entries);
 	}
@@ -213,9 +213,9 @@ pages_to_json(void)
 	text = json_dumps(entries, JSON_COMPACT);
 	json_decref(entries);
 	ok &= text != NULL && store_put(st, "cidx:u1", text, strlen(text)) ==
-	    STORE_OK;
+	    OMI_OK;
 	free(text);
-	ok &= store_commit(st) == STORE_OK;
+	ok &= store_commit(st) == OMI_OK;
 	convdb_head_free(&h);
 	store_close(st);
 	return ok;
@@ -251,7 +251,7 @@ test_chead(void)
 
 	CHECK(codec_head_encode(&h, &b) == 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_OK);
+	CHECK(codec_head_decode(b.data, b.len, &d) == OMI_OK);
 	CHECK(d.n == 65 && d.visible == 60 && d.next == 4 && d.nrefs == 2);
 	CHECK(d.nrefs == 2 && d.refs[1].lo_t == -2177452800000000 &&
 	    strcmp(d.refs[0].hi_id, "b-9") == 0 &&
@@ -260,15 +260,15 @@ test_chead(void)
 	convdb_head_free(&d);
 	for (cut = 0; cut < b.len; cut++) {
 		memset(&d, 0, sizeof(d));
-		refused &= codec_head_decode(b.data, cut, &d) == STORE_CORRUPT &&
+		refused &= codec_head_decode(b.data, cut, &d) == OMI_CORRUPT &&
 		    d.refs == NULL;
 	}
 	CHECK(refused);
 	buf_putc(&b, 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_decode(b.data, b.len, &d) == OMI_CORRUPT);
 	memset(&d, 0, sizeof(d));
-	CHECK(codec_head_decode("{\"n\":1}", 7, &d) == STORE_CORRUPT);
+	CHECK(codec_head_decode("{\"n\":1}", 7, &d) == OMI_CORRUPT);
 	buf_free(&b);
 }
 
@@ -322,8 +322,8 @@ test_chead_delta(void)
 	cur.gone[0] = 2;
 	cur.ngone = 1;
 	CHECK(codec_head_delta_encode(&cur, &db) == 0);
-	CHECK(codec_head_decode(b.data, b.len, &d) == STORE_OK);
-	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_OK);
+	CHECK(codec_head_decode(b.data, b.len, &d) == OMI_OK);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == OMI_OK);
 	CHECK(d.n == 80 && d.visible == 79 && d.next == 10 && d.nrefs == 4);
 	for (i = 0; i < 4 && d.nrefs == 4; i++)
 		same &= d.refs[i].page == cur.refs[i].page &&
@@ -336,21 +336,21 @@ test_chead_delta(void)
 	convdb_head_free(&d);
 	for (cut = 0; cut < db.len; cut++) {
 		memset(&d, 0, sizeof(d));
-		refused &= codec_head_decode(b.data, b.len, &d) == STORE_OK &&
-		    codec_head_delta_apply(db.data, cut, &d) == STORE_CORRUPT;
+		refused &= codec_head_decode(b.data, b.len, &d) == OMI_OK &&
+		    codec_head_delta_apply(db.data, cut, &d) == OMI_CORRUPT;
 		convdb_head_free(&d);
 	}
 	CHECK(refused);
 	buf_putc(&db, 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == OMI_CORRUPT);
 	convdb_head_free(&d);
 	/* A delta naming a page twice is damaged (none is written so). */
 	cur.refs[3].page = 8;
 	buf_reset(&db);
 	CHECK(codec_head_delta_encode(&cur, &db) == 0);
 	memset(&d, 0, sizeof(d));
-	CHECK(codec_head_delta_apply(db.data, db.len, &d) == STORE_CORRUPT);
+	CHECK(codec_head_delta_apply(db.data, db.len, &d) == OMI_CORRUPT);
 	convdb_head_free(&d);
 	convdb_head_free(&cur);
 	buf_free(&b);
@@ -365,11 +365,11 @@ head_sizes(size_t *head, size_t *delta)
 	char		*v;
 
 	*head = *delta = 0;
-	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
 		return 0;
-	if (store_get(st, "cidx:u1", &v, head) == STORE_OK)
+	if (store_get(st, "cidx:u1", &v, head) == OMI_OK)
 		free(v);
-	if (store_get(st, "cidxd:u1", &v, delta) == STORE_OK)
+	if (store_get(st, "cidxd:u1", &v, delta) == OMI_OK)
 		free(v);
 	store_close(st);
 	return 1;
@@ -726,10 +726,10 @@ put_user(const char *uid, char *id, int64_t t)
 
 	s.id = id; s.created_at = "x"; s.t = t;
 	s.title = s.overview = s.category = s.emoji = "";
-	if (store_open(&st, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_put(st, uid, &s, "{}", 2, &replaced) == STORE_OK &&
-	    store_commit(st) == STORE_OK;
+	ok = convdb_put(st, uid, &s, "{}", 2, &replaced) == OMI_OK &&
+	    store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok;
 }
@@ -759,9 +759,9 @@ owned_keys(const char *uid)
 	struct owned	 o = { uid, 0 };
 	struct store	*st;
 
-	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
 		return (size_t)-1;
-	if (store_foreach(st, "", count_owned, &o) != STORE_OK)
+	if (store_foreach(st, "", count_owned, &o) != OMI_OK)
 		o.n = (size_t)-1;
 	store_close(st);
 	return o.n;
@@ -777,12 +777,12 @@ index_holds(const char *uid, size_t n)
 	size_t			 i, seen = 0;
 	int			 ok;
 
-	if (store_open(&st, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
 		return 0;
-	if ((ok = convdb_head_load(st, uid, &h) == STORE_OK)) {
+	if ((ok = convdb_head_load(st, uid, &h) == OMI_OK)) {
 		for (i = 0; i < h.nrefs && ok; i++) {
 			ok = convdb_page_load(st, uid, h.refs[i].page, &e) ==
-			    STORE_OK;
+			    OMI_OK;
 			seen += json_array_size(e);
 			json_decref(e);
 		}
@@ -813,13 +813,13 @@ test_del_user(void)
 	ok &= put_user("u30", id, 5) && put_user("u3x", id, 5);
 	CHECK(ok && owned_keys("u3") > 3 * CONVDB_PAGE_MAX);
 	/* A stray page outside the index goes too. */
-	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == STORE_OK);
-	CHECK(store_put(st, "cpage:u3:999", "[]", 2) == STORE_OK &&
-	    store_commit(st) == STORE_OK);
+	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == OMI_OK);
+	CHECK(store_put(st, "cpage:u3:999", "[]", 2) == OMI_OK &&
+	    store_commit(st) == OMI_OK);
 	store_close(st);
-	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == STORE_OK);
-	CHECK(convdb_del_user(st, "u3", &n) == STORE_OK &&
-	    store_commit(st) == STORE_OK);
+	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == OMI_OK);
+	CHECK(convdb_del_user(st, "u3", &n) == OMI_OK &&
+	    store_commit(st) == OMI_OK);
 	store_close(st);
 	CHECK(n == 3 * CONVDB_PAGE_MAX);
 	CHECK(owned_keys("u3") == 0);

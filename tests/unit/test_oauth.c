@@ -304,7 +304,7 @@ open_w(const struct config *c)
 {
 	struct store *s = NULL;
 
-	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == OMI_OK);
 	return s;
 }
 
@@ -317,7 +317,7 @@ bearer(const struct config *c, const char *token)
 	int			 rc;
 
 	snprintf(h, sizeof(h), "Bearer %s", token);
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	rc = oauth_bearer_check(c, s, h, &b);
 	if (rc == 0)
 		CHECK(strcmp(b.uid, "alice") == 0 &&
@@ -339,12 +339,12 @@ grant_record_len(const struct config *c, const char *refresh)
 	json_t		*rt = NULL;
 	size_t		 len = 0;
 
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
-	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
+	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
 	CHECK(oauth_grant_key(json_string_value(json_object_get(rt, "gid")),
 	    gkey, sizeof(gkey)) == 0);
-	CHECK(store_get(s, gkey, &v, &len) == STORE_OK);
+	CHECK(store_get(s, gkey, &v, &len) == OMI_OK);
 	free(v);
 	json_decref(rt);
 	store_close(s);
@@ -360,9 +360,9 @@ rt_record(const struct config *c, const char *refresh)
 	char		 fam[SEC_TOKEN_LEN + 1];
 	size_t		 len;
 
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
-	if (store_get(s, key, &v, &len) == STORE_OK) {
+	if (store_get(s, key, &v, &len) == OMI_OK) {
 		out = strndup(v, len);
 		free(v);
 	}
@@ -379,12 +379,12 @@ rt_mark_rotated(const struct config *c, const char *refresh)
 	char		 key[OAUTH_KEY_MAX], fam[SEC_TOKEN_LEN + 1];
 	json_t		*rt = NULL;
 
-	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == OMI_OK);
 	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
-	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
+	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
 	CHECK(json_object_set_new(rt, "rotated", json_integer(1)) == 0 &&
-	    record_put(s, key, rt) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	    record_put(s, key, rt) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	json_decref(rt);
 	store_close(s);
 }
@@ -403,8 +403,8 @@ live_grants(const struct config *c)
 	struct store	*s = NULL;
 	size_t		 n = 0;
 
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
-	CHECK(oauth_grants_list(s, "alice", count_live, &n) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
+	CHECK(oauth_grants_list(s, "alice", count_live, &n) == OMI_OK);
 	store_close(s);
 	return n;
 }
@@ -425,13 +425,13 @@ sign_in(const struct config *c, const char *challenge, const char *method,
 	r.challenge = (char *)challenge;
 	r.method = (char *)method;
 	s = open_w(c);
-	CHECK(oauth_code_issue(c, s, &r, "alice", code) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	s = open_w(c);
 	rc = oauth_code_redeem(c, s, code, "client-1", r.redirect_uri,
 	    verifier, t, f);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	return rc;
 }
@@ -457,8 +457,8 @@ test_lifecycle(void)
 	acct.uid = "alice";
 	acct.pwhash = "$y$x";
 	acct.webhook_key = "00";
-	CHECK(account_save(s, &acct) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(account_save(s, &acct) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 
 	/* Missing, malformed and unknown tokens. */
@@ -480,8 +480,8 @@ test_lifecycle(void)
 	r.redirect_uri = "https://chatgpt.com/aip/g-x/oauth/callback";
 	r.scope = OAUTH_SCOPE_READ;
 	s = open_w(&c);
-	CHECK(oauth_code_issue(&c, s, &r, "alice", code) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "alice", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	s = open_w(&c);
 	CHECK(oauth_code_redeem(&c, s, code, "client-2", r.redirect_uri, NULL,
@@ -494,14 +494,14 @@ test_lifecycle(void)
 	    strcmp(f.error, "invalid_grant") == 0);	/* PKCE downgrade */
 	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
 	    &t, &f) == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 0);
 	s = open_w(&c);
 	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
 	    &t2, &f) == -1 && f.status == 400 &&
 	    strcmp(f.error, "invalid_grant") == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	s = open_w(&c);
@@ -519,7 +519,7 @@ test_lifecycle(void)
 	CHECK(oauth_refresh(&c, s, rt1, "client-1", "admin", &t2, &f) == -1 &&
 	    strcmp(f.error, "invalid_scope") == 0);
 	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t2, &f) == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(strcmp(t2.refresh, rt1) != 0);
 	/* Retired by its family's record naming its successor. */
@@ -532,7 +532,7 @@ test_lifecycle(void)
 	s = open_w(&c);
 	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t3, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t2.access) == 401);
 	CHECK(bearer(&c, t.access) == 401);
@@ -550,7 +550,7 @@ test_lifecycle(void)
 	s = open_w(&c);
 	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, &t2, &f) ==
 	    -1 && strcmp(f.error, "invalid_grant") == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	oauth_tokens_free(&t);
@@ -568,7 +568,7 @@ test_lifecycle(void)
 			s = open_w(&c);
 			CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL,
 			    &t2, &f) == 0);
-			CHECK(store_commit(s) == STORE_OK);
+			CHECK(store_commit(s) == OMI_OK);
 			store_close(s);
 			oauth_tokens_free(&t);
 			t = t2;
@@ -597,14 +597,14 @@ test_lifecycle(void)
 	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
 	s = open_w(&c);
 	CHECK(oauth_revoke_token(&c, s, t.refresh, NULL, "client-2") ==
-	    STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	    OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 0);	/* another client: no effect */
 	s = open_w(&c);
 	CHECK(oauth_revoke_token(&c, s, t.refresh, "access_token", "client-1")
-	    == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	    == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	oauth_tokens_free(&t);
@@ -632,8 +632,8 @@ test_lifecycle(void)
 	c.access_ttl = 3600;
 	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
 	s = open_w(&c);
-	CHECK(oauth_revoke_user(s, "alice", "test", &n) == STORE_OK && n >= 1);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_revoke_user(s, "alice", "test", &n) == OMI_OK && n >= 1);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	oauth_tokens_free(&t);
@@ -652,7 +652,7 @@ test_lifecycle(void)
 		s = open_w(&c);
 		CHECK(oauth_refresh(&c, s, ta.refresh, "client-1", NULL, &t2,
 		    &f) == 0);
-		CHECK(store_commit(s) == STORE_OK);
+		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
 		CHECK(live_grants(&c) == OAUTH_USER_GRANTS_MAX);
 		CHECK(sign_in(&c, NULL, NULL, NULL, &tn, &f) == 0);
@@ -672,12 +672,12 @@ test_lifecycle(void)
 	{
 		struct oauth_gc_stats	 st;
 		s = open_w(&c);
-		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == STORE_OK);
+		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == OMI_OK);
 		CHECK(st.removed > 0);
-		CHECK(store_commit(s) == STORE_OK);
+		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
 		s = open_w(&c);
-		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == STORE_OK);
+		CHECK(oauth_gc(s, now_unix() + 400 * 86400, &st) == OMI_OK);
 		CHECK(st.removed == 0 && st.scanned == 0);
 		store_close(s);
 	}
@@ -699,7 +699,7 @@ keys_with(const struct config *c, const char *prefix)
 	int		 n = 0;
 
 	s = open_w(c);
-	CHECK(store_foreach(s, prefix, count_prefix, &n) == STORE_OK);
+	CHECK(store_foreach(s, prefix, count_prefix, &n) == OMI_OK);
 	store_close(s);
 	return n;
 }
@@ -717,7 +717,7 @@ test_login_devices(void)
 	struct crypt_data	 cd;
 	struct oauth_gc_stats	 gc;
 	struct store		*s;
-	enum store_err		 err;
+	enum omi_err		 err;
 	char			 dev[OAUTH_DEVICE_MAX], dev2[OAUTH_DEVICE_MAX];
 	char			 other[OAUTH_DEVICE_MAX], forged[OAUTH_DEVICE_MAX];
 	int			 i, rc = -1;
@@ -730,8 +730,8 @@ test_login_devices(void)
 	    sizeof(cd));
 	acct.webhook_key = "00";
 	s = open_w(&c);
-	CHECK(acct.pwhash != NULL && account_save(s, &acct) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(acct.pwhash != NULL && account_save(s, &acct) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 
 	CHECK(oauth_device_make(&c, "dana", dev) == 0);
@@ -794,8 +794,8 @@ test_login_devices(void)
 	CHECK(keys_with(&c, "lfail:") >= 1);
 	s = open_w(&c);
 	CHECK(oauth_gc(s, now_unix() + 2 * OAUTH_THROTTLE_LOCK, &gc) ==
-	    STORE_OK && gc.removed >= 1);
-	CHECK(store_commit(s) == STORE_OK);
+	    OMI_OK && gc.removed >= 1);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(keys_with(&c, "lfail:") == 0);
 	config_free(&c);
@@ -816,8 +816,8 @@ throttle_site(struct config *c)
 	    sizeof(cd));
 	acct.webhook_key = "00";
 	s = open_w(c);
-	CHECK(acct.pwhash != NULL && account_save(s, &acct) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(acct.pwhash != NULL && account_save(s, &acct) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 }
 
@@ -830,7 +830,7 @@ static void
 test_login_throttle(void)
 {
 	struct config	 c;
-	enum store_err	 err;
+	enum omi_err	 err;
 	char		 addr[32];
 	int		 i, rc = -1;
 
@@ -921,7 +921,7 @@ test_throttle_keeps_locks(void)
 	one.until = 0;
 	s = open_w(&c);
 	CHECK(oauth_throttle_put(&c, s, OAUTH_SUBJ_ADDR, addr, &lock, now) ==
-	    STORE_OK);
+	    OMI_OK);
 	for (i = n = 0; n < 2 * OAUTH_THROTTLE_WAYS && i < 1000000; i++) {
 		snprintf(subj, sizeof(subj), "made-up-%d", i);
 		sec_keyed_hash(c.key, "oauth-throttle-uid", subj, strlen(subj),
@@ -930,13 +930,13 @@ test_throttle_keeps_locks(void)
 			continue;
 		n++;
 		CHECK(oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &one,
-		    now) == STORE_OK);
+		    now) == OMI_OK);
 	}
 	CHECK(n == 2 * OAUTH_THROTTLE_WAYS);
 	CHECK(oauth_throttle_get(&c, s, OAUTH_SUBJ_ADDR, addr, &got) ==
-	    STORE_OK);
+	    OMI_OK);
 	CHECK(oauth_count_locked(&got, now));
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	config_free(&c);
 }
@@ -960,12 +960,12 @@ test_throttle_bounded(void)
 	for (i = bad = 0; i < 20 * OAUTH_THROTTLE_BUCKETS; i++) {
 		snprintf(subj, sizeof(subj), "u%d", i);
 		if (oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &k,
-		    now) != STORE_OK || oauth_throttle_get(&c, s,
-		    OAUTH_SUBJ_UID, subj, &got) != STORE_OK || got.count != 1)
+		    now) != OMI_OK || oauth_throttle_get(&c, s,
+		    OAUTH_SUBJ_UID, subj, &got) != OMI_OK || got.count != 1)
 			bad++;
 	}
 	CHECK(bad == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	n = keys_with(&c, "lfail:");
 	CHECK(n > 0 && n <= OAUTH_THROTTLE_BUCKETS);
@@ -975,7 +975,7 @@ test_throttle_bounded(void)
 		json_t *j;
 
 		snprintf(key, sizeof(key), "lfail:%02x", i);
-		if (store_get(s, key, &v, &vlen) != STORE_OK)
+		if (store_get(s, key, &v, &vlen) != OMI_OK)
 			continue;
 		j = json_loads(v, 0, NULL);
 		CHECK(j != NULL && json_array_size(json_object_get(j, "e")) <=
@@ -993,11 +993,11 @@ test_throttle_bounded(void)
 	for (i = bad = 0; i < 20 * OAUTH_THROTTLE_BUCKETS; i++) {
 		snprintf(subj, sizeof(subj), "u%d", i);
 		if (oauth_throttle_put(&c, s, OAUTH_SUBJ_UID, subj, &k,
-		    now + OAUTH_THROTTLE_WINDOW + 1) != STORE_OK)
+		    now + OAUTH_THROTTLE_WINDOW + 1) != OMI_OK)
 			bad++;
 	}
 	CHECK(bad == 0);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(keys_with(&c, "lfail:") == 0);
 	config_free(&c);
@@ -1058,21 +1058,21 @@ same_request(const struct oauth_request *a, const struct oauth_request *b)
 
 /*
  * oauth_pending_get() without a store: 1 when handle opens as want, 0 when
- * it is refused (STORE_NOTFOUND, nothing filled in), -1 otherwise.
+ * it is refused (OMI_NOTFOUND, nothing filled in), -1 otherwise.
  */
 static int
 open_handle(const struct config *c, const char *handle, const char *cookie,
     const struct oauth_request *want)
 {
 	struct oauth_request	 got;
-	enum store_err		 err;
+	enum omi_err		 err;
 	int			 rc;
 
 	err = oauth_pending_get(c, NULL, handle, cookie, &got);
-	if (err == STORE_OK)
+	if (err == OMI_OK)
 		rc = same_request(&got, want) ? 1 : -1;
 	else
-		rc = err == STORE_NOTFOUND && got.client_id == NULL &&
+		rc = err == OMI_NOTFOUND && got.client_id == NULL &&
 		    got.state == NULL ? 0 : -1;
 	oauth_request_free(&got);
 	return rc;
@@ -1174,14 +1174,14 @@ test_pending(void)
 	r.exp = exp;
 	CHECK(keys_with(&c, "spent:") == 0);
 	s = open_w(&c);
-	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == STORE_OK &&
+	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == OMI_OK &&
 	    same_request(&got, &r));
-	CHECK(oauth_pending_spend(&c, s, h, &got) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_pending_spend(&c, s, h, &got) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	oauth_request_free(&got);
 	s = open_w(&c);
-	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == STORE_NOTFOUND &&
+	CHECK(oauth_pending_get(&c, s, h, cookie, &got) == OMI_NOTFOUND &&
 	    got.client_id == NULL);
 	store_close(s);
 	/* The seal alone still holds: the store says it was spent. */
@@ -1189,20 +1189,20 @@ test_pending(void)
 	/* The same request under a new handle is not spent. */
 	CHECK((h2 = oauth_pending_seal(&c, &r, cookie)) != NULL);
 	s = open_w(&c);
-	CHECK(oauth_pending_get(&c, s, h2, cookie, &got) == STORE_OK);
+	CHECK(oauth_pending_get(&c, s, h2, cookie, &got) == OMI_OK);
 	oauth_request_free(&got);
 	store_close(s);
 	free(h2);
 	/* The spent mark lives until the handle would have expired. */
 	CHECK(keys_with(&c, "spent:") == 1);
 	s = open_w(&c);
-	CHECK(oauth_gc(s, r.exp, &gc) == STORE_OK && store_commit(s) ==
-	    STORE_OK);
+	CHECK(oauth_gc(s, r.exp, &gc) == OMI_OK && store_commit(s) ==
+	    OMI_OK);
 	store_close(s);
 	CHECK(keys_with(&c, "spent:") == 1);
 	s = open_w(&c);
-	CHECK(oauth_gc(s, r.exp + 1, &gc) == STORE_OK && store_commit(s) ==
-	    STORE_OK);
+	CHECK(oauth_gc(s, r.exp + 1, &gc) == OMI_OK && store_commit(s) ==
+	    OMI_OK);
 	store_close(s);
 	CHECK(keys_with(&c, "spent:") == 0);
 	free(h);
@@ -1232,20 +1232,20 @@ test_forget_sign_ins(void)
 	s = open_w(&c);
 	/* Counters of older versions, one record per uid. */
 	oauth_key(&c, "fail:", OAUTH_L_FAIL, "fran", key);
-	CHECK(store_put(s, key, legacy, strlen(legacy)) == STORE_OK);
+	CHECK(store_put(s, key, legacy, strlen(legacy)) == OMI_OK);
 	oauth_key(&c, "fail:", OAUTH_L_FAIL, "gus", key);
-	CHECK(store_put(s, key, legacy, strlen(legacy)) == STORE_OK);
-	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == STORE_OK);
-	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == STORE_OK);
-	CHECK(oauth_code_issue(&c, s, &r, "gus", code) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_put(s, key, legacy, strlen(legacy)) == OMI_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == OMI_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "fran", code) == OMI_OK);
+	CHECK(oauth_code_issue(&c, s, &r, "gus", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	fails = keys_with(&c, "fail:");
 	codes = keys_with(&c, "code:");
 	CHECK(fails == 2 && codes >= 3);
 	s = open_w(&c);
-	CHECK(oauth_forget_sign_ins(&c, s, "fran") == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_forget_sign_ins(&c, s, "fran") == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(keys_with(&c, "fail:") == fails - 1);
 	CHECK(keys_with(&c, "code:") == codes - 2);
@@ -1262,7 +1262,7 @@ refresh_once(const struct config *c, struct oauth_tokens *t)
 	int			 rc;
 
 	rc = oauth_refresh(c, s, t->refresh, "client-1", NULL, &t2, &f);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	if (rc == 0) {
 		oauth_tokens_free(t);
@@ -1284,17 +1284,17 @@ make_legacy(const struct config *c, const struct oauth_tokens *t, char *old)
 	json_t		*rt = NULL, *g = NULL;
 
 	CHECK(oauth_refresh_key(c, t->refresh, key, fam) == 1);
-	CHECK(oauth_rec_get(s, key, &rt) == STORE_OK);
-	CHECK(store_del(s, key) == STORE_OK);
+	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
+	CHECK(store_del(s, key) == OMI_OK);
 	CHECK(oauth_grant_key(oauth_rec_str(rt, "gid"), gkey, sizeof(gkey))
-	    == 0 && oauth_rec_get(s, gkey, &g) == STORE_OK);
+	    == 0 && oauth_rec_get(s, gkey, &g) == OMI_OK);
 	sec_token(old);
 	CHECK(oauth_refresh_key(c, old, key, fam) == 0);
 	CHECK(json_object_del(rt, "h") == 0 && record_put(s, key, rt) ==
-	    STORE_OK);
+	    OMI_OK);
 	CHECK(json_object_set_new(g, "rt", json_string(key + 3)) == 0 &&
-	    record_put(s, gkey, g) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	    record_put(s, gkey, g) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	json_decref(rt);
 	json_decref(g);
@@ -1344,7 +1344,7 @@ test_refresh_records(void)
 
 		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
-		CHECK(store_commit(s) == STORE_OK);
+		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
 	}
 	CHECK(bearer(&c, t.access) == 401);
@@ -1366,7 +1366,7 @@ test_refresh_records(void)
 
 		CHECK(oauth_refresh(&c, s, mid, "client-1", NULL, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
-		CHECK(store_commit(s) == STORE_OK);
+		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
 	}
 	CHECK(bearer(&c, t.access) == 401);
@@ -1391,7 +1391,7 @@ test_refresh_records(void)
 
 		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
-		CHECK(store_commit(s) == STORE_OK);
+		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
 	}
 	CHECK(bearer(&c, t.access) == 401);
@@ -1417,8 +1417,8 @@ code_for(const struct config *c, const char *uri, char *code)
 	r.client_id = "client-1";
 	r.redirect_uri = (char *)uri;
 	r.scope = OAUTH_SCOPE_READ;
-	CHECK(oauth_code_issue(c, s, &r, "alice", code) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 }
 
@@ -1432,19 +1432,19 @@ exchange(const struct config *c, const char *code, const char *uri,
 	int			 rc;
 
 	rc = oauth_code_redeem(c, s, code, "client-1", uri, NULL, &t, f);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	oauth_tokens_free(&t);
 	return rc;
 }
 
-static enum store_err
+static enum omi_err
 pin_check(const struct config *c, const char *uri)
 {
 	struct store	*s = NULL;
-	enum store_err	 err;
+	enum omi_err	 err;
 
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	err = oauth_pin_check(c, s, uri);
 	store_close(s);
 	return err;
@@ -1456,12 +1456,12 @@ pinned(const struct config *c, char *gpt)
 {
 	struct oauth_pin	 p;
 	struct store		*s = NULL;
-	enum store_err		 err;
+	enum omi_err		 err;
 
-	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == STORE_OK);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	err = oauth_pin_get(c, s, &p);
-	CHECK(err == STORE_OK || err == STORE_NOTFOUND);
-	snprintf(gpt, OAUTH_PIN_MAX, "%s", err == STORE_OK ? p.gpt : "");
+	CHECK(err == OMI_OK || err == OMI_NOTFOUND);
+	snprintf(gpt, OAUTH_PIN_MAX, "%s", err == OMI_OK ? p.gpt : "");
 	store_close(s);
 }
 
@@ -1470,8 +1470,8 @@ pin_reset(const struct config *c)
 {
 	struct store *s = open_w(c);
 
-	CHECK(oauth_pin_reset(s) == STORE_OK);
-	CHECK(store_commit(s) == STORE_OK);
+	CHECK(oauth_pin_reset(s) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 }
 
@@ -1502,8 +1502,8 @@ test_pin(void)
 	pin_reset(&c);
 	pinned(&c, gpt);
 	CHECK(gpt[0] == '\0');
-	CHECK(pin_check(&c, GPT_A) == STORE_OK && pin_check(&c, GPT_B) ==
-	    STORE_OK);
+	CHECK(pin_check(&c, GPT_A) == OMI_OK && pin_check(&c, GPT_B) ==
+	    OMI_OK);
 
 	/* Two GPTs hold codes before the first exchange. A failed exchange
 	 * pins nothing; the first success pins its GPT. */
@@ -1515,11 +1515,11 @@ test_pin(void)
 	CHECK(exchange(&c, ca, GPT_A, &f) == 0);
 	pinned(&c, gpt);
 	CHECK(strcmp(gpt, "AAA") == 0);
-	CHECK(pin_check(&c, GPT_A) == STORE_OK);
-	CHECK(pin_check(&c, GPT_A2) == STORE_OK);	/* the other host */
-	CHECK(pin_check(&c, GPT_B) == STORE_NOTFOUND);
-	CHECK(pin_check(&c, GPT_B2) == STORE_NOTFOUND);
-	CHECK(pin_check(&c, EXACT) == STORE_OK);
+	CHECK(pin_check(&c, GPT_A) == OMI_OK);
+	CHECK(pin_check(&c, GPT_A2) == OMI_OK);	/* the other host */
+	CHECK(pin_check(&c, GPT_B) == OMI_NOTFOUND);
+	CHECK(pin_check(&c, GPT_B2) == OMI_NOTFOUND);
+	CHECK(pin_check(&c, EXACT) == OMI_OK);
 	/* The other GPT's code, issued before the pin, no longer works. */
 	CHECK(exchange(&c, cb, GPT_B, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0 && f.status == 400);
@@ -1534,13 +1534,13 @@ test_pin(void)
 
 	/* A reset lets the next GPT in, and pins that one. */
 	pin_reset(&c);
-	CHECK(pin_check(&c, GPT_B) == STORE_OK);
+	CHECK(pin_check(&c, GPT_B) == OMI_OK);
 	code_for(&c, GPT_B2, cb);
 	CHECK(exchange(&c, cb, GPT_B2, &f) == 0);
 	pinned(&c, gpt);
 	CHECK(strcmp(gpt, "BBB") == 0);
-	CHECK(pin_check(&c, GPT_A) == STORE_NOTFOUND);
-	CHECK(pin_check(&c, GPT_B) == STORE_OK);
+	CHECK(pin_check(&c, GPT_A) == OMI_NOTFOUND);
+	CHECK(pin_check(&c, GPT_B) == OMI_OK);
 	pin_reset(&c);
 	config_free(&c);
 }

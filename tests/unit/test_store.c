@@ -25,10 +25,10 @@ put_commit(const char *key, const char *val)
 	struct store	*s;
 	int		 ok;
 
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = store_put(s, key, val, strlen(val)) == STORE_OK &&
-	    store_commit(s) == STORE_OK;
+	ok = store_put(s, key, val, strlen(val)) == OMI_OK &&
+	    store_commit(s) == OMI_OK;
 	store_close(s);
 	return ok;
 }
@@ -39,9 +39,9 @@ del_commit(const char *key)
 	struct store	*s;
 	int		 ok;
 
-	if (store_open(&s, dir, STORE_WRITE, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = store_del(s, key) == STORE_OK && store_commit(s) == STORE_OK;
+	ok = store_del(s, key) == OMI_OK && store_commit(s) == OMI_OK;
 	store_close(s);
 	return ok;
 }
@@ -53,9 +53,9 @@ has(const char *key, const char *val)
 	char		*v = NULL;
 	int		 ok;
 
-	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_READ, 2000) != OMI_OK)
 		return 0;
-	ok = store_get(s, key, &v, NULL) == STORE_OK && strcmp(v, val) == 0;
+	ok = store_get(s, key, &v, NULL) == OMI_OK && strcmp(v, val) == 0;
 	free(v);
 	store_close(s);
 	return ok;
@@ -68,9 +68,9 @@ absent(const char *key)
 	char		*v = NULL;
 	int		 ok;
 
-	if (store_open(&s, dir, STORE_READ, 2000) != STORE_OK)
+	if (store_open(&s, dir, STORE_READ, 2000) != OMI_OK)
 		return 0;
-	ok = store_get(s, key, &v, NULL) == STORE_NOTFOUND;
+	ok = store_get(s, key, &v, NULL) == OMI_NOTFOUND;
 	free(v);
 	store_close(s);
 	return ok;
@@ -109,18 +109,18 @@ test_sessions(void)
 	CHECK(put_commit("a", "1"));
 	CHECK(has("a", "1"));
 	/* A session sees its own queued changes; nothing leaks without commit. */
-	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
-	CHECK(store_put(s, "b", "2", 1) == STORE_OK);
-	CHECK(store_get(s, "b", &v, NULL) == STORE_OK && strcmp(v, "2") == 0);
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == OMI_OK);
+	CHECK(store_put(s, "b", "2", 1) == OMI_OK);
+	CHECK(store_get(s, "b", &v, NULL) == OMI_OK && strcmp(v, "2") == 0);
 	free(v);
-	CHECK(store_del(s, "a") == STORE_OK);
-	CHECK(store_get(s, "a", &v, NULL) == STORE_NOTFOUND);
+	CHECK(store_del(s, "a") == OMI_OK);
+	CHECK(store_get(s, "a", &v, NULL) == OMI_NOTFOUND);
 	store_close(s);
 	CHECK(absent("b"));
 	CHECK(has("a", "1"));
 	/* Readers cannot write. */
-	CHECK(store_open(&s, dir, STORE_READ, 2000) == STORE_OK);
-	CHECK(store_put(s, "c", "3", 1) != STORE_OK);
+	CHECK(store_open(&s, dir, STORE_READ, 2000) == OMI_OK);
+	CHECK(store_put(s, "c", "3", 1) != OMI_OK);
 	store_close(s);
 }
 
@@ -166,8 +166,8 @@ test_lock_timeout(void)
 		_exit(0);
 	}
 	(void)!read(p[0], &c, 1);
-	CHECK(store_open(&s, dir, STORE_WRITE, 200) == STORE_BUSY);
-	CHECK(store_open(&s, dir, STORE_READ, 200) == STORE_BUSY);
+	CHECK(store_open(&s, dir, STORE_WRITE, 200) == OMI_BUSY);
+	CHECK(store_open(&s, dir, STORE_READ, 200) == OMI_BUSY);
 	/* A longer wait outlasts the holder: requests wait, they don't fail,
 	 * not even when another signal (the holder's SIGUSR1 here, a FastCGI
 	 * manager's SIGTERM in life) interrupts the wait. */
@@ -175,7 +175,7 @@ test_lock_timeout(void)
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, &old);
 	(void)!write(q[1], "x", 1);
-	CHECK(store_open(&s, dir, STORE_WRITE, 5000) == STORE_OK);
+	CHECK(store_open(&s, dir, STORE_WRITE, 5000) == OMI_OK);
 	store_close(s);
 	CHECK(usr1_seen);
 	sigaction(SIGUSR1, &old, NULL);
@@ -777,12 +777,12 @@ test_checkpoint_space(void)
 	val[n] = '\0';
 	/* 120 values of 64 KB in one record: about 7.7 MB in the database
 	 * and in the journal, just under a checkpoint's 8 MB. */
-	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == STORE_OK);
+	CHECK(store_open(&s, dir, STORE_WRITE, 2000) == OMI_OK);
 	for (i = 0; i < 120; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		ok &= store_put(s, key, val, n) == STORE_OK;
+		ok &= store_put(s, key, val, n) == OMI_OK;
 	}
-	CHECK(ok && store_commit(s) == STORE_OK);
+	CHECK(ok && store_commit(s) == OMI_OK);
 	store_close(s);
 	db = file_size("omi.db");
 	CHECK(db > 7000000 && file_size("omi.journal") < 8 << 20);
@@ -831,7 +831,7 @@ test_checkpoint_space(void)
 	    file_size("omi.journal") >= 8 << 20);
 	/* Nor for a compaction: refused before it writes anything. */
 	jsize = file_size("omi.journal");
-	CHECK(store_compact(dir, 2000) == STORE_FULL);
+	CHECK(store_compact(dir, 2000) == OMI_FULL);
 	CHECK(file_size("omi.snap.tmp") == -1 &&
 	    file_size("omi.db.compact") == -1 &&
 	    file_size("omi.journal") == jsize);
@@ -841,7 +841,7 @@ test_checkpoint_space(void)
 	CHECK(put_commit("after", "v") && has("after", "v"));
 	CHECK(file_size("omi.journal") < 1 << 20 &&
 	    file_size("omi.snap") >= db);
-	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(store_compact(dir, 2000) == OMI_OK);
 	CHECK(file_size("omi.journal") == 0 && has("after", "v") &&
 	    file_size("omi.snap") == file_size("omi.db"));
 out:
@@ -869,7 +869,7 @@ test_compact_crash(void)
 	CHECK(put_commit("cc1", "one") && put_commit("cc2", "two"));
 	if ((pid = fork()) == 0) {
 		putenv((char *)"HTTP_X_OMI_TEST_CRASH=compact-snap");
-		_exit(store_compact(dir, 2000) == STORE_OK ? 0 : 1);
+		_exit(store_compact(dir, 2000) == OMI_OK ? 0 : 1);
 	}
 	waitpid(pid, &st, 0);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -879,7 +879,7 @@ test_compact_crash(void)
 	CHECK(has("cc1", "one") && has("cc2", "two"));
 	CHECK(unapply_last());				/* a recovery */
 	CHECK(has("cc1", "one") && has("cc2", "two"));
-	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(store_compact(dir, 2000) == OMI_OK);
 	CHECK(file_size("omi.db.compact") == -1 &&
 	    file_size("omi.journal") == 0);
 	CHECK(has("cc1", "one") && has("cc2", "two"));
@@ -937,7 +937,7 @@ test_scrub(void)
 		CHECK(put_commit(keys[i], big));
 		CHECK(put_commit("neighbour", other));	/* not at the end */
 	}
-	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(store_compact(dir, 2000) == OMI_OK);
 	CHECK(files_with(words[0]) == 2);	/* omi.db, omi.snap */
 	CHECK(put_commit(keys[0], "short"));
 	CHECK(files_with(words[0]) == 1);	/* omi.snap */
@@ -948,7 +948,7 @@ test_scrub(void)
 	memset(big + 1000, 'y', strlen(words[2]));
 	CHECK(put_commit(keys[2], big));
 	CHECK(files_with(words[2]) == 1);
-	CHECK(store_compact(dir, 2000) == STORE_OK);
+	CHECK(store_compact(dir, 2000) == OMI_OK);
 	for (i = 0; i < 3; i++)
 		CHECK(files_with(words[i]) == 0);
 	CHECK(has(keys[0], "short") && has(keys[2], big) && absent(keys[1]));
@@ -1004,7 +1004,7 @@ test_symlinks(void)
 			ok = symlink(target, p) == 0;
 			snprintf(val, sizeof(val), "%s-%zu", rows[i].name, v);
 			w = put_commit("sym", val);
-			c = store_compact(dir, 2000) == STORE_OK;
+			c = store_compact(dir, 2000) == OMI_OK;
 			ok &= w == rows[i].commit && c == rows[i].compact;
 			if (w)
 				ok &= has("sym", val) && has("a", "1");
