@@ -63,18 +63,43 @@ if [ -z "$only" ] || [ "$only" = cgi ]; then
 		OMI_CGIBIN=$top/build-asan/cgi-bin OMI_ADMIN=$top/build-asan/omi-admin run bash "$t"
 	done
 fi
-if [ -z "$only" ] || [ "$only" = e2e ]; then
-	for s in $servers; do
-		if [ "$s" = apache-dist ] && [ -z "$OMI_DIST_TARBALL" ]; then
-			echo "FAIL: no dist tarball for apache-dist (make dist)" >&2
-			echo "0 1" >> "$OMI_RESULTS"
-			continue
-		fi
-		for t in tests/e2e/*.sh; do
-			[ -f "$t" ] || continue
-			OMI_SERVER=$s run bash "$t"
-		done
+# e2e_server SERVER: every end-to-end script under one server, with its
+# own results file (see below).
+e2e_server() {
+	local t
+	if [ "$1" = apache-dist ] && [ -z "$OMI_DIST_TARBALL" ]; then
+		echo "FAIL: no dist tarball for apache-dist (make dist)" >&2
+		echo "0 1" >> "$OMI_RESULTS"
+		return 1
+	fi
+	for t in tests/e2e/*.sh; do
+		[ -f "$t" ] || continue
+		OMI_SERVER=$1 run bash "$t"
 	done
+	return $status
+}
+
+if [ -z "$only" ] || [ "$only" = e2e ]; then
+	# The servers run OMI_TEST_JOBS (default 2) at a time: each starts its
+	# own web server on a free port with its own data directory, and most
+	# of a script's time is spent waiting on fdatasync and process start-up,
+	# not on a CPU. Each server's output is printed whole when it ends.
+	e2e_dir=$(mktemp -d "${TMPDIR:-/tmp}/omi-e2e.XXXXXX")
+	for s in $servers; do
+		while [ "$(jobs -rp | wc -l)" -ge "${OMI_TEST_JOBS:-2}" ]; do
+			wait -n
+		done
+		( OMI_RESULTS=$e2e_dir/$s.results; : > "$OMI_RESULTS"
+		  e2e_server "$s" > "$e2e_dir/$s.log" 2>&1
+		  echo $? > "$e2e_dir/$s.rc" ) &
+	done
+	wait
+	for s in $servers; do
+		cat "$e2e_dir/$s.log"
+		cat "$e2e_dir/$s.results" >> "$OMI_RESULTS"
+		[ "$(cat "$e2e_dir/$s.rc" 2>/dev/null)" = 0 ] || status=1
+	done
+	rm -rf "$e2e_dir"
 	for t in tests/browser/*.test.mjs; do
 		[ -f "$t" ] || continue
 		run bash tests/browser/run.sh "$t"
