@@ -18,7 +18,6 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/text.h"
-#include "store/record.h"
 
 void
 oauth_request_free(struct oauth_request *r)
@@ -32,41 +31,49 @@ oauth_request_free(struct oauth_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The request as the handle carries it: a record that is never stored but
+ * goes through the same codec (oauth-rec.c). */
+struct pending_rec {
+	const char	*cid, *ruri, *scope, *state, *cc, *ccm;
+	int64_t		 exp;
+};
+
+#define P(m, t)	OAUTH_FIELD(struct pending_rec, m, t)
+
+static const struct oauth_field pending_fields[] = {
+	P(cid, OAUTH_F_STR), P(ruri, OAUTH_F_STR), P(scope, OAUTH_F_STR),
+	P(exp, OAUTH_F_INT), P(state, OAUTH_F_STR), P(cc, OAUTH_F_STR),
+	P(ccm, OAUTH_F_STR), { NULL, 0, 0 }
+};
+
 /* The request's members as a new JSON object, or NULL. */
 static json_t *
 request_json(const struct oauth_request *r)
 {
-	json_t *j;
+	struct pending_rec p = { r->client_id, r->redirect_uri, r->scope,
+	    r->state, r->challenge, r->challenge ? r->method : NULL, r->exp };
 
-	j = json_pack("{s:s, s:s, s:s, s:I}", "cid", r->client_id,
-	    "ruri", r->redirect_uri, "scope", r->scope, "exp",
-	    (json_int_t)r->exp);
-	if (j == NULL)
-		return NULL;
-	if ((r->state != NULL && json_object_set_new(j, "state",
-	    json_string(r->state)) == -1) ||
-	    (r->challenge != NULL && (json_object_set_new(j, "cc",
-	    json_string(r->challenge)) == -1 || json_object_set_new(j, "ccm",
-	    json_string(r->method)) == -1))) {
-		json_decref(j);
-		return NULL;
-	}
-	return j;
+	return oauth_rec_encode(pending_fields, &p);
 }
 
 static int
 request_from_json(const json_t *j, struct oauth_request *r)
 {
+	struct pending_rec p;
+
 	memset(r, 0, sizeof(*r));
-	r->client_id = xstrdup(oauth_rec_str(j, "cid"));
-	r->redirect_uri = xstrdup(oauth_rec_str(j, "ruri"));
-	r->scope = xstrdup(oauth_rec_str(j, "scope"));
-	r->state = xstrdup(oauth_rec_str(j, "state"));
-	r->challenge = xstrdup(oauth_rec_str(j, "cc"));
-	r->method = xstrdup(oauth_rec_str(j, "ccm"));
-	r->exp = oauth_rec_int(j, "exp", 0);
+	memset(&p, 0, sizeof(p));
+	if (oauth_rec_decode(j, pending_fields, &p) != OMI_OK)
+		return -1;
+	r->client_id = xstrdup(p.cid);
+	r->redirect_uri = xstrdup(p.ruri);
+	r->scope = xstrdup(p.scope);
+	r->state = xstrdup(p.state);
+	r->challenge = xstrdup(p.cc);
+	r->method = xstrdup(p.ccm);
+	r->exp = p.exp;
 	if (r->client_id == NULL || r->redirect_uri == NULL ||
-	    r->scope == NULL || (oauth_rec_str(j, "state") && !r->state) ||
+	    r->scope == NULL || (p.state && !r->state) ||
 	    (r->challenge == NULL) != (r->method == NULL)) {
 		oauth_request_free(r);
 		return -1;
@@ -224,39 +231,34 @@ enum omi_err
 oauth_pending_spend(const struct config *c, struct store *s,
     const char *handle, const struct oauth_request *r)
 {
-	char		 key[OAUTH_KEY_MAX];
-	json_t		*j;
-	enum omi_err	 err;
+	char			 key[OAUTH_KEY_MAX];
+	struct oauth_spent_rec	 sp = { r->exp, NULL };
 
 	spent_key(c, handle, key);
-	if ((j = json_pack("{s:I}", "exp", (json_int_t)r->exp)) == NULL)
-		return OMI_NOMEM;
-	err = record_put(s, key, j);
-	json_decref(j);
-	return err;
+	return oauth_spent_save(s, key, &sp);
 }
 
 enum omi_err
 oauth_code_issue(const struct config *c, struct store *s,
     const struct oauth_request *r, const char *uid, char *code)
 {
-	struct oauth_request	 cr = *r;
 	char			 key[OAUTH_KEY_MAX];
-	json_t			*j;
-	enum omi_err		 err;
+	struct oauth_code_rec	 cr;
 
 	/* The state stays with the client; the code does not need it. */
-	cr.state = NULL;
+	memset(&cr, 0, sizeof(cr));
+	cr.cid = r->client_id;
+	cr.ruri = r->redirect_uri;
+	cr.scope = r->scope;
+	cr.uid = uid;
+	if (r->challenge != NULL) {
+		cr.cc = r->challenge;
+		cr.ccm = r->method;
+	}
 	cr.exp = now_unix() + oauth_code_ttl(c);
 	sec_token(code);
 	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
-	if ((j = request_json(&cr)) == NULL ||
-	    json_object_set_new(j, "uid", json_string(uid)) == -1)
-		err = OMI_NOMEM;
-	else
-		err = record_put(s, key, j);
-	json_decref(j);
-	return err;
+	return oauth_code_save(s, key, &cr);
 }
 
 struct forget_codes {
@@ -269,15 +271,13 @@ static int
 forget_code(void *ctx, const char *key)
 {
 	struct forget_codes	*f = ctx;
-	const char		*uid;
-	json_t			*j;
+	struct oauth_code_rec	 r;
 
-	if (oauth_rec_get(f->s, key, &j) != OMI_OK)
+	if (oauth_code_load(f->s, key, &r) != OMI_OK)
 		return 0;
-	uid = oauth_rec_str(j, "uid");
-	if (uid != NULL && strcmp(uid, f->uid) == 0)
+	if (r.uid != NULL && strcmp(r.uid, f->uid) == 0)
 		f->err = store_del(f->s, key);
-	json_decref(j);
+	oauth_code_free(&r);
 	return f->err != OMI_OK;
 }
 

@@ -14,7 +14,6 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/text.h"
-#include "store/record.h"
 
 static int
 fail(struct oauth_fail *f, int status, const char *error, const char *desc)
@@ -41,13 +40,11 @@ bad_grant(struct oauth_fail *f, const char *desc)
 }
 
 static int
-code_checks(const json_t *code, const char *client_id,
+code_checks(const struct oauth_code_rec *code, const char *client_id,
     const char *redirect_uri, const char *verifier, struct oauth_fail *f)
 {
-	const char *cid = oauth_rec_str(code, "cid");
-	const char *ruri = oauth_rec_str(code, "ruri");
-	const char *cc = oauth_rec_str(code, "cc");
-	const char *ccm = oauth_rec_str(code, "ccm");
+	const char *cid = code->cid, *ruri = code->ruri;
+	const char *cc = code->cc, *ccm = code->ccm;
 
 	if (cid == NULL || !sec_streq(cid, client_id))
 		return bad_grant(f, "the authorization code was issued to "
@@ -77,29 +74,29 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
     const char *client_id, const char *redirect_uri, const char *verifier,
     struct oauth_tokens *t, struct oauth_fail *f)
 {
-	unsigned char	 raw[16];
-	char		 key[OAUTH_KEY_MAX], gkey[80], gid[33];
-	const char	*uid, *scope;
-	json_t		*rec = NULL, *g = NULL;
-	struct account	 acct;
-	int64_t		 now = now_unix();
-	enum omi_err	 err;
-	int		 rc = -1;
+	unsigned char		 raw[16];
+	char			 key[OAUTH_KEY_MAX], gkey[80], gid[33];
+	struct oauth_code_rec	 rec;
+	struct oauth_grant_rec	 g;
+	struct account		 acct;
+	int64_t			 now = now_unix();
+	enum omi_err		 err;
+	int			 rc = -1;
 
 	memset(t, 0, sizeof(*t));
+	memset(&g, 0, sizeof(g));
 	if (strlen(code) != SEC_TOKEN_LEN)
 		return bad_grant(f, "the authorization code is invalid, "
 		    "expired or used");
 	oauth_key(c, "code:", OAUTH_L_CODE, code, key);
-	if ((err = oauth_rec_get(s, key, &rec)) == OMI_NOTFOUND)
+	if ((err = oauth_code_load(s, key, &rec)) == OMI_NOTFOUND)
 		return bad_grant(f, "the authorization code is invalid, "
 		    "expired or used");
 	if (err != OMI_OK)
 		return fail_store(f, err);
-	if (json_object_get(rec, "used") != NULL) {
+	if (rec.used != 0) {
 		/* RFC 6749 4.1.2: a replayed code revokes what it made. */
-		if (oauth_rec_str(rec, "gid") != NULL &&
-		    (err = oauth_grant_revoke(s, oauth_rec_str(rec, "gid"),
+		if (rec.gid != NULL && (err = oauth_grant_revoke(s, rec.gid,
 		    "authorization code replayed", now)) != OMI_OK)
 			rc = fail_store(f, err);
 		else
@@ -107,13 +104,13 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 			    "expired or used");
 		goto out;
 	}
-	if (oauth_rec_int(rec, "exp", 0) <= now) {
+	if (rec.exp <= now) {
 		(void)store_del(s, key);
 		rc = bad_grant(f, "the authorization code is invalid, "
 		    "expired or used");
 		goto out;
 	}
-	if (code_checks(rec, client_id, redirect_uri, verifier, f) == -1)
+	if (code_checks(&rec, client_id, redirect_uri, verifier, f) == -1)
 		goto out;
 	/* RFC 9700 2.1: a code sent to another GPT than the pinned one (two
 	 * GPTs may both hold codes before the first exchange pins one). */
@@ -122,11 +119,9 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		    "code was issued for another GPT") : fail_store(f, err);
 		goto out;
 	}
-	uid = oauth_rec_str(rec, "uid");
-	scope = oauth_rec_str(rec, "scope");
 	/* The account may have been deleted since the code was issued. */
-	if (uid == NULL || scope == NULL ||
-	    (err = account_load(s, uid, &acct)) == OMI_NOTFOUND) {
+	if (rec.uid == NULL || rec.scope == NULL ||
+	    (err = account_load(s, rec.uid, &acct)) == OMI_NOTFOUND) {
 		rc = bad_grant(f, "the user of this code no longer exists");
 		goto out;
 	}
@@ -138,25 +133,25 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 
 	sec_random(raw, sizeof(raw));
 	sodium_bin2hex(gid, sizeof(gid), raw, sizeof(raw));
-	g = json_pack("{s:s, s:s, s:s, s:I}", "uid", uid, "cid", client_id,
-	    "scope", scope, "created", (json_int_t)now);
-	if (g == NULL || oauth_grant_key(gid, gkey, sizeof(gkey)) == -1) {
-		rc = fail_store(f, OMI_NOMEM);
+	g.uid = rec.uid;
+	g.cid = client_id;
+	g.scope = rec.scope;
+	g.created = now;
+	if (oauth_grant_key(gid, gkey, sizeof(gkey)) == -1) {
+		rc = fail_store(f, OMI_ERROR);
 		goto out;
 	}
-	if ((err = oauth_tokens_issue(c, s, g, gid, NULL, scope, now,
+	if ((err = oauth_tokens_issue(c, s, &g, gid, NULL, rec.scope, now,
 	    t)) != OMI_OK ||
-	    (err = record_put(s, gkey, g)) != OMI_OK ||
-	    (err = oauth_ugrants_add(s, uid, gid, now)) != OMI_OK) {
+	    (err = oauth_grant_save(s, gkey, &g)) != OMI_OK ||
+	    (err = oauth_ugrants_add(s, rec.uid, gid, now)) != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
 	/* Keep the code as a tombstone: a second use revokes this grant. */
-	if (json_object_set_new(rec, "used", json_integer(now)) == -1 ||
-	    json_object_set_new(rec, "gid", json_string(gid)) == -1)
-		err = OMI_NOMEM;
-	else
-		err = record_put(s, key, rec);
+	rec.used = now;
+	rec.gid = gid;
+	err = oauth_code_save(s, key, &rec);
 	/* Trust on first use: this exchange had the client secret. */
 	if (err == OMI_OK)
 		err = oauth_pin_set(c, s, redirect_uri, now);
@@ -164,13 +159,13 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		rc = fail_store(f, err);
 		goto out;
 	}
-	log_msg("oauth: code redeemed for uid %s, grant %s", uid, gid);
+	log_msg("oauth: code redeemed for uid %s, grant %s", rec.uid, gid);
 	rc = 0;
 out:
 	if (rc != 0)
 		oauth_tokens_free(t);
-	json_decref(rec);
-	json_decref(g);
+	oauth_code_free(&rec);
+	oauth_grant_free(&g);
 	return rc;
 }
 
@@ -179,27 +174,28 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
     const char *client_id, const char *scope, struct oauth_tokens *t,
     struct oauth_fail *f)
 {
-	char		 key[OAUTH_KEY_MAX], gkey[80], *want = NULL, *gid = NULL;
-	char		 family[SEC_TOKEN_LEN + 1], h[SEC_HASH_HEX + 1];
-	const char	*live, *cur;
-	json_t		*rt = NULL, *g = NULL;
-	int64_t		 now = now_unix();
-	enum omi_err	 err;
-	int		 rc = -1, unknown, fam, reused;
+	char			 key[OAUTH_KEY_MAX], gkey[80], *want = NULL;
+	char			 family[SEC_TOKEN_LEN + 1], h[SEC_HASH_HEX + 1];
+	struct oauth_rt_rec	 rt;
+	struct oauth_grant_rec	 g;
+	int64_t			 now = now_unix();
+	enum omi_err		 err;
+	int			 rc = -1, unknown, fam, reused;
 
 	memset(t, 0, sizeof(*t));
+	memset(&g, 0, sizeof(g));
 	if ((fam = oauth_refresh_key(c, refresh, key, family)) == -1)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
-	if ((err = oauth_rec_get(s, key, &rt)) == OMI_NOTFOUND)
+	if ((err = oauth_rt_load(s, key, &rt)) == OMI_NOTFOUND)
 		return bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
 	if (err != OMI_OK)
 		return fail_store(f, err);
-	if ((gid = xstrdup(oauth_rec_str(rt, "gid"))) == NULL ||
-	    oauth_grant_key(gid, gkey, sizeof(gkey)) == -1 ||
-	    (err = oauth_rec_get(s, gkey, &g)) == OMI_NOTFOUND ||
-	    (err == OMI_OK && json_object_get(g, "revoked") != NULL)) {
+	if (rt.gid == NULL ||
+	    oauth_grant_key(rt.gid, gkey, sizeof(gkey)) == -1 ||
+	    (err = oauth_grant_load(s, gkey, &g)) == OMI_NOTFOUND ||
+	    (err == OMI_OK && g.revoked != 0)) {
 		(void)store_del(s, key);
 		rc = bad_grant(f, "the refresh token is invalid, expired or "
 		    "revoked");
@@ -217,17 +213,14 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	 * record as its current one ("rt"), or when its record carries
 	 * "rotated" (older still). (Every live grant names its record.)
 	 */
-	live = oauth_rec_str(g, "rt");
-	reused = json_object_get(rt, "rotated") != NULL ||
-	    (live != NULL && !sec_streq(live, key + 3));
+	reused = rt.rotated || (g.rt[0] != '\0' && !sec_streq(g.rt, key + 3));
 	if (fam == 1) {
 		sec_keyed_hash(c->key, OAUTH_L_REFRESH, refresh,
 		    OAUTH_REFRESH_LEN, h);
-		cur = oauth_rec_str(rt, "h");
-		reused |= cur == NULL || !sec_streq(cur, h);
+		reused |= rt.h == NULL || !sec_streq(rt.h, h);
 	}
 	if (reused) {
-		if ((err = oauth_grant_revoke(s, gid, "refresh token reused",
+		if ((err = oauth_grant_revoke(s, rt.gid, "refresh token reused",
 		    now)) != OMI_OK)
 			rc = fail_store(f, err);
 		else
@@ -235,15 +228,14 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 			    "expired or revoked");
 		goto out;
 	}
-	if (oauth_rec_int(rt, "exp", 0) <= now) {
-		if ((err = oauth_grant_purge(s, gid)) == OMI_OK)
+	if (rt.exp <= now) {
+		if ((err = oauth_grant_purge(s, rt.gid)) == OMI_OK)
 			err = store_del(s, key);
 		rc = err != OMI_OK ? fail_store(f, err) : bad_grant(f,
 		    "the refresh token is invalid, expired or revoked");
 		goto out;
 	}
-	if (oauth_rec_str(g, "cid") == NULL ||
-	    !sec_streq(oauth_rec_str(g, "cid"), client_id)) {
+	if (g.cid == NULL || !sec_streq(g.cid, client_id)) {
 		rc = bad_grant(f, "the refresh token was issued to another "
 		    "client");
 		goto out;
@@ -251,8 +243,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	/* RFC 6749 6: the scope may only narrow. */
 	if (scope != NULL && *scope != '\0') {
 		if ((want = oauth_scope_normalise(scope, &unknown)) == NULL ||
-		    !oauth_scope_subset(want, oauth_rec_str(g, "scope") ?
-		    oauth_rec_str(g, "scope") : "")) {
+		    !oauth_scope_subset(want, g.scope ? g.scope : "")) {
 			rc = want == NULL && !unknown ? fail_store(f,
 			    OMI_NOMEM) : fail(f, 400, "invalid_scope",
 			    "the requested scope exceeds the granted scope");
@@ -261,9 +252,9 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	}
 	/* A token of an older version starts the grant's family; its own
 	 * record stays, retired, until it expires. */
-	if ((err = oauth_tokens_issue(c, s, g, gid, family, want ? want :
-	    oauth_rec_str(g, "scope"), now, t)) != OMI_OK ||
-	    (err = record_put(s, gkey, g)) != OMI_OK) {
+	if ((err = oauth_tokens_issue(c, s, &g, rt.gid, family, want ? want :
+	    g.scope, now, t)) != OMI_OK ||
+	    (err = oauth_grant_save(s, gkey, &g)) != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;
 	}
@@ -273,9 +264,8 @@ out:
 		oauth_tokens_free(t);
 	sodium_memzero(family, sizeof(family));
 	free(want);
-	free(gid);
-	json_decref(rt);
-	json_decref(g);
+	oauth_rt_free(&rt);
+	oauth_grant_free(&g);
 	return rc;
 }
 
@@ -284,29 +274,29 @@ static enum omi_err
 token_grant(struct store *s, const char *key, const char *client_id,
     char **gid)
 {
-	char		 gkey[80];
-	json_t		*rec, *g;
-	enum omi_err	 err;
+	char			 gkey[80];
+	struct oauth_at_rec	 rec;
+	struct oauth_grant_rec	 g;
+	enum omi_err		 err;
 
 	*gid = NULL;
-	if ((err = oauth_rec_get(s, key, &rec)) != OMI_OK)
+	/* Access and refresh token records both name their grant as gid. */
+	if ((err = oauth_at_load(s, key, &rec)) != OMI_OK)
 		return err;
-	if (oauth_rec_str(rec, "gid") == NULL ||
-	    oauth_grant_key(oauth_rec_str(rec, "gid"), gkey, sizeof(gkey)) ==
-	    -1) {
-		json_decref(rec);
+	if (rec.gid == NULL ||
+	    oauth_grant_key(rec.gid, gkey, sizeof(gkey)) == -1) {
+		oauth_at_free(&rec);
 		return OMI_NOTFOUND;
 	}
-	if ((err = oauth_rec_get(s, gkey, &g)) == OMI_OK) {
+	if ((err = oauth_grant_load(s, gkey, &g)) == OMI_OK) {
 		/* RFC 7009 2.1: only the client the token was issued to. */
-		if (oauth_rec_str(g, "cid") != NULL &&
-		    sec_streq(oauth_rec_str(g, "cid"), client_id))
-			*gid = xstrdup(oauth_rec_str(rec, "gid"));
+		if (g.cid != NULL && sec_streq(g.cid, client_id))
+			*gid = xstrdup(rec.gid);
 		else
 			err = OMI_NOTFOUND;
-		json_decref(g);
+		oauth_grant_free(&g);
 	}
-	json_decref(rec);
+	oauth_at_free(&rec);
 	return err == OMI_OK && *gid == NULL ? OMI_NOMEM : err;
 }
 

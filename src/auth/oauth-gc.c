@@ -43,88 +43,115 @@ collect(void *ctx, const char *key)
 
 /* 1 when the grant a tombstone points at is gone or expired. */
 static int
-grant_gone(struct store *s, const json_t *rec, int64_t now)
+grant_gone(struct store *s, const char *gid, int64_t now)
 {
-	char		 key[80];
-	json_t		*g;
-	const char	*gid = oauth_rec_str(rec, "gid");
-	int		 gone;
+	char			 key[80];
+	struct oauth_grant_rec	 g;
+	int			 gone;
 
 	if (gid == NULL || oauth_grant_key(gid, key, sizeof(key)) == -1)
 		return 1;
-	if (oauth_rec_get(s, key, &g) != OMI_OK)
+	if (oauth_grant_load(s, key, &g) != OMI_OK)
 		return 1;
-	gone = oauth_grant_expired(g, now);
-	json_decref(g);
+	gone = oauth_grant_expired(&g, now);
+	oauth_grant_free(&g);
 	return gone;
 }
 
-/* Decides whether one record has expired. */
 static int
-expired(struct store *s, const char *key, const json_t *rec, int64_t now)
+has_prefix(const char *key, const char *prefix)
 {
-	int64_t exp = oauth_rec_int(rec, "exp", 0);
+	return strncmp(key, prefix, strlen(prefix)) == 0;
+}
 
-	if (strncmp(key, "spent:", 6) == 0 || strncmp(key, "pend:", 5) == 0 ||
-	    strncmp(key, "at:", 3) == 0)
-		return now > exp;
-	if (strncmp(key, "code:", 5) == 0)
-		return json_object_get(rec, "used") != NULL ?
-		    grant_gone(s, rec, now) : now > exp;
-	if (strncmp(key, "rt:", 3) == 0)
-		return now > exp || grant_gone(s, rec, now);
-	if (strncmp(key, "lfail:", 6) == 0)
-		return oauth_throttle_stale(rec, now);
-	/* Counters of older versions, one record per uid or browser. */
-	if (strncmp(key, "fail:", 5) == 0 || strncmp(key, "dfail:", 6) == 0)
-		return now > oauth_rec_int(rec, "until", 0) &&
-		    now - oauth_rec_int(rec, "since", 0) > 15 * 60;
-	return 0;
+/* Loads the record under key by its kind and sets *gone when it has
+ * expired; or returns the load's error. */
+static enum omi_err
+expired(struct store *s, const char *key, int64_t now, int *gone)
+{
+	struct oauth_spent_rec		 sp;
+	struct oauth_code_rec		 code;
+	struct oauth_at_rec		 at;
+	struct oauth_rt_rec		 rt;
+	struct oauth_bucket_rec		 b;
+	struct oauth_oldfail_rec	 of;
+	enum omi_err			 err;
+	int				 rc = 0;
+
+	if (has_prefix(key, "spent:") || has_prefix(key, "pend:")) {
+		if ((err = oauth_spent_load(s, key, &sp)) == OMI_OK)
+			rc = now > sp.exp;
+		oauth_spent_free(&sp);
+	} else if (has_prefix(key, "at:")) {
+		if ((err = oauth_at_load(s, key, &at)) == OMI_OK)
+			rc = now > at.exp;
+		oauth_at_free(&at);
+	} else if (has_prefix(key, "code:")) {
+		if ((err = oauth_code_load(s, key, &code)) == OMI_OK)
+			rc = code.used != 0 ? grant_gone(s, code.gid, now) :
+			    now > code.exp;
+		oauth_code_free(&code);
+	} else if (has_prefix(key, "rt:")) {
+		if ((err = oauth_rt_load(s, key, &rt)) == OMI_OK)
+			rc = now > rt.exp || grant_gone(s, rt.gid, now);
+		oauth_rt_free(&rt);
+	} else if (has_prefix(key, "lfail:")) {
+		if ((err = oauth_bucket_load(s, key, &b)) == OMI_OK)
+			rc = oauth_throttle_stale(&b, now);
+		oauth_bucket_free(&b);
+	} else {
+		/* fail: and dfail:, counters of older versions, one record
+		 * per uid or browser. */
+		if ((err = oauth_oldfail_load(s, key, &of)) == OMI_OK)
+			rc = now > of.until && now - of.since > 15 * 60;
+		oauth_oldfail_free(&of);
+	}
+	*gone = rc;
+	return err;
 }
 
 enum omi_err
 oauth_gc(struct store *s, int64_t now, struct oauth_gc_stats *st)
 {
-	struct keys	 k = { 0 };
-	json_t		*rec;
-	size_t		 i;
-	enum omi_err	 err;
+	struct keys		 k = { 0 };
+	struct oauth_grant_rec	 g;
+	size_t			 i;
+	enum omi_err		 err;
+	int			 gone;
 
 	memset(st, 0, sizeof(*st));
 	if ((err = store_foreach(s, "", collect, &k)) == OMI_OK && k.failed)
 		err = OMI_NOMEM;
 	/* Grants first: their tokens go with them. */
 	for (i = 0; i < k.n && err == OMI_OK; i++) {
-		if (strncmp(k.v[i], "grant:", 6) != 0)
+		if (!has_prefix(k.v[i], "grant:"))
 			continue;
 		st->scanned++;
-		if ((err = oauth_rec_get(s, k.v[i], &rec)) == OMI_NOTFOUND ||
+		if ((err = oauth_grant_load(s, k.v[i], &g)) == OMI_NOTFOUND ||
 		    err == OMI_CORRUPT) {
 			err = OMI_OK;
 			continue;
 		}
-		if (err == OMI_OK && oauth_grant_expired(rec, now)) {
+		if (err == OMI_OK && oauth_grant_expired(&g, now)) {
 			err = oauth_grant_purge(s, k.v[i] + 6);
 			st->removed++;
 		}
-		json_decref(rec);
+		oauth_grant_free(&g);
 	}
 	for (i = 0; i < k.n && err == OMI_OK; i++) {
-		if (strncmp(k.v[i], "grant:", 6) == 0 ||
-		    strncmp(k.v[i], "ugrants:", 8) == 0)
+		if (has_prefix(k.v[i], "grant:") ||
+		    has_prefix(k.v[i], "ugrants:"))
 			continue;
 		st->scanned++;
-		err = oauth_rec_get(s, k.v[i], &rec);
+		err = expired(s, k.v[i], now, &gone);
 		if (err == OMI_NOTFOUND) {	/* went with its grant */
 			err = OMI_OK;
 			continue;
 		}
-		if (err == OMI_CORRUPT || (err == OMI_OK &&
-		    expired(s, k.v[i], rec, now))) {
+		if (err == OMI_CORRUPT || (err == OMI_OK && gone)) {
 			err = store_del(s, k.v[i]);
 			st->removed++;
 		}
-		json_decref(rec);
 	}
 	for (i = 0; i < k.n; i++)
 		free(k.v[i]);

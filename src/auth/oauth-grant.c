@@ -26,7 +26,6 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/text.h"
-#include "store/record.h"
 
 void
 oauth_tokens_free(struct oauth_tokens *t)
@@ -65,38 +64,32 @@ oauth_refresh_key(const struct config *c, const char *token, char *key,
 }
 
 int
-oauth_grant_expired(const json_t *g, int64_t now)
+oauth_grant_expired(const struct oauth_grant_rec *g, int64_t now)
 {
-	int64_t revoked = oauth_rec_int(g, "revoked", 0);
-
-	if (revoked != 0)
-		return now > revoked + OAUTH_REVOKED_KEEP;
-	return now > oauth_rec_int(g, "exp", 0);
+	if (g->revoked != 0)
+		return now > g->revoked + OAUTH_REVOKED_KEEP;
+	return now > g->exp;
 }
 
 /* Deletes the grant's live tokens (not the grant itself). */
 static enum omi_err
-grant_drop_tokens(struct store *s, json_t *g)
+grant_drop_tokens(struct store *s, struct oauth_grant_rec *g)
 {
 	char		 key[OAUTH_KEY_MAX];
-	const char	*h;
-	json_t		*e;
 	size_t		 i;
 	enum omi_err	 err = OMI_OK;
 
-	json_array_foreach(json_object_get(g, "ats"), i, e) {
-		if ((h = json_string_value(json_array_get(e, 0))) == NULL)
-			continue;
-		token_key(NULL, "at:", NULL, h, 1, key);
+	for (i = 0; i < g->nats; i++) {
+		token_key(NULL, "at:", NULL, g->ats[i].h, 1, key);
 		if ((err = store_del(s, key)) != OMI_OK)
 			return err;
 	}
-	if ((h = oauth_rec_str(g, "rt")) != NULL) {
-		token_key(NULL, "rt:", NULL, h, 1, key);
+	if (g->rt[0] != '\0') {
+		token_key(NULL, "rt:", NULL, g->rt, 1, key);
 		err = store_del(s, key);
 	}
-	json_object_del(g, "ats");
-	json_object_del(g, "rt");
+	g->nats = 0;
+	g->rt[0] = '\0';
 	return err;
 }
 
@@ -104,26 +97,24 @@ enum omi_err
 oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
     int64_t now)
 {
-	char		 key[80];
-	json_t		*g;
-	enum omi_err	 err;
+	char			 key[80];
+	struct oauth_grant_rec	 g;
+	enum omi_err		 err;
 
 	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
 		return OMI_OK;
-	if ((err = oauth_rec_get(s, key, &g)) != OMI_OK)
+	if ((err = oauth_grant_load(s, key, &g)) != OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_OK : err;
-	if (json_object_get(g, "revoked") == NULL) {
-		if ((err = grant_drop_tokens(s, g)) == OMI_OK &&
-		    (json_object_set_new(g, "revoked", json_integer(now)) ||
-		    json_object_set_new(g, "reason", json_string(reason))))
-			err = OMI_NOMEM;
-		if (err == OMI_OK)
-			err = record_put(s, key, g);
+	if (g.revoked == 0) {
+		if ((err = grant_drop_tokens(s, &g)) == OMI_OK) {
+			g.revoked = now;
+			g.reason = reason;
+			err = oauth_grant_save(s, key, &g);
+		}
 		log_msg("oauth: grant %s of uid %s revoked: %s", gid,
-		    oauth_rec_str(g, "uid") ? oauth_rec_str(g, "uid") : "?",
-		    reason);
+		    g.uid ? g.uid : "?", reason);
 	}
-	json_decref(g);
+	oauth_grant_free(&g);
 	return err;
 }
 
@@ -131,48 +122,27 @@ oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
 static enum omi_err
 ugrants_load(struct store *s, const char *uid, json_t **list)
 {
-	char		 key[160], *val;
-	size_t		 len;
-	enum omi_err	 err;
+	char key[160];
 
 	*list = NULL;
 	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
 		return OMI_NOTFOUND;
-	err = store_get(s, key, &val, &len);
-	if (err == OMI_NOTFOUND)
-		return (*list = json_array()) == NULL ? OMI_NOMEM : OMI_OK;
-	if (err != OMI_OK)
-		return err;
-	*list = json_loadb(val, len, 0, NULL);
-	free(val);
-	if (*list == NULL || !json_is_array(*list)) {
-		json_decref(*list);
-		*list = NULL;
-		return OMI_CORRUPT;
-	}
-	return OMI_OK;
+	return oauth_ugrants_load(s, key, list);
 }
 
 static enum omi_err
 ugrants_save(struct store *s, const char *uid, const json_t *list)
 {
-	char		 key[160], *text;
-	enum omi_err	 err;
+	char key[160];
 
 	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
 		return OMI_ERROR;
-	if (json_array_size(list) == 0)
-		return store_del(s, key);
-	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
-		return OMI_NOMEM;
-	err = store_put(s, key, text, strlen(text));
-	free(text);
-	return err;
+	return oauth_ugrants_save(s, key, list);
 }
 
 /* Deletes a grant and its tokens; the caller fixes the user's list. */
 static enum omi_err
-grant_delete(struct store *s, const char *gid, json_t *g)
+grant_delete(struct store *s, const char *gid, struct oauth_grant_rec *g)
 {
 	char		 key[80];
 	enum omi_err	 err;
@@ -187,39 +157,37 @@ grant_delete(struct store *s, const char *gid, json_t *g)
 enum omi_err
 oauth_grant_purge(struct store *s, const char *gid)
 {
-	char		 key[80], *uid = NULL;
-	json_t		*g = NULL, *list = NULL;
-	size_t		 i;
-	enum omi_err	 err;
+	char			 key[80];
+	struct oauth_grant_rec	 g;
+	json_t			*list = NULL;
+	size_t			 i;
+	enum omi_err		 err;
 
 	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
 		return OMI_OK;
-	if ((err = oauth_rec_get(s, key, &g)) != OMI_OK)
+	if ((err = oauth_grant_load(s, key, &g)) != OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_OK : err;
-	uid = xstrdup(oauth_rec_str(g, "uid"));
-	if ((err = grant_delete(s, gid, g)) != OMI_OK || uid == NULL)
+	if ((err = grant_delete(s, gid, &g)) != OMI_OK || g.uid == NULL)
 		goto out;
-	if ((err = ugrants_load(s, uid, &list)) != OMI_OK)
+	if ((err = ugrants_load(s, g.uid, &list)) != OMI_OK)
 		goto out;
 	for (i = json_array_size(list); i > 0; i--)
-		if (json_string_value(json_array_get(list, i - 1)) != NULL &&
-		    strcmp(json_string_value(json_array_get(list, i - 1)),
+		if (strcmp(json_string_value(json_array_get(list, i - 1)),
 		    gid) == 0)
 			json_array_remove(list, i - 1);
-	err = ugrants_save(s, uid, list);
+	err = ugrants_save(s, g.uid, list);
 out:
-	free(uid);
 	json_decref(list);
-	json_decref(g);
+	oauth_grant_free(&g);
 	return err;
 }
 
 /* A live grant of a user's list: its id (borrowed from the list), its
  * record (held) and when it was last used. */
 struct live_grant {
-	json_t	*id;
-	json_t	*rec;
-	int64_t	 used;
+	json_t			*id;
+	struct oauth_grant_rec	 rec;
+	int64_t			 used;
 };
 
 static int
@@ -253,7 +221,7 @@ ugrants_evict(struct store *s, const char *uid, json_t *list,
 		log_msg("oauth: grant %s of uid %s dropped: more than %d "
 		    "sign-ins, this one the least recently used", gid, uid,
 		    OAUTH_USER_GRANTS_MAX);
-		err = grant_delete(s, gid, live[i].rec);
+		err = grant_delete(s, gid, &live[i].rec);
 		for (k = json_array_size(list); err == OMI_OK && k > 0; k--)
 			if (json_array_get(list, k - 1) == live[i].id) {
 				json_array_remove(list, k - 1);
@@ -267,7 +235,8 @@ enum omi_err
 oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now)
 {
 	char			 key[80];
-	json_t			*list, *g;
+	json_t			*list;
+	struct oauth_grant_rec	 g;
 	const char		*id;
 	struct live_grant	*live = NULL;
 	size_t			 i, n = 0;
@@ -279,33 +248,34 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 	    sizeof(*live))) == NULL)
 		err = OMI_NOMEM;
 	for (i = json_array_size(list); i > 0 && err == OMI_OK; i--) {
-		if ((id = json_string_value(json_array_get(list, i - 1))) ==
-		    NULL || oauth_grant_key(id, key, sizeof(key)) == -1) {
+		id = json_string_value(json_array_get(list, i - 1));
+		if (oauth_grant_key(id, key, sizeof(key)) == -1) {
 			json_array_remove(list, i - 1);
 			continue;
 		}
-		if ((err = oauth_rec_get(s, key, &g)) == OMI_NOTFOUND) {
+		if ((err = oauth_grant_load(s, key, &g)) == OMI_NOTFOUND) {
 			json_array_remove(list, i - 1);
 			err = OMI_OK;
 			continue;
 		}
 		if (err != OMI_OK)
 			break;
-		if (oauth_grant_expired(g, now)) {
-			err = grant_delete(s, id, g);
+		if (oauth_grant_expired(&g, now)) {
+			err = grant_delete(s, id, &g);
 			json_array_remove(list, i - 1);
-		} else if (json_object_get(g, "revoked") == NULL) {
+		} else if (g.revoked == 0) {
 			live[n].id = json_array_get(list, i - 1);
-			live[n].rec = json_incref(g);
-			live[n++].used = oauth_rec_int(g, "used",
-			    oauth_rec_int(g, "created", 0));
+			live[n].used = g.used != 0 ? g.used : g.created;
+			/* The record moves into live[]. */
+			live[n++].rec = g;
+			continue;
 		}
-		json_decref(g);
+		oauth_grant_free(&g);
 	}
 	if (err == OMI_OK)
 		err = ugrants_evict(s, uid, list, live, n);
 	for (i = 0; i < n; i++)
-		json_decref(live[i].rec);
+		oauth_grant_free(&live[i].rec);
 	free(live);
 	if (err == OMI_OK && json_array_append_new(list, json_string(gid)))
 		err = OMI_NOMEM;
@@ -315,37 +285,34 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 	return err;
 }
 
-/* Deletes access token i of a grant's list and its record. */
+/* Deletes access token i of a grant and its record. */
 static enum omi_err
-drop_access(struct store *s, json_t *ats, size_t i)
+drop_access(struct store *s, struct oauth_grant_rec *g, size_t i)
 {
-	char		 key[OAUTH_KEY_MAX];
-	const char	*h;
-	enum omi_err	 err = OMI_OK;
+	char key[OAUTH_KEY_MAX];
 
-	if ((h = json_string_value(json_array_get(json_array_get(ats, i),
-	    0))) != NULL) {
-		token_key(NULL, "at:", NULL, h, 1, key);
-		err = store_del(s, key);
-	}
-	json_array_remove(ats, i);
-	return err;
+	token_key(NULL, "at:", NULL, g->ats[i].h, 1, key);
+	oauth_grant_at_del(g, i);
+	return store_del(s, key);
 }
 
 enum omi_err
-oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
-    const char *gid, const char *family, const char *scope, int64_t now,
-    struct oauth_tokens *t)
+oauth_tokens_issue(const struct config *c, struct store *s,
+    struct oauth_grant_rec *g, const char *gid, const char *family,
+    const char *scope, int64_t now, struct oauth_tokens *t)
 {
-	char		 ah[SEC_HASH_HEX + 1], rh[SEC_HASH_HEX + 1];
-	char		 fam[SEC_TOKEN_LEN + 1], secret[SEC_TOKEN_LEN + 1];
-	char		 key[OAUTH_KEY_MAX];
-	int64_t		 attl = c->access_ttl > 0 ? c->access_ttl : 3600;
-	int64_t		 idle = c->refresh_idle > 0 ? c->refresh_idle :
-			    90 * 86400;
-	json_t		*ats, *e, *rec;
-	size_t		 i;
-	enum omi_err	 err = OMI_OK;
+	char			 ah[SEC_HASH_HEX + 1], rh[SEC_HASH_HEX + 1];
+	char			 fam[SEC_TOKEN_LEN + 1];
+	char			 secret[SEC_TOKEN_LEN + 1];
+	char			 key[OAUTH_KEY_MAX];
+	int64_t			 attl = c->access_ttl > 0 ? c->access_ttl :
+				    3600;
+	int64_t			 idle = c->refresh_idle > 0 ?
+				    c->refresh_idle : 90 * 86400;
+	struct oauth_rt_rec	 rt;
+	struct oauth_at_rec	 at;
+	size_t			 i;
+	enum omi_err		 err = OMI_OK;
 
 	memset(t, 0, sizeof(*t));
 	sec_token(t->access);
@@ -365,47 +332,38 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
 	oauth_key(c, "rt:", OAUTH_L_FAMILY, fam, key);
 	sodium_memzero(fam, sizeof(fam));
 
-	if ((ats = json_object_get(g, "ats")) == NULL || !json_is_array(ats)) {
-		if ((ats = json_array()) == NULL ||
-		    json_object_set_new(g, "ats", ats) == -1)
-			return OMI_NOMEM;
-	}
 	/* Expired ones go; then the oldest (the list is in issue order) while
 	 * the new token would exceed the cap. */
-	for (i = json_array_size(ats); i > 0 && err == OMI_OK; i--) {
-		e = json_array_get(ats, i - 1);
-		if (json_integer_value(json_array_get(e, 1)) > now)
-			continue;
-		err = drop_access(s, ats, i - 1);
-	}
-	while (err == OMI_OK && json_array_size(ats) >= OAUTH_GRANT_ACCESS_MAX)
-		err = drop_access(s, ats, 0);
+	for (i = g->nats; i > 0 && err == OMI_OK; i--)
+		if (g->ats[i - 1].exp <= now)
+			err = drop_access(s, g, i - 1);
+	while (err == OMI_OK && g->nats >= OAUTH_GRANT_ACCESS_MAX)
+		err = drop_access(s, g, 0);
 	if (err != OMI_OK)
 		return err;
 
 	/* The family's record, rewritten: the presented token is retired
 	 * by no longer being the hash it holds. */
-	rec = json_pack("{s:s, s:I, s:s}", "gid", gid, "exp",
-	    (json_int_t)(now + idle), "h", rh);
-	err = rec == NULL ? OMI_NOMEM : record_put(s, key, rec);
-	json_decref(rec);
-	if (err != OMI_OK)
+	memset(&rt, 0, sizeof(rt));
+	rt.gid = gid;
+	rt.exp = now + idle;
+	rt.h = rh;
+	if ((err = oauth_rt_save(s, key, &rt)) != OMI_OK)
 		return err;
-	if (json_object_set_new(g, "rt", json_string(key + 3)) == -1)
-		return OMI_NOMEM;
-	rec = json_pack("{s:s, s:s, s:s, s:I}", "gid", gid, "uid",
-	    oauth_rec_str(g, "uid"), "scope", scope, "exp",
-	    (json_int_t)(now + attl));
+	/* The record's name: the key without its "rt:". */
+	memcpy(g->rt, key + 3, SEC_HASH_HEX);
+	g->rt[SEC_HASH_HEX] = '\0';
+	memset(&at, 0, sizeof(at));
+	at.gid = gid;
+	at.uid = g->uid;
+	at.scope = scope;
+	at.exp = now + attl;
 	token_key(c, "at:", NULL, ah, 1, key);
-	err = rec == NULL ? OMI_NOMEM : record_put(s, key, rec);
-	json_decref(rec);
-	if (err != OMI_OK)
+	if ((err = oauth_at_save(s, key, &at)) != OMI_OK ||
+	    (err = oauth_grant_at_add(g, ah, now + attl)) != OMI_OK)
 		return err;
-	if (json_array_append_new(ats, json_pack("[s, I]", ah,
-	    (json_int_t)(now + attl))) == -1 ||
-	    json_object_set_new(g, "used", json_integer(now)) == -1 ||
-	    json_object_set_new(g, "exp", json_integer(now + idle)) == -1)
-		return OMI_NOMEM;
+	g->used = now;
+	g->exp = now + idle;
 	return OMI_OK;
 }
 
@@ -416,27 +374,28 @@ oauth_tokens_issue(const struct config *c, struct store *s, json_t *g,
  */
 static enum omi_err
 each_user_grant(struct store *s, const char *uid,
-    enum omi_err (*fn)(struct store *, const char *, json_t *, void *),
-    void *ctx)
+    enum omi_err (*fn)(struct store *, const char *,
+    struct oauth_grant_rec *, void *), void *ctx)
 {
-	char		 key[80];
-	json_t		*list, *g, *rec;
-	const char	*gid;
-	size_t		 i;
-	enum omi_err	 err;
+	char			 key[80];
+	json_t			*list, *e;
+	struct oauth_grant_rec	 rec;
+	const char		*gid;
+	size_t			 i;
+	enum omi_err		 err;
 
 	if ((err = ugrants_load(s, uid, &list)) != OMI_OK)
 		return err;
-	json_array_foreach(list, i, g) {
-		if ((gid = json_string_value(g)) == NULL ||
-		    oauth_grant_key(gid, key, sizeof(key)) == -1)
+	json_array_foreach(list, i, e) {
+		gid = json_string_value(e);
+		if (oauth_grant_key(gid, key, sizeof(key)) == -1)
 			continue;
-		if ((err = oauth_rec_get(s, key, &rec)) == OMI_NOTFOUND)
+		if ((err = oauth_grant_load(s, key, &rec)) == OMI_NOTFOUND)
 			continue;
 		if (err != OMI_OK)
 			break;
-		err = fn(s, gid, rec, ctx);
-		json_decref(rec);
+		err = fn(s, gid, &rec, ctx);
+		oauth_grant_free(&rec);
 		if (err != OMI_OK)
 			break;
 	}
@@ -450,11 +409,12 @@ struct revoke_ctx {
 };
 
 static enum omi_err
-revoke_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+revoke_one(struct store *s, const char *gid, struct oauth_grant_rec *rec,
+    void *ctx)
 {
 	struct revoke_ctx *r = ctx;
 
-	if (json_object_get(rec, "revoked") != NULL)
+	if (rec->revoked != 0)
 		return OMI_OK;
 	r->n++;
 	return oauth_grant_revoke(s, gid, r->reason, now_unix());
@@ -473,7 +433,8 @@ oauth_revoke_user(struct store *s, const char *uid, const char *reason,
 }
 
 static enum omi_err
-forget_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+forget_one(struct store *s, const char *gid, struct oauth_grant_rec *rec,
+    void *ctx)
 {
 	(void)ctx;
 	return grant_delete(s, gid, rec);
@@ -506,25 +467,25 @@ struct list_ctx {
 };
 
 static enum omi_err
-list_one(struct store *s, const char *gid, json_t *rec, void *ctx)
+list_one(struct store *s, const char *gid, struct oauth_grant_rec *rec,
+    void *ctx)
 {
 	struct list_ctx		*l = ctx;
 	struct oauth_grant_info	 gi;
-	json_t			*e;
 	size_t			 k;
 
 	(void)s;
 	memset(&gi, 0, sizeof(gi));
 	copy_str(gi.gid, sizeof(gi.gid), gid);
-	copy_str(gi.client_id, sizeof(gi.client_id), oauth_rec_str(rec, "cid"));
-	copy_str(gi.scope, sizeof(gi.scope), oauth_rec_str(rec, "scope"));
-	copy_str(gi.reason, sizeof(gi.reason), oauth_rec_str(rec, "reason"));
-	gi.created = oauth_rec_int(rec, "created", 0);
-	gi.used = oauth_rec_int(rec, "used", 0);
-	gi.exp = oauth_rec_int(rec, "exp", 0);
-	gi.revoked = oauth_rec_int(rec, "revoked", 0);
-	json_array_foreach(json_object_get(rec, "ats"), k, e)
-		if (json_integer_value(json_array_get(e, 1)) > l->now)
+	copy_str(gi.client_id, sizeof(gi.client_id), rec->cid);
+	copy_str(gi.scope, sizeof(gi.scope), rec->scope);
+	copy_str(gi.reason, sizeof(gi.reason), rec->reason);
+	gi.created = rec->created;
+	gi.used = rec->used;
+	gi.exp = rec->exp;
+	gi.revoked = rec->revoked;
+	for (k = 0; k < rec->nats; k++)
+		if (rec->ats[k].exp > l->now)
 			gi.live_access++;
 	l->fn(l->ctx, &gi);
 	return OMI_OK;

@@ -1,13 +1,12 @@
 /*
  * oauth-impl: helpers shared by the oauth-*.c files and nobody else: record
- * keys from secrets, JSON records in the store, and the hash labels that
- * keep one kind of secret from ever being looked up as another.
+ * keys from secrets, the records themselves (oauth-rec.h), and the hash
+ * labels that keep one kind of secret from ever being looked up as another.
  */
 #ifndef OMI_OAUTH_IMPL_H
 #define OMI_OAUTH_IMPL_H
 
-#include <jansson.h>
-
+#include "auth/oauth-rec.h"
 #include "auth/oauth.h"
 #include "lib/sec.h"
 
@@ -26,12 +25,6 @@
 /* "prefix" + keyed hash of secret under label, into key (OAUTH_KEY_MAX). */
 void		 oauth_key(const struct config *, const char *prefix,
 		    const char *label, const char *secret, char *key);
-/* Loads a JSON object record; OMI_CORRUPT when it is not one. */
-enum omi_err	 oauth_rec_get(struct store *, const char *key, json_t **);
-/* A record's integer member, or dflt. */
-int64_t		 oauth_rec_int(const json_t *, const char *name, int64_t dflt);
-/* A record's string member, or NULL. */
-const char	*oauth_rec_str(const json_t *, const char *name);
 
 /* grant:<gid> and ugrants:<uid> keys (uids and gids are identifiers). */
 int		 oauth_grant_key(const char *gid, char *key, size_t n);
@@ -43,7 +36,8 @@ enum omi_err	 oauth_grant_revoke(struct store *, const char *gid,
 /* Deletes the grant with its tokens and drops it from its user's list. */
 enum omi_err	 oauth_grant_purge(struct store *, const char *gid);
 /* 1 when a grant record can be dropped at now. */
-int		 oauth_grant_expired(const json_t *, int64_t now);
+int		 oauth_grant_expired(const struct oauth_grant_rec *,
+		    int64_t now);
 
 /*
  * The rt: record key of a refresh token into key (OAUTH_KEY_MAX) and, for
@@ -61,7 +55,7 @@ int		 oauth_refresh_key(const struct config *, const char *token,
  * is NULL or "", starts the grant's family.
  */
 enum omi_err	 oauth_tokens_issue(const struct config *, struct store *,
-		    json_t *g, const char *gid, const char *family,
+		    struct oauth_grant_rec *g, const char *gid, const char *family,
 		    const char *scope, int64_t now, struct oauth_tokens *);
 /* Adds gid to the user's list, dropping the user's expired grants. */
 enum omi_err	 oauth_ugrants_add(struct store *, const char *uid,
@@ -73,7 +67,8 @@ enum omi_err	 oauth_pin_set(const struct config *, struct store *,
 		    const char *uri, int64_t now);
 
 /* 1 when no entry of an lfail: bucket record counts any more. */
-int		 oauth_throttle_stale(const json_t *, int64_t now);
+int		 oauth_throttle_stale(const struct oauth_bucket_rec *,
+		    int64_t now);
 
 /* The configured code lifetime, capped at OAUTH_CODE_TTL_MAX. */
 int64_t		 oauth_code_ttl(const struct config *);

@@ -15,35 +15,30 @@
 
 #include "auth/oauth-impl.h"
 #include "lib/log.h"
-#include "store/record.h"
 
 #define PIN_KEY	"client:pin"
 
 enum omi_err
 oauth_pin_get(const struct config *c, struct store *s, struct oauth_pin *p)
 {
-	json_t		*j;
-	const char	*cid, *gpt, *uri;
-	enum omi_err	 err;
+	struct oauth_pin_rec	 r;
+	enum omi_err		 err;
 
 	memset(p, 0, sizeof(*p));
-	if ((err = oauth_rec_get(s, PIN_KEY, &j)) != OMI_OK)
+	if ((err = oauth_pin_load(s, PIN_KEY, &r)) != OMI_OK)
 		return err;
-	cid = oauth_rec_str(j, "cid");
-	gpt = oauth_rec_str(j, "gpt");
-	uri = oauth_rec_str(j, "uri");
 	/* A pin of a client configured before this one does not count. */
-	if (cid == NULL || strcmp(cid, c->client_id) != 0)
+	if (r.cid == NULL || strcmp(r.cid, c->client_id) != 0)
 		err = OMI_NOTFOUND;
-	else if (gpt == NULL || *gpt == '\0' ||
-	    strlen(gpt) >= sizeof(p->gpt))
+	else if (r.gpt == NULL || *r.gpt == '\0' ||
+	    strlen(r.gpt) >= sizeof(p->gpt))
 		err = OMI_CORRUPT;
 	else {
-		snprintf(p->gpt, sizeof(p->gpt), "%s", gpt);
-		snprintf(p->uri, sizeof(p->uri), "%s", uri ? uri : "");
-		p->set = oauth_rec_int(j, "set", 0);
+		snprintf(p->gpt, sizeof(p->gpt), "%s", r.gpt);
+		snprintf(p->uri, sizeof(p->uri), "%s", r.uri ? r.uri : "");
+		p->set = r.set;
 	}
-	json_decref(j);
+	oauth_pin_free(&r);
 	return err;
 }
 
@@ -76,19 +71,20 @@ oauth_pin_set(const struct config *c, struct store *s, const char *uri,
     int64_t now)
 {
 	struct oauth_pin	 p;
+	struct oauth_pin_rec	 r;
 	char			 gpt[OAUTH_PIN_MAX];
-	json_t			*j;
 	enum omi_err		 err;
 
 	if (oauth_redirect_star(c, uri, gpt, sizeof(gpt)) != 1)
 		return OMI_OK;
 	if ((err = oauth_pin_get(c, s, &p)) != OMI_NOTFOUND)
 		return err;
-	if ((j = json_pack("{s:s, s:s, s:s, s:I}", "cid", c->client_id,
-	    "gpt", gpt, "uri", uri, "set", (json_int_t)now)) == NULL)
-		return OMI_NOMEM;
-	err = record_put(s, PIN_KEY, j);
-	json_decref(j);
+	r.cid = c->client_id;
+	r.gpt = gpt;
+	r.uri = uri;
+	r.set = now;
+	r.doc = NULL;
+	err = oauth_pin_save(s, PIN_KEY, &r);
 	if (err == OMI_OK)
 		log_msg("oauth: client pinned to GPT %s", gpt);
 	return err;

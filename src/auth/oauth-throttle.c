@@ -27,7 +27,6 @@
 #include <string.h>
 
 #include "auth/oauth-impl.h"
-#include "store/record.h"
 
 #define TAG_HEX		16
 
@@ -126,49 +125,44 @@ entry_get(const json_t *e, const char **tag, struct oauth_count *k)
 	return 0;
 }
 
-/* The bucket's entry array (borrowed from *j), or NULL for none. */
+/* The bucket (its entries NULL when there are none). */
 static enum omi_err
-bucket_load(struct store *s, const char *key, json_t **j, json_t **arr)
+bucket_load(struct store *s, const char *key, struct oauth_bucket_rec *b)
 {
 	enum omi_err err;
 
-	*arr = NULL;
-	if ((err = oauth_rec_get(s, key, j)) == OMI_NOTFOUND ||
-	    err == OMI_CORRUPT) {
+	if ((err = oauth_bucket_load(s, key, b)) == OMI_CORRUPT) {
 		/* A damaged bucket is only counters: start it again. */
-		*j = NULL;
+		memset(b, 0, sizeof(*b));
 		return OMI_OK;
 	}
-	if (err == OMI_OK && !json_is_array(*arr = json_object_get(*j,
-	    "e")))
-		*arr = NULL;
-	return err;
+	return err == OMI_NOTFOUND ? OMI_OK : err;
 }
 
 enum omi_err
 oauth_throttle_get(const struct config *c, struct store *s,
     enum oauth_subject kind, const char *value, struct oauth_count *out)
 {
-	char		 key[OAUTH_KEY_MAX], tag[TAG_HEX + 1];
-	const char	*t;
-	json_t		*j = NULL, *arr, *e;
-	struct oauth_count k;
-	size_t		 i;
-	enum omi_err	 err;
+	char			 key[OAUTH_KEY_MAX], tag[TAG_HEX + 1];
+	const char		*t;
+	struct oauth_bucket_rec	 b;
+	json_t			*e;
+	struct oauth_count	 k;
+	size_t			 i;
+	enum omi_err		 err;
 
 	memset(out, 0, sizeof(*out));
 	subject(c, kind, value, key, tag);
-	if ((err = bucket_load(s, key, &j, &arr)) != OMI_OK || arr == NULL)
-		goto out;
-	json_array_foreach(arr, i, e) {
+	if ((err = bucket_load(s, key, &b)) != OMI_OK)
+		return err;
+	json_array_foreach(b.e, i, e) {
 		if (entry_get(e, &t, &k) == 0 && strcmp(t, tag) == 0) {
 			*out = k;
 			break;
 		}
 	}
-out:
-	json_decref(j);
-	return err;
+	oauth_bucket_free(&b);
+	return OMI_OK;
 }
 
 enum omi_err
@@ -176,21 +170,22 @@ oauth_throttle_put(const struct config *c, struct store *s,
     enum oauth_subject kind, const char *value, const struct oauth_count *in,
     int64_t now)
 {
-	char		 key[OAUTH_KEY_MAX], tag[TAG_HEX + 1];
-	const char	*t;
-	json_t		*j = NULL, *arr, *e, *keep = NULL, *doc = NULL;
-	struct oauth_count k;
-	size_t		 i, victim;
-	enum omi_err	 err;
+	char			 key[OAUTH_KEY_MAX], tag[TAG_HEX + 1];
+	const char		*t;
+	struct oauth_bucket_rec	 b;
+	json_t			*e, *keep = NULL;
+	struct oauth_count	 k;
+	size_t			 i, victim;
+	enum omi_err		 err;
 
 	subject(c, kind, value, key, tag);
-	if ((err = bucket_load(s, key, &j, &arr)) != OMI_OK)
-		goto out;
+	if ((err = bucket_load(s, key, &b)) != OMI_OK)
+		return err;
 	err = OMI_NOMEM;
 	if ((keep = json_array()) == NULL)
 		goto out;
 	/* The others' live entries, then this subject's (when live). */
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(b.e, i, e) {
 		if (entry_get(e, &t, &k) == -1 || strcmp(t, tag) == 0 ||
 		    count_stale(&k, now))
 			continue;
@@ -216,28 +211,26 @@ oauth_throttle_put(const struct config *c, struct store *s,
 		    (json_int_t)in->until)) == -1)
 			goto out;
 	}
-	if (json_array_size(keep) == 0) {
-		err = j == NULL ? OMI_OK : store_del(s, key);
-		goto out;
-	}
-	if ((doc = json_pack("{s:O}", "e", keep)) != NULL)
-		err = record_put(s, key, doc);
+	/* No bucket and nothing to keep: nothing to write either. */
+	if (json_array_size(keep) == 0 && b.doc == NULL)
+		err = OMI_OK;
+	else
+		err = oauth_bucket_save(s, key, keep);
 out:
-	json_decref(doc);
 	json_decref(keep);
-	json_decref(j);
+	oauth_bucket_free(&b);
 	return err;
 }
 
 int
-oauth_throttle_stale(const json_t *rec, int64_t now)
+oauth_throttle_stale(const struct oauth_bucket_rec *b, int64_t now)
 {
-	json_t			*arr = json_object_get(rec, "e"), *e;
+	json_t			*e;
 	const char		*t;
 	struct oauth_count	 k;
 	size_t			 i;
 
-	json_array_foreach(arr, i, e)
+	json_array_foreach(b->e, i, e)
 		if (entry_get(e, &t, &k) == 0 && !count_stale(&k, now))
 			return 0;
 	return 1;

@@ -1,5 +1,5 @@
 /*
- * oauth: the bearer-token check, scopes and the record helpers the other
+ * oauth: the bearer-token check, scopes and the key helpers the other
  * oauth-*.c files share (see oauth.h for the key layout).
  */
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/text.h"
-#include "store/record.h"
 
 void
 oauth_key(const struct config *c, const char *prefix, const char *label,
@@ -21,34 +20,6 @@ oauth_key(const struct config *c, const char *prefix, const char *label,
 
 	sec_keyed_hash(c->key, label, secret, strlen(secret), h);
 	snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, h);
-}
-
-enum omi_err
-oauth_rec_get(struct store *s, const char *key, json_t **out)
-{
-	enum omi_err err;
-
-	if ((err = record_get(s, key, out)) == OMI_OK &&
-	    !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		err = OMI_CORRUPT;
-	}
-	return err;
-}
-
-int64_t
-oauth_rec_int(const json_t *j, const char *name, int64_t dflt)
-{
-	const json_t *v = json_object_get(j, name);
-
-	return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
-}
-
-const char *
-oauth_rec_str(const json_t *j, const char *name)
-{
-	return json_string_value(json_object_get(j, name));
 }
 
 int
@@ -166,13 +137,16 @@ int
 oauth_bearer_check(const struct config *c, struct store *s,
     const char *authorization, struct oauth_bearer *b)
 {
-	char		 key[OAUTH_KEY_MAX], gkey[80];
-	const char	*token, *gid, *uid, *scope;
-	json_t		*at = NULL, *grant = NULL;
-	enum omi_err	 err;
-	int		 rc;
+	char			 key[OAUTH_KEY_MAX], gkey[80];
+	const char		*token;
+	struct oauth_at_rec	 at;
+	struct oauth_grant_rec	 grant;
+	enum omi_err		 err;
+	int			 rc;
 
 	memset(b, 0, sizeof(*b));
+	memset(&at, 0, sizeof(at));
+	memset(&grant, 0, sizeof(grant));
 	if ((rc = cgi_auth_bearer(authorization, &token)) == 1) {
 		b->no_credentials = 1;
 		return bearer_reject(b, 401, "invalid_request",
@@ -187,36 +161,32 @@ oauth_bearer_check(const struct config *c, struct store *s,
 		return bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 	oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
-	if ((err = oauth_rec_get(s, key, &at)) == OMI_NOTFOUND) {
+	if ((err = oauth_at_load(s, key, &at)) == OMI_NOTFOUND) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
 	}
 	if (err != OMI_OK)
 		goto unavailable;
-	gid = oauth_rec_str(at, "gid");
-	uid = oauth_rec_str(at, "uid");
-	scope = oauth_rec_str(at, "scope");
-	if (oauth_rec_int(at, "exp", 0) <= now_unix() || gid == NULL ||
-	    uid == NULL || scope == NULL || oauth_grant_key(gid, gkey,
+	if (at.exp <= now_unix() || at.gid == NULL || at.uid == NULL ||
+	    at.scope == NULL || oauth_grant_key(at.gid, gkey,
 	    sizeof(gkey)) == -1) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
 	}
 	/* Belt and braces: revoking a grant deletes its tokens as well. */
-	if ((err = oauth_rec_get(s, gkey, &grant)) == OMI_NOTFOUND ||
-	    (err == OMI_OK && (json_object_get(grant, "revoked") != NULL ||
-	    oauth_rec_str(grant, "uid") == NULL ||
-	    strcmp(oauth_rec_str(grant, "uid"), uid) != 0))) {
+	if ((err = oauth_grant_load(s, gkey, &grant)) == OMI_NOTFOUND ||
+	    (err == OMI_OK && (grant.revoked != 0 || grant.uid == NULL ||
+	    strcmp(grant.uid, at.uid) != 0))) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
 	}
 	if (err != OMI_OK)
 		goto unavailable;
-	if ((b->uid = strdup(uid)) == NULL || (b->scope = strdup(scope)) ==
-	    NULL)
+	if ((b->uid = strdup(at.uid)) == NULL ||
+	    (b->scope = strdup(at.scope)) == NULL)
 		goto unavailable;
 	rc = 0;
 	goto out;
@@ -225,8 +195,8 @@ unavailable:
 	rc = bearer_reject(b, 503, "temporarily_unavailable",
 	    "the token store is unavailable; try again later");
 out:
-	json_decref(at);
-	json_decref(grant);
+	oauth_at_free(&at);
+	oauth_grant_free(&grant);
 	return rc;
 }
 

@@ -341,7 +341,7 @@ grant_record_len(const struct config *c, const char *refresh)
 
 	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
 	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
-	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
+	CHECK(record_get(s, key, &rt) == OMI_OK);
 	CHECK(oauth_grant_key(json_string_value(json_object_get(rt, "gid")),
 	    gkey, sizeof(gkey)) == 0);
 	CHECK(store_get(s, gkey, &v, &len) == OMI_OK);
@@ -381,7 +381,7 @@ rt_mark_rotated(const struct config *c, const char *refresh)
 
 	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == OMI_OK);
 	CHECK(oauth_refresh_key(c, refresh, key, fam) >= 0);
-	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
+	CHECK(record_get(s, key, &rt) == OMI_OK);
 	CHECK(json_object_set_new(rt, "rotated", json_integer(1)) == 0 &&
 	    record_put(s, key, rt) == OMI_OK);
 	CHECK(store_commit(s) == OMI_OK);
@@ -1284,10 +1284,10 @@ make_legacy(const struct config *c, const struct oauth_tokens *t, char *old)
 	json_t		*rt = NULL, *g = NULL;
 
 	CHECK(oauth_refresh_key(c, t->refresh, key, fam) == 1);
-	CHECK(oauth_rec_get(s, key, &rt) == OMI_OK);
+	CHECK(record_get(s, key, &rt) == OMI_OK);
 	CHECK(store_del(s, key) == OMI_OK);
-	CHECK(oauth_grant_key(oauth_rec_str(rt, "gid"), gkey, sizeof(gkey))
-	    == 0 && oauth_rec_get(s, gkey, &g) == OMI_OK);
+	CHECK(oauth_grant_key(json_string_value(json_object_get(rt, "gid")),
+	    gkey, sizeof(gkey)) == 0 && record_get(s, gkey, &g) == OMI_OK);
 	sec_token(old);
 	CHECK(oauth_refresh_key(c, old, key, fam) == 0);
 	CHECK(json_object_del(rt, "h") == 0 && record_put(s, key, rt) ==
