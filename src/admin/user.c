@@ -362,14 +362,14 @@ cmd_user_show(struct admin_ctx *c, int argc, char **argv)
 		convdb_head_free(&h);
 	}
 	store_close(s);
-	if (a.fail_count > 0 && now - a.fail_since <= OAUTH_THROTTLE_WINDOW) {
-		printf("Failed sign-ins:   %lld since ", (long long)a.fail_count);
-		show_time("", a.fail_since);
+	if (a.fail.count > 0 && now - a.fail.since <= OAUTH_THROTTLE_WINDOW) {
+		printf("Failed sign-ins:   %lld since ", (long long)a.fail.count);
+		show_time("", a.fail.since);
 	} else
 		printf("Failed sign-ins:   none in the last %d minutes\n",
 		    OAUTH_THROTTLE_WINDOW / 60);
-	if (a.locked_until > now) {
-		show_time("Locked until:      ", a.locked_until);
+	if (oauth_count_locked(&a.fail, now)) {
+		show_time("Locked until:      ", a.fail.until);
 		printf("                   (for browsers and addresses that "
 		    "failed themselves; clear it with omi-admin user unlock "
 		    "%s)\n", a.uid);

@@ -72,9 +72,9 @@ account_load(struct store *s, const char *uid, struct account *a)
 	a->pwhash = strdup(pw);
 	a->webhook_key = strdup(wk);
 	a->created = created;
-	a->fail_since = since;
-	a->fail_count = count;
-	a->locked_until = until;
+	a->fail.since = since;
+	a->fail.count = count;
+	a->fail.until = until;
 	json_decref(j);
 	if (!a->uid || !a->pwhash || !a->webhook_key) {
 		account_free(a);
@@ -93,9 +93,9 @@ account_save(struct store *s, const struct account *a)
 	j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "uid", a->uid,
 	    "pw", a->pwhash, "wk", a->webhook_key,
 	    "created", (json_int_t)a->created,
-	    "fail_since", (json_int_t)a->fail_since,
-	    "fail_count", (json_int_t)a->fail_count,
-	    "locked_until", (json_int_t)a->locked_until);
+	    "fail_since", (json_int_t)a->fail.since,
+	    "fail_count", (json_int_t)a->fail.count,
+	    "locked_until", (json_int_t)a->fail.until);
 	key = user_key(a->uid);
 	if (j == NULL || key == NULL ||
 	    (text = json_dumps(j, JSON_COMPACT)) == NULL)
@@ -182,30 +182,8 @@ account_check_webhook_key(const struct config *c, const struct account *a,
 	return sec_streq(hash, a->webhook_key);
 }
 
-int
-account_locked(const struct account *a, int64_t now)
-{
-	return a->locked_until > now;
-}
-
-void
-account_login_failed(struct account *a, int64_t now)
-{
-	if (now - a->fail_since > ACCOUNT_LOCK_WINDOW) {
-		a->fail_since = now;
-		a->fail_count = 0;
-	}
-	if (++a->fail_count >= ACCOUNT_LOCK_FAILS) {
-		a->locked_until = now + ACCOUNT_LOCK_TIME;
-		a->fail_count = 0;
-		a->fail_since = now;
-	}
-}
-
 void
 account_login_ok(struct account *a)
 {
-	a->fail_count = 0;
-	a->fail_since = 0;
-	a->locked_until = 0;
+	memset(&a->fail, 0, sizeof(a->fail));
 }

@@ -1,8 +1,8 @@
 /*
  * account: users, keyed by OMI user id. A record holds a libxcrypt hash of
  * the password (yescrypt, the library's preferred method), the keyed hash of
- * the user's webhook key, and the failed-login counters that lock an account
- * for a while after repeated wrong passwords. Password hashing is slow
+ * the user's webhook key, and the uid's failed-login counters, which
+ * oauth-login.c keeps by the rules in oauth.h. Password hashing is slow
  * (~80 ms) on purpose, so callers hash and verify outside the store lock.
  */
 #ifndef OMI_ACCOUNT_H
@@ -10,23 +10,22 @@
 
 #include <stdint.h>
 
+#include "auth/oauth.h"
 #include "lib/config.h"
 #include "store/store.h"
 
 #define ACCOUNT_UID_MAX		128
 #define ACCOUNT_PASSWORD_MAX	1024
-#define ACCOUNT_LOCK_FAILS	5		/* failures within the window */
-#define ACCOUNT_LOCK_WINDOW	(15 * 60)	/* seconds */
-#define ACCOUNT_LOCK_TIME	(15 * 60)	/* seconds locked */
 
 struct account {
 	char	*uid;
 	char	*pwhash;
 	char	*webhook_key;	/* keyed hash (hex) of the webhook secret */
 	int64_t	 created;
-	int64_t	 fail_since;	/* start of the current failure window */
-	int64_t	 fail_count;
-	int64_t	 locked_until;
+	/* The uid's failed sign-ins, counted by oauth_count_fail like every
+	 * other subject's (see oauth.h); stored as fail_since, fail_count
+	 * and locked_until. */
+	struct oauth_count fail;
 };
 
 /* 1 when uid is an acceptable OMI user id. */
@@ -53,9 +52,6 @@ int		 account_new_webhook_key(const struct config *, struct account *,
 int		 account_check_webhook_key(const struct config *,
 		    const struct account *, const char *key);
 
-/* Login throttling: 1 when locked at now. */
-int		 account_locked(const struct account *, int64_t now);
-/* Records a failed login (may lock the account) or a successful one. */
-void		 account_login_failed(struct account *, int64_t now);
+/* Clears the failed sign-ins (and a lock) of the account. */
 void		 account_login_ok(struct account *);
 #endif

@@ -49,9 +49,7 @@ state_load(const struct config *c, struct store *s, const char *uid,
 		return err;
 	if ((err = account_load(s, uid, &st->acct)) == OMI_OK) {
 		st->exists = 1;
-		st->uid.since = st->acct.fail_since;
-		st->uid.count = st->acct.fail_count;
-		st->uid.until = st->acct.locked_until;
+		st->uid = st->acct.fail;
 		return OMI_OK;
 	}
 	if (err != OMI_NOTFOUND)
@@ -86,9 +84,7 @@ state_save(const struct config *c, struct store *s, const char *uid,
 	if (!st->exists)
 		return oauth_throttle_put(c, s, OAUTH_SUBJ_UID, uid, &st->uid,
 		    now);
-	st->acct.fail_since = st->uid.since;
-	st->acct.fail_count = st->uid.count;
-	st->acct.locked_until = st->uid.until;
+	st->acct.fail = st->uid;
 	return account_save(s, &st->acct);
 }
 
