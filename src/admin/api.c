@@ -10,6 +10,7 @@
  *                    store sessions of IMPORT_BATCH conversations, so a
  *                    restore (or a benchmark fill) of thousands is quick.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,8 @@ struct import {
 	size_t			 batch, stored, replaced, invalid;
 };
 
-static int
+/* OMI_ERROR when reading failed, OMI_NOMEM when b could not grow. */
+static enum omi_err
 read_all(FILE *f, struct buf *b)
 {
 	char	 chunk[65536];
@@ -56,11 +58,14 @@ read_all(FILE *f, struct buf *b)
 
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(b, chunk, n);
-	return ferror(f) || b->failed ? -1 : 0;
+	if (ferror(f))
+		return OMI_ERROR;
+	return b->failed ? OMI_NOMEM : OMI_OK;
 }
 
-/* Stores one conversation; -1 stops the import (store failure). */
-static int
+/* Stores one conversation (an invalid one is counted and skipped); an
+ * error, already reported, stops the import. */
+static enum omi_err
 import_one(struct import *im, json_t *doc)
 {
 	struct conv_summary	 sum;
@@ -69,27 +74,30 @@ import_one(struct import *im, json_t *doc)
 	char			*text;
 	int			 rc, replaced;
 
-	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL)
-		return -1;
-	rc = conv_ingest(text, strlen(text), &sum, NULL, &e);
+	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL ||
+	    (rc = conv_ingest(text, strlen(text), &sum, NULL, &e)) == -1) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(OMI_NOMEM));
+		free(text);
+		return OMI_NOMEM;
+	}
 	if (rc != 0) {
 		im->invalid++;
 		fprintf(stderr, "omi-admin: skipped an invalid conversation"
 		    " (%s: %s)\n", e.field[0] ? e.field : "body", e.message);
 		free(text);
-		return rc == -1 ? -1 : 0;
+		return OMI_OK;
 	}
 	if (im->s == NULL && admin_store(im->c, 1, &im->s) == -1) {
 		conv_summary_free(&sum);
 		free(text);
-		return -1;
+		return OMI_ERROR;
 	}
 	err = convdb_put(im->s, im->uid, &sum, text, strlen(text), &replaced);
 	conv_summary_free(&sum);
 	free(text);
 	if (err != OMI_OK) {
 		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
-		return -1;
+		return err;
 	}
 	im->stored++;
 	im->replaced += replaced;
@@ -98,26 +106,27 @@ import_one(struct import *im, json_t *doc)
 		rc = admin_commit(im->s);
 		im->s = NULL;
 		if (rc != 0)
-			return -1;
+			return OMI_ERROR;
 	}
-	return 0;
+	return OMI_OK;
 }
 
 /* One top-level value: an export, an array or a conversation. */
-static int
+static enum omi_err
 import_value(struct import *im, json_t *v)
 {
-	json_t	*list = json_object_get(v, "conversations"), *e;
-	size_t	 i;
+	json_t		*list = json_object_get(v, "conversations"), *e;
+	size_t		 i;
+	enum omi_err	 err;
 
 	if (json_is_object(v) && json_is_array(list))
 		v = list;
 	if (!json_is_array(v))
 		return import_one(im, v);
 	json_array_foreach(v, i, e)
-		if (import_one(im, e) == -1)
-			return -1;
-	return 0;
+		if ((err = import_one(im, e)) != OMI_OK)
+			return err;
+	return OMI_OK;
 }
 
 static int
@@ -129,6 +138,7 @@ cmd_import(struct admin_ctx *c, int argc, char **argv)
 	json_t		*v;
 	FILE		*f = stdin;
 	size_t		 pos = 0;
+	enum omi_err	 err;
 	int		 rc = 0;
 
 	if (argc < 1 || argc > 2 || !account_valid_uid(argv[0]))
@@ -141,8 +151,9 @@ cmd_import(struct admin_ctx *c, int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
-	if (read_all(f, &in) == -1) {
-		fprintf(stderr, "omi-admin: cannot read the input\n");
+	if ((err = read_all(f, &in)) != OMI_OK) {
+		fprintf(stderr, "omi-admin: cannot read the input: %s\n",
+		    err == OMI_NOMEM ? omi_strerror(err) : strerror(errno));
 		rc = 1;
 	}
 	/* Values one after another: JSON lines, or one document. */
@@ -159,7 +170,7 @@ cmd_import(struct admin_ctx *c, int argc, char **argv)
 			break;
 		}
 		pos += (size_t)jerr.position;
-		if (import_value(&im, v) == -1)
+		if (import_value(&im, v) != OMI_OK)
 			rc = 1;
 		json_decref(v);
 	}

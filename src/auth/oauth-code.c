@@ -56,15 +56,19 @@ request_json(const struct oauth_request *r)
 	return oauth_rec_encode(pending_fields, &p);
 }
 
-static int
+/* The request of a handle's JSON: OMI_INVALID when it lacks a member or
+ * one has the wrong type, OMI_NOMEM when a copy failed. */
+static enum omi_err
 request_from_json(const json_t *j, struct oauth_request *r)
 {
 	struct pending_rec p;
 
 	memset(r, 0, sizeof(*r));
 	memset(&p, 0, sizeof(p));
-	if (oauth_rec_decode(j, pending_fields, &p) != OMI_OK)
-		return -1;
+	if (oauth_rec_decode(j, pending_fields, &p) != OMI_OK ||
+	    p.cid == NULL || p.ruri == NULL || p.scope == NULL ||
+	    (p.cc == NULL) != (p.ccm == NULL))
+		return OMI_INVALID;
 	r->client_id = xstrdup(p.cid);
 	r->redirect_uri = xstrdup(p.ruri);
 	r->scope = xstrdup(p.scope);
@@ -74,11 +78,11 @@ request_from_json(const json_t *j, struct oauth_request *r)
 	r->exp = p.exp;
 	if (r->client_id == NULL || r->redirect_uri == NULL ||
 	    r->scope == NULL || (p.state && !r->state) ||
-	    (r->challenge == NULL) != (r->method == NULL)) {
+	    (p.cc && (!r->challenge || !r->method))) {
 		oauth_request_free(r);
-		return -1;
+		return OMI_NOMEM;
 	}
-	return 0;
+	return OMI_OK;
 }
 
 /*
@@ -211,13 +215,17 @@ oauth_pending_get(const struct config *c, struct store *s,
 	if (sodium_base642bin((unsigned char *)doc, blen, body, blen, NULL,
 	    &dlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    (j = json_loadb(doc, dlen, JSON_REJECT_DUPLICATES, NULL)) == NULL ||
-	    !json_is_object(j) || request_from_json(j, r) == -1) {
+	    (err = request_from_json(j, r)) == OMI_INVALID) {
 		/* This server made it: only a change of format gets here. */
 		err = OMI_NOTFOUND;
 		goto out;
 	}
-	if (r->exp <= now_unix())
+	if (err != OMI_OK)
 		goto out;
+	if (r->exp <= now_unix()) {
+		err = OMI_NOTFOUND;
+		goto out;
+	}
 	err = s != NULL ? oauth_pending_unspent(c, s, handle) : OMI_OK;
 out:
 	if (err != OMI_OK)

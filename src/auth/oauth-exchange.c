@@ -13,7 +13,6 @@
 #include "auth/oauth-impl.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/text.h"
 
 static int
 fail(struct oauth_fail *f, int status, const char *error, const char *desc)
@@ -137,7 +136,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	g.cid = client_id;
 	g.scope = rec.scope;
 	g.created = now;
-	if (oauth_grant_key(gid, gkey, sizeof(gkey)) == -1) {
+	if (oauth_grant_key(gid, gkey, sizeof(gkey)) != OMI_OK) {
 		rc = fail_store(f, OMI_ERROR);
 		goto out;
 	}
@@ -193,7 +192,7 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 	if (err != OMI_OK)
 		return fail_store(f, err);
 	if (rt.gid == NULL ||
-	    oauth_grant_key(rt.gid, gkey, sizeof(gkey)) == -1 ||
+	    oauth_grant_key(rt.gid, gkey, sizeof(gkey)) != OMI_OK ||
 	    (err = oauth_grant_load(s, gkey, &g)) == OMI_NOTFOUND ||
 	    (err == OMI_OK && g.revoked != 0)) {
 		(void)store_del(s, key);
@@ -269,35 +268,40 @@ out:
 	return rc;
 }
 
-/* The grant id of token record key when the grant belongs to client_id. */
+/* The grant id of token record key (a refresh token's when is_refresh,
+ * else an access token's) when the grant belongs to client_id. */
 static enum omi_err
-token_grant(struct store *s, const char *key, const char *client_id,
-    char **gid)
+token_grant(struct store *s, const char *key, int is_refresh,
+    const char *client_id, char **gid)
 {
 	char			 gkey[80];
-	struct oauth_at_rec	 rec;
+	struct oauth_at_rec	 at;
+	struct oauth_rt_rec	 rt;
 	struct oauth_grant_rec	 g;
+	const char		*id;
 	enum omi_err		 err;
 
 	*gid = NULL;
-	/* Access and refresh token records both name their grant as gid. */
-	if ((err = oauth_at_load(s, key, &rec)) != OMI_OK)
-		return err;
-	if (rec.gid == NULL ||
-	    oauth_grant_key(rec.gid, gkey, sizeof(gkey)) == -1) {
-		oauth_at_free(&rec);
-		return OMI_NOTFOUND;
-	}
-	if ((err = oauth_grant_load(s, gkey, &g)) == OMI_OK) {
+	memset(&at, 0, sizeof(at));
+	memset(&rt, 0, sizeof(rt));
+	err = is_refresh ? oauth_rt_load(s, key, &rt) :
+	    oauth_at_load(s, key, &at);
+	id = is_refresh ? rt.gid : at.gid;
+	if (err == OMI_OK && (id == NULL ||
+	    oauth_grant_key(id, gkey, sizeof(gkey)) != OMI_OK))
+		err = OMI_NOTFOUND;
+	if (err == OMI_OK && (err = oauth_grant_load(s, gkey, &g)) ==
+	    OMI_OK) {
 		/* RFC 7009 2.1: only the client the token was issued to. */
 		if (g.cid != NULL && sec_streq(g.cid, client_id))
-			*gid = xstrdup(rec.gid);
+			err = (*gid = strdup(id)) == NULL ? OMI_NOMEM : OMI_OK;
 		else
 			err = OMI_NOTFOUND;
 		oauth_grant_free(&g);
 	}
-	oauth_at_free(&rec);
-	return err == OMI_OK && *gid == NULL ? OMI_NOMEM : err;
+	oauth_at_free(&at);
+	oauth_rt_free(&rt);
+	return err;
 }
 
 enum omi_err
@@ -322,7 +326,7 @@ oauth_revoke_token(const struct config *c, struct store *s,
 			oauth_key(c, "at:", OAUTH_L_ACCESS, token, key);
 		else
 			continue;
-		err = token_grant(s, key, client_id, &gid);
+		err = token_grant(s, key, is_refresh, client_id, &gid);
 		if (err == OMI_NOTFOUND)
 			continue;
 		if (err != OMI_OK)

@@ -49,7 +49,7 @@ grant_gone(struct store *s, const char *gid, int64_t now)
 	struct oauth_grant_rec	 g;
 	int			 gone;
 
-	if (gid == NULL || oauth_grant_key(gid, key, sizeof(key)) == -1)
+	if (gid == NULL || oauth_grant_key(gid, key, sizeof(key)) != OMI_OK)
 		return 1;
 	if (oauth_grant_load(s, key, &g) != OMI_OK)
 		return 1;

@@ -101,7 +101,7 @@ oauth_grant_revoke(struct store *s, const char *gid, const char *reason,
 	struct oauth_grant_rec	 g;
 	enum omi_err		 err;
 
-	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+	if (oauth_grant_key(gid, key, sizeof(key)) != OMI_OK)
 		return OMI_OK;
 	if ((err = oauth_grant_load(s, key, &g)) != OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_OK : err;
@@ -125,7 +125,7 @@ ugrants_load(struct store *s, const char *uid, json_t **list)
 	char key[160];
 
 	*list = NULL;
-	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
+	if (oauth_ugrants_key(uid, key, sizeof(key)) != OMI_OK)
 		return OMI_NOTFOUND;
 	return oauth_ugrants_load(s, key, list);
 }
@@ -135,8 +135,8 @@ ugrants_save(struct store *s, const char *uid, const json_t *list)
 {
 	char key[160];
 
-	if (oauth_ugrants_key(uid, key, sizeof(key)) == -1)
-		return OMI_ERROR;
+	if (oauth_ugrants_key(uid, key, sizeof(key)) != OMI_OK)
+		return OMI_INVALID;
 	return oauth_ugrants_save(s, key, list);
 }
 
@@ -147,8 +147,8 @@ grant_delete(struct store *s, const char *gid, struct oauth_grant_rec *g)
 	char		 key[80];
 	enum omi_err	 err;
 
-	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
-		return OMI_ERROR;
+	if (oauth_grant_key(gid, key, sizeof(key)) != OMI_OK)
+		return OMI_INVALID;
 	if ((err = grant_drop_tokens(s, g)) != OMI_OK)
 		return err;
 	return store_del(s, key);
@@ -163,7 +163,7 @@ oauth_grant_purge(struct store *s, const char *gid)
 	size_t			 i;
 	enum omi_err		 err;
 
-	if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+	if (oauth_grant_key(gid, key, sizeof(key)) != OMI_OK)
 		return OMI_OK;
 	if ((err = oauth_grant_load(s, key, &g)) != OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_OK : err;
@@ -249,7 +249,7 @@ oauth_ugrants_add(struct store *s, const char *uid, const char *gid, int64_t now
 		err = OMI_NOMEM;
 	for (i = json_array_size(list); i > 0 && err == OMI_OK; i--) {
 		id = json_string_value(json_array_get(list, i - 1));
-		if (oauth_grant_key(id, key, sizeof(key)) == -1) {
+		if (oauth_grant_key(id, key, sizeof(key)) != OMI_OK) {
 			json_array_remove(list, i - 1);
 			continue;
 		}
@@ -388,7 +388,7 @@ each_user_grant(struct store *s, const char *uid,
 		return err;
 	json_array_foreach(list, i, e) {
 		gid = json_string_value(e);
-		if (oauth_grant_key(gid, key, sizeof(key)) == -1)
+		if (oauth_grant_key(gid, key, sizeof(key)) != OMI_OK)
 			continue;
 		if ((err = oauth_grant_load(s, key, &rec)) == OMI_NOTFOUND)
 			continue;

@@ -26,9 +26,10 @@
 void		 oauth_key(const struct config *, const char *prefix,
 		    const char *label, const char *secret, char *key);
 
-/* grant:<gid> and ugrants:<uid> keys (uids and gids are identifiers). */
-int		 oauth_grant_key(const char *gid, char *key, size_t n);
-int		 oauth_ugrants_key(const char *uid, char *key, size_t n);
+/* grant:<gid> and ugrants:<uid> keys (uids and gids are identifiers);
+ * OMI_INVALID when the id is not one or the key does not fit. */
+enum omi_err	 oauth_grant_key(const char *gid, char *key, size_t n);
+enum omi_err	 oauth_ugrants_key(const char *uid, char *key, size_t n);
 /* Revokes the grant (deletes its tokens, keeps a tombstone); OMI_OK
  * when the grant is gone or already revoked. */
 enum omi_err	 oauth_grant_revoke(struct store *, const char *gid,

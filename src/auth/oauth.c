@@ -22,20 +22,22 @@ oauth_key(const struct config *c, const char *prefix, const char *label,
 	snprintf(key, OAUTH_KEY_MAX, "%s%s", prefix, h);
 }
 
-int
+enum omi_err
 oauth_grant_key(const char *gid, char *key, size_t n)
 {
 	int k = snprintf(key, n, "grant:%s", gid);
 
-	return k < 0 || (size_t)k >= n || !valid_ident(gid, 64) ? -1 : 0;
+	return k < 0 || (size_t)k >= n || !valid_ident(gid, 64) ?
+	    OMI_INVALID : OMI_OK;
 }
 
-int
+enum omi_err
 oauth_ugrants_key(const char *uid, char *key, size_t n)
 {
 	int k = snprintf(key, n, "ugrants:%s", uid);
 
-	return k < 0 || (size_t)k >= n || !valid_ident(uid, 128) ? -1 : 0;
+	return k < 0 || (size_t)k >= n || !valid_ident(uid, 128) ?
+	    OMI_INVALID : OMI_OK;
 }
 
 int64_t
@@ -170,7 +172,7 @@ oauth_bearer_check(const struct config *c, struct store *s,
 		goto unavailable;
 	if (at.exp <= now_unix() || at.gid == NULL || at.uid == NULL ||
 	    at.scope == NULL || oauth_grant_key(at.gid, gkey,
-	    sizeof(gkey)) == -1) {
+	    sizeof(gkey)) != OMI_OK) {
 		rc = bearer_reject(b, 401, "invalid_token",
 		    "the access token is invalid, expired or revoked");
 		goto out;
