@@ -363,7 +363,8 @@ cmd_user_show(struct admin_ctx *c, int argc, char **argv)
 	}
 	store_close(s);
 	if (a.fail.count > 0 && now - a.fail.since <= OAUTH_THROTTLE_WINDOW) {
-		printf("Failed sign-ins:   %lld since ", (long long)a.fail.count);
+		printf("Failed sign-ins:   %lld since ",
+		    (long long)a.fail.count);
 		show_time("", a.fail.since);
 	} else
 		printf("Failed sign-ins:   none in the last %d minutes\n",

@@ -56,8 +56,9 @@ int		 oauth_refresh_key(const struct config *, const char *token,
  * is NULL or "", starts the grant's family.
  */
 enum omi_err	 oauth_tokens_issue(const struct config *, struct store *,
-		    struct oauth_grant_rec *g, const char *gid, const char *family,
-		    const char *scope, int64_t now, struct oauth_tokens *);
+		    struct oauth_grant_rec *g, const char *gid,
+		    const char *family, const char *scope, int64_t now,
+		    struct oauth_tokens *);
 /* Adds gid to the user's list, dropping the user's expired grants. */
 enum omi_err	 oauth_ugrants_add(struct store *, const char *uid,
 		    const char *gid, int64_t now);

@@ -256,7 +256,8 @@ test_shapes(void)
 		enum omi_err	 want;
 	} t[] = {
 		/* duplicate members */
-		{ AT, "{\"gid\":\"g1\",\"gid\":\"g2\",\"exp\":1}", OMI_CORRUPT },
+		{ AT, "{\"gid\":\"g1\",\"gid\":\"g2\",\"exp\":1}",
+		    OMI_CORRUPT },
 		{ GRANT, "{\"uid\":\"a\",\"uid\":\"b\"}", OMI_CORRUPT },
 		{ CODE, "{\"exp\":1,\"exp\":2}", OMI_CORRUPT },
 		{ PIN, "{\"gpt\":\"g-1\",\"gpt\":\"g-2\"}", OMI_CORRUPT },
@@ -278,7 +279,8 @@ test_shapes(void)
 		{ BUCKET, "{\"e\":{}}", OMI_CORRUPT },
 		{ OLDFAIL, "{\"until\":\"x\"}", OMI_CORRUPT },
 		{ GRANT, "{\"uid\":\"a\",\"ats\":{}}", OMI_CORRUPT },
-		{ GRANT, "{\"uid\":\"a\",\"ats\":[[\"h\",\"1\"]]}", OMI_CORRUPT },
+		{ GRANT, "{\"uid\":\"a\",\"ats\":[[\"h\",\"1\"]]}",
+		    OMI_CORRUPT },
 		{ GRANT, "{\"uid\":\"a\",\"ats\":[[\"h\"]]}", OMI_CORRUPT },
 		{ GRANT, "{\"uid\":\"a\",\"ats\":[[1,2]]}", OMI_CORRUPT },
 		{ GRANT, "{\"uid\":\"a\",\"ats\":[\"h\"]}", OMI_CORRUPT },
@@ -297,7 +299,8 @@ test_shapes(void)
 		    "\"created\":1,\"used\":2,\"exp\":3,\"ats\":[],"
 		    "\"old\":\"member\"}", OMI_OK },
 		{ CODE, "{\"cid\":\"c\",\"ruri\":\"u\",\"scope\":\"s\","
-		    "\"exp\":1,\"uid\":\"a\",\"used\":2,\"gid\":\"g\"}", OMI_OK },
+		    "\"exp\":1,\"uid\":\"a\",\"used\":2,\"gid\":\"g\"}",
+		    OMI_OK },
 		{ OLDFAIL, "{\"since\":1,\"until\":2,\"count\":3}", OMI_OK },
 		{ BUCKET, "{\"e\":[[\"0011223344556677\",1,2,3]]}", OMI_OK },
 		{ UGRANTS, "[\"g1\",\"g2\"]", OMI_OK },
