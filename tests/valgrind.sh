@@ -78,7 +78,9 @@ tests=("$@")
 units=()
 if [ ${#tests[@]} -eq 0 ]; then
 	tests=(tests/cgi/*.sh tests/reliability/hostile.sh)
-	for u in "$vgbuild"/tests/test_*; do
+	# Today's sources only: a binary left behind by a renamed test is not run.
+	for s in tests/unit/test_*.c; do
+		u=$vgbuild/tests/$(basename "$s" .c)
 		[ -x "$u" ] && units+=("$u")
 	done
 	[ ${#units[@]} -gt 0 ] || echo "FAIL: no unit tests in $vgbuild/tests" >&2

@@ -48,5 +48,5 @@ main(void)
 	CHECK(!oauth_redirect_match("https://a.example/*-*/cb", uri));
 	CHECK(!oauth_redirect_match("https://a.example/**/cb", uri));
 	CHECK(seconds() - t < 1.0);
-	return unit_done("test_redirect_stars");
+	return unit_done("test_oauth_redirect");
 }

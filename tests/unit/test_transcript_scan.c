@@ -1,5 +1,5 @@
 /*
- * test_jscan: the transcript texts that jscan reads from a document, against
+ * test_transcript_scan: the transcript texts that conv/transcript-scan.c reads from a document, against
  * the ones Jansson's tree gives (what the search read before), on the shared
  * fixtures and on documents made to trip a hand-written scanner: escapes and
  * surrogate pairs, nesting, duplicates, members out of place, broken syntax.
@@ -266,5 +266,5 @@ main(void)
 	CHECK(ats[2] == (size_t)(strstr(three, "\"2\"}") + 4 - three));
 	buf_free(&deep);
 	buf_free(&scratch);
-	return unit_done("test_jscan");
+	return unit_done("test_transcript_scan");
 }
