@@ -260,3 +260,77 @@ oauth_login() {
 	[ "$STATUS" = 200 ] && [ -n "$ACCESS_TOKEN" ] && [ -n "$REFRESH_TOKEN" ] ||
 	    { echo "oauth_login: token exchange failed ($STATUS $BODY)" >&2; return 1; }
 }
+
+# --- The OAuth scripts (tests/e2e/oauth-*.sh) ---------------------------
+
+# oauth_site: what every OAuth script starts from: a site with the users
+# alice (password PW) and bob, its server started, base_url set to BASE,
+# CLIENT_ID and CLIENT_SECRET, REDIR_Q (OAUTH_REDIRECT encoded) and
+# HANDLE_RE. A server that does not start ends the script as a failure.
+oauth_site() {
+	PW='correct horse battery'
+	site_init "$T_TMP/data"
+	user_add alice "$PW" || t_fail "user add alice"
+	user_add bob "bob's password" || t_fail "user add bob"
+	server_start || { t_fail "server start"; t_done; exit 1; }
+	config_set base_url "\"$BASE\""
+	oauth_client
+	REDIR_Q=$(urlenc "$OAUTH_REDIRECT")
+	# A consent form's handle: id, the sealed request, its keyed hash.
+	HANDLE_RE='^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+\.[0-9a-f]{64}$'
+}
+
+# oauth_err DESC STATUS ERROR: the last answer is that RFC 6749 5.2 error.
+oauth_err() {
+	check_eq "$1: status" "$STATUS" "$2"
+	check_eq "$1: error" "$(jget '["error"]')" "$3"
+	check_match "$1: JSON" "$(header content-type)" '^application/json'
+	check_eq "$1: no-store" "$(header cache-control)" "no-store"
+	# RFC 6749 5.2: error_description is %x20-21 / %x23-5B / %x5D-7E.
+	if printf '%s' "$(jget '["error_description"]')" | LC_ALL=C grep -q '[^ -~]\|["\\]'; then
+		t_fail "$1: error_description has characters RFC 6749 forbids"
+	else t_ok; fi
+}
+
+# lock_out UID: five wrong passwords for UID from the current browser.
+lock_out() {
+	local i
+	for i in 1 2 3 4 5; do
+		oauth_consent "$1" "guess $i" allow
+		page_handle
+	done
+}
+
+# token ARGS...: a token request with client_secret_basic.
+token() {
+	http POST /chatgpt/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" "$@"
+}
+
+# code_for UID PASSWORD [EXTRA_QUERY]: a fresh code in CODE.
+code_for() {
+	STATE= oauth_authorize "${3:-}"
+	oauth_consent "$1" "$2" allow
+}
+
+# redeem CODE [curl args...]: exchanges CODE at the token endpoint.
+redeem() {
+	token --data-urlencode grant_type=authorization_code \
+	    --data-urlencode "code=$1" --data-urlencode "redirect_uri=$OAUTH_REDIRECT" "${@:2}"
+}
+
+# no_redirect DESC QUERY: the authorize request is refused with a page.
+no_redirect() {
+	http GET "/chatgpt/oauth/authorize?$2"
+	check_eq "$1: 400" "$STATUS" 400
+	check_eq "$1: no Location" "$(header location)" ""
+	check_match "$1: HTML" "$(header content-type)" '^text/html'
+	check_eq "$1: not framable" "$(header x-frame-options)" DENY
+}
+
+# redirect_err DESC QUERY ERROR: the authorize request is refused by a
+# redirect to the client with error=ERROR and the state.
+redirect_err() {
+	http GET "/chatgpt/oauth/authorize?client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&$2"
+	check_eq "$1: 302" "$STATUS" 302
+	check_match "$1: Location" "$(header location)" "^$OAUTH_REDIRECT\\?error=$3(&|$)"
+}
