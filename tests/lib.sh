@@ -334,3 +334,80 @@ redirect_err() {
 	check_eq "$1: 302" "$STATUS" 302
 	check_match "$1: Location" "$(header location)" "^$OAUTH_REDIRECT\\?error=$3(&|$)"
 }
+
+# --- The API scripts (tests/e2e/api-*.sh) -------------------------------
+
+# api_site: what every API script starts from: users alice, bob and carol
+# (webhook keys KEY_A, KEY_B, KEY_C), the shared fixtures posted for alice
+# (ID_CUR, ID_LEG, ID_EDGE), one conversation of bob's (bob-1, text
+# "pelican secret"), the server started, and each user signed in through
+# the OAuth flow (TOKEN_A, TOKEN_B, TOKEN_C).
+api_site() {
+	local f
+	site_init "$T_TMP/data"
+	user_add alice 'correct horse' || t_fail "user add alice"
+	KEY_A=$WEBHOOK_KEY
+	user_add bob 'battery staple' || t_fail "user add bob"
+	KEY_B=$WEBHOOK_KEY
+	user_add carol 'tr0ub4dor' || t_fail "user add carol"
+	KEY_C=$WEBHOOK_KEY
+	server_start || { t_fail "server start"; t_done; exit 1; }
+	for f in omi-current omi-legacy omi-edge-cases; do
+		webhook_post alice "$KEY_A" "$FIXTURES/$f.json"
+		check_eq "post $f" "$STATUS" 200
+	done
+	ID_CUR=6f1c2a9e-3b7d-4c1e-9a52-0d8e4b7f2c11
+	ID_LEG=b51e0c7a-22f4-4d0b-a6c3-91f2e8d7c6b5
+	ID_EDGE=e3d2c1b0-a9f8-4e7d-8c6b-5a4f3e2d1c0b
+	printf '{"id":"bob-1","created_at":"2025-01-01T00:00:00Z","transcript_segments":[{"text":"pelican secret"}]}' > "$T_TMP/bob.json"
+	webhook_post bob "$KEY_B" "$T_TMP/bob.json"
+	check_eq "post bob-1" "$STATUS" 200
+	oauth_login alice 'correct horse' || t_fail "oauth_login alice"
+	TOKEN_A=$ACCESS_TOKEN
+	oauth_login bob 'battery staple' || t_fail "oauth_login bob"
+	TOKEN_B=$ACCESS_TOKEN
+	oauth_login carol 'tr0ub4dor' || t_fail "oauth_login carol"
+	TOKEN_C=$ACCESS_TOKEN
+}
+
+# api_site_done: the checks every API script ends with (the store is
+# sound; no transcript text or token in the server log), then t_done.
+api_site_done() {
+	check "omi-admin check" "$ADMIN" check
+	check_nomatch "no transcript text in the server log" "$(cat "$SERVER_LOG")" 'eighteen thousand|Guten Morgen'
+	check_nomatch "no token in the server log" "$(cat "$SERVER_LOG")" "$TOKEN_A"
+	t_done
+}
+
+# api TOKEN PATH [curl args]: an authorised GET.
+api() { local t=$1 p=$2; shift 2; http GET "$p" -H "Authorization: Bearer $t" "$@"; }
+# py EXPR: evaluates a Python expression over the last body (as d).
+py() { printf '%s' "$BODY" | python3 -c "import json,sys
+d=json.load(sys.stdin)
+print($1)" 2>&1; }
+# save NAME: keeps the last body as $T_TMP/resp-NAME.json.
+save() { printf '%s' "$BODY" > "$T_TMP/resp-$1.json"; }
+
+# long_post: posts alice's conversation long-1, 5,000 segments, and writes
+# the transcript it must read as to $T_TMP/long.txt.
+long_post() {
+	python3 - "$T_TMP/long.json" "$T_TMP/long.txt" <<'PY'
+import json, sys
+segs, blocks = [], []
+for i in range(5000):
+    text = "Part %d: \"quoted\" and \u00e4\u00f6\u00fc \U0001F600 and more words to make it longer" % i
+    start, end = i * 3 + 0.7, i * 3 + 2.9
+    speaker = i % 15
+    segs.append({"text": "  " + text + " ", "speaker": "SPEAKER_%02d" % speaker,
+                 "is_user": speaker == 3, "start": start, "end": end})
+    label = "User" if speaker == 3 else "Speaker %d" % speaker
+    s, e = int(start), int(end)
+    blocks.append("[%d:%02d:%02d - %d:%02d:%02d] %s: %s" % (
+        s // 3600, s // 60 % 60, s % 60, e // 3600, e // 60 % 60, e % 60, label, text))
+json.dump({"id": "long-1", "created_at": "2025-09-01T00:00:00Z", "transcript_segments": segs},
+          open(sys.argv[1], "w"))
+open(sys.argv[2], "w", encoding="utf-8").write("\n\n".join(blocks))
+PY
+	webhook_post alice "$KEY_A" "$T_TMP/long.json"
+	check_eq "post long transcript" "$STATUS" 200
+}

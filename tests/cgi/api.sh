@@ -2,7 +2,7 @@
 # CGI-level tests of the conversations program: the binary run directly with
 # a CGI environment (no web server, no token): routing, the OpenAPI document,
 # methods, and the answers before a token is accepted. The token-holding
-# cases run end to end in tests/e2e/api.sh after a real OAuth flow.
+# cases run end to end in tests/e2e/api-*.sh after a real OAuth flow.
 . "$(dirname "$0")/../lib.sh"
 
 SITE_BASE_URL=https://omi.example.org site_init "$T_TMP/data"
