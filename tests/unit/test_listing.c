@@ -101,9 +101,9 @@ model_match(int i, const struct pager_filter *f)
 	return f->include_discarded || i % 10 != 0;
 }
 
-/* The model's matches of f, newest first (ids into want[][8]). */
+/* The model's matches of f, newest first (ids into want). */
 static size_t
-model_list(const struct pager_filter *f, char want[][8])
+model_list(const struct pager_filter *f, char want[][16])
 {
 	size_t	 n = 0;
 	int	 i;
@@ -111,7 +111,7 @@ model_list(const struct pager_filter *f, char want[][8])
 	/* Newest first: descending (t, id); i is ascending in both. */
 	for (i = N - 1; i >= 0; i--)
 		if (model_match(i, f))
-			snprintf(want[n++], 8, "c%03d", i);
+			snprintf(want[n++], sizeof(want[0]), "c%03d", i);
 	return n;
 }
 
@@ -128,7 +128,7 @@ static void
 walk(struct store *st, const struct convdb_head *h,
     const struct pager_filter *f, size_t limit)
 {
-	static char		 want[N][8];
+	static char		 want[N][16];
 	struct pager_page	 pg;
 	struct pager_pos	 pos, back;
 	const json_t		*e;
@@ -238,7 +238,7 @@ test_offsets(void)
 {
 	static const uint64_t	 skips[] = { 0, 1, 63, 64, 65, 100, 134, 135,
 	    1000 };
-	static char		 want[N][8];
+	static char		 want[N][16];
 	struct pager_filter	 f;
 	struct pager_pos	 pos;
 	struct pager_page	 pg;
@@ -284,7 +284,7 @@ test_offsets(void)
 	/* The model's sixth match older than c100 (whose time is its own). */
 	for (k = 0, i = 100; i-- > 0 && k < 6; )
 		k += model_match((int)i, &f);
-	snprintf(want[0], sizeof(want[0]), "c%03zu", i + 1);
+	snprintf(want[0], sizeof(want[0]), "c%03d", (int)(i + 1) % 1000);
 	CHECK(k == 6 && pager_fetch(st, "u1", &h, &f, &pos, 1, &pg) ==
 	    OMI_OK && json_array_size(pg.entries) == 1 &&
 	    strcmp(json_string_value(json_object_get(json_array_get(
