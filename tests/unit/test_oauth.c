@@ -1,6 +1,6 @@
 /*
- * test_oauth: redirect URI matching, Basic header parsing, PKCE, scopes,
- * the page renderer, and the token life cycle (code, replay, refresh
+ * test_oauth: the auth/oauth*.c family: redirect URI matching, Basic header
+ * parsing, PKCE, scopes, and the token life cycle (code, replay, refresh
  * rotation and reuse, revocation, expiry) against a real store in a
  * temporary directory, checked through oauth_bearer_check.
  */
@@ -16,7 +16,6 @@
 #include "auth/oauth-impl.h"
 #include "auth/oauth.h"
 #include "http/cgi.h"
-#include "http/template.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/config.h"
@@ -245,41 +244,6 @@ test_scope(void)
 	CHECK(oauth_scope_subset("read:memories", "read:memories"));
 	CHECK(oauth_scope_subset("", "read:memories"));
 	CHECK(!oauth_scope_subset("admin", "read:memories"));
-}
-
-static void
-test_page(void)
-{
-	struct buf			 b = { 0 };
-	static const struct page_var	 vars[] = {
-		{ "a", "<script>\"x\"&'y'" }, { "b", NULL }, { NULL, NULL }
-	};
-	static const struct page_var	 real[] = {
-		{ "client_name", "Chat<GPT>" }, { "scope_text", "read" },
-		{ "redirect_host", "chatgpt.com" }, { "handle", "H\"x" },
-		{ "uid", "<u>" }, { "error", "" }, { NULL, NULL }
-	};
-
-	CHECK(page_render(&b, "[{{a}}|{{b}}]", vars) == 0);
-	CHECK(strcmp(b.data, "[&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;|]")
-	    == 0);
-	buf_reset(&b);
-	CHECK(page_render(&b, "{{nope}}", vars) == -1);
-	buf_reset(&b);
-	CHECK(page_render(&b, "{{a", vars) == -1);
-	buf_reset(&b);
-	/* The real template: every placeholder known, the form complete. */
-	CHECK(page_render(&b, tmpl_authorize_html, real) == 0);
-	CHECK(strstr(b.data, "name=\"uid\"") != NULL);
-	CHECK(strstr(b.data, "name=\"password\"") != NULL);
-	CHECK(strstr(b.data, "name=\"decision\" value=\"allow\"") != NULL);
-	CHECK(strstr(b.data, "name=\"decision\" value=\"deny\"") != NULL);
-	CHECK(strstr(b.data, "value=\"H&quot;x\"") != NULL);
-	CHECK(strstr(b.data, "Chat&lt;GPT&gt;") != NULL);
-	CHECK(strstr(b.data, "<u>") == NULL);
-	CHECK(strstr(b.data, "http://") == NULL &&
-	    strstr(b.data, "https://") == NULL);	/* no external assets */
-	buf_free(&b);
 }
 
 /* The token life cycle against a real store ------------------------------ */
@@ -1557,7 +1521,6 @@ main(void)
 	test_basic();
 	test_pkce();
 	test_scope();
-	test_page();
 	test_lifecycle();
 	test_refresh_records();
 	test_pin();
