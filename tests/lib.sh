@@ -8,6 +8,8 @@
 # of 127.0.0.1 from the project's own configuration, with the CGI programs in
 # $OMI_CGIBIN, and sets BASE.
 # HTTP: http METHOD PATH [curl args] leaves $STATUS, $BODY and $HEADERS.
+# Set-up the split end-to-end scripts share: oauth_site (tests/e2e/oauth-*.sh)
+# and api_site (tests/e2e/api-*.sh), with their helpers, at the end.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The real-shaped OMI payloads the project keeps (OMI_FIXTURES: another set).
