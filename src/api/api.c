@@ -5,7 +5,6 @@
 #include "auth/oauth.h"
 #include "lib/log.h"
 #include "lib/text.h"
-#include "lib/ustr.h"
 
 void
 api_bad_param(struct app *a, const char *name, const char *message)
@@ -79,35 +78,6 @@ api_param(const struct app *a, const char *name)
 	if (params_get(&a->req.query, name, &v) != 1 || *v == '\0')
 		return NULL;
 	return v;
-}
-
-json_t *
-api_clip(const char *s, size_t max, int *cut)
-{
-	struct buf	 b = { 0 };
-	json_t		*j;
-	size_t		 n = strlen(s), keep;
-	int		 c;
-
-	if (cut)
-		*cut = 0;
-	keep = ustr_prefix(s, n, max, &c);
-	if (!c)
-		return json_stringn(s, n);
-	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
-	buf_append(&b, s, keep);
-	buf_puts(&b, "\xe2\x80\xa6");
-	j = b.failed ? NULL : json_stringn(b.data, b.len);
-	buf_free(&b);
-	if (cut)
-		*cut = 1;
-	return j;
-}
-
-size_t
-api_json_size(const json_t *j)
-{
-	return json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
 /* RFC 6750 3: the challenge; error codes are our own fixed strings. */

@@ -3,9 +3,9 @@
  * program file (conversations.c) routes, checks the method and the bearer
  * token and opens one read session of the store; list.c and
  * detail.c answer from it. This header also holds what both share:
- * parameter checks that name the offending parameter, the store-error
- * answer, and string clipping that keeps every response under ChatGPT's
- * limit of 100,000 characters (measured here, more strictly, in bytes).
+ * parameter checks that name the offending parameter and the store-error
+ * answer. Every response stays under ChatGPT's limit of 100,000
+ * characters (measured here, more strictly, in bytes) with conv/clip.h.
  */
 #ifndef OMI_API_H
 #define OMI_API_H
@@ -46,11 +46,4 @@ void	 api_store_error(struct app *, enum omi_err);
 int	 api_check_params(struct app *, const char *const *allowed);
 /* A parameter's value, or NULL when absent or empty (empty means absent). */
 const char *api_param(const struct app *, const char *name);
-/*
- * A JSON string of s cut to at most max code points; a cut text ends in
- * "…" (counted in max). *cut is set when it was cut (may be NULL).
- */
-json_t	*api_clip(const char *s, size_t max, int *cut);
-/* The compact serialised size of j in bytes. */
-size_t	 api_json_size(const json_t *);
 #endif

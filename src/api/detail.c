@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "conv/clip.h"
 #include "conv/index.h"
 #include "conv/transcript.h"
 #include "lib/log.h"
@@ -62,7 +63,7 @@ clip_list(const json_t *v, int *cut)
 	if (out == NULL)
 		return NULL;
 	json_array_foreach(v, i, e) {
-		sz = api_json_size(e) + 1;
+		sz = clip_json_size(e) + 1;
 		if (size + sz > DETAIL_LIST_BUDGET) {
 			*cut = 1;
 			break;
@@ -81,10 +82,10 @@ structured(const json_t *doc, int *cut)
 	int		 c1, c2, c3, c4;
 
 	out = json_pack("{s:o, s:o, s:o, s:o}",
-	    "title", api_clip(str(st, "title"), DETAIL_TITLE_MAX, &c1),
-	    "overview", api_clip(str(st, "overview"), DETAIL_OVERVIEW_MAX, &c2),
-	    "emoji", api_clip(str(st, "emoji"), 16, &c3),
-	    "category", api_clip(str(st, "category"), 100, &c4));
+	    "title", clip_text(str(st, "title"), DETAIL_TITLE_MAX, &c1),
+	    "overview", clip_text(str(st, "overview"), DETAIL_OVERVIEW_MAX, &c2),
+	    "emoji", clip_text(str(st, "emoji"), 16, &c3),
+	    "category", clip_text(str(st, "category"), 100, &c4));
 	if (out == NULL)
 		return NULL;
 	*cut = c1 || c2 || c3 || c4;
@@ -101,7 +102,7 @@ time_or_null(const json_t *doc, const char *name)
 {
 	const char *s = json_string_value(json_object_get(doc, name));
 
-	return s ? api_clip(s, 64, NULL) : json_null();
+	return s ? clip_text(s, 64, NULL) : json_null();
 }
 
 /* The answer without its transcript text. */
@@ -114,7 +115,7 @@ detail_base(const json_t *doc, const char *id)
 	if ((st = structured(doc, &cut)) == NULL)
 		return NULL;
 	j = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "id", id,
-	    "created_at", api_clip(str(doc, "created_at"), 64, NULL),
+	    "created_at", clip_text(str(doc, "created_at"), 64, NULL),
 	    "started_at", time_or_null(doc, "started_at"),
 	    "finished_at", time_or_null(doc, "finished_at"),
 	    "discarded", json_is_true(json_object_get(doc, "discarded")),
@@ -122,46 +123,6 @@ detail_base(const json_t *doc, const char *id)
 	if (j != NULL && cut)
 		json_object_set_new(j, "structured_truncated", json_true());
 	return j;
-}
-
-/* Bytes that code point cp takes inside a JSON string as Jansson writes it. */
-static size_t
-json_cost(uint32_t cp, size_t len)
-{
-	if (cp == '"' || cp == '\\' || cp == '\b' || cp == '\f' ||
-	    cp == '\n' || cp == '\r' || cp == '\t')
-		return 2;
-	if (cp < 0x20)
-		return 6;
-	return len;
-}
-
-/*
- * Picks the part of t (n bytes) that starts at byte b0, holds at most max
- * code points and costs at most room bytes in JSON. Returns its end.
- */
-static size_t
-transcript_part(const char *t, size_t n, size_t b0, size_t max, size_t room)
-{
-	size_t		 i = b0, cps = 0, cost = 0, len, c, k;
-	uint32_t	 cp;
-
-	while (i < n && cps < max) {
-		len = ustr_decode(t + i, n - i, &cp);
-		c = json_cost(cp, len);
-		if (cost + c > room)
-			break;
-		cost += c;
-		i += len;
-		cps++;
-	}
-	if (i >= n)
-		return n;
-	/* Prefer ending at a block boundary in the part's second half. */
-	for (k = i; k >= 2 && k - 2 >= b0 + (i - b0) / 2; k--)
-		if (t[k - 2] == '\n' && t[k - 1] == '\n')
-			return k;
-	return i;
 }
 
 static int
@@ -201,7 +162,7 @@ add_transcript(struct app *a, json_t *j, const char *t, size_t n,
 	json_object_set_new(j, "transcript_truncated", json_false());
 	json_object_set_new(j, "next_transcript_offset", json_integer(
 	    (json_int_t)total));
-	base = api_json_size(j);
+	base = clip_json_size(j);
 	b0 = ustr_offset(t, n, (size_t)off);
 	if (base + 64 > API_MAX_RESPONSE) {
 		log_msg("detail: the answer without transcript takes %zu bytes",
@@ -209,7 +170,7 @@ add_transcript(struct app *a, json_t *j, const char *t, size_t n,
 		a->resp.failed = 1;
 		return -1;
 	}
-	b1 = transcript_part(t, n, b0, (size_t)max,
+	b1 = clip_transcript(t, n, b0, (size_t)max,
 	    API_MAX_RESPONSE - base - 1);
 	cps = ustr_count(t + b0, b1 - b0);
 	more = b1 < n;

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "conv/clip.h"
 #include "conv/listing.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
@@ -186,11 +187,11 @@ list_item(const json_t *e)
 	    json_string_value(json_object_get(e, k)) : "")
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b}",
 	    "id", id ? id : "",
-	    "title", api_clip(S("title"), LIST_TITLE_MAX, NULL),
-	    "created_at", api_clip(S("created_at"), 64, NULL),
-	    "category", api_clip(S("category"), LIST_CATEGORY_MAX, NULL),
-	    "overview", api_clip(S("overview"), LIST_OVERVIEW_MAX, NULL),
-	    "emoji", api_clip(S("emoji"), 16, NULL),
+	    "title", clip_text(S("title"), LIST_TITLE_MAX, NULL),
+	    "created_at", clip_text(S("created_at"), 64, NULL),
+	    "category", clip_text(S("category"), LIST_CATEGORY_MAX, NULL),
+	    "overview", clip_text(S("overview"), LIST_OVERVIEW_MAX, NULL),
+	    "emoji", clip_text(S("emoji"), 16, NULL),
 	    "discarded", json_is_true(json_object_get(e, "discarded")));
 #undef S
 }

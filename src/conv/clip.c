@@ -1,0 +1,72 @@
+/* clip: cutting texts to what a response may hold (see clip.h). */
+#include <stdint.h>
+#include <string.h>
+
+#include "conv/clip.h"
+#include "lib/buf.h"
+#include "lib/ustr.h"
+
+json_t *
+clip_text(const char *s, size_t max, int *cut)
+{
+	struct buf	 b = { 0 };
+	json_t		*j;
+	size_t		 n = strlen(s), keep;
+	int		 c;
+
+	if (cut)
+		*cut = 0;
+	keep = ustr_prefix(s, n, max, &c);
+	if (!c)
+		return json_stringn(s, n);
+	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+	buf_append(&b, s, keep);
+	buf_puts(&b, "\xe2\x80\xa6");
+	j = b.failed ? NULL : json_stringn(b.data, b.len);
+	buf_free(&b);
+	if (cut)
+		*cut = 1;
+	return j;
+}
+
+size_t
+clip_json_size(const json_t *j)
+{
+	return json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* Bytes that code point cp takes inside a JSON string as Jansson writes it. */
+static size_t
+json_cost(uint32_t cp, size_t len)
+{
+	if (cp == '"' || cp == '\\' || cp == '\b' || cp == '\f' ||
+	    cp == '\n' || cp == '\r' || cp == '\t')
+		return 2;
+	if (cp < 0x20)
+		return 6;
+	return len;
+}
+
+size_t
+clip_transcript(const char *t, size_t n, size_t b0, size_t max, size_t room)
+{
+	size_t		 i = b0, cps = 0, cost = 0, len, c, k;
+	uint32_t	 cp;
+
+	while (i < n && cps < max) {
+		len = ustr_decode(t + i, n - i, &cp);
+		c = json_cost(cp, len);
+		if (cost + c > room)
+			break;
+		cost += c;
+		i += len;
+		cps++;
+	}
+	if (i >= n)
+		return n;
+	/* Prefer ending at a block boundary in the part's second half. */
+	for (k = i; k >= 2 && k - 2 >= b0 + (i - b0) / 2; k--)
+		if (t[k - 2] == '\n' && t[k - 1] == '\n')
+			return k;
+	return i;
+}
