@@ -27,17 +27,17 @@ check(struct rpc_msg *m)
 	const char	*k;
 	size_t		 i;
 
+	if ((v = json_object_get(m->root, "id")) != NULL) {
+		if (!id_ok(v))
+			return RPC_INVALID_REQUEST;
+		m->id = v;
+	}
 	json_object_foreach(m->root, k, v) {
 		for (i = 0; members[i] != NULL; i++)
 			if (strcmp(k, members[i]) == 0)
 				break;
 		if (members[i] == NULL)
 			return RPC_INVALID_REQUEST;
-	}
-	if ((v = json_object_get(m->root, "id")) != NULL) {
-		if (!id_ok(v))
-			return RPC_INVALID_REQUEST;
-		m->id = v;
 	}
 	v = json_object_get(m->root, "jsonrpc");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "2.0") != 0)
@@ -80,8 +80,8 @@ rpc_parse(const char *body, size_t len, struct rpc_msg *m)
 	rc = jscan_limits(body, len, RPC_MAX_DEPTH, RPC_MAX_VALUES, &at);
 	if (rc != 0)
 		return RPC_PARSE_ERROR;
-	m->root = json_loadb_checked(body, len, JSON_REJECT_DUPLICATES, &e,
-	    &oom);
+	m->root = json_loadb_checked(body, len, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_ANY, &e, &oom);
 	if (m->root == NULL)
 		return oom ? -1 : RPC_PARSE_ERROR;
 	/* A batch: MCP 2025-06-18 removed JSON-RPC batching. */
