@@ -58,4 +58,5 @@ admin_print_config(const struct config *c)
 	printf("Webhook URL: %s/chatgpt/webhook/memory?key=<your webhook key>"
 	    " (omi-admin user add prints yours)\n", c->base_url);
 	printf("OpenAPI URL: %s/openapi.json\n", c->base_url);
+	printf("MCP server URL: %s/mcp\n", c->base_url);
 }

@@ -68,6 +68,8 @@ d=json.load(sys.stdin)
 print($1)" 2>&1; }
 
 echo "== metadata and challenge"
+check_match "omi-admin config prints the MCP server URL" "$("$ADMIN" config)" \
+    '^MCP server URL: https://omi.example.org/mcp$'
 run mcp GET "" "" PATH_INFO=/:resource-metadata/mcp
 check_eq "metadata 200" "$STATUS" 200
 check_eq "metadata resource" "$(jget '["resource"]')" https://omi.example.org/mcp
