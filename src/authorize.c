@@ -20,7 +20,8 @@
  *             known-device cookie, see auth/oauth-device.c), or
  *             error=access_denied
  *   405       any other method (HEAD is GET without the body)
- *   503       the store is unavailable
+ *   503 HTML  the store is unavailable, with Retry-After; 507 when the disk
+ *             is full, 500 out of memory (app_store_error)
  * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
  * referrers, and is never cached.
  */
@@ -87,10 +88,7 @@ static void
 unavailable(struct app *a, enum omi_err err)
 {
 	log_msg("authorize: store: %s", omi_strerror(err));
-	resp_html_error(&a->resp, store_http_status(err) == 500 ? 500 : 503,
-	    "Try again in a moment",
-	    "The service is busy or unavailable. Please try again.");
-	resp_header(&a->resp, "Retry-After", "5");
+	app_store_error(a, APP_ERR_HTML, err);
 }
 
 /*

@@ -13,7 +13,8 @@
  *       carried no bearer token at all, Basic credentials included);
  *   400 invalid_request (with the challenge) for a malformed Bearer header
  *   403 insufficient_scope when the token lacks read:memories
- *   503 + Retry-After when the store is busy or unavailable
+ *   503 + Retry-After when the store is busy or unavailable (507 when
+ *       the disk is full, 500 out of memory: app_store_error)
  * then the handler's own answers. Other paths get 404.
  */
 #include <string.h>

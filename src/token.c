@@ -8,7 +8,8 @@
  *       query, two client authentication methods, other body types),
  *       invalid_grant, unsupported_grant_type, invalid_scope
  *   401 invalid_client (with WWW-Authenticate: Basic)
- *   405 not POST;  503 the store is unavailable
+ *   405 not POST;  503 (with Retry-After), 507 or 500 when the store
+ *   failed (app_store_error)
  * POST /chatgpt/oauth/revoke (PATH_INFO /:revoke, RFC 7009): 200 whether
  *   or not the token was known; client errors as above.
  * GET /.well-known/oauth-authorization-server (PATH_INFO /:metadata,
@@ -30,15 +31,16 @@
 static void
 oauth_error(struct app *a, const struct oauth_fail *f)
 {
-	resp_oauth_error(&a->resp, f->status, f->error, f->desc);
+	if (f->err != OMI_OK)
+		app_store_error(a, APP_ERR_OAUTH, f->err);
+	else
+		resp_oauth_error(&a->resp, f->status, f->error, f->desc);
 }
 
 static void
 simple_error(struct app *a, int status, const char *error, const char *desc)
 {
-	const struct oauth_fail f = { status, error, desc };
-
-	oauth_error(a, &f);
+	resp_oauth_error(&a->resp, status, error, desc);
 }
 
 /* Parameters ------------------------------------------------------------ */
@@ -237,9 +239,7 @@ grant(struct app *a, const struct params *p)
 	/* One exclusive session: check, retire and issue all at once. */
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms)) != OMI_OK) {
-		simple_error(a, 503, "server_error", "the token store is "
-		    "unavailable; try again later");
-		resp_header(&a->resp, "Retry-After", "1");
+		app_store_error(a, APP_ERR_OAUTH, err);
 		return;
 	}
 	if (strcmp(gt, "authorization_code") == 0)
@@ -251,9 +251,7 @@ grant(struct app *a, const struct params *p)
 	/* A failure may have revoked a grant: that must stick as well. */
 	if ((err = store_commit(s)) != OMI_OK) {
 		log_msg("token: commit: %s", omi_strerror(err));
-		simple_error(a, 503, "server_error", "the token store is "
-		    "unavailable; try again later");
-		resp_header(&a->resp, "Retry-After", "1");
+		app_store_error(a, APP_ERR_OAUTH, err);
 	} else if (rc == 0)
 		send_tokens(a, &t);
 	else {
@@ -285,9 +283,8 @@ revoke(struct app *a, const struct params *p)
 	store_close(s);
 	if (err != OMI_OK) {
 		/* RFC 7009 2.2.1: the client may retry later. */
-		simple_error(a, 503, "server_error", "the token store is "
-		    "unavailable; try again later");
-		resp_header(&a->resp, "Retry-After", "1");
+		log_msg("token: revoke: %s", omi_strerror(err));
+		app_store_error(a, APP_ERR_OAUTH, err);
 		return;
 	}
 	/* RFC 7009 2.2: 200 whether or not the token was known. */

@@ -18,7 +18,8 @@
  *   400 {"error":"too_deep"}   nested deeper than max_json_depth
  *   401 wrong or missing key, unknown uid (one answer for all three)
  *   405 not POST;  413 body over max_body, or {"error":"too_many_values"}
- *   over max_json_values;  503/507 storage unavailable
+ *   over max_json_values;  503 (with Retry-After), 507 (disk full) or
+ *   500 when the store failed (app_store_error)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,16 +75,6 @@ invalid(struct app *a, const struct conv_error *e)
 	else
 		resp_json(&a->resp, 400, j);
 	json_decref(j);
-}
-
-static void
-storage_error(struct app *a, enum omi_err err)
-{
-	resp_api_error(&a->resp, store_http_status(err),
-	    err == OMI_FULL ? "insufficient_storage" : "storage_unavailable",
-	    "the conversation could not be stored; try again later");
-	if (err != OMI_FULL)
-		resp_header(&a->resp, "Retry-After", "1");
 }
 
 /*
@@ -188,7 +179,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 	if (err != OMI_OK) {
 		log_msg("webhook uid=%s id=%s size=%zu outcome=error (%s)",
 		    uid, sum->id, a->req.body_len, omi_strerror(err));
-		storage_error(a, err);
+		app_store_error(a, APP_ERR_API, err);
 		goto out;
 	}
 	log_msg("webhook uid=%s id=%s size=%zu outcome=%s", uid, sum->id,
@@ -237,7 +228,7 @@ webhook(struct app *a)
 	if ((err = key_check(a, uid, key, &ok)) != OMI_OK) {
 		log_msg("webhook uid=%s size=%zu outcome=error (%s)", uid,
 		    a->req.body_len, omi_strerror(err));
-		storage_error(a, err);
+		app_store_error(a, APP_ERR_API, err);
 		goto out;
 	}
 	if (!ok) {

@@ -24,12 +24,7 @@ void
 api_store_error(struct app *a, enum omi_err err)
 {
 	log_msg("store: %s", omi_strerror(err));
-	resp_api_error(&a->resp, store_http_status(err) == 503 ? 503 : 500,
-	    store_http_status(err) == 503 ? "storage_unavailable" :
-	    "server_error", "the conversations could not be read; try again "
-	    "later");
-	if (store_http_status(err) == 503)
-		resp_header(&a->resp, "Retry-After", "1");
+	app_store_error(a, APP_ERR_API, err);
 }
 
 int

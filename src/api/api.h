@@ -37,7 +37,8 @@ struct oauth_bearer;
 int	 api_authorize(struct app *, struct store *, struct oauth_bearer *b);
 /* 400 {"error":"invalid_parameter","message","parameter"}. */
 void	 api_bad_param(struct app *, const char *name, const char *message);
-/* The answer for a failed store session (503 with Retry-After, 500). */
+/* Logs err and answers with app_store_error (503 with Retry-After, 507,
+ * 500). */
 void	 api_store_error(struct app *, enum omi_err);
 /*
  * Rejects (answers 400 and returns -1) a query with a parameter not in

@@ -27,8 +27,8 @@ static int
 fail_store(struct oauth_fail *f, enum omi_err err)
 {
 	log_msg("oauth: store: %s", omi_strerror(err));
-	return fail(f, store_http_status(err) == 507 ? 503 :
-	    store_http_status(err), "server_error",
+	f->err = err;
+	return fail(f, 503, "server_error",
 	    "the token store is unavailable; try again later");
 }
 

@@ -94,12 +94,15 @@ void	 oauth_bearer_free(struct oauth_bearer *);
 /*
  * An OAuth failure: the HTTP status, the RFC 6749 error code and a fixed
  * description (ASCII without '"' or '\', RFC 6749 5.2). Functions below
- * fill one when they return non-zero; all strings are static.
+ * fill one when they return non-zero; all strings are static. When the
+ * store failed, err says how (OMI_OK otherwise) and the program answers
+ * with app_store_error(), which every program uses for store errors.
  */
 struct oauth_fail {
 	int		 status;
 	const char	*error;
 	const char	*desc;
+	enum omi_err	 err;
 };
 
 /* Redirect URIs (oauth-redirect.c) ------------------------------------- */

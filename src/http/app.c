@@ -38,6 +38,72 @@ app_error(struct app *a, enum app_errors style, int status, const char *code,
 	}
 }
 
+/*
+ * The three answers to a store error. A full disk is not retried on a
+ * timer: it needs an administrator, so 507 carries no Retry-After.
+ */
+struct store_answer {
+	int		 status;
+	int		 retry;
+	const char	*code;
+	const char	*message;	/* API and OAuth */
+	const char	*title;		/* HTML */
+	const char	*page;		/* HTML */
+};
+
+static const struct store_answer store_unavailable = {
+	503, 1, "storage_unavailable", "the data store is busy or "
+	"unavailable; try again after Retry-After seconds",
+	"Try again in a moment", "The service is busy or unavailable. "
+	"Please try again."
+};
+static const struct store_answer store_full = {
+	507, 0, "insufficient_storage", "the server's disk is full; try "
+	"again later",
+	"Try again later", "The service has run out of storage space. "
+	"Please try again later."
+};
+static const struct store_answer store_internal = {
+	500, 0, "server_error", "internal error",
+	"Something went wrong", "An internal error occurred. Please try "
+	"again later."
+};
+
+void
+app_store_error(struct app *a, enum app_errors style, enum omi_err err)
+{
+	const struct store_answer *s;
+
+	switch (err) {
+	case OMI_BUSY:
+	case OMI_READONLY:
+	case OMI_CORRUPT:
+	case OMI_ERROR:
+		s = &store_unavailable;
+		break;
+	case OMI_FULL:
+		s = &store_full;
+		break;
+	default:
+		s = &store_internal;
+		break;
+	}
+	switch (style) {
+	case APP_ERR_OAUTH:
+		resp_oauth_error(&a->resp, s->status, "server_error",
+		    s->message);
+		break;
+	case APP_ERR_HTML:
+		resp_html_error(&a->resp, s->status, s->title, s->page);
+		break;
+	default:
+		resp_api_error(&a->resp, s->status, s->code, s->message);
+		break;
+	}
+	if (s->retry)
+		resp_header(&a->resp, "Retry-After", APP_RETRY_AFTER);
+}
+
 void
 app_method_not_allowed(struct app *a, enum app_errors style,
     const char *allow)

@@ -698,20 +698,3 @@ store_foreach(struct store *s, const char *prefix,
 		return disk_gdbm_error("iterate");
 	return OMI_OK;
 }
-
-int
-store_http_status(enum omi_err e)
-{
-	switch (e) {
-	case OMI_OK:
-		return 200;
-	case OMI_NOTFOUND:
-		return 404;
-	case OMI_FULL:
-		return 507;
-	case OMI_NOMEM:
-		return 500;
-	default:
-		return 503;
-	}
-}

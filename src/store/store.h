@@ -67,7 +67,4 @@ enum omi_err	 store_compact(const char *datadir, int64_t timeout_ms);
 /* Calls fn for every stored key that starts with prefix (full scan). */
 enum omi_err	 store_foreach(struct store *, const char *prefix,
 		    int (*fn)(void *ctx, const char *key), void *ctx);
-
-/* The HTTP status and a short log text for an error. */
-int		 store_http_status(enum omi_err);
 #endif
