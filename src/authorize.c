@@ -32,6 +32,7 @@
 
 #include "auth/oauth.h"
 #include "http/app.h"
+#include "http/field.h"
 #include "http/template.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
@@ -329,6 +330,53 @@ pending_ttl(const struct config *c)
 /* GET: the authorization request ------------------------------------------ */
 
 /*
+ * The authorization request's parameters (RFC 6749 4.1.1, RFC 7636 4.3),
+ * checked in this order: client_id and redirect_uri, each alone, since a
+ * problem with either gets the error page and not a redirect; state, since
+ * a repeated or oversized one cannot be echoed faithfully; then the rest.
+ * Other parameters are ignored (RFC 6749 3.1). Lengths: the query string's
+ * cap bounds all but state, which travels in the page and the redirect.
+ */
+static const struct field client_id_fields[] = {
+	{ "client_id", NULL, 0, FIELD_REQUIRED },
+};
+static const struct field redirect_uri_fields[] = {
+	{ "redirect_uri", NULL, 0, FIELD_REQUIRED },
+};
+static const struct field state_fields[] = {
+	{ "state", NULL, OAUTH_STATE_MAX, 0 },
+};
+
+static int
+response_type_ok(const char *v)
+{
+	return strcmp(v, "code") == 0;
+}
+
+static int
+pkce_method_ok(const char *v)
+{
+	return strcmp(v, "S256") == 0 || strcmp(v, "plain") == 0;
+}
+
+enum { R_TYPE, R_SCOPE, R_CHALLENGE, R_METHOD };
+static const struct field request_fields[] = {
+	[R_TYPE] = { "response_type", response_type_ok, 0, FIELD_REQUIRED },
+	[R_SCOPE] = { "scope", NULL, 0, 0 },
+	[R_CHALLENGE] = { "code_challenge", oauth_pkce_syntax_ok, 0, 0 },
+	[R_METHOD] = { "code_challenge_method", pkce_method_ok, 0, 0 },
+};
+
+/* The consent form (the page's hidden handle and what the person typed). */
+enum { F_HANDLE, F_DECISION, F_UID, F_PASSWORD };
+static const struct field form_fields[] = {
+	[F_HANDLE] = { "handle", NULL, 0, FIELD_REQUIRED },
+	[F_DECISION] = { "decision", NULL, 0, 0 },
+	[F_UID] = { "uid", NULL, 0, 0 },
+	[F_PASSWORD] = { "password", NULL, 0, 0 },
+};
+
+/*
  * Checks the request after client and redirect URI were found good; fills
  * req or answers with an error redirect. Returns 0 when req is complete.
  */
@@ -336,38 +384,37 @@ static int
 check_request(struct app *a, const char *ruri, struct oauth_request *req)
 {
 	const struct params	*q = &a->req.query;
-	const char		*state, *rt, *scope, *cc, *ccm;
+	const char		*v[FIELD_N(request_fields)];
+	const char		*state, *scope, *cc, *ccm;
+	struct field_fail	 ff;
 	int			 unknown;
 
-	/* A repeated or oversized state cannot be echoed faithfully. */
-	if (params_get_set(q, "state", &state) == -1 ||
-	    (state != NULL && strlen(state) > OAUTH_STATE_MAX)) {
+	if (field_check(q, state_fields, FIELD_N(state_fields), 0, &state,
+	    &ff) != FIELD_OK) {
 		redirect_error(a, ruri, "invalid_request",
 		    "state is repeated or too long", NULL);
 		return -1;
 	}
-	if (params_get_set(q, "response_type", &rt) == -1 ||
-	    params_get_set(q, "scope", &scope) == -1 ||
-	    params_get_set(q, "code_challenge", &cc) == -1 ||
-	    params_get_set(q, "code_challenge_method", &ccm) == -1) {
+	field_check(q, request_fields, FIELD_N(request_fields), 0, v, &ff);
+	if (ff.why == FIELD_REPEATED) {
 		redirect_error(a, ruri, "invalid_request",
 		    "a parameter is repeated", state);
 		return -1;
 	}
-	if (rt == NULL) {
-		redirect_error(a, ruri, "invalid_request",
-		    "response_type is required", state);
+	if (ff.why != FIELD_OK && ff.index == R_TYPE) {
+		if (ff.why == FIELD_MISSING)
+			redirect_error(a, ruri, "invalid_request",
+			    "response_type is required", state);
+		else
+			redirect_error(a, ruri, "unsupported_response_type",
+			    "only the code response type is supported", state);
 		return -1;
 	}
-	if (strcmp(rt, "code") != 0) {
-		redirect_error(a, ruri, "unsupported_response_type",
-		    "only the code response type is supported", state);
-		return -1;
-	}
+	scope = v[R_SCOPE];
+	cc = v[R_CHALLENGE];
+	ccm = v[R_METHOD];
 	/* RFC 7636 4.3 and 4.4.1. */
-	if ((ccm != NULL && cc == NULL) || (cc != NULL &&
-	    !oauth_pkce_syntax_ok(cc)) || (ccm != NULL &&
-	    strcmp(ccm, "S256") != 0 && strcmp(ccm, "plain") != 0)) {
+	if (ff.why != FIELD_OK || (ccm != NULL && cc == NULL)) {
 		redirect_error(a, ruri, "invalid_request",
 		    "code_challenge or code_challenge_method is invalid", state);
 		return -1;
@@ -401,22 +448,26 @@ authorize_get(struct app *a)
 	struct oauth_request	 req;
 	const char		*cid, *ruri;
 	char			 cookie[SEC_TOKEN_LEN + 1], *handle = NULL;
-	int			 rc;
+	struct field_fail	 ff;
+	enum field_why		 why;
 
 	memset(&req, 0, sizeof(req));
 	/* RFC 6749 4.1.2.1: these two are checked before anything else, and
 	 * a problem with either is shown here, never sent anywhere. */
-	if ((rc = params_get_set(&a->req.query, "client_id", &cid)) != 1 ||
+	if ((why = field_check(&a->req.query, client_id_fields,
+	    FIELD_N(client_id_fields), 0, &cid, &ff)) != FIELD_OK ||
 	    !sec_streq(cid, a->cfg.client_id)) {
-		bad_request(a, rc == -1 ? "The request names its application "
-		    "more than once." : "The request does not name an "
-		    "application this service knows.");
+		bad_request(a, why == FIELD_REPEATED ? "The request names its "
+		    "application more than once." : "The request does not "
+		    "name an application this service knows.");
 		return;
 	}
-	if ((rc = params_get_set(&a->req.query, "redirect_uri", &ruri)) != 1 ||
+	if ((why = field_check(&a->req.query, redirect_uri_fields,
+	    FIELD_N(redirect_uri_fields), 0, &ruri, &ff)) != FIELD_OK ||
 	    !oauth_redirect_allowed(&a->cfg, ruri)) {
-		log_msg("authorize: redirect_uri %s", rc == 1 ?
-		    "not registered" : rc == 0 ? "missing" : "repeated");
+		log_msg("authorize: redirect_uri %s", why == FIELD_OK ?
+		    "not registered" : why == FIELD_MISSING ? "missing" :
+		    "repeated");
 		bad_request(a, "The application's return address is missing "
 		    "or is not registered with this service.");
 		return;
@@ -550,22 +601,26 @@ show_again(struct app *a, const struct oauth_request *req, const char *uid,
 static void
 authorize_post(struct app *a)
 {
-	const struct params	*f = &a->req.form;
 	struct oauth_request	 req;
 	struct store		*s = NULL;
+	struct field_fail	 ff;
+	const char		*v[FIELD_N(form_fields)];
 	const char		*handle, *decision, *uid, *pw;
 	char			*cookie, *device = NULL;
 	char			 addr[OAUTH_ADDR_MAX];
 	enum omi_err		 err = OMI_OK;
 	int			 rc;
 
-	if (a->req.body_type != BODY_FORM || params_get_set(f, "handle", &handle) != 1 ||
-	    params_get_set(f, "decision", &decision) == -1 ||
-	    params_get_set(f, "uid", &uid) == -1 || params_get_set(f, "password", &pw) == -1) {
+	if (a->req.body_type != BODY_FORM || field_check(&a->req.form,
+	    form_fields, FIELD_N(form_fields), 0, v, &ff) != FIELD_OK) {
 		bad_request(a, "The sign-in form was incomplete. Go back to "
 		    "ChatGPT and start signing in again.");
 		return;
 	}
+	handle = v[F_HANDLE];
+	decision = v[F_DECISION];
+	uid = v[F_UID];
+	pw = v[F_PASSWORD];
 	memset(&req, 0, sizeof(req));
 	cookie = cgi_cookie(a->req.cookie, COOKIE_NAME);
 	/* The seal, then a shared session's look for a spent mark, answer a

@@ -22,6 +22,7 @@
 
 #include "auth/oauth.h"
 #include "http/app.h"
+#include "http/field.h"
 #include "lib/buf.h"
 #include "lib/enc.h"
 #include "lib/json.h"
@@ -44,6 +45,42 @@ simple_error(struct app *a, int status, const char *error, const char *desc)
 }
 
 /* Parameters ------------------------------------------------------------ */
+
+/*
+ * The parameters each step reads, checked in this order: the client's
+ * (RFC 6749 2.3.1), the grant type, the grant's (4.1.3, 6), or
+ * revocation's (RFC 7009 2.1). Others are ignored (RFC 6749 3.2). None has
+ * a length of its own: the body's 64 KiB cap bounds them all.
+ */
+static const struct field client_fields[] = {
+	{ "client_id", NULL, 0, 0 },
+	{ "client_secret", NULL, 0, 0 },
+};
+
+static int
+grant_type_ok(const char *v)
+{
+	return strcmp(v, "authorization_code") == 0 ||
+	    strcmp(v, "refresh_token") == 0;
+}
+
+static const struct field grant_type_fields[] = {
+	{ "grant_type", grant_type_ok, 0, FIELD_REQUIRED },
+};
+
+enum { G_CODE, G_REDIRECT_URI, G_VERIFIER, G_REFRESH, G_SCOPE };
+static const struct field grant_fields[] = {
+	[G_CODE] = { "code", NULL, 0, 0 },
+	[G_REDIRECT_URI] = { "redirect_uri", NULL, 0, 0 },
+	[G_VERIFIER] = { "code_verifier", NULL, 0, 0 },
+	[G_REFRESH] = { "refresh_token", NULL, 0, 0 },
+	[G_SCOPE] = { "scope", NULL, 0, 0 },
+};
+
+static const struct field revoke_fields[] = {
+	{ "token", NULL, 0, FIELD_REQUIRED },
+	{ "token_type_hint", NULL, 0, 0 },
+};
 
 /* Copies a JSON object of strings into p (duplicates were refused). */
 static int
@@ -94,17 +131,21 @@ out:
 static int
 client_auth(struct app *a, const struct params *p)
 {
-	char		*bid = NULL, *bsecret = NULL;
-	const char	*pid, *psecret, *id, *secret;
-	int		 basic, rc = -1, ok;
+	char			*bid = NULL, *bsecret = NULL;
+	const char		*v[FIELD_N(client_fields)];
+	const char		*pid, *psecret, *id, *secret;
+	struct field_fail	 ff;
+	int			 basic, rc = -1, ok;
 
 	basic = cgi_auth_basic(a->req.authorization, &bid, &bsecret);
-	if (params_get_set(p, "client_id", &pid) == -1 ||
-	    params_get_set(p, "client_secret", &psecret) == -1) {
+	if (field_check(p, client_fields, FIELD_N(client_fields), 0, v,
+	    &ff) != FIELD_OK) {
 		simple_error(a, 400, "invalid_request",
 		    "a client parameter is repeated");
 		goto out;
 	}
+	pid = v[0];
+	psecret = v[1];
 	/* A Basic header that does not parse is a failed authentication,
 	 * whatever the body holds. */
 	if (basic == -1)
@@ -206,30 +247,37 @@ grant(struct app *a, const struct params *p)
 	struct oauth_tokens	 t;
 	struct oauth_fail	 f = { 0 };
 	struct store		*s = NULL;
+	struct field_fail	 ff;
+	const char		*v[FIELD_N(grant_fields)];
 	const char		*gt, *code, *ruri, *ver, *rt, *scope;
 	enum omi_err		 err;
 	int			 rc;
 
 	memset(&t, 0, sizeof(t));
-	if (params_get_set(p, "grant_type", &gt) != 1) {
+	switch (field_check(p, grant_type_fields, FIELD_N(grant_type_fields),
+	    0, &gt, &ff)) {
+	case FIELD_OK:
+		break;
+	case FIELD_INVALID:
+		simple_error(a, 400, "unsupported_grant_type",
+		    "only authorization_code and refresh_token are supported");
+		return;
+	default:
 		simple_error(a, 400, "invalid_request", "grant_type is "
 		    "missing or repeated");
 		return;
 	}
-	if (strcmp(gt, "authorization_code") != 0 &&
-	    strcmp(gt, "refresh_token") != 0) {
-		simple_error(a, 400, "unsupported_grant_type",
-		    "only authorization_code and refresh_token are supported");
-		return;
-	}
-	if (params_get_set(p, "code", &code) == -1 || params_get_set(p, "redirect_uri",
-	    &ruri) == -1 || params_get_set(p, "code_verifier", &ver) == -1 ||
-	    params_get_set(p, "refresh_token", &rt) == -1 ||
-	    params_get_set(p, "scope", &scope) == -1) {
+	if (field_check(p, grant_fields, FIELD_N(grant_fields), 0, v, &ff) !=
+	    FIELD_OK) {
 		simple_error(a, 400, "invalid_request",
 		    "a parameter is repeated");
 		return;
 	}
+	code = v[G_CODE];
+	ruri = v[G_REDIRECT_URI];
+	ver = v[G_VERIFIER];
+	rt = v[G_REFRESH];
+	scope = v[G_SCOPE];
 	if (strcmp(gt, "authorization_code") == 0 ? code == NULL : rt == NULL) {
 		simple_error(a, 400, "invalid_request", code == NULL &&
 		    rt == NULL ? "code or refresh_token is required" :
@@ -265,16 +313,20 @@ grant(struct app *a, const struct params *p)
 static void
 revoke(struct app *a, const struct params *p)
 {
-	struct store	*s = NULL;
-	const char	*token, *hint;
-	enum omi_err	 err;
+	struct store		*s = NULL;
+	struct field_fail	 ff;
+	const char		*v[FIELD_N(revoke_fields)];
+	const char		*token, *hint;
+	enum omi_err		 err;
 
-	if (params_get_set(p, "token", &token) != 1 || params_get_set(p, "token_type_hint",
-	    &hint) == -1) {
+	if (field_check(p, revoke_fields, FIELD_N(revoke_fields), 0, v, &ff) !=
+	    FIELD_OK) {
 		simple_error(a, 400, "invalid_request", "token is missing or "
 		    "repeated");
 		return;
 	}
+	token = v[0];
+	hint = v[1];
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms)) == OMI_OK &&
 	    (err = oauth_revoke_token(&a->cfg, s, token, hint,

@@ -29,6 +29,7 @@
 #include "conv/index.h"
 #include "conv/ingest.h"
 #include "http/app.h"
+#include "http/field.h"
 #include "conv/transcript-scan.h"
 #include "lib/log.h"
 #include "lib/sec.h"
@@ -54,6 +55,12 @@ webhook_params(const char *query, struct params *p)
 	free(q);
 	return rc;
 }
+
+/* The query's parameters; any failure is the one 401 (see key_check). */
+static const struct field key_fields[] = {
+	{ "uid", account_valid_uid, 0, FIELD_REQUIRED },
+	{ "key", NULL, 0, FIELD_REQUIRED },
+};
 
 static void
 unauthorized(struct app *a)
@@ -202,6 +209,8 @@ webhook(struct app *a)
 	struct params		 p = { 0 };
 	struct conv_summary	 sum;
 	struct conv_error	 e;
+	struct field_fail	 ff;
+	const char		*v[FIELD_N(key_fields)];
 	const char		*uid = NULL, *key = NULL;
 	enum omi_err		 err;
 	int			 rc, ok;
@@ -219,12 +228,14 @@ webhook(struct app *a)
 			    "the query string is malformed");
 		goto out;
 	}
-	if (params_get(&p, "uid", &uid) != 1 || params_get(&p, "key", &key) != 1 ||
-	    !account_valid_uid(uid) || *key == '\0') {
+	if (field_check(&p, key_fields, FIELD_N(key_fields), 0, v, &ff) !=
+	    FIELD_OK) {
 		log_msg("webhook outcome=unauthorized (uid or key missing)");
 		unauthorized(a);
 		goto out;
 	}
+	uid = v[0];
+	key = v[1];
 	if ((err = key_check(a, uid, key, &ok)) != OMI_OK) {
 		log_msg("webhook uid=%s size=%zu outcome=error (%s)", uid,
 		    a->req.body_len, omi_strerror(err));

@@ -28,41 +28,47 @@ api_store_error(struct app *a, enum omi_err err)
 }
 
 int
-api_check_params(struct app *a, const char *const *allowed)
+api_check_params(struct app *a, const struct field *t, size_t n)
 {
-	const struct params	*p = &a->req.query;
-	const char		*v;
+	struct field_fail	 f;
 	struct buf		 msg = { 0 };
-	size_t			 i, k;
+	size_t			 k;
 
-	for (i = 0; i < p->n; i++) {
-		for (k = 0; allowed[k] != NULL; k++)
-			if (strcmp(p->v[i].name, allowed[k]) == 0)
-				break;
-		if (allowed[k] == NULL) {
-			/*
-			 * The GPT fixes its call faster when told the name;
-			 * it is echoed only as a short identifier, inside a
-			 * JSON string, never as free text.
-			 */
-			buf_puts(&msg, "unknown query parameter; this endpoint "
-			    "accepts only:");
-			for (k = 0; allowed[k] != NULL; k++)
-				buf_printf(&msg, " %s", allowed[k]);
-			api_bad_param(a, valid_ident(p->v[i].name, 64) ?
-			    p->v[i].name : "", msg.data ? msg.data : "");
-			buf_free(&msg);
-			return -1;
-		}
-		if (params_get(p, allowed[k], &v) == -1) {
-			buf_printf(&msg, "%s may be given only once",
-			    allowed[k]);
-			api_bad_param(a, allowed[k], msg.data ? msg.data : "");
-			buf_free(&msg);
-			return -1;
-		}
+	switch (field_check(&a->req.query, t, n, FIELD_STRICT, NULL, &f)) {
+	case FIELD_OK:
+		return 0;
+	case FIELD_UNKNOWN:
+		/*
+		 * The GPT fixes its call faster when told the name; it is
+		 * echoed only as a short identifier, inside a JSON string,
+		 * never as free text.
+		 */
+		buf_puts(&msg, "unknown query parameter; this endpoint "
+		    "accepts only:");
+		for (k = 0; k < n; k++)
+			buf_printf(&msg, " %s", t[k].name);
+		api_bad_param(a, valid_ident(f.name, 64) ? f.name : "",
+		    msg.data ? msg.data : "");
+		break;
+	case FIELD_REPEATED:
+		buf_printf(&msg, "%s may be given only once", f.name);
+		api_bad_param(a, f.name, msg.data ? msg.data : "");
+		break;
+	case FIELD_TOOLONG:
+		buf_printf(&msg, "%s is too long", f.name);
+		api_bad_param(a, f.name, msg.data ? msg.data : "");
+		break;
+	case FIELD_MISSING:
+		buf_printf(&msg, "%s is required", f.name);
+		api_bad_param(a, f.name, msg.data ? msg.data : "");
+		break;
+	default:
+		buf_printf(&msg, "%s is not valid", f.name);
+		api_bad_param(a, f.name, msg.data ? msg.data : "");
+		break;
 	}
-	return 0;
+	buf_free(&msg);
+	return -1;
 }
 
 const char *

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "http/app.h"
+#include "http/field.h"
 #include "store/store.h"
 
 /* Every API response body stays at or below this many bytes. */
@@ -41,10 +42,12 @@ void	 api_bad_param(struct app *, const char *name, const char *message);
  * 500). */
 void	 api_store_error(struct app *, enum omi_err);
 /*
- * Rejects (answers 400 and returns -1) a query with a parameter not in
- * allowed (NULL-terminated) or given twice; 0 when all are acceptable.
+ * Holds the query against the endpoint's n fields (field_check with
+ * FIELD_STRICT): answers 400 invalid_parameter naming the first parameter
+ * that is unknown (the message lists the accepted names), given twice or
+ * refused by the table, and returns -1; 0 when all are acceptable.
  */
-int	 api_check_params(struct app *, const char *const *allowed);
+int	 api_check_params(struct app *, const struct field *, size_t n);
 /* A parameter's value, or NULL when absent or empty (empty means absent). */
 const char *api_param(const struct app *, const char *name);
 #endif

@@ -41,8 +41,10 @@
 #define DETAIL_OVERVIEW_MAX	10000
 #define DETAIL_LIST_BUDGET	12000	/* bytes for action_items, events each */
 
-static const char *const detail_params[] = {
-	"transcript_offset", "max_chars", NULL
+/* The accepted parameters, parsed by parse_uparam; any other is refused. */
+static const struct field detail_fields[] = {
+	{ "transcript_offset", NULL, 0, 0 },
+	{ "max_chars", NULL, 0, 0 },
 };
 
 static const char *
@@ -198,7 +200,8 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 	char		*raw = NULL;
 	size_t		 len;
 
-	if (api_check_params(a, detail_params) == -1 ||
+	if (api_check_params(a, detail_fields,
+	    FIELD_N(detail_fields)) == -1 ||
 	    parse_uparam(a, "transcript_offset", 0, UINT32_MAX, &off,
 	    "transcript_offset must be a whole number of characters "
 	    "(0 or a next_transcript_offset)") == -1 ||

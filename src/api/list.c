@@ -41,9 +41,20 @@
 /* Room left for everything but the items (cursor, counts, message). */
 #define LIST_ITEMS_BUDGET	(API_MAX_RESPONSE - 2000)
 
-static const char *const list_params[] = {
-	"limit", "cursor", "offset", "q", "category", "start_date",
-	"end_date", "include_discarded", NULL
+/*
+ * The accepted parameters; any other is refused. Their values are parsed
+ * below, in the order the answers depend on (cursor and offset together
+ * before either is parsed); the query string's cap bounds their length.
+ */
+static const struct field list_fields[] = {
+	{ "limit", NULL, 0, 0 },
+	{ "cursor", NULL, 0, 0 },
+	{ "offset", NULL, 0, 0 },
+	{ "q", NULL, 0, 0 },
+	{ "category", NULL, 0, 0 },
+	{ "start_date", NULL, 0, 0 },
+	{ "end_date", NULL, 0, 0 },
+	{ "include_discarded", NULL, 0, 0 },
 };
 
 struct list_query {
@@ -300,7 +311,7 @@ api_list(struct app *a, struct store *s, const char *uid)
 	memset(&lq, 0, sizeof(lq));
 	memset(&h, 0, sizeof(h));
 	memset(&pg, 0, sizeof(pg));
-	if (api_check_params(a, list_params) == -1 ||
+	if (api_check_params(a, list_fields, FIELD_N(list_fields)) == -1 ||
 	    parse_limit(a, &lq) == -1 || parse_position(a, &lq) == -1 ||
 	    parse_filters(a, &lq) == -1)
 		goto out;

@@ -134,19 +134,6 @@ params_get(const struct params *p, const char *name, const char **value)
 	return found;
 }
 
-int
-params_get_set(const struct params *p, const char *name, const char **value)
-{
-	int rc;
-
-	*value = NULL;
-	if ((rc = params_get(p, name, value)) == 1 && **value == '\0') {
-		*value = NULL;
-		rc = 0;
-	}
-	return rc;
-}
-
 static enum body_type
 classify(const char *ctype)
 {

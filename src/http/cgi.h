@@ -5,7 +5,8 @@
  * server sent none, as Apache does for chunked bodies), never more than the
  * caller's cap. Parameters are percent-decoded and rejected when they hold a
  * NUL, invalid UTF-8 or a broken escape; duplicates are kept so that callers
- * can refuse them (RFC 6749 3.1).
+ * can refuse them (RFC 6749 3.1): programs hold them against a table of
+ * their fields (http/field.h).
  */
 #ifndef OMI_CGI_H
 #define OMI_CGI_H
@@ -73,13 +74,6 @@ const char *cgi_getenv(const struct cgi_req *, const char *name);
  * when it is absent, -1 when it occurs more than once.
  */
 int	 params_get(const struct params *, const char *name, const char **value);
-/*
- * Like params_get, but an empty value counts as absent (RFC 6749 3.1:
- * "parameters sent without a value MUST be treated as if they were
- * omitted"); *value is NULL unless 1 is returned.
- */
-int	 params_get_set(const struct params *, const char *name,
-	    const char **value);
 /* Decodes an urlencoded string. Returns 0, 1 when malformed, -1 out of memory. */
 int	 params_decode(struct params *, const char *s, size_t n);
 void	 params_free(struct params *);

@@ -72,17 +72,20 @@ field_check(const struct params *p, const struct field *t, size_t n,
 				why = failed(fail, FIELD_REPEATED,
 				    t[k].name, k);
 		}
-	for (i = 0; i < n && why == FIELD_OK; i++) {
-		if (occurs(p, t[i].name, &values[i]) > 1)
-			why = failed(fail, FIELD_REPEATED, t[i].name, i);
-		else if (values[i] != NULL && *values[i] == '\0')
-			values[i] = NULL;
-	}
 	for (i = 0; i < n && why == FIELD_OK; i++)
-		if ((why = check_one(&t[i], values[i])) != FIELD_OK)
+		if (occurs(p, t[i].name, &v) > 1)
+			why = failed(fail, FIELD_REPEATED, t[i].name, i);
+	for (i = 0; i < n && why == FIELD_OK; i++) {
+		occurs(p, t[i].name, &v);
+		if (v != NULL && *v == '\0')
+			v = NULL;
+		if ((why = check_one(&t[i], v)) != FIELD_OK)
 			failed(fail, why, t[i].name, i);
+		else if (values != NULL)
+			values[i] = v;
+	}
 	/* A handler never sees a value of a request that failed. */
-	if (why != FIELD_OK)
+	if (why != FIELD_OK && values != NULL)
 		for (i = 0; i < n; i++)
 			values[i] = NULL;
 	return why;

@@ -47,13 +47,17 @@ struct field_fail {
 	size_t		 index;	/* into the table; n for FIELD_UNKNOWN */
 };
 
+/* The number of fields of a table that is an array. */
+#define FIELD_N(t)	(sizeof(t) / sizeof((t)[0]))
+
 /* Flags of field_check(). */
 #define FIELD_STRICT	0x01	/* refuse a name the table does not have */
 
 /*
  * Checks p against the n fields of t and returns FIELD_OK with values[i]
- * set to field i's value (NULL when absent), or the first failure, with
- * *fail filled in, in this order:
+ * set to field i's value (NULL when absent; values may be NULL), or the
+ * first failure, with *fail filled in and every values[i] NULL, in this
+ * order:
  *   1. with FIELD_STRICT, the request's parameters in their own order:
  *      the first with an unknown name, or a known one given twice;
  *   2. the fields in table order: the first given twice;
