@@ -82,20 +82,24 @@ static const struct field revoke_fields[] = {
 	{ "token_type_hint", NULL, 0, 0 },
 };
 
-/* Copies a JSON object of strings into p (duplicates were refused). */
-static int
+/*
+ * Copies a JSON object of strings into p (duplicates were refused):
+ * OMI_OK, OMI_INVALID for any other body, OMI_NOMEM.
+ */
+static enum omi_err
 json_params(const struct app *a, struct params *p)
 {
 	struct buf	 b = { 0 };
 	json_error_t	 jerr;
 	json_t		*j, *v;
 	const char	*k;
-	int		 rc = 1, oom;
+	enum omi_err	 rc = OMI_INVALID;
+	int		 oom;
 
 	j = json_loadb_checked(a->req.body, a->req.body_len,
 	    JSON_REJECT_DUPLICATES, &jerr, &oom);
 	if (oom)
-		rc = -1;	/* not the client's error */
+		rc = OMI_NOMEM;	/* not the client's error */
 	if (j == NULL || !json_is_object(j))
 		goto out;
 	json_object_foreach(j, k, v) {
@@ -109,7 +113,7 @@ json_params(const struct app *a, struct params *p)
 		url_encode_component(&b, json_string_value(v));
 	}
 	if (b.failed) {
-		rc = -1;
+		rc = OMI_NOMEM;
 		goto out;
 	}
 	rc = params_decode(p, b.data ? b.data : "", b.len);
@@ -195,7 +199,7 @@ out:
 static int
 body_params(struct app *a, struct params *p)
 {
-	int rc;
+	enum omi_err err;
 
 	/* RFC 6749 2.3.1 and 3.2: nothing in the URI. */
 	if (a->req.query.n > 0) {
@@ -208,9 +212,9 @@ body_params(struct app *a, struct params *p)
 		return 0;
 	}
 	if (a->req.body_type == BODY_JSON) {
-		if ((rc = json_params(a, p)) == 0)
+		if ((err = json_params(a, p)) == OMI_OK)
 			return 0;
-		if (rc == -1)
+		if (err == OMI_NOMEM)
 			a->resp.failed = 1;
 		else
 			simple_error(a, 400, "invalid_request",

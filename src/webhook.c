@@ -40,14 +40,14 @@
  * giving "key=K?uid=U". '?' is never part of a key or uid, so treat a raw
  * '?' in the query as '&'.
  */
-static int
+static enum omi_err
 webhook_params(const char *query, struct params *p)
 {
-	char	*q, *c;
-	int	 rc;
+	char		*q, *c;
+	enum omi_err	 rc;
 
 	if ((q = strdup(query)) == NULL)
-		return -1;
+		return OMI_NOMEM;
 	for (c = q; *c != '\0'; c++)
 		if (*c == '?')
 			*c = '&';
@@ -220,8 +220,8 @@ webhook(struct app *a)
 		app_method_not_allowed(a, APP_ERR_API, "POST");
 		return;
 	}
-	if ((rc = webhook_params(a->req.query_string, &p)) != 0) {
-		if (rc == -1)
+	if ((err = webhook_params(a->req.query_string, &p)) != OMI_OK) {
+		if (err == OMI_NOMEM)
 			a->resp.failed = 1;
 		else
 			resp_api_error(&a->resp, 400, "invalid_request",

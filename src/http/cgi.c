@@ -62,7 +62,7 @@ malformed:
 	return NULL;
 }
 
-int
+enum omi_err
 params_decode(struct params *p, const char *s, size_t n)
 {
 	const char	*end = s + n, *amp, *eq;
@@ -86,13 +86,13 @@ params_decode(struct params *p, const char *s, size_t n)
 		if (name == NULL || value == NULL) {
 			free(name);
 			free(value);
-			return bad ? 1 : -1;
+			return bad ? OMI_INVALID : OMI_NOMEM;
 		}
 		nv = reallocarray(p->v, p->n + 1, sizeof(*p->v));
 		if (nv == NULL) {
 			free(name);
 			free(value);
-			return -1;
+			return OMI_NOMEM;
 		}
 		p->v = nv;
 		p->v[p->n].name = name;
@@ -100,7 +100,7 @@ params_decode(struct params *p, const char *s, size_t n)
 		p->n++;
 		s = amp + 1;
 	}
-	return 0;
+	return OMI_OK;
 }
 
 void
@@ -225,7 +225,8 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 {
 	const char	*cl;
 	uint64_t	 len = 0;
-	int		 rc, have_length;
+	enum omi_err	 err;
+	int		 rc = 0, have_length;
 
 	memset(r, 0, sizeof(*r));
 	r->io = io;
@@ -246,9 +247,9 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 
 	if (strlen(r->query_string) > CGI_MAX_QUERY)
 		rc = 414;
-	else if ((rc = params_decode(&r->query, r->query_string,
-	    strlen(r->query_string))) != 0)
-		rc = rc == 1 ? 400 : 500;
+	else if ((err = params_decode(&r->query, r->query_string,
+	    strlen(r->query_string))) != OMI_OK)
+		rc = err == OMI_INVALID ? 400 : 500;
 	if (rc != 0) {
 		/* Refused before the body: still take it off the wire. */
 		cl = env_or(r, "CONTENT_LENGTH", NULL);
@@ -277,8 +278,9 @@ cgi_parse(struct cgi_req *r, const struct io *io, size_t max_body,
 	if (r->body_type == BODY_FORM && read_body_flag == CGI_BODY_FORM) {
 		if (memchr(r->body, '\0', r->body_len) != NULL)
 			return 400;
-		if ((rc = params_decode(&r->form, r->body, r->body_len)) != 0)
-			return rc == 1 ? 400 : 500;
+		if ((err = params_decode(&r->form, r->body, r->body_len)) !=
+		    OMI_OK)
+			return err == OMI_INVALID ? 400 : 500;
 	}
 	return 0;
 }

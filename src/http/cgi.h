@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "http/io.h"
+#include "lib/err.h"
 
 #define CGI_MAX_QUERY	8192
 #define CGI_DRAIN_MAX	(32u << 20)	/* refused bodies read and dropped */
@@ -74,8 +75,9 @@ const char *cgi_getenv(const struct cgi_req *, const char *name);
  * when it is absent, -1 when it occurs more than once.
  */
 int	 params_get(const struct params *, const char *name, const char **value);
-/* Decodes an urlencoded string. Returns 0, 1 when malformed, -1 out of memory. */
-int	 params_decode(struct params *, const char *s, size_t n);
+/* Decodes an urlencoded string, adding its pairs to p: OMI_OK, OMI_INVALID
+ * when it is malformed, OMI_NOMEM. */
+enum omi_err	 params_decode(struct params *, const char *s, size_t n);
 void	 params_free(struct params *);
 
 /* Finds a cookie's value in a Cookie header; returns a copy or NULL. */

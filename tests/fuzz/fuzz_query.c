@@ -16,11 +16,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct params	 p = { 0 };
 	const char	*v;
+	enum omi_err	 err;
 	size_t		 i;
 	int		 rc;
 
-	rc = params_decode(&p, (const char *)data, size);
-	FUZZ_ASSERT(rc == 0 || rc == 1);	/* -1 only without memory */
+	err = params_decode(&p, (const char *)data, size);
+	FUZZ_ASSERT(err == OMI_OK || err == OMI_INVALID);	/* or OMI_NOMEM */
 	for (i = 0; i < p.n; i++) {
 		FUZZ_ASSERT(strlen(p.v[i].name) <= size);
 		FUZZ_ASSERT(strlen(p.v[i].value) <= size);

@@ -88,7 +88,7 @@ call(const char *uid, const char *id, const char *query, int *status)
 	resp_init(&a.resp);
 	a.req.method = "GET";
 	a.cfg.datadir = dir;
-	if (params_decode(&a.req.query, query, strlen(query)) != 0) {
+	if (params_decode(&a.req.query, query, strlen(query)) != OMI_OK) {
 		fprintf(stderr, "bad query %s\n", query);
 		*status = -1;
 		return NULL;

@@ -65,39 +65,39 @@ test_decode(void)
 {
 	static const struct {
 		const char	*in;
-		int		 rc;
+		enum omi_err	 rc;
 		const char	*name, *value;	/* first pair expected */
 	} rows[] = {
-		{ "a=1", 0, "a", "1" },
-		{ "a=x+y%20z", 0, "a", "x y z" },
-		{ "a=%E2%82%AC", 0, "a", "\xe2\x82\xac" },
-		{ "&&a=1&", 0, "a", "1" },
-		{ "flag", 0, "flag", "" },
-		{ "a=%zz", 1, NULL, NULL },
-		{ "a=%4", 1, NULL, NULL },
-		{ "a=%", 1, NULL, NULL },
-		{ "a=%00", 1, NULL, NULL },
-		{ "a=%ff%fe", 1, NULL, NULL },		/* invalid UTF-8 */
-		{ "a=%C0%AF", 1, NULL, NULL },		/* overlong '/' */
-		{ "%41=b", 0, "A", "b" },
+		{ "a=1", OMI_OK, "a", "1" },
+		{ "a=x+y%20z", OMI_OK, "a", "x y z" },
+		{ "a=%E2%82%AC", OMI_OK, "a", "\xe2\x82\xac" },
+		{ "&&a=1&", OMI_OK, "a", "1" },
+		{ "flag", OMI_OK, "flag", "" },
+		{ "a=%zz", OMI_INVALID, NULL, NULL },
+		{ "a=%4", OMI_INVALID, NULL, NULL },
+		{ "a=%", OMI_INVALID, NULL, NULL },
+		{ "a=%00", OMI_INVALID, NULL, NULL },
+		{ "a=%ff%fe", OMI_INVALID, NULL, NULL },	/* invalid UTF-8 */
+		{ "a=%C0%AF", OMI_INVALID, NULL, NULL },	/* overlong '/' */
+		{ "%41=b", OMI_OK, "A", "b" },
 	};
 	struct params	 p;
 	const char	*v;
 	size_t		 i;
-	int		 rc;
+	enum omi_err	 rc;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&p, 0, sizeof(p));
 		rc = params_decode(&p, rows[i].in, strlen(rows[i].in));
 		CHECK(rc == rows[i].rc);
-		if (rc == 0 && rows[i].name) {
+		if (rc == OMI_OK && rows[i].name) {
 			CHECK(params_get(&p, rows[i].name, &v) == 1);
 			CHECK(strcmp(v, rows[i].value) == 0);
 		}
 		params_free(&p);
 	}
 	memset(&p, 0, sizeof(p));
-	CHECK(params_decode(&p, "a=1&b=2&a=3", 11) == 0);
+	CHECK(params_decode(&p, "a=1&b=2&a=3", 11) == OMI_OK);
 	CHECK(params_get(&p, "a", &v) == -1);	/* duplicates are refused */
 	CHECK(params_get(&p, "b", &v) == 1 && strcmp(v, "2") == 0);
 	CHECK(params_get(&p, "c", &v) == 0);

@@ -82,7 +82,8 @@ test_table(void)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		memset(&p, 0, sizeof(p));
-		CHECK(params_decode(&p, t[i].query, strlen(t[i].query)) == 0);
+		CHECK(params_decode(&p, t[i].query, strlen(t[i].query)) ==
+		    OMI_OK);
 		why = field_check(&p, table, NT, t[i].flags, v, &f);
 		if (why != t[i].why)
 			fprintf(stderr, "case %zu: %s\n", i, t[i].query);
@@ -114,7 +115,7 @@ test_empty(void)
 	struct field_fail	 f;
 
 	CHECK(field_check(&p, table, 0, FIELD_STRICT, NULL, &f) == FIELD_OK);
-	CHECK(params_decode(&p, "a=1", 3) == 0);
+	CHECK(params_decode(&p, "a=1", 3) == OMI_OK);
 	CHECK(field_check(&p, table, 0, 0, NULL, &f) == FIELD_OK);
 	CHECK(field_check(&p, table, 0, FIELD_STRICT, NULL, &f) ==
 	    FIELD_UNKNOWN && strcmp(f.name, "a") == 0);
