@@ -43,7 +43,7 @@ put_entry(struct buf *out, int64_t t, int discarded,
 	}
 }
 
-int
+enum omi_err
 codec_page_encode(const json_t *entries, struct buf *out)
 {
 	const json_t	*e, *v;
@@ -51,23 +51,23 @@ codec_page_encode(const json_t *entries, struct buf *out)
 	size_t		 i, f, len[NFIELDS];
 
 	if (!json_is_array(entries) || json_array_size(entries) > UINT32_MAX)
-		return -1;
+		return OMI_INVALID;
 	buf_append(out, CPAGE_MAGIC, 4);
 	buf_put_le(out, json_array_size(entries), 4);
 	json_array_foreach(entries, i, e) {
 		if (!json_is_integer(json_object_get(e, "t")))
-			return -1;
+			return OMI_INVALID;
 		for (f = 0; f < NFIELDS; f++) {
 			if ((v = json_object_get(e, fields[f])) == NULL ||
 			    !json_is_string(v))
-				return -1;
+				return OMI_INVALID;
 			val[f] = json_string_value(v);
 			len[f] = json_string_length(v);
 		}
 		put_entry(out, json_integer_value(json_object_get(e, "t")),
 		    json_is_true(json_object_get(e, "discarded")), val, len);
 	}
-	return out->failed ? -1 : 0;
+	return out->failed ? OMI_NOMEM : OMI_OK;
 }
 
 /* An entry's key and flag, read in place. */

@@ -23,9 +23,9 @@
 #include "lib/buf.h"
 #include "store/store.h"
 
-/* Appends entries (an array of summary objects) to out; -1 on a bad entry
- * or out of memory. */
-int	 codec_page_encode(const json_t *entries, struct buf *out);
+/* Appends entries (an array of summary objects) to out: OMI_OK,
+ * OMI_INVALID for an entry without its fields, OMI_NOMEM. */
+enum omi_err	 codec_page_encode(const json_t *entries, struct buf *out);
 /* A page's bounds and counts after codec_page_insert; the ids point into the
  * stored page or the summary, not NUL-terminated. */
 struct codec_page_bounds {

@@ -195,8 +195,8 @@ page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 		return OMI_NOMEM;
 	if (json_array_size(entries) == 0)
 		err = store_del(s, key);
-	else if (codec_page_encode(entries, &b) == -1)
-		err = b.failed ? OMI_NOMEM : OMI_ERROR;
+	else if ((err = codec_page_encode(entries, &b)) != OMI_OK)
+		err = err == OMI_NOMEM ? OMI_NOMEM : OMI_ERROR;
 	else
 		err = store_put(s, key, b.data, b.len);
 	buf_free(&b);

@@ -64,7 +64,7 @@ page(const char *val, size_t len)
 		return;
 	FUZZ_ASSERT(json_is_array(e));
 	/* 1.0's JSON pages may lack fields; binary ones never do. */
-	if (codec_page_encode(e, &b) == 0) {
+	if (codec_page_encode(e, &b) == OMI_OK) {
 		FUZZ_ASSERT((again = codec_page_decode(b.data, b.len)) != NULL);
 		FUZZ_ASSERT(json_array_size(again) == json_array_size(e));
 		json_decref(again);

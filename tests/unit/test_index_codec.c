@@ -171,7 +171,7 @@ test_cpage(void)
 	    "id", "b", "created_at", "1901-01-01T00:00:00Z", "t",
 	    (json_int_t)-2177452800000000, "title", "", "overview", "",
 	    "category", "", "emoji", "", "discarded", 1);
-	CHECK(a != NULL && codec_page_encode(a, &b) == 0);
+	CHECK(a != NULL && codec_page_encode(a, &b) == OMI_OK);
 	CHECK(b.len > 8 && b.data[0] != '[');
 	d = codec_page_decode(b.data, b.len);
 	CHECK(d != NULL && json_equal(a, d));
@@ -190,7 +190,8 @@ test_cpage(void)
 	json_decref(d);
 	json_object_del(json_array_get(a, 1), "emoji");
 	buf_free(&b);
-	CHECK(codec_page_encode(a, &b) == -1);	/* an entry without its fields */
+	/* An entry without its fields. */
+	CHECK(codec_page_encode(a, &b) == OMI_INVALID);
 	buf_free(&b);
 	d = codec_page_decode("[{\"id\":\"x\"}]", 12);	/* 1.0's JSON pages */
 	CHECK(d != NULL && json_array_size(d) == 1);
@@ -264,7 +265,7 @@ test_cpage_walk(void)
 	for (i = 0; i < 40; i++)
 		json_array_append_new(a, random_entry(
 		    (int64_t)(1000 - i) * 1000000, (int)i));
-	CHECK(codec_page_encode(a, &b) == 0);
+	CHECK(codec_page_encode(a, &b) == OMI_OK);
 	CHECK(walk_equals_decode(b.data, b.len) == 1);
 	for (cut = 0; cut < b.len; cut++)
 		refused &= walk_equals_decode(b.data, cut) == -1;
@@ -282,7 +283,7 @@ test_cpage_walk(void)
 	memset(longid, 'x', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
 	json_object_set_new(json_array_get(a, 3), "id", json_string(longid));
-	CHECK(codec_page_encode(a, &b) == 0);
+	CHECK(codec_page_encode(a, &b) == OMI_OK);
 	CHECK(walk_equals_decode(b.data, b.len) == -1);
 	buf_free(&b);
 	json_decref(a);
