@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "conv/index-codec.h"
+#include "lib/json.h"
 
 #define CPAGE_MAGIC	"OPG1"
 #define CHEAD_MAGIC	"OIX1"
@@ -249,18 +250,28 @@ codec_page_decode(const char *val, size_t len)
 	return a;
 }
 
-int
+enum omi_err
 codec_page_walk_start(struct codec_page_walk *w, const char *val, size_t len)
 {
+	json_error_t	 jerr;
+	int		 oom;
+
 	memset(w, 0, sizeof(*w));
-	if (len > 0 && val[0] == '[')		/* written by 1.0 */
-		return (w->legacy = codec_page_decode(val, len)) == NULL ? -1 : 0;
+	if (len > 0 && val[0] == '[') {		/* written by 1.0 */
+		w->legacy = json_loadb_checked(val, len,
+		    JSON_REJECT_DUPLICATES, &jerr, &oom);
+		if (w->legacy != NULL && json_is_array(w->legacy))
+			return OMI_OK;
+		json_decref(w->legacy);
+		w->legacy = NULL;
+		return oom ? OMI_NOMEM : OMI_CORRUPT;
+	}
 	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
-		return -1;
+		return OMI_CORRUPT;
 	w->left = le_get((const unsigned char *)val + 4, 4);
 	w->p = (const unsigned char *)val + 8;
 	w->end = (const unsigned char *)val + len;
-	return 0;
+	return OMI_OK;
 }
 
 int

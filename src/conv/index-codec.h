@@ -60,9 +60,10 @@ struct codec_page_walk {
 	json_t			*legacy;	/* 1.0's page */
 	size_t			 at;
 };
-/* 0, or -1 when the page is damaged (or, for a 1.0 page, memory ran out). */
-int	 codec_page_walk_start(struct codec_page_walk *, const char *val,
-	    size_t len);
+/* OMI_OK, OMI_CORRUPT when the page is damaged, OMI_NOMEM (a 1.0 page is
+ * decoded whole). */
+enum omi_err	 codec_page_walk_start(struct codec_page_walk *,
+		    const char *val, size_t len);
 /* The next entry's key and discarded flag: 1, 0 after the last, -1 when the
  * page is damaged there (an id over CONV_ID_MAX bytes or holding a NUL is
  * damage too). */

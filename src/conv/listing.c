@@ -219,9 +219,9 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	    OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 	w->pg->pages_read++;
-	if (codec_page_walk_start(&pw, val, len) == -1) {
+	if ((err = codec_page_walk_start(&pw, val, len)) != OMI_OK) {
 		free(val);
-		return OMI_CORRUPT;
+		return err;
 	}
 	while ((rc = codec_page_walk_next(&pw, &t, id, &discarded)) == 1) {
 		json_decref(e);

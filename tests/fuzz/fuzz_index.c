@@ -26,7 +26,7 @@ walk(const char *val, size_t len, const json_t *decoded)
 	size_t			 i = 0;
 	int			 rc, discarded;
 
-	if (codec_page_walk_start(&w, val, len) == -1) {
+	if (codec_page_walk_start(&w, val, len) != OMI_OK) {
 		FUZZ_ASSERT(decoded == NULL);
 		return;
 	}

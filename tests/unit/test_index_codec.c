@@ -231,7 +231,7 @@ walk_equals_decode(const char *val, size_t len)
 	size_t			 i = 0;
 	int			 rc, discarded, same = 1;
 
-	if (codec_page_walk_start(&w, val, len) == -1)
+	if (codec_page_walk_start(&w, val, len) != OMI_OK)
 		return -1;
 	d = codec_page_decode(val, len);
 	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
