@@ -139,9 +139,14 @@ client_auth(struct app *a, const struct params *p)
 	const char		*v[FIELD_N(client_fields)];
 	const char		*pid, *psecret, *id, *secret;
 	struct field_fail	 ff;
-	int			 basic, rc = -1, ok;
+	enum omi_err		 basic;
+	int			 rc = -1, ok;
 
-	basic = cgi_auth_basic(a->req.authorization, &bid, &bsecret);
+	if ((basic = cgi_auth_basic(a->req.authorization, &bid, &bsecret)) ==
+	    OMI_NOMEM) {
+		a->resp.failed = 1;
+		goto out;
+	}
 	if (field_check(p, client_fields, FIELD_N(client_fields), 0, v,
 	    &ff) != FIELD_OK) {
 		simple_error(a, 400, "invalid_request",
@@ -152,19 +157,19 @@ client_auth(struct app *a, const struct params *p)
 	psecret = v[1];
 	/* A Basic header that does not parse is a failed authentication,
 	 * whatever the body holds. */
-	if (basic == -1)
+	if (basic == OMI_INVALID)
 		id = secret = NULL;
-	else if (basic == 0 && psecret != NULL) {
+	else if (basic == OMI_OK && psecret != NULL) {
 		simple_error(a, 400, "invalid_request",
 		    "use one client authentication method, not two");
 		goto out;
-	} else if (basic == 0 && pid != NULL && strcmp(pid, bid) != 0) {
+	} else if (basic == OMI_OK && pid != NULL && strcmp(pid, bid) != 0) {
 		simple_error(a, 400, "invalid_request",
 		    "client_id differs from the authenticated client");
 		goto out;
 	} else {
-		id = basic == 0 ? bid : pid;
-		secret = basic == 0 ? bsecret : psecret;
+		id = basic == OMI_OK ? bid : pid;
+		secret = basic == OMI_OK ? bsecret : psecret;
 	}
 	/* Both compared, in constant time, whatever the first says. */
 	ok = id != NULL && secret != NULL;
@@ -172,7 +177,8 @@ client_auth(struct app *a, const struct params *p)
 	    (ok ? sec_streq(secret, a->cfg.client_secret) : 0);
 	if (!ok) {
 		log_msg("token: client authentication failed (%s)",
-		    basic == 0 ? "basic" : basic == -1 ? "malformed basic" :
+		    basic == OMI_OK ? "basic" : basic == OMI_INVALID ?
+		    "malformed basic" :
 		    psecret ? "post" : "none");
 		simple_error(a, 401, "invalid_client",
 		    "client authentication failed");

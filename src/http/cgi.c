@@ -319,22 +319,23 @@ cgi_cookie(const char *header, const char *name)
 	return NULL;
 }
 
-int
+enum omi_err
 cgi_auth_basic(const char *header, char **id, char **secret)
 {
 	unsigned char	 raw[1024];
 	size_t		 rawlen;
 	const char	*b64, *colon;
+	enum omi_err	 err = OMI_INVALID;
 	int		 bad = 0;
 
 	*id = *secret = NULL;
 	if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
-		return 1;
+		return OMI_NOTFOUND;
 	for (b64 = header + 6; *b64 == ' '; b64++)
 		continue;
 	if (sodium_base642bin(raw, sizeof(raw) - 1, b64, strlen(b64), NULL,
 	    &rawlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
-		return -1;
+		return OMI_INVALID;
 	raw[rawlen] = '\0';
 	if (memchr(raw, '\0', rawlen) != NULL ||
 	    (colon = strchr((char *)raw, ':')) == NULL)
@@ -342,16 +343,19 @@ cgi_auth_basic(const char *header, char **id, char **secret)
 	/* RFC 6749 2.3.1: both halves are form-urlencoded before encoding. */
 	*id = decode_component((char *)raw, (size_t)(colon - (char *)raw), &bad);
 	*secret = decode_component(colon + 1, strlen(colon + 1), &bad);
-	if (*id == NULL || *secret == NULL)
+	if (*id == NULL || *secret == NULL) {
+		if (!bad)
+			err = OMI_NOMEM;
 		goto fail;
+	}
 	sodium_memzero(raw, sizeof(raw));
-	return 0;
+	return OMI_OK;
 fail:
 	sodium_memzero(raw, sizeof(raw));
 	free(*id);
 	free(*secret);
 	*id = *secret = NULL;
-	return -1;
+	return err;
 }
 
 int

@@ -85,10 +85,12 @@ char	*cgi_cookie(const char *header, const char *name);
 
 /*
  * Splits "Basic base64(id:secret)" (RFC 7617; the two parts form-urlencoded
- * as RFC 6749 2.3.1 asks). Returns 0 with two allocated strings, 1 when the
- * header is not Basic, -1 when it is Basic but malformed.
+ * as RFC 6749 2.3.1 asks). Returns OMI_OK with two allocated strings,
+ * OMI_NOTFOUND when there is no header or it is not Basic, OMI_INVALID
+ * when it is Basic but malformed, OMI_NOMEM; both strings are NULL unless
+ * OMI_OK is returned.
  */
-int	 cgi_auth_basic(const char *header, char **id, char **secret);
+enum omi_err	 cgi_auth_basic(const char *header, char **id, char **secret);
 /*
  * Points *token at the b64token of "Bearer <token>" and returns 0; returns
  * 1 when there is no header or another scheme, -1 when it is Bearer but

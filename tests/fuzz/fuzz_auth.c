@@ -18,14 +18,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*h, *id, *secret;
 	const char	*tok, *c;
 	size_t		 len;
-	int		 rc;
+	enum omi_err	 err;
 
 	h = fuzz_cstring(data, size);
 	len = strlen(h);
 
-	rc = cgi_auth_basic(h, &id, &secret);
-	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == -1);
-	if (rc == 0) {
+	err = cgi_auth_basic(h, &id, &secret);
+	FUZZ_ASSERT(err == OMI_OK || err == OMI_NOTFOUND ||
+	    err == OMI_INVALID);	/* or OMI_NOMEM */
+	if (err == OMI_OK) {
 		FUZZ_ASSERT(id != NULL && secret != NULL);
 		FUZZ_ASSERT(valid_utf8(id, strlen(id)));
 		FUZZ_ASSERT(valid_utf8(secret, strlen(secret)));

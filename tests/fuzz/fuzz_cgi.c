@@ -133,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* What the programs look up next. */
 		(void)params_get(&r.query, "uid", &v);
 		(void)params_get(&r.form, "client_id", &v);
-		if (cgi_auth_basic(r.authorization, &id, &secret) == 0) {
+		if (cgi_auth_basic(r.authorization, &id, &secret) == OMI_OK) {
 			free(id);
 			free(secret);
 		}

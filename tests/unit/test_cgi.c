@@ -126,17 +126,19 @@ test_auth(void)
 	const char	*tok;
 
 	/* "client:s3:cr%25t" with ':' and an escaped '%' in the secret. */
-	CHECK(cgi_auth_basic("Basic Y2xpZW50OnMzOmNyJTI1dA==", &id, &secret) == 0);
+	CHECK(cgi_auth_basic("Basic Y2xpZW50OnMzOmNyJTI1dA==", &id, &secret) ==
+	    OMI_OK);
 	CHECK(id && strcmp(id, "client") == 0);
 	CHECK(secret && strcmp(secret, "s3:cr%t") == 0);
 	free(id);
 	free(secret);
-	CHECK(cgi_auth_basic("basic YTpi", &id, &secret) == 0);	/* "a:b" */
+	CHECK(cgi_auth_basic("basic YTpi", &id, &secret) == OMI_OK); /* a:b */
 	free(id);
 	free(secret);
-	CHECK(cgi_auth_basic("Bearer abc", &id, &secret) == 1);
-	CHECK(cgi_auth_basic("Basic !!!", &id, &secret) == -1);
-	CHECK(cgi_auth_basic("Basic YWJj", &id, &secret) == -1);	/* no colon */
+	CHECK(cgi_auth_basic("Bearer abc", &id, &secret) == OMI_NOTFOUND);
+	CHECK(cgi_auth_basic("Basic !!!", &id, &secret) == OMI_INVALID);
+	/* No colon. */
+	CHECK(cgi_auth_basic("Basic YWJj", &id, &secret) == OMI_INVALID);
 	CHECK(cgi_auth_bearer("Bearer abc-_.~+/=", &tok) == 0);
 	CHECK(strcmp(tok, "abc-_.~+/=") == 0);
 	CHECK(cgi_auth_bearer("bearer  abc", &tok) == 0 &&

@@ -163,11 +163,13 @@ static void
 basic_case(const char *header, int want, const char *wid,
     const char *wsecret)
 {
-	char	*id, *secret;
-	int	 rc = cgi_auth_basic(header, &id, &secret);
+	char		*id, *secret;
+	enum omi_err	 rc = cgi_auth_basic(header, &id, &secret);
 
-	CHECK(rc == want);
-	if (rc == 0) {
+	/* want: 0 parsed, 1 not Basic, -1 malformed. */
+	CHECK(rc == (want == 0 ? OMI_OK : want == 1 ? OMI_NOTFOUND :
+	    OMI_INVALID));
+	if (rc == OMI_OK) {
 		CHECK(strcmp(id, wid) == 0);
 		CHECK(strcmp(secret, wsecret) == 0);
 		free(id);
