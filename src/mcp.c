@@ -128,9 +128,7 @@ handle(struct app *a)
 	}
 	if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
 	    a->cfg.lock_timeout_ms)) != OMI_OK) {
-		resp_api_error(&a->resp, store_http_status(err) == 503 ? 503 :
-		    500, "storage_unavailable", "try again later");
-		resp_header(&a->resp, "Retry-After", "1");
+		app_store_error(a, APP_ERR_API, err);
 		return;
 	}
 	if (mcp_authorize(a, s, &b) == -1 ||

@@ -120,9 +120,7 @@ mcp_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 		return -1;
 	}
 	if (status != 0) {
-		resp_api_error(&a->resp, 503, "storage_unavailable",
-		    "try again later");
-		resp_header(&a->resp, "Retry-After", "1");
+		app_store_error(a, APP_ERR_API, OMI_BUSY);
 		return -1;
 	}
 	if (!has_scope(b->scope, OAUTH_SCOPE_READ)) {
