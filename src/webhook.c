@@ -213,7 +213,7 @@ webhook(struct app *a)
 	const char		*v[FIELD_N(key_fields)];
 	const char		*uid = NULL, *key = NULL;
 	enum omi_err		 err;
-	int			 rc, ok;
+	int			 ok;
 
 	memset(&sum, 0, sizeof(sum));
 	if (strcmp(a->req.method, "POST") != 0) {
@@ -255,9 +255,9 @@ webhook(struct app *a)
 	}
 	if (body_bounded(a, uid))
 		goto out;
-	if ((rc = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
-	    &e)) != 0) {
-		if (rc == -1) {
+	if ((err = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
+	    &e)) != OMI_OK) {
+		if (err == OMI_NOMEM) {
 			/* A 5xx: OMI delivers it again. */
 			log_msg("webhook uid=%s size=%zu outcome=error (out of "
 			    "memory reading the body)", uid, a->req.body_len);

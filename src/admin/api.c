@@ -75,12 +75,13 @@ import_one(struct import *im, json_t *doc)
 	int			 rc, replaced;
 
 	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL ||
-	    (rc = conv_ingest(text, strlen(text), &sum, NULL, &e)) == -1) {
+	    (err = conv_ingest(text, strlen(text), &sum, NULL, &e)) ==
+	    OMI_NOMEM) {
 		fprintf(stderr, "omi-admin: %s\n", omi_strerror(OMI_NOMEM));
 		free(text);
 		return OMI_NOMEM;
 	}
-	if (rc != 0) {
+	if (err != OMI_OK) {
 		im->invalid++;
 		fprintf(stderr, "omi-admin: skipped an invalid conversation"
 		    " (%s: %s)\n", e.field[0] ? e.field : "body", e.message);

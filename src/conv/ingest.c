@@ -18,12 +18,12 @@
 #include "lib/json.h"
 #include "lib/text.h"
 
-static int
+static enum omi_err
 fail(struct conv_error *e, const char *field, const char *msg)
 {
 	snprintf(e->field, sizeof(e->field), "%s", field);
 	snprintf(e->message, sizeof(e->message), "%s", msg);
-	return 1;
+	return OMI_INVALID;
 }
 
 /* A string member, or NULL when absent or null; -1 for another type. */
@@ -41,7 +41,7 @@ opt_string(json_t *obj, const char *name, const char **out)
 	return 0;
 }
 
-static int
+static enum omi_err
 check_segment(json_t *seg, size_t i, struct conv_error *e)
 {
 	static const struct {
@@ -81,7 +81,7 @@ check_segment(json_t *seg, size_t i, struct conv_error *e)
 			return fail(e, field, msg);
 		}
 	}
-	return 0;
+	return OMI_OK;
 }
 
 static int
@@ -101,7 +101,7 @@ derive_id(json_t *doc, char *out, size_t outlen)
 	return 0;
 }
 
-int
+enum omi_err
 conv_summarize(json_t *doc, const char *id, struct conv_summary *s,
     struct conv_error *e)
 {
@@ -150,8 +150,8 @@ conv_summarize(json_t *doc, const char *id, struct conv_summary *s,
 			return fail(e, "transcript_segments",
 			    "transcript_segments must be an array");
 		json_array_foreach(segs, i, v)
-			if (check_segment(v, i, e))
-				return 1;
+			if (check_segment(v, i, e) != OMI_OK)
+				return OMI_INVALID;
 	}
 	v = json_object_get(doc, "discarded");
 	if (v != NULL && !json_is_null(v) && !json_is_boolean(v))
@@ -166,12 +166,12 @@ conv_summarize(json_t *doc, const char *id, struct conv_summary *s,
 	if (!s->id || !s->created_at || !s->title || !s->overview ||
 	    !s->category || !s->emoji) {
 		conv_summary_free(s);
-		return -1;
+		return OMI_NOMEM;
 	}
-	return 0;
+	return OMI_OK;
 }
 
-int
+enum omi_err
 conv_ingest(const char *body, size_t len, struct conv_summary *s,
     json_t **docp, struct conv_error *e)
 {
@@ -179,7 +179,8 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 	json_t		*doc, *idv;
 	char		 idbuf[64];
 	const char	*id;
-	int		 rc, oom;
+	enum omi_err	 err;
+	int		 oom;
 
 	memset(e, 0, sizeof(*e));
 	memset(s, 0, sizeof(*s));
@@ -191,11 +192,11 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 		/* Out of memory is not the sender's fault: a 4xx would make
 		 * OMI drop the conversation. */
 		if (oom)
-			return -1;
+			return OMI_NOMEM;
 		snprintf(e->message, sizeof(e->message),
 		    "invalid JSON at line %d column %d: %.120s", jerr.line,
 		    jerr.column, jerr.text);
-		return 1;
+		return OMI_INVALID;
 	}
 	if (!json_is_object(doc)) {
 		json_decref(doc);
@@ -205,7 +206,7 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 	if (idv == NULL || json_is_null(idv)) {
 		if (derive_id(doc, idbuf, sizeof(idbuf)) == -1) {
 			json_decref(doc);
-			return -1;
+			return OMI_NOMEM;
 		}
 		id = idbuf;
 	} else if (!json_is_string(idv) ||
@@ -215,12 +216,12 @@ conv_ingest(const char *body, size_t len, struct conv_summary *s,
 		    " digits, '.', '_' or '-'");
 	} else
 		id = json_string_value(idv);
-	rc = conv_summarize(doc, id, s, e);
-	if (rc == 0 && docp)
+	err = conv_summarize(doc, id, s, e);
+	if (err == OMI_OK && docp)
 		*docp = doc;
 	else
 		json_decref(doc);
-	return rc;
+	return err;
 }
 
 void

@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "lib/err.h"
+
 #define CONV_ID_MAX	128
 
 struct conv_summary {
@@ -35,12 +37,14 @@ struct conv_error {
  * (free with conv_summary_free) and, when doc is not NULL, hands over the
  * parsed document. When the payload has no "id", a stable one is derived
  * from its canonical JSON so a re-delivery maps onto the same record.
- * Returns 1 with e filled for invalid input, -1 when out of memory.
+ * Returns OMI_INVALID with e filled for invalid input, OMI_NOMEM when out
+ * of memory (not the sender's fault: answered with a 5xx).
  */
-int	 conv_ingest(const char *body, size_t len, struct conv_summary *s,
+enum omi_err	 conv_ingest(const char *body, size_t len, struct conv_summary *s,
 	    json_t **doc, struct conv_error *e);
-/* Builds the summary of an already parsed document (used by tools). */
-int	 conv_summarize(json_t *doc, const char *id, struct conv_summary *s,
+/* Builds the summary of an already parsed document (used by tools);
+ * returns as conv_ingest. */
+enum omi_err	 conv_summarize(json_t *doc, const char *id, struct conv_summary *s,
 	    struct conv_error *e);
 void	 conv_summary_free(struct conv_summary *);
 #endif

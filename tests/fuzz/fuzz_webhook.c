@@ -16,11 +16,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conv_summary	 s, again;
 	struct conv_error	 e;
 	json_t			*doc;
-	int			 rc;
+	enum omi_err		 rc;
 
 	rc = conv_ingest((const char *)data, size, &s, &doc, &e);
-	FUZZ_ASSERT(rc == 0 || rc == 1);	/* -1 only without memory */
-	if (rc == 0) {
+	/* OMI_NOMEM only without memory */
+	FUZZ_ASSERT(rc == OMI_OK || rc == OMI_INVALID);
+	if (rc == OMI_OK) {
 		FUZZ_ASSERT(doc != NULL && json_is_object(doc));
 		FUZZ_ASSERT(valid_ident(s.id, CONV_ID_MAX));
 		FUZZ_ASSERT(s.created_at && s.title && s.overview &&
@@ -28,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(valid_utf8(s.title, strlen(s.title)));
 		/* Without a document, as the webhook calls it. */
 		FUZZ_ASSERT(conv_ingest((const char *)data, size, &again, NULL,
-		    &e) == 0);
+		    &e) == OMI_OK);
 		FUZZ_ASSERT(strcmp(s.id, again.id) == 0 && s.t == again.t);
 		conv_summary_free(&again);
 		json_decref(doc);

@@ -35,7 +35,7 @@ put(struct store *s, const char *uid, const char *doc)
 	struct conv_error	 e;
 	int			 replaced;
 
-	if (conv_ingest(doc, strlen(doc), &sum, NULL, &e) != 0) {
+	if (conv_ingest(doc, strlen(doc), &sum, NULL, &e) != OMI_OK) {
 		fprintf(stderr, "bad doc: %s (%s)\n", e.message, doc);
 		CHECK(0);
 		return;
