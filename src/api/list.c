@@ -141,7 +141,7 @@ static int
 parse_filters(struct app *a, struct list_query *lq)
 {
 	const char	*v;
-	int		 rc;
+	enum omi_err	 err;
 
 	lq->f.since = INT64_MIN;
 	lq->f.until = INT64_MAX;
@@ -172,12 +172,12 @@ parse_filters(struct app *a, struct list_query *lq)
 		}
 	}
 	if ((v = api_param(a, "q")) != NULL) {
-		rc = search_compile(&lq->search, v);
-		if (rc == -1) {
+		err = search_compile(&lq->search, v);
+		if (err == OMI_NOMEM) {
 			a->resp.failed = 1;
 			return -1;
 		}
-		if (rc == 1) {
+		if (err != OMI_OK) {
 			api_bad_param(a, "q", "q must hold 1 to 8 search terms "
 			    "(a \"quoted phrase\" counts as one) in at most "
 			    "200 characters");

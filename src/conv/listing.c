@@ -37,7 +37,8 @@ struct walk {
  */
 struct text_scan {
 	struct search	*sr;
-	int		 found;		/* -1: out of memory */
+	unsigned	 found;
+	enum omi_err	 err;		/* OMI_NOMEM stops the scan */
 	size_t		 left;		/* bytes of the record within budget */
 	size_t		 at;		/* bytes of it searched so far */
 	int		 over;		/* stopped at left, undecided */
@@ -88,8 +89,8 @@ scan_text(void *ctx, const char *text, size_t len, size_t at)
 		return 1;
 	}
 	x->at = at;
-	x->found = search_scan(x->sr, text, len, (unsigned)x->found);
-	return x->found == -1 || (unsigned)x->found == x->sr->all;
+	x->err = search_scan(x->sr, text, len, &x->found);
+	return x->err != OMI_OK || x->found == x->sr->all;
 }
 
 /* The same search through Jansson, for what jscan declines. */
@@ -130,7 +131,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	*match = 0;
 	memset(&x, 0, sizeof(x));
 	x.sr = w->f->search;
-	x.found = (int)found;
+	x.found = found;
 	x.left = w->pg->records_read == 0 ? SIZE_MAX :
 	    w->f->scan_budget - w->pg->bytes_read;
 	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
@@ -160,9 +161,9 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 		return err;
 	}
 	w->pg->bytes_read += len;
-	if (err == OMI_OK && x.found == -1)
-		err = OMI_NOMEM;
-	*match = err == OMI_OK && (unsigned)x.found == w->f->search->all;
+	if (err == OMI_OK)
+		err = x.err;
+	*match = err == OMI_OK && x.found == w->f->search->all;
 	return err;
 }
 
@@ -175,29 +176,29 @@ entry_match(struct walk *w, const json_t *e, int *match)
 {
 	struct search	*sr = w->f->search;
 	const json_t	*v;
-	int		 rc = 0;
+	enum omi_err	 err;
+	unsigned	 found = 0;
 
 	*match = summary_match(w->f, e);
 	if (!*match || sr == NULL)
 		return OMI_OK;
 	v = json_object_get(e, "title");
-	rc = search_scan(sr, json_string_value(v) ? json_string_value(v) : "",
-	    json_string_length(v), 0);
+	err = search_scan(sr, json_string_value(v) ? json_string_value(v) :
+	    "", json_string_length(v), &found);
 	v = json_object_get(e, "overview");
-	if (rc != -1)
-		rc = search_scan(sr, json_string_value(v) ?
-		    json_string_value(v) : "", json_string_length(v),
-		    (unsigned)rc);
-	if (rc == -1)
-		return OMI_NOMEM;
-	if ((unsigned)rc == sr->all)
+	if (err == OMI_OK)
+		err = search_scan(sr, json_string_value(v) ?
+		    json_string_value(v) : "", json_string_length(v), &found);
+	if (err != OMI_OK)
+		return err;
+	if (found == sr->all)
 		return OMI_OK;
 	if (w->pg->bytes_read >= w->f->scan_budget) {
 		w->pg->stopped = 1;
 		*match = 0;
 		return OMI_OK;
 	}
-	return text_match(w, e, (unsigned)rc, match);
+	return text_match(w, e, found, match);
 }
 
 /*

@@ -55,33 +55,33 @@ fold(const struct search *s, const char *text, size_t n, struct buf *out)
 	return out->failed ? -1 : 0;
 }
 
-static int
+static enum omi_err
 add_term(struct search *s, const char *t, size_t n)
 {
 	struct buf b = { 0 };
 
 	if (n == 0)
-		return 0;
+		return OMI_OK;
 	if (s->nterms == SEARCH_MAX_TERMS)
-		return 1;
+		return OMI_INVALID;
 	if (fold(s, t, n, &b) == -1) {
 		buf_free(&b);
-		return -1;
+		return OMI_NOMEM;
 	}
 	s->terms[s->nterms++] = buf_take(&b);
-	return 0;
+	return OMI_OK;
 }
 
-int
+enum omi_err
 search_compile(struct search *s, const char *q)
 {
 	const char	*p = q, *start;
-	int		 rc;
+	enum omi_err	 err;
 
 	memset(s, 0, sizeof(*s));
 	s->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (ustr_count(q, strlen(q)) > SEARCH_MAX_QUERY)
-		return 1;
+		return OMI_INVALID;
 	while (*p != '\0') {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
 			p++;
@@ -90,37 +90,37 @@ search_compile(struct search *s, const char *q)
 		if (*p == '"') {
 			start = ++p;
 			if ((p = strchr(start, '"')) == NULL)
-				return 1;
-			rc = add_term(s, start, (size_t)(p - start));
+				return OMI_INVALID;
+			err = add_term(s, start, (size_t)(p - start));
 			p++;
 		} else {
 			start = p;
 			p += strcspn(p, " \t\r\n\"");
-			rc = add_term(s, start, (size_t)(p - start));
+			err = add_term(s, start, (size_t)(p - start));
 		}
-		if (rc != 0)
-			return rc;
+		if (err != OMI_OK)
+			return err;
 	}
 	if (s->nterms == 0)
-		return 1;
+		return OMI_INVALID;
 	s->all = (1u << s->nterms) - 1;
-	return 0;
+	return OMI_OK;
 }
 
-int
-search_scan(struct search *s, const char *text, size_t len, unsigned found)
+enum omi_err
+search_scan(struct search *s, const char *text, size_t len, unsigned *found)
 {
 	size_t i;
 
-	if (found == s->all || len == 0)
-		return (int)found;
+	if (*found == s->all || len == 0)
+		return OMI_OK;
 	if (fold(s, text, len, &s->scratch) == -1)
-		return -1;
+		return OMI_NOMEM;
 	for (i = 0; i < s->nterms; i++)
-		if (!(found & (1u << i)) && memmem(s->scratch.data,
+		if (!(*found & (1u << i)) && memmem(s->scratch.data,
 		    s->scratch.len, s->terms[i], strlen(s->terms[i])) != NULL)
-			found |= 1u << i;
-	return (int)found;
+			*found |= 1u << i;
+	return OMI_OK;
 }
 
 void

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "lib/buf.h"
+#include "lib/err.h"
 
 #define SEARCH_MAX_TERMS	8
 #define SEARCH_MAX_QUERY	200	/* code points */
@@ -27,16 +28,17 @@ struct search {
 };
 
 /*
- * Compiles a query. Returns 0, 1 when the query is unusable (no terms,
- * more than SEARCH_MAX_TERMS, longer than SEARCH_MAX_QUERY, an unclosed
- * quote), -1 when out of memory. Free with search_free() in every case.
+ * Compiles a query. Returns OMI_OK, OMI_INVALID when the query is unusable
+ * (no terms, more than SEARCH_MAX_TERMS, longer than SEARCH_MAX_QUERY, an
+ * unclosed quote), OMI_NOMEM. Free with search_free() in every case.
  */
-int	 search_compile(struct search *, const char *q);
+enum omi_err	 search_compile(struct search *, const char *q);
 /*
- * Looks for the terms not yet in found (a bit per term) in text and
- * returns found with the terms it holds added; -1 when out of memory.
+ * Looks for the terms not yet in *found (a bit per term) in text and adds
+ * the terms it holds to *found. Returns OMI_OK or OMI_NOMEM (*found is then
+ * unchanged).
  */
-int	 search_scan(struct search *, const char *text, size_t len,
-	    unsigned found);
+enum omi_err	 search_scan(struct search *, const char *text, size_t len,
+		    unsigned *found);
 void	 search_free(struct search *);
 #endif

@@ -45,7 +45,7 @@ static int
 walk_args(struct tool_ctx *t, struct walk *w, const char *qname)
 {
 	const char	*cursor = NULL, *q = NULL;
-	int		 rc;
+	enum omi_err	 err;
 
 	memset(w, 0, sizeof(*w));
 	w->f.since = INT64_MIN;
@@ -71,11 +71,11 @@ walk_args(struct tool_ctx *t, struct walk *w, const char *qname)
 		return -1;
 	}
 	if (q != NULL) {
-		if ((rc = search_compile(&w->search, q)) == -1) {
+		if ((err = search_compile(&w->search, q)) == OMI_NOMEM) {
 			t->oom = 1;
 			return -1;
 		}
-		if (rc == 1) {
+		if (err != OMI_OK) {
 			t->bad = "the search terms must be 1 to 8 terms (a "
 			    "\"quoted phrase\" counts as one) in at most 200 "
 			    "characters";

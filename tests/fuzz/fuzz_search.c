@@ -18,7 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct search	 s;
 	char		*in, *nl, *text = NULL;
 	size_t		 tlen = 0;
-	int		 rc, found;
+	enum omi_err	 rc;
+	unsigned	 found;
 
 	in = fuzz_cstring(data, size);
 	if ((nl = memchr(in, '\n', size)) != NULL) {
@@ -27,16 +28,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tlen = size - (size_t)(text - in);	/* NULs included */
 	}
 	rc = search_compile(&s, in);
-	FUZZ_ASSERT(rc == 0 || rc == 1);	/* -1 only without memory */
-	if (rc == 0) {
+	/* OMI_NOMEM only without memory */
+	FUZZ_ASSERT(rc == OMI_OK || rc == OMI_INVALID);
+	if (rc == OMI_OK) {
 		FUZZ_ASSERT(s.nterms >= 1 && s.nterms <= SEARCH_MAX_TERMS);
 		if (text != NULL) {
-			found = search_scan(&s, text, tlen, 0);
-			FUZZ_ASSERT(found >= 0 && ((unsigned)found & ~s.all) == 0);
+			found = 0;
+			FUZZ_ASSERT(search_scan(&s, text, tlen, &found) ==
+			    OMI_OK);
+			FUZZ_ASSERT((found & ~s.all) == 0);
 		}
-		if (valid_utf8(in, strlen(in)))
-			FUZZ_ASSERT(search_scan(&s, in, strlen(in), 0) ==
-			    (int)s.all);
+		if (valid_utf8(in, strlen(in))) {
+			found = 0;
+			FUZZ_ASSERT(search_scan(&s, in, strlen(in), &found) ==
+			    OMI_OK && found == s.all);
+		}
 	}
 	search_free(&s);
 	free(in);

@@ -369,7 +369,7 @@ test_search(void)
 
 	/* A budget that runs out: resuming still finds each match once. */
 	memset(seen, 0, sizeof(seen));
-	CHECK(search_compile(&sr, "pineapple") == 0);
+	CHECK(search_compile(&sr, "pineapple") == OMI_OK);
 	memset(&f, 0, sizeof(f));
 	f.since = INT64_MIN;
 	f.until = INT64_MAX;
@@ -448,7 +448,7 @@ test_search_budget(void)
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	buf_free(&doc);
-	CHECK(search_compile(&sr, "needle") == 0);
+	CHECK(search_compile(&sr, "needle") == OMI_OK);
 	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
 		memset(seen, 0, sizeof(seen));
 		memset(&f, 0, sizeof(f));

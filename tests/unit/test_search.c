@@ -8,14 +8,18 @@ static int
 matches(const char *q, const char *text)
 {
 	struct search	 s;
-	int		 rc, found;
+	enum omi_err	 err;
+	unsigned	 found = 0;
+	int		 rc;
 
-	if ((rc = search_compile(&s, q)) != 0) {
+	if ((err = search_compile(&s, q)) != OMI_OK) {
 		search_free(&s);
-		return -10 - rc;
+		return -(int)err;
 	}
-	found = search_scan(&s, text, strlen(text), 0);
-	rc = found == (int)s.all;
+	if ((err = search_scan(&s, text, strlen(text), &found)) != OMI_OK)
+		rc = -(int)err;
+	else
+		rc = found == s.all;
 	search_free(&s);
 	return rc;
 }
@@ -25,7 +29,7 @@ main(void)
 {
 	static const struct {
 		const char	*q, *text;
-		int		 want;	/* 1 match, 0 none, -11 invalid */
+		int		 want;	/* 1 match, 0 none, -OMI_INVALID */
 	} rows[] = {
 		{ "kitchen", "Planning The Kitchen Renovation", 1 },
 		{ "KITCHEN", "planning the kitchen renovation", 1 },
@@ -42,20 +46,21 @@ main(void)
 		{ "🔨", "a 🔨 b", 1 },
 		{ "straße", "STRASSE", 0 },	/* simple folding, no ß -> ss */
 		{ "a\tb", "b a", 1 },
-		{ "", "x", -11 },
-		{ "   ", "x", -11 },
-		{ "\"\"", "x", -11 },
-		{ "\"open", "open", -11 },
+		{ "", "x", -OMI_INVALID },
+		{ "   ", "x", -OMI_INVALID },
+		{ "\"\"", "x", -OMI_INVALID },
+		{ "\"open", "open", -OMI_INVALID },
 		{ "1 2 3 4 5 6 7 8", "12345678", 1 },
-		{ "1 2 3 4 5 6 7 8 9", "123456789", -11 },
+		{ "1 2 3 4 5 6 7 8 9", "123456789", -OMI_INVALID },
 		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		  "xxxxxxxxxxxxxxxxxxxx", "x", -11 },
+		  "xxxxxxxxxxxxxxxxxxxx", "x", -OMI_INVALID },
 	};
 	struct search	 s;
 	size_t		 i;
-	int		 got, f;
+	int		 got;
+	unsigned	 f = 0;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		got = matches(rows[i].q, rows[i].text);
@@ -64,13 +69,13 @@ main(void)
 			fprintf(stderr, "  row %zu: got %d\n", i, got);
 	}
 	/* Terms found in different texts add up. */
-	CHECK(search_compile(&s, "alpha beta") == 0);
-	f = search_scan(&s, "Alpha", 5, 0);
+	CHECK(search_compile(&s, "alpha beta") == OMI_OK);
+	CHECK(search_scan(&s, "Alpha", 5, &f) == OMI_OK);
 	CHECK(f == 1);
-	f = search_scan(&s, "nothing", 7, (unsigned)f);
+	CHECK(search_scan(&s, "nothing", 7, &f) == OMI_OK);
 	CHECK(f == 1);
-	f = search_scan(&s, "BETA", 4, (unsigned)f);
-	CHECK(f == (int)s.all);
+	CHECK(search_scan(&s, "BETA", 4, &f) == OMI_OK);
+	CHECK(f == s.all);
 	search_free(&s);
 	return unit_done("test_search");
 }
