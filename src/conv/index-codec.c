@@ -118,7 +118,7 @@ keycmp_stored(int64_t t, const char *id, const struct entry_key *k)
 	return n < k->idlen ? -1 : n > k->idlen;
 }
 
-int
+enum omi_err
 codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
     size_t max, struct buf *out, struct codec_page_bounds *b)
 {
@@ -130,13 +130,13 @@ codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
 
 	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0 ||
 	    (n = le_get(p + 4, 4)) + 1 > max)
-		return 1;
+		return OMI_NOTFOUND;
 	memset(b, 0, sizeof(*b));
 	p += 8;
 	for (i = 0; i < n; i++) {
 		start = p;
 		if (skip_entry(&p, end, &k) == -1)
-			return 1;
+			return OMI_NOTFOUND;
 		if (at == NULL && keycmp_stored(c->t, c->id, &k) > 0)
 			at = start;
 		if (i == 0)
@@ -145,7 +145,7 @@ codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
 		b->visible += !k.discarded;
 	}
 	if (p != end || n == 0)
-		return 1;
+		return OMI_NOTFOUND;
 	if (at == NULL)
 		at = end;
 	v[0] = c->id;
@@ -162,7 +162,7 @@ codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
 	put_entry(out, c->t, c->discarded, v, lens);
 	buf_append(out, at, (size_t)(end - at));
 	if (out->failed)
-		return -1;
+		return OMI_NOMEM;
 	b->n = n + 1;
 	b->visible += !c->discarded;
 	b->hi_t = first.t;
@@ -181,7 +181,7 @@ codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
 		b->lo_id = c->id;
 		b->lo_len = lens[0];
 	}
-	return 0;
+	return OMI_OK;
 }
 
 /* One entry at *p (advanced past it), or NULL when it runs past end. */

@@ -37,13 +37,13 @@ struct codec_page_bounds {
 
 /*
  * Appends to out the stored page (val, len) with c's entry inserted in key
- * order, and fills *b. 0 done, 1 declined (the page is full at max entries,
- * empty, in 1.0's JSON form or damaged: decode it instead), -1 out of
- * memory.
+ * order, and fills *b. OMI_OK done, OMI_NOTFOUND declined (no place for a
+ * splice: the page is full at max entries, empty, in 1.0's JSON form or
+ * damaged; decode it instead), OMI_NOMEM.
  */
-int	 codec_page_insert(const char *val, size_t len,
-	    const struct conv_summary *c, size_t max, struct buf *out,
-	    struct codec_page_bounds *b);
+enum omi_err	 codec_page_insert(const char *val, size_t len,
+		    const struct conv_summary *c, size_t max, struct buf *out,
+		    struct codec_page_bounds *b);
 /* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
 json_t	*codec_page_decode(const char *val, size_t len);
 

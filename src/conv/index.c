@@ -378,7 +378,6 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 	enum omi_err		 err;
 	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
 	size_t			 len;
-	int			 rc;
 
 	*done = 0;
 	if (h->nrefs == 0)
@@ -388,10 +387,12 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 		return OMI_NOMEM;
 	if ((err = store_get(s, key, &val, &len)) != OMI_OK)
 		goto out;
-	rc = codec_page_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
-	if (rc == 1)
+	err = codec_page_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
+	if (err == OMI_NOTFOUND) {
+		err = OMI_OK;
 		goto out;
-	if (rc == -1 || (hi = strndup(b.hi_id, b.hi_len)) == NULL ||
+	}
+	if (err != OMI_OK || (hi = strndup(b.hi_id, b.hi_len)) == NULL ||
 	    (lo = strndup(b.lo_id, b.lo_len)) == NULL) {
 		err = OMI_NOMEM;
 		goto out;

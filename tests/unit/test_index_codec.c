@@ -375,9 +375,9 @@ test_cpage_insert(void)
 		}
 		json_array_insert(entries, k, ne);
 		codec_page_encode(entries, &want);
-		same &= rc == 0 && got.len == want.len &&
+		same &= rc == OMI_OK && got.len == want.len &&
 		    memcmp(got.data, want.data, got.len) == 0;
-		bounds &= rc == 0 && bounds_match(&b, entries);
+		bounds &= rc == OMI_OK && bounds_match(&b, entries);
 		json_decref(ne);
 		json_decref(entries);
 	}
@@ -395,22 +395,22 @@ test_cpage_insert(void)
 	buf_free(&got);
 	codec_page_encode(entries, &page);
 	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
-	    &b) == 1 && got.len == 0);
+	    &b) == OMI_NOTFOUND && got.len == 0);
 	json_array_remove(entries, 0);
 	buf_free(&page);
 	codec_page_encode(entries, &page);
 	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
-	    &b) == 0 && b.n == CONVDB_PAGE_MAX);
+	    &b) == OMI_OK && b.n == CONVDB_PAGE_MAX);
 	buf_free(&got);
 	for (i = 0, rc = 1; i < page.len; i++)
 		rc &= codec_page_insert(page.data, i, &c, CONVDB_PAGE_MAX, &got,
-		    &b) == 1;
+		    &b) == OMI_NOTFOUND;
 	CHECK(rc && got.len == 0);
 	buf_putc(&page, 'x');
 	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
-	    &b) == 1);
+	    &b) == OMI_NOTFOUND);
 	CHECK(codec_page_insert("[{\"id\":\"x\"}]", 12, &c, CONVDB_PAGE_MAX, &got,
-	    &b) == 1 && got.len == 0);
+	    &b) == OMI_NOTFOUND && got.len == 0);
 	json_decref(entries);
 	buf_free(&page);
 	buf_free(&got);
