@@ -198,9 +198,10 @@ check_key(void *ctx, const char *key)
 		    codec_head_delta_apply(val, len, &h)) == OMI_OK ?
 		    json_object() : NULL;
 		convdb_head_free(&h);
-	} else if (strncmp(key, "cpage:", 6) == 0)
-		j = codec_page_decode(val, len);
-	else {
+	} else if (strncmp(key, "cpage:", 6) == 0) {
+		/* j is NULL on failure, reported below like the others. */
+		(void)codec_page_decode(val, len, &j);
+	} else {
 		if (strncmp(key, "user:", 5) == 0)
 			k->users++;
 		else

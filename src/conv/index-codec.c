@@ -184,70 +184,87 @@ codec_page_insert(const char *val, size_t len, const struct conv_summary *c,
 	return OMI_OK;
 }
 
-/* One entry at *p (advanced past it), or NULL when it runs past end. */
-static json_t *
-decode_entry(const unsigned char **p, const unsigned char *end)
+/* One entry at *p (advanced past it) into *out: OMI_CORRUPT when it runs
+ * past end, OMI_NOMEM. */
+static enum omi_err
+decode_entry(const unsigned char **p, const unsigned char *end, json_t **out)
 {
 	json_t		*e;
 	uint64_t	 t;
 	size_t		 f, n;
-	int		 discarded, bad;
+	int		 discarded;
+	enum omi_err	 err = OMI_OK;
 
+	*out = NULL;
 	if (end - *p < 9)
-		return NULL;
+		return OMI_CORRUPT;
 	t = le_get(*p, 8);
 	discarded = (*p)[8] & 1;
 	*p += 9;
 	if ((e = json_object()) == NULL)
-		return NULL;
-	bad = json_object_set_new_nocheck(e, "t", json_integer((json_int_t)t));
-	for (f = 0; f < NFIELDS && !bad; f++) {
+		return OMI_NOMEM;
+	if (json_object_set_new_nocheck(e, "t", json_integer((json_int_t)t)))
+		err = OMI_NOMEM;
+	for (f = 0; f < NFIELDS && err == OMI_OK; f++) {
 		if (end - *p < 4 || (n = le_get(*p, 4)) > (size_t)(end - *p - 4)) {
-			bad = 1;
+			err = OMI_CORRUPT;
 			break;
 		}
-		bad = json_object_set_new_nocheck(e, fields[f],
-		    json_stringn_nocheck((const char *)*p + 4, n));
+		if (json_object_set_new_nocheck(e, fields[f],
+		    json_stringn_nocheck((const char *)*p + 4, n)))
+			err = OMI_NOMEM;
 		*p += 4 + n;
 	}
-	if (bad || json_object_set_new_nocheck(e, "discarded",
-	    json_boolean(discarded))) {
+	if (err == OMI_OK && json_object_set_new_nocheck(e, "discarded",
+	    json_boolean(discarded)))
+		err = OMI_NOMEM;
+	if (err != OMI_OK) {
 		json_decref(e);
-		return NULL;
+		return err;
 	}
-	return e;
+	*out = e;
+	return OMI_OK;
 }
 
-json_t *
-codec_page_decode(const char *val, size_t len)
+enum omi_err
+codec_page_decode(const char *val, size_t len, json_t **entries)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	json_error_t		 jerr;
 	json_t			*a, *e;
 	uint64_t		 n, i;
+	enum omi_err		 err = OMI_OK;
+	int			 oom;
 
+	*entries = NULL;
 	if (len > 0 && val[0] == '[') {		/* written by 1.0 */
-		a = json_loadb(val, len, JSON_REJECT_DUPLICATES, NULL);
-		if (a != NULL && !json_is_array(a)) {
-			json_decref(a);
-			a = NULL;
+		a = json_loadb_checked(val, len, JSON_REJECT_DUPLICATES,
+		    &jerr, &oom);
+		if (a != NULL && json_is_array(a)) {
+			*entries = a;
+			return OMI_OK;
 		}
-		return a;
+		json_decref(a);
+		return oom ? OMI_NOMEM : OMI_CORRUPT;
 	}
 	if (len < 8 || memcmp(val, CPAGE_MAGIC, 4) != 0)
-		return NULL;
+		return OMI_CORRUPT;
 	n = le_get(p + 4, 4);
 	p += 8;
 	if ((a = json_array()) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if ((e = decode_entry(&p, end)) == NULL ||
+		return OMI_NOMEM;
+	for (i = 0; i < n && err == OMI_OK; i++)
+		if ((err = decode_entry(&p, end, &e)) == OMI_OK &&
 		    json_array_append_new(a, e) == -1)
-			break;
-	if (i < n || p != end) {
+			err = OMI_NOMEM;
+	if (err == OMI_OK && p != end)
+		err = OMI_CORRUPT;
+	if (err != OMI_OK) {
 		json_decref(a);
-		return NULL;
+		return err;
 	}
-	return a;
+	*entries = a;
+	return OMI_OK;
 }
 
 enum omi_err
@@ -310,11 +327,13 @@ codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
 json_t *
 codec_page_walk_entry(struct codec_page_walk *w)
 {
-	const unsigned char *p = w->cur;
+	const unsigned char	*p = w->cur;
+	json_t			*e;
 
 	if (w->legacy != NULL)
 		return json_incref(json_array_get(w->legacy, w->at - 1));
-	return decode_entry(&p, w->end);
+	/* next() has checked the entry's bounds: only memory can fail. */
+	return decode_entry(&p, w->end, &e) == OMI_OK ? e : NULL;
 }
 
 void

@@ -44,8 +44,11 @@ struct codec_page_bounds {
 enum omi_err	 codec_page_insert(const char *val, size_t len,
 		    const struct conv_summary *c, size_t max, struct buf *out,
 		    struct codec_page_bounds *b);
-/* The entries of a stored page (binary or JSON), or NULL if it is damaged. */
-json_t	*codec_page_decode(const char *val, size_t len);
+/* The entries of a stored page (binary or JSON) into *entries (a new
+ * reference, NULL on failure): OMI_OK, OMI_CORRUPT when it is damaged,
+ * OMI_NOMEM. */
+enum omi_err	 codec_page_decode(const char *val, size_t len,
+		    json_t **entries);
 
 /*
  * A walk over a stored page that builds summary objects only for the

@@ -154,8 +154,8 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 
 	*entries = NULL;
 	err = convdb_page_get(s, uid, page, &val, &len);
-	if (err == OMI_OK && (*entries = codec_page_decode(val, len)) == NULL)
-		err = OMI_CORRUPT;
+	if (err == OMI_OK)
+		err = codec_page_decode(val, len, entries);
 	free(val);
 	return err;
 }

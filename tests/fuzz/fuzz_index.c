@@ -57,15 +57,20 @@ page(const char *val, size_t len)
 {
 	struct buf	 b = { 0 };
 	json_t		*e, *again;
+	enum omi_err	 err;
 
-	e = codec_page_decode(val, len);
+	err = codec_page_decode(val, len, &e);
+	/* OMI_NOMEM only without memory */
+	FUZZ_ASSERT(err == OMI_OK || err == OMI_CORRUPT);
+	FUZZ_ASSERT((err == OMI_OK) == (e != NULL));
 	walk(val, len, e);
 	if (e == NULL)
 		return;
 	FUZZ_ASSERT(json_is_array(e));
 	/* 1.0's JSON pages may lack fields; binary ones never do. */
 	if (codec_page_encode(e, &b) == OMI_OK) {
-		FUZZ_ASSERT((again = codec_page_decode(b.data, b.len)) != NULL);
+		FUZZ_ASSERT(codec_page_decode(b.data, b.len, &again) ==
+		    OMI_OK && again != NULL);
 		FUZZ_ASSERT(json_array_size(again) == json_array_size(e));
 		json_decref(again);
 	} else

@@ -173,30 +173,32 @@ test_cpage(void)
 	    "category", "", "emoji", "", "discarded", 1);
 	CHECK(a != NULL && codec_page_encode(a, &b) == OMI_OK);
 	CHECK(b.len > 8 && b.data[0] != '[');
-	d = codec_page_decode(b.data, b.len);
+	CHECK(codec_page_decode(b.data, b.len, &d) == OMI_OK);
 	CHECK(d != NULL && json_equal(a, d));
 	json_decref(d);
 	for (cut = 0; cut < b.len; cut++) {
-		d = codec_page_decode(b.data, cut);
+		refused &= codec_page_decode(b.data, cut, &d) == OMI_CORRUPT;
 		refused &= d == NULL;
 		json_decref(d);
 	}
 	CHECK(refused);
 	buf_putc(&b, 'x');
-	CHECK((d = codec_page_decode(b.data, b.len)) == NULL);
+	CHECK(codec_page_decode(b.data, b.len, &d) == OMI_CORRUPT && d == NULL);
 	json_decref(d);
 	b.data[0] = 'X';
-	CHECK((d = codec_page_decode(b.data, b.len - 1)) == NULL);
+	CHECK(codec_page_decode(b.data, b.len - 1, &d) == OMI_CORRUPT &&
+	    d == NULL);
 	json_decref(d);
 	json_object_del(json_array_get(a, 1), "emoji");
 	buf_free(&b);
 	/* An entry without its fields. */
 	CHECK(codec_page_encode(a, &b) == OMI_INVALID);
 	buf_free(&b);
-	d = codec_page_decode("[{\"id\":\"x\"}]", 12);	/* 1.0's JSON pages */
+	/* 1.0's JSON pages */
+	CHECK(codec_page_decode("[{\"id\":\"x\"}]", 12, &d) == OMI_OK);
 	CHECK(d != NULL && json_array_size(d) == 1);
 	json_decref(d);
-	CHECK(codec_page_decode("{}", 2) == NULL);
+	CHECK(codec_page_decode("{}", 2, &d) == OMI_CORRUPT && d == NULL);
 	json_decref(a);
 }
 
@@ -233,7 +235,8 @@ walk_equals_decode(const char *val, size_t len)
 
 	if (codec_page_walk_start(&w, val, len) != OMI_OK)
 		return -1;
-	d = codec_page_decode(val, len);
+	/* d stays NULL when the page is damaged. */
+	(void)codec_page_decode(val, len, &d);
 	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
 		e = json_array_get(d, i++);
 		got = codec_page_walk_entry(&w);
