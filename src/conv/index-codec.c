@@ -291,7 +291,7 @@ codec_page_walk_start(struct codec_page_walk *w, const char *val, size_t len)
 	return OMI_OK;
 }
 
-int
+enum omi_err
 codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
     char id[CONV_ID_MAX + 1], int *discarded)
 {
@@ -300,7 +300,7 @@ codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
 
 	if (w->legacy != NULL) {
 		if (w->at == json_array_size(w->legacy))
-			return 0;
+			return OMI_NOTFOUND;
 		e = json_array_get(w->legacy, w->at++);
 		k.t = convdb_entry_t(e);
 		k.discarded = json_is_true(json_object_get(e, "discarded"));
@@ -308,20 +308,20 @@ codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
 		k.idlen = strlen(k.id);
 	} else {
 		if (w->left == 0)
-			return w->p == w->end ? 0 : -1;
+			return w->p == w->end ? OMI_NOTFOUND : OMI_CORRUPT;
 		w->cur = w->p;
 		if (skip_entry(&w->p, w->end, &k) == -1 ||
 		    memchr(k.id, '\0', k.idlen) != NULL)
-			return -1;
+			return OMI_CORRUPT;
 		w->left--;
 	}
 	if (k.idlen > CONV_ID_MAX)
-		return -1;
+		return OMI_CORRUPT;
 	memcpy(id, k.id, k.idlen);
 	id[k.idlen] = '\0';
 	*t = k.t;
 	*discarded = k.discarded;
-	return 1;
+	return OMI_OK;
 }
 
 json_t *

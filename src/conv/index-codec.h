@@ -67,11 +67,11 @@ struct codec_page_walk {
  * decoded whole). */
 enum omi_err	 codec_page_walk_start(struct codec_page_walk *,
 		    const char *val, size_t len);
-/* The next entry's key and discarded flag: 1, 0 after the last, -1 when the
- * page is damaged there (an id over CONV_ID_MAX bytes or holding a NUL is
- * damage too). */
-int	 codec_page_walk_next(struct codec_page_walk *, int64_t *t,
-	    char id[CONV_ID_MAX + 1], int *discarded);
+/* The next entry's key and discarded flag: OMI_OK, OMI_NOTFOUND after the
+ * last, OMI_CORRUPT when the page is damaged there (an id over CONV_ID_MAX
+ * bytes or holding a NUL is damage too). */
+enum omi_err	 codec_page_walk_next(struct codec_page_walk *, int64_t *t,
+		    char id[CONV_ID_MAX + 1], int *discarded);
 /* The entry next() returned as a summary object (a new reference), or NULL
  * when memory ran out. */
 json_t	*codec_page_walk_entry(struct codec_page_walk *);

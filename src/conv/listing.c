@@ -214,7 +214,8 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	size_t			 len;
 	int64_t			 t;
 	json_t			*e = NULL;
-	int			 rc, discarded, match;
+	enum omi_err		 step;
+	int			 discarded, match;
 
 	if ((err = convdb_page_get(w->s, w->uid, r->page, &val, &len)) !=
 	    OMI_OK)
@@ -224,7 +225,8 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 		free(val);
 		return err;
 	}
-	while ((rc = codec_page_walk_next(&pw, &t, id, &discarded)) == 1) {
+	while ((step = codec_page_walk_next(&pw, &t, id, &discarded)) ==
+	    OMI_OK) {
 		json_decref(e);
 		e = NULL;
 		if (behind(w->from, t, id) || t > w->f->until)
@@ -269,7 +271,7 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 		e = NULL;
 		set_pos(&w->last, t, id);
 	}
-	if (rc == -1 && err == OMI_OK)
+	if (step == OMI_CORRUPT && err == OMI_OK)
 		err = OMI_CORRUPT;
 	json_decref(e);
 	codec_page_walk_end(&pw);

@@ -24,13 +24,15 @@ walk(const char *val, size_t len, const json_t *decoded)
 	const char		*wid;
 	int64_t			 t;
 	size_t			 i = 0;
-	int			 rc, discarded;
+	enum omi_err		 rc;
+	int			 discarded;
 
 	if (codec_page_walk_start(&w, val, len) != OMI_OK) {
 		FUZZ_ASSERT(decoded == NULL);
 		return;
 	}
-	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
+	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) ==
+	    OMI_OK) {
 		FUZZ_ASSERT((got = codec_page_walk_entry(&w)) != NULL);
 		if (decoded != NULL) {
 			want = json_array_get(decoded, i);
@@ -41,7 +43,8 @@ walk(const char *val, size_t len, const json_t *decoded)
 		json_decref(got);
 		i++;
 	}
-	if (rc == 0)
+	FUZZ_ASSERT(rc == OMI_NOTFOUND || rc == OMI_CORRUPT);
+	if (rc == OMI_NOTFOUND)
 		FUZZ_ASSERT(decoded != NULL && i == json_array_size(decoded));
 	else if (decoded != NULL) {
 		want = json_object_get(json_array_get(decoded, i), "id");

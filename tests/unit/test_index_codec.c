@@ -231,13 +231,15 @@ walk_equals_decode(const char *val, size_t len)
 	char			 id[CONV_ID_MAX + 1];
 	int64_t			 t;
 	size_t			 i = 0;
-	int			 rc, discarded, same = 1;
+	enum omi_err		 rc;
+	int			 discarded, same = 1;
 
 	if (codec_page_walk_start(&w, val, len) != OMI_OK)
 		return -1;
 	/* d stays NULL when the page is damaged. */
 	(void)codec_page_decode(val, len, &d);
-	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) == 1) {
+	while ((rc = codec_page_walk_next(&w, &t, id, &discarded)) ==
+	    OMI_OK) {
 		e = json_array_get(d, i++);
 		got = codec_page_walk_entry(&w);
 		same &= e != NULL && got != NULL && json_equal(e, got) &&
@@ -247,10 +249,10 @@ walk_equals_decode(const char *val, size_t len)
 		    "discarded"));
 		json_decref(got);
 	}
-	same &= rc == -1 || i == json_array_size(d);
+	same &= rc == OMI_CORRUPT || i == json_array_size(d);
 	json_decref(d);
 	codec_page_walk_end(&w);
-	return rc == -1 ? -1 : same;
+	return rc == OMI_CORRUPT ? -1 : same;
 }
 
 /* The pager's lazy walk reads what codec_page_decode reads, and stops at every
