@@ -141,9 +141,9 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 		return err;
 	w->pg->records_read++;
 	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
-	case 0:
+	case OMI_OK:
 		break;
-	case 1:
+	case OMI_NOTFOUND:
 		/* Jansson cannot stop halfway: all of it, or none. */
 		if (len > x.left)
 			x.over = 1;

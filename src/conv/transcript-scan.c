@@ -370,8 +370,9 @@ segment(struct cur *c, const char *doc, struct buf *scratch,
 	return 0;
 }
 
-int
-jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
+/* jscan_segment_texts with the scanner's own codes: 0, DECLINE, -1. */
+static int
+segment_texts(const char *doc, size_t len, struct buf *scratch,
     int (*fn)(void *, const char *, size_t, size_t), void *ctx)
 {
 	struct cur	 c, seg;
@@ -403,6 +404,20 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 		if (peek(&seg) != ',')
 			return DECLINE;
 		seg.p++;
+	}
+}
+
+enum omi_err
+jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
+{
+	switch (segment_texts(doc, len, scratch, fn, ctx)) {
+	case 0:
+		return OMI_OK;
+	case DECLINE:
+		return OMI_NOTFOUND;
+	default:
+		return OMI_NOMEM;
 	}
 }
 

@@ -10,7 +10,7 @@
  * structure in one pass, then decodes just the "text" strings of the
  * top-level "transcript_segments" array.
  *
- * It declines (returns 1) whatever it does not read exactly as Jansson
+ * It declines (returns OMI_NOTFOUND) whatever it does not read exactly as Jansson
  * would: a top level that is not an object, a key written with escapes, a
  * duplicate "transcript_segments" or "text", nesting deeper than
  * JSCAN_MAX_DEPTH, \u0000, a lone surrogate, invalid UTF-8 in a text,
@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "lib/buf.h"
+#include "lib/err.h"
 
 #define JSCAN_MAX_DEPTH	64
 #define JSCAN_TOO_DEEP	2
@@ -32,13 +33,13 @@
 /*
  * Calls fn with each segment's text (decoded, valid UTF-8, in a buffer of
  * scratch that the next call reuses) and at, the bytes of doc up to the
- * end of that segment, until fn returns nonzero. Returns 0 when the
- * document was read (fn stopped it or not), 1 when the scanner declines
- * it, -1 when out of memory.
+ * end of that segment, until fn returns nonzero. Returns OMI_OK when the
+ * document was read (fn stopped it or not), OMI_NOTFOUND when the scanner
+ * declines it, OMI_NOMEM.
  */
-int	 jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
-	    int (*fn)(void *ctx, const char *text, size_t len, size_t at),
-	    void *ctx);
+enum omi_err	 jscan_segment_texts(const char *doc, size_t len,
+		    struct buf *scratch, int (*fn)(void *ctx, const char *text,
+		    size_t len, size_t at), void *ctx);
 
 /*
  * The webhook's bound on what a body may cost to parse, checked before
