@@ -299,7 +299,7 @@ show_page(struct app *a, const struct oauth_request *req, const char *handle,
 	}
 	host = strstr(origin, "://") + 3;
 	{
-		const struct page_var vars[] = {
+		const struct template_var vars[] = {
 			{ "client_name", a->cfg.client_name },
 			{ "scope_text", scope_text(req->scope) },
 			{ "redirect_host", host },
@@ -308,7 +308,7 @@ show_page(struct app *a, const struct oauth_request *req, const char *handle,
 			{ "error", error },
 			{ NULL, NULL }
 		};
-		if (page_render(&body, tmpl_authorize_html, vars) == -1) {
+		if (template_render(&body, tmpl_authorize_html, vars) == -1) {
 			buf_free(&body);
 			a->resp.failed = 1;
 			return;

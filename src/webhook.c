@@ -130,7 +130,7 @@ body_bounded(struct app *a, const char *uid)
 	size_t	 at;
 	int	 rc;
 
-	rc = jscan_limits(a->req.body, a->req.body_len,
+	rc = tscan_limits(a->req.body, a->req.body_len,
 	    (int)a->cfg.max_json_depth, (size_t)a->cfg.max_json_values, &at);
 	if (rc == 1) {
 		log_msg("webhook uid=%s size=%zu outcome=invalid (json at byte "
@@ -139,14 +139,14 @@ body_bounded(struct app *a, const char *uid)
 		resp_api_error(&a->resp, 400, "invalid_json", msg);
 		return 1;
 	}
-	if (rc == JSCAN_TOO_DEEP) {
+	if (rc == TSCAN_TOO_DEEP) {
 		log_msg("webhook uid=%s size=%zu outcome=invalid (too deep)",
 		    uid, a->req.body_len);
 		resp_api_error(&a->resp, 400, "too_deep",
 		    "the JSON is nested too deeply");
 		return 1;
 	}
-	if (rc == JSCAN_TOO_MANY) {
+	if (rc == TSCAN_TOO_MANY) {
 		log_msg("webhook uid=%s size=%zu outcome=invalid (too many "
 		    "values)", uid, a->req.body_len);
 		resp_api_error(&a->resp, 413, "too_many_values",
@@ -179,7 +179,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 		goto out;
 	}
 	if (err == OMI_OK)
-		err = convdb_put(s, uid, sum, a->req.body, a->req.body_len,
+		err = index_put(s, uid, sum, a->req.body, a->req.body_len,
 		    &replaced);
 	if (err == OMI_OK)
 		err = store_commit(s);

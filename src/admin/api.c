@@ -6,7 +6,7 @@
  *                    standard input): an `omi-admin export` document, a
  *                    JSON array of conversations, single conversations, or
  *                    JSON lines, in any mix. Each one is validated as the
- *                    webhook validates it and stored through convdb_put, in
+ *                    webhook validates it and stored through index_put, in
  *                    store sessions of IMPORT_BATCH conversations, so a
  *                    restore (or a benchmark fill) of thousands is quick.
  */
@@ -93,7 +93,7 @@ import_one(struct import *im, json_t *doc)
 		free(text);
 		return OMI_ERROR;
 	}
-	err = convdb_put(im->s, im->uid, &sum, text, strlen(text), &replaced);
+	err = index_put(im->s, im->uid, &sum, text, strlen(text), &replaced);
 	conv_summary_free(&sum);
 	free(text);
 	if (err != OMI_OK) {

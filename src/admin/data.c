@@ -45,7 +45,7 @@ put_text(const char *t)
 static int
 cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*s;
 	json_t			*entries, *e;
 	size_t			 i, k;
@@ -54,12 +54,12 @@ cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 		return 2;
 	if (admin_store(c, 0, &s) == -1)
 		return 1;
-	if (convdb_head_load(s, argv[0], &h) != OMI_OK) {
+	if (index_head_load(s, argv[0], &h) != OMI_OK) {
 		store_close(s);
 		return 1;
 	}
 	for (i = 0; i < h.nrefs; i++) {
-		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
+		if (index_page_load(s, argv[0], h.refs[i].page, &entries) !=
 		    OMI_OK)
 			continue;
 		json_array_foreach(entries, k, e) {
@@ -73,7 +73,7 @@ cmd_conversations(struct admin_ctx *c, int argc, char **argv)
 		json_decref(entries);
 	}
 	printf("%zu conversations (%zu not discarded)\n", h.n, h.visible);
-	convdb_head_free(&h);
+	index_head_free(&h);
 	store_close(s);
 	return 0;
 }
@@ -93,7 +93,7 @@ cmd_show(struct admin_ctx *c, int argc, char **argv)
 	}
 	if (admin_store(c, 0, &s) == -1)
 		return 1;
-	err = convdb_get(s, argv[0], argv[1], &raw, NULL);
+	err = index_get(s, argv[0], argv[1], &raw, NULL);
 	store_close(s);
 	if (err != OMI_OK) {
 		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
@@ -107,7 +107,7 @@ cmd_show(struct admin_ctx *c, int argc, char **argv)
 static int
 cmd_export(struct admin_ctx *c, int argc, char **argv)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*s;
 	json_t			*entries, *e, *out, *list, *doc;
 	char			*raw;
@@ -121,16 +121,16 @@ cmd_export(struct admin_ctx *c, int argc, char **argv)
 	list = json_array();
 	out = json_pack("{s:s, s:I, s:o}", "uid", argv[0], "exported_at",
 	    (json_int_t)now_unix(), "conversations", list);
-	if (convdb_head_load(s, argv[0], &h) != OMI_OK)
+	if (index_head_load(s, argv[0], &h) != OMI_OK)
 		rc = 1;
 	for (i = 0; rc == 0 && i < h.nrefs; i++) {
-		if (convdb_page_load(s, argv[0], h.refs[i].page, &entries) !=
+		if (index_page_load(s, argv[0], h.refs[i].page, &entries) !=
 		    OMI_OK) {
 			rc = 1;
 			break;
 		}
 		json_array_foreach(entries, k, e) {
-			if (convdb_get(s, argv[0], json_string_value(
+			if (index_get(s, argv[0], json_string_value(
 			    json_object_get(e, "id")), &raw, NULL) != OMI_OK) {
 				rc = 1;
 				break;
@@ -151,7 +151,7 @@ cmd_export(struct admin_ctx *c, int argc, char **argv)
 		fprintf(stderr, "omi-admin: export failed\n");
 	json_decref(out);
 	if (h.nrefs || h.refs)
-		convdb_head_free(&h);
+		index_head_free(&h);
 	return rc;
 }
 
@@ -193,11 +193,11 @@ check_key(void *ctx, const char *key)
 			problem(k, "unknown schema version", val);
 	} else if (strncmp(key, "cidx:", 5) == 0 ||
 	    strncmp(key, "cidxd:", 6) == 0) {
-		struct convdb_head h = { 0 };
+		struct index_head h = { 0 };
 		j = (key[4] == ':' ? codec_head_decode(val, len, &h) :
 		    codec_head_delta_apply(val, len, &h)) == OMI_OK ?
 		    json_object() : NULL;
-		convdb_head_free(&h);
+		index_head_free(&h);
 	} else if (strncmp(key, "cpage:", 6) == 0) {
 		/* j is NULL on failure, reported below like the others. */
 		(void)codec_page_decode(val, len, &j);
@@ -220,18 +220,18 @@ static int
 check_user_index(void *ctx, const char *key)
 {
 	struct check		*k = ctx;
-	struct convdb_head	 h;
+	struct index_head	 h;
 	const char		*uid = key + 5;
 	json_t			*entries, *e;
 	size_t			 i, j, n = 0, vis = 0;
 	char			*raw;
 
-	if (convdb_head_load(k->s, uid, &h) != OMI_OK) {
+	if (index_head_load(k->s, uid, &h) != OMI_OK) {
 		problem(k, "index head does not decode", uid);
 		return 0;
 	}
 	for (i = 0; i < h.nrefs; i++) {
-		if (convdb_page_load(k->s, uid, h.refs[i].page, &entries) !=
+		if (index_page_load(k->s, uid, h.refs[i].page, &entries) !=
 		    OMI_OK) {
 			problem(k, "index page missing", uid);
 			continue;
@@ -242,7 +242,7 @@ check_user_index(void *ctx, const char *key)
 			n++;
 			if (!json_is_true(json_object_get(e, "discarded")))
 				vis++;
-			if (convdb_get(k->s, uid, json_string_value(
+			if (index_get(k->s, uid, json_string_value(
 			    json_object_get(e, "id")), &raw, NULL) != OMI_OK)
 				problem(k, "indexed conversation missing", uid);
 			else
@@ -253,7 +253,7 @@ check_user_index(void *ctx, const char *key)
 	if (n != h.n || vis != h.visible)
 		problem(k, "index totals differ from its pages", uid);
 	k->indexed += n;
-	convdb_head_free(&h);
+	index_head_free(&h);
 	return 0;
 }
 

@@ -252,7 +252,7 @@ cmd_user_del(struct admin_ctx *c, int argc, char **argv)
 	if (load_for_change(c, argv[0], &s, &a) == -1)
 		return 1;
 	account_free(&a);
-	if (convdb_del_user(s, argv[0], &n) != OMI_OK ||
+	if (index_del_user(s, argv[0], &n) != OMI_OK ||
 	    oauth_forget_user(s, argv[0]) != OMI_OK ||
 	    oauth_forget_sign_ins(&c->cfg, s, argv[0]) != OMI_OK ||
 	    account_delete(s, argv[0]) != OMI_OK) {
@@ -302,7 +302,7 @@ cmd_user_list(struct admin_ctx *c, int argc, char **argv)
 {
 	struct uids		 u = { 0 };
 	struct store		*s;
-	struct convdb_head	 h;
+	struct index_head	 h;
 	size_t			 i;
 
 	(void)argc;
@@ -312,9 +312,9 @@ cmd_user_list(struct admin_ctx *c, int argc, char **argv)
 	store_foreach(s, "user:", collect_uid, &u);
 	qsort(u.v, u.n, sizeof(*u.v), cmp_str);
 	for (i = 0; i < u.n; i++) {
-		if (convdb_head_load(s, u.v[i], &h) == OMI_OK) {
+		if (index_head_load(s, u.v[i], &h) == OMI_OK) {
 			printf("%s\t%zu conversations\n", u.v[i], h.n);
-			convdb_head_free(&h);
+			index_head_free(&h);
 		}
 		free(u.v[i]);
 	}
@@ -339,7 +339,7 @@ static int
 cmd_user_show(struct admin_ctx *c, int argc, char **argv)
 {
 	struct account		 a;
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*s;
 	enum omi_err		 err;
 	int64_t			 now = now_unix();
@@ -357,9 +357,9 @@ cmd_user_show(struct admin_ctx *c, int argc, char **argv)
 	}
 	printf("User:              %s\n", a.uid);
 	show_time("Created:           ", a.created);
-	if (convdb_head_load(s, argv[0], &h) == OMI_OK) {
+	if (index_head_load(s, argv[0], &h) == OMI_OK) {
 		printf("Conversations:     %zu\n", h.n);
-		convdb_head_free(&h);
+		index_head_free(&h);
 	}
 	store_close(s);
 	if (a.fail.count > 0 && now - a.fail.since <= OAUTH_THROTTLE_WINDOW) {

@@ -208,7 +208,7 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 	    parse_uparam(a, "max_chars", 1, DETAIL_MAX_CHARS, &max,
 	    "max_chars must be a whole number from 1 to 90000") == -1)
 		goto out;
-	err = convdb_get(s, uid, id, &raw, &len);
+	err = index_get(s, uid, id, &raw, &len);
 	if (err == OMI_NOTFOUND) {
 		resp_api_error(&a->resp, 404, "not_found",
 		    "there is no conversation with this id");

@@ -61,8 +61,8 @@ struct list_query {
 	size_t			 limit;
 	int			 by_cursor;
 	uint64_t		 offset;
-	struct pager_pos	 from;
-	struct pager_filter	 f;
+	struct listing_pos	 from;
+	struct listing_filter	 f;
 	struct search		 search;
 };
 
@@ -96,7 +96,7 @@ parse_position(struct app *a, struct list_query *lq)
 		return -1;
 	}
 	if (cursor != NULL) {
-		if (pager_cursor_decode(cursor, &lq->from) == -1) {
+		if (listing_cursor_decode(cursor, &lq->from) == -1) {
 			api_bad_param(a, "cursor", "cursor must be a "
 			    "next_cursor value from an earlier response, "
 			    "passed unchanged");
@@ -106,7 +106,7 @@ parse_position(struct app *a, struct list_query *lq)
 		return 0;
 	}
 	if (offset != NULL &&
-	    parse_u64(offset, PAGER_SKIP_MAX, &lq->offset) != 0) {
+	    parse_u64(offset, LISTING_SKIP_MAX, &lq->offset) != 0) {
 		api_bad_param(a, "offset",
 		    "offset must be a whole number from 0 to 1000000000");
 		return -1;
@@ -208,9 +208,9 @@ list_item(const json_t *e)
 }
 
 static json_t *
-cursor_json(const struct pager_pos *p)
+cursor_json(const struct listing_pos *p)
 {
-	char	*c = pager_cursor_encode(p);
+	char	*c = listing_cursor_encode(p);
 	json_t	*j = c ? json_string(c) : NULL;
 
 	free(c);
@@ -220,7 +220,7 @@ cursor_json(const struct pager_pos *p)
 static json_t *
 after_entry(const json_t *e)
 {
-	struct pager_pos p;
+	struct listing_pos p;
 
 	memset(&p, 0, sizeof(p));
 	p.after = 1;
@@ -237,7 +237,7 @@ after_entry(const json_t *e)
  * answer was a sixth of a list request's instructions.
  */
 static int
-list_body(const struct list_query *lq, const struct pager_page *pg,
+list_body(const struct list_query *lq, const struct listing_page *pg,
     const json_t *total, struct buf *out, size_t *n)
 {
 	json_t		*item, *rest, *next = json_null();
@@ -301,8 +301,8 @@ void
 api_list(struct app *a, struct store *s, const char *uid)
 {
 	struct list_query	 lq;
-	struct convdb_head	 h;
-	struct pager_page	 pg;
+	struct index_head	 h;
+	struct listing_page	 pg;
 	struct buf		 body = { 0 };
 	enum omi_err		 err;
 	json_t			*total = NULL;
@@ -315,15 +315,15 @@ api_list(struct app *a, struct store *s, const char *uid)
 	    parse_limit(a, &lq) == -1 || parse_position(a, &lq) == -1 ||
 	    parse_filters(a, &lq) == -1)
 		goto out;
-	if ((err = convdb_head_load(s, uid, &h)) != OMI_OK ||
-	    (err = pager_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
+	if ((err = index_head_load(s, uid, &h)) != OMI_OK ||
+	    (err = listing_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
 	    &pg)) != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	}
 	if (lq.f.search != NULL)
 		total = json_null();
-	else if ((err = pager_total(s, uid, &h, &lq.f, &n)) != OMI_OK) {
+	else if ((err = listing_total(s, uid, &h, &lq.f, &n)) != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	} else
@@ -339,7 +339,7 @@ api_list(struct app *a, struct store *s, const char *uid)
 out:
 	buf_free(&body);
 	json_decref(total);
-	pager_page_free(&pg);
-	convdb_head_free(&h);
+	listing_page_free(&pg);
+	index_head_free(&h);
 	search_free(&lq.search);
 }

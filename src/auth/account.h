@@ -32,7 +32,7 @@ struct account {
 int		 account_valid_uid(const char *);
 enum omi_err	 account_load(struct store *, const char *uid, struct account *);
 enum omi_err	 account_save(struct store *, const struct account *);
-/* Removes the account record only (see convdb_del_user for the data). */
+/* Removes the account record only (see index_del_user for the data). */
 enum omi_err	 account_delete(struct store *, const char *uid);
 void		 account_free(struct account *);
 

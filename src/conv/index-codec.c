@@ -104,7 +104,7 @@ skip_entry(const unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
-/* convdb_keycmp with the stored id in place: >0 when (t, id) is newer. */
+/* index_keycmp with the stored id in place: >0 when (t, id) is newer. */
 static int
 keycmp_stored(int64_t t, const char *id, const struct entry_key *k)
 {
@@ -302,9 +302,9 @@ codec_page_walk_next(struct codec_page_walk *w, int64_t *t,
 		if (w->at == json_array_size(w->legacy))
 			return OMI_NOTFOUND;
 		e = json_array_get(w->legacy, w->at++);
-		k.t = convdb_entry_t(e);
+		k.t = index_entry_t(e);
 		k.discarded = json_is_true(json_object_get(e, "discarded"));
-		k.id = convdb_entry_id(e);
+		k.id = index_entry_id(e);
 		k.idlen = strlen(k.id);
 	} else {
 		if (w->left == 0)
@@ -353,7 +353,7 @@ put_str(struct buf *b, const char *s)
 }
 
 static void
-put_ref(struct buf *out, const struct convdb_ref *r)
+put_ref(struct buf *out, const struct index_ref *r)
 {
 	buf_put_le(out, (uint64_t)r->page, 8);
 	buf_put_le(out, (uint64_t)r->hi_t, 8);
@@ -366,7 +366,7 @@ put_ref(struct buf *out, const struct convdb_ref *r)
 
 /* The totals that start a head and its delta. */
 static void
-put_totals(struct buf *out, const char *magic, const struct convdb_head *h)
+put_totals(struct buf *out, const char *magic, const struct index_head *h)
 {
 	buf_append(out, magic, 4);
 	buf_put_le(out, h->n, 8);
@@ -375,7 +375,7 @@ put_totals(struct buf *out, const char *magic, const struct convdb_head *h)
 }
 
 int
-codec_head_encode(const struct convdb_head *h, struct buf *out)
+codec_head_encode(const struct index_head *h, struct buf *out)
 {
 	size_t i;
 
@@ -387,7 +387,7 @@ codec_head_encode(const struct convdb_head *h, struct buf *out)
 }
 
 int
-codec_head_delta_encode(const struct convdb_head *h, struct buf *out)
+codec_head_delta_encode(const struct index_head *h, struct buf *out)
 {
 	size_t i, dirty = 0;
 
@@ -434,7 +434,7 @@ get_str(const unsigned char **p, const unsigned char *end, char **ids,
  * in r, for the caller to free. */
 static int
 get_ref(const unsigned char **p, const unsigned char *end, char **ids,
-    struct convdb_ref *r, int *nomem)
+    struct index_ref *r, int *nomem)
 {
 	const unsigned char *q = *p;
 
@@ -454,7 +454,7 @@ get_ref(const unsigned char **p, const unsigned char *end, char **ids,
 
 /* The head as version 1.0 stored it: {"n","v","next","pages":[[...]]}. */
 static enum omi_err
-head_from_json(const char *val, size_t len, struct convdb_head *h)
+head_from_json(const char *val, size_t len, struct index_head *h)
 {
 	json_t		*j, *pages, *p;
 	json_int_t	 n = 0, v = 0, next = 1;
@@ -475,7 +475,7 @@ head_from_json(const char *val, size_t len, struct convdb_head *h)
 	h->visible = (size_t)v;
 	h->next = next;
 	json_array_foreach(pages, i, p) {
-		struct convdb_ref	*r = &h->refs[i];
+		struct index_ref	*r = &h->refs[i];
 		const char		*hi, *lo;
 		json_int_t		 pn, ht, lt, rn, rv;
 
@@ -500,7 +500,7 @@ head_from_json(const char *val, size_t len, struct convdb_head *h)
 }
 
 enum omi_err
-codec_head_decode(const char *val, size_t len, struct convdb_head *h)
+codec_head_decode(const char *val, size_t len, struct index_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	enum omi_err		 err = OMI_CORRUPT;
@@ -538,13 +538,13 @@ codec_head_decode(const char *val, size_t len, struct convdb_head *h)
 			err = OMI_OK;
 	}
 	if (err != OMI_OK)
-		convdb_head_free(h);
+		index_head_free(h);
 	return err;
 }
 
 /* Where page sits in h's references, or -1. */
 static ssize_t
-ref_index(const struct convdb_head *h, int64_t page)
+ref_index(const struct index_head *h, int64_t page)
 {
 	size_t i;
 
@@ -555,7 +555,7 @@ ref_index(const struct convdb_head *h, int64_t page)
 }
 
 static int
-gone_add(struct convdb_head *h, int64_t page)
+gone_add(struct index_head *h, int64_t page)
 {
 	int64_t *nv;
 
@@ -567,11 +567,11 @@ gone_add(struct convdb_head *h, int64_t page)
 }
 
 int
-codec_head_gone(struct convdb_head *h, size_t i)
+codec_head_gone(struct index_head *h, size_t i)
 {
 	if (gone_add(h, h->refs[i].page) == -1)
 		return -1;
-	convdb_ref_ids_free(h, &h->refs[i]);
+	index_ref_ids_free(h, &h->refs[i]);
 	memmove(&h->refs[i], &h->refs[i + 1],
 	    (h->nrefs - i - 1) * sizeof(*h->refs));
 	h->nrefs--;
@@ -582,9 +582,9 @@ codec_head_gone(struct convdb_head *h, size_t i)
  * same page, else before the first older page. 0, -1 out of memory, 1 when
  * the delta named the page already (no delta written here does). */
 static int
-ref_place(struct convdb_head *h, struct convdb_ref *r)
+ref_place(struct index_head *h, struct index_ref *r)
 {
-	struct convdb_ref	*nv;
+	struct index_ref	*nv;
 	ssize_t			 at;
 	size_t			 i;
 
@@ -592,12 +592,12 @@ ref_place(struct convdb_head *h, struct convdb_ref *r)
 	if ((at = ref_index(h, r->page)) != -1) {
 		if (h->refs[at].dirty)
 			return 1;
-		convdb_ref_ids_free(h, &h->refs[at]);
+		index_ref_ids_free(h, &h->refs[at]);
 		h->refs[at] = *r;
 		return 0;
 	}
 	for (i = 0; i < h->nrefs; i++)
-		if (convdb_keycmp(r->hi_t, r->hi_id, h->refs[i].hi_t,
+		if (index_keycmp(r->hi_t, r->hi_id, h->refs[i].hi_t,
 		    h->refs[i].hi_id) > 0)
 			break;
 	if ((nv = reallocarray(h->refs, h->nrefs + 1, sizeof(*nv))) == NULL)
@@ -610,10 +610,10 @@ ref_place(struct convdb_head *h, struct convdb_ref *r)
 }
 
 enum omi_err
-codec_head_delta_apply(const char *val, size_t len, struct convdb_head *h)
+codec_head_delta_apply(const char *val, size_t len, struct index_head *h)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
-	struct convdb_ref	 r;
+	struct index_ref	 r;
 	uint64_t		 ngone, nrefs, i;
 	ssize_t			 at;
 	int			 nomem = 0, rc;

@@ -78,21 +78,21 @@ json_t	*codec_page_walk_entry(struct codec_page_walk *);
 void	 codec_page_walk_end(struct codec_page_walk *);
 
 /* Appends the head; -1 when out of memory. */
-int		 codec_head_encode(const struct convdb_head *, struct buf *out);
+int		 codec_head_encode(const struct index_head *, struct buf *out);
 /* Fills h (zeroed by the caller) from a stored head: OMI_CORRUPT when it
  * is damaged, OMI_NOMEM. */
 enum omi_err	 codec_head_decode(const char *val, size_t len,
-		    struct convdb_head *h);
+		    struct index_head *h);
 /*
  * The head's delta (cidxd:<uid>, see index.c): its totals, the pages gone
  * since the stored head and the references marked dirty. Applying it to
  * the decoded stored head gives the current head, with those references
  * marked dirty again and those pages in h->gone. On an error h is left
- * for convdb_head_free().
+ * for index_head_free().
  */
-int		 codec_head_delta_encode(const struct convdb_head *, struct buf *);
+int		 codec_head_delta_encode(const struct index_head *, struct buf *);
 enum omi_err	 codec_head_delta_apply(const char *val, size_t len,
-		    struct convdb_head *h);
+		    struct index_head *h);
 /* Removes reference i, noting its page in h->gone; -1 out of memory. */
-int		 codec_head_gone(struct convdb_head *h, size_t i);
+int		 codec_head_gone(struct index_head *h, size_t i);
 #endif

@@ -6,7 +6,7 @@
 #include "conv/index-head.h"
 
 int
-convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
+index_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
 {
 	if (at != bt)
 		return at > bt ? 1 : -1;
@@ -14,7 +14,7 @@ convdb_keycmp(int64_t at, const char *aid, int64_t bt, const char *bid)
 }
 
 static void
-id_free(const struct convdb_head *h, char *id)
+id_free(const struct index_head *h, char *id)
 {
 	uintptr_t at = (uintptr_t)id, ids = (uintptr_t)h->ids;
 
@@ -23,7 +23,7 @@ id_free(const struct convdb_head *h, char *id)
 }
 
 void
-convdb_ref_ids_free(const struct convdb_head *h, struct convdb_ref *r)
+index_ref_ids_free(const struct index_head *h, struct index_ref *r)
 {
 	id_free(h, r->hi_id);
 	id_free(h, r->lo_id);
@@ -31,12 +31,12 @@ convdb_ref_ids_free(const struct convdb_head *h, struct convdb_ref *r)
 }
 
 void
-convdb_head_free(struct convdb_head *h)
+index_head_free(struct index_head *h)
 {
 	size_t i;
 
 	for (i = 0; i < h->nrefs; i++)
-		convdb_ref_ids_free(h, &h->refs[i]);
+		index_ref_ids_free(h, &h->refs[i]);
 	free(h->refs);
 	free(h->gone);
 	free(h->ids);
@@ -44,13 +44,13 @@ convdb_head_free(struct convdb_head *h)
 }
 
 int64_t
-convdb_entry_t(const json_t *e)
+index_entry_t(const json_t *e)
 {
 	return json_integer_value(json_object_get(e, "t"));
 }
 
 const char *
-convdb_entry_id(const json_t *e)
+index_entry_id(const json_t *e)
 {
 	const char *id = json_string_value(json_object_get(e, "id"));
 

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-struct convdb_ref {
+struct index_ref {
 	int64_t	 page;
 	int64_t	 hi_t, lo_t;
 	char	*hi_id, *lo_id;
@@ -22,10 +22,10 @@ struct convdb_ref {
 	int	 dirty;		/* differs from the stored cidx */
 };
 
-struct convdb_head {
+struct index_head {
 	size_t			 n, visible;
 	int64_t			 next;	/* the next free page number */
-	struct convdb_ref	*refs;
+	struct index_ref	*refs;
 	size_t			 nrefs;
 	int64_t			*gone;	/* pages dropped since cidx */
 	size_t			 ngone;
@@ -36,14 +36,14 @@ struct convdb_head {
 	size_t			 ids_len;
 };
 
-void		 convdb_head_free(struct convdb_head *);
+void		 index_head_free(struct index_head *);
 /* Frees r's ids unless they live in h->ids, and clears them. */
-void		 convdb_ref_ids_free(const struct convdb_head *h,
-		    struct convdb_ref *r);
+void		 index_ref_ids_free(const struct index_head *h,
+		    struct index_ref *r);
 /* A summary object's key: its t (0 when absent) and id ("" when absent). */
-int64_t		 convdb_entry_t(const json_t *);
-const char	*convdb_entry_id(const json_t *);
+int64_t		 index_entry_t(const json_t *);
+const char	*index_entry_id(const json_t *);
 /* Compares keys (t, id): >0 when a is newer than b. */
-int		 convdb_keycmp(int64_t at, const char *aid, int64_t bt,
+int		 index_keycmp(int64_t at, const char *aid, int64_t bt,
 		    const char *bid);
 #endif

@@ -1,5 +1,5 @@
 /*
- * convdb: conversation records and the per-user paged index (see
+ * index (index_*): conversation records and the per-user paged index (see
  * index.h). All changes of one operation go into one store session, so a
  * conversation and its index entry appear, move or vanish together.
  */
@@ -48,14 +48,14 @@ page_key(const char *uid, int64_t page)
  * of a delivery's journal and hashing. So a change is stored as a delta
  * (cidxd:<uid>): the totals, the references that differ from the stored
  * head and the pages gone from it. The head is written whole again, and
- * the delta dropped, once the delta would hold more than CONVDB_DELTA_MAX
+ * the delta dropped, once the delta would hold more than INDEX_DELTA_MAX
  * of them or more than a quarter of the head's references (a small head
  * is cheap to write). Reading the head reads both.
  */
-#define CONVDB_DELTA_MAX	32
+#define INDEX_DELTA_MAX	32
 
 enum omi_err
-convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
+index_head_load(struct store *s, const char *uid, struct index_head *h)
 {
 	enum omi_err	 err;
 	char		*key, *dkey, *val = NULL;
@@ -83,7 +83,7 @@ convdb_head_load(struct store *s, const char *uid, struct convdb_head *h)
 	else if (err == OMI_NOTFOUND)
 		err = OMI_OK;
 	if (err != OMI_OK)
-		convdb_head_free(h);
+		index_head_free(h);
 out:
 	free(val);
 	free(key);
@@ -92,7 +92,7 @@ out:
 }
 
 static enum omi_err
-head_save(struct store *s, const char *uid, const struct convdb_head *h)
+head_save(struct store *s, const char *uid, const struct index_head *h)
 {
 	struct buf	 b = { 0 };
 	enum omi_err	 err, derr;
@@ -105,7 +105,7 @@ head_save(struct store *s, const char *uid, const struct convdb_head *h)
 	dkey = key2("cidxd", uid);
 	if (key == NULL || dkey == NULL)
 		err = OMI_NOMEM;
-	else if (h->based && changed <= CONVDB_DELTA_MAX &&
+	else if (h->based && changed <= INDEX_DELTA_MAX &&
 	    changed * 4 <= h->nrefs) {
 		err = codec_head_delta_encode(h, &b) == -1 ? OMI_NOMEM :
 		    store_put(s, dkey, b.data, b.len);
@@ -130,7 +130,7 @@ out:
 }
 
 enum omi_err
-convdb_page_get(struct store *s, const char *uid, int64_t page, char **val,
+index_page_get(struct store *s, const char *uid, int64_t page, char **val,
     size_t *len)
 {
 	enum omi_err	 err;
@@ -145,7 +145,7 @@ convdb_page_get(struct store *s, const char *uid, int64_t page, char **val,
 }
 
 enum omi_err
-convdb_page_load(struct store *s, const char *uid, int64_t page,
+index_page_load(struct store *s, const char *uid, int64_t page,
     json_t **entries)
 {
 	enum omi_err	 err;
@@ -153,7 +153,7 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 	size_t		 len;
 
 	*entries = NULL;
-	err = convdb_page_get(s, uid, page, &val, &len);
+	err = index_page_get(s, uid, page, &val, &len);
 	if (err == OMI_OK)
 		err = codec_page_decode(val, len, entries);
 	free(val);
@@ -162,18 +162,18 @@ convdb_page_load(struct store *s, const char *uid, int64_t page,
 
 /* Recomputes a reference's bounds and counts from its page's entries. */
 static int
-ref_update(const struct convdb_head *h, struct convdb_ref *r,
+ref_update(const struct index_head *h, struct index_ref *r,
     json_t *entries)
 {
 	size_t	 n = json_array_size(entries), i;
 	json_t	*first = json_array_get(entries, 0);
 	json_t	*last = json_array_get(entries, n - 1);
 
-	convdb_ref_ids_free(h, r);
-	r->hi_t = convdb_entry_t(first);
-	r->lo_t = convdb_entry_t(last);
-	r->hi_id = strdup(convdb_entry_id(first));
-	r->lo_id = strdup(convdb_entry_id(last));
+	index_ref_ids_free(h, r);
+	r->hi_t = index_entry_t(first);
+	r->lo_t = index_entry_t(last);
+	r->hi_id = strdup(index_entry_id(first));
+	r->lo_id = strdup(index_entry_id(last));
 	r->n = n;
 	r->visible = 0;
 	r->dirty = 1;
@@ -205,10 +205,10 @@ page_save(struct store *s, const char *uid, int64_t page, json_t *entries)
 }
 
 /* Inserts an empty reference at position at. */
-static struct convdb_ref *
-ref_insert(struct convdb_head *h, size_t at)
+static struct index_ref *
+ref_insert(struct index_head *h, size_t at)
 {
-	struct convdb_ref *nv;
+	struct index_ref *nv;
 
 	nv = reallocarray(h->refs, h->nrefs + 1, sizeof(*nv));
 	if (nv == NULL)
@@ -225,19 +225,19 @@ ref_insert(struct convdb_head *h, size_t at)
 
 /* The page that holds key (t, id), or -1. */
 static ssize_t
-ref_find(const struct convdb_head *h, int64_t t, const char *id)
+ref_find(const struct index_head *h, int64_t t, const char *id)
 {
 	size_t i;
 
 	for (i = 0; i < h->nrefs; i++)
-		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
-			return convdb_keycmp(t, id, h->refs[i].hi_t,
+		if (index_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+			return index_keycmp(t, id, h->refs[i].hi_t,
 			    h->refs[i].hi_id) <= 0 ? (ssize_t)i : -1;
 	return -1;
 }
 
 static enum omi_err
-index_remove(struct store *s, const char *uid, struct convdb_head *h,
+index_remove(struct store *s, const char *uid, struct index_head *h,
     int64_t t, const char *id)
 {
 	enum omi_err	 err;
@@ -247,11 +247,11 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 
 	if ((i = ref_find(h, t, id)) < 0)
 		return OMI_CORRUPT;
-	if ((err = convdb_page_load(s, uid, h->refs[i].page, &entries)) !=
+	if ((err = index_page_load(s, uid, h->refs[i].page, &entries)) !=
 	    OMI_OK)
 		return err;
 	for (k = 0; k < json_array_size(entries); k++)
-		if (strcmp(convdb_entry_id(json_array_get(entries, k)), id) == 0)
+		if (strcmp(index_entry_id(json_array_get(entries, k)), id) == 0)
 			break;
 	if (k == json_array_size(entries)) {
 		json_decref(entries);
@@ -274,10 +274,10 @@ index_remove(struct store *s, const char *uid, struct convdb_head *h,
 
 /* Moves entries [from, n) of page i into a new page right after it. */
 static enum omi_err
-split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
+split(struct store *s, const char *uid, struct index_head *h, size_t i,
     json_t *entries, size_t from, size_t at)
 {
-	struct convdb_ref	*r;
+	struct index_ref	*r;
 	json_t			*tail;
 	enum omi_err		 err;
 	size_t			 n = json_array_size(entries), k;
@@ -301,18 +301,18 @@ split(struct store *s, const char *uid, struct convdb_head *h, size_t i,
 /* The page a new key (t, id) goes into: the first whose lowest key is not
  * newer than it, else the last. The head has at least one page. */
 static size_t
-page_for(const struct convdb_head *h, int64_t t, const char *id)
+page_for(const struct index_head *h, int64_t t, const char *id)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < h->nrefs; i++)
-		if (convdb_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
+		if (index_keycmp(t, id, h->refs[i].lo_t, h->refs[i].lo_id) >= 0)
 			break;
 	return i;
 }
 
 static enum omi_err
-index_add(struct store *s, const char *uid, struct convdb_head *h,
+index_add(struct store *s, const char *uid, struct index_head *h,
     json_t *entry, int64_t t, const char *id)
 {
 	enum omi_err	 err;
@@ -326,7 +326,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 		entries = json_array();
 	} else {
 		i = page_for(h, t, id);
-		if ((err = convdb_page_load(s, uid, h->refs[i].page,
+		if ((err = index_page_load(s, uid, h->refs[i].page,
 		    &entries)) != OMI_OK)
 			return err;
 	}
@@ -335,7 +335,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	n = json_array_size(entries);
 	for (k = 0; k < n; k++) {
 		json_t *e = json_array_get(entries, k);
-		if (convdb_keycmp(t, id, convdb_entry_t(e), convdb_entry_id(e)) > 0)
+		if (index_keycmp(t, id, index_entry_t(e), index_entry_id(e)) > 0)
 			break;
 	}
 	json_array_insert(entries, k, entry);
@@ -343,7 +343,7 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
 	if (!json_is_true(json_object_get(entry, "discarded")))
 		h->visible++;
 	err = OMI_OK;
-	if (n + 1 > CONVDB_PAGE_MAX) {
+	if (n + 1 > INDEX_PAGE_MAX) {
 		/* Newest (or oldest) arrivals start a fresh page; others split. */
 		if (k == 0 && i == 0) {
 			err = split(s, uid, h, i, entries, 1, i + 1);
@@ -369,11 +369,11 @@ index_add(struct store *s, const char *uid, struct convdb_head *h,
  * full page (a split), or a page in 1.0's form.
  */
 static enum omi_err
-index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
+index_add_spliced(struct store *s, const char *uid, struct index_head *h,
     const struct conv_summary *c, int *done)
 {
 	struct codec_page_bounds	 b;
-	struct convdb_ref	*r;
+	struct index_ref	*r;
 	struct buf		 page = { 0 };
 	enum omi_err		 err;
 	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
@@ -387,7 +387,7 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 		return OMI_NOMEM;
 	if ((err = store_get(s, key, &val, &len)) != OMI_OK)
 		goto out;
-	err = codec_page_insert(val, len, c, CONVDB_PAGE_MAX, &page, &b);
+	err = codec_page_insert(val, len, c, INDEX_PAGE_MAX, &page, &b);
 	if (err == OMI_NOTFOUND) {
 		err = OMI_OK;
 		goto out;
@@ -399,7 +399,7 @@ index_add_spliced(struct store *s, const char *uid, struct convdb_head *h,
 	}
 	if ((err = store_put(s, key, page.data, page.len)) != OMI_OK)
 		goto out;
-	convdb_ref_ids_free(h, r);
+	index_ref_ids_free(h, r);
 	r->hi_id = hi;
 	r->lo_id = lo;
 	hi = lo = NULL;
@@ -457,10 +457,10 @@ stored_t(struct store *s, const char *ckey, int64_t *t)
 }
 
 enum omi_err
-convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
+index_put(struct store *s, const char *uid, const struct conv_summary *c,
     const char *raw, size_t len, int *replaced)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct buf		 rec = { 0 };
 	enum omi_err		 err;
 	json_t			*entry = NULL;
@@ -471,7 +471,7 @@ convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
 	*replaced = 0;
 	if ((ckey = key3("conv", uid, c->id)) == NULL)
 		return OMI_NOMEM;
-	if ((err = convdb_head_load(s, uid, &h)) != OMI_OK)
+	if ((err = index_head_load(s, uid, &h)) != OMI_OK)
 		goto out;
 	err = stored_t(s, ckey, &old_t);
 	if (err == OMI_OK) {
@@ -501,13 +501,13 @@ convdb_put(struct store *s, const char *uid, const struct conv_summary *c,
 out:
 	json_decref(entry);
 	buf_free(&rec);
-	convdb_head_free(&h);
+	index_head_free(&h);
 	free(ckey);
 	return err;
 }
 
 enum omi_err
-convdb_get(struct store *s, const char *uid, const char *id, char **raw,
+index_get(struct store *s, const char *uid, const char *id, char **raw,
     size_t *len)
 {
 	enum omi_err	 err;
@@ -534,9 +534,9 @@ convdb_get(struct store *s, const char *uid, const char *id, char **raw,
 }
 
 enum omi_err
-convdb_del(struct store *s, const char *uid, const char *id)
+index_del(struct store *s, const char *uid, const char *id)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	enum omi_err		 err;
 	char			*ckey;
 	int64_t			 t;
@@ -547,11 +547,11 @@ convdb_del(struct store *s, const char *uid, const char *id)
 		free(ckey);
 		return err;
 	}
-	if ((err = convdb_head_load(s, uid, &h)) == OMI_OK &&
+	if ((err = index_head_load(s, uid, &h)) == OMI_OK &&
 	    (err = index_remove(s, uid, &h, t, id)) == OMI_OK &&
 	    (err = store_del(s, ckey)) == OMI_OK)
 		err = head_save(s, uid, &h);
-	convdb_head_free(&h);
+	index_head_free(&h);
 	free(ckey);
 	return err;
 }
@@ -582,7 +582,7 @@ del_key(void *ctx, const char *key)
  * command, run rarely.
  */
 enum omi_err
-convdb_del_user(struct store *s, const char *uid, size_t *count)
+index_del_user(struct store *s, const char *uid, size_t *count)
 {
 	static const char *const prefixes[] = { "conv", "cpage" };
 	static const char *const heads[] = { "cidx", "cidxd" };

@@ -1,12 +1,12 @@
 /*
- * index (convdb_*): one user's conversations in the store, with a paged
+ * index (index_*): one user's conversations in the store, with a paged
  * index so that listing newest-first reads a few small records of that user
  * only, never the conversations themselves nor anybody else's data.
  *
  *   conv:<uid>:<id>     "<t>\n" then the raw OMI JSON as received
  *   cidx:<uid>          head: totals and the page list, newest page first
  *   cidxd:<uid>         the head's delta: what changed since cidx was written
- *   cpage:<uid>:<p>     page p: up to CONVDB_PAGE_MAX summaries, newest first
+ *   cpage:<uid>:<p>     page p: up to INDEX_PAGE_MAX summaries, newest first
  *
  * Order is (t, id) descending, t being created_at in microseconds. Each page
  * reference in the head carries the page's highest and lowest key and its
@@ -14,8 +14,8 @@
  * opening the others. New conversations normally arrive newest-first and
  * open a fresh page at the front instead of splitting a full one.
  */
-#ifndef OMI_CONVDB_H
-#define OMI_CONVDB_H
+#ifndef OMI_CONV_INDEX_H
+#define OMI_CONV_INDEX_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,31 +26,31 @@
 #include "conv/ingest.h"
 #include "store/store.h"
 
-#define CONVDB_PAGE_MAX	64
+#define INDEX_PAGE_MAX	64
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */
-enum omi_err	 convdb_put(struct store *, const char *uid,
+enum omi_err	 index_put(struct store *, const char *uid,
 		    const struct conv_summary *, const char *raw, size_t len,
 		    int *replaced);
 /* The raw OMI JSON of one conversation (malloc'd, NUL-terminated). */
-enum omi_err	 convdb_get(struct store *, const char *uid, const char *id,
+enum omi_err	 index_get(struct store *, const char *uid, const char *id,
 		    char **raw, size_t *len);
-enum omi_err	 convdb_del(struct store *, const char *uid, const char *id);
+enum omi_err	 index_del(struct store *, const char *uid, const char *id);
 /* Removes every conversation of a user; *count says how many. */
-enum omi_err	 convdb_del_user(struct store *, const char *uid,
+enum omi_err	 index_del_user(struct store *, const char *uid,
 		    size_t *count);
 
 /* Reads the head (an empty head when the user has nothing stored). */
-enum omi_err	 convdb_head_load(struct store *, const char *uid,
-		    struct convdb_head *);
+enum omi_err	 index_head_load(struct store *, const char *uid,
+		    struct index_head *);
 /*
  * Reads one page as a JSON array of summary objects, newest first:
  * {"id","created_at","t","title","overview","category","emoji","discarded"}.
  * The caller owns the returned reference.
  */
-enum omi_err	 convdb_page_load(struct store *, const char *uid,
+enum omi_err	 index_page_load(struct store *, const char *uid,
 		    int64_t page, json_t **entries);
 /* The stored page itself (malloc'd), for codec_page_walk_start(). */
-enum omi_err	 convdb_page_get(struct store *, const char *uid,
+enum omi_err	 index_page_get(struct store *, const char *uid,
 		    int64_t page, char **val, size_t *len);
 #endif

@@ -1,7 +1,8 @@
 /*
- * pager: filtered, resumable walks over a user's paged index (see
- * listing.h). Keys compare as (t, id) with convdb_keycmp, the index's own
- * order, so "after the cursor" here and "newer" in convdb always agree.
+ * listing (listing_*): filtered, resumable walks over a user's paged
+ * index (see listing.h). Keys compare as (t, id) with index_keycmp, the
+ * index's own order, so "after the cursor" here and "newer" in the index
+ * always agree.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,11 +22,11 @@
 struct walk {
 	struct store		*s;
 	const char		*uid;
-	const struct pager_filter *f;
-	const struct pager_pos	*from;
-	struct pager_page	*pg;
+	const struct listing_filter *f;
+	const struct listing_pos	*from;
+	struct listing_page	*pg;
 	uint64_t		 skip;
-	struct pager_pos	 last;		/* the last entry examined */
+	struct listing_pos	 last;		/* the last entry examined */
 	size_t			 limit;
 	int			 done;
 	struct buf		 text;		/* a transcript text, decoded */
@@ -46,13 +47,13 @@ struct text_scan {
 
 /* Entries at or newer than the position are behind the reader. */
 static int
-behind(const struct pager_pos *from, int64_t t, const char *id)
+behind(const struct listing_pos *from, int64_t t, const char *id)
 {
-	return from->after && convdb_keycmp(t, id, from->t, from->id) >= 0;
+	return from->after && index_keycmp(t, id, from->t, from->id) >= 0;
 }
 
 static void
-set_pos(struct pager_pos *p, int64_t t, const char *id)
+set_pos(struct listing_pos *p, int64_t t, const char *id)
 {
 	p->after = 1;
 	p->t = t;
@@ -60,7 +61,7 @@ set_pos(struct pager_pos *p, int64_t t, const char *id)
 }
 
 static int
-summary_match(const struct pager_filter *f, const json_t *e)
+summary_match(const struct listing_filter *f, const json_t *e)
 {
 	const char *cat;
 
@@ -93,7 +94,7 @@ scan_text(void *ctx, const char *text, size_t len, size_t at)
 	return x->err != OMI_OK || x->found == x->sr->all;
 }
 
-/* The same search through Jansson, for what jscan declines. */
+/* The same search through Jansson, for what tscan declines. */
 static enum omi_err
 scan_parsed(const char *raw, size_t len, struct text_scan *x)
 {
@@ -134,13 +135,13 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	x.found = found;
 	x.left = w->pg->records_read == 0 ? SIZE_MAX :
 	    w->f->scan_budget - w->pg->bytes_read;
-	err = convdb_get(w->s, w->uid, convdb_entry_id(e), &raw, &len);
+	err = index_get(w->s, w->uid, index_entry_id(e), &raw, &len);
 	if (err == OMI_NOTFOUND)
 		return OMI_OK;	/* the index is ahead of the record */
 	if (err != OMI_OK)
 		return err;
 	w->pg->records_read++;
-	switch (jscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
+	switch (tscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
 	case OMI_OK:
 		break;
 	case OMI_NOTFOUND:
@@ -206,7 +207,7 @@ entry_match(struct walk *w, const json_t *e, int *match)
  * until the entry is taken: only filters look inside first.
  */
 static enum omi_err
-walk_page(struct walk *w, const struct convdb_ref *r)
+walk_page(struct walk *w, const struct index_ref *r)
 {
 	struct codec_page_walk	 pw;
 	enum omi_err		 err;
@@ -217,7 +218,7 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 	enum omi_err		 step;
 	int			 discarded, match;
 
-	if ((err = convdb_page_get(w->s, w->uid, r->page, &val, &len)) !=
+	if ((err = index_page_get(w->s, w->uid, r->page, &val, &len)) !=
 	    OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 	w->pg->pages_read++;
@@ -281,19 +282,19 @@ walk_page(struct walk *w, const struct convdb_ref *r)
 
 /* 1 when every entry of the page is past the position and within dates. */
 static int
-page_inside(const struct walk *w, const struct convdb_ref *r)
+page_inside(const struct walk *w, const struct index_ref *r)
 {
 	return !behind(w->from, r->hi_t, r->hi_id) && r->hi_t <= w->f->until &&
 	    r->lo_t >= w->f->since;
 }
 
 enum omi_err
-pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
-    const struct pager_filter *f, const struct pager_pos *from, size_t limit,
-    struct pager_page *pg)
+listing_fetch(struct store *s, const char *uid, const struct index_head *h,
+    const struct listing_filter *f, const struct listing_pos *from,
+    size_t limit, struct listing_page *pg)
 {
 	struct walk		 w;
-	const struct convdb_ref	*r;
+	const struct index_ref	*r;
 	enum omi_err		 err = OMI_OK;
 	size_t			 i, count;
 
@@ -334,10 +335,10 @@ pager_fetch(struct store *s, const char *uid, const struct convdb_head *h,
 }
 
 enum omi_err
-pager_total(struct store *s, const char *uid, const struct convdb_head *h,
-    const struct pager_filter *f, size_t *total)
+listing_total(struct store *s, const char *uid, const struct index_head *h,
+    const struct listing_filter *f, size_t *total)
 {
-	const struct convdb_ref	*r;
+	const struct index_ref	*r;
 	enum omi_err		 err;
 	json_t			*entries, *e;
 	size_t			 i, k;
@@ -359,11 +360,12 @@ pager_total(struct store *s, const char *uid, const struct convdb_head *h,
 			*total += f->include_discarded ? r->n : r->visible;
 			continue;
 		}
-		if ((err = convdb_page_load(s, uid, r->page, &entries)) !=
+		if ((err = index_page_load(s, uid, r->page, &entries)) !=
 		    OMI_OK)
 			return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 		json_array_foreach(entries, k, e)
-			if (convdb_entry_t(e) >= f->since && convdb_entry_t(e) <= f->until &&
+			if (index_entry_t(e) >= f->since &&
+			    index_entry_t(e) <= f->until &&
 			    summary_match(f, e))
 				(*total)++;
 		json_decref(entries);
@@ -372,14 +374,14 @@ pager_total(struct store *s, const char *uid, const struct convdb_head *h,
 }
 
 void
-pager_page_free(struct pager_page *pg)
+listing_page_free(struct listing_page *pg)
 {
 	json_decref(pg->entries);
 	memset(pg, 0, sizeof(*pg));
 }
 
 char *
-pager_cursor_encode(const struct pager_pos *p)
+listing_cursor_encode(const struct listing_pos *p)
 {
 	struct buf	 b = { 0 };
 	char		*out;
@@ -420,14 +422,14 @@ parse_t(const char *s, size_t n, int64_t *t)
 }
 
 int
-pager_cursor_decode(const char *cursor, struct pager_pos *p)
+listing_cursor_decode(const char *cursor, struct listing_pos *p)
 {
-	unsigned char	 raw[PAGER_CURSOR_MAX];
-	char		 text[PAGER_CURSOR_MAX + 1], *f[4], *c;
+	unsigned char	 raw[LISTING_CURSOR_MAX];
+	char		 text[LISTING_CURSOR_MAX + 1], *f[4], *c;
 	size_t		 len, nf = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (strlen(cursor) > PAGER_CURSOR_MAX ||
+	if (strlen(cursor) > LISTING_CURSOR_MAX ||
 	    sodium_base642bin(raw, sizeof(raw), cursor, strlen(cursor), NULL,
 	    &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return -1;
@@ -443,7 +445,7 @@ pager_cursor_decode(const char *cursor, struct pager_pos *p)
 	}
 	if (c != NULL || strcmp(f[0], CURSOR_VERSION) != 0 ||
 	    (nf != 2 && nf != 4) ||
-	    parse_u64(f[1], PAGER_SKIP_MAX, &p->skip) != 0)
+	    parse_u64(f[1], LISTING_SKIP_MAX, &p->skip) != 0)
 		return -1;
 	if (nf == 2)
 		return 0;

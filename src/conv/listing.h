@@ -1,5 +1,5 @@
 /*
- * listing (pager_*): walks one user's conversation index newest first, from
+ * listing (listing_*): walks one user's conversation index newest first, from
  * the top or from a position, applying the list filters, without ever
  * reading another user's records. The walk uses the page references in the
  * index head (each with its newest and oldest key and its counts) to skip
@@ -14,8 +14,8 @@
  * are that position as base64url text; they carry nothing secret and are
  * only ever applied to the caller's own index.
  */
-#ifndef OMI_PAGER_H
-#define OMI_PAGER_H
+#ifndef OMI_CONV_LISTING_H
+#define OMI_CONV_LISTING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,10 +27,10 @@
 #include "conv/search.h"
 #include "store/store.h"
 
-#define PAGER_CURSOR_MAX	256	/* characters of an encoded cursor */
-#define PAGER_SKIP_MAX		1000000000ULL
+#define LISTING_CURSOR_MAX	256	/* characters of an encoded cursor */
+#define LISTING_SKIP_MAX		1000000000ULL
 
-struct pager_filter {
+struct listing_filter {
 	int64_t		 since;		/* inclusive, µs; INT64_MIN: open */
 	int64_t		 until;		/* inclusive, µs; INT64_MAX: open */
 	const char	*category;	/* NULL: any (else ASCII case-insensitive) */
@@ -40,18 +40,18 @@ struct pager_filter {
 					   (the first record: all of it) */
 };
 
-struct pager_pos {
+struct listing_pos {
 	int		 after;		/* 1: after (t, id); 0: from the newest */
 	int64_t		 t;
 	char		 id[CONV_ID_MAX + 1];
 	uint64_t	 skip;		/* matches to pass over first */
 };
 
-struct pager_page {
+struct listing_page {
 	json_t		*entries;	/* matches, newest first (owned) */
 	int		 more;		/* a match exists after the last entry */
 	int		 stopped;	/* the search budget ran out first */
-	struct pager_pos resume;	/* where to go on when stopped */
+	struct listing_pos resume;	/* where to go on when stopped */
 	size_t		 pages_read;	/* index pages opened */
 	size_t		 records_read;	/* conversations read for the search */
 	size_t		 bytes_read;	/* of records searched (of the one the
@@ -61,24 +61,24 @@ struct pager_page {
 /*
  * Collects up to limit matches from position from, and finds out whether
  * another one follows. Returns OMI_OK with pg filled (free it with
- * pager_page_free), or the store's error.
+ * listing_page_free), or the store's error.
  */
-enum omi_err	 pager_fetch(struct store *, const char *uid,
-		    const struct convdb_head *, const struct pager_filter *,
-		    const struct pager_pos *from, size_t limit,
-		    struct pager_page *pg);
+enum omi_err	 listing_fetch(struct store *, const char *uid,
+		    const struct index_head *, const struct listing_filter *,
+		    const struct listing_pos *from, size_t limit,
+		    struct listing_page *pg);
 /*
  * Counts every match of a filter without a text search, opening only the
  * index pages that straddle a date bound (all pages in range when a
  * category is given).
  */
-enum omi_err	 pager_total(struct store *, const char *uid,
-		    const struct convdb_head *, const struct pager_filter *,
+enum omi_err	 listing_total(struct store *, const char *uid,
+		    const struct index_head *, const struct listing_filter *,
 		    size_t *total);
-void		 pager_page_free(struct pager_page *);
+void		 listing_page_free(struct listing_page *);
 
 /* Encodes a position as a cursor; malloc'd, NULL when out of memory. */
-char		*pager_cursor_encode(const struct pager_pos *);
+char		*listing_cursor_encode(const struct listing_pos *);
 /* Decodes a cursor; 0, or -1 when it is not one this server made. */
-int		 pager_cursor_decode(const char *, struct pager_pos *);
+int		 listing_cursor_decode(const char *, struct listing_pos *);
 #endif

@@ -8,7 +8,7 @@
  * parse, or holds that member twice, is declined before any text is
  * handed out. The second walks that value and decodes the "text" string
  * of each object in it. Every read is bounded by the document's end, and
- * nesting by JSCAN_MAX_DEPTH, so the recursion is shallow.
+ * nesting by TSCAN_MAX_DEPTH, so the recursion is shallow.
  */
 #include <stdint.h>
 #include <string.h>
@@ -24,7 +24,7 @@ struct cur {
 	const unsigned char	*p, *end;
 	int			 max_depth;
 	size_t			 values, max_values;
-	int			 over;		/* JSCAN_TOO_DEEP, JSCAN_TOO_MANY */
+	int			 over;		/* TSCAN_TOO_DEEP, TSCAN_TOO_MANY */
 };
 
 static void
@@ -151,7 +151,7 @@ skip_container(struct cur *c, int depth)
 	int	 close = *c->p == '{' ? '}' : ']';
 
 	if (depth > c->max_depth) {
-		c->over = JSCAN_TOO_DEEP;
+		c->over = TSCAN_TOO_DEEP;
 		return -1;
 	}
 	c->p++;
@@ -185,7 +185,7 @@ static int
 skip_value(struct cur *c, int depth)
 {
 	if (++c->values > c->max_values) {
-		c->over = JSCAN_TOO_MANY;
+		c->over = TSCAN_TOO_MANY;
 		return -1;
 	}
 	ws(c);
@@ -370,7 +370,7 @@ segment(struct cur *c, const char *doc, struct buf *scratch,
 	return 0;
 }
 
-/* jscan_segment_texts with the scanner's own codes: 0, DECLINE, -1. */
+/* tscan_segment_texts with the scanner's own codes: 0, DECLINE, -1. */
 static int
 segment_texts(const char *doc, size_t len, struct buf *scratch,
     int (*fn)(void *, const char *, size_t, size_t), void *ctx)
@@ -381,7 +381,7 @@ segment_texts(const char *doc, size_t len, struct buf *scratch,
 	memset(&c, 0, sizeof(c));
 	c.p = (const unsigned char *)doc;
 	c.end = c.p + len;
-	c.max_depth = JSCAN_MAX_DEPTH;
+	c.max_depth = TSCAN_MAX_DEPTH;
 	c.max_values = SIZE_MAX;
 	if (find_segments(&c, &seg) == -1)
 		return DECLINE;
@@ -408,7 +408,7 @@ segment_texts(const char *doc, size_t len, struct buf *scratch,
 }
 
 enum omi_err
-jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
+tscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
     int (*fn)(void *, const char *, size_t, size_t), void *ctx)
 {
 	switch (segment_texts(doc, len, scratch, fn, ctx)) {
@@ -422,7 +422,7 @@ jscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 }
 
 int
-jscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
+tscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
     size_t *at)
 {
 	struct cur	 c;

@@ -1,5 +1,5 @@
 /*
- * transcript-scan (jscan_*): the texts of a stored conversation's
+ * transcript-scan (tscan_*): the texts of a stored conversation's
  * transcript segments, read straight from its JSON without building a
  * Jansson tree.
  *
@@ -10,25 +10,25 @@
  * structure in one pass, then decodes just the "text" strings of the
  * top-level "transcript_segments" array.
  *
- * It declines (returns OMI_NOTFOUND) whatever it does not read exactly as Jansson
- * would: a top level that is not an object, a key written with escapes, a
+ * It declines (returns OMI_NOTFOUND) whatever it does not read exactly
+ * as Jansson would: a top level that is not an object, a key written with escapes, a
  * duplicate "transcript_segments" or "text", nesting deeper than
- * JSCAN_MAX_DEPTH, \u0000, a lone surrogate, invalid UTF-8 in a text,
+ * TSCAN_MAX_DEPTH, \u0000, a lone surrogate, invalid UTF-8 in a text,
  * any syntax it does not expect. The caller then parses with Jansson.
  * Where Jansson accepts a document and the scanner does not decline,
  * both give the same texts in the same order (tests/fuzz/fuzz_jscan.c).
  */
-#ifndef OMI_JSCAN_H
-#define OMI_JSCAN_H
+#ifndef OMI_TRANSCRIPT_SCAN_H
+#define OMI_TRANSCRIPT_SCAN_H
 
 #include <stddef.h>
 
 #include "lib/buf.h"
 #include "lib/err.h"
 
-#define JSCAN_MAX_DEPTH	64
-#define JSCAN_TOO_DEEP	2
-#define JSCAN_TOO_MANY	3
+#define TSCAN_MAX_DEPTH	64
+#define TSCAN_TOO_DEEP	2
+#define TSCAN_TOO_MANY	3
 
 /*
  * Calls fn with each segment's text (decoded, valid UTF-8, in a buffer of
@@ -37,7 +37,7 @@
  * document was read (fn stopped it or not), OMI_NOTFOUND when the scanner
  * declines it, OMI_NOMEM.
  */
-enum omi_err	 jscan_segment_texts(const char *doc, size_t len,
+enum omi_err	 tscan_segment_texts(const char *doc, size_t len,
 		    struct buf *scratch, int (*fn)(void *ctx, const char *text,
 		    size_t len, size_t at), void *ctx);
 
@@ -47,11 +47,11 @@ enum omi_err	 jscan_segment_texts(const char *doc, size_t len,
  * 8 MiB of "[{},{},...]" took 660 MB). One pass, no allocation. Returns
  * 0 when doc is one JSON value nested at most max_depth containers deep
  * with at most max_values values (every object, array, string, number
- * and literal; keys do not count), JSCAN_TOO_DEEP or JSCAN_TOO_MANY when
+ * and literal; keys do not count), TSCAN_TOO_DEEP or TSCAN_TOO_MANY when
  * it is not, and 1 for a syntax error; *at is where it stopped. The
  * caller must not hand a document with a syntax error to Jansson, which
  * reads on past some (a NUL after a number): tests/fuzz/fuzz_jscan.c.
  */
-int	 jscan_limits(const char *doc, size_t len, int max_depth,
+int	 tscan_limits(const char *doc, size_t len, int max_depth,
 	    size_t max_values, size_t *at);
 #endif

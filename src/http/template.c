@@ -5,10 +5,10 @@
 #include "lib/enc.h"
 
 int
-page_render(struct buf *out, const char *t, const struct page_var *vars)
+template_render(struct buf *out, const char *t, const struct template_var *vars)
 {
 	const char		*open, *close;
-	const struct page_var	*v;
+	const struct template_var	*v;
 	size_t			 n;
 
 	while ((open = strstr(t, "{{")) != NULL) {

@@ -1,5 +1,5 @@
 /*
- * template (page_*): HTML pages from templates. A template is the text of a
+ * template (template_*): HTML pages from templates. A template is the text of a
  * file in htdocs/ compiled into the program (see scripts/embed.sh), with
  * {{name}} placeholders. Every value is HTML-escaped on the way in; there is
  * no way to insert raw markup, so nothing a request carries can become
@@ -10,7 +10,7 @@
 
 #include "lib/buf.h"
 
-struct page_var {
+struct template_var {
 	const char	*name;
 	const char	*value;		/* NULL renders as empty */
 };
@@ -23,6 +23,6 @@ extern const char tmpl_authorize_html[];
  * the variable of that name (vars ends with a NULL name). Returns 0, or -1
  * when a placeholder has no variable or memory ran out.
  */
-int	 page_render(struct buf *out, const char *tmpl,
-	    const struct page_var *vars);
+int	 template_render(struct buf *out, const char *tmpl,
+	    const struct template_var *vars);
 #endif

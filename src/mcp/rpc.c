@@ -77,7 +77,7 @@ rpc_parse(const char *body, size_t len, struct rpc_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	/* Jansson reads on past some syntax errors: bound and check first. */
-	rc = jscan_limits(body, len, RPC_MAX_DEPTH, RPC_MAX_VALUES, &at);
+	rc = tscan_limits(body, len, RPC_MAX_DEPTH, RPC_MAX_VALUES, &at);
 	if (rc != 0)
 		return RPC_PARSE_ERROR;
 	m->root = json_loadb_checked(body, len, JSON_REJECT_DUPLICATES |

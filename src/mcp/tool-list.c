@@ -24,10 +24,10 @@
 #define ITEM_TEXT_MAX	1000
 
 struct walk {
-	struct convdb_head	 h;
-	struct pager_filter	 f;
-	struct pager_pos	 from;
-	struct pager_page	 pg;
+	struct index_head	 h;
+	struct listing_filter	 f;
+	struct listing_pos	 from;
+	struct listing_page	 pg;
 	struct search		 search;
 	int64_t			 limit;
 };
@@ -35,8 +35,8 @@ struct walk {
 static void
 walk_free(struct walk *w)
 {
-	pager_page_free(&w->pg);
-	convdb_head_free(&w->h);
+	listing_page_free(&w->pg);
+	index_head_free(&w->h);
 	search_free(&w->search);
 }
 
@@ -54,7 +54,7 @@ walk_args(struct tool_ctx *t, struct walk *w, const char *qname)
 	w->limit = LIST_DEFAULT;
 	if (targ_date(t, "start_date", 0, &w->f.since) == -1 ||
 	    targ_date(t, "end_date", 1, &w->f.until) == -1 ||
-	    targ_string(t, "cursor", PAGER_CURSOR_MAX, &cursor, "cursor must "
+	    targ_string(t, "cursor", LISTING_CURSOR_MAX, &cursor, "cursor must "
 	    "be a next_cursor value from an earlier answer, unchanged") == -1 ||
 	    targ_int(t, "limit", 1, LIST_MAX, &w->limit,
 	    "limit must be a whole number from 1 to 50") == -1 ||
@@ -65,7 +65,7 @@ walk_args(struct tool_ctx *t, struct walk *w, const char *qname)
 		t->bad = "start_date must not be after end_date";
 		return -1;
 	}
-	if (cursor != NULL && pager_cursor_decode(cursor, &w->from) == -1) {
+	if (cursor != NULL && listing_cursor_decode(cursor, &w->from) == -1) {
 		t->bad = "cursor must be a next_cursor value from an earlier "
 		    "answer, unchanged";
 		return -1;
@@ -91,8 +91,8 @@ walk_fetch(struct tool_ctx *t, struct walk *w)
 {
 	enum omi_err err;
 
-	if ((err = convdb_head_load(t->r->s, t->r->uid, &w->h)) != OMI_OK ||
-	    (err = pager_fetch(t->r->s, t->r->uid, &w->h, &w->f, &w->from,
+	if ((err = index_head_load(t->r->s, t->r->uid, &w->h)) != OMI_OK ||
+	    (err = listing_fetch(t->r->s, t->r->uid, &w->h, &w->f, &w->from,
 	    (size_t)w->limit, &w->pg)) != OMI_OK) {
 		tool_store_fail(t, err);
 		return -1;
@@ -104,9 +104,9 @@ walk_fetch(struct tool_ctx *t, struct walk *w)
 }
 
 static json_t *
-cursor_json(const struct pager_pos *p)
+cursor_json(const struct listing_pos *p)
 {
-	char	*c = pager_cursor_encode(p);
+	char	*c = listing_cursor_encode(p);
 	json_t	*j = c ? json_string(c) : NULL;
 
 	free(c);
@@ -120,7 +120,7 @@ cursor_json(const struct pager_pos *p)
 static json_t *
 next_cursor(const struct walk *w, size_t n, int *more)
 {
-	struct pager_pos	 p;
+	struct listing_pos	 p;
 	const json_t		*e;
 
 	*more = n < json_array_size(w->pg.entries) || w->pg.more ||
@@ -244,7 +244,7 @@ add_items(struct tool_ctx *t, const json_t *e, int all, json_t *items)
 	size_t		 len, i;
 	int		 rc = 0;
 
-	err = convdb_get(t->r->s, t->r->uid, id, &raw, &len);
+	err = index_get(t->r->s, t->r->uid, id, &raw, &len);
 	if (err == OMI_NOTFOUND)
 		return 0;
 	if (err != OMI_OK) {

@@ -54,7 +54,7 @@ load(struct tool_ctx *t, const char **idp)
 		    "digits, '.', '_' or '-')";
 		return NULL;
 	}
-	err = convdb_get(t->r->s, t->r->uid, id, &raw, &len);
+	err = index_get(t->r->s, t->r->uid, id, &raw, &len);
 	if (err == OMI_NOTFOUND) {
 		t->fail = "There is no conversation with this id.";
 		return NULL;

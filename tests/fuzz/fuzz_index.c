@@ -84,7 +84,7 @@ page(const char *val, size_t len)
 
 /* A head decoded again from its own encoding is the same head. */
 static void
-same_head(const struct convdb_head *h, const struct convdb_head *again)
+same_head(const struct index_head *h, const struct index_head *again)
 {
 	size_t i;
 
@@ -100,7 +100,7 @@ same_head(const struct convdb_head *h, const struct convdb_head *again)
 static void
 head(const char *val, size_t len)
 {
-	struct convdb_head	 h, again;
+	struct index_head	 h, again;
 	struct buf		 b = { 0 };
 
 	memset(&h, 0, sizeof(h));
@@ -112,8 +112,8 @@ head(const char *val, size_t len)
 	memset(&again, 0, sizeof(again));
 	FUZZ_ASSERT(codec_head_decode(b.data, b.len, &again) == OMI_OK);
 	same_head(&h, &again);
-	convdb_head_free(&again);
-	convdb_head_free(&h);
+	index_head_free(&again);
+	index_head_free(&h);
 	buf_free(&b);
 }
 
@@ -122,13 +122,13 @@ head(const char *val, size_t len)
 static void
 delta(const char *val, size_t len)
 {
-	struct convdb_head	 h, again;
+	struct index_head	 h, again;
 	struct buf		 b = { 0 };
 	size_t			 i;
 
 	memset(&h, 0, sizeof(h));
 	if (codec_head_delta_apply(val, len, &h) != OMI_OK) {
-		convdb_head_free(&h);
+		index_head_free(&h);
 		return;
 	}
 	for (i = 0; i < h.nrefs; i++)
@@ -137,8 +137,8 @@ delta(const char *val, size_t len)
 	memset(&again, 0, sizeof(again));
 	FUZZ_ASSERT(codec_head_delta_apply(b.data, b.len, &again) == OMI_OK);
 	same_head(&h, &again);
-	convdb_head_free(&again);
-	convdb_head_free(&h);
+	index_head_free(&again);
+	index_head_free(&h);
 	buf_free(&b);
 }
 

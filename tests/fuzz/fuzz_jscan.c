@@ -1,11 +1,11 @@
 /*
- * fuzz_jscan: jscan_segment_texts, the search's scanner of stored
+ * fuzz_jscan: tscan_segment_texts, the search's scanner of stored
  * conversations, against Jansson. The input is a document. Promises checked:
  * the scanner answers 0 or 1 (memory does not run out here); every text it
  * hands out is valid UTF-8; and where Jansson parses the document and the
  * scanner reads it (does not decline), both give the same texts in the same
  * order, so a search finds what it found when it parsed with Jansson.
- * And jscan_limits, the webhook's bound, finds a syntax error only where
+ * And tscan_limits, the webhook's bound, finds a syntax error only where
  * Jansson finds one too.
  */
 #include <stdint.h>
@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum omi_err	 err;
 	int		 rc;
 
-	err = jscan_segment_texts((const char *)data, size, &scratch, collect,
+	err = tscan_segment_texts((const char *)data, size, &scratch, collect,
 	    &scan);
 	/* OMI_NOMEM only without memory */
 	FUZZ_ASSERT(err == OMI_OK || err == OMI_NOTFOUND);
@@ -57,15 +57,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(scan.data, tree.data, scan.len) == 0);
 	}
 	/*
-	 * jscan_limits, the webhook's bound before Jansson: a document it
+	 * tscan_limits, the webhook's bound before Jansson: a document it
 	 * calls a syntax error is answered 400 without Jansson, so Jansson
 	 * must refuse it too, or the document holds a NUL byte (which
 	 * Jansson reads past after a number, and the webhook refuses).
 	 * Where Jansson refuses, the bound may pass it on. Jansson's own
 	 * depth limit is 2048; the webhook's 64 (depth 1000 here).
 	 */
-	rc = jscan_limits((const char *)data, size, 1000, SIZE_MAX, &i);
-	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == JSCAN_TOO_DEEP);
+	rc = tscan_limits((const char *)data, size, 1000, SIZE_MAX, &i);
+	FUZZ_ASSERT(rc == 0 || rc == 1 || rc == TSCAN_TOO_DEEP);
 	FUZZ_ASSERT(i <= size);
 	if (rc == 1 && memchr(data, '\0', size) == NULL && (j = json_loadb(
 	    (const char *)data, size, JSON_DECODE_ANY, NULL)) != NULL) {

@@ -40,7 +40,7 @@ put(struct store *s, const char *uid, const char *doc)
 		CHECK(0);
 		return;
 	}
-	CHECK(convdb_put(s, uid, &sum, doc, strlen(doc), &replaced) ==
+	CHECK(index_put(s, uid, &sum, doc, strlen(doc), &replaced) ==
 	    OMI_OK);
 	conv_summary_free(&sum);
 }
@@ -331,10 +331,10 @@ static void
 test_search(void)
 {
 	struct store		*s;
-	struct convdb_head	 h;
-	struct pager_filter	 f;
-	struct pager_pos	 from;
-	struct pager_page	 pg;
+	struct index_head	 h;
+	struct listing_filter	 f;
+	struct listing_pos	 from;
+	struct listing_page	 pg;
 	struct search		 sr;
 	json_t			*j, *e;
 	size_t			 k;
@@ -378,9 +378,9 @@ test_search(void)
 	f.scan_budget = 1500;	/* a few records per call */
 	memset(&from, 0, sizeof(from));
 	CHECK(store_open(&s, dir, STORE_READ, 2000) == OMI_OK);
-	CHECK(convdb_head_load(s, "alice", &h) == OMI_OK);
+	CHECK(index_head_load(s, "alice", &h) == OMI_OK);
 	for (rounds = 0, ok = 1; rounds < 500; rounds++) {
-		CHECK(pager_fetch(s, "alice", &h, &f, &from, 3, &pg) ==
+		CHECK(listing_fetch(s, "alice", &h, &f, &from, 3, &pg) ==
 		    OMI_OK);
 		ok &= pg.records_read <= 8;
 		json_array_foreach(pg.entries, k, e)
@@ -394,16 +394,16 @@ test_search(void)
 			from.t = json_integer_value(json_object_get(e, "t"));
 			snprintf(from.id, sizeof(from.id), "%s", jstr(e, "id"));
 		} else {
-			pager_page_free(&pg);
+			listing_page_free(&pg);
 			break;
 		}
-		pager_page_free(&pg);
+		listing_page_free(&pg);
 	}
 	CHECK(ok && rounds > 20 && rounds < 500);
 	for (i = 0, ok = 1; i < 231; i++)
 		ok &= seen[i] == (i % 7 == 0);
 	CHECK(ok);
-	convdb_head_free(&h);
+	index_head_free(&h);
 	store_close(s);
 	search_free(&sr);
 }
@@ -420,10 +420,10 @@ test_search_budget(void)
 {
 	static const size_t	 budgets[] = { 5000, 1000 };
 	struct store		*s;
-	struct convdb_head	 h;
-	struct pager_filter	 f;
-	struct pager_pos	 from;
-	struct pager_page	 pg;
+	struct index_head	 h;
+	struct listing_filter	 f;
+	struct listing_pos	 from;
+	struct listing_page	 pg;
 	struct search		 sr;
 	struct buf		 doc = { 0 };
 	json_t			*e;
@@ -458,12 +458,12 @@ test_search_budget(void)
 		f.scan_budget = budgets[b];
 		memset(&from, 0, sizeof(from));
 		CHECK(store_open(&s, dir, STORE_READ, 2000) == OMI_OK);
-		CHECK(convdb_head_load(s, "dave", &h) == OMI_OK);
+		CHECK(index_head_load(s, "dave", &h) == OMI_OK);
 		within = 1;
 		partial = 0;
 		for (rounds = 0; rounds < 100; rounds++) {
-			CHECK(pager_fetch(s, "dave", &h, &f, &from, 10, &pg) ==
-			    OMI_OK);
+			CHECK(listing_fetch(s, "dave", &h, &f, &from, 10,
+			    &pg) == OMI_OK);
 			if (pg.records_read > 1 && pg.bytes_read > budgets[b]) {
 				fprintf(stderr, "budget %zu: read %zu bytes of "
 				    "%zu records\n", budgets[b], pg.bytes_read,
@@ -475,11 +475,11 @@ test_search_budget(void)
 				seen[idnum(e) % 12]++;
 			if (!pg.stopped) {
 				CHECK(!pg.more);
-				pager_page_free(&pg);
+				listing_page_free(&pg);
 				break;
 			}
 			from = pg.resume;
-			pager_page_free(&pg);
+			listing_page_free(&pg);
 		}
 		CHECK(within);
 		CHECK(b == 1 || partial);
@@ -487,7 +487,7 @@ test_search_budget(void)
 		for (i = 0, ok = 1; i < 12; i++)
 			ok &= seen[i] == (i % 3 == 0);
 		CHECK(ok);
-		convdb_head_free(&h);
+		index_head_free(&h);
 		store_close(s);
 	}
 	search_free(&sr);
@@ -496,7 +496,7 @@ test_search_budget(void)
 static void
 test_cursor(void)
 {
-	struct pager_pos	 p, q;
+	struct listing_pos	 p, q;
 	char			*c;
 	static const char	*bad[] = { "", "x", "MTo", "!!!!",
 	    "MToxOi0xOmE6Yg", "MjowOjE6YQ", "MTotMToxOmE", "MTow Og" };
@@ -507,17 +507,17 @@ test_cursor(void)
 	p.t = -5;
 	p.skip = 3;
 	snprintf(p.id, sizeof(p.id), "a.b-c_d");
-	c = pager_cursor_encode(&p);
-	CHECK(c != NULL && pager_cursor_decode(c, &q) == 0 && q.after &&
+	c = listing_cursor_encode(&p);
+	CHECK(c != NULL && listing_cursor_decode(c, &q) == 0 && q.after &&
 	    q.t == -5 && q.skip == 3 && strcmp(q.id, "a.b-c_d") == 0);
 	free(c);
 	p.after = 0;
-	c = pager_cursor_encode(&p);
-	CHECK(c != NULL && pager_cursor_decode(c, &q) == 0 && !q.after &&
+	c = listing_cursor_encode(&p);
+	CHECK(c != NULL && listing_cursor_decode(c, &q) == 0 && !q.after &&
 	    q.skip == 3);
 	free(c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(pager_cursor_decode(bad[i], &q) == -1);
+		CHECK(listing_cursor_decode(bad[i], &q) == -1);
 }
 
 static void
@@ -610,7 +610,7 @@ read_parts(const char *id, const char *extra, size_t *nparts, int *ok)
 		struct buf	 t = { 0 };
 
 		store_open(&s, dir, STORE_READ, 2000);
-		convdb_get(s, "alice", id, &raw, NULL);
+		index_get(s, "alice", id, &raw, NULL);
 		doc = json_loads(raw, 0, NULL);
 		transcript_render(json_object_get(doc, "transcript_segments"),
 		    &t);

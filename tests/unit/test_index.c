@@ -42,7 +42,7 @@ put(int i, int64_t t, int discarded)
 	s.discarded = discarded;
 	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_put(st, "u1", &s, "{}", 2, &replaced) == OMI_OK &&
+	ok = index_put(st, "u1", &s, "{}", 2, &replaced) == OMI_OK &&
 	    store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok && replaced == model[i].live;
@@ -58,7 +58,7 @@ del(int i)
 	snprintf(id, sizeof(id), "c%04d", i);
 	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_del(st, "u1", id) == OMI_OK && store_commit(st) == OMI_OK;
+	ok = index_del(st, "u1", id) == OMI_OK && store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok;
 }
@@ -67,7 +67,7 @@ del(int i)
 static int
 verify(void)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*st;
 	json_t			*entries, *e;
 	size_t			 i, k, n = 0, vis = 0, live = 0, livevis = 0;
@@ -81,22 +81,22 @@ verify(void)
 			livevis += !model[i].discarded;
 		}
 	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK ||
-	    convdb_head_load(st, "u1", &h) != OMI_OK)
+	    index_head_load(st, "u1", &h) != OMI_OK)
 		return 0;
 	for (i = 0; i < h.nrefs && ok; i++) {
-		if (convdb_page_load(st, "u1", h.refs[i].page, &entries) != OMI_OK)
+		if (index_page_load(st, "u1", h.refs[i].page, &entries) != OMI_OK)
 			return 0;
 		ok &= json_array_size(entries) == h.refs[i].n;
-		ok &= json_array_size(entries) <= CONVDB_PAGE_MAX;
+		ok &= json_array_size(entries) <= INDEX_PAGE_MAX;
 		json_array_foreach(entries, k, e) {
 			int64_t t = json_integer_value(json_object_get(e, "t"));
 			const char *id = json_string_value(json_object_get(e, "id"));
-			ok &= convdb_keycmp(t, id, pt, pid) < 0;
+			ok &= index_keycmp(t, id, pt, pid) < 0;
 			idx = atoi(id + 1);
 			ok &= model[idx].live && model[idx].t == t;
 			ok &= json_is_true(json_object_get(e, "discarded")) ==
 			    model[idx].discarded;
-			ok &= convdb_get(st, "u1", id, &raw, NULL) == OMI_OK &&
+			ok &= index_get(st, "u1", id, &raw, NULL) == OMI_OK &&
 			    strcmp(raw, "{}") == 0;
 			free(raw);
 			pt = t;
@@ -107,7 +107,7 @@ verify(void)
 		json_decref(entries);
 	}
 	ok &= n == live && h.n == live && vis == livevis && h.visible == livevis;
-	convdb_head_free(&h);
+	index_head_free(&h);
 	store_close(st);
 	return ok;
 }
@@ -116,7 +116,7 @@ verify(void)
 static int
 pages_to_json(void)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*st;
 	json_t			*entries, *pages;
 	char			 key[64], *text;
@@ -124,10 +124,10 @@ pages_to_json(void)
 	int			 ok = 1;
 
 	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK ||
-	    convdb_head_load(st, "u1", &h) != OMI_OK)
+	    index_head_load(st, "u1", &h) != OMI_OK)
 		return 0;
 	for (i = 0; i < h.nrefs && ok; i++) {
-		ok &= convdb_page_load(st, "u1", h.refs[i].page, &entries) ==
+		ok &= index_page_load(st, "u1", h.refs[i].page, &entries) ==
 		    OMI_OK;
 		snprintf(key, sizeof(key), "cpage:u1:%lld",
 		    (long long)h.refs[i].page);
@@ -154,7 +154,7 @@ pages_to_json(void)
 	    OMI_OK;
 	free(text);
 	ok &= store_commit(st) == OMI_OK;
-	convdb_head_free(&h);
+	index_head_free(&h);
 	store_close(st);
 	return ok;
 }
@@ -267,7 +267,7 @@ put_user(const char *uid, char *id, int64_t t)
 	s.title = s.overview = s.category = s.emoji = "";
 	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
 		return 0;
-	ok = convdb_put(st, uid, &s, "{}", 2, &replaced) == OMI_OK &&
+	ok = index_put(st, uid, &s, "{}", 2, &replaced) == OMI_OK &&
 	    store_commit(st) == OMI_OK;
 	store_close(st);
 	return ok;
@@ -310,7 +310,7 @@ owned_keys(const char *uid)
 static int
 index_holds(const char *uid, size_t n)
 {
-	struct convdb_head	 h;
+	struct index_head	 h;
 	struct store		*st;
 	json_t			*e;
 	size_t			 i, seen = 0;
@@ -318,15 +318,15 @@ index_holds(const char *uid, size_t n)
 
 	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
 		return 0;
-	if ((ok = convdb_head_load(st, uid, &h) == OMI_OK)) {
+	if ((ok = index_head_load(st, uid, &h) == OMI_OK)) {
 		for (i = 0; i < h.nrefs && ok; i++) {
-			ok = convdb_page_load(st, uid, h.refs[i].page, &e) ==
+			ok = index_page_load(st, uid, h.refs[i].page, &e) ==
 			    OMI_OK;
 			seen += json_array_size(e);
 			json_decref(e);
 		}
 		ok &= h.n == n && seen == n;
-		convdb_head_free(&h);
+		index_head_free(&h);
 	}
 	store_close(st);
 	return ok;
@@ -345,22 +345,22 @@ test_del_user(void)
 	size_t		 n = 0;
 	int		 i, ok = 1;
 
-	for (i = 0; i < 3 * CONVDB_PAGE_MAX; i++) {
+	for (i = 0; i < 3 * INDEX_PAGE_MAX; i++) {
 		snprintf(id, sizeof(id), "d%03d", i);
 		ok &= put_user("u3", id, 1000 + i);
 	}
 	ok &= put_user("u30", id, 5) && put_user("u3x", id, 5);
-	CHECK(ok && owned_keys("u3") > 3 * CONVDB_PAGE_MAX);
+	CHECK(ok && owned_keys("u3") > 3 * INDEX_PAGE_MAX);
 	/* A stray page outside the index goes too. */
 	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == OMI_OK);
 	CHECK(store_put(st, "cpage:u3:999", "[]", 2) == OMI_OK &&
 	    store_commit(st) == OMI_OK);
 	store_close(st);
 	CHECK(store_open(&st, dir, STORE_WRITE, 2000) == OMI_OK);
-	CHECK(convdb_del_user(st, "u3", &n) == OMI_OK &&
+	CHECK(index_del_user(st, "u3", &n) == OMI_OK &&
 	    store_commit(st) == OMI_OK);
 	store_close(st);
-	CHECK(n == 3 * CONVDB_PAGE_MAX);
+	CHECK(n == 3 * INDEX_PAGE_MAX);
 	CHECK(owned_keys("u3") == 0);
 	CHECK(index_holds("u30", 1) && index_holds("u3x", 1));
 	CHECK(index_holds("u3", 0));

@@ -17,11 +17,11 @@
 #include "unit.h"
 
 /* A head with these totals over refs (the caller's, not to be freed). */
-static struct convdb_head
-head_of(struct convdb_ref *refs, size_t nrefs, size_t n, size_t visible,
+static struct index_head
+head_of(struct index_ref *refs, size_t nrefs, size_t n, size_t visible,
     int64_t next)
 {
-	struct convdb_head h = { 0 };
+	struct index_head h = { 0 };
 
 	h.n = n;
 	h.visible = visible;
@@ -35,11 +35,11 @@ head_of(struct convdb_ref *refs, size_t nrefs, size_t n, size_t visible,
 static void
 test_chead(void)
 {
-	struct convdb_ref	 refs[2] = {
+	struct index_ref	 refs[2] = {
 		{ 3, 1749922862000000, 1749000000000000, "b-9", "b-1", 64, 60, 0 },
 		{ 1, -5, -2177452800000000, "a", "", 1, 0, 0 },
 	};
-	struct convdb_head	 h = head_of(refs, 2, 65, 60, 4), d;
+	struct index_head	 h = head_of(refs, 2, 65, 60, 4), d;
 	struct buf		 b = { 0 };
 	size_t			 cut;
 	int			 refused = 1;
@@ -52,7 +52,7 @@ test_chead(void)
 	    strcmp(d.refs[0].hi_id, "b-9") == 0 &&
 	    strcmp(d.refs[1].lo_id, "") == 0 && d.refs[0].visible == 60 &&
 	    d.refs[1].hi_t == -5 && d.refs[0].page == 3);
-	convdb_head_free(&d);
+	index_head_free(&d);
 	for (cut = 0; cut < b.len; cut++) {
 		memset(&d, 0, sizeof(d));
 		refused &= codec_head_decode(b.data, cut, &d) == OMI_CORRUPT &&
@@ -68,10 +68,10 @@ test_chead(void)
 }
 
 /* A copy of ref r of h, strings duplicated. */
-static struct convdb_ref
-ref_copy(const struct convdb_ref *r)
+static struct index_ref
+ref_copy(const struct index_ref *r)
 {
-	struct convdb_ref c = *r;
+	struct index_ref c = *r;
 
 	c.hi_id = strdup(r->hi_id);
 	c.lo_id = strdup(r->lo_id);
@@ -86,13 +86,13 @@ ref_copy(const struct convdb_ref *r)
 static void
 test_chead_delta(void)
 {
-	struct convdb_ref	 base[3] = {
+	struct index_ref	 base[3] = {
 		{ 7, 900, 800, "c", "b", 10, 9, 0 },
 		{ 5, 700, 600, "b", "a", 64, 64, 0 },
 		{ 2, 500, 100, "z", "a", 64, 60, 0 },
 	};
-	struct convdb_head	 h = head_of(base, 3, 138, 133, 8);
-	struct convdb_head	 cur = { 0 }, d = { 0 };
+	struct index_head	 h = head_of(base, 3, 138, 133, 8);
+	struct index_head	 cur = { 0 }, d = { 0 };
 	struct buf		 b = { 0 }, db = { 0 };
 	size_t			 i, cut;
 	int			 same = 1, refused = 1;
@@ -104,10 +104,10 @@ test_chead_delta(void)
 	cur.refs[0] = ref_copy(&base[0]);
 	cur.refs[0].n = 11;
 	cur.refs[0].dirty = 1;
-	cur.refs[1] = ref_copy(&(struct convdb_ref){ 8, 790, 750, "x", "w",
+	cur.refs[1] = ref_copy(&(struct index_ref){ 8, 790, 750, "x", "w",
 	    3, 3, 1 });
 	cur.refs[2] = ref_copy(&base[1]);
-	cur.refs[3] = ref_copy(&(struct convdb_ref){ 9, 50, 10, "q", "p",
+	cur.refs[3] = ref_copy(&(struct index_ref){ 9, 50, 10, "q", "p",
 	    2, 1, 1 });
 	cur.nrefs = 4;
 	cur.n = 80;
@@ -128,26 +128,26 @@ test_chead_delta(void)
 		    d.refs[i].dirty == cur.refs[i].dirty;
 	CHECK(same);
 	CHECK(d.ngone == 1 && d.gone[0] == 2);
-	convdb_head_free(&d);
+	index_head_free(&d);
 	for (cut = 0; cut < db.len; cut++) {
 		memset(&d, 0, sizeof(d));
 		refused &= codec_head_decode(b.data, b.len, &d) == OMI_OK &&
 		    codec_head_delta_apply(db.data, cut, &d) == OMI_CORRUPT;
-		convdb_head_free(&d);
+		index_head_free(&d);
 	}
 	CHECK(refused);
 	buf_putc(&db, 0);
 	memset(&d, 0, sizeof(d));
 	CHECK(codec_head_delta_apply(db.data, db.len, &d) == OMI_CORRUPT);
-	convdb_head_free(&d);
+	index_head_free(&d);
 	/* A delta naming a page twice is damaged (none is written so). */
 	cur.refs[3].page = 8;
 	buf_reset(&db);
 	CHECK(codec_head_delta_encode(&cur, &db) == 0);
 	memset(&d, 0, sizeof(d));
 	CHECK(codec_head_delta_apply(db.data, db.len, &d) == OMI_CORRUPT);
-	convdb_head_free(&d);
-	convdb_head_free(&cur);
+	index_head_free(&d);
+	index_head_free(&cur);
 	buf_free(&b);
 	buf_free(&db);
 }
@@ -331,7 +331,7 @@ test_cpage_insert(void)
 
 	srand(777);
 	for (round = 0; round < 400; round++) {
-		n = 1 + (size_t)rand() % (CONVDB_PAGE_MAX - 1);
+		n = 1 + (size_t)rand() % (INDEX_PAGE_MAX - 1);
 		entries = json_array();
 		for (i = 0, t = 5000; i < n; i++) {
 			t -= rand() % 3;	/* equal times: ordered by id */
@@ -343,7 +343,7 @@ test_cpage_insert(void)
 			for (k = i; k > 0; k--) {
 				json_t *x = json_array_get(entries, k - 1);
 				json_t *y = json_array_get(entries, k);
-				if (convdb_keycmp(json_integer_value(
+				if (index_keycmp(json_integer_value(
 				    json_object_get(y, "t")), json_string_value(
 				    json_object_get(y, "id")), json_integer_value(
 				    json_object_get(x, "t")), json_string_value(
@@ -369,11 +369,11 @@ test_cpage_insert(void)
 		buf_free(&got);
 		buf_free(&want);
 		codec_page_encode(entries, &page);
-		rc = codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+		rc = codec_page_insert(page.data, page.len, &c, INDEX_PAGE_MAX, &got,
 		    &b);
 		for (k = 0; k < n; k++) {
 			e = json_array_get(entries, k);
-			if (convdb_keycmp(c.t, c.id, json_integer_value(
+			if (index_keycmp(c.t, c.id, json_integer_value(
 			    json_object_get(e, "t")), json_string_value(
 			    json_object_get(e, "id"))) > 0)
 				break;
@@ -393,28 +393,28 @@ test_cpage_insert(void)
 	c.created_at = c.title = c.overview = c.category = c.emoji = "";
 	c.t = 9999;
 	entries = json_array();
-	for (i = 0; i < CONVDB_PAGE_MAX; i++)
+	for (i = 0; i < INDEX_PAGE_MAX; i++)
 		json_array_append_new(entries, random_entry(5000 - (int64_t)i,
 		    (int)i));
 	buf_free(&page);
 	buf_free(&got);
 	codec_page_encode(entries, &page);
-	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	CHECK(codec_page_insert(page.data, page.len, &c, INDEX_PAGE_MAX, &got,
 	    &b) == OMI_NOTFOUND && got.len == 0);
 	json_array_remove(entries, 0);
 	buf_free(&page);
 	codec_page_encode(entries, &page);
-	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
-	    &b) == OMI_OK && b.n == CONVDB_PAGE_MAX);
+	CHECK(codec_page_insert(page.data, page.len, &c, INDEX_PAGE_MAX, &got,
+	    &b) == OMI_OK && b.n == INDEX_PAGE_MAX);
 	buf_free(&got);
 	for (i = 0, rc = 1; i < page.len; i++)
-		rc &= codec_page_insert(page.data, i, &c, CONVDB_PAGE_MAX, &got,
+		rc &= codec_page_insert(page.data, i, &c, INDEX_PAGE_MAX, &got,
 		    &b) == OMI_NOTFOUND;
 	CHECK(rc && got.len == 0);
 	buf_putc(&page, 'x');
-	CHECK(codec_page_insert(page.data, page.len, &c, CONVDB_PAGE_MAX, &got,
+	CHECK(codec_page_insert(page.data, page.len, &c, INDEX_PAGE_MAX, &got,
 	    &b) == OMI_NOTFOUND);
-	CHECK(codec_page_insert("[{\"id\":\"x\"}]", 12, &c, CONVDB_PAGE_MAX, &got,
+	CHECK(codec_page_insert("[{\"id\":\"x\"}]", 12, &c, INDEX_PAGE_MAX, &got,
 	    &b) == OMI_NOTFOUND && got.len == 0);
 	json_decref(entries);
 	buf_free(&page);

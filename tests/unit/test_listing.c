@@ -5,7 +5,7 @@
  * (dates inclusive at both ends, category, discarded) walked by cursor at
  * several limits visits each match exactly once, newest first, with "more"
  * true exactly when a match follows; offsets land on the model's match;
- * pager_total counts what the walk finds; cursors round trip and the ones
+ * listing_total counts what the walk finds; cursors round trip and the ones
  * this server did not make are refused.
  */
 #include <stdint.h>
@@ -59,7 +59,7 @@ put(struct store *st, const char *uid, const char *id, int64_t t,
 	s.title = s.overview = s.emoji = "";
 	s.category = (char *)category;
 	s.discarded = discarded;
-	return convdb_put(st, uid, &s, "{}", 2, &replaced) == OMI_OK;
+	return index_put(st, uid, &s, "{}", 2, &replaced) == OMI_OK;
 }
 
 static int
@@ -91,7 +91,7 @@ fill(void)
 }
 
 static int
-model_match(int i, const struct pager_filter *f)
+model_match(int i, const struct listing_filter *f)
 {
 	if (conv_t(i) < f->since || conv_t(i) > f->until)
 		return 0;
@@ -103,7 +103,7 @@ model_match(int i, const struct pager_filter *f)
 
 /* The model's matches of f, newest first (ids into want). */
 static size_t
-model_list(const struct pager_filter *f, char want[][16])
+model_list(const struct listing_filter *f, char want[][16])
 {
 	size_t	 n = 0;
 	int	 i;
@@ -116,7 +116,7 @@ model_list(const struct pager_filter *f, char want[][16])
 }
 
 static void
-filter_init(struct pager_filter *f)
+filter_init(struct listing_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->since = INT64_MIN;
@@ -125,12 +125,12 @@ filter_init(struct pager_filter *f)
 
 /* Walks every match of f by cursor, limit at a time, against the model. */
 static void
-walk(struct store *st, const struct convdb_head *h,
-    const struct pager_filter *f, size_t limit)
+walk(struct store *st, const struct index_head *h,
+    const struct listing_filter *f, size_t limit)
 {
 	static char		 want[N][16];
-	struct pager_page	 pg;
-	struct pager_pos	 pos, back;
+	struct listing_page	 pg;
+	struct listing_pos	 pos, back;
 	const json_t		*e;
 	char			*cur;
 	size_t			 n, seen = 0, total, k, calls = 0;
@@ -139,7 +139,7 @@ walk(struct store *st, const struct convdb_head *h,
 	n = model_list(f, want);
 	memset(&pos, 0, sizeof(pos));
 	while (more && ok && calls++ <= N + 1) {
-		if (pager_fetch(st, "u1", h, f, &pos, limit, &pg) != OMI_OK) {
+		if (listing_fetch(st, "u1", h, f, &pos, limit, &pg) != OMI_OK) {
 			ok = 0;
 			break;
 		}
@@ -162,20 +162,20 @@ walk(struct store *st, const struct convdb_head *h,
 			snprintf(pos.id, sizeof(pos.id), "%s",
 			    json_string_value(json_object_get(e, "id")));
 			/* Through a cursor, as a client carries it. */
-			cur = pager_cursor_encode(&pos);
-			ok &= cur != NULL && pager_cursor_decode(cur, &back) == 0 &&
+			cur = listing_cursor_encode(&pos);
+			ok &= cur != NULL && listing_cursor_decode(cur, &back) == 0 &&
 			    back.after == 1 && back.t == pos.t &&
 			    strcmp(back.id, pos.id) == 0 && back.skip == 0;
 			free(cur);
 			pos = back;
 		} else if (more)
 			ok = 0;
-		pager_page_free(&pg);
+		listing_page_free(&pg);
 	}
 	if (!ok || seen != n)
 		fprintf(stderr, "walk limit %zu: %zu of %zu\n", limit, seen, n);
 	CHECK(ok && seen == n);
-	CHECK(pager_total(st, "u1", h, f, &total) == OMI_OK && total == n);
+	CHECK(listing_total(st, "u1", h, f, &total) == OMI_OK && total == n);
 }
 
 static void
@@ -204,13 +204,13 @@ test_filters(void)
 		{ 50, 40, 0, 0, NULL, 1 },
 	};
 	static const size_t	 limits[] = { 1, 7, 64, 100, 500 };
-	struct pager_filter	 f;
-	struct convdb_head	 h;
+	struct listing_filter	 f;
+	struct index_head	 h;
 	struct store		*st;
 	size_t			 i, l;
 
 	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK ||
-	    convdb_head_load(st, "u1", &h) != OMI_OK) {
+	    index_head_load(st, "u1", &h) != OMI_OK) {
 		CHECK(0);
 		return;
 	}
@@ -228,7 +228,7 @@ test_filters(void)
 		for (l = 0; l < sizeof(limits) / sizeof(limits[0]); l++)
 			walk(st, &h, &f, limits[l]);
 	}
-	convdb_head_free(&h);
+	index_head_free(&h);
 	store_close(st);
 }
 
@@ -239,16 +239,16 @@ test_offsets(void)
 	static const uint64_t	 skips[] = { 0, 1, 63, 64, 65, 100, 134, 135,
 	    1000 };
 	static char		 want[N][16];
-	struct pager_filter	 f;
-	struct pager_pos	 pos;
-	struct pager_page	 pg;
-	struct convdb_head	 h;
+	struct listing_filter	 f;
+	struct listing_pos	 pos;
+	struct listing_page	 pg;
+	struct index_head	 h;
 	struct store		*st;
 	size_t			 i, n, k;
 	int			 ok;
 
 	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK ||
-	    convdb_head_load(st, "u1", &h) != OMI_OK) {
+	    index_head_load(st, "u1", &h) != OMI_OK) {
 		CHECK(0);
 		return;
 	}
@@ -257,7 +257,7 @@ test_offsets(void)
 	for (i = 0; i < sizeof(skips) / sizeof(skips[0]); i++) {
 		memset(&pos, 0, sizeof(pos));
 		pos.skip = skips[i];
-		ok = pager_fetch(st, "u1", &h, &f, &pos, 10, &pg) == OMI_OK;
+		ok = listing_fetch(st, "u1", &h, &f, &pos, 10, &pg) == OMI_OK;
 		if (ok) {
 			for (k = 0; k < json_array_size(pg.entries); k++)
 				ok &= skips[i] + k < n && strcmp(
@@ -268,7 +268,7 @@ test_offsets(void)
 			    (skips[i] >= n ? 0 : n - skips[i] < 10 ?
 			    n - skips[i] : 10);
 			ok &= pg.more == (skips[i] + 10 < n);
-			pager_page_free(&pg);
+			listing_page_free(&pg);
 		}
 		if (!ok)
 			fprintf(stderr, "offset %llu\n",
@@ -285,14 +285,14 @@ test_offsets(void)
 	for (k = 0, i = 100; i-- > 0 && k < 6; )
 		k += model_match((int)i, &f);
 	snprintf(want[0], sizeof(want[0]), "c%03d", (int)(i + 1) % 1000);
-	CHECK(k == 6 && pager_fetch(st, "u1", &h, &f, &pos, 1, &pg) ==
+	CHECK(k == 6 && listing_fetch(st, "u1", &h, &f, &pos, 1, &pg) ==
 	    OMI_OK && json_array_size(pg.entries) == 1 &&
 	    strcmp(json_string_value(json_object_get(json_array_get(
 	    pg.entries, 0), "id")), want[0]) == 0);
-	pager_page_free(&pg);
+	listing_page_free(&pg);
 	/* A user without conversations. */
-	convdb_head_free(&h);
-	CHECK(convdb_head_load(st, "u2", &h) == OMI_NOTFOUND ||
+	index_head_free(&h);
+	CHECK(index_head_load(st, "u2", &h) == OMI_NOTFOUND ||
 	    (h.n == 0 && h.nrefs == 0));
 	store_close(st);
 }
@@ -324,7 +324,7 @@ test_cursors(void)
 		{ "1:0:5:c001:extra", 0 },
 		{ "", 0 },
 	};
-	struct pager_pos	 p, q;
+	struct listing_pos	 p, q;
 	char			 b64[512], *c;
 	size_t			 i;
 
@@ -332,28 +332,28 @@ test_cursors(void)
 		sodium_bin2base64(b64, sizeof(b64),
 		    (const unsigned char *)rows[i].text, strlen(rows[i].text),
 		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		if ((pager_cursor_decode(b64, &p) == 0) != rows[i].ok)
+		if ((listing_cursor_decode(b64, &p) == 0) != rows[i].ok)
 			fprintf(stderr, "cursor \"%s\"\n", rows[i].text);
-		CHECK((pager_cursor_decode(b64, &p) == 0) == rows[i].ok);
+		CHECK((listing_cursor_decode(b64, &p) == 0) == rows[i].ok);
 		if (!rows[i].ok)
 			continue;
 		/* Encoding what was decoded gives the same cursor. */
-		c = pager_cursor_encode(&p);
+		c = listing_cursor_encode(&p);
 		CHECK(c != NULL && strcmp(c, b64) == 0 &&
-		    pager_cursor_decode(c, &q) == 0 && q.after == p.after &&
+		    listing_cursor_decode(c, &q) == 0 && q.after == p.after &&
 		    q.t == p.t && q.skip == p.skip && strcmp(q.id, p.id) == 0);
 		free(c);
 	}
 	/* Not base64url, with padding, an embedded NUL, too long. */
-	CHECK(pager_cursor_decode("not a cursor", &p) == -1);
-	CHECK(pager_cursor_decode("MTow", &p) == 0);	/* "1:0" */
-	CHECK(pager_cursor_decode("MTow=", &p) == -1);
+	CHECK(listing_cursor_decode("not a cursor", &p) == -1);
+	CHECK(listing_cursor_decode("MTow", &p) == 0);	/* "1:0" */
+	CHECK(listing_cursor_decode("MTow=", &p) == -1);
 	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)"1:0\0",
 	    4, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	CHECK(pager_cursor_decode(b64, &p) == -1);
-	memset(b64, 'A', PAGER_CURSOR_MAX + 1);
-	b64[PAGER_CURSOR_MAX + 1] = '\0';
-	CHECK(pager_cursor_decode(b64, &p) == -1);
+	CHECK(listing_cursor_decode(b64, &p) == -1);
+	memset(b64, 'A', LISTING_CURSOR_MAX + 1);
+	b64[LISTING_CURSOR_MAX + 1] = '\0';
+	CHECK(listing_cursor_decode(b64, &p) == -1);
 }
 
 int

@@ -14,25 +14,25 @@ static void
 test_page(void)
 {
 	struct buf			 b = { 0 };
-	static const struct page_var	 vars[] = {
+	static const struct template_var	 vars[] = {
 		{ "a", "<script>\"x\"&'y'" }, { "b", NULL }, { NULL, NULL }
 	};
-	static const struct page_var	 real[] = {
+	static const struct template_var	 real[] = {
 		{ "client_name", "Chat<GPT>" }, { "scope_text", "read" },
 		{ "redirect_host", "chatgpt.com" }, { "handle", "H\"x" },
 		{ "uid", "<u>" }, { "error", "" }, { NULL, NULL }
 	};
 
-	CHECK(page_render(&b, "[{{a}}|{{b}}]", vars) == 0);
+	CHECK(template_render(&b, "[{{a}}|{{b}}]", vars) == 0);
 	CHECK(strcmp(b.data, "[&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;|]")
 	    == 0);
 	buf_reset(&b);
-	CHECK(page_render(&b, "{{nope}}", vars) == -1);
+	CHECK(template_render(&b, "{{nope}}", vars) == -1);
 	buf_reset(&b);
-	CHECK(page_render(&b, "{{a", vars) == -1);
+	CHECK(template_render(&b, "{{a", vars) == -1);
 	buf_reset(&b);
 	/* The real template: every placeholder known, the form complete. */
-	CHECK(page_render(&b, tmpl_authorize_html, real) == 0);
+	CHECK(template_render(&b, tmpl_authorize_html, real) == 0);
 	CHECK(strstr(b.data, "name=\"uid\"") != NULL);
 	CHECK(strstr(b.data, "name=\"password\"") != NULL);
 	CHECK(strstr(b.data, "name=\"decision\" value=\"allow\"") != NULL);

@@ -51,7 +51,7 @@ check_doc(const char *doc, size_t len, int want)
 	int		 rc, tree;
 
 	/* The rows' codes: 0 read, 1 declined, -1 out of memory. */
-	switch (jscan_segment_texts(doc, len, &scratch, collect, &b)) {
+	switch (tscan_segment_texts(doc, len, &scratch, collect, &b)) {
 	case OMI_OK:
 		rc = 0;
 		break;
@@ -100,7 +100,7 @@ test_fixtures(void)
 		check_doc(doc.data, doc.len, 0);
 		/* Real documents hold texts (the comparison is not empty). */
 		buf_reset(&out);
-		CHECK(jscan_segment_texts(doc.data, doc.len, &scratch, collect,
+		CHECK(tscan_segment_texts(doc.data, doc.len, &scratch, collect,
 		    &out) == OMI_OK && out.len > 20);
 	}
 	buf_free(&doc);
@@ -193,21 +193,21 @@ main(void)
 	check("{\"transcript_segments\":[{\"text\":\"overlong \xc0\xaf\"}]}", 1);
 	check_doc("{\"a\":\"\0\"}", 9, 1);
 
-	/* Nesting: up to JSCAN_MAX_DEPTH read, deeper declined. */
-	for (i = 0; i < JSCAN_MAX_DEPTH - 1; i++)
+	/* Nesting: up to TSCAN_MAX_DEPTH read, deeper declined. */
+	for (i = 0; i < TSCAN_MAX_DEPTH - 1; i++)
 		buf_putc(&deep, '[');
 	{
 		struct buf ok = { 0 }, over = { 0 };
 
 		buf_puts(&ok, "{\"a\":");
 		buf_append(&ok, deep.data, deep.len);
-		for (i = 0; i < JSCAN_MAX_DEPTH - 1; i++)
+		for (i = 0; i < TSCAN_MAX_DEPTH - 1; i++)
 			buf_putc(&ok, ']');
 		buf_puts(&ok, ",\"transcript_segments\":[{\"text\":\"t\"}]}");
 		check_doc(ok.data, ok.len, 0);
 		buf_puts(&over, "{\"a\":[");
 		buf_append(&over, deep.data, deep.len);
-		for (i = 0; i < JSCAN_MAX_DEPTH; i++)
+		for (i = 0; i < TSCAN_MAX_DEPTH; i++)
 			buf_putc(&over, ']');
 		buf_puts(&over, "}");
 		check_doc(over.data, over.len, 1);
@@ -216,7 +216,7 @@ main(void)
 	}
 
 	/*
-	 * jscan_limits, the webhook's bound: values and depth at their edges,
+	 * tscan_limits, the webhook's bound: values and depth at their edges,
 	 * keys not counted, syntax errors left to Jansson.
 	 */
 	{
@@ -227,18 +227,18 @@ main(void)
 			int		 want;
 		} lim[] = {
 			{ "{}", 1, 1, 0 },
-			{ "{}", 0, 1, JSCAN_TOO_DEEP },
+			{ "{}", 0, 1, TSCAN_TOO_DEEP },
 			{ "{\"a\":1,\"b\":\"x\"}", 1, 3, 0 },
-			{ "{\"a\":1,\"b\":\"x\"}", 1, 2, JSCAN_TOO_MANY },
+			{ "{\"a\":1,\"b\":\"x\"}", 1, 2, TSCAN_TOO_MANY },
 			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 2, 8, 0 },
 			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 2, 7,
-			    JSCAN_TOO_MANY },
+			    TSCAN_TOO_MANY },
 			{ "[[],{},null,true,false,-1.5e3,\"s\"]", 1, 8,
-			    JSCAN_TOO_DEEP },
+			    TSCAN_TOO_DEEP },
 			{ " [[[1]]] ", 3, 4, 0 },
-			{ "[[[1]]]", 2, 4, JSCAN_TOO_DEEP },
+			{ "[[[1]]]", 2, 4, TSCAN_TOO_DEEP },
 			{ "[{},{},{}]", 2, 4, 0 },
-			{ "[{},{},{}]", 2, 3, JSCAN_TOO_MANY },
+			{ "[{},{},{}]", 2, 3, TSCAN_TOO_MANY },
 			{ "[1,]", 5, 100, 1 },
 			{ "{\"a\" 1}", 5, 100, 1 },
 			{ "[1] x", 5, 100, 1 },
@@ -248,12 +248,12 @@ main(void)
 
 		for (i = 0; i < (int)(sizeof(lim) / sizeof(lim[0])); i++) {
 			size_t	 at;
-			int	 rc = jscan_limits(lim[i].doc,
+			int	 rc = tscan_limits(lim[i].doc,
 			    strlen(lim[i].doc), lim[i].depth, lim[i].values,
 			    &at);
 
 			if (rc != lim[i].want)
-				fprintf(stderr, "jscan_limits %s: %d, want %d\n",
+				fprintf(stderr, "tscan_limits %s: %d, want %d\n",
 				    lim[i].doc, rc, lim[i].want);
 			CHECK(rc == lim[i].want);
 		}
@@ -261,17 +261,17 @@ main(void)
 		buf_reset(&deep);
 		for (i = 0; i < 10000; i++)
 			buf_putc(&deep, '[');
-		CHECK(jscan_limits(deep.data, deep.len, JSCAN_MAX_DEPTH,
-		    SIZE_MAX, &k) == JSCAN_TOO_DEEP && k == JSCAN_MAX_DEPTH);
+		CHECK(tscan_limits(deep.data, deep.len, TSCAN_MAX_DEPTH,
+		    SIZE_MAX, &k) == TSCAN_TOO_DEEP && k == TSCAN_MAX_DEPTH);
 		/* Jansson reads on past a NUL after a number; this does not. */
-		CHECK(jscan_limits("[1\0,{}]", 7, 5, 100, &k) == 1 && k == 2);
+		CHECK(tscan_limits("[1\0,{}]", 7, 5, 100, &k) == 1 && k == 2);
 	}
 
 	/*
 	 * fn stops the walk: no more texts after it asks. at is how far
 	 * into the document each segment ends (the search's budget).
 	 */
-	CHECK(jscan_segment_texts(three, strlen(three), &scratch,
+	CHECK(tscan_segment_texts(three, strlen(three), &scratch,
 	    stop_at_second, ats) == OMI_OK && ats[0] == 2);
 	CHECK(ats[1] == (size_t)(strstr(three, "\"1\"}") + 4 - three));
 	CHECK(ats[2] == (size_t)(strstr(three, "\"2\"}") + 4 - three));
