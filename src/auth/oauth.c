@@ -64,13 +64,13 @@ scope_known(const char *s, size_t n)
 	return 0;
 }
 
-/* 1 when the scope list has the entry s (n bytes). */
+/* 1 when the scope list (NULL for none) has the entry s (n bytes). */
 static int
 scope_has(const char *list, const char *s, size_t n)
 {
 	size_t k;
 
-	while (*list != '\0') {
+	while (list != NULL && *list != '\0') {
 		list += strspn(list, " ");
 		k = strcspn(list, " ");
 		if (k == n && memcmp(list, s, n) == 0)

@@ -192,7 +192,7 @@ void	 oauth_pkce_s256(const char *verifier, char *out);
  * unset means out of memory).
  */
 char	*oauth_scope_normalise(const char *requested, int *unknown);
-/* 1 when every scope in want also appears in have. */
+/* 1 when every scope in want also appears in have (NULL for none). */
 int	 oauth_scope_subset(const char *want, const char *have);
 
 /* Pending authorization requests and codes (oauth-code.c) --------------- */

@@ -88,22 +88,6 @@ challenge(struct app *a, const char *error)
 	buf_free(&b);
 }
 
-static int
-has_scope(const char *scopes, const char *want)
-{
-	size_t		 n = strlen(want), len;
-	const char	*p = scopes;
-
-	while (p != NULL && *p != '\0') {
-		len = strcspn(p, " ");
-		if (len == n && strncmp(p, want, n) == 0)
-			return 1;
-		p += len;
-		p += strspn(p, " ");
-	}
-	return 0;
-}
-
 int
 mcp_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 {
@@ -123,7 +107,7 @@ mcp_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 		app_store_error(a, APP_ERR_API, OMI_BUSY);
 		return -1;
 	}
-	if (!has_scope(b->scope, OAUTH_SCOPE_READ)) {
+	if (!oauth_scope_subset(OAUTH_SCOPE_READ, b->scope)) {
 		resp_api_error(&a->resp, 403, "insufficient_scope",
 		    "the access token does not allow reading conversations");
 		challenge(a, "insufficient_scope");

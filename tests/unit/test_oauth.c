@@ -246,6 +246,12 @@ test_scope(void)
 	CHECK(oauth_scope_subset("read:memories", "read:memories"));
 	CHECK(oauth_scope_subset("", "read:memories"));
 	CHECK(!oauth_scope_subset("admin", "read:memories"));
+	/* A token without scopes (have NULL) grants nothing, and does not crash. */
+	CHECK(!oauth_scope_subset("read:memories", NULL));
+	CHECK(oauth_scope_subset("", NULL));
+	CHECK(!oauth_scope_subset("read:memories",
+	    "read:memories2 xread:memories"));
+	CHECK(oauth_scope_subset("read:memories", "a  read:memories "));
 }
 
 /* The token life cycle against a real store ------------------------------ */
