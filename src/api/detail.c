@@ -55,27 +55,6 @@ str(const json_t *obj, const char *name)
 	return s ? s : "";
 }
 
-/* A copy of the array's leading elements that fit in the budget. */
-static json_t *
-clip_list(const json_t *v, int *cut)
-{
-	json_t	*out = json_array(), *e;
-	size_t	 i, size = 0, sz;
-
-	if (out == NULL)
-		return NULL;
-	json_array_foreach(v, i, e) {
-		sz = clip_json_size(e) + 1;
-		if (size + sz > DETAIL_LIST_BUDGET) {
-			*cut = 1;
-			break;
-		}
-		size += sz;
-		json_array_append(out, e);
-	}
-	return out;
-}
-
 static json_t *
 structured(const json_t *doc, int *cut)
 {
@@ -93,9 +72,11 @@ structured(const json_t *doc, int *cut)
 	*cut = c1 || c2 || c3 || c4;
 	/* OMI keeps action items and events inside structured. */
 	if (json_is_array(v = json_object_get(st, "action_items")))
-		json_object_set_new(out, "action_items", clip_list(v, cut));
+		json_object_set_new(out, "action_items",
+		    clip_array(v, DETAIL_LIST_BUDGET, cut));
 	if (json_is_array(v = json_object_get(st, "events")))
-		json_object_set_new(out, "events", clip_list(v, cut));
+		json_object_set_new(out, "events",
+		    clip_array(v, DETAIL_LIST_BUDGET, cut));
 	return out;
 }
 

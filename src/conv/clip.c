@@ -70,3 +70,23 @@ clip_transcript(const char *t, size_t n, size_t b0, size_t max, size_t room)
 			return k;
 	return i;
 }
+
+json_t *
+clip_array(const json_t *v, size_t budget, int *cut)
+{
+	json_t	*out = json_array(), *e;
+	size_t	 i, size = 0, sz;
+
+	if (out == NULL)
+		return NULL;
+	json_array_foreach(v, i, e) {
+		sz = clip_json_size(e) + 1;
+		if (size + sz > budget) {
+			*cut = 1;
+			break;
+		}
+		size += sz;
+		json_array_append(out, e);
+	}
+	return out;
+}

@@ -22,6 +22,12 @@ json_t	*clip_text(const char *s, size_t max, int *cut);
 /* The compact serialised size of j in bytes. */
 size_t	 clip_json_size(const json_t *);
 /*
+ * A new array of v's leading elements whose serialised sizes (plus a
+ * separator each) fit in budget bytes; *cut is set when some were left
+ * out. NULL when out of memory.
+ */
+json_t	*clip_array(const json_t *v, size_t budget, int *cut);
+/*
  * The end (a byte offset) of the part of t (n bytes) that starts at byte
  * b0, holds at most max code points and costs at most room bytes inside a
  * JSON string as Jansson writes it. When the text goes on, the part ends

@@ -180,27 +180,6 @@ out:
 	return j;
 }
 
-/* A copy of the array's leading elements that fit in the budget. */
-static json_t *
-clip_list(const json_t *v, int *cut)
-{
-	json_t	*out = json_array(), *e;
-	size_t	 i, size = 0, sz;
-
-	if (out == NULL)
-		return NULL;
-	json_array_foreach(v, i, e) {
-		sz = clip_json_size(e) + 1;
-		if (size + sz > READ_LIST_BUDGET) {
-			*cut = 1;
-			break;
-		}
-		size += sz;
-		json_array_append(out, e);
-	}
-	return out;
-}
-
 json_t *
 tool_get_conversation(struct tool_ctx *t)
 {
@@ -232,9 +211,10 @@ tool_get_conversation(struct tool_ctx *t)
 	    "started_at", time_or_null(doc, "started_at"),
 	    "finished_at", time_or_null(doc, "finished_at"),
 	    "discarded", json_is_true(json_object_get(doc, "discarded")),
-	    "action_items", clip_list(json_object_get(st, "action_items"),
-	    &cut),
-	    "events", clip_list(json_object_get(st, "events"), &cut),
+	    "action_items", clip_array(json_object_get(st, "action_items"),
+	    READ_LIST_BUDGET, &cut),
+	    "events", clip_array(json_object_get(st, "events"),
+	    READ_LIST_BUDGET, &cut),
 	    "url", tool_url(t->r->cfg, id), "transcript", "",
 	    "transcript_offset", (json_int_t)UINT32_MAX,
 	    "transcript_length", (json_int_t)UINT32_MAX,
