@@ -25,6 +25,7 @@
  * Every answer forbids framing (X-Frame-Options, CSP frame-ancestors) and
  * referrers, and is never cached.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,7 +301,10 @@ show_page(struct app *a, const struct oauth_request *req, const char *handle,
 	host = strstr(origin, "://") + 3;
 	{
 		const struct template_var vars[] = {
-			{ "client_name", a->cfg.client_name },
+			{ "client_name", req->client_name ? req->client_name :
+			    req->client_id != NULL && sec_streq(req->client_id,
+			    a->cfg.client_id) ? a->cfg.client_name :
+			    "An application without a name" },
 			{ "scope_text", scope_text(req->scope) },
 			{ "redirect_host", host },
 			{ "handle", handle },
@@ -381,7 +385,8 @@ static const struct field form_fields[] = {
  * req or answers with an error redirect. Returns 0 when req is complete.
  */
 static int
-check_request(struct app *a, const char *ruri, struct oauth_request *req)
+check_request(struct app *a, const char *cid, int registered,
+    const char *ruri, struct oauth_request *req)
 {
 	const struct params	*q = &a->req.query;
 	const char		*v[FIELD_N(request_fields)];
@@ -419,6 +424,15 @@ check_request(struct app *a, const char *ruri, struct oauth_request *req)
 		    "code_challenge or code_challenge_method is invalid", state);
 		return -1;
 	}
+	/* A registered (MCP) client must use PKCE with S256 (the MCP
+	 * authorization specification; RFC 9700 2.1.1 for public clients). */
+	if (registered && (cc == NULL || ccm == NULL ||
+	    strcmp(ccm, "S256") != 0)) {
+		redirect_error(a, ruri, "invalid_request", cc == NULL ?
+		    "code_challenge is required" :
+		    "code_challenge_method must be S256", state);
+		return -1;
+	}
 	if ((req->scope = oauth_scope_normalise(scope, &unknown)) == NULL) {
 		if (unknown)
 			redirect_error(a, ruri, "invalid_scope",
@@ -427,7 +441,7 @@ check_request(struct app *a, const char *ruri, struct oauth_request *req)
 			a->resp.failed = 1;
 		return -1;
 	}
-	req->client_id = xstrdup(a->cfg.client_id);
+	req->client_id = xstrdup(cid);
 	req->redirect_uri = xstrdup(ruri);
 	req->state = xstrdup(state);
 	req->challenge = xstrdup(cc);
@@ -442,40 +456,109 @@ check_request(struct app *a, const char *ruri, struct oauth_request *req)
 	return 0;
 }
 
+/*
+ * A registered client named by the request: 1 with its name (or NULL)
+ * in *name when uri is one of its redirect URIs, 2 when it is not (or
+ * uri is NULL), 0 when id names no live registration, -1 with the error
+ * answered.
+ */
+static int
+registered_client(struct app *a, struct store *s, const char *id,
+    const char *uri, char **name)
+{
+	struct oauth_client	 cl;
+	struct store		*own = NULL;
+	enum omi_err		 err;
+	int			 rc = 0;
+
+	*name = NULL;
+	if (s == NULL && (err = store_open(&own, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) != OMI_OK) {
+		unavailable(a, err);
+		return -1;
+	}
+	err = oauth_client_get(s ? s : own, id, now_unix(), &cl);
+	store_close(own);
+	if (err == OMI_NOTFOUND)
+		return 0;
+	if (err != OMI_OK) {
+		unavailable(a, err);
+		return -1;
+	}
+	rc = 2;
+	if (uri != NULL && oauth_client_redirect_ok(&cl, uri)) {
+		rc = 1;
+		/* The page says who is asking; a name it chose itself is
+		 * marked as such beside the host it returns to. */
+		if (cl.name != NULL && asprintf(name, "%s (unverified)",
+		    cl.name) == -1) {
+			*name = NULL;
+			a->resp.failed = 1;
+			rc = -1;
+		}
+	}
+	oauth_client_free(&cl);
+	return rc;
+}
+
 static void
 authorize_get(struct app *a)
 {
 	struct oauth_request	 req;
 	const char		*cid, *ruri;
 	char			 cookie[SEC_TOKEN_LEN + 1], *handle = NULL;
+	char			*name = NULL;
 	struct field_fail	 ff;
-	enum field_why		 why;
+	enum field_why		 why, rwhy;
+	int			 registered = 0, known;
 
 	memset(&req, 0, sizeof(req));
 	/* RFC 6749 4.1.2.1: these two are checked before anything else, and
 	 * a problem with either is shown here, never sent anywhere. */
-	if ((why = field_check(&a->req.query, client_id_fields,
-	    FIELD_N(client_id_fields), 0, &cid, &ff)) != FIELD_OK ||
-	    !sec_streq(cid, a->cfg.client_id)) {
+	why = field_check(&a->req.query, client_id_fields,
+	    FIELD_N(client_id_fields), 0, &cid, &ff);
+	rwhy = field_check(&a->req.query, redirect_uri_fields,
+	    FIELD_N(redirect_uri_fields), 0, &ruri, &ff);
+	known = why == FIELD_OK && sec_streq(cid, a->cfg.client_id);
+	if (why == FIELD_OK && !known && oauth_dcr_id_shaped(cid)) {
+		/* A registered client: its redirect URIs are its own. */
+		switch (registered_client(a, NULL, cid, rwhy == FIELD_OK ?
+		    ruri : NULL, &name)) {
+		case -1:
+			return;
+		case 1:
+			known = registered = 1;
+			break;
+		case 2:
+			known = 1;
+			if (rwhy == FIELD_OK)
+				rwhy = FIELD_INVALID;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!known) {
 		bad_request(a, why == FIELD_REPEATED ? "The request names its "
 		    "application more than once." : "The request does not "
 		    "name an application this service knows.");
-		return;
+		goto out;
 	}
-	if ((why = field_check(&a->req.query, redirect_uri_fields,
-	    FIELD_N(redirect_uri_fields), 0, &ruri, &ff)) != FIELD_OK ||
-	    !oauth_redirect_allowed(&a->cfg, ruri)) {
-		log_msg("authorize: redirect_uri %s", why == FIELD_OK ?
-		    "not registered" : why == FIELD_MISSING ? "missing" :
-		    "repeated");
+	if (rwhy != FIELD_OK || (!registered &&
+	    !oauth_redirect_allowed(&a->cfg, ruri))) {
+		log_msg("authorize: redirect_uri %s", rwhy == FIELD_OK ||
+		    rwhy == FIELD_INVALID ? "not registered" :
+		    rwhy == FIELD_MISSING ? "missing" : "repeated");
 		bad_request(a, "The application's return address is missing "
 		    "or is not registered with this service.");
-		return;
-	}
-	if (pin_check(a, NULL, ruri) == -1)
-		return;
-	if (check_request(a, ruri, &req) == -1)
 		goto out;
+	}
+	if (!registered && pin_check(a, NULL, ruri) == -1)
+		goto out;
+	if (check_request(a, cid, registered, ruri, &req) == -1)
+		goto out;
+	req.client_name = name;
+	name = NULL;
 	cookie_set(a, cookie, pending_ttl(&a->cfg));
 	if ((handle = oauth_pending_seal(&a->cfg, &req, cookie)) == NULL)
 		a->resp.failed = 1;
@@ -484,6 +567,7 @@ authorize_get(struct app *a)
 out:
 	oauth_request_free(&req);
 	free(handle);
+	free(name);
 }
 
 /* POST: the consent form ------------------------------------------------- */
@@ -629,9 +713,25 @@ authorize_post(struct app *a)
 	    OMI_OK && (err = store_open(&s, a->cfg.datadir, STORE_READ,
 	    a->cfg.lock_timeout_ms)) == OMI_OK) {
 		err = oauth_pending_unspent(&a->cfg, s, handle);
-		if (err == OMI_OK && pin_check(a, s, req.redirect_uri) == -1) {
-			store_close(s);
-			goto out;
+		if (err == OMI_OK && sec_streq(req.client_id,
+		    a->cfg.client_id)) {
+			if (pin_check(a, s, req.redirect_uri) == -1) {
+				store_close(s);
+				goto out;
+			}
+		} else if (err == OMI_OK) {
+			/* A registration that expired or was removed since
+			 * the page was shown signs nobody in. */
+			rc = registered_client(a, s, req.client_id,
+			    req.redirect_uri, &req.client_name);
+			if (rc != 1) {
+				store_close(s);
+				if (rc != -1)
+					bad_request(a, "The application that "
+					    "asked is no longer registered "
+					    "with this service.");
+				goto out;
+			}
 		}
 		store_close(s);
 	}

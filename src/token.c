@@ -12,8 +12,18 @@
  *   failed (app_store_error)
  * POST /chatgpt/oauth/revoke (PATH_INFO /:revoke, RFC 7009): 200 whether
  *   or not the token was known; client errors as above.
+ * POST /chatgpt/oauth/register (PATH_INFO /:register, RFC 7591): a
+ *   client registers itself (auth/oauth-client.c). JSON body:
+ *   201 the client's id (and secret unless it is public) and metadata
+ *   400 invalid_redirect_uri, invalid_client_metadata
+ *   413 a body over 8 KiB;  429 too many registrations from this source
  * GET /.well-known/oauth-authorization-server (PATH_INFO /:metadata,
  *   RFC 8414): the server's metadata, built from the configured base URL.
+ *
+ * Registration lives here rather than in a program of its own: it answers
+ * in the token endpoint's JSON error style, under the same routes, body
+ * cap and deployment (FastCGI included), and the clients it makes are
+ * checked by this program's client authentication anyway.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +34,7 @@
 #include "http/app.h"
 #include "http/field.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/enc.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -128,12 +139,43 @@ out:
 /* Client authentication ------------------------------------------------- */
 
 /*
- * Authenticates the client by exactly one method (RFC 6749 2.3): HTTP
- * Basic or client_id and client_secret in the body. Returns 0, or -1 with
- * the error answered.
+ * A registered client's authentication: its secret by either method, or
+ * none at all for a public client (RFC 7591 2, token_endpoint_auth_method
+ * none). Returns 1 when it holds, 0 when not, -1 with the store error
+ * answered.
  */
 static int
-client_auth(struct app *a, const struct params *p)
+registered_auth(struct app *a, const char *id, const char *secret)
+{
+	struct oauth_client	 cl;
+	struct store		*s = NULL;
+	enum omi_err		 err;
+	int			 ok = 0;
+
+	if ((err = store_open(&s, a->cfg.datadir, STORE_READ,
+	    a->cfg.lock_timeout_ms)) == OMI_OK)
+		err = oauth_client_get(s, id, now_unix(), &cl);
+	store_close(s);
+	if (err == OMI_OK) {
+		ok = oauth_client_secret_ok(&a->cfg, &cl, secret != NULL &&
+		    *secret != '\0' ? secret : NULL);
+		oauth_client_free(&cl);
+	} else if (err != OMI_NOTFOUND) {
+		log_msg("token: client lookup: %s", omi_strerror(err));
+		app_store_error(a, APP_ERR_OAUTH, err);
+		return -1;
+	}
+	return ok;
+}
+
+/*
+ * Authenticates the client by exactly one method (RFC 6749 2.3): HTTP
+ * Basic or client_id and client_secret in the body, or, for a registered
+ * public client, client_id alone. Returns 0 with *cid the client's id
+ * (malloc'd), or -1 with the error answered.
+ */
+static int
+client_auth(struct app *a, const struct params *p, char **cid)
 {
 	char			*bid = NULL, *bsecret = NULL;
 	const char		*v[FIELD_N(client_fields)];
@@ -171,10 +213,17 @@ client_auth(struct app *a, const struct params *p)
 		id = basic == OMI_OK ? bid : pid;
 		secret = basic == OMI_OK ? bsecret : psecret;
 	}
-	/* Both compared, in constant time, whatever the first says. */
-	ok = id != NULL && secret != NULL;
-	ok = (ok ? sec_streq(id, a->cfg.client_id) : 0) &
-	    (ok ? sec_streq(secret, a->cfg.client_secret) : 0);
+	if (id != NULL && !sec_streq(id, a->cfg.client_id) &&
+	    oauth_dcr_id_shaped(id)) {
+		if ((ok = registered_auth(a, id, secret)) == -1)
+			goto out;
+	} else {
+		/* Both compared, in constant time, whatever the first
+		 * says. */
+		ok = id != NULL && secret != NULL;
+		ok = (ok ? sec_streq(id, a->cfg.client_id) : 0) &
+		    (ok ? sec_streq(secret, a->cfg.client_secret) : 0);
+	}
 	if (!ok) {
 		log_msg("token: client authentication failed (%s)",
 		    basic == OMI_OK ? "basic" : basic == OMI_INVALID ?
@@ -186,6 +235,10 @@ client_auth(struct app *a, const struct params *p)
 		 * the body's credentials were the ones refused. */
 		resp_header(&a->resp, "WWW-Authenticate",
 		    "Basic realm=\"omi\", charset=\"UTF-8\"");
+		goto out;
+	}
+	if ((*cid = strdup(id)) == NULL) {
+		a->resp.failed = 1;
 		goto out;
 	}
 	rc = 0;
@@ -252,7 +305,7 @@ send_tokens(struct app *a, const struct oauth_tokens *t)
 }
 
 static void
-grant(struct app *a, const struct params *p)
+grant(struct app *a, const struct params *p, const char *cid)
 {
 	struct oauth_tokens	 t;
 	struct oauth_fail	 f = { 0 };
@@ -301,11 +354,21 @@ grant(struct app *a, const struct params *p)
 		return;
 	}
 	if (strcmp(gt, "authorization_code") == 0)
-		rc = oauth_code_redeem(&a->cfg, s, code, a->cfg.client_id,
-		    ruri, ver, &t, &f);
+		rc = oauth_code_redeem(&a->cfg, s, code, cid, ruri, ver, &t,
+		    &f);
 	else
-		rc = oauth_refresh(&a->cfg, s, rt, a->cfg.client_id, scope,
-		    &t, &f);
+		rc = oauth_refresh(&a->cfg, s, rt, cid, scope, &t, &f);
+	/* A registered client in use does not expire. */
+	if (rc == 0 && !sec_streq(cid, a->cfg.client_id) &&
+	    (err = oauth_client_touch(s, cid, now_unix())) != OMI_OK) {
+		f.err = err;
+		rc = -1;
+		log_msg("token: client touch: %s", omi_strerror(err));
+		store_close(s);
+		oauth_tokens_free(&t);
+		app_store_error(a, APP_ERR_OAUTH, err);
+		return;
+	}
 	/* A failure may have revoked a grant: that must stick as well. */
 	if ((err = store_commit(s)) != OMI_OK) {
 		log_msg("token: commit: %s", omi_strerror(err));
@@ -321,7 +384,7 @@ grant(struct app *a, const struct params *p)
 }
 
 static void
-revoke(struct app *a, const struct params *p)
+revoke(struct app *a, const struct params *p, const char *cid)
 {
 	struct store		*s = NULL;
 	struct field_fail	 ff;
@@ -339,8 +402,8 @@ revoke(struct app *a, const struct params *p)
 	hint = v[1];
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms)) == OMI_OK &&
-	    (err = oauth_revoke_token(&a->cfg, s, token, hint,
-	    a->cfg.client_id)) == OMI_OK)
+	    (err = oauth_revoke_token(&a->cfg, s, token, hint, cid)) ==
+	    OMI_OK)
 		err = store_commit(s);
 	store_close(s);
 	if (err != OMI_OK) {
@@ -353,39 +416,163 @@ revoke(struct app *a, const struct params *p)
 	resp_body(&a->resp, 200, "application/json", "{}\n", 3);
 }
 
+/* Registration (RFC 7591) ------------------------------------------------ */
+
+static json_t *
+uris_json(const struct oauth_dcr *d)
+{
+	json_t	*a;
+	size_t	 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < d->nuris; i++)
+		if (json_array_append_new(a, json_string(d->uris[i])) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The answer to a registration (RFC 7591 3.2.1): what was registered. */
+static void
+registered(struct app *a, const struct oauth_dcr *d, const char *id,
+    const char *secret, int64_t now)
+{
+	json_t *j, *u;
+
+	if ((u = uris_json(d)) == NULL || (j = json_pack("{s:s, s:I, s:o, "
+	    "s:s, s:[s,s], s:[s], s:s}", "client_id", id,
+	    "client_id_issued_at", (json_int_t)now, "redirect_uris", u,
+	    "token_endpoint_auth_method", d->auth, "grant_types",
+	    "authorization_code", "refresh_token", "response_types", "code",
+	    "scope", d->scope ? d->scope : OAUTH_SCOPE_READ)) == NULL) {
+		a->resp.failed = 1;
+		return;
+	}
+	if ((d->name != NULL && json_object_set_new(j, "client_name",
+	    json_string(d->name)) == -1) || (*secret != '\0' &&
+	    (json_object_set_new(j, "client_secret", json_string(secret)) ==
+	    -1 || json_object_set_new(j, "client_secret_expires_at",
+	    json_integer(0)) == -1)))
+		a->resp.failed = 1;
+	else {
+		resp_json(&a->resp, 201, j);
+		resp_header(&a->resp, "Pragma", "no-cache");
+	}
+	json_decref(j);
+}
+
+/*
+ * POST /:register. The throttle counts every registration of a source
+ * (like a failed sign-in): OAUTH_DCR_SOURCE_MAX in a window lock it out
+ * for the lock time, so one address cannot fill the store.
+ */
+static void
+do_register(struct app *a)
+{
+	struct oauth_dcr	 d;
+	struct oauth_fail	 f;
+	struct oauth_count	 k;
+	struct store		*s = NULL;
+	char			 addr[OAUTH_ADDR_MAX];
+	char			 id[OAUTH_DCR_ID_MAX];
+	char			 secret[SEC_TOKEN_LEN + 1];
+	int64_t			 now = now_unix();
+	enum omi_err		 err;
+
+	memset(secret, 0, sizeof(secret));
+	if (a->req.body_type != BODY_JSON) {
+		simple_error(a, 400, "invalid_client_metadata",
+		    "the registration must be application/json");
+		return;
+	}
+	if (oauth_dcr_parse(a->req.body, a->req.body_len, &d, &f) == -1) {
+		if (f.err == OMI_NOMEM)
+			a->resp.failed = 1;
+		else {
+			log_msg("token: registration refused: %s", f.desc);
+			simple_error(a, f.status, f.error, f.desc);
+		}
+		return;
+	}
+	oauth_client_addr(cgi_getenv(&a->req, "REMOTE_ADDR"),
+	    cgi_getenv(&a->req, "HTTP_X_FORWARDED_FOR"),
+	    a->cfg.trusted_proxy, addr, sizeof(addr));
+	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+	    a->cfg.lock_timeout_ms)) != OMI_OK ||
+	    (err = oauth_throttle_get(&a->cfg, s, OAUTH_SUBJ_REGISTER, addr,
+	    &k)) != OMI_OK)
+		goto out;
+	if (oauth_count_locked(&k, now)) {
+		log_msg("token: registration refused: too many from %s", addr);
+		simple_error(a, 429, "invalid_client_metadata", "too many "
+		    "registrations from this address; try again later");
+		resp_header(&a->resp, "Retry-After", "900");
+		goto out;
+	}
+	oauth_count_fail(&k, now, OAUTH_DCR_SOURCE_MAX);
+	if ((err = oauth_dcr_register(&a->cfg, s, &d, now, id, secret)) !=
+	    OMI_OK || (err = oauth_throttle_put(&a->cfg, s,
+	    OAUTH_SUBJ_REGISTER, addr, &k, now)) != OMI_OK ||
+	    (err = store_commit(s)) != OMI_OK)
+		goto out;
+	log_msg("token: client %s registered (%s, %zu redirect URIs)", id,
+	    d.auth, d.nuris);
+	registered(a, &d, id, secret, now);
+out:
+	if (err != OMI_OK) {
+		log_msg("token: register: %s", omi_strerror(err));
+		app_store_error(a, APP_ERR_OAUTH, err);
+	}
+	store_close(s);
+	oauth_dcr_free(&d);
+	sodium_memzero(secret, sizeof(secret));
+}
+
 /* Metadata (RFC 8414) ----------------------------------------------------- */
 
+/*
+ * Only S256 is advertised: MCP clients must use it (the MCP authorization
+ * specification; a registered client's plain challenge is refused). The
+ * custom GPT's client may still send plain, as it always could.
+ */
 static void
 metadata(struct app *a)
 {
-	struct buf	 u[4] = { { 0 } };
+	struct buf	 u[5] = { { 0 } };
 	static const char *const paths[] = { "", "/chatgpt/oauth/authorize",
-	    "/chatgpt/oauth/token", "/chatgpt/oauth/revoke" };
+	    "/chatgpt/oauth/token", "/chatgpt/oauth/revoke",
+	    "/chatgpt/oauth/register" };
 	json_t		*j = NULL;
 	size_t		 i;
+	int		 failed = 0;
 
 	/* RFC 8414 3.3: the issuer is ours, never taken from Host. */
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++) {
 		buf_printf(&u[i], "%s%s", a->cfg.base_url, paths[i]);
-	if (!u[0].failed && !u[1].failed && !u[2].failed && !u[3].failed)
-		j = json_pack("{s:s, s:s, s:s, s:s, s:[s], s:[s,s], "
-		    "s:[s,s], s:[s,s], s:[s,s], s:[s]}",
+		failed |= u[i].failed;
+	}
+	if (!failed)
+		j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s,s], "
+		    "s:[s,s,s], s:[s,s], s:[s], s:[s]}",
 		    "issuer", u[0].data, "authorization_endpoint", u[1].data,
 		    "token_endpoint", u[2].data, "revocation_endpoint",
-		    u[3].data, "response_types_supported", "code",
+		    u[3].data, "registration_endpoint", u[4].data,
+		    "response_types_supported", "code",
 		    "grant_types_supported", "authorization_code",
 		    "refresh_token", "token_endpoint_auth_methods_supported",
-		    "client_secret_basic", "client_secret_post",
+		    "client_secret_basic", "client_secret_post", "none",
 		    "revocation_endpoint_auth_methods_supported",
 		    "client_secret_basic", "client_secret_post",
-		    "code_challenge_methods_supported", "S256", "plain",
+		    "code_challenge_methods_supported", "S256",
 		    "scopes_supported", OAUTH_SCOPE_READ);
 	if (j == NULL)
 		a->resp.failed = 1;
 	else
 		resp_json(&a->resp, 200, j);
 	json_decref(j);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		buf_free(&u[i]);
 }
 
@@ -394,6 +581,7 @@ handle(struct app *a)
 {
 	struct params	 p = { 0 };
 	const char	*path = a->req.path_info;
+	char		*cid = NULL;
 	int		 is_revoke = strcmp(path, "/:revoke") == 0;
 
 	if (strcmp(path, "/:metadata") == 0) {
@@ -404,6 +592,13 @@ handle(struct app *a)
 			app_method_not_allowed(a, APP_ERR_OAUTH, "GET, HEAD");
 		return;
 	}
+	if (strcmp(path, "/:register") == 0) {
+		if (strcmp(a->req.method, "POST") == 0)
+			do_register(a);
+		else
+			app_method_not_allowed(a, APP_ERR_OAUTH, "POST");
+		return;
+	}
 	if (*path != '\0' && strcmp(path, "/") != 0 && !is_revoke) {
 		simple_error(a, 404, "invalid_request", "no such endpoint");
 		return;
@@ -412,14 +607,15 @@ handle(struct app *a)
 		app_method_not_allowed(a, APP_ERR_OAUTH, "POST");
 		return;
 	}
-	if (body_params(a, &p) == 0 && client_auth(a, &p) == 0) {
+	if (body_params(a, &p) == 0 && client_auth(a, &p, &cid) == 0) {
 		if (is_revoke)
-			revoke(a, &p);
+			revoke(a, &p, cid);
 		else
-			grant(a, &p);
+			grant(a, &p, cid);
 	}
 	if (p.v != a->req.form.v)
 		params_free(&p);
+	free(cid);
 }
 
 int

@@ -28,6 +28,7 @@ oauth_request_free(struct oauth_request *r)
 	free(r->state);
 	free(r->challenge);
 	free(r->method);
+	free(r->client_name);
 	memset(r, 0, sizeof(*r));
 }
 

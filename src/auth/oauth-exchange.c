@@ -81,6 +81,8 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	int64_t			 now = now_unix();
 	enum omi_err		 err;
 	int			 rc = -1;
+	int			 configured = c->client_id != NULL &&
+	    sec_streq(client_id, c->client_id);
 
 	memset(t, 0, sizeof(*t));
 	memset(&g, 0, sizeof(g));
@@ -111,9 +113,19 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	}
 	if (code_checks(&rec, client_id, redirect_uri, verifier, f) == -1)
 		goto out;
+	/* A registered (MCP) client's code always carries an S256
+	 * challenge; authorize refuses others, and this holds if it did not. */
+	if (!configured && (rec.cc == NULL || rec.ccm == NULL ||
+	    strcmp(rec.ccm, "S256") != 0)) {
+		rc = bad_grant(f, "the authorization code has no S256 code "
+		    "challenge");
+		goto out;
+	}
 	/* RFC 9700 2.1: a code sent to another GPT than the pinned one (two
-	 * GPTs may both hold codes before the first exchange pins one). */
-	if ((err = oauth_pin_check(c, s, redirect_uri)) != OMI_OK) {
+	 * GPTs may both hold codes before the first exchange pins one). The
+	 * pin is the configured client's; a registered one has exact URIs. */
+	if (configured && (err = oauth_pin_check(c, s, redirect_uri)) !=
+	    OMI_OK) {
 		rc = err == OMI_NOTFOUND ? bad_grant(f, "the authorization "
 		    "code was issued for another GPT") : fail_store(f, err);
 		goto out;
@@ -152,7 +164,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	rec.gid = gid;
 	err = oauth_code_save(s, key, &rec);
 	/* Trust on first use: this exchange had the client secret. */
-	if (err == OMI_OK)
+	if (err == OMI_OK && configured)
 		err = oauth_pin_set(c, s, redirect_uri, now);
 	if (err != OMI_OK) {
 		rc = fail_store(f, err);

@@ -15,7 +15,7 @@ struct keys {
 };
 
 static const char *const prefixes[] = { "spent:", "pend:", "code:", "at:",
-    "rt:", "grant:", "ugrants:", "fail:", "dfail:", "lfail:", NULL };
+    "rt:", "grant:", "ugrants:", "fail:", "dfail:", "lfail:", "dclient:", NULL };
 
 static int
 collect(void *ctx, const char *key)
@@ -75,6 +75,7 @@ expired(struct store *s, const char *key, int64_t now, int *gone)
 	struct oauth_rt_rec		 rt;
 	struct oauth_bucket_rec		 b;
 	struct oauth_oldfail_rec	 of;
+	struct oauth_dclient_rec	 dc;
 	enum omi_err			 err;
 	int				 rc = 0;
 
@@ -95,6 +96,12 @@ expired(struct store *s, const char *key, int64_t now, int *gone)
 		if ((err = oauth_rt_load(s, key, &rt)) == OMI_OK)
 			rc = now > rt.exp || grant_gone(s, rt.gid, now);
 		oauth_rt_free(&rt);
+	} else if (has_prefix(key, "dclient:")) {
+		/* Grants of an expired client stay until they expire too:
+		 * without the client they can no longer be refreshed. */
+		if ((err = oauth_dclient_load(s, key, &dc)) == OMI_OK)
+			rc = now >= dc.exp;
+		oauth_dclient_free(&dc);
 	} else if (has_prefix(key, "lfail:")) {
 		if ((err = oauth_bucket_load(s, key, &b)) == OMI_OK)
 			rc = oauth_throttle_stale(&b, now);

@@ -169,6 +169,13 @@ static const struct oauth_field pin_fields[] = {
 	F(pin, uri, OAUTH_F_STR), F(pin, set, OAUTH_F_INT), { NULL, 0, 0 }
 };
 
+static const struct oauth_field dclient_fields[] = {
+	F(dclient, name, OAUTH_F_STR), F(dclient, auth, OAUTH_F_STR),
+	F(dclient, sh, OAUTH_F_STR), F(dclient, ruris, OAUTH_F_ARRAY),
+	F(dclient, created, OAUTH_F_INT), F(dclient, used, OAUTH_F_INT),
+	F(dclient, exp, OAUTH_F_INT), { NULL, 0, 0 }
+};
+
 static const struct oauth_field bucket_fields[] = {
 	F(bucket, e, OAUTH_F_ARRAY), { NULL, 0, 0 }
 };
@@ -183,6 +190,7 @@ OAUTH_REC_KIND(at, at_fields)
 OAUTH_REC_KIND(rt, rt_fields)
 OAUTH_REC_KIND(spent, spent_fields)
 OAUTH_REC_KIND(pin, pin_fields)
+OAUTH_REC_KIND(dclient, dclient_fields)
 OAUTH_REC_KIND(bucket, bucket_fields)
 OAUTH_REC_KIND(oldfail, oldfail_fields)
 
@@ -217,6 +225,13 @@ oauth_pin_save(struct store *s, const char *key,
     const struct oauth_pin_rec *r)
 {
 	return oauth_rec_save(s, key, pin_fields, r);
+}
+
+enum omi_err
+oauth_dclient_save(struct store *s, const char *key,
+    const struct oauth_dclient_rec *r)
+{
+	return oauth_rec_save(s, key, dclient_fields, r);
 }
 
 enum omi_err

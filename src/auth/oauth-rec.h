@@ -98,6 +98,16 @@ struct oauth_pin_rec {
 	json_t		*doc;
 };
 
+/* dclient:<id>, a client that registered itself (RFC 7591). */
+struct oauth_dclient_rec {
+	const char	*name;		/* client_name, or NULL */
+	const char	*auth;		/* token_endpoint_auth_method */
+	const char	*sh;		/* keyed hash of the secret, or NULL */
+	json_t		*ruris;		/* its redirect URIs (strings) */
+	int64_t		 created, used, exp;
+	json_t		*doc;
+};
+
 /* lfail:<xx>, a throttle bucket; e holds [tag, since, count, until]
  * entries, which oauth-throttle.c reads one by one. */
 struct oauth_bucket_rec {
@@ -158,6 +168,12 @@ enum omi_err	 oauth_pin_load(struct store *, const char *key,
 enum omi_err	 oauth_pin_save(struct store *, const char *key,
 		    const struct oauth_pin_rec *);
 void		 oauth_pin_free(struct oauth_pin_rec *);
+
+enum omi_err	 oauth_dclient_load(struct store *, const char *key,
+		    struct oauth_dclient_rec *);
+enum omi_err	 oauth_dclient_save(struct store *, const char *key,
+		    const struct oauth_dclient_rec *);
+void		 oauth_dclient_free(struct oauth_dclient_rec *);
 
 /* The bucket's save takes the entry array; an empty one deletes it. */
 enum omi_err	 oauth_bucket_load(struct store *, const char *key,

@@ -99,7 +99,8 @@ subject(const struct config *c, enum oauth_subject kind, const char *value,
     char *key, char *tag)
 {
 	static const char *const labels[] = { "oauth-throttle-addr",
-	    "oauth-throttle-uid", "oauth-throttle-device" };
+	    "oauth-throttle-uid", "oauth-throttle-device",
+	    "oauth-throttle-register" };
 	char h[SEC_HASH_HEX + 1];
 
 	sec_keyed_hash(c->key, labels[kind], value, strlen(value), h);

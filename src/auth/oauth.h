@@ -31,6 +31,9 @@
  *                hold {rotated}); they go when they expire
  *   ugrants:<uid> the user's grant ids, ["gid", ...]
  *   client:pin   the GPT the client is pinned to; {cid, gpt, uri, set}
+ *   dclient:<id> a client that registered itself (RFC 7591,
+ *                oauth-client.c); {name?, auth, sh?, ruris, created,
+ *                used?, exp}, sh the keyed hash of its secret
  *   lfail:<xx>   failed-login counters of addresses, known browsers and
  *                uids without an account: 256 buckets of at most 8
  *                entries (oauth-throttle.c). fail:<h> and dfail:<h>
@@ -142,6 +145,82 @@ char	*oauth_redirect_build(const char *uri, ...);
 /* Writes "scheme://host[:port]" of uri into out; -1 when it has none. */
 int	 oauth_redirect_origin(const char *uri, char *out, size_t outlen);
 
+/* Registered clients, RFC 7591 (oauth-client.c) ------------------------ */
+
+#define OAUTH_DCR_BODY_MAX	8192	/* bytes of a registration */
+#define OAUTH_DCR_URIS_MAX	8	/* redirect URIs of one client */
+#define OAUTH_DCR_URI_MAX	512	/* bytes of one */
+#define OAUTH_DCR_NAME_MAX	100	/* bytes of client_name */
+#define OAUTH_DCR_SOURCE_MAX	10	/* registrations per source and
+					   throttle window, then locked */
+#define OAUTH_DCR_UNUSED_TTL	(24 * 3600)	/* never signed in with */
+#define OAUTH_DCR_IDLE_TTL	(180 * 86400)	/* no code or refresh */
+#define OAUTH_DCR_ID_PREFIX	"dcr-"
+#define OAUTH_DCR_ID_RAND	22	/* base64url of 16 random bytes */
+#define OAUTH_DCR_ID_MAX	(sizeof(OAUTH_DCR_ID_PREFIX) + OAUTH_DCR_ID_RAND)
+
+/* A registration request's metadata, checked (oauth_dcr_parse). */
+struct oauth_dcr {
+	char	*name;		/* client_name, NULL when absent */
+	char	**uris;		/* redirect_uris */
+	size_t	 nuris;
+	char	 auth[24];	/* token_endpoint_auth_method */
+	char	*scope;		/* normalised, NULL when absent */
+};
+
+/*
+ * 1 when uri may be registered: at most OAUTH_DCR_URI_MAX bytes of
+ * printable ASCII, https with a well-formed host, or http on 127.0.0.1,
+ * [::1] or localhost (RFC 8252 7.3); no fragment and no user info.
+ */
+int	 oauth_dcr_redirect_ok(const char *uri);
+/*
+ * Parses and checks a registration body (RFC 7591 2 and 3.2.2). Returns
+ * 0 with d filled (free with oauth_dcr_free), or -1 with f filled: 400
+ * invalid_redirect_uri or invalid_client_metadata, 413 for a body over
+ * OAUTH_DCR_BODY_MAX, or f->err OMI_NOMEM.
+ */
+int	 oauth_dcr_parse(const char *body, size_t len, struct oauth_dcr *d,
+	    struct oauth_fail *f);
+void	 oauth_dcr_free(struct oauth_dcr *);
+/* 1 when id has the shape of a registered client's id. */
+int	 oauth_dcr_id_shaped(const char *id);
+/*
+ * Stores d as a new client (a write session): its id into id
+ * (OAUTH_DCR_ID_MAX bytes) and, unless it is a public client, a new
+ * secret into secret (SEC_TOKEN_LEN + 1 bytes; "" for a public one).
+ */
+enum omi_err	 oauth_dcr_register(const struct config *, struct store *,
+		    const struct oauth_dcr *d, int64_t now, char *id,
+		    char *secret);
+
+/* A registered client as the endpoints see it. */
+struct oauth_client {
+	char	*name;		/* NULL when it gave none */
+	char	 auth[24];	/* none, client_secret_basic or _post */
+	char	 sh[SEC_HASH_HEX + 1];	/* its secret's hash, "" if public */
+	char	**uris;
+	size_t	 nuris;
+	int64_t	 created, used, exp;
+};
+
+/* OMI_OK with cl filled (free with oauth_client_free), OMI_NOTFOUND
+ * when id names no live registration, or a store error. */
+enum omi_err	 oauth_client_get(struct store *, const char *id, int64_t now,
+		    struct oauth_client *cl);
+void		 oauth_client_free(struct oauth_client *);
+/* 1 when uri is one of cl's redirect URIs, compared exactly. */
+int		 oauth_client_redirect_ok(const struct oauth_client *,
+		    const char *uri);
+/* 1 when secret authenticates cl: none for a public client, else the
+ * one issued at registration (compared by keyed hash in constant time). */
+int		 oauth_client_secret_ok(const struct config *,
+		    const struct oauth_client *, const char *secret);
+/* Marks the client used at now (a write session), which keeps it from
+ * expiring for OAUTH_DCR_IDLE_TTL. */
+enum omi_err	 oauth_client_touch(struct store *, const char *id,
+		    int64_t now);
+
 /* The GPT pin (oauth-pin.c) --------------------------------------------- */
 
 /*
@@ -204,6 +283,7 @@ struct oauth_request {
 	char	*state;			/* NULL when absent */
 	char	*challenge;		/* PKCE, NULL when absent */
 	char	*method;		/* "S256" or "plain" with a challenge */
+	char	*client_name;		/* a registered client's, not sealed */
 	int64_t	 exp;
 };
 
@@ -334,7 +414,8 @@ struct oauth_count {
 enum oauth_subject {
 	OAUTH_SUBJ_ADDR,	/* a client address (IPv6: its /64) */
 	OAUTH_SUBJ_UID,		/* a uid that has no account */
-	OAUTH_SUBJ_DEVICE	/* a known-device cookie */
+	OAUTH_SUBJ_DEVICE,	/* a known-device cookie */
+	OAUTH_SUBJ_REGISTER	/* an address registering clients */
 };
 
 enum oauth_login {

@@ -1,0 +1,511 @@
+/*
+ * oauth-client: clients that register themselves (RFC 7591), such as the
+ * MCP clients of ChatGPT's connectors and Claude, beside the one client
+ * the configuration names (the custom GPT).
+ *
+ * A registration is anonymous: anyone may make one, so everything about it
+ * is bounded. The body is at most OAUTH_DCR_BODY_MAX bytes of JSON; a
+ * client has 1 to OAUTH_DCR_URIS_MAX redirect URIs of at most
+ * OAUTH_DCR_URI_MAX bytes, each https or http on a loopback address, with
+ * no fragment (RFC 6749 3.1.2) and no user info; its name is at most
+ * OAUTH_DCR_NAME_MAX bytes without control characters. A source address
+ * may register OAUTH_DCR_SOURCE_MAX clients per throttle window (the
+ * sign-in throttle's buckets, oauth-throttle.c), and a registration that
+ * no sign-in ever used expires after OAUTH_DCR_UNUSED_TTL, one that did
+ * after OAUTH_DCR_IDLE_TTL without a code or refresh.
+ *
+ * Registered redirect URIs are compared as exact strings: they hold no
+ * patterns, so a '*' in one is just a character. A confidential client's
+ * secret is stored only as its keyed hash, like every token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/oauth-impl.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/text.h"
+
+#define L_SECRET	"oauth-client-secret"
+
+/* Redirect URIs ---------------------------------------------------------- */
+
+static int
+digits(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* 1 when the authority a (n bytes) is host[:port] with a well-formed host:
+ * a DNS name or IPv4 address, or an IPv6 literal in brackets. */
+static int
+authority_ok(const char *a, size_t n, size_t *hostlen)
+{
+	size_t h, i;
+
+	if (n == 0)
+		return 0;
+	if (a[0] == '[') {
+		for (h = 1; h < n && a[h] != ']'; h++)
+			if (strchr("0123456789abcdefABCDEF:.", a[h]) == NULL)
+				return 0;
+		if (h == n || h == 1)
+			return 0;
+		h++;
+	} else {
+		for (h = 0; h < n && a[h] != ':'; h++)
+			if (strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", a[h]) ==
+			    NULL)
+				return 0;
+		if (h == 0)
+			return 0;
+	}
+	if (h < n && (a[h] != ':' || !digits(a + h + 1, n - h - 1)))
+		return 0;
+	for (i = 0; i < h; i++)
+		if (a[i] == '.' && (i == 0 || a[i - 1] == '.'))
+			return 0;
+	*hostlen = h;
+	return 1;
+}
+
+static int
+loopback(const char *host, size_t n)
+{
+	return (n == 9 && memcmp(host, "127.0.0.1", 9) == 0) ||
+	    (n == 5 && memcmp(host, "[::1]", 5) == 0) ||
+	    (n == 9 && memcmp(host, "localhost", 9) == 0);
+}
+
+int
+oauth_dcr_redirect_ok(const char *uri)
+{
+	const char	*a;
+	size_t		 len, n, hostlen, i;
+	int		 https;
+
+	if (uri == NULL || (len = strlen(uri)) == 0 || len > OAUTH_DCR_URI_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)uri[i];
+
+		/* No fragment (RFC 6749 3.1.2), no white space, controls or
+		 * anything outside ASCII (an exact match needs one form). */
+		if (ch <= 0x20 || ch >= 0x7f || ch == '#' || ch == '\\' ||
+		    ch == '"' || ch == '<' || ch == '>')
+			return 0;
+	}
+	if (strncmp(uri, "https://", 8) == 0)
+		https = 1;
+	else if (strncmp(uri, "http://", 7) == 0)
+		https = 0;
+	else
+		return 0;
+	a = uri + (https ? 8 : 7);
+	n = strcspn(a, "/?");
+	/* No user info: https://good.example@evil.example/ misleads. */
+	if (memchr(a, '@', n) != NULL || !authority_ok(a, n, &hostlen))
+		return 0;
+	/* RFC 8252 7.3 and RFC 9700 2.1: http only on the loopback
+	 * interface, where nothing travels over a network. */
+	if (!https && !loopback(a, hostlen))
+		return 0;
+	return 1;
+}
+
+/* The registration body --------------------------------------------------- */
+
+void
+oauth_dcr_free(struct oauth_dcr *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	free(d->name);
+	for (i = 0; i < d->nuris; i++)
+		free(d->uris[i]);
+	free(d->uris);
+	free(d->scope);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+dfail(struct oauth_fail *f, const char *error, const char *desc)
+{
+	f->status = 400;
+	f->error = error;
+	f->desc = desc;
+	f->err = OMI_OK;
+	return -1;
+}
+
+static int
+dnomem(struct oauth_fail *f)
+{
+	f->status = 500;
+	f->error = "server_error";
+	f->desc = "out of memory";
+	f->err = OMI_NOMEM;
+	return -1;
+}
+
+/* 1 when every entry of the array a is one of the NULL-ended allowed. */
+static int
+strings_in(const json_t *a, const char *const *allowed, const char *must)
+{
+	const json_t	*v;
+	size_t		 i, k;
+	int		 has = must == NULL;
+
+	if (!json_is_array(a) || json_array_size(a) == 0 ||
+	    json_array_size(a) > 8)
+		return 0;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return 0;
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(json_string_value(v), allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL)
+			return 0;
+		if (must != NULL && strcmp(json_string_value(v), must) == 0)
+			has = 1;
+	}
+	return has;
+}
+
+static int
+name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > OAUTH_DCR_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+oauth_dcr_parse(const char *body, size_t len, struct oauth_dcr *d,
+    struct oauth_fail *f)
+{
+	static const char *const grants[] = { "authorization_code",
+	    "refresh_token", NULL };
+	static const char *const responses[] = { "code", NULL };
+	json_error_t	 jerr;
+	json_t		*j = NULL, *v;
+	const char	*auth = "client_secret_basic";
+	size_t		 i;
+	int		 oom, rc = -1, unknown;
+
+	memset(d, 0, sizeof(*d));
+	memset(f, 0, sizeof(*f));
+	if (len > OAUTH_DCR_BODY_MAX) {
+		rc = dfail(f, "invalid_client_metadata", "the registration "
+		    "is too large");
+		f->status = 413;
+		goto out;
+	}
+	j = json_loadb_checked(body, len, JSON_REJECT_DUPLICATES, &jerr, &oom);
+	if (oom) {
+		rc = dnomem(f);
+		goto out;
+	}
+	if (j == NULL || !json_is_object(j)) {
+		rc = dfail(f, "invalid_client_metadata", "the registration "
+		    "must be a JSON object without repeated members");
+		goto out;
+	}
+	/* RFC 7591 2: redirect_uris, required for the code grant. */
+	v = json_object_get(j, "redirect_uris");
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > OAUTH_DCR_URIS_MAX) {
+		rc = dfail(f, "invalid_redirect_uri", "redirect_uris must "
+		    "hold 1 to 8 URIs");
+		goto out;
+	}
+	if ((d->uris = calloc(json_array_size(v), sizeof(*d->uris))) ==
+	    NULL) {
+		rc = dnomem(f);
+		goto out;
+	}
+	for (i = 0; i < json_array_size(v); i++) {
+		const json_t *u = json_array_get(v, i);
+
+		if (!json_is_string(u) ||
+		    strlen(json_string_value(u)) != json_string_length(u) ||
+		    !oauth_dcr_redirect_ok(json_string_value(u))) {
+			rc = dfail(f, "invalid_redirect_uri", "a redirect URI "
+			    "must be https (or http on a loopback address), "
+			    "without a fragment or user info");
+			goto out;
+		}
+		if ((d->uris[d->nuris++] = strdup(json_string_value(u))) ==
+		    NULL) {
+			rc = dnomem(f);
+			goto out;
+		}
+	}
+	if ((v = json_object_get(j, "token_endpoint_auth_method")) != NULL) {
+		if (!json_is_string(v) || (strcmp(json_string_value(v),
+		    "none") != 0 && strcmp(json_string_value(v),
+		    "client_secret_basic") != 0 && strcmp(json_string_value(v),
+		    "client_secret_post") != 0)) {
+			rc = dfail(f, "invalid_client_metadata",
+			    "token_endpoint_auth_method must be none, "
+			    "client_secret_basic or client_secret_post");
+			goto out;
+		}
+		auth = json_string_value(v);
+	}
+	snprintf(d->auth, sizeof(d->auth), "%s", auth);
+	if ((v = json_object_get(j, "grant_types")) != NULL &&
+	    !strings_in(v, grants, "authorization_code")) {
+		rc = dfail(f, "invalid_client_metadata", "grant_types may "
+		    "hold authorization_code and refresh_token only");
+		goto out;
+	}
+	if ((v = json_object_get(j, "response_types")) != NULL &&
+	    !strings_in(v, responses, "code")) {
+		rc = dfail(f, "invalid_client_metadata", "response_types "
+		    "may hold code only");
+		goto out;
+	}
+	if ((v = json_object_get(j, "client_name")) != NULL) {
+		if (!json_is_string(v) ||
+		    strlen(json_string_value(v)) != json_string_length(v) ||
+		    !name_ok(json_string_value(v))) {
+			rc = dfail(f, "invalid_client_metadata", "client_name "
+			    "must be 1 to 100 bytes of text");
+			goto out;
+		}
+		if ((d->name = strdup(json_string_value(v))) == NULL) {
+			rc = dnomem(f);
+			goto out;
+		}
+	}
+	if ((v = json_object_get(j, "scope")) != NULL) {
+		if (!json_is_string(v) ||
+		    strlen(json_string_value(v)) != json_string_length(v) ||
+		    json_string_length(v) > 256) {
+			rc = dfail(f, "invalid_client_metadata", "scope must "
+			    "be a string");
+			goto out;
+		}
+		if ((d->scope = oauth_scope_normalise(json_string_value(v),
+		    &unknown)) == NULL) {
+			rc = unknown ? dfail(f, "invalid_client_metadata",
+			    "the scope is unknown") : dnomem(f);
+			goto out;
+		}
+	}
+	/* Other members (logo_uri, client_uri, contacts, ...) are ignored
+	 * (RFC 7591 2): nothing the bridge shows comes from them. */
+	rc = 0;
+out:
+	json_decref(j);
+	if (rc != 0)
+		oauth_dcr_free(d);
+	return rc;
+}
+
+/* Registered clients in the store ----------------------------------------- */
+
+int
+oauth_dcr_id_shaped(const char *id)
+{
+	size_t n;
+
+	if (id == NULL || strncmp(id, OAUTH_DCR_ID_PREFIX,
+	    strlen(OAUTH_DCR_ID_PREFIX)) != 0)
+		return 0;
+	id += strlen(OAUTH_DCR_ID_PREFIX);
+	for (n = 0; id[n] != '\0'; n++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-", id[n]) == NULL)
+			return 0;
+	return n == OAUTH_DCR_ID_RAND;
+}
+
+static enum omi_err
+client_key(const char *id, char *key, size_t n)
+{
+	if (!oauth_dcr_id_shaped(id) ||
+	    (size_t)snprintf(key, n, "dclient:%s", id) >= n)
+		return OMI_INVALID;
+	return OMI_OK;
+}
+
+enum omi_err
+oauth_dcr_register(const struct config *c, struct store *s,
+    const struct oauth_dcr *d, int64_t now, char *id, char *secret)
+{
+	struct oauth_dclient_rec r;
+	unsigned char	 raw[16];
+	char		 key[OAUTH_KEY_MAX], h[SEC_HASH_HEX + 1];
+	size_t		 i;
+	enum omi_err	 err;
+
+	memset(&r, 0, sizeof(r));
+	sec_random(raw, sizeof(raw));
+	memcpy(id, OAUTH_DCR_ID_PREFIX, strlen(OAUTH_DCR_ID_PREFIX));
+	sec_b64url(id + strlen(OAUTH_DCR_ID_PREFIX), OAUTH_DCR_ID_RAND + 1,
+	    raw, sizeof(raw));
+	secret[0] = '\0';
+	if ((err = client_key(id, key, sizeof(key))) != OMI_OK)
+		return err;
+	if (strcmp(d->auth, "none") != 0) {
+		sec_token(secret);
+		sec_keyed_hash(c->key, L_SECRET, secret, strlen(secret), h);
+		r.sh = h;
+	}
+	r.name = d->name;
+	r.auth = d->auth;
+	r.created = now;
+	r.exp = now + OAUTH_DCR_UNUSED_TTL;
+	if ((r.ruris = json_array()) == NULL)
+		return OMI_NOMEM;
+	for (i = 0; i < d->nuris; i++)
+		if (json_array_append_new(r.ruris,
+		    json_string(d->uris[i])) == -1) {
+			json_decref(r.ruris);
+			return OMI_NOMEM;
+		}
+	err = oauth_dclient_save(s, key, &r);
+	json_decref(r.ruris);
+	return err;
+}
+
+void
+oauth_client_free(struct oauth_client *cl)
+{
+	size_t i;
+
+	if (cl == NULL)
+		return;
+	free(cl->name);
+	for (i = 0; i < cl->nuris; i++)
+		free(cl->uris[i]);
+	free(cl->uris);
+	memset(cl, 0, sizeof(*cl));
+}
+
+/* Copies a loaded record into cl; OMI_CORRUPT when it lacks what every
+ * registration has. */
+static enum omi_err
+client_fill(const struct oauth_dclient_rec *r, struct oauth_client *cl)
+{
+	const json_t	*u;
+	size_t		 i;
+
+	if (r->auth == NULL || !json_is_array(r->ruris) ||
+	    json_array_size(r->ruris) == 0 ||
+	    json_array_size(r->ruris) > OAUTH_DCR_URIS_MAX ||
+	    (strcmp(r->auth, "none") != 0 && (r->sh == NULL ||
+	    strlen(r->sh) != SEC_HASH_HEX)))
+		return OMI_CORRUPT;
+	snprintf(cl->auth, sizeof(cl->auth), "%s", r->auth);
+	if (r->sh != NULL)
+		snprintf(cl->sh, sizeof(cl->sh), "%s", r->sh);
+	cl->created = r->created;
+	cl->used = r->used;
+	cl->exp = r->exp;
+	if ((r->name != NULL && (cl->name = strdup(r->name)) == NULL) ||
+	    (cl->uris = calloc(json_array_size(r->ruris),
+	    sizeof(*cl->uris))) == NULL)
+		return OMI_NOMEM;
+	json_array_foreach(r->ruris, i, u) {
+		if (!json_is_string(u))
+			return OMI_CORRUPT;
+		if ((cl->uris[cl->nuris++] = strdup(json_string_value(u))) ==
+		    NULL)
+			return OMI_NOMEM;
+	}
+	return OMI_OK;
+}
+
+enum omi_err
+oauth_client_get(struct store *s, const char *id, int64_t now,
+    struct oauth_client *cl)
+{
+	struct oauth_dclient_rec r;
+	char		 key[OAUTH_KEY_MAX];
+	enum omi_err	 err;
+
+	memset(cl, 0, sizeof(*cl));
+	if (client_key(id, key, sizeof(key)) != OMI_OK)
+		return OMI_NOTFOUND;
+	if ((err = oauth_dclient_load(s, key, &r)) != OMI_OK)
+		return err;
+	/* An expired registration is gone, whether or not gc ran. */
+	if (r.exp <= now)
+		err = OMI_NOTFOUND;
+	else
+		err = client_fill(&r, cl);
+	oauth_dclient_free(&r);
+	if (err != OMI_OK)
+		oauth_client_free(cl);
+	return err;
+}
+
+int
+oauth_client_redirect_ok(const struct oauth_client *cl, const char *uri)
+{
+	size_t i;
+
+	/* RFC 9700 2.1: exact string matching. */
+	for (i = 0; uri != NULL && i < cl->nuris; i++)
+		if (strcmp(cl->uris[i], uri) == 0)
+			return 1;
+	return 0;
+}
+
+int
+oauth_client_secret_ok(const struct config *c, const struct oauth_client *cl,
+    const char *secret)
+{
+	char h[SEC_HASH_HEX + 1];
+
+	if (strcmp(cl->auth, "none") == 0)
+		return secret == NULL;
+	if (secret == NULL || cl->sh[0] == '\0')
+		return 0;
+	sec_keyed_hash(c->key, L_SECRET, secret, strlen(secret), h);
+	return sec_streq(h, cl->sh);
+}
+
+enum omi_err
+oauth_client_touch(struct store *s, const char *id, int64_t now)
+{
+	struct oauth_dclient_rec r;
+	char		 key[OAUTH_KEY_MAX];
+	enum omi_err	 err;
+
+	if (client_key(id, key, sizeof(key)) != OMI_OK)
+		return OMI_NOTFOUND;
+	if ((err = oauth_dclient_load(s, key, &r)) != OMI_OK)
+		return err;
+	/* One write a day at most: a refresh every hour need not rewrite
+	 * the record each time. */
+	if (r.used == 0 || now - r.used >= 86400) {
+		r.used = now;
+		r.exp = now + OAUTH_DCR_IDLE_TTL;
+		err = oauth_dclient_save(s, key, &r);
+	}
+	oauth_dclient_free(&r);
+	return err;
+}

@@ -1,0 +1,447 @@
+/*
+ * test_oauth_client: clients that register themselves (RFC 7591,
+ * auth/oauth-client.c): the redirect URI rules and the registration body
+ * parser, table-driven, then registration, lookup, secrets, expiry and a
+ * registered client's code redemption against a real store.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "auth/account.h"
+#include "auth/oauth-impl.h"
+#include "auth/oauth.h"
+#include "lib/clock.h"
+#include "lib/config.h"
+#include "lib/sec.h"
+#include "store/store.h"
+
+static void
+test_redirect_rules(void)
+{
+	static const struct {
+		const char	*uri;
+		int		 want;
+	} t[] = {
+		{ "https://chatgpt.com/connector/oauth/abc123", 1 },
+		{ "https://chatgpt.com/connector_platform_oauth_redirect", 1 },
+		{ "https://claude.ai/api/mcp/auth_callback", 1 },
+		{ "https://example.org", 1 },
+		{ "https://example.org:8443/cb?x=1", 1 },
+		{ "https://[2001:db8::1]/cb", 1 },
+		{ "https://10.0.0.1/cb", 1 },
+		{ "http://127.0.0.1/cb", 1 },
+		{ "http://127.0.0.1:33418/callback", 1 },
+		{ "http://[::1]:8080/cb", 1 },
+		{ "http://localhost:6274/oauth/callback", 1 },
+		{ "http://localhost", 1 },
+		/* http off the loopback interface */
+		{ "http://example.org/cb", 0 },
+		{ "http://127.0.0.2/cb", 0 },
+		{ "http://localhost.example.org/cb", 0 },
+		{ "http://127.0.0.1.nip.io/cb", 0 },
+		{ "http://[::2]/cb", 0 },
+		{ "http://localhost@evil.example/cb", 0 },
+		/* fragments, user info, odd characters */
+		{ "https://example.org/cb#frag", 0 },
+		{ "https://example.org/cb#", 0 },
+		{ "https://user@example.org/cb", 0 },
+		{ "https://good.example:pw@evil.example/", 0 },
+		{ "https://example.org/c b", 0 },
+		{ "https://example.org/cb\r\nX: y", 0 },
+		{ "https://example.org/\xc3\xa9", 0 },
+		{ "https://example.org/a\\b", 0 },
+		/* schemes and hosts */
+		{ "HTTPS://example.org/cb", 0 },
+		{ "ftp://example.org/cb", 0 },
+		{ "javascript:alert(1)", 0 },
+		{ "com.example.app:/cb", 0 },
+		{ "https:///cb", 0 },
+		{ "https://", 0 },
+		{ "https://:443/cb", 0 },
+		{ "https://exa_mple.org/cb", 0 },
+		{ "https://example..org/cb", 0 },
+		{ "https://.example.org/cb", 0 },
+		{ "https://example.org:/cb", 0 },
+		{ "https://example.org:123456/cb", 0 },
+		{ "https://example.org:8a/cb", 0 },
+		{ "https://[]/cb", 0 },
+		{ "https://[::1/cb", 0 },
+		{ "https://[zz::1]/cb", 0 },
+		{ "", 0 },
+		{ NULL, 0 },
+	};
+	char	 big[OAUTH_DCR_URI_MAX + 2];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (oauth_dcr_redirect_ok(t[i].uri) != t[i].want) {
+			CHECK(0);
+			fprintf(stderr, "  redirect %s\n", t[i].uri ?
+			    t[i].uri : "(null)");
+		} else
+			CHECK(1);
+	/* The longest URI is OAUTH_DCR_URI_MAX bytes. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "https://e.org/", 14);
+	big[OAUTH_DCR_URI_MAX] = '\0';
+	CHECK(oauth_dcr_redirect_ok(big));
+	big[OAUTH_DCR_URI_MAX] = 'a';
+	big[OAUTH_DCR_URI_MAX + 1] = '\0';
+	CHECK(!oauth_dcr_redirect_ok(big));
+}
+
+#define CB	"\"redirect_uris\":[\"https://claude.ai/api/mcp/auth_callback\"]"
+
+static void
+test_parse(void)
+{
+	static const struct {
+		const char	*body;
+		int		 status;	/* 0: accepted */
+		const char	*error;
+		const char	*auth;		/* when accepted */
+	} t[] = {
+		{ "{" CB "}", 0, NULL, "client_secret_basic" },
+		{ "{" CB ",\"token_endpoint_auth_method\":\"none\"}", 0, NULL,
+		    "none" },
+		{ "{" CB ",\"token_endpoint_auth_method\":"
+		    "\"client_secret_post\"}", 0, NULL, "client_secret_post" },
+		{ "{" CB ",\"client_name\":\"Claude\",\"grant_types\":"
+		    "[\"authorization_code\",\"refresh_token\"],"
+		    "\"response_types\":[\"code\"],\"scope\":\"read:memories\","
+		    "\"logo_uri\":\"https://x/y.png\",\"contacts\":[1]}", 0,
+		    NULL, "client_secret_basic" },
+		{ "{\"redirect_uris\":[\"http://127.0.0.1:1234/cb\","
+		    "\"https://a.example/cb\"]}", 0, NULL,
+		    "client_secret_basic" },
+		/* the body */
+		{ "", 400, "invalid_client_metadata", NULL },
+		{ "[]", 400, "invalid_client_metadata", NULL },
+		{ "{" CB ",}", 400, "invalid_client_metadata", NULL },
+		{ "{" CB "," CB "}", 400, "invalid_client_metadata", NULL },
+		{ "\"x\"", 400, "invalid_client_metadata", NULL },
+		/* redirect URIs */
+		{ "{}", 400, "invalid_redirect_uri", NULL },
+		{ "{\"redirect_uris\":[]}", 400, "invalid_redirect_uri", NULL },
+		{ "{\"redirect_uris\":\"https://a.example/\"}", 400,
+		    "invalid_redirect_uri", NULL },
+		{ "{\"redirect_uris\":[1]}", 400, "invalid_redirect_uri", NULL },
+		{ "{\"redirect_uris\":[\"http://example.org/cb\"]}", 400,
+		    "invalid_redirect_uri", NULL },
+		{ "{\"redirect_uris\":[\"https://a.example/cb#x\"]}", 400,
+		    "invalid_redirect_uri", NULL },
+		/* a NUL is refused by the JSON parser already */
+		{ "{\"redirect_uris\":[\"https://a.example/\\u0000x\"]}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{\"redirect_uris\":[\"https://a/1\",\"https://a/2\","
+		    "\"https://a/3\",\"https://a/4\",\"https://a/5\","
+		    "\"https://a/6\",\"https://a/7\",\"https://a/8\","
+		    "\"https://a/9\"]}", 400, "invalid_redirect_uri", NULL },
+		/* other metadata */
+		{ "{" CB ",\"token_endpoint_auth_method\":"
+		    "\"private_key_jwt\"}", 400, "invalid_client_metadata",
+		    NULL },
+		{ "{" CB ",\"token_endpoint_auth_method\":1}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"grant_types\":[\"implicit\"]}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"grant_types\":[\"refresh_token\"]}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"grant_types\":[]}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"response_types\":[\"token\"]}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\nb\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u0000b\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":7}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"scope\":\"write:everything\"}", 400,
+		    "invalid_client_metadata", NULL },
+	};
+	struct oauth_dcr	 d;
+	struct oauth_fail	 f;
+	char			*big;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		rc = oauth_dcr_parse(t[i].body, strlen(t[i].body), &d, &f);
+		if (t[i].status == 0 ? rc == 0 && strcmp(d.auth,
+		    t[i].auth) == 0 : rc == -1 && f.status == t[i].status &&
+		    strcmp(f.error, t[i].error) == 0 && d.uris == NULL)
+			CHECK(1);
+		else {
+			CHECK(0);
+			fprintf(stderr, "  parse %s: rc %d status %d %s\n",
+			    t[i].body, rc, rc ? f.status : 0, rc ? f.error :
+			    d.auth);
+		}
+		oauth_dcr_free(&d);
+	}
+	/* What an accepted body yields. */
+	rc = oauth_dcr_parse(t[3].body, strlen(t[3].body), &d, &f);
+	CHECK(rc == 0 && d.nuris == 1 && strcmp(d.uris[0],
+	    "https://claude.ai/api/mcp/auth_callback") == 0 &&
+	    strcmp(d.name, "Claude") == 0 &&
+	    strcmp(d.scope, OAUTH_SCOPE_READ) == 0);
+	oauth_dcr_free(&d);
+	/* The longest name, and one byte more. */
+	CHECK((big = malloc(OAUTH_DCR_BODY_MAX + 2)) != NULL);
+	snprintf(big, OAUTH_DCR_BODY_MAX, "{" CB ",\"client_name\":\"%0*d\"}",
+	    OAUTH_DCR_NAME_MAX, 0);
+	CHECK(oauth_dcr_parse(big, strlen(big), &d, &f) == 0);
+	oauth_dcr_free(&d);
+	snprintf(big, OAUTH_DCR_BODY_MAX, "{" CB ",\"client_name\":\"%0*d\"}",
+	    OAUTH_DCR_NAME_MAX + 1, 0);
+	CHECK(oauth_dcr_parse(big, strlen(big), &d, &f) == -1 &&
+	    f.status == 400);
+	/* The body cap: 413 before any parsing. */
+	memset(big, ' ', OAUTH_DCR_BODY_MAX + 1);
+	memcpy(big, "{" CB "}", strlen("{" CB "}"));
+	CHECK(oauth_dcr_parse(big, OAUTH_DCR_BODY_MAX, &d, &f) == 0);
+	oauth_dcr_free(&d);
+	CHECK(oauth_dcr_parse(big, OAUTH_DCR_BODY_MAX + 1, &d, &f) == -1 &&
+	    f.status == 413);
+	free(big);
+}
+
+static void
+test_id_shape(void)
+{
+	CHECK(oauth_dcr_id_shaped("dcr-AAAAAAAAAAAAAAAAAAAAAA"));
+	CHECK(oauth_dcr_id_shaped("dcr-abc_DEF-12345678901234"));
+	CHECK(!oauth_dcr_id_shaped("dcr-AAAAAAAAAAAAAAAAAAAAA"));
+	CHECK(!oauth_dcr_id_shaped("dcr-AAAAAAAAAAAAAAAAAAAAAAA"));
+	CHECK(!oauth_dcr_id_shaped("dcr-AAAAAAAAAAAAAAAAAAAA/A"));
+	CHECK(!oauth_dcr_id_shaped("xcr-AAAAAAAAAAAAAAAAAAAAAA"));
+	CHECK(!oauth_dcr_id_shaped(NULL));
+	CHECK(!oauth_dcr_id_shaped("client-1"));
+}
+
+/* Against a store ----------------------------------------------------------- */
+
+static char tmpdir[] = "/tmp/omi-unit-oclient.XXXXXX";
+
+static void
+site(struct config *c)
+{
+	config_defaults(c);
+	c->datadir = strdup(tmpdir);
+	c->client_id = strdup("client-1");
+	c->client_secret = strdup("secret-1");
+	c->client_name = strdup("ChatGPT");
+	c->base_url = strdup("https://omi.example");
+	sec_random(c->key, sizeof(c->key));
+	config_add_redirect(c, "https://chatgpt.com/aip/g-*/oauth/callback");
+}
+
+static struct store *
+open_w(const struct config *c)
+{
+	struct store *s = NULL;
+
+	CHECK(store_open(&s, c->datadir, STORE_WRITE, 2000) == OMI_OK);
+	return s;
+}
+
+static void
+reg(const struct config *c, const char *body, int64_t now, char *id,
+    char *secret)
+{
+	struct oauth_dcr	 d;
+	struct oauth_fail	 f;
+	struct store		*s;
+
+	CHECK(oauth_dcr_parse(body, strlen(body), &d, &f) == 0);
+	s = open_w(c);
+	CHECK(oauth_dcr_register(c, s, &d, now, id, secret) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	oauth_dcr_free(&d);
+}
+
+static enum omi_err
+get(const struct config *c, const char *id, int64_t now,
+    struct oauth_client *cl)
+{
+	struct store	*s = NULL;
+	enum omi_err	 err;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
+	err = oauth_client_get(s, id, now, cl);
+	store_close(s);
+	return err;
+}
+
+/* A code for the registered client id with challenge cc (method ccm). */
+static void
+code_for(const struct config *c, const char *id, const char *uri,
+    const char *cc, const char *ccm, char *code)
+{
+	struct oauth_request	 r = { 0 };
+	struct store		*s;
+
+	r.client_id = (char *)id;
+	r.redirect_uri = (char *)uri;
+	r.scope = (char *)OAUTH_SCOPE_READ;
+	r.challenge = (char *)cc;
+	r.method = (char *)ccm;
+	s = open_w(c);
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+}
+
+static int
+redeem(const struct config *c, const char *code, const char *id,
+    const char *uri, const char *verifier, struct oauth_fail *f)
+{
+	struct oauth_tokens	 t;
+	struct store		*s;
+	int			 rc;
+
+	memset(f, 0, sizeof(*f));
+	s = open_w(c);
+	rc = oauth_code_redeem(c, s, code, id, uri, verifier, &t, f);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	oauth_tokens_free(&t);
+	return rc;
+}
+
+static void
+test_store(void)
+{
+	static const char ver[] =
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+	struct config		 c;
+	struct oauth_client	 cl;
+	struct oauth_fail	 f;
+	struct oauth_gc_stats	 st;
+	struct account		 acct = { 0 };
+	struct store		*s;
+	char			 id[OAUTH_DCR_ID_MAX], id2[OAUTH_DCR_ID_MAX];
+	char			 secret[SEC_TOKEN_LEN + 1];
+	char			 secret2[SEC_TOKEN_LEN + 1];
+	char			 code[SEC_TOKEN_LEN + 1], cc[64], *v;
+	size_t			 len;
+	int64_t			 now = now_unix();
+
+	CHECK(mkdtemp(tmpdir) != NULL);
+	site(&c);
+	s = open_w(&c);
+	acct.uid = "alice";
+	acct.pwhash = "$y$x";
+	acct.webhook_key = "00";
+	CHECK(account_save(s, &acct) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+
+	/* A public client: no secret, found by its id. */
+	reg(&c, "{\"redirect_uris\":[\"https://claude.ai/api/mcp/"
+	    "auth_callback\"],\"client_name\":\"Claude\","
+	    "\"token_endpoint_auth_method\":\"none\"}", now, id, secret);
+	CHECK(oauth_dcr_id_shaped(id) && secret[0] == '\0');
+	CHECK(get(&c, id, now, &cl) == OMI_OK);
+	CHECK(strcmp(cl.name, "Claude") == 0 && strcmp(cl.auth, "none") == 0);
+	CHECK(cl.exp == now + OAUTH_DCR_UNUSED_TTL && cl.used == 0);
+	CHECK(oauth_client_redirect_ok(&cl,
+	    "https://claude.ai/api/mcp/auth_callback"));
+	CHECK(!oauth_client_redirect_ok(&cl,
+	    "https://claude.ai/api/mcp/auth_callback/"));
+	CHECK(!oauth_client_redirect_ok(&cl, NULL));
+	CHECK(oauth_client_secret_ok(&c, &cl, NULL));
+	CHECK(!oauth_client_secret_ok(&c, &cl, "x"));
+	oauth_client_free(&cl);
+
+	/* A confidential client: its secret works, stored only hashed. */
+	reg(&c, "{\"redirect_uris\":[\"https://chatgpt.com/connector/oauth/"
+	    "x1\"]}", now, id2, secret2);
+	CHECK(strcmp(id, id2) != 0 && strlen(secret2) == SEC_TOKEN_LEN);
+	CHECK(get(&c, id2, now, &cl) == OMI_OK);
+	CHECK(cl.name == NULL && strcmp(cl.auth, "client_secret_basic") == 0);
+	CHECK(oauth_client_secret_ok(&c, &cl, secret2));
+	CHECK(!oauth_client_secret_ok(&c, &cl, NULL));
+	CHECK(!oauth_client_secret_ok(&c, &cl, "secret-1"));
+	oauth_client_free(&cl);
+	s = open_w(&c);
+	snprintf(cc, sizeof(cc), "dclient:%s", id2);
+	CHECK(store_get(s, cc, &v, &len) == OMI_OK);
+	CHECK(memmem(v, len, secret2, strlen(secret2)) == NULL);
+	free(v);
+	store_close(s);
+
+	/* Unknown and malformed ids. */
+	CHECK(get(&c, "dcr-AAAAAAAAAAAAAAAAAAAAAA", now, &cl) ==
+	    OMI_NOTFOUND);
+	CHECK(get(&c, "client-1", now, &cl) == OMI_NOTFOUND);
+	CHECK(get(&c, "dcr-../../x", now, &cl) == OMI_NOTFOUND);
+
+	/* A registered client's code needs S256 and is never pinned. */
+	oauth_pkce_s256(ver, cc);
+	code_for(&c, id, "https://claude.ai/api/mcp/auth_callback", NULL,
+	    NULL, code);
+	CHECK(redeem(&c, code, id, "https://claude.ai/api/mcp/auth_callback",
+	    NULL, &f) == -1 && strcmp(f.error, "invalid_grant") == 0);
+	code_for(&c, id, "https://claude.ai/api/mcp/auth_callback", ver,
+	    "plain", code);
+	CHECK(redeem(&c, code, id, "https://claude.ai/api/mcp/auth_callback",
+	    ver, &f) == -1 && strcmp(f.error, "invalid_grant") == 0);
+	code_for(&c, id, "https://claude.ai/api/mcp/auth_callback", cc,
+	    "S256", code);
+	CHECK(redeem(&c, code, "client-1",
+	    "https://claude.ai/api/mcp/auth_callback", ver, &f) == -1);
+	CHECK(redeem(&c, code, id, "https://claude.ai/api/mcp/auth_callback",
+	    "wrong-verifier-wrong-verifier-wrong-verifier", &f) == -1);
+	CHECK(redeem(&c, code, id, "https://claude.ai/api/mcp/auth_callback",
+	    ver, &f) == 0);
+	s = open_w(&c);
+	CHECK(store_get(s, "client:pin", &v, &len) == OMI_NOTFOUND);
+	store_close(s);
+
+	/* Touching keeps a used client; an unused one expires. */
+	s = open_w(&c);
+	CHECK(oauth_client_touch(s, id, now) == OMI_OK);
+	CHECK(oauth_client_touch(s, "dcr-AAAAAAAAAAAAAAAAAAAAAA", now) ==
+	    OMI_NOTFOUND);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	CHECK(get(&c, id, now, &cl) == OMI_OK);
+	CHECK(cl.used == now && cl.exp == now + OAUTH_DCR_IDLE_TTL);
+	oauth_client_free(&cl);
+	CHECK(get(&c, id2, now + OAUTH_DCR_UNUSED_TTL, &cl) == OMI_NOTFOUND);
+	CHECK(get(&c, id, now + OAUTH_DCR_UNUSED_TTL, &cl) == OMI_OK);
+	oauth_client_free(&cl);
+	s = open_w(&c);
+	CHECK(oauth_gc(s, now + OAUTH_DCR_UNUSED_TTL, &st) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	s = open_w(&c);
+	snprintf(cc, sizeof(cc), "dclient:%s", id2);
+	CHECK(store_get(s, cc, &v, &len) == OMI_NOTFOUND);
+	snprintf(cc, sizeof(cc), "dclient:%s", id);
+	CHECK(store_get(s, cc, &v, &len) == OMI_OK);
+	free(v);
+	store_close(s);
+	config_free(&c);
+}
+
+int
+main(void)
+{
+	if (sec_init() == -1)
+		return 1;
+	test_redirect_rules();
+	test_parse();
+	test_id_shape();
+	test_store();
+	unit_rmtree(tmpdir);
+	return unit_done("test_oauth_client");
+}
