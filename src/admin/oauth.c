@@ -32,8 +32,9 @@ fmt_time(char *out, size_t n, int64_t t)
 }
 
 struct listing {
-	size_t	 active, revoked;
-	int64_t	 now;
+	size_t		 active, revoked;
+	int64_t		 now;
+	const char	*cid;	/* the configured client's id */
 };
 
 static void
@@ -58,15 +59,20 @@ print_grant(void *ctx, const struct oauth_grant_info *g)
 		return;
 	}
 	l->active++;
+	/* A registered (MCP) client is named; the GPT's lines stay as they
+	 * were. */
 	printf("%s  %s  created %s  last refresh %s  signed in until %s  "
-	    "%zu live access token%s\n", g->gid, g->scope, created, used,
-	    until, g->live_access, g->live_access == 1 ? "" : "s");
+	    "%zu live access token%s%s%s\n", g->gid, g->scope, created, used,
+	    until, g->live_access, g->live_access == 1 ? "" : "s",
+	    l->cid == NULL || strcmp(g->client_id, l->cid) != 0 ?
+	    "  client " : "", l->cid == NULL || strcmp(g->client_id,
+	    l->cid) != 0 ? g->client_id : "");
 }
 
 static int
 cmd_tokens(struct admin_ctx *c, int argc, char **argv)
 {
-	struct listing	 l = { 0, 0, now_unix() };
+	struct listing	 l = { 0, 0, now_unix(), c->cfg.client_id };
 	struct store	*s;
 	enum omi_err	 err;
 
