@@ -193,7 +193,10 @@ test_parse(void)
 	    strcmp(d.scope, OAUTH_SCOPE_READ) == 0);
 	oauth_dcr_free(&d);
 	/* The longest name, and one byte more. */
-	CHECK((big = malloc(OAUTH_DCR_BODY_MAX + 2)) != NULL);
+	if ((big = malloc(OAUTH_DCR_BODY_MAX + 2)) == NULL) {
+		CHECK(0);
+		return;
+	}
 	snprintf(big, OAUTH_DCR_BODY_MAX, "{" CB ",\"client_name\":\"%0*d\"}",
 	    OAUTH_DCR_NAME_MAX, 0);
 	CHECK(oauth_dcr_parse(big, strlen(big), &d, &f) == 0);
