@@ -433,6 +433,16 @@ check_request(struct app *a, const char *cid, int registered,
 		    "code_challenge_method must be S256", state);
 		return -1;
 	}
+	/* RFC 8707 2: the resources the token is for (repeatable). A
+	 * registered (MCP) client that names none gets a token for /mcp; the
+	 * GPT's stays unbound, as before. */
+	if (oauth_resource_parse(&a->cfg, q, &req->res) == -1) {
+		redirect_error(a, ruri, "invalid_target", "the resource is "
+		    "not one of this service's", state);
+		return -1;
+	}
+	if (registered && req->res == 0)
+		req->res = OAUTH_RES_MCP;
 	if ((req->scope = oauth_scope_normalise(scope, &unknown)) == NULL) {
 		if (unknown)
 			redirect_error(a, ruri, "invalid_scope",

@@ -313,6 +313,7 @@ grant(struct app *a, const struct params *p, const char *cid)
 	struct field_fail	 ff;
 	const char		*v[FIELD_N(grant_fields)];
 	const char		*gt, *code, *ruri, *ver, *rt, *scope;
+	int64_t			 res;
 	enum omi_err		 err;
 	int			 rc;
 
@@ -347,6 +348,12 @@ grant(struct app *a, const struct params *p, const char *cid)
 		    "the grant's token parameter is missing");
 		return;
 	}
+	/* RFC 8707 2.2: resource narrows the access token. */
+	if (oauth_resource_parse(&a->cfg, p, &res) == -1) {
+		simple_error(a, 400, "invalid_target", "the resource is not "
+		    "one of this service's");
+		return;
+	}
 	/* One exclusive session: check, retire and issue all at once. */
 	if ((err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 	    a->cfg.lock_timeout_ms)) != OMI_OK) {
@@ -354,10 +361,10 @@ grant(struct app *a, const struct params *p, const char *cid)
 		return;
 	}
 	if (strcmp(gt, "authorization_code") == 0)
-		rc = oauth_code_redeem(&a->cfg, s, code, cid, ruri, ver, &t,
-		    &f);
+		rc = oauth_code_redeem(&a->cfg, s, code, cid, ruri, ver, res,
+		    &t, &f);
 	else
-		rc = oauth_refresh(&a->cfg, s, rt, cid, scope, &t, &f);
+		rc = oauth_refresh(&a->cfg, s, rt, cid, scope, res, &t, &f);
 	/* A registered client in use does not expire. */
 	if (rc == 0 && !sec_streq(cid, a->cfg.client_id) &&
 	    (err = oauth_client_touch(s, cid, now_unix())) != OMI_OK) {

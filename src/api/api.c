@@ -108,7 +108,8 @@ api_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 	const char	*error;
 	int		 status;
 
-	status = oauth_bearer_check(&a->cfg, s, a->req.authorization, b);
+	status = oauth_bearer_check(&a->cfg, s, a->req.authorization,
+	    OAUTH_RES_API, b);
 	if (status == 401 || status == 400) {
 		error = b->error ? b->error : "invalid_token";
 		resp_api_error(&a->resp, status, error, status == 400 ?

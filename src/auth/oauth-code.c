@@ -36,7 +36,7 @@ oauth_request_free(struct oauth_request *r)
  * goes through the same codec (oauth-rec.c). */
 struct pending_rec {
 	const char	*cid, *ruri, *scope, *state, *cc, *ccm;
-	int64_t		 exp;
+	int64_t		 exp, res;
 };
 
 #define P(m, t)	OAUTH_FIELD(struct pending_rec, m, t)
@@ -44,7 +44,7 @@ struct pending_rec {
 static const struct oauth_field pending_fields[] = {
 	P(cid, OAUTH_F_STR), P(ruri, OAUTH_F_STR), P(scope, OAUTH_F_STR),
 	P(exp, OAUTH_F_INT), P(state, OAUTH_F_STR), P(cc, OAUTH_F_STR),
-	P(ccm, OAUTH_F_STR), { NULL, 0, 0 }
+	P(ccm, OAUTH_F_STR), P(res, OAUTH_F_INT), { NULL, 0, 0 }
 };
 
 /* The request's members as a new JSON object, or NULL. */
@@ -52,7 +52,8 @@ static json_t *
 request_json(const struct oauth_request *r)
 {
 	struct pending_rec p = { r->client_id, r->redirect_uri, r->scope,
-	    r->state, r->challenge, r->challenge ? r->method : NULL, r->exp };
+	    r->state, r->challenge, r->challenge ? r->method : NULL, r->exp,
+	    r->res };
 
 	return oauth_rec_encode(pending_fields, &p);
 }
@@ -77,6 +78,7 @@ request_from_json(const json_t *j, struct oauth_request *r)
 	r->challenge = xstrdup(p.cc);
 	r->method = xstrdup(p.ccm);
 	r->exp = p.exp;
+	r->res = p.res & OAUTH_RES_ALL;
 	if (r->client_id == NULL || r->redirect_uri == NULL ||
 	    r->scope == NULL || (p.state && !r->state) ||
 	    (p.cc && (!r->challenge || !r->method))) {
@@ -264,6 +266,7 @@ oauth_code_issue(const struct config *c, struct store *s,
 		cr.cc = r->challenge;
 		cr.ccm = r->method;
 	}
+	cr.res = r->res;
 	cr.exp = now_unix() + oauth_code_ttl(c);
 	sec_token(code);
 	oauth_key(c, "code:", OAUTH_L_CODE, code, key);

@@ -38,6 +38,22 @@ bad_grant(struct oauth_fail *f, const char *desc)
 	return fail(f, 400, "invalid_grant", desc);
 }
 
+/*
+ * The resources of a new access token: what the request asks (want, 0
+ * for none) within what was granted (have, 0 for unbound). Returns 0 with
+ * *res set, or -1 with f filled (RFC 8707 2.2: invalid_target).
+ */
+static int
+resource_narrow(int64_t want, int64_t have, int64_t *res,
+    struct oauth_fail *f)
+{
+	if (want != 0 && have != 0 && (want & ~have) != 0)
+		return fail(f, 400, "invalid_target", "the requested resource "
+		    "was not part of the authorization");
+	*res = want != 0 ? want : have;
+	return 0;
+}
+
 static int
 code_checks(const struct oauth_code_rec *code, const char *client_id,
     const char *redirect_uri, const char *verifier, struct oauth_fail *f)
@@ -71,7 +87,7 @@ code_checks(const struct oauth_code_rec *code, const char *client_id,
 int
 oauth_code_redeem(const struct config *c, struct store *s, const char *code,
     const char *client_id, const char *redirect_uri, const char *verifier,
-    struct oauth_tokens *t, struct oauth_fail *f)
+    int64_t res, struct oauth_tokens *t, struct oauth_fail *f)
 {
 	unsigned char		 raw[16];
 	char			 key[OAUTH_KEY_MAX], gkey[80], gid[33];
@@ -81,6 +97,7 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	int64_t			 now = now_unix();
 	enum omi_err		 err;
 	int			 rc = -1;
+	int64_t			 at_res;
 	int			 configured = c->client_id != NULL &&
 	    sec_streq(client_id, c->client_id);
 
@@ -111,7 +128,8 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 		    "expired or used");
 		goto out;
 	}
-	if (code_checks(&rec, client_id, redirect_uri, verifier, f) == -1)
+	if (code_checks(&rec, client_id, redirect_uri, verifier, f) == -1 ||
+	    resource_narrow(res, rec.res, &at_res, f) == -1)
 		goto out;
 	/* A registered (MCP) client's code always carries an S256
 	 * challenge; authorize refuses others, and this holds if it did not. */
@@ -147,13 +165,14 @@ oauth_code_redeem(const struct config *c, struct store *s, const char *code,
 	g.uid = rec.uid;
 	g.cid = client_id;
 	g.scope = rec.scope;
+	g.res = rec.res;
 	g.created = now;
 	if (oauth_grant_key(gid, gkey, sizeof(gkey)) != OMI_OK) {
 		rc = fail_store(f, OMI_ERROR);
 		goto out;
 	}
-	if ((err = oauth_tokens_issue(c, s, &g, gid, NULL, rec.scope, now,
-	    t)) != OMI_OK ||
+	if ((err = oauth_tokens_issue(c, s, &g, gid, NULL, rec.scope, at_res,
+	    now, t)) != OMI_OK ||
 	    (err = oauth_grant_save(s, gkey, &g)) != OMI_OK ||
 	    (err = oauth_ugrants_add(s, rec.uid, gid, now)) != OMI_OK) {
 		rc = fail_store(f, err);
@@ -182,14 +201,14 @@ out:
 
 int
 oauth_refresh(const struct config *c, struct store *s, const char *refresh,
-    const char *client_id, const char *scope, struct oauth_tokens *t,
-    struct oauth_fail *f)
+    const char *client_id, const char *scope, int64_t res,
+    struct oauth_tokens *t, struct oauth_fail *f)
 {
 	char			 key[OAUTH_KEY_MAX], gkey[80], *want = NULL;
 	char			 family[SEC_TOKEN_LEN + 1], h[SEC_HASH_HEX + 1];
 	struct oauth_rt_rec	 rt;
 	struct oauth_grant_rec	 g;
-	int64_t			 now = now_unix();
+	int64_t			 now = now_unix(), at_res;
 	enum omi_err		 err;
 	int			 rc = -1, unknown, fam, reused;
 
@@ -261,10 +280,12 @@ oauth_refresh(const struct config *c, struct store *s, const char *refresh,
 			goto out;
 		}
 	}
+	if (resource_narrow(res, g.res, &at_res, f) == -1)
+		goto out;
 	/* A token of an older version starts the grant's family; its own
 	 * record stays, retired, until it expires. */
 	if ((err = oauth_tokens_issue(c, s, &g, rt.gid, family, want ? want :
-	    g.scope, now, t)) != OMI_OK ||
+	    g.scope, at_res, now, t)) != OMI_OK ||
 	    (err = oauth_grant_save(s, gkey, &g)) != OMI_OK) {
 		rc = fail_store(f, err);
 		goto out;

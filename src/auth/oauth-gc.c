@@ -15,7 +15,8 @@ struct keys {
 };
 
 static const char *const prefixes[] = { "spent:", "pend:", "code:", "at:",
-    "rt:", "grant:", "ugrants:", "fail:", "dfail:", "lfail:", "dclient:", NULL };
+    "rt:", "grant:", "ugrants:", "fail:", "dfail:", "lfail:", "dclient:",
+    NULL };
 
 static int
 collect(void *ctx, const char *key)

@@ -299,7 +299,7 @@ drop_access(struct store *s, struct oauth_grant_rec *g, size_t i)
 enum omi_err
 oauth_tokens_issue(const struct config *c, struct store *s,
     struct oauth_grant_rec *g, const char *gid, const char *family,
-    const char *scope, int64_t now, struct oauth_tokens *t)
+    const char *scope, int64_t res, int64_t now, struct oauth_tokens *t)
 {
 	char			 ah[SEC_HASH_HEX + 1], rh[SEC_HASH_HEX + 1];
 	char			 fam[SEC_TOKEN_LEN + 1];
@@ -357,6 +357,7 @@ oauth_tokens_issue(const struct config *c, struct store *s,
 	at.gid = gid;
 	at.uid = g->uid;
 	at.scope = scope;
+	at.res = res;
 	at.exp = now + attl;
 	token_key(c, "at:", NULL, ah, 1, key);
 	if ((err = oauth_at_save(s, key, &at)) != OMI_OK ||

@@ -53,12 +53,14 @@ int		 oauth_refresh_key(const struct config *, const char *token,
  * the caller saves it): the new refresh token becomes the grant's live one
  * and restarts the idle clock; expired access tokens leave the list. The
  * refresh token continues family (from the presented token) or, when it
- * is NULL or "", starts the grant's family.
+ * is NULL or "", starts the grant's family. The access token is bound to
+ * the resources res (OAUTH_RES_* bits; 0 binds it to none, as tokens were
+ * before RFC 8707).
  */
 enum omi_err	 oauth_tokens_issue(const struct config *, struct store *,
 		    struct oauth_grant_rec *g, const char *gid,
-		    const char *family, const char *scope, int64_t now,
-		    struct oauth_tokens *);
+		    const char *family, const char *scope, int64_t res,
+		    int64_t now, struct oauth_tokens *);
 /* Adds gid to the user's list, dropping the user's expired grants. */
 enum omi_err	 oauth_ugrants_add(struct store *, const char *uid,
 		    const char *gid, int64_t now);

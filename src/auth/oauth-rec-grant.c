@@ -13,7 +13,7 @@
 /* The grant without its lists; rt and ats are done by hand. */
 struct grant_flat {
 	const char	*uid, *cid, *scope, *reason, *rt;
-	int64_t		 created, used, exp, revoked;
+	int64_t		 created, used, exp, revoked, res;
 	json_t		*ats;
 };
 
@@ -23,7 +23,7 @@ static const struct oauth_field grant_fields[] = {
 	G(uid, OAUTH_F_STR), G(cid, OAUTH_F_STR), G(scope, OAUTH_F_STR),
 	G(created, OAUTH_F_INT), G(used, OAUTH_F_INT), G(exp, OAUTH_F_INT),
 	G(rt, OAUTH_F_STR), G(ats, OAUTH_F_ARRAY), G(revoked, OAUTH_F_INT),
-	G(reason, OAUTH_F_STR), { NULL, 0, 0 }
+	G(reason, OAUTH_F_STR), G(res, OAUTH_F_INT), { NULL, 0, 0 }
 };
 
 void
@@ -79,6 +79,7 @@ oauth_grant_load(struct store *s, const char *key, struct oauth_grant_rec *g)
 	g->used = f.used;
 	g->exp = f.exp;
 	g->revoked = f.revoked;
+	g->res = f.res;
 	if (f.rt != NULL && strlen(f.rt) > SEC_HASH_HEX)
 		err = OMI_CORRUPT;
 	else {
@@ -109,6 +110,7 @@ oauth_grant_save(struct store *s, const char *key,
 	f.used = g->used;
 	f.exp = g->exp;
 	f.revoked = g->revoked;
+	f.res = g->res;
 	if (g->nats > 0 && (f.ats = json_array()) == NULL)
 		return OMI_NOMEM;
 	for (i = 0; i < g->nats; i++) {

@@ -147,12 +147,13 @@ static const struct oauth_field code_fields[] = {
 	F(code, scope, OAUTH_F_STR), F(code, uid, OAUTH_F_STR),
 	F(code, cc, OAUTH_F_STR), F(code, ccm, OAUTH_F_STR),
 	F(code, exp, OAUTH_F_INT), F(code, used, OAUTH_F_INT),
-	F(code, gid, OAUTH_F_STR), { NULL, 0, 0 }
+	F(code, gid, OAUTH_F_STR), F(code, res, OAUTH_F_INT), { NULL, 0, 0 }
 };
 
 static const struct oauth_field at_fields[] = {
 	F(at, gid, OAUTH_F_STR), F(at, uid, OAUTH_F_STR),
-	F(at, scope, OAUTH_F_STR), F(at, exp, OAUTH_F_INT), { NULL, 0, 0 }
+	F(at, scope, OAUTH_F_STR), F(at, exp, OAUTH_F_INT),
+	F(at, res, OAUTH_F_INT), { NULL, 0, 0 }
 };
 
 static const struct oauth_field rt_fields[] = {

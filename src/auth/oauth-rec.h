@@ -63,6 +63,7 @@ enum omi_err	 oauth_rec_save(struct store *, const char *key,
 struct oauth_code_rec {
 	const char	*cid, *ruri, *scope, *uid;
 	const char	*cc, *ccm;	/* PKCE challenge and method, or NULL */
+	int64_t		 res;		/* OAUTH_RES_* bits, 0: unbound */
 	int64_t		 exp;
 	int64_t		 used;		/* when redeemed, 0 before */
 	const char	*gid;		/* the grant it made, once used */
@@ -72,6 +73,7 @@ struct oauth_code_rec {
 /* at:<h>, an access token. */
 struct oauth_at_rec {
 	const char	*gid, *uid, *scope;
+	int64_t		 res;		/* OAUTH_RES_* bits, 0: unbound */
 	int64_t		 exp;
 	json_t		*doc;
 };
@@ -130,6 +132,7 @@ struct oauth_grant_at {
 /* grant:<gid>, one sign-in of a user into the client. */
 struct oauth_grant_rec {
 	const char		*uid, *cid, *scope;
+	int64_t			 res;		/* OAUTH_RES_* bits */
 	int64_t			 created, used, exp;
 	int64_t			 revoked;	/* when, 0 while live */
 	const char		*reason;	/* why, once revoked */

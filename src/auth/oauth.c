@@ -126,6 +126,52 @@ oauth_scope_subset(const char *want, const char *have)
 
 /* Bearer tokens (RFC 6750) ----------------------------------------------- */
 
+/* The resource bits of one resource URI, 0 when it is not ours. */
+static int64_t
+resource_bits(const char *base, const char *uri)
+{
+	static const struct {
+		const char	*path;
+		int64_t		 bits;
+	} t[] = {
+		{ "", OAUTH_RES_ALL }, { "/", OAUTH_RES_ALL },
+		{ "/mcp", OAUTH_RES_MCP },
+		{ "/api", OAUTH_RES_API }, { "/api/conversations", OAUTH_RES_API },
+	};
+	size_t	 i, n;
+
+	/* RFC 8707 2: an absolute URI without a fragment; compared as
+	 * strings with the configured base (never with Host). */
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (n == 0 || strncmp(uri, base, n) != 0)
+		return 0;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(uri + n, t[i].path) == 0)
+			return t[i].bits;
+	return 0;
+}
+
+int
+oauth_resource_parse(const struct config *c, const struct params *p,
+    int64_t *res)
+{
+	int64_t	 bits;
+	size_t	 i;
+
+	*res = 0;
+	for (i = 0; i < p->n; i++) {
+		if (strcmp(p->v[i].name, "resource") != 0)
+			continue;
+		if (c->base_url == NULL || (bits = resource_bits(c->base_url,
+		    p->v[i].value)) == 0)
+			return -1;
+		*res |= bits;
+	}
+	return 0;
+}
+
 static int
 bearer_reject(struct oauth_bearer *b, int status, const char *error,
     const char *desc)
@@ -137,7 +183,7 @@ bearer_reject(struct oauth_bearer *b, int status, const char *error,
 
 int
 oauth_bearer_check(const struct config *c, struct store *s,
-    const char *authorization, struct oauth_bearer *b)
+    const char *authorization, int resource, struct oauth_bearer *b)
 {
 	char			 key[OAUTH_KEY_MAX], gkey[80];
 	const char		*token;
@@ -187,6 +233,13 @@ oauth_bearer_check(const struct config *c, struct store *s,
 	}
 	if (err != OMI_OK)
 		goto unavailable;
+	/* RFC 8707: a token bound to other resources is not for this one
+	 * (RFC 9068 4 and the MCP specification: audience validation). */
+	if (at.res != 0 && (at.res & resource) == 0) {
+		rc = bearer_reject(b, 401, "invalid_token",
+		    "the access token was issued for another resource");
+		goto out;
+	}
 	if ((b->uid = strdup(at.uid)) == NULL ||
 	    (b->scope = strdup(at.scope)) == NULL)
 		goto unavailable;

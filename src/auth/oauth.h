@@ -20,7 +20,10 @@
  *   grant:<gid>  one sign-in of a user into the client; {uid, cid, scope,
  *                created, used, exp, rt, ats: [[<h>, exp]...]} and, once
  *                revoked, {revoked, reason} with the tokens gone
- *   at:<h>       an access token; {gid, uid, scope, exp}
+ *   at:<h>       an access token; {gid, uid, scope, exp, res?}, res the
+ *                resources it is for (RFC 8707, OAUTH_RES_* bits; absent:
+ *                any, as before). code: and grant: records carry the
+ *                res their request asked for
  *   rt:<f>       a grant's refresh tokens, one record per grant (<f> from
  *                the family part of the token, see oauth-grant.c); {gid,
  *                exp, h}, h the keyed hash of the current token. A token of
@@ -71,6 +74,24 @@
  * beyond the cap ends the least recently used (its tokens stop working). */
 #define OAUTH_USER_GRANTS_MAX	20
 
+/*
+ * Resources (RFC 8707): what a token may be presented to. A request names
+ * them by URI: <base>/mcp, <base>/api (or <base>/api/conversations, the
+ * GPT's API) or <base> (the bridge as a whole: both).
+ */
+#define OAUTH_RES_API		1	/* the conversations API */
+#define OAUTH_RES_MCP		2	/* the MCP endpoint */
+#define OAUTH_RES_ALL		(OAUTH_RES_API | OAUTH_RES_MCP)
+
+/*
+ * The resources the "resource" parameters of p name (RFC 8707 2: it may
+ * be repeated) into *res: 0 when there is none. Returns 0, or -1 when one
+ * is not a resource of this bridge (invalid_target) or is empty.
+ */
+struct params;
+int	 oauth_resource_parse(const struct config *, const struct params *p,
+	    int64_t *res);
+
 struct oauth_bearer {
 	char	*uid;		/* the user the token was issued for */
 	char	*scope;		/* space-separated scopes */
@@ -89,9 +110,11 @@ struct oauth_bearer {
  * challenge then carries no error code), 400 "invalid_request" for a
  * malformed Bearer header, 401 "invalid_token", or 503 when the store
  * failed. The caller sends WWW-Authenticate: Bearer realm="omi"[, error=].
+ * resource is the caller's OAUTH_RES_* bit: a token bound to other
+ * resources only (RFC 8707) is 401 "invalid_token".
  */
 int	 oauth_bearer_check(const struct config *, struct store *,
-	    const char *authorization, struct oauth_bearer *b);
+	    const char *authorization, int resource, struct oauth_bearer *b);
 void	 oauth_bearer_free(struct oauth_bearer *);
 
 /*
@@ -284,6 +307,7 @@ struct oauth_request {
 	char	*challenge;		/* PKCE, NULL when absent */
 	char	*method;		/* "S256" or "plain" with a challenge */
 	char	*client_name;		/* a registered client's, not sealed */
+	int64_t	 res;			/* OAUTH_RES_* bits, 0: unbound */
 	int64_t	 exp;
 };
 
@@ -336,21 +360,25 @@ void	 oauth_tokens_free(struct oauth_tokens *);
  * The authorization_code grant (RFC 6749 4.1.3), in the caller's write
  * session: checks the code against client_id, redirect_uri and the PKCE
  * verifier (may be NULL), then makes a grant with its first tokens and
- * marks the code used. A used code revokes the grant it made. Returns 0,
- * or -1 with f filled; the caller commits in both cases (a failure may
- * have revoked a grant or purged a record).
+ * marks the code used. A used code revokes the grant it made. res (0: as
+ * the code) narrows the resources of the access token (RFC 8707 2.2); one
+ * the code was not for is 400 invalid_target. Returns 0, or -1 with f
+ * filled; the caller commits in both cases (a failure may have revoked a
+ * grant or purged a record).
  */
 int	 oauth_code_redeem(const struct config *, struct store *,
 	    const char *code, const char *client_id, const char *redirect_uri,
-	    const char *verifier, struct oauth_tokens *, struct oauth_fail *f);
+	    const char *verifier, int64_t res, struct oauth_tokens *,
+	    struct oauth_fail *f);
 /*
  * The refresh_token grant (RFC 6749 6) with rotation: the presented token
  * is retired and a new pair issued. A retired token presented again
- * revokes the grant. scope may be NULL. Returns like oauth_code_redeem.
+ * revokes the grant. scope may be NULL; res narrows as in
+ * oauth_code_redeem. Returns like oauth_code_redeem.
  */
 int	 oauth_refresh(const struct config *, struct store *,
 	    const char *refresh, const char *client_id, const char *scope,
-	    struct oauth_tokens *, struct oauth_fail *f);
+	    int64_t res, struct oauth_tokens *, struct oauth_fail *f);
 /*
  * RFC 7009 revocation of an access or refresh token issued to client_id
  * (hint may be NULL). A refresh token revokes its grant; an access token

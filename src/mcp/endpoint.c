@@ -93,7 +93,8 @@ mcp_authorize(struct app *a, struct store *s, struct oauth_bearer *b)
 {
 	int status;
 
-	status = oauth_bearer_check(&a->cfg, s, a->req.authorization, b);
+	status = oauth_bearer_check(&a->cfg, s, a->req.authorization,
+	    OAUTH_RES_MCP, b);
 	if (status == 401 || status == 400) {
 		resp_api_error(&a->resp, status, b->error ? b->error :
 		    "invalid_token", status == 400 ? b->description :

@@ -154,7 +154,15 @@ check_match "access token" "$AT" '^[A-Za-z0-9_-]{43}$'
 check_match "tokens list the client" "$("$ADMIN" tokens alice)" "$PUB"
 check_eq "no GPT pinned by a registered client" "$("$ADMIN" client show | grep -c 'Pinned GPT: *g-')" 0
 CGI_ENV=(HTTP_AUTHORIZATION="Bearer $AT"); cgi conversations GET ""; CGI_ENV=()
-check_eq "its token reads the API" "$STATUS" 200
+check_eq "without resource, a registered client's token is for /mcp only: the API refuses it" "$STATUS" 401
+check_match "  with invalid_token" "$(header www-authenticate)" 'error="invalid_token"'
+mcp_list() {	# mcp_list TOKEN: tools/list at /mcp with TOKEN
+	CGI_ENV=(HTTP_AUTHORIZATION="Bearer $1")
+	CTYPE=application/json cgi mcp POST "" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+	CGI_ENV=()
+}
+mcp_list "$AT"
+check_eq "  and /mcp takes it" "$STATUS" 200
 cgi token POST "" "grant_type=refresh_token&refresh_token=$RT&client_id=$PUB"
 check_eq "refresh 200" "$STATUS" 200
 RT2=$(jget '["refresh_token"]')
@@ -167,6 +175,74 @@ check_eq "revoke 200" "$STATUS" 200
 CGI_ENV=()
 cgi token POST "" "grant_type=refresh_token&refresh_token=$RT2&client_id=$PUB"
 check_eq "revoked" "$(jget '["error"]')" invalid_grant
+
+echo "== resource (RFC 8707): tokens bound to what was asked"
+BASE=http://127.0.0.1:0
+# signin RESOURCE_QUERY: a code for the public client with PKCE; sets CODE.
+signin() {
+	CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+	cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256$1"
+	COOKIE=$(header set-cookie | sed 's/;.*//')
+	page_handle
+	CGI_ENV=(HTTP_COOKIE="$COOKIE")
+	cgi authorize POST "" "handle=$HANDLE&uid=alice&password=$(urlenc "$PW")&decision=allow"
+	CODE=$(header location | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+	CGI_ENV=()
+}
+# exchange [BODY_EXTRA]: redeems CODE; sets AT.
+exchange() {
+	cgi token POST "" "grant_type=authorization_code&code=$CODE&redirect_uri=$(urlenc "$CLAUDE")&client_id=$PUB&code_verifier=$VER${1:-}"
+	AT=$(jget '["access_token"]')
+}
+api_status() {
+	CGI_ENV=(HTTP_AUTHORIZATION="Bearer $1"); cgi conversations GET ""; CGI_ENV=()
+}
+CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource=$(urlenc "https://evil.example/mcp")"
+check_match "a foreign resource: invalid_target" "$(header location)" "^$CLAUDE\\?error=invalid_target&"
+cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource=$(urlenc "$BASE/mcp#x")"
+check_match "a resource with a fragment: invalid_target" "$(header location)" "error=invalid_target"
+cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource="
+check_match "an empty resource: invalid_target" "$(header location)" "error=invalid_target"
+CGI_ENV=()
+signin "&resource=$(urlenc "$BASE/mcp")"
+exchange "&resource=$(urlenc "$BASE/mcp")"
+check_eq "resource /mcp: token 200" "$STATUS" 200
+api_status "$AT"
+check_eq "a token for /mcp is refused by the API" "$STATUS" 401
+mcp_list "$AT"
+check_eq "  and taken by /mcp" "$STATUS" 200
+signin "&resource=$(urlenc "$BASE/api")"
+exchange
+api_status "$AT"
+check_eq "a token for the API reads the API" "$STATUS" 200
+mcp_list "$AT"
+check_eq "  and is refused by /mcp" "$STATUS" 401
+check_match "  with the MCP challenge" "$(header www-authenticate)" 'resource_metadata='
+signin "&resource=$(urlenc "$BASE/mcp")&resource=$(urlenc "$BASE/api/conversations")"
+exchange
+RT=$(jget '["refresh_token"]')
+api_status "$AT"
+check_eq "both asked for: the API takes it" "$STATUS" 200
+mcp_list "$AT"
+check_eq "  and /mcp too" "$STATUS" 200
+cgi token POST "" "grant_type=refresh_token&refresh_token=$RT&client_id=$PUB&resource=$(urlenc "$BASE/mcp")"
+check_eq "a refresh may narrow to /mcp" "$STATUS" 200
+AT=$(jget '["access_token"]')
+RT=$(jget '["refresh_token"]')
+api_status "$AT"
+check_eq "  and the narrowed token is refused by the API" "$STATUS" 401
+cgi token POST "" "grant_type=refresh_token&refresh_token=$RT&client_id=$PUB&resource=$(urlenc "https://evil.example/")"
+check_eq "a foreign resource at the token endpoint: invalid_target" "$(jget '["error"]')" invalid_target
+signin "&resource=$(urlenc "$BASE/mcp")"
+exchange "&resource=$(urlenc "$BASE/api")"
+check_eq "a token for more than the code was for: invalid_target" "$(jget '["error"]')" invalid_target
+signin "&resource=$(urlenc "$BASE")"
+exchange
+api_status "$AT"
+check_eq "the bridge as a whole: the API takes it" "$STATUS" 200
+mcp_list "$AT"
+check_eq "  and /mcp too" "$STATUS" 200
 
 echo "== a confidential client"
 register '{"redirect_uris":["https://chatgpt.com/connector/oauth/abc"],"client_name":"ChatGPT connector","token_endpoint_auth_method":"client_secret_post"}'
@@ -198,7 +274,7 @@ check_eq "Basic with the secret: 200" "$STATUS" 200
 CGI_ENV=()
 AT=$(jget '["access_token"]')
 OUT=$("$ADMIN" revoke alice)
-check_match "omi-admin revoke ends MCP sign-ins too" "$OUT" '^Revoked 1 sign-in of alice'
+check_match "omi-admin revoke ends MCP sign-ins too" "$OUT" '^Revoked [1-9][0-9]* sign-ins? of alice'
 CGI_ENV=(HTTP_AUTHORIZATION="Bearer $AT"); cgi conversations GET ""; CGI_ENV=()
 check_eq "its token no longer works" "$STATUS" 401
 
@@ -208,7 +284,20 @@ cgi authorize GET "response_type=code&client_id=$CLIENT_ID&redirect_uri=$(urlenc
 check_eq "GPT page without PKCE 200" "$STATUS" 200
 check_match "GPT page names ChatGPT" "$BODY" '<h1>ChatGPT wants to access'
 check_nomatch "and is not marked" "$BODY" 'unverified'
+COOKIE=$(header set-cookie | sed 's/;.*//')
+page_handle
+CGI_ENV=(HTTP_COOKIE="$COOKIE")
+cgi authorize POST "" "handle=$HANDLE&uid=alice&password=$(urlenc "$PW")&decision=allow"
+CODE=$(header location | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+CGI_ENV=(HTTP_AUTHORIZATION="Basic $(printf '%s:%s' "$CLIENT_ID" "$CLIENT_SECRET" | base64 -w0)")
+cgi token POST "" "grant_type=authorization_code&code=$CODE&redirect_uri=$(urlenc "$OAUTH_REDIRECT")"
+check_eq "GPT token without resource 200" "$STATUS" 200
+AT=$(jget '["access_token"]')
 CGI_ENV=()
+api_status "$AT"
+check_eq "  reads the API, as before" "$STATUS" 200
+mcp_list "$AT"
+check_eq "  and /mcp, as before" "$STATUS" 200
 
 echo "== too many registrations from one address"
 n=0

@@ -785,7 +785,7 @@ issue_token(struct config *cfg, const char *uid, const char *scope,
 	if (account_save(s, &acct) == OMI_OK &&
 	    oauth_code_issue(cfg, s, &req, uid, code) == OMI_OK &&
 	    oauth_code_redeem(cfg, s, code, cfg->client_id, req.redirect_uri,
-	    NULL, &t, &f) == 0 && store_commit(s) == OMI_OK) {
+	    NULL, 0, &t, &f) == 0 && store_commit(s) == OMI_OK) {
 		snprintf(access, SEC_TOKEN_LEN + 1, "%s", t.access);
 		rc = 0;
 	} else

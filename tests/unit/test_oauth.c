@@ -290,7 +290,7 @@ bearer(const struct config *c, const char *token)
 
 	snprintf(h, sizeof(h), "Bearer %s", token);
 	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
-	rc = oauth_bearer_check(c, s, h, &b);
+	rc = oauth_bearer_check(c, s, h, OAUTH_RES_API, &b);
 	if (rc == 0)
 		CHECK(strcmp(b.uid, "alice") == 0 &&
 		    strcmp(b.scope, OAUTH_SCOPE_READ) == 0);
@@ -402,7 +402,7 @@ sign_in(const struct config *c, const char *challenge, const char *method,
 	store_close(s);
 	s = open_w(c);
 	rc = oauth_code_redeem(c, s, code, "client-1", r.redirect_uri,
-	    verifier, t, f);
+	    verifier, 0, t, f);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	return rc;
@@ -435,14 +435,14 @@ test_lifecycle(void)
 
 	/* Missing, malformed and unknown tokens. */
 	s = open_w(&c);
-	CHECK(oauth_bearer_check(&c, s, NULL, &b) == 401 &&
+	CHECK(oauth_bearer_check(&c, s, NULL, OAUTH_RES_API, &b) == 401 &&
 	    strcmp(b.error, "invalid_request") == 0 && b.no_credentials);
-	CHECK(oauth_bearer_check(&c, s, "Basic abc", &b) == 401 &&
+	CHECK(oauth_bearer_check(&c, s, "Basic abc", OAUTH_RES_API, &b) == 401 &&
 	    strcmp(b.error, "invalid_request") == 0 && b.no_credentials);
 	/* RFC 6750 3.1: a malformed request is a 400. */
-	CHECK(oauth_bearer_check(&c, s, "Bearer a b", &b) == 400 &&
+	CHECK(oauth_bearer_check(&c, s, "Bearer a b", OAUTH_RES_API, &b) == 400 &&
 	    strcmp(b.error, "invalid_request") == 0 && !b.no_credentials);
-	CHECK(oauth_bearer_check(&c, s, "Bearer", &b) == 400 &&
+	CHECK(oauth_bearer_check(&c, s, "Bearer", OAUTH_RES_API, &b) == 400 &&
 	    !b.no_credentials);
 	store_close(s);
 	CHECK(bearer(&c, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == 401);
@@ -456,28 +456,28 @@ test_lifecycle(void)
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	s = open_w(&c);
-	CHECK(oauth_code_redeem(&c, s, code, "client-2", r.redirect_uri, NULL,
+	CHECK(oauth_code_redeem(&c, s, code, "client-2", r.redirect_uri, NULL, 0,
 	    &t, &f) == -1 && strcmp(f.error, "invalid_grant") == 0);
 	CHECK(oauth_code_redeem(&c, s, code, "client-1",
-	    "https://chatgpt.com/aip/g-y/oauth/callback", NULL, &t, &f) == -1 &&
+	    "https://chatgpt.com/aip/g-y/oauth/callback", NULL, 0, &t, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);
 	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri,
-	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", &t, &f) == -1 &&
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 0, &t, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);	/* PKCE downgrade */
-	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
+	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL, 0,
 	    &t, &f) == 0);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 0);
 	s = open_w(&c);
-	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL,
+	CHECK(oauth_code_redeem(&c, s, code, "client-1", r.redirect_uri, NULL, 0,
 	    &t2, &f) == -1 && f.status == 400 &&
 	    strcmp(f.error, "invalid_grant") == 0);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t.access) == 401);
 	s = open_w(&c);
-	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, &t2, &f) == -1);
+	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, 0, &t2, &f) == -1);
 	store_close(s);
 	oauth_tokens_free(&t);
 
@@ -486,11 +486,11 @@ test_lifecycle(void)
 	snprintf(rt1, sizeof(rt1), "%s", t.refresh);
 	rec1 = rt_record(&c, rt1);
 	s = open_w(&c);
-	CHECK(oauth_refresh(&c, s, rt1, "client-2", NULL, &t2, &f) == -1 &&
+	CHECK(oauth_refresh(&c, s, rt1, "client-2", NULL, 0, &t2, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);
-	CHECK(oauth_refresh(&c, s, rt1, "client-1", "admin", &t2, &f) == -1 &&
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", "admin", 0, &t2, &f) == -1 &&
 	    strcmp(f.error, "invalid_scope") == 0);
-	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t2, &f) == 0);
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, 0, &t2, &f) == 0);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(strcmp(t2.refresh, rt1) != 0);
@@ -502,14 +502,14 @@ test_lifecycle(void)
 	CHECK(bearer(&c, t2.access) == 0);
 	CHECK(bearer(&c, t.access) == 0);	/* not yet expired */
 	s = open_w(&c);
-	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, &t3, &f) == -1 &&
+	CHECK(oauth_refresh(&c, s, rt1, "client-1", NULL, 0, &t3, &f) == -1 &&
 	    strcmp(f.error, "invalid_grant") == 0);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	CHECK(bearer(&c, t2.access) == 401);
 	CHECK(bearer(&c, t.access) == 401);
 	s = open_w(&c);
-	CHECK(oauth_refresh(&c, s, t2.refresh, "client-1", NULL, &t3, &f) ==
+	CHECK(oauth_refresh(&c, s, t2.refresh, "client-1", NULL, 0, &t3, &f) ==
 	    -1);
 	store_close(s);
 	oauth_tokens_free(&t);
@@ -520,7 +520,7 @@ test_lifecycle(void)
 	CHECK(sign_in(&c, NULL, NULL, NULL, &t, &f) == 0);
 	rt_mark_rotated(&c, t.refresh);
 	s = open_w(&c);
-	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, &t2, &f) ==
+	CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, 0, &t2, &f) ==
 	    -1 && strcmp(f.error, "invalid_grant") == 0);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
@@ -538,7 +538,7 @@ test_lifecycle(void)
 		snprintf(first, sizeof(first), "%s", t.access);
 		for (k = 0; k < 3 * OAUTH_GRANT_ACCESS_MAX; k++) {
 			s = open_w(&c);
-			CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL,
+			CHECK(oauth_refresh(&c, s, t.refresh, "client-1", NULL, 0,
 			    &t2, &f) == 0);
 			CHECK(store_commit(s) == OMI_OK);
 			store_close(s);
@@ -622,7 +622,7 @@ test_lifecycle(void)
 			CHECK(sign_in(&c, NULL, NULL, NULL, &tr[k], &f) == 0);
 		sleep(1);
 		s = open_w(&c);
-		CHECK(oauth_refresh(&c, s, ta.refresh, "client-1", NULL, &t2,
+		CHECK(oauth_refresh(&c, s, ta.refresh, "client-1", NULL, 0, &t2,
 		    &f) == 0);
 		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
@@ -1233,7 +1233,7 @@ refresh_once(const struct config *c, struct oauth_tokens *t)
 	struct store		*s = open_w(c);
 	int			 rc;
 
-	rc = oauth_refresh(c, s, t->refresh, "client-1", NULL, &t2, &f);
+	rc = oauth_refresh(c, s, t->refresh, "client-1", NULL, 0, &t2, &f);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	if (rc == 0) {
@@ -1314,7 +1314,7 @@ test_refresh_records(void)
 	{
 		struct oauth_tokens t2;
 
-		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
+		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, 0, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
 		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
@@ -1336,7 +1336,7 @@ test_refresh_records(void)
 	{
 		struct oauth_tokens t2;
 
-		CHECK(oauth_refresh(&c, s, mid, "client-1", NULL, &t2, &f) ==
+		CHECK(oauth_refresh(&c, s, mid, "client-1", NULL, 0, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
 		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
@@ -1361,7 +1361,7 @@ test_refresh_records(void)
 	{
 		struct oauth_tokens t2;
 
-		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, &t2, &f) ==
+		CHECK(oauth_refresh(&c, s, first, "client-1", NULL, 0, &t2, &f) ==
 		    -1 && strcmp(f.error, "invalid_grant") == 0);
 		CHECK(store_commit(s) == OMI_OK);
 		store_close(s);
@@ -1403,7 +1403,7 @@ exchange(const struct config *c, const char *code, const char *uri,
 	struct store		*s = open_w(c);
 	int			 rc;
 
-	rc = oauth_code_redeem(c, s, code, "client-1", uri, NULL, &t, f);
+	rc = oauth_code_redeem(c, s, code, "client-1", uri, NULL, 0, &t, f);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
 	oauth_tokens_free(&t);

@@ -13,6 +13,7 @@
 #include "auth/account.h"
 #include "auth/oauth-impl.h"
 #include "auth/oauth.h"
+#include "http/cgi.h"
 #include "lib/clock.h"
 #include "lib/config.h"
 #include "lib/sec.h"
@@ -228,7 +229,73 @@ test_id_shape(void)
 	CHECK(!oauth_dcr_id_shaped("client-1"));
 }
 
-/* Against a store ----------------------------------------------------------- */
+static void
+test_resource_parse(void)
+{
+	static const struct {
+		const char	*v[3];
+		int		 rc;
+		int64_t		 res;
+	} t[] = {
+		{ { NULL }, 0, 0 },
+		{ { "https://omi.example/mcp" }, 0, OAUTH_RES_MCP },
+		{ { "https://omi.example/api" }, 0, OAUTH_RES_API },
+		{ { "https://omi.example/api/conversations" }, 0,
+		    OAUTH_RES_API },
+		{ { "https://omi.example" }, 0, OAUTH_RES_ALL },
+		{ { "https://omi.example/" }, 0, OAUTH_RES_ALL },
+		{ { "https://omi.example/mcp", "https://omi.example/api" }, 0,
+		    OAUTH_RES_ALL },
+		{ { "https://omi.example/mcp", "https://omi.example/mcp" }, 0,
+		    OAUTH_RES_MCP },
+		{ { "" }, -1, 0 },
+		{ { "https://omi.example/mcp/" }, -1, 0 },
+		{ { "https://omi.example/mcp#x" }, -1, 0 },
+		{ { "https://omi.example/mcp?x" }, -1, 0 },
+		{ { "https://omi.example.evil/mcp" }, -1, 0 },
+		{ { "https://omi.examplemcp" }, -1, 0 },
+		{ { "http://omi.example/mcp" }, -1, 0 },
+		{ { "https://OMI.example/mcp" }, -1, 0 },
+		{ { "https://omi.example/mcp", "https://evil.example/" }, -1,
+		    0 },
+	};
+	struct config	 c;
+	struct param	 pv[4];
+	struct params	 p;
+	int64_t		 res;
+	size_t		 i, k;
+	int		 rc;
+
+	config_defaults(&c);
+	c.base_url = strdup("https://omi.example");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		p.v = pv;
+		p.n = 0;
+		pv[p.n].name = (char *)"scope";
+		pv[p.n++].value = (char *)"read:memories";
+		for (k = 0; k < 3 && t[i].v[k] != NULL; k++) {
+			pv[p.n].name = (char *)"resource";
+			pv[p.n++].value = (char *)t[i].v[k];
+		}
+		rc = oauth_resource_parse(&c, &p, &res);
+		CHECK(rc == t[i].rc && (rc == -1 || res == t[i].res));
+		if (rc != t[i].rc)
+			fprintf(stderr, "  resource %s\n", t[i].v[0]);
+	}
+	/* A base URL with a path and a trailing slash. */
+	free(c.base_url);
+	c.base_url = strdup("https://host.example/omi/");
+	pv[0].name = (char *)"resource";
+	pv[0].value = (char *)"https://host.example/omi/mcp";
+	p.n = 1;
+	CHECK(oauth_resource_parse(&c, &p, &res) == 0 &&
+	    res == OAUTH_RES_MCP);
+	pv[0].value = (char *)"https://host.example/mcp";
+	CHECK(oauth_resource_parse(&c, &p, &res) == -1);
+	config_free(&c);
+}
+
+/* Against a store ------------------------------------------------------- */
 
 static char tmpdir[] = "/tmp/omi-unit-oclient.XXXXXX";
 
@@ -302,9 +369,12 @@ code_for(const struct config *c, const char *id, const char *uri,
 	store_close(s);
 }
 
+/* Redeems code asking for resources res; the access token into at (or
+ * NULL). */
 static int
-redeem(const struct config *c, const char *code, const char *id,
-    const char *uri, const char *verifier, struct oauth_fail *f)
+redeem_for(const struct config *c, const char *code, const char *id,
+    const char *uri, const char *verifier, int64_t res, char *at,
+    struct oauth_fail *f)
 {
 	struct oauth_tokens	 t;
 	struct store		*s;
@@ -312,11 +382,62 @@ redeem(const struct config *c, const char *code, const char *id,
 
 	memset(f, 0, sizeof(*f));
 	s = open_w(c);
-	rc = oauth_code_redeem(c, s, code, id, uri, verifier, &t, f);
+	rc = oauth_code_redeem(c, s, code, id, uri, verifier, res, &t, f);
 	CHECK(store_commit(s) == OMI_OK);
 	store_close(s);
+	if (at != NULL)
+		memcpy(at, t.access, sizeof(t.access));
 	oauth_tokens_free(&t);
 	return rc;
+}
+
+static int
+redeem(const struct config *c, const char *code, const char *id,
+    const char *uri, const char *verifier, struct oauth_fail *f)
+{
+	return redeem_for(c, code, id, uri, verifier, 0, NULL, f);
+}
+
+/* oauth_bearer_check's status for token at resource. */
+static int
+bearer_at(const struct config *c, const char *token, int resource)
+{
+	struct oauth_bearer	 b;
+	struct store		*s = NULL;
+	char			 h[128];
+	int			 rc;
+
+	snprintf(h, sizeof(h), "Bearer %s", token);
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
+	rc = oauth_bearer_check(c, s, h, resource, &b);
+	oauth_bearer_free(&b);
+	store_close(s);
+	return rc;
+}
+
+/* A code bound to res (0: unbound) redeemed asking for want. */
+static int
+bound(const struct config *c, const char *id, const char *cc, int64_t res,
+    int64_t want, char *at)
+{
+	static const char	 ver[] =
+	    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+	struct oauth_request	 r = { 0 };
+	struct oauth_fail	 f;
+	struct store		*s;
+	char			 code[SEC_TOKEN_LEN + 1];
+
+	r.client_id = (char *)id;
+	r.redirect_uri = (char *)"https://claude.ai/api/mcp/auth_callback";
+	r.scope = (char *)OAUTH_SCOPE_READ;
+	r.challenge = (char *)cc;
+	r.method = (char *)"S256";
+	r.res = res;
+	s = open_w(c);
+	CHECK(oauth_code_issue(c, s, &r, "alice", code) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	return redeem_for(c, code, id, r.redirect_uri, ver, want, at, &f);
 }
 
 static void
@@ -334,6 +455,7 @@ test_store(void)
 	char			 secret[SEC_TOKEN_LEN + 1];
 	char			 secret2[SEC_TOKEN_LEN + 1];
 	char			 code[SEC_TOKEN_LEN + 1], cc[64], *v;
+	char			 at[SEC_TOKEN_LEN + 1];
 	size_t			 len;
 	int64_t			 now = now_unix();
 
@@ -409,6 +531,28 @@ test_store(void)
 	CHECK(store_get(s, "client:pin", &v, &len) == OMI_NOTFOUND);
 	store_close(s);
 
+	/* RFC 8707: a token is bound to the resources asked for. */
+	CHECK(bound(&c, id, cc, OAUTH_RES_MCP, 0, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 401);
+	CHECK(bound(&c, id, cc, OAUTH_RES_API, 0, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 401);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
+	CHECK(bound(&c, id, cc, OAUTH_RES_ALL, 0, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
+	CHECK(bound(&c, id, cc, OAUTH_RES_ALL, OAUTH_RES_MCP, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 401);
+	CHECK(bound(&c, id, cc, OAUTH_RES_MCP, OAUTH_RES_API, NULL) == -1);
+	CHECK(bound(&c, id, cc, OAUTH_RES_MCP, OAUTH_RES_ALL, NULL) == -1);
+	/* Unbound (the GPT's, as before): good anywhere, narrowable. */
+	CHECK(bound(&c, id, cc, 0, 0, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
+	CHECK(bound(&c, id, cc, 0, OAUTH_RES_API, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 401);
+
 	/* Touching keeps a used client; an unused one expires. */
 	s = open_w(&c);
 	CHECK(oauth_client_touch(s, id, now) == OMI_OK);
@@ -444,6 +588,7 @@ main(void)
 	test_redirect_rules();
 	test_parse();
 	test_id_shape();
+	test_resource_parse();
 	test_store();
 	unit_rmtree(tmpdir);
 	return unit_done("test_oauth_client");
