@@ -1,8 +1,9 @@
 /*
  * admin-oauth: the OAuth commands of omi-admin: list and revoke a user's
- * sign-ins, purge expired records, and manage the one client (ChatGPT):
- * show it, rotate its secret, add or remove redirect URI patterns, clear
- * the GPT it is pinned to.
+ * sign-ins, purge expired records, and manage the configured client
+ * (ChatGPT): show it, rotate its secret, add or remove redirect URI
+ * patterns, clear the GPT it is pinned to; list and remove the clients
+ * that registered themselves (MCP clients, RFC 7591).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,85 @@ cmd_client_show(struct admin_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+struct client_listing {
+	size_t	 n;
+};
+
+static void
+print_client(void *ctx, const char *id, const struct oauth_client *cl)
+{
+	struct client_listing	*l = ctx;
+	char			 created[32], used[32], until[32];
+	size_t			 i;
+
+	l->n++;
+	fmt_time(created, sizeof(created), cl->created);
+	fmt_time(used, sizeof(used), cl->used);
+	fmt_time(until, sizeof(until), cl->exp);
+	/* The name is the client's own choice: shown, never trusted. */
+	printf("%s  %s  (%s)  registered %s  last used %s  expires %s\n", id,
+	    cl->name ? cl->name : "(no name)", strcmp(cl->auth, "none") == 0 ?
+	    "public" : "confidential", created, used, until);
+	for (i = 0; i < cl->nuris; i++)
+		printf("  %s\n", cl->uris[i]);
+}
+
+static int
+cmd_client_list(struct admin_ctx *c, int argc, char **argv)
+{
+	struct client_listing	 l = { 0 };
+	struct store		*s;
+	enum omi_err		 err;
+
+	(void)argc;
+	(void)argv;
+	if (admin_store(c, 0, &s) == -1)
+		return 1;
+	err = oauth_clients_list(s, now_unix(), print_client, &l);
+	store_close(s);
+	if (err != OMI_OK) {
+		fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
+		return 1;
+	}
+	printf("%zu registered client%s (the configured one: client show)\n",
+	    l.n, l.n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_client_remove(struct admin_ctx *c, int argc, char **argv)
+{
+	struct store	*s;
+	enum omi_err	 err;
+	size_t		 n = 0;
+
+	if (argc < 1)
+		return 2;
+	if (!oauth_dcr_id_shaped(argv[0])) {
+		fprintf(stderr, "omi-admin: %s is not a registered client's "
+		    "id (see client list; the configured client cannot be "
+		    "removed)\n", argv[0]);
+		return 1;
+	}
+	if (admin_store(c, 1, &s) == -1)
+		return 1;
+	if ((err = oauth_client_remove(s, argv[0], now_unix(), &n)) !=
+	    OMI_OK) {
+		store_close(s);
+		if (err == OMI_NOTFOUND)
+			fprintf(stderr, "omi-admin: no registered client %s\n",
+			    argv[0]);
+		else
+			fprintf(stderr, "omi-admin: %s\n", omi_strerror(err));
+		return 1;
+	}
+	if (admin_commit(s) != 0)
+		return 1;
+	printf("Removed client %s and revoked its %zu sign-in%s\n", argv[0],
+	    n, n == 1 ? "" : "s");
+	return 0;
+}
+
 static int
 cmd_client_reset_redirect(struct admin_ctx *c, int argc, char **argv)
 {
@@ -310,5 +390,9 @@ const struct admin_cmd admin_oauth_cmds[] = {
 	    1, cmd_client_remove_redirect },
 	{ "client reset-redirect", "", "unpin the GPT (for a new GPT: the "
 	    "next sign-in pins it)", 1, cmd_client_reset_redirect },
+	{ "client list", "", "list the clients that registered themselves "
+	    "(MCP)", 1, cmd_client_list },
+	{ "client remove", "ID", "remove a registered client and end its "
+	    "sign-ins", 1, cmd_client_remove },
 	{ NULL, NULL, NULL, 0, NULL }
 };

@@ -509,3 +509,138 @@ oauth_client_touch(struct store *s, const char *id, int64_t now)
 	oauth_dclient_free(&r);
 	return err;
 }
+
+/* Listing and removal (omi-admin) ----------------------------------------- */
+
+/* Keys collected by a scan, so records are read and changed after it. */
+struct keylist {
+	char	**v;
+	size_t	 n, cap;
+	int	 failed;
+};
+
+static int
+keylist_add(void *ctx, const char *key)
+{
+	struct keylist	*k = ctx;
+	char		**nv;
+
+	if (k->n == k->cap) {
+		if ((nv = reallocarray(k->v, k->cap ? 2 * k->cap : 16,
+		    sizeof(*nv))) == NULL) {
+			k->failed = 1;
+			return 1;
+		}
+		k->v = nv;
+		k->cap = k->cap ? 2 * k->cap : 16;
+	}
+	if ((k->v[k->n] = strdup(key)) == NULL) {
+		k->failed = 1;
+		return 1;
+	}
+	k->n++;
+	return 0;
+}
+
+static void
+keylist_free(struct keylist *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+static enum omi_err
+keylist_scan(struct store *s, const char *prefix, struct keylist *k)
+{
+	enum omi_err err;
+
+	memset(k, 0, sizeof(*k));
+	if ((err = store_foreach(s, prefix, keylist_add, k)) == OMI_OK &&
+	    k->failed)
+		err = OMI_NOMEM;
+	return err;
+}
+
+enum omi_err
+oauth_clients_list(struct store *s, int64_t now,
+    void (*fn)(void *, const char *, const struct oauth_client *),
+    void *ctx)
+{
+	struct keylist		 k;
+	struct oauth_client	 cl;
+	size_t			 i;
+	enum omi_err		 err;
+
+	if ((err = keylist_scan(s, "dclient:", &k)) != OMI_OK)
+		goto out;
+	for (i = 0; i < k.n; i++) {
+		const char *id = k.v[i] + strlen("dclient:");
+
+		err = oauth_client_get(s, id, now, &cl);
+		if (err == OMI_NOTFOUND) {	/* expired, not yet collected */
+			err = OMI_OK;
+			continue;
+		}
+		if (err == OMI_CORRUPT) {
+			log_msg("oauth: client record %s is damaged", id);
+			err = OMI_OK;
+			continue;
+		}
+		if (err != OMI_OK)
+			break;
+		fn(ctx, id, &cl);
+		oauth_client_free(&cl);
+	}
+out:
+	keylist_free(&k);
+	return err;
+}
+
+enum omi_err
+oauth_client_remove(struct store *s, const char *id, int64_t now,
+    size_t *revoked)
+{
+	struct keylist		 k;
+	struct oauth_grant_rec	 g;
+	struct oauth_dclient_rec r;
+	char			 key[OAUTH_KEY_MAX];
+	size_t			 i;
+	enum omi_err		 err;
+
+	*revoked = 0;
+	memset(&k, 0, sizeof(k));
+	if (client_key(id, key, sizeof(key)) != OMI_OK)
+		return OMI_NOTFOUND;
+	/* An expired or damaged record is removed all the same. */
+	err = oauth_dclient_load(s, key, &r);
+	oauth_dclient_free(&r);
+	if (err != OMI_OK && err != OMI_CORRUPT)
+		return err;
+	if ((err = store_del(s, key)) != OMI_OK)
+		return err;
+	/* Its sign-ins end with it: a removed client's tokens must not
+	 * outlive it (the GPT client's are never touched here). */
+	if ((err = keylist_scan(s, "grant:", &k)) != OMI_OK)
+		goto out;
+	for (i = 0; i < k.n && err == OMI_OK; i++) {
+		if ((err = oauth_grant_load(s, k.v[i], &g)) != OMI_OK) {
+			if (err == OMI_NOTFOUND || err == OMI_CORRUPT)
+				err = OMI_OK;
+			continue;
+		}
+		if (g.revoked == 0 && g.cid != NULL && strcmp(g.cid, id) == 0) {
+			err = oauth_grant_revoke(s, k.v[i] + strlen("grant:"),
+			    "client removed", now);
+			if (err == OMI_OK)
+				(*revoked)++;
+		}
+		oauth_grant_free(&g);
+	}
+out:
+	keylist_free(&k);
+	return err;
+}

@@ -244,6 +244,15 @@ int		 oauth_client_secret_ok(const struct config *,
 enum omi_err	 oauth_client_touch(struct store *, const char *id,
 		    int64_t now);
 
+/* Calls fn for every live registered client (a read session suffices). */
+enum omi_err	 oauth_clients_list(struct store *, int64_t now,
+		    void (*fn)(void *, const char *id,
+		    const struct oauth_client *), void *ctx);
+/* Removes a registered client and revokes its sign-ins (a write session);
+ * *revoked counts them. OMI_NOTFOUND when there is no such client. */
+enum omi_err	 oauth_client_remove(struct store *, const char *id,
+		    int64_t now, size_t *revoked);
+
 /* The GPT pin (oauth-pin.c) --------------------------------------------- */
 
 /*

@@ -299,6 +299,35 @@ check_eq "  reads the API, as before" "$STATUS" 200
 mcp_list "$AT"
 check_eq "  and /mcp, as before" "$STATUS" 200
 
+echo "== omi-admin client list and client remove"
+OUT=$("$ADMIN" client list)
+check_match "list: the public client, its name as given" "$OUT" "^$PUB  <b>Claude</b>  \(public\)  registered [0-9-]+ [0-9:]+Z  last used [0-9-]+ [0-9:]+Z  expires "
+check_match "list: its redirect URIs" "$OUT" "
+  $CLAUDE
+  http://127.0.0.1:33418/callback"
+check_match "list: the confidential one" "$OUT" "^$CONF  ChatGPT connector  \(confidential\)"
+check_match "list: the count" "$OUT" '^2 registered clients'
+check_nomatch "list: no secret hash" "$OUT" '[0-9a-f]{64}'
+signin "&resource=$(urlenc "$BASE/mcp")"
+exchange
+RT=$(jget '["refresh_token"]')
+"$ADMIN" client remove client-1 > /dev/null 2>&1
+check_eq "remove: the configured client cannot be removed" "$?" 1
+"$ADMIN" client remove dcr-AAAAAAAAAAAAAAAAAAAAAA > /dev/null 2>&1
+check_eq "remove: an unknown id fails" "$?" 1
+OUT=$("$ADMIN" client remove "$PUB")
+check_match "remove: its sign-ins end" "$OUT" "^Removed client $PUB and revoked its [1-9][0-9]* sign-ins?"
+mcp_list "$AT"
+check_eq "remove: its access token no longer works" "$STATUS" 401
+cgi token POST "" "grant_type=refresh_token&refresh_token=$RT&client_id=$PUB"
+check_eq "remove: nor does it refresh" "$STATUS" 401
+CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256"
+check_eq "remove: it can no longer sign in" "$STATUS" 400
+CGI_ENV=()
+check_match "remove: gone from the list" "$("$ADMIN" client list)" '^1 registered client '
+check_match "omi-admin tokens names the client" "$("$ADMIN" tokens alice)" "REVOKED .*client removed"
+
 echo "== too many registrations from one address"
 n=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
