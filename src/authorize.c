@@ -1,6 +1,11 @@
 /*
  * authorize: the authorization endpoint, /chatgpt/oauth/authorize
  * (RFC 6749 4.1.1), where a person signs in and allows the client in.
+ * The client is the configured one (the GPT, with its redirect URI
+ * patterns and pin) or one that registered itself (an MCP client,
+ * auth/oauth-client.c: exact redirect URIs, PKCE S256 required, and its
+ * name shown as unverified). resource (RFC 8707) names what the token is
+ * for; an unknown one is an invalid_target redirect.
  *
  * GET checks the authorization request and shows the consent page:
  *   400 HTML  unknown, missing or repeated client_id or redirect_uri, or an
