@@ -441,6 +441,27 @@ bound(const struct config *c, const char *id, const char *cc, int64_t res,
 }
 
 static void
+count_client(void *ctx, const char *id, const struct oauth_client *cl)
+{
+	size_t *n = ctx;
+
+	CHECK(oauth_dcr_id_shaped(id) && cl->nuris > 0);
+	(*n)++;
+}
+
+static size_t
+clients(const struct config *c, int64_t now)
+{
+	struct store	*s = NULL;
+	size_t		 n = 0;
+
+	CHECK(store_open(&s, c->datadir, STORE_READ, 2000) == OMI_OK);
+	CHECK(oauth_clients_list(s, now, count_client, &n) == OMI_OK);
+	store_close(s);
+	return n;
+}
+
+static void
 test_store(void)
 {
 	static const char ver[] =
@@ -552,6 +573,7 @@ test_store(void)
 	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
 	CHECK(bound(&c, id, cc, 0, OAUTH_RES_API, at) == 0);
 	CHECK(bearer_at(&c, at, OAUTH_RES_MCP) == 401);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
 
 	/* Touching keeps a used client; an unused one expires. */
 	s = open_w(&c);
@@ -577,6 +599,22 @@ test_store(void)
 	CHECK(store_get(s, cc, &v, &len) == OMI_OK);
 	free(v);
 	store_close(s);
+
+	/* Listing and removal: removing ends the client's sign-ins. */
+	CHECK(clients(&c, now) == 1);
+	/* (The gc above, a day ahead, purged the access tokens already.) */
+	oauth_pkce_s256(ver, cc);
+	CHECK(bound(&c, id, cc, 0, 0, at) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 0);
+	s = open_w(&c);
+	CHECK(oauth_client_remove(s, "dcr-AAAAAAAAAAAAAAAAAAAAAA", now,
+	    &len) == OMI_NOTFOUND);
+	CHECK(oauth_client_remove(s, "client-1", now, &len) == OMI_NOTFOUND);
+	CHECK(oauth_client_remove(s, id, now, &len) == OMI_OK && len >= 6);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	CHECK(clients(&c, now) == 0);
+	CHECK(bearer_at(&c, at, OAUTH_RES_API) == 401);
 	config_free(&c);
 }
 
