@@ -38,6 +38,29 @@ long=$(head -c 9000 /dev/zero | tr '\0' a)
 # checked (tests/cgi/webhook.sh measures the memory).
 python3 -c 'h = "{\"created_at\":\"2025-01-01\",\"x\":["; n = (8 * 1024 * 1024 - len(h) - 2) // 3; print(h + ",".join(["{}"] * n) + "]}", end="")' > "$T_TMP/objs8m.json"
 
+# The MCP endpoint's JSON-RPC bodies (with alice's token) and the client
+# registration bodies.
+b rpc-ok.json '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+b rpc-trunc.json '{"jsonrpc":"2.0","id":1,"method":"pi'
+python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":" + "[" * 10000 + "]" * 10000 + "}")' > "$T_TMP/rpc-deep.json"
+b rpc-batch.json '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"}]'
+printf '{"jsonrpc":"2.0","id":1,"method":"pi\x00ng"}' > "$T_TMP/rpc-nul.json"
+printf '{"jsonrpc":"2.0","id":"\xc0\xaf","method":"ping"}' > "$T_TMP/rpc-utf8.json"
+b rpc-crlf.json '{"jsonrpc":"2.0","id":"a\r\nSet-Cookie: x=1","method":"ping"}'
+b rpc-tool.json '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"fetch","arguments":{"id":"../../etc/passwd"}}}'
+b rpc-args.json '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"query":{"$gt":""}}}}'
+python3 -c 'print("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{\"query\":\"" + "a" * 70000 + "\"}}}")' > "$T_TMP/rpc-big.json"
+b reg-http.json '{"redirect_uris":["http://evil.example/cb"]}'
+b reg-frag.json '{"redirect_uris":["https://a.example/cb#x"]}'
+b reg-crlf.json '{"redirect_uris":["https://a.example/cb\r\nSet-Cookie: x=1"]}'
+b reg-name.json '{"redirect_uris":["https://a.example/cb"],"client_name":"a\u0000b"}'
+python3 -c 'import json; print(json.dumps({"redirect_uris": ["https://a.example/cb%d" % i for i in range(1000)]}))' > "$T_TMP/reg-many.json"
+python3 -c 'print("{\"redirect_uris\":" + "[" * 10000 + "]" * 10000 + "}")' > "$T_TMP/reg-deep.json"
+oauth_login alice 'correct horse' || t_fail "oauth_login alice"
+# Arrays, named in the rows as "${A[@]}" so that a failure's line shows no token.
+A=(-H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream')
+J=(-H 'Content-Type: application/json')
+
 # status (or statuses, comma-separated, where the server itself may refuse
 # before the program runs)|method|path|
 # extra curl arguments (shell words)
@@ -84,11 +107,43 @@ done <<ROWS
 405|PATCH|$W|--data-binary @$T_TMP/ok.json
 405|OPTIONS|$W|
 405,501|FOO|$W|
+200|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-ok.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-trunc.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-deep.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-batch.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-nul.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-utf8.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-crlf.json
+200|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-tool.json
+200|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-args.json
+413|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-big.json
+413|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/objs8m.json
+413,401|POST|/mcp|"\${J[@]}" --data-binary @$T_TMP/objs8m.json
+413,401|POST|/mcp|"\${J[@]}" -H 'Authorization: Bearer x' --data-binary @$T_TMP/objs8m.json
+403|POST|/mcp|"\${A[@]}" -H 'Origin: http://evil.example' --data-binary @$T_TMP/rpc-ok.json
+400|POST|/mcp|"\${A[@]}" -H 'MCP-Protocol-Version: 1999-01-01' --data-binary @$T_TMP/rpc-ok.json
+400|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-ok.json -H 'Content-Length: abc'
+200|POST|/mcp|"\${A[@]}" --data-binary @$T_TMP/rpc-ok.json -H 'Transfer-Encoding: chunked'
+405|GET|/mcp|"\${A[@]}"
+405|DELETE|/mcp|"\${A[@]}"
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/trunc.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-http.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-frag.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-crlf.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-name.json
+400,413|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-many.json
+400,413|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/reg-deep.json
+413|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/objs8m.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/nul.json
+400|POST|/chatgpt/oauth/register|"\${J[@]}" --data-binary @$T_TMP/ok.json -H 'Content-Length: abc'
+405|GET|/chatgpt/oauth/register|
 ROWS
 
 ids=$("$ADMIN" conversations alice | awk -F'\t' 'NF > 1 {print $1}' | sort | tr '\n' ' ')
 # ok-1, the chunked re-post of ok-1, and the 1 MB string (an id derived from its content).
 check_match "only the valid conversations are stored" "$ids" '^c-[0-9a-f]{32} ok-1 $'
 check_nomatch "no sanitizer report, no crash" "$(cat "$SERVER_LOG")" 'AddressSanitizer|runtime error|Segmentation|terminated by signal'
+# Not one of the refused registrations was kept.
+check_eq "no client registered" "$("$ADMIN" client list | tail -1)" "0 registered clients (the configured one: client show)"
 check "omi-admin check" "$ADMIN" check >/dev/null
 t_done
