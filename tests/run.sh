@@ -6,7 +6,8 @@
 #   3. end-to-end tests through real web servers ($OMI_SERVERS: lighttpd,
 #      Apache with mod_cgid, Apache with mod_cgi, the `make dist` tarball under
 #      Apache with .htaccess only, lighttpd with FastCGI, Apache with
-#      mod_fcgid), and the browser tests
+#      mod_fcgid), and the browser tests (the consent page; the official MCP
+#      SDK's client under lighttpd, Apache and FastCGI)
 #   4. reliability: load, faults (SIGKILL, full disk, read-only, lock file,
 #      slow clients) and hostile input, under lighttpd and Apache
 #   5. valgrind: CGI-level tests, hostile input and unit tests under memcheck
@@ -108,9 +109,14 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 		[ "$(cat "$e2e_dir/$s.rc" 2>/dev/null)" = 0 ] || status=1
 	done
 	rm -rf "$e2e_dir"
+	# A browser test runs under the servers its "// servers:" line names
+	# (the MCP SDK test: lighttpd, Apache with mod_cgid and lighttpd with
+	# FastCGI), or under lighttpd; one browser launch per run.
 	for t in tests/browser/*.test.mjs; do
 		[ -f "$t" ] || continue
-		run bash tests/browser/run.sh "$t"
+		for s in $(sed -n 's|^// servers: ||p' "$t" | head -1 | grep . || echo lighttpd); do
+			OMI_SERVER=$s run bash tests/browser/run.sh "$t"
+		done
 	done
 fi
 

@@ -1,10 +1,13 @@
 #!/bin/bash
-# tests/browser/run.sh TEST.mjs: runs one browser test. Installs
-# playwright-core (tests/package.json) into tests/node_modules when it is
-# missing, starts lighttpd on a fresh site through tests/lib.sh, creates a
-# user, and runs the test with node, which drives the system Chromium
+# tests/browser/run.sh TEST.mjs: runs one browser test. Installs the Node
+# packages of tests/package.json (playwright-core, the MCP SDK, ...) into
+# tests/node_modules when they are missing or tests/package-lock.json has
+# changed since they were installed, starts $OMI_SERVER (lighttpd by
+# default) on a fresh site through tests/lib.sh, creates a user, sources
+# the test's NAME.setup.sh when it has one (more users and conversations),
+# and runs the test with node, which drives the system Chromium
 # (/usr/bin/chromium, or $CHROMIUM) headless. The test prints
-# "NAME: N passed, N failed" and appends the counts to $OMI_RESULTS.
+# "NAME [...]: N passed, N failed" and appends the counts to $OMI_RESULTS.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(cd "$here/.." && pwd)
@@ -12,11 +15,16 @@ test=${1:?usage: run.sh TEST.mjs}
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "browser test: $CHROMIUM is missing (apt-get install chromium)" >&2; exit 1; }
 command -v node >/dev/null || { echo "browser test: node is missing (apt-get install nodejs npm)" >&2; exit 1; }
-if [ ! -d "$tests/node_modules/playwright-core" ]; then
-	echo "Installing playwright-core into tests/node_modules" >&2
-	(cd "$tests" && { npm ci --no-audit --no-fund --loglevel=error ||
-	    npm install --no-audit --no-fund --loglevel=error; }) >&2 ||
-	    { echo "browser test: npm could not install playwright-core" >&2; exit 1; }
+# The stamp holds the checksum of the lockfile the modules were installed
+# from: a node_modules from before a dependency was added (or without
+# one) is installed again, not used half-complete.
+stamp=$tests/node_modules/.omi-lock.sha256
+want=$(sha256sum < "$tests/package-lock.json")
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	echo "Installing the test packages into tests/node_modules" >&2
+	(cd "$tests" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
+	    { echo "browser test: npm ci could not install tests/package-lock.json" >&2; exit 1; }
+	printf '%s\n' "$want" > "$stamp"
 fi
 
 . "$tests/lib.sh"
@@ -27,5 +35,9 @@ server_start || exit 1
 config_set base_url "\"$BASE\""
 oauth_client
 export BASE CLIENT_ID CLIENT_SECRET OAUTH_REDIRECT
-export BROWSER_TMP=$T_TMP
+export BROWSER_TMP=$T_TMP OMI_SERVER
+setup=${test%.test.mjs}.setup.sh
+if [ -f "$setup" ]; then
+	. "$setup"
+fi
 node "$test"
