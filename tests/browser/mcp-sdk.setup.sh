@@ -3,7 +3,8 @@
 # (alice, whose webhook key is WEBHOOK_KEY): the fixtures omi-current and
 # omi-legacy and a long conversation long-1 posted for alice, and a second
 # user, bob, with a conversation of his own (bob-1, whose transcript holds
-# the word "pelican", which alice's conversations do not).
+# the word "pelican", which alice's conversations do not); FIXTURES and
+# ADMIN exported for the test.
 KEY_A=$WEBHOOK_KEY
 for f in omi-current omi-legacy; do
 	webhook_post "$OMI_USER" "$KEY_A" "$FIXTURES/$f.json"
@@ -27,4 +28,5 @@ user_add "$OMI_USER2" "$OMI_PASSWORD2" || exit 1
 printf '{"id":"bob-1","created_at":"2025-01-01T00:00:00Z","structured":{"title":"Bob Private Notes","action_items":[{"description":"Feed the pelican","completed":false}]},"transcript_segments":[{"text":"pelican secret"}]}' > "$T_TMP/bob.json"
 webhook_post "$OMI_USER2" "$WEBHOOK_KEY" "$T_TMP/bob.json"
 [ "$STATUS" = 200 ] || { echo "mcp-sdk setup: post bob-1: $STATUS" >&2; exit 1; }
-export FIXTURES
+# The test runs omi-admin revoke (as the server's user under Apache).
+export FIXTURES ADMIN

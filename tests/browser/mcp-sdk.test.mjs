@@ -12,13 +12,14 @@
 // the other user's conversations never seen. Also: the SDK's refresh-token
 // path, a token bound to the conversations API refused at /mcp (through
 // the client alice's sign-in registered), and the second user through a
-// confidential client.
+// confidential client, signed out by omi-admin revoke.
 //
 // Run by tests/browser/run.sh under the servers below (tests/run.sh reads
 // the line), with BASE, OMI_USER, OMI_PASSWORD, OMI_USER2, OMI_PASSWORD2,
-// FIXTURES and OMI_SERVER in the environment.
+// FIXTURES, ADMIN (omi-admin) and OMI_SERVER in the environment.
 // servers: lighttpd apache-cgid lighttpd-fastcgi
 import { appendFileSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -125,6 +126,14 @@ class Provider {
 	redirectToAuthorization(url) { this.authUrl = url; }
 	saveCodeVerifier(v) { this.verifier = v; }
 	codeVerifier() { return this.verifier; }
+	// What the SDK calls when the server refuses a grant or the client.
+	invalidateCredentials(scope) {
+		if (scope === 'all' || scope === 'client')
+			this.client = undefined;
+		if (scope === 'all' || scope === 'tokens')
+			this.tok = undefined;
+		this.invalidated = (this.invalidated || []).concat(scope);
+	}
 }
 
 function transportFor(provider) {
@@ -389,7 +398,29 @@ async function secondUser(browser) {
 	check('bob: nothing of it', !JSON.stringify(r).includes('Kitchen'));
 	r = await call(client, 'list_action_items', {});
 	same('bob: his action items', r.structuredContent?.action_items?.map((i) => i.conversation_id), [ID_BOB]);
+	// An invalid argument is a tool error under 2025-11-25 (SEP-1303),
+	// which the SDK hands back as a result, not an exception.
+	r = await client.callTool({ name: 'list_conversations', arguments: { limit: 0 } });
+	check('bob: an invalid argument is a tool error', r.isError === true &&
+	    typeof r.content?.[0]?.text === 'string', JSON.stringify(r).slice(0, 300));
 	await client.close();
+
+	// omi-admin revoke signs bob out of MCP clients too: his access token
+	// is refused, the SDK's refresh is refused (invalid_grant), and it
+	// drops the tokens and starts a new sign-in.
+	execFileSync(env.ADMIN, ['revoke', env.OMI_USER2], { stdio: ['ignore', 'ignore', 'pipe'] });
+	const before = q.tok.access_token;
+	q.authUrl = null;
+	const n2 = log.length;
+	await connectUnauthorized('bob revoked', q);
+	const steps = log.slice(n2);
+	check('bob revoked: the access token refused', steps[0]?.status === 401 &&
+	    /error="invalid_token"/.test(steps[0]?.www || ''), JSON.stringify(steps[0]));
+	const refreshReq = steps.find((x) => path(x.url) === '/chatgpt/oauth/token');
+	check('bob revoked: the refresh refused', refreshReq?.status === 400 &&
+	    /refresh_token/.test(refreshReq.body), JSON.stringify(refreshReq));
+	check('bob revoked: the SDK dropped the tokens', q.invalidated?.includes('tokens') &&
+	    q.tok === undefined && before !== undefined, JSON.stringify(q.invalidated));
 }
 
 const browser = await chromium.launch({
