@@ -24,7 +24,7 @@ import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { buildDiscoveryUrls, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 
 const env = process.env;
 const BASE = env.BASE;
@@ -223,16 +223,25 @@ async function call(client, name, args) {
 async function discoveryAndSignIn(browser) {
 	const p = new Provider();
 	const body = await signIn(browser, 'alice', p, env.OMI_USER, env.OMI_PASSWORD);
-	// Discovery as the MCP authorization specification orders it.
-	const steps = log.map((r) => `${r.method} ${path(r.url).split('?')[0]} ${r.status}`);
-	const want = ['POST /mcp 401', 'GET /.well-known/oauth-protected-resource/mcp 200',
-	    'GET /.well-known/oauth-authorization-server 200', 'POST /chatgpt/oauth/register 201'];
+	// Discovery as the MCP authorization specification orders it: the 401,
+	// the resource metadata its URL names, the authorization server's
+	// metadata at the first of the URLs the SDK tries for the issuer that
+	// answers (the first at the root; for a base URL with a path, those
+	// before it may be 404, as the domain's own /.well-known/ is not the
+	// bridge's), then the registration.
+	const steps = log.map((r) => `${r.method} ${r.url.split('?')[0]} ${r.status}`);
+	const tried = buildDiscoveryUrls(BASE).map((d) => d.url.href);
+	const found = steps.findIndex((x, i) => i >= 2 && / 200$/.test(x));
+	const want = [`POST ${MCP_URL} 401`, `GET ${BASE}/.well-known/oauth-protected-resource/mcp 200`,
+	    ...tried.slice(0, Math.max(found - 1, 1)).map((u, i, all) => `GET ${u} ${i === all.length - 1 ? 200 : 404}`),
+	    `POST ${BASE}/chatgpt/oauth/register 201`];
 	same('discovery: 401, resource metadata, server metadata, registration',
-	    steps.slice(0, 4), want);
+	    steps.slice(0, want.length), want);
 	check('discovery: the 401 names the resource metadata', log[0] && log[0].www ===
 	    `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp", scope="read:memories"`,
 	    log[0] && log[0].www);
-	const reg = JSON.parse(log[3]?.body || '{}');
+	const regReq = log.find((r) => r.url === `${BASE}/chatgpt/oauth/register`);
+	const reg = JSON.parse(regReq?.body || '{}');
 	same('registration: the redirect URI', reg.redirect_uris, [REDIRECT]);
 	check('registration: a public client id', /^dcr-[A-Za-z0-9_-]{22}$/.test(p.client?.client_id || ''),
 	    JSON.stringify(p.client));
