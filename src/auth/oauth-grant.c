@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "auth/oauth-impl.h"
+#include "auth/session.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -430,7 +431,10 @@ oauth_revoke_user(struct store *s, const char *uid, const char *reason,
 
 	err = each_user_grant(s, uid, revoke_one, &r);
 	*n = r.n;
-	return err == OMI_NOTFOUND ? OMI_OK : err;
+	if (err == OMI_NOTFOUND)
+		err = OMI_OK;
+	/* The conversation pages' sign-ins end with the tokens. */
+	return err == OMI_OK ? session_end_all(s, uid) : err;
 }
 
 static enum omi_err
@@ -447,6 +451,8 @@ oauth_forget_user(struct store *s, const char *uid)
 	enum omi_err	 err;
 	json_t		*empty;
 
+	if ((err = session_forget(s, uid)) != OMI_OK)
+		return err;
 	if ((err = each_user_grant(s, uid, forget_one, NULL)) != OMI_OK)
 		return err == OMI_NOTFOUND ? OMI_OK : err;
 	empty = json_array();

@@ -395,10 +395,12 @@ int	 oauth_refresh(const struct config *, struct store *,
  */
 enum omi_err	 oauth_revoke_token(const struct config *, struct store *,
 		    const char *token, const char *hint, const char *client_id);
-/* Revokes every grant of uid; *n counts the grants revoked. */
+/* Revokes every grant of uid, and ends its sign-ins to the conversation
+ * pages (auth/session.h); *n counts the grants revoked. */
 enum omi_err	 oauth_revoke_user(struct store *, const char *uid,
 		    const char *reason, size_t *n);
-/* Removes every OAuth record of uid (for account deletion). */
+/* Removes every OAuth record of uid, and its session epoch (for account
+ * deletion). */
 enum omi_err	 oauth_forget_user(struct store *, const char *uid);
 /* Removes uid's login failure counters and its codes not yet redeemed
  * (for account deletion, with oauth_forget_user). */
