@@ -75,7 +75,7 @@ HTDOCS	?= $(SHAREDIR)/htdocs
 DATADIR	?= /var/lib/omi-bridge
 MANDIR	?= $(PREFIX)/share/man
 
-PROGRAMS = webhook authorize token conversations mcp
+PROGRAMS = webhook authorize token conversations mcp view
 # src/ holds the programs' main files; the library is the layer folders
 # below it (src/*/README says what each owns and may call).
 LIB_SRCS = $(wildcard src/*/*.c)

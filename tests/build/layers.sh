@@ -9,7 +9,7 @@
 src=${OMI_SRC:-$TOP/src}
 # Lowest first. Folders of equal rank are peers: neither includes the other.
 declare -A rank=([lib]=0 [http]=1 [store]=1 [conv]=2 [auth]=2 [api]=3
-    [mcp]=3 [admin]=4)
+    [mcp]=3 [web]=3 [admin]=4)
 PROGRAM_RANK=5
 
 for d in "$src"/*/; do
@@ -19,7 +19,7 @@ for d in "$src"/*/; do
 done
 for f in "$src"/*.[ch]; do
 	case ${f##*/} in
-	webhook.c|authorize.c|token.c|conversations.c|mcp.c|omi-admin.c) ;;
+	webhook.c|authorize.c|token.c|conversations.c|mcp.c|view.c|omi-admin.c) ;;
 	*) t_fail "src/${f##*/}: only the programs' main files belong in src/" ;;
 	esac
 done
