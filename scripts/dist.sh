@@ -16,7 +16,7 @@ cp "$top/scripts/dist/public.htaccess" "$root/public_html/.htaccess"
 # The consent-page template is compiled into the authorize program.
 rm -f "$root/public_html/authorize.html"
 cp "$top/scripts/dist/cgi-bin.htaccess" "$root/public_html/cgi-bin/.htaccess"
-for p in webhook authorize token conversations mcp; do
+for p in webhook authorize token conversations mcp view; do
 	cp "$build/cgi-bin/$p" "$root/public_html/cgi-bin/$p"
 done
 cp "$build/omi-admin" "$root/omi-admin"
@@ -26,10 +26,11 @@ find "$root" -type d -exec chmod 755 {} +
 find "$root" -type f -exec chmod 644 {} +
 chmod 755 "$root/omi-admin" "$root"/public_html/cgi-bin/webhook \
     "$root"/public_html/cgi-bin/authorize "$root"/public_html/cgi-bin/token \
-    "$root"/public_html/cgi-bin/conversations "$root"/public_html/cgi-bin/mcp
+    "$root"/public_html/cgi-bin/conversations "$root"/public_html/cgi-bin/mcp \
+    "$root"/public_html/cgi-bin/view
 strip "$root/omi-admin" "$root"/public_html/cgi-bin/webhook "$root"/public_html/cgi-bin/authorize \
     "$root"/public_html/cgi-bin/token "$root"/public_html/cgi-bin/conversations \
-    "$root"/public_html/cgi-bin/mcp
+    "$root"/public_html/cgi-bin/mcp "$root"/public_html/cgi-bin/view
 chmod 700 "$root/data"
 tar -C "$stage" --owner=0 --group=0 -czf "$top/$name.tar.gz" "$name"
 echo "$top/$name.tar.gz"

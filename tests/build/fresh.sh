@@ -49,7 +49,7 @@ rc=$?
 check_eq "first make succeeds (exit status)" "$rc" 0
 [ "$rc" = 0 ] || echo "$(grep -m3 -E 'undefined reference|error' "$T_TMP/make.out")" >&2
 check "the dependency step ran" [ -e "$marker" ]
-for p in webhook authorize token conversations mcp; do
+for p in webhook authorize token conversations mcp view; do
 	check "cgi-bin/$p built" [ -x "$tree/cgi-bin/$p" ]
 done
 check "omi-admin built" [ -x "$tree/omi-admin" ]

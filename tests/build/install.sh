@@ -7,7 +7,7 @@ stage=$T_TMP/stage
 make -s -C "$TOP" install DESTDIR="$stage" PREFIX=/opt/omi CGIBIN=/opt/omi/cgi \
     HTDOCS=/srv/omi/htdocs DATADIR=/var/lib/omi-test >/dev/null 2>"$T_TMP/make.err" ||
     { t_fail "make install failed: $(tail -3 "$T_TMP/make.err")"; t_done; exit 1; }
-for p in webhook authorize token conversations mcp; do
+for p in webhook authorize token conversations mcp view; do
 	check "installed $p" [ -x "$stage/opt/omi/cgi/$p" ]
 done
 check "installed omi-admin" [ -x "$stage/opt/omi/bin/omi-admin" ]

@@ -13,14 +13,14 @@ is_static() {
 	esac
 }
 if make -s -C "$TOP" -p -n 2>/dev/null | grep -q '^HAVE_STATIC := yes'; then
-	for p in webhook authorize token conversations mcp; do
+	for p in webhook authorize token conversations mcp view; do
 		check "cgi-bin/$p is static" is_static "$TOP/cgi-bin/$p"
 	done
 	check "omi-admin is static" is_static "$TOP/omi-admin"
 fi
 if [ -n "${OMI_DIST_TARBALL:-}" ]; then
 	tar -xzf "$OMI_DIST_TARBALL" -C "$T_TMP" --strip-components=1
-	for p in webhook authorize token conversations mcp; do
+	for p in webhook authorize token conversations mcp view; do
 		check "dist $p is static" is_static "$T_TMP/public_html/cgi-bin/$p"
 		check "dist $p mode 755" [ "$(stat -c %a "$T_TMP/public_html/cgi-bin/$p")" = 755 ]
 	done
