@@ -3,7 +3,8 @@
 # packages of tests/package.json (playwright-core, the MCP SDK, ...) into
 # tests/node_modules when they are missing or tests/package-lock.json has
 # changed since they were installed, starts $OMI_SERVER (lighttpd by
-# default) on a fresh site through tests/lib.sh, creates a user, sources
+# default) on a fresh site through tests/lib.sh, creates a user (its webhook
+# key in OMI_WEBHOOK_KEY), sources
 # the test's NAME.setup.sh when it has one (more users and conversations),
 # and runs the test with node, which drives the system Chromium
 # (/usr/bin/chromium, or $CHROMIUM) headless. The test prints
@@ -34,6 +35,7 @@ user_add "$OMI_USER" "$OMI_PASSWORD" || exit 1
 server_start || exit 1
 config_set base_url "\"$BASE\""
 oauth_client
+export OMI_WEBHOOK_KEY=$WEBHOOK_KEY OMI_FIXTURES=$FIXTURES
 export BASE CLIENT_ID CLIENT_SECRET OAUTH_REDIRECT
 export BROWSER_TMP=$T_TMP OMI_SERVER
 setup=${test%.test.mjs}.setup.sh
