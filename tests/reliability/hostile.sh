@@ -3,7 +3,8 @@
 # get. After the table nothing may be stored that should not be, no program
 # may have crashed (the sanitizer build runs here: any ASan/UBSan report or
 # signal death shows as a 500/502 and in the log), no header may be injected,
-# and omi-admin check must pass.
+# and omi-admin check must pass. Rows for the conversation pages (/c/)
+# follow the webhook's.
 . "$(dirname "$0")/../lib.sh"
 OMI_CGIBIN=${OMI_TEST_CGIBIN:-$TOP/build-asan/cgi-bin}
 
@@ -92,6 +93,18 @@ done <<ROWS
 400|POST|$W|--data-binary @$T_TMP/badid2.json
 400|POST|$W|--data-binary @$T_TMP/script.json
 400|POST|$W|--data-binary @$T_TMP/crlfid.json
+200|GET|/c/|-H 'Cookie: omi_view=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+200,400,431|GET|/c/x|-H 'Cookie: omi_view=$long'
+404,400|GET|/c/..%2F..%2Fetc%2Fpasswd|
+200,400|GET|/c/:signin?next=%0d%0aSet-Cookie:%20x=1|
+200|GET|/c/:signin?next=..%2Fx|
+403|POST|/c/:signin|--data 'csrf=x&uid=alice&password=p'
+400|POST|/c/:signin|--data 'csrf=%zz'
+400|POST|/c/:signin|--data-binary @$T_TMP/ok.json -H 'Content-Type: application/json'
+413|POST|/c/:signin|--data-binary @$T_TMP/objs8m.json
+400|POST|/c/:signout|--data 'csrf=a&csrf=b' -H 'Cookie: omi_view=x'
+414,431|GET|/c/?q=$long|
+405|DELETE|/c/|
 400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: abc'
 400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: -1'
 413,400|POST|$W|--data-binary @$T_TMP/ok.json -H 'Content-Length: 99999999999999999999'
