@@ -7,7 +7,9 @@
  *   POST /mcp                                    the endpoint (mcp/)
  *   GET /.well-known/oauth-protected-resource/mcp  (PATH_INFO
  *       "/:resource-metadata/mcp") and /.well-known/oauth-protected-resource
- *       ("/:resource-metadata"): RFC 9728 metadata, no token
+ *       ("/:resource-metadata"): RFC 9728 metadata, no token; also the
+ *       path-inserted forms for a base URL with a path, /omi:
+ *       "/:resource-metadata/omi/mcp" and "/:resource-metadata/omi"
  *
  * For the endpoint, in this order:
  *   403 when an Origin header names another site (DNS rebinding)
@@ -36,16 +38,36 @@ enum route {
 	ROUTE_META_MCP
 };
 
+#define META_PREFIX	"/:resource-metadata"
+#define META_PATH_MAX	256	/* a base URL's path is shorter */
+
+/*
+ * What follows META_PREFIX is the document's resource, inserted as RFC
+ * 9728 3.1 does: nothing or base_url's path (the bridge), then "/mcp"
+ * (the endpoint). Any other path is not ours.
+ */
 static enum route
-route(const char *path)
+route(const struct config *cfg, const char *path)
 {
+	char		 rest[META_PATH_MAX];
+	size_t		 n;
+	int		 for_endpoint = 0;
+
 	if (path[0] == '\0' || strcmp(path, "/") == 0)
 		return ROUTE_ENDPOINT;
-	if (strcmp(path, "/:resource-metadata") == 0)
-		return ROUTE_META_ROOT;
-	if (strcmp(path, "/:resource-metadata/mcp") == 0)
-		return ROUTE_META_MCP;
-	return ROUTE_NONE;
+	if (strncmp(path, META_PREFIX, sizeof(META_PREFIX) - 1) != 0)
+		return ROUTE_NONE;
+	path += sizeof(META_PREFIX) - 1;
+	if ((n = strlen(path)) >= sizeof(rest))
+		return ROUTE_NONE;
+	memcpy(rest, path, n + 1);
+	if (n >= 4 && strcmp(rest + n - 4, "/mcp") == 0) {
+		rest[n - 4] = '\0';
+		for_endpoint = 1;
+	}
+	if (!oauth_wellknown_suffix(cfg->base_url, rest))
+		return ROUTE_NONE;
+	return for_endpoint ? ROUTE_META_MCP : ROUTE_META_ROOT;
 }
 
 static void
@@ -110,7 +132,7 @@ handle(struct app *a)
 
 	memset(&b, 0, sizeof(b));
 	memset(&r, 0, sizeof(r));
-	if ((rt = route(a->req.path_info)) == ROUTE_NONE) {
+	if ((rt = route(&a->cfg, a->req.path_info)) == ROUTE_NONE) {
 		resp_api_error(&a->resp, 404, "not_found", "no such resource");
 		return;
 	}

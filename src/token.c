@@ -19,6 +19,10 @@
  *   413 a body over 8 KiB;  429 too many registrations from this source
  * GET /.well-known/oauth-authorization-server (PATH_INFO /:metadata,
  *   RFC 8414): the server's metadata, built from the configured base URL.
+ *   GET /.well-known/openid-configuration (PATH_INFO /:openid-configuration):
+ *   the same, valid as an OpenID Connect Discovery document (see metadata).
+ *   Either also under base_url's path inserted (/:metadata/omi): RFC 8414
+ *   3.1's URL for an issuer with a path; other paths get 404.
  *
  * Registration lives here rather than in a program of its own: it answers
  * in the token endpoint's JSON error style, under the same routes, body
@@ -543,11 +547,23 @@ out:
  * Only S256 is advertised: MCP clients must use it (the MCP authorization
  * specification; a registered client's plain challenge is refused). The
  * custom GPT's client may still send plain, as it always could.
+ *
+ * oidc: the document served as /.well-known/openid-configuration. Under a
+ * path of a shared host (base_url https://example.org/omi) the only URL of
+ * MCP's discovery order (2025-11-25 authorization, "Authorization Server
+ * Metadata Discovery") that reaches the bridge is OpenID Connect
+ * Discovery's <issuer>/.well-known/openid-configuration, and the official
+ * SDK parses what it finds there against its OpenID provider schema, which
+ * requires jwks_uri, subject_types_supported and
+ * id_token_signing_alg_values_supported. The bridge issues no ID tokens
+ * and signs nothing, so these say exactly that: an empty key set (a static
+ * file) and empty lists; scopes_supported has no "openid", so no client
+ * asks for an ID token. See docs/mcp.md.
  */
 static void
-metadata(struct app *a)
+metadata(struct app *a, int oidc)
 {
-	struct buf	 u[5] = { { 0 } };
+	struct buf	 u[5] = { { 0 } }, jwks = { 0 };
 	static const char *const paths[] = { "", "/chatgpt/oauth/authorize",
 	    "/chatgpt/oauth/token", "/chatgpt/oauth/revoke",
 	    "/chatgpt/oauth/register" };
@@ -559,6 +575,10 @@ metadata(struct app *a)
 	for (i = 0; i < 5; i++) {
 		buf_printf(&u[i], "%s%s", a->cfg.base_url, paths[i]);
 		failed |= u[i].failed;
+	}
+	if (oidc) {
+		buf_printf(&jwks, "%s/jwks.json", a->cfg.base_url);
+		failed |= jwks.failed;
 	}
 	if (!failed)
 		j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s,s], "
@@ -574,6 +594,13 @@ metadata(struct app *a)
 		    "client_secret_basic", "client_secret_post",
 		    "code_challenge_methods_supported", "S256",
 		    "scopes_supported", OAUTH_SCOPE_READ);
+	if (j != NULL && oidc && json_object_update_new(j, json_pack(
+	    "{s:s, s:[], s:[]}", "jwks_uri", jwks.data,
+	    "subject_types_supported",
+	    "id_token_signing_alg_values_supported")) == -1) {
+		json_decref(j);
+		j = NULL;
+	}
 	if (j == NULL)
 		a->resp.failed = 1;
 	else
@@ -581,6 +608,28 @@ metadata(struct app *a)
 	json_decref(j);
 	for (i = 0; i < 5; i++)
 		buf_free(&u[i]);
+	buf_free(&jwks);
+}
+
+/*
+ * The metadata routes: prefix then a suffix oauth_wellknown_suffix takes.
+ * 1 when path is one of them (oidc set), 0 when it is not.
+ */
+static int
+metadata_route(const struct app *a, const char *path, int *oidc)
+{
+	static const char meta[] = "/:metadata";
+	static const char openid[] = "/:openid-configuration";
+
+	if (strncmp(path, meta, sizeof(meta) - 1) == 0) {
+		*oidc = 0;
+		path += sizeof(meta) - 1;
+	} else if (strncmp(path, openid, sizeof(openid) - 1) == 0) {
+		*oidc = 1;
+		path += sizeof(openid) - 1;
+	} else
+		return 0;
+	return oauth_wellknown_suffix(a->cfg.base_url, path);
 }
 
 static void
@@ -589,12 +638,12 @@ handle(struct app *a)
 	struct params	 p = { 0 };
 	const char	*path = a->req.path_info;
 	char		*cid = NULL;
-	int		 is_revoke = strcmp(path, "/:revoke") == 0;
+	int		 is_revoke = strcmp(path, "/:revoke") == 0, oidc;
 
-	if (strcmp(path, "/:metadata") == 0) {
+	if (metadata_route(a, path, &oidc)) {
 		if (strcmp(a->req.method, "GET") == 0 ||
 		    strcmp(a->req.method, "HEAD") == 0)
-			metadata(a);
+			metadata(a, oidc);
 		else
 			app_method_not_allowed(a, APP_ERR_OAUTH, "GET, HEAD");
 		return;

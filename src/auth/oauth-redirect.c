@@ -197,6 +197,25 @@ oauth_redirect_origin(const char *uri, char *out, size_t outlen)
 	return 0;
 }
 
+int
+oauth_wellknown_suffix(const char *base_url, const char *suffix)
+{
+	const char	*path;
+	size_t		 n, len;
+
+	if (*suffix == '\0')
+		return 1;
+	if (base_url == NULL || (n = authority_end(base_url)) == 0)
+		return 0;
+	path = base_url + n;
+	len = strcspn(path, "?#");
+	/* A base URL written with a trailing slash has the same path. */
+	if (len > 0 && path[len - 1] == '/')
+		len--;
+	return len > 0 && strlen(suffix) == len &&
+	    strncmp(path, suffix, len) == 0;
+}
+
 char *
 oauth_redirect_build(const char *uri, ...)
 {

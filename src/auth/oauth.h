@@ -167,6 +167,15 @@ int	 oauth_redirect_pattern_ok(const char *pattern);
 char	*oauth_redirect_build(const char *uri, ...);
 /* Writes "scheme://host[:port]" of uri into out; -1 when it has none. */
 int	 oauth_redirect_origin(const char *uri, char *out, size_t outlen);
+/*
+ * 1 when suffix, what a request's path has after a well-known name
+ * (/.well-known/oauth-authorization-server and the like), names one of
+ * the bridge's own documents: "" (<base_url>/.well-known/NAME, the only
+ * URL a bridge under a path of a shared host can serve) or base_url's
+ * path (/.well-known/NAME/omi, the path-inserted form of RFC 8414 3.1 and
+ * RFC 9728 3.1, for a server that owns the domain's root).
+ */
+int	 oauth_wellknown_suffix(const char *base_url, const char *suffix);
 
 /* Registered clients, RFC 7591 (oauth-client.c) ------------------------ */
 
