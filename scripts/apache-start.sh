@@ -4,8 +4,10 @@
 # MODE: apache-cgid (event MPM + mod_cgid), apache-cgi (prefork + mod_cgi)
 # and apache-fcgid (event MPM + mod_fcgid, apache.conf with OMI_FCGID defined)
 # serve the project from its apache.conf; apache-dist serves an unpacked
-# `make dist` tarball (DATADIR/../public_html as the document root) with
-# nothing but its .htaccess files, as a shared host would.
+# `make dist` tarball (DATADIR/../public_html) with nothing but its
+# .htaccess files, as a shared host would, under the path /omi/ of a
+# document root that is not the bridge's (an empty directory): so every
+# discovery URL a client reaches must be one the bridge serves below /omi.
 # When started as root, Apache serves (and runs the CGI programs) as
 # $OMI_APACHE_USER (default www-data), which must be able to read and write
 # DATADIR.
@@ -63,12 +65,17 @@ StartServers 2
 CONF
 if [ "$mode" = apache-dist ]; then
 	docroot=$(cd "$data/.." && pwd)/public_html
+	mkdir -p "$run/root"
 	cat >> "$run/httpd.conf" <<CONF
-DocumentRoot "$docroot"
+DocumentRoot "$run/root"
 <Directory />
     AllowOverride None
     Require all denied
 </Directory>
+<Directory "$run/root">
+    Require all granted
+</Directory>
+Alias /omi "$docroot"
 <Directory "$docroot">
     AllowOverride FileInfo Options=ExecCGI
     Require all granted

@@ -6,7 +6,8 @@
 # (lighttpd by default, or lighttpd-fastcgi; apache-cgid, apache-cgi,
 # apache-fcgid and apache-dist through scripts/apache-start.sh) on a free port
 # of 127.0.0.1 from the project's own configuration, with the CGI programs in
-# $OMI_CGIBIN, and sets BASE.
+# $OMI_CGIBIN, and sets BASE (with the path /omi under apache-dist, which
+# serves the bridge below a path of a host it does not own) and ORIGIN.
 # HTTP: http METHOD PATH [curl args] leaves $STATUS, $BODY and $HEADERS.
 # Set-up the split end-to-end scripts share: oauth_site (tests/e2e/oauth-*.sh)
 # and api_site (tests/e2e/api-*.sh), with their helpers, at the end.
@@ -136,7 +137,8 @@ wait_port() {
 	done
 }
 
-# server_start: starts $OMI_SERVER for $OMI_DATA_DIR; sets PORT, BASE, SERVER_LOG.
+# server_start: starts $OMI_SERVER for $OMI_DATA_DIR; sets PORT, BASE, ORIGIN,
+# SERVER_LOG.
 server_start() {
 	local server_pid=
 	PORT=$(free_port)
@@ -168,7 +170,10 @@ server_start() {
 		;;
 	esac
 	wait_port "$PORT" $server_pid || { echo "server $OMI_SERVER did not start" >&2; cat "$SERVER_LOG" >&2; return 1; }
-	BASE=http://127.0.0.1:$PORT
+	ORIGIN=http://127.0.0.1:$PORT
+	BASE=$ORIGIN
+	[ "$OMI_SERVER" = apache-dist ] && BASE=$ORIGIN/omi
+	return 0
 }
 
 # http METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS (lowercased names).

@@ -95,7 +95,7 @@ check_eq "GET 405" "$STATUS" 405
 check_eq "GET Allow" "$(header allow)" POST
 rpc "$INIT" -H 'Origin: https://evil.example'
 check_eq "foreign Origin 403" "$STATUS" 403
-rpc "$INIT" -H "Origin: $BASE"
+rpc "$INIT" -H "Origin: $ORIGIN"
 check_eq "own Origin 200" "$STATUS" 200
 rpc '[{"jsonrpc":"2.0","id":1,"method":"ping"}]'
 check_eq "batch 400" "$STATUS" 400
