@@ -4,6 +4,7 @@
  * crafted redirect_uri once cost minutes of CPU per request (found by
  * fuzz_redirect). Patterns are capped at two wildcards: more are refused
  * at registration and never match; two still match as before.
+ * Also oauth_wellknown_suffix, the path a well-known URL may insert.
  */
 #include <string.h>
 #include <time.h>
@@ -48,5 +49,19 @@ main(void)
 	CHECK(!oauth_redirect_match("https://a.example/*-*/cb", uri));
 	CHECK(!oauth_redirect_match("https://a.example/**/cb", uri));
 	CHECK(seconds() - t < 1.0);
+
+	CHECK(oauth_wellknown_suffix("https://e.example", ""));
+	CHECK(!oauth_wellknown_suffix("https://e.example", "/"));
+	CHECK(!oauth_wellknown_suffix("https://e.example", "/omi"));
+	CHECK(oauth_wellknown_suffix("https://e.example/omi", ""));
+	CHECK(oauth_wellknown_suffix("https://e.example/omi", "/omi"));
+	CHECK(oauth_wellknown_suffix("https://e.example/omi/", "/omi"));
+	CHECK(oauth_wellknown_suffix("https://e.example:8443/a/b", "/a/b"));
+	CHECK(!oauth_wellknown_suffix("https://e.example/omi", "/om"));
+	CHECK(!oauth_wellknown_suffix("https://e.example/omi", "/omi/"));
+	CHECK(!oauth_wellknown_suffix("https://e.example/omi", "/omix"));
+	CHECK(!oauth_wellknown_suffix("https://e.example/omi", "/other"));
+	CHECK(!oauth_wellknown_suffix("not a url", "/x"));
+	CHECK(!oauth_wellknown_suffix(NULL, "/x"));
 	return unit_done("test_oauth_redirect");
 }
