@@ -31,7 +31,9 @@ check_match "CSP form-action" "$(header content-security-policy)" "form-action '
 check_eq "Referrer-Policy" "$(header referrer-policy)" no-referrer
 check_eq "Cache-Control" "$(header cache-control)" no-store
 COOKIE=$(header set-cookie)
-check_match "cookie HttpOnly" "$COOKIE" '^omi_authz=[A-Za-z0-9_-]{43}; Path=/chatgpt/oauth/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax$'
+# The base URL's path (/omi under apache-dist) leads the cookie's Path.
+BPATH=${BASE#"$ORIGIN"}
+check_match "cookie HttpOnly" "$COOKIE" "^omi_authz=[A-Za-z0-9_-]{43}; Path=$BPATH/chatgpt/oauth/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax\$"
 check_match "handle in the form" "$HANDLE" "$HANDLE_RE"
 check_match "uid input" "$BODY" 'name="uid"'
 check_match "password input" "$BODY" 'name="password" type="password"'
@@ -43,7 +45,7 @@ check_nomatch "state never reflected raw" "$BODY" '<script>alert'
 check_nomatch "no external assets" "$BODY" '(src|href)="https?:'
 http GET "/cgi-bin/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q&foo=bar&scope="
 check_eq "unknown parameter ignored, empty scope = default" "$STATUS" 200
-check_match "cgi-bin path cookie" "$(header set-cookie)" 'Path=/cgi-bin/;'
+check_match "cgi-bin path cookie" "$(header set-cookie)" "Path=$BPATH/cgi-bin/;"
 SITE_HTTPS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["base_url"])' "$OMI_DATA_DIR/config.json")
 config_set base_url '"https://omi.example"'
 http GET "/chatgpt/oauth/authorize?response_type=code&client_id=$CLIENT_ID&redirect_uri=$REDIR_Q"
