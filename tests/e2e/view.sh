@@ -24,7 +24,9 @@ check_eq "a conversation, signed out: the sign-in page" "$STATUS" 200
 framing "sign-in page"
 check_eq "it returns to the conversation" "$(field next)" "$ID_CUR"
 check_nomatch "nothing of it shown" "$BODY" 'Kitchen'
-check_match "the CSRF cookie" "$(header set-cookie)" '^omi_view_csrf=[^;]*; Path=/c/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax$'
+# The cookies' Path is the base URL's path and /c/ (/omi/c/ under apache-dist).
+BPATH=${BASE#"$ORIGIN"}
+check_match "the CSRF cookie" "$(header set-cookie)" "^omi_view_csrf=[^;]*; Path=$BPATH/c/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax\$"
 CSRF=$(field csrf)
 http GET "/c/?q=x"
 check_eq "/c/ with a query" "$STATUS" 200
@@ -51,7 +53,7 @@ http POST "/c/:signin" -c "$JAR" -b "$JAR" --data-urlencode "csrf=$CSRF" \
     --data-urlencode "password=correct horse"
 check_eq "sign-in: 303" "$STATUS" 303
 check_eq "back to the conversation" "$(header location)" "$BASE/c/$ID_CUR"
-check_match "the session cookie" "$(header set-cookie)" '^omi_view=[A-Za-z0-9_-]+; Path=/c/; Max-Age=43200; HttpOnly; SameSite=Lax$'
+check_match "the session cookie" "$(header set-cookie)" "^omi_view=[A-Za-z0-9_-]+; Path=$BPATH/c/; Max-Age=43200; HttpOnly; SameSite=Lax\$"
 http GET "/c/$ID_CUR" -b "$JAR"
 check_eq "the conversation" "$STATUS" 200
 framing "conversation"
