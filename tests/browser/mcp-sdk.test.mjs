@@ -16,8 +16,11 @@
 //
 // Run by tests/browser/run.sh under the servers below (tests/run.sh reads
 // the line), with BASE, OMI_USER, OMI_PASSWORD, OMI_USER2, OMI_PASSWORD2,
-// FIXTURES, ADMIN (omi-admin) and OMI_SERVER in the environment.
-// servers: lighttpd apache-cgid lighttpd-fastcgi
+// FIXTURES, ADMIN (omi-admin) and OMI_SERVER in the environment. Apache is
+// the make dist tarball under /omi (apache-dist), so the SDK's discovery for
+// an issuer with a path is walked too; apache.conf's routes are walked with
+// curl by tests/e2e/mcp-oauth.sh.
+// servers: lighttpd apache-dist lighttpd-fastcgi
 import { appendFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
