@@ -8,7 +8,8 @@
  * client has 1 to OAUTH_DCR_URIS_MAX redirect URIs of at most
  * OAUTH_DCR_URI_MAX bytes, each https or http on a loopback address, with
  * no fragment (RFC 6749 3.1.2) and no user info; its name is at most
- * OAUTH_DCR_NAME_MAX bytes without control characters. A source address
+ * OAUTH_DCR_NAME_MAX bytes without control characters (C0, C1 or bidi) or
+ * line separators. A source address
  * may register OAUTH_DCR_SOURCE_MAX clients per throttle window (the
  * sign-in throttle's buckets, oauth-throttle.c), and a registration that
  * no sign-in ever used expires after OAUTH_DCR_UNUSED_TTL, one that did
@@ -186,16 +187,42 @@ strings_in(const json_t *a, const char *const *allowed, const char *must)
 	return has;
 }
 
+/*
+ * 1 when the code point c may appear in a name others are shown. Refused:
+ * C0 and C1 controls (U+009B is a terminal's CSI, and omi-admin client list
+ * prints the name), the bidi controls (an override in the name reverses
+ * the " (unverified)" the consent page puts after it, RFC 7591 5: the
+ * name is the client's own claim and must not hide that), and the line and
+ * paragraph separators.
+ */
+static int
+name_char_ok(uint32_t c)
+{
+	return !(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x61c ||
+	    c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069));
+}
+
+/* s is valid UTF-8 (the JSON parser checked it). */
 static int
 name_ok(const char *s)
 {
-	size_t i, n = strlen(s);
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, k, len, n = strlen(s);
+	uint32_t		 c;
 
 	if (n == 0 || n > OAUTH_DCR_NAME_MAX)
 		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	for (i = 0; i < n; i += len) {
+		len = p[i] < 0x80 ? 1 : p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+		if (n - i < len)
 			return 0;
+		c = len == 1 ? p[i] : p[i] & (0x7f >> len);
+		for (k = 1; k < len; k++)
+			c = c << 6 | (p[i + k] & 0x3f);
+		if (!name_char_ok(c))
+			return 0;
+	}
 	return 1;
 }
 

@@ -163,6 +163,31 @@ test_parse(void)
 		    "invalid_client_metadata", NULL },
 		{ "{" CB ",\"client_name\":7}", 400,
 		    "invalid_client_metadata", NULL },
+		/* Unicode controls: C1 (U+009B is a terminal's CSI in omi-admin
+		 * client list), bidi overrides, embeddings, isolates and marks
+		 * (they reverse the consent page's " (unverified)"), and line
+		 * and paragraph separators. */
+		{ "{" CB ",\"client_name\":\"a\\u009b2Jb\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u0085b\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"ChatGPT\\u202e\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"\\u202dClaude\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u202ab\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u2067b\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u200fb\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u061cb\"}", 400,
+		    "invalid_client_metadata", NULL },
+		{ "{" CB ",\"client_name\":\"a\\u2028b\"}", 400,
+		    "invalid_client_metadata", NULL },
+		/* Other text outside ASCII is a name like any other. */
+		{ "{" CB ",\"client_name\":\"Caf\\u00e9 \\u05d0 \\u200d "
+		    "\\ud83e\\udd16\"}", 0, NULL, "client_secret_basic" },
 		{ "{" CB ",\"scope\":\"write:everything\"}", 400,
 		    "invalid_client_metadata", NULL },
 	};
