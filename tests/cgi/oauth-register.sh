@@ -339,4 +339,17 @@ check_eq "then 429" "$STATUS" 429
 check_eq "Retry-After" "$(header retry-after)" 900
 register '{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"none"}' 198.51.100.78
 check_eq "another address still registers" "$STATUS" 201
+# A locked source gets no fresh start from an X-Forwarded-For it writes
+# itself: no trusted_proxy is configured, so the header counts for nothing.
+CGI_ENV=(PATH_INFO=/:register REMOTE_ADDR=198.51.100.77 HTTP_X_FORWARDED_FOR=203.0.113.9)
+CTYPE=application/json cgi token POST "" '{"redirect_uris":["https://a.example/cb"]}'
+CGI_ENV=()
+check_eq "a forged X-Forwarded-For is no other source" "$STATUS" 429
+# IPv6: one /64 is one source, whatever its low 64 bits.
+n=0
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+	register '{"redirect_uris":["https://a.example/cb"]}' "2001:db8:7:7::$i"
+	[ "$STATUS" = 201 ] && n=$((n + 1))
+done
+check_eq "the limit from one IPv6 /64" "$n" 10
 t_done
