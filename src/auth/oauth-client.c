@@ -47,8 +47,9 @@ digits(const char *p, size_t n)
 	return 1;
 }
 
-/* 1 when the authority a (n bytes) is host[:port] with a well-formed host:
- * a DNS name or IPv4 address, or an IPv6 literal in brackets. */
+/* 1 when the authority a (n bytes) is host[:port] with a well-formed host
+ * of at most 253 bytes: a DNS name or IPv4 address, or an IPv6 literal in
+ * brackets. */
 static int
 authority_ok(const char *a, size_t n, size_t *hostlen)
 {
@@ -72,7 +73,10 @@ authority_ok(const char *a, size_t n, size_t *hostlen)
 		if (h == 0)
 			return 0;
 	}
-	if (h < n && (a[h] != ':' || !digits(a + h + 1, n - h - 1)))
+	/* RFC 1035 2.3.4: a name is at most 253 bytes. This also keeps the
+	 * origin within what the consent page shows (authorize.c). */
+	if (h > 253 ||
+	    (h < n && (a[h] != ':' || !digits(a + h + 1, n - h - 1))))
 		return 0;
 	for (i = 0; i < h; i++)
 		if (a[i] == '.' && (i == 0 || a[i - 1] == '.'))

@@ -328,6 +328,23 @@ CGI_ENV=()
 check_match "remove: gone from the list" "$("$ADMIN" client list)" '^1 registered client '
 check_match "omi-admin tokens names the client" "$("$ADMIN" tokens alice)" "REVOKED .*client removed"
 
+echo "== the longest host a redirect URI may have"
+# Every registered redirect URI must be usable: authorize shows its origin.
+H=$(printf 'a%.0s' $(seq 253))
+register "{\"redirect_uris\":[\"https://$H:65535/cb\"],\"token_endpoint_auth_method\":\"none\"}" 198.51.100.90
+check_eq "a 253-byte host registers" "$STATUS" 201
+LONG=$(jget '["client_id"]')
+CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
+cgi authorize GET "response_type=code&client_id=$LONG&redirect_uri=$(urlenc "https://$H:65535/cb")&code_challenge=$CC&code_challenge_method=S256"
+CGI_ENV=()
+check_eq "  and its consent page shows" "$STATUS" 200
+register "{\"redirect_uris\":[\"https://a$H/cb\"]}" 198.51.100.90
+check_eq "a 254-byte host does not register" "$STATUS" 400
+check_eq "  invalid_redirect_uri" "$(jget '["error"]')" invalid_redirect_uri
+# Before the bound, this one registered and its consent page was a 400.
+register "{\"redirect_uris\":[\"https://$H.${H:0:40}/cb\"]}" 198.51.100.90
+check_eq "nor does a 294-byte host (authorize could never show it)" "$STATUS" 400
+
 echo "== too many registrations from one address"
 n=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do

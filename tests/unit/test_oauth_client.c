@@ -92,6 +92,17 @@ test_redirect_rules(void)
 	big[OAUTH_DCR_URI_MAX] = 'a';
 	big[OAUTH_DCR_URI_MAX + 1] = '\0';
 	CHECK(!oauth_dcr_redirect_ok(big));
+	/* A host is at most 253 bytes (RFC 1035 2.3.4): authorize shows the
+	 * redirect's origin and refuses a longer one, so a client registered
+	 * with one could never sign anyone in. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "https://", 8);
+	memcpy(big + 8 + 253, ":65535/cb", 10);
+	CHECK(oauth_dcr_redirect_ok(big));
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "https://", 8);
+	memcpy(big + 8 + 254, "/cb", 4);
+	CHECK(!oauth_dcr_redirect_ok(big));
 }
 
 #define CB	"\"redirect_uris\":[\"https://claude.ai/api/mcp/auth_callback\"]"
