@@ -114,7 +114,7 @@ cmd_user_add(struct admin_ctx *c, int argc, char **argv)
 		return 2;
 	if ((pw = ask_password(from_stdin)) == NULL)
 		return 1;
-	hash = account_hash_password(pw);	/* slow: before the lock */
+	hash = account_hash_password(&c->cfg, pw);	/* slow: before the lock */
 	sodium_memzero(pw, strlen(pw));
 	free(pw);
 	if (hash == NULL) {
@@ -182,7 +182,7 @@ cmd_user_passwd(struct admin_ctx *c, int argc, char **argv)
 	if ((pw = ask_password(argc > 1 && strcmp(argv[1],
 	    "--password-stdin") == 0)) == NULL)
 		return 1;
-	hash = account_hash_password(pw);
+	hash = account_hash_password(&c->cfg, pw);
 	sodium_memzero(pw, strlen(pw));
 	free(pw);
 	if (hash == NULL || load_for_change(c, argv[0], &s, &a) == -1) {

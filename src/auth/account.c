@@ -13,9 +13,6 @@
 #include "lib/sec.h"
 #include "lib/text.h"
 
-/* A valid yescrypt hash of a random password, used to spend equal time. */
-static const char dummy_hash[] =
-    "$y$j9T$GiHrTRA1y0L0MTah$E33rorr6XNEsWGBaz3UL5MpGJgQ/KC.F.M1P34R5c0.";
 
 int
 account_valid_uid(const char *uid)
@@ -121,17 +118,28 @@ account_delete(struct store *s, const char *uid)
 	return err;
 }
 
+/*
+ * The setting (method, cost, fresh salt) of a new hash at the site's
+ * password_cost; 0 is the library's default cost. A NULL prefix is the
+ * library's preferred method (yescrypt here). 0, or -1 when the library
+ * refuses the cost.
+ */
+static int
+hash_setting(const struct config *c, char *setting, size_t size)
+{
+	return crypt_gensalt_rn(NULL, (unsigned long)c->password_cost, NULL, 0,
+	    setting, (int)size) == NULL ? -1 : 0;
+}
+
 char *
-account_hash_password(const char *password)
+account_hash_password(const struct config *c, const char *password)
 {
 	char			 setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data	*cd;
 	const char		*h;
 	char			*out = NULL;
 
-	/* NULL prefix: the library's preferred method (yescrypt here). */
-	if (crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof(setting)) ==
-	    NULL)
+	if (hash_setting(c, setting, sizeof(setting)) == -1)
 		return NULL;
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return NULL;
@@ -144,15 +152,29 @@ account_hash_password(const char *password)
 }
 
 int
-account_check_password(const char *hash, const char *password)
+account_check_password(const struct config *c, const char *hash,
+    const char *password)
 {
+	char			 setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data	*cd;
-	const char		*h;
+	const char		*h, *against = hash;
 	int			 ok = 0;
 
+	/*
+	 * No account: hash against a fresh setting of the configured cost,
+	 * which costs what verifying a hash made at that cost does (the
+	 * cost is in the setting, not in the hash part). A fixed dummy of
+	 * one cost would answer an unknown uid faster or slower than a
+	 * known one once password_cost differs from it: a uid oracle.
+	 */
+	if (hash == NULL) {
+		if (hash_setting(c, setting, sizeof(setting)) == -1)
+			return 0;
+		against = setting;
+	}
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return 0;
-	h = crypt_rn(password, hash ? hash : dummy_hash, cd, sizeof(*cd));
+	h = crypt_rn(password, against, cd, sizeof(*cd));
 	if (hash != NULL && h != NULL && h[0] != '*')
 		ok = sec_streq(h, hash);
 	sodium_memzero(cd, sizeof(*cd));

@@ -3,7 +3,8 @@
  * the password (yescrypt, the library's preferred method), the keyed hash of
  * the user's webhook key, and the uid's failed-login counters, which
  * oauth-login.c keeps by the rules in oauth.h. Password hashing is slow
- * (~80 ms) on purpose, so callers hash and verify outside the store lock.
+ * (~80 ms at the library's default cost; password_cost in config.json sets
+ * another) on purpose, so callers hash and verify outside the store lock.
  */
 #ifndef OMI_ACCOUNT_H
 #define OMI_ACCOUNT_H
@@ -36,14 +37,20 @@ enum omi_err	 account_save(struct store *, const struct account *);
 enum omi_err	 account_delete(struct store *, const char *uid);
 void		 account_free(struct account *);
 
-/* Hashes a password with a fresh salt; returns a malloc'd hash or NULL. */
-char		*account_hash_password(const char *password);
 /*
- * Checks a password against a stored hash in constant time. With a NULL
- * hash it still spends the time of one verification, so an unknown uid
- * answers as slowly as a wrong password. Returns 1 on a match.
+ * Hashes a password with a fresh salt at the site's password_cost; returns
+ * a malloc'd hash or NULL.
  */
-int		 account_check_password(const char *hash, const char *password);
+char		*account_hash_password(const struct config *,
+		    const char *password);
+/*
+ * Checks a password against a stored hash in constant time, whatever cost
+ * the hash was made at (it says so itself). With a NULL hash it still
+ * spends the time of one verification at the site's password_cost, so an
+ * unknown uid answers as slowly as a wrong password. Returns 1 on a match.
+ */
+int		 account_check_password(const struct config *,
+		    const char *hash, const char *password);
 
 /* Makes a new webhook key: writes it (SEC_TOKEN_LEN + 1) and sets a's hash. */
 int		 account_new_webhook_key(const struct config *, struct account *,

@@ -122,7 +122,7 @@ oauth_login(const struct config *c, const char *uid, const char *password,
 		goto out;
 	}
 	/* Same cost whether or not the uid exists (NULL hash: a dummy). */
-	ok = account_check_password(hash, password) && hash != NULL;
+	ok = account_check_password(c, hash, password) && hash != NULL;
 	if ((err = store_open(&s, c->datadir, STORE_WRITE,
 	    c->lock_timeout_ms)) != OMI_OK ||
 	    (err = state_load(c, s, uid, device, addr, &st)) != OMI_OK)

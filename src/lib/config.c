@@ -158,7 +158,9 @@ config_load(struct config *c, const char *datadir)
 	    get_int(root, "lock_timeout_ms", &c->lock_timeout_ms) == -1 ||
 	    get_int(root, "max_json_values", &c->max_json_values) == -1 ||
 	    get_int(root, "max_json_depth", &c->max_json_depth) == -1 ||
-	    c->max_json_depth > CONFIG_MAX_JSON_DEPTH)
+	    c->max_json_depth > CONFIG_MAX_JSON_DEPTH ||
+	    get_int(root, "password_cost", &c->password_cost) == -1 ||
+	    c->password_cost > CONFIG_PASSWORD_COST_MAX)
 		goto out;
 	/* 0 means the default, as for lock_timeout_ms. */
 	if (c->max_json_values == 0)
@@ -218,6 +220,13 @@ config_json(const struct config *c)
 	    "max_json_values", (json_int_t)c->max_json_values,
 	    "max_json_depth", (json_int_t)c->max_json_depth);
 	sodium_memzero(key, sizeof(key));
+	/* Only when set: a site on the default follows the library's. */
+	if (root != NULL && c->password_cost != 0 &&
+	    json_object_set_new(root, "password_cost",
+	    json_integer(c->password_cost)) == -1) {
+		json_decref(root);
+		return NULL;
+	}
 	if (root != NULL && c->trusted_proxy != NULL &&
 	    json_object_set_new(root, "trusted_proxy",
 	    json_string(c->trusted_proxy)) == -1) {

@@ -30,6 +30,13 @@
 #define CONFIG_DEFAULT_MAX_JSON_VALUES	500000
 #define CONFIG_DEFAULT_MAX_JSON_DEPTH	64
 #define CONFIG_MAX_JSON_DEPTH		1000	/* the scanner recurses */
+/*
+ * password_cost: the yescrypt cost of new password hashes, crypt_gensalt's
+ * count (each step doubles the time: 1 is about 4 ms, the library's default
+ * 5 about 80 ms, 11 seconds). 0, or no member, is the library's default.
+ */
+#define CONFIG_PASSWORD_COST_MIN	1
+#define CONFIG_PASSWORD_COST_MAX	11
 
 struct config {
 	char		*datadir;
@@ -49,6 +56,7 @@ struct config {
 	int64_t		 lock_timeout_ms;
 	int64_t		 max_json_values;	/* in a webhook body */
 	int64_t		 max_json_depth;
+	int64_t		 password_cost;	/* 0: the library's default */
 	char		*trusted_proxy;	/* REMOTE_ADDR whose X-Forwarded-Proto counts */
 };
 

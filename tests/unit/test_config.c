@@ -32,7 +32,7 @@ static char dir[] = "/tmp/omi-test-config.XXXXXX";
 enum field {
 	F_NONE, F_CODE_TTL, F_ACCESS_TTL, F_REFRESH_IDLE, F_PENDING_TTL,
 	F_LOCK_TIMEOUT, F_MAX_BODY, F_JSON_VALUES, F_JSON_DEPTH, F_AUTO,
-	F_NREDIRECT
+	F_NREDIRECT, F_PASSWORD_COST
 };
 
 static int64_t
@@ -49,6 +49,7 @@ field_value(const struct config *c, enum field f)
 	case F_JSON_DEPTH:	return c->max_json_depth;
 	case F_AUTO:		return c->base_url_auto;
 	case F_NREDIRECT:	return (int64_t)c->nredirect;
+	case F_PASSWORD_COST:	return c->password_cost;
 	default:		return 0;
 	}
 }
@@ -86,6 +87,7 @@ test_load(void)
 		{ "{" REQ "}", 1, F_JSON_VALUES, CONFIG_DEFAULT_MAX_JSON_VALUES },
 		{ "{" REQ "}", 1, F_JSON_DEPTH, CONFIG_DEFAULT_MAX_JSON_DEPTH },
 		{ "{" REQ "}", 1, F_NREDIRECT, 0 },
+		{ "{" REQ "}", 1, F_PASSWORD_COST, 0 },	/* the library's */
 		/* Values given, and the zeros that mean the default. */
 		{ "{" REQ ",\"code_ttl\":5}", 1, F_CODE_TTL, 5 },
 		{ "{" REQ ",\"code_ttl\":0}", 1, F_CODE_TTL, 0 },
@@ -104,6 +106,11 @@ test_load(void)
 		{ "{" REQ ",\"redirect_uris\":[\"https://a/*/cb\",\"https://b/cb\"]}",
 		    1, F_NREDIRECT, 2 },
 		{ "{" REQ ",\"redirect_uris\":[]}", 1, F_NREDIRECT, 0 },
+		{ "{" REQ ",\"password_cost\":0}", 1, F_PASSWORD_COST, 0 },
+		{ "{" REQ ",\"password_cost\":1}", 1, F_PASSWORD_COST,
+		    CONFIG_PASSWORD_COST_MIN },
+		{ "{" REQ ",\"password_cost\":11}", 1, F_PASSWORD_COST,
+		    CONFIG_PASSWORD_COST_MAX },
 		/* Refused values. */
 		{ "{" REQ ",\"code_ttl\":-1}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"code_ttl\":\"5\"}", 0, F_NONE, 0 },
@@ -111,6 +118,10 @@ test_load(void)
 		{ "{" REQ ",\"access_ttl\":null}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"max_body\":-5}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"max_json_depth\":1001}", 0, F_NONE, 0 },
+		{ "{" REQ ",\"password_cost\":12}", 0, F_NONE, 0 },
+		{ "{" REQ ",\"password_cost\":-1}", 0, F_NONE, 0 },
+		{ "{" REQ ",\"password_cost\":\"5\"}", 0, F_NONE, 0 },
+		{ "{" REQ ",\"password_cost\":2.5}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"redirect_uris\":\"https://a/cb\"}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"redirect_uris\":[1]}", 0, F_NONE, 0 },
 		{ "{" REQ ",\"client_name\":5}", 0, F_NONE, 0 },
@@ -251,6 +262,8 @@ test_round_trip(void)
 		c.max_body = 22;
 		c.max_json_values = 23;
 		c.max_json_depth = 24;
+		/* 0 (the default) is not written; a cost is. */
+		c.password_cost = auto_flag ? 3 : 0;
 		randombytes_buf(c.key, sizeof(c.key));
 		CHECK(config_add_redirect(&c, "https://a/*/cb") == 0 &&
 		    config_add_redirect(&c, "https://b/cb") == 0 &&
@@ -261,6 +274,7 @@ test_round_trip(void)
 		snprintf(path, sizeof(path), "%s/.config.json.tmp", dir);
 		CHECK(access(path, F_OK) == -1);
 		CHECK(config_load(&d, dir) == 0);
+		CHECK(d.password_cost == (auto_flag ? 3 : 0));
 		CHECK(strcmp(d.base_url, c.base_url) == 0 &&
 		    d.base_url_auto == auto_flag &&
 		    strcmp(d.client_id, c.client_id) == 0 &&
