@@ -11,7 +11,7 @@
 set -eu
 build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
 run="lighttpd curl"
-test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time mandoc"
+test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time mandoc jq"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in
 # libclang-rt-dev: only a Recommends of clang, which apt-get below skips).
 fuzz="clang libclang-rt-dev"
@@ -34,7 +34,7 @@ provides() {
 	nodejs) echo node ;; npm) echo npm ;; chromium) echo chromium ;;
 	lighttpd) echo lighttpd ;; apache2) echo apache2 ;; curl) echo curl ;;
 	valgrind) echo valgrind ;; gcc) echo gcc ;; make) echo make ;;
-	clang) echo clang ;; debootstrap) echo debootstrap ;;
+	clang) echo clang ;; debootstrap) echo debootstrap ;; jq) echo jq ;;
 	pkg-config) echo pkg-config ;; *) echo "" ;;
 	esac
 }

@@ -44,6 +44,22 @@ if [ "$(id -u)" = 0 ] && { [ "${OMI_SERVER#apache}" != "$OMI_SERVER" ] ||
 	ADMIN=$T_TMP/omi-admin-as
 fi
 
+# python3: the interpreter itself. Where python3 on PATH is pyenv's shim,
+# each start runs pyenv's shell scripts first (0.6 s of CPU against 0.1 s);
+# the interpreter they would run is the same, so it is found once
+# (tests/run.sh exports it for every script) and run directly. -S: without
+# the site module, which here imports installed packages' hooks at every
+# start (half of what is left); the tests' Python uses the standard library
+# only, and anything else would fail loudly with an ImportError.
+if [ -z "${OMI_PYTHON:-}" ]; then
+	OMI_PYTHON=$(command -v python3)
+	case $OMI_PYTHON in
+	*/shims/python3) OMI_PYTHON=$(pyenv which python3 2>/dev/null) || OMI_PYTHON=python3 ;;
+	esac
+	export OMI_PYTHON
+fi
+python3() { command "$OMI_PYTHON" -S "$@"; }
+
 t_ok() { T_PASS=$((T_PASS + 1)); }
 t_fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL [$T_NAME]: $*" >&2; }
 # check DESC COMMAND...: passes when the command succeeds.
@@ -100,10 +116,15 @@ as_user() {
 	fi
 }
 
-# site_init DIR: a fresh data directory with a configuration.
+# site_init DIR: a fresh data directory with a configuration. Its
+# password_cost is SITE_PASSWORD_COST, by default 1, yescrypt's lowest (4 ms
+# a hash where the library's default takes 80: every user add and sign-in
+# of the suite pays it); SITE_PASSWORD_COST= (empty) leaves the library's
+# default, for the test that proves it is the default.
 site_init() {
 	export OMI_DATA_DIR=$1
-	BASE_URL=${SITE_BASE_URL:-http://127.0.0.1:0} "$ADMIN" init >/dev/null
+	BASE_URL=${SITE_BASE_URL:-http://127.0.0.1:0} "$ADMIN" init >/dev/null || return 1
+	[ -z "${SITE_PASSWORD_COST-1}" ] || config_set password_cost "${SITE_PASSWORD_COST:-1}"
 }
 
 # user_add UID PASSWORD: creates an account, sets WEBHOOK_KEY.
@@ -113,15 +134,13 @@ user_add() {
 	WEBHOOK_KEY=$(printf '%s\n' "$out" | sed -n 's/^Webhook URL: .*key=//p')
 }
 
-# config_set KEY JSONVALUE: edits config.json of $OMI_DATA_DIR.
+# config_set KEY JSONVALUE: edits config.json of $OMI_DATA_DIR. jq, not a
+# Python start (see jget); the file is rewritten in place, keeping its owner
+# and mode.
 config_set() {
-	python3 - "$OMI_DATA_DIR/config.json" "$1" "$2" <<'PY'
-import json, sys
-p, k, v = sys.argv[1], sys.argv[2], sys.argv[3]
-c = json.load(open(p))
-c[k] = json.loads(v)
-json.dump(c, open(p, "w"), indent=2)
-PY
+	local p=$OMI_DATA_DIR/config.json
+	jq --arg k "$1" --argjson v "$2" '.[$k] = $v' "$p" > "$T_TMP/config.new" &&
+	    cat "$T_TMP/config.new" > "$p"
 }
 
 # wait_port PORT [PID]: until the server on PORT answers. A slow or busy
@@ -192,13 +211,50 @@ header() {
 	printf '%s\n' "$HEADERS" | sed -n "s/^$1: //p" | head -1
 }
 
-# jget JSONPATH: reads a value from $BODY (python syntax after the root, e.g. '["id"]').
+# jget JSONPATH: reads a value from $BODY (python syntax after the root, e.g.
+# '["id"]'): a string as it is, anything else as Python's json.dumps writes
+# it. A start of Python costs far more than one of jq (under pyenv, a shell
+# script and its children first), and the suite reads thousands of values,
+# so a plain path of keys and indexes is read by jq, in Python's format
+# (JGET_PY below); jq fails, and Python answers, wherever the two could
+# differ: anything but one well-formed JSON text, a missing key or index (an
+# empty answer), a number jq would print otherwise (2.0, 1e5, NaN, more than
+# 15 digits), lone surrogates and raw control characters.
 jget() {
+	local path plain='^(\["[^]["\\]*"\]|\[-?[0-9]+\])+$'
+	local odd='[0-9][.][0-9]*[eE]|[0-9][eE][-+]?[0-9]|[0-9][.]0+([^0-9]|$)|[0-9]{16,}|NaN|Infinity|\\u[dD][89a-fA-F]'
+	if [[ $1 =~ $plain ]] && ! [[ $BODY =~ $odd ]] &&
+	    ! [[ $BODY == *[$'\x01'-$'\x08'$'\x0b'$'\x0c'$'\x0e'-$'\x1f']* ]]; then
+		path=${1//\]\[/,}
+		printf '%s' "$BODY" | jq -nrj --argjson p "$path" "$JGET_PY" 2>/dev/null &&
+		    return 0
+	fi
 	printf '%s' "$BODY" | python3 -c "import json,sys
 d=json.load(sys.stdin)
 v=d$1
 print(v if isinstance(v,str) else json.dumps(v))" 2>/dev/null
 }
+# jq: the value at path $p of the one JSON text of the input, as jget's
+# Python prints it (json.dumps: ", " and ": ", ASCII only), or an error.
+JGET_PY='
+def hex4: [(. / 4096 | floor) % 16, (. / 256 | floor) % 16, (. / 16 | floor) % 16, . % 16]
+    | map("0123456789abcdef"[.:. + 1]) | add;
+def u: "\\u" + hex4;
+def pystr: "\"" + ([explode[] | if . == 34 then "\\\"" elif . == 92 then "\\\\"
+    elif . == 10 then "\\n" elif . == 13 then "\\r" elif . == 9 then "\\t"
+    elif . == 8 then "\\b" elif . == 12 then "\\f"
+    elif . > 65535 then (. - 65536) as $v | (55296 + ($v / 1024 | floor) | u) + (56320 + $v % 1024 | u)
+    elif . < 32 or . > 126 then u else [.] | implode end] | join("")) + "\"";
+def py: if type == "object" then "{" + ([to_entries[] | (.key | pystr) + ": " + (.value | py)] | join(", ")) + "}"
+    elif type == "array" then "[" + (map(py) | join(", ")) + "]"
+    elif type == "string" then pystr else tojson end;
+[inputs] | if length != 1 then error("not one text") else .[0] end
+| reduce $p[] as $k (.; if ($k | type) == "string" then
+    (if type == "object" and has($k) then .[$k] else error("no key") end)
+    elif type == "array" and $k < length and $k >= -length then .[$k]
+    else error("no index") end)
+| if type == "string" then . else py end, "\n"'
+
 
 # webhook_post UID KEY FILE: posts FILE to the webhook.
 webhook_post() {
@@ -210,16 +266,25 @@ webhook_post() {
 # requests use (a registered ChatGPT form).
 OAUTH_REDIRECT=${OAUTH_REDIRECT:-https://chatgpt.com/aip/g-TestGpt_01/oauth/callback}
 
-# urlenc STRING: STRING percent-encoded as a query component.
+# urlenc STRING: STRING percent-encoded as a query component: each byte but
+# the unreserved A-Z a-z 0-9 _ . ~ - as %XX, as Python's
+# urllib.parse.quote(s, safe="") does (in bash: no process at all).
 urlenc() {
-	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
+	local LC_ALL=C s=$1 out= c i
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9_.~-]) out+=$c ;;
+		*) printf -v c '%%%02X' "'$c"; out+=$c ;;
+		esac
+	done
+	printf '%s\n' "$out"
 }
 
 # oauth_client: sets CLIENT_ID and CLIENT_SECRET from the site's configuration.
 oauth_client() {
 	local c=$OMI_DATA_DIR/config.json
-	CLIENT_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$c") &&
-	CLIENT_SECRET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$c")
+	CLIENT_ID=$(jq -r '.client_id' "$c") && CLIENT_SECRET=$(jq -r '.client_secret' "$c")
 }
 
 # oauth_authorize [EXTRA_QUERY]: opens the consent page in a fresh cookie jar
