@@ -18,6 +18,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/deps.sh" --test || exit 1
 export OMI_RESULTS=$(mktemp "${TMPDIR:-/tmp}/omi-results.XXXXXX")
+# The Python interpreter, found once for every script (see tests/lib.sh):
+# behind pyenv's shim each start would first run pyenv's scripts.
+if [ -z "${OMI_PYTHON:-}" ]; then
+	OMI_PYTHON=$(command -v python3)
+	case $OMI_PYTHON in
+	*/shims/python3) OMI_PYTHON=$(pyenv which python3 2>/dev/null) || OMI_PYTHON=python3 ;;
+	esac
+	export OMI_PYTHON
+fi
+lanes=$(mktemp -d "${TMPDIR:-/tmp}/omi-lanes.XXXXXX")
 servers=${OMI_SERVERS:-lighttpd apache-cgid apache-cgi apache-dist lighttpd-fastcgi apache-fcgid}
 # The shared-hosting tarball, for the apache-dist runs (make test builds it).
 if [ -z "${OMI_DIST_TARBALL:-}" ]; then
@@ -65,12 +75,51 @@ if [ -z "$only" ] || [ "$only" = build ]; then
 		OMI_SERVER=build run bash "$t"
 	done
 fi
-if [ -z "$only" ] || [ "$only" = cgi ]; then
+# lane NAME COMMAND...: runs a group in the background with its own results
+# file and log; lanes_end prints each lane's log whole, in the order they
+# were started, and adds up its results. Groups share a lane when one would
+# upset the other's timing; each of the 2 CPUs is otherwise idle while a
+# sequential group waits on a process start-up or fdatasync.
+lane_names=""
+lane() {
+	local name=$1
+	shift
+	lane_names="$lane_names $name"
+	( OMI_RESULTS=$lanes/$name.results; : > "$OMI_RESULTS"
+	  status=0
+	  "$@" > "$lanes/$name.log" 2>&1
+	  echo $? > "$lanes/$name.rc" ) &
+}
+lanes_end() {
+	local n
+	wait
+	for n in $lane_names; do
+		cat "$lanes/$n.log"
+		cat "$lanes/$n.results" >> "$OMI_RESULTS"
+		[ "$(cat "$lanes/$n.rc" 2>/dev/null)" = 0 ] || status=1
+	done
+	lane_names=""
+}
+
+cgi_group() {	# cgi_group CGIBIN ADMIN: every CGI-level script with one build
+	local t
 	for t in tests/cgi/*.sh; do
 		[ -f "$t" ] || continue
-		OMI_CGIBIN=$top/cgi-bin run bash "$t"
-		OMI_CGIBIN=$top/build-asan/cgi-bin OMI_ADMIN=$top/build-asan/omi-admin run bash "$t"
+		OMI_CGIBIN=$1 OMI_ADMIN=$2 run bash "$t"
 	done
+	return $status
+}
+valgrind_group() {
+	run bash tests/valgrind.sh
+	return $status
+}
+
+if [ -z "$only" ] || [ "$only" = cgi ]; then
+	# The normal and the sanitizer build side by side: each runs one
+	# process at a time.
+	lane cgi cgi_group "$top/cgi-bin" "${OMI_ADMIN:-$top/omi-admin}"
+	lane cgi-asan cgi_group "$top/build-asan/cgi-bin" "$top/build-asan/omi-admin"
+	lanes_end
 fi
 # e2e_server SERVER: every end-to-end script under one server, with its
 # own results file (see below).
@@ -94,24 +143,34 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 	# of a script's time is spent waiting on fdatasync and process start-up,
 	# not on a CPU. Each server's output is printed whole when it ends.
 	e2e_dir=$(mktemp -d "${TMPDIR:-/tmp}/omi-e2e.XXXXXX")
+	# In the whole suite the valgrind group (one process at a time, all
+	# CPU, no server, nothing timed) runs alongside as one more job, and
+	# is printed after the servers; the browser and reliability tests,
+	# which time things, start after it.
+	[ -z "$only" ] && lane valgrind valgrind_group
+	e2e_pids=""
+	started=0
 	for s in $servers; do
-		while [ "$(jobs -rp | wc -l)" -ge "${OMI_TEST_JOBS:-2}" ]; do
+		while [ $((started - $(ls "$e2e_dir" | grep -c '\.rc$'))) -ge "${OMI_TEST_JOBS:-2}" ]; do
 			wait -n
 		done
 		( OMI_RESULTS=$e2e_dir/$s.results; : > "$OMI_RESULTS"
 		  e2e_server "$s" > "$e2e_dir/$s.log" 2>&1
 		  echo $? > "$e2e_dir/$s.rc" ) &
+		e2e_pids="$e2e_pids $!"
+		started=$((started + 1))
 	done
-	wait
+	wait $e2e_pids
 	for s in $servers; do
 		cat "$e2e_dir/$s.log"
 		cat "$e2e_dir/$s.results" >> "$OMI_RESULTS"
 		[ "$(cat "$e2e_dir/$s.rc" 2>/dev/null)" = 0 ] || status=1
 	done
 	rm -rf "$e2e_dir"
+	lanes_end
 	# A browser test runs under the servers its "// servers:" line names
-	# (the MCP SDK test: lighttpd, Apache with mod_cgid and lighttpd with
-	# FastCGI), or under lighttpd; one browser launch per run.
+	# (the MCP SDK test: lighttpd, the dist tarball under /omi in Apache
+	# and lighttpd with FastCGI), or under lighttpd; one browser launch per run.
 	for t in tests/browser/*.test.mjs; do
 		[ -f "$t" ] || continue
 		for s in $(sed -n 's|^// servers: ||p' "$t" | head -1 | grep . || echo lighttpd); do
@@ -129,11 +188,14 @@ if [ -z "$only" ] || [ "$only" = reliability ]; then
 	done
 fi
 
-if [ -z "$only" ] || [ "$only" = valgrind ]; then
+if [ "$only" = valgrind ]; then
 	# The CGI-level tests, the hostile-input table and the unit tests under
 	# valgrind memcheck (dynamic build in build-vg/): zero errors, zero leaks.
+	# In the whole suite this runs alongside the e2e servers (above).
 	run bash tests/valgrind.sh
 fi
+lanes_end
+rm -rf "$lanes"
 
 read -r pass fail < <(awk '{p+=$1; f+=$2} END {print p+0, f+0}' "$OMI_RESULTS")
 rm -f "$OMI_RESULTS"
