@@ -182,6 +182,7 @@ main(int argc, char **argv)
 	if (cmd->needs_config && config_load(&c.cfg, c.datadir) == -1) {
 		fprintf(stderr, "omi-admin: no configuration in %s (%s); run "
 		    "'omi-admin init' first\n", c.datadir, strerror(errno));
+		free(datadir);
 		return 1;
 	}
 	rc = cmd->run(&c, argc - used, argv + used);
