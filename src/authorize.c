@@ -142,6 +142,34 @@ redirect_error(struct app *a, const char *ruri, const char *error,
 	free(loc);
 }
 
+/*
+ * An error in a request whose client and redirect URI are good. The GPT's
+ * go back to it (RFC 6749 4.1.2.1). A client that registered itself may
+ * have registered any https page: sending the browser there at once would
+ * make this service the open redirector of RFC 9700 4.11.2 (a link on this
+ * site's name that lands on the attacker's), so its errors are shown here,
+ * with the OAuth error code for whoever reports them.
+ */
+static void
+request_error(struct app *a, int registered, const char *ruri,
+    const char *error, const char *desc, const char *state)
+{
+	char *why;
+
+	if (!registered) {
+		redirect_error(a, ruri, error, desc, state);
+		return;
+	}
+	if (asprintf(&why, "The application's sign-in request is not valid "
+	    "(%s: %s). Go back to the application and try again; if it "
+	    "happens again, tell its maker.", error, desc) == -1) {
+		a->resp.failed = 1;
+		return;
+	}
+	bad_request(a, why);
+	free(why);
+}
+
 /* The cookie ------------------------------------------------------------- */
 
 static int
@@ -387,7 +415,8 @@ static const struct field form_fields[] = {
 
 /*
  * Checks the request after client and redirect URI were found good; fills
- * req or answers with an error redirect. Returns 0 when req is complete.
+ * req or answers with the error (request_error). Returns 0 when req is
+ * complete.
  */
 static int
 check_request(struct app *a, const char *cid, int registered,
@@ -401,22 +430,23 @@ check_request(struct app *a, const char *cid, int registered,
 
 	if (field_check(q, state_fields, FIELD_N(state_fields), 0, &state,
 	    &ff) != FIELD_OK) {
-		redirect_error(a, ruri, "invalid_request",
+		request_error(a, registered, ruri, "invalid_request",
 		    "state is repeated or too long", NULL);
 		return -1;
 	}
 	field_check(q, request_fields, FIELD_N(request_fields), 0, v, &ff);
 	if (ff.why == FIELD_REPEATED) {
-		redirect_error(a, ruri, "invalid_request",
+		request_error(a, registered, ruri, "invalid_request",
 		    "a parameter is repeated", state);
 		return -1;
 	}
 	if (ff.why != FIELD_OK && ff.index == R_TYPE) {
 		if (ff.why == FIELD_MISSING)
-			redirect_error(a, ruri, "invalid_request",
+			request_error(a, registered, ruri, "invalid_request",
 			    "response_type is required", state);
 		else
-			redirect_error(a, ruri, "unsupported_response_type",
+			request_error(a, registered, ruri,
+			    "unsupported_response_type",
 			    "only the code response type is supported", state);
 		return -1;
 	}
@@ -425,16 +455,17 @@ check_request(struct app *a, const char *cid, int registered,
 	ccm = v[R_METHOD];
 	/* RFC 7636 4.3 and 4.4.1. */
 	if (ff.why != FIELD_OK || (ccm != NULL && cc == NULL)) {
-		redirect_error(a, ruri, "invalid_request",
-		    "code_challenge or code_challenge_method is invalid", state);
+		request_error(a, registered, ruri, "invalid_request",
+		    "code_challenge or code_challenge_method is invalid",
+		    state);
 		return -1;
 	}
 	/* A registered (MCP) client must use PKCE with S256 (the MCP
 	 * authorization specification; RFC 9700 2.1.1 for public clients). */
 	if (registered && (cc == NULL || ccm == NULL ||
 	    strcmp(ccm, "S256") != 0)) {
-		redirect_error(a, ruri, "invalid_request", cc == NULL ?
-		    "code_challenge is required" :
+		request_error(a, registered, ruri, "invalid_request",
+		    cc == NULL ? "code_challenge is required" :
 		    "code_challenge_method must be S256", state);
 		return -1;
 	}
@@ -442,15 +473,15 @@ check_request(struct app *a, const char *cid, int registered,
 	 * registered (MCP) client that names none gets a token for /mcp; the
 	 * GPT's stays unbound, as before. */
 	if (oauth_resource_parse(&a->cfg, q, &req->res) == -1) {
-		redirect_error(a, ruri, "invalid_target", "the resource is "
-		    "not one of this service's", state);
+		request_error(a, registered, ruri, "invalid_target",
+		    "the resource is not one of this service's", state);
 		return -1;
 	}
 	if (registered && req->res == 0)
 		req->res = OAUTH_RES_MCP;
 	if ((req->scope = oauth_scope_normalise(scope, &unknown)) == NULL) {
 		if (unknown)
-			redirect_error(a, ruri, "invalid_scope",
+			request_error(a, registered, ruri, "invalid_scope",
 			    "the requested scope is unknown", state);
 		else
 			a->resp.failed = 1;

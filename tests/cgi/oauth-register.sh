@@ -102,15 +102,29 @@ check_eq "name echoed" "$(jget '["client_name"]')" "<b>Claude</b>"
 check_eq "redirect URIs echoed" "$(jget '["redirect_uris"]')" "[\"$CLAUDE\", \"http://127.0.0.1:33418/callback\"]"
 check_match "issued at" "$(jget '["client_id_issued_at"]')" '^[0-9]{10}$'
 
+# shown_err DESC TEXT: the last answer is the 400 page naming TEXT, with no
+# Location (RFC 9700 4.11.2: a registered client's errors are shown here, not
+# sent to a page anyone could have registered).
+shown_err() {
+	check_eq "$1: 400" "$STATUS" 400
+	check_eq "$1: no Location" "$(header location)" ""
+	check_match "$1: the page names the error" "$BODY" "$2"
+}
 Q="response_type=code&client_id=$PUB&redirect_uri=$(urlenc "$CLAUDE")&state=s1"
 CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
 cgi authorize GET "$Q"
-check_eq "no PKCE: 302" "$STATUS" 302
-check_match "no PKCE: invalid_request" "$(header location)" "^$CLAUDE\\?error=invalid_request&error_description=code_challenge%20is%20required&state=s1$"
+check_eq "no PKCE: 400" "$STATUS" 400
+check_eq "no PKCE: no Location" "$(header location)" ""
+check_match "no PKCE: the page names the error" "$BODY" "invalid_request: code_challenge is required"
+check_eq "no PKCE: not framable" "$(header x-frame-options)" DENY
 cgi authorize GET "$Q&code_challenge=$VER&code_challenge_method=plain"
-check_match "plain refused" "$(header location)" "error=invalid_request&error_description=code_challenge_method%20must%20be%20S256"
+shown_err "plain refused" "invalid_request: code_challenge_method must be S256"
 cgi authorize GET "$Q&code_challenge=$VER"
-check_match "plain by default refused" "$(header location)" "error=invalid_request"
+shown_err "plain by default refused" "invalid_request"
+cgi authorize GET "response_type=token&client_id=$PUB&redirect_uri=$(urlenc "$CLAUDE")&code_challenge=$CC&code_challenge_method=S256"
+shown_err "response_type token: 400, no redirect" "unsupported_response_type"
+cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&scope=admin"
+shown_err "unknown scope: 400, no redirect" "invalid_scope"
 cgi authorize GET "response_type=code&client_id=$PUB&redirect_uri=$(urlenc "$CLAUDE/x")&code_challenge=$CC&code_challenge_method=S256"
 check_eq "another redirect URI: 400" "$STATUS" 400
 check_eq "another redirect URI: no Location" "$(header location)" ""
@@ -199,11 +213,11 @@ api_status() {
 }
 CGI_ENV=(REQUEST_URI="/chatgpt/oauth/authorize?x")
 cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource=$(urlenc "https://evil.example/mcp")"
-check_match "a foreign resource: invalid_target" "$(header location)" "^$CLAUDE\\?error=invalid_target&"
+shown_err "a foreign resource: invalid_target" "invalid_target"
 cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource=$(urlenc "$BASE/mcp#x")"
-check_match "a resource with a fragment: invalid_target" "$(header location)" "error=invalid_target"
+shown_err "a resource with a fragment: invalid_target" "invalid_target"
 cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256&resource="
-check_match "an empty resource: invalid_target" "$(header location)" "error=invalid_target"
+shown_err "an empty resource: invalid_target" "invalid_target"
 CGI_ENV=()
 signin "&resource=$(urlenc "$BASE/mcp")"
 exchange "&resource=$(urlenc "$BASE/mcp")"
