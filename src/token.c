@@ -477,7 +477,9 @@ registered(struct app *a, const struct oauth_dcr *d, const char *id,
 /*
  * POST /:register. The throttle counts every registration of a source
  * (like a failed sign-in): OAUTH_DCR_SOURCE_MAX in a window lock it out
- * for the lock time, so one address cannot fill the store.
+ * for the lock time, so one address cannot fill the store; and many
+ * addresses cannot either: at most OAUTH_DCR_UNUSED_MAX registrations
+ * never used may wait at once (oauth_dcr_room).
  */
 static void
 do_register(struct app *a)
@@ -491,6 +493,7 @@ do_register(struct app *a)
 	char			 secret[SEC_TOKEN_LEN + 1];
 	int64_t			 now = now_unix();
 	enum omi_err		 err;
+	int			 room;
 
 	memset(secret, 0, sizeof(secret));
 	if (a->req.body_type != BODY_JSON) {
@@ -520,6 +523,19 @@ do_register(struct app *a)
 		simple_error(a, 429, "invalid_client_metadata", "too many "
 		    "registrations from this address; try again later");
 		resp_header(&a->resp, "Retry-After", "900");
+		goto out;
+	}
+	if ((err = oauth_dcr_room(s, now, &room)) != OMI_OK)
+		goto out;
+	if (!room) {
+		/* The expired ones it collected stay collected. */
+		if ((err = store_commit(s)) != OMI_OK)
+			goto out;
+		log_msg("token: registration refused: %d unused registrations "
+		    "wait already", OAUTH_DCR_UNUSED_MAX);
+		simple_error(a, 429, "invalid_client_metadata", "too many "
+		    "registrations wait to be used; try again later");
+		resp_header(&a->resp, "Retry-After", "3600");
 		goto out;
 	}
 	oauth_count_fail(&k, now, OAUTH_DCR_SOURCE_MAX);

@@ -597,6 +597,34 @@ keylist_scan(struct store *s, const char *prefix, struct keylist *k)
 }
 
 enum omi_err
+oauth_dcr_room(struct store *s, int64_t now, int *room)
+{
+	struct keylist		 k;
+	struct oauth_dclient_rec r;
+	size_t			 i, unused = 0;
+	enum omi_err		 err;
+
+	*room = 0;
+	if ((err = keylist_scan(s, "dclient:", &k)) != OMI_OK)
+		goto out;
+	for (i = 0; i < k.n && err == OMI_OK; i++) {
+		err = oauth_dclient_load(s, k.v[i], &r);
+		if (err == OMI_OK && now >= r.exp)
+			err = store_del(s, k.v[i]);
+		else if (err == OMI_OK && r.used == 0)
+			unused++;
+		else if (err == OMI_CORRUPT || err == OMI_NOTFOUND)
+			err = OMI_OK;	/* omi-admin check and gc see to it */
+		oauth_dclient_free(&r);
+	}
+	if (err == OMI_OK)
+		*room = unused < OAUTH_DCR_UNUSED_MAX;
+out:
+	keylist_free(&k);
+	return err;
+}
+
+enum omi_err
 oauth_clients_list(struct store *s, int64_t now,
     void (*fn)(void *, const char *, const struct oauth_client *),
     void *ctx)

@@ -186,6 +186,7 @@ int	 oauth_wellknown_suffix(const char *base_url, const char *suffix);
 #define OAUTH_DCR_SOURCE_MAX	10	/* registrations per source and
 					   throttle window, then locked */
 #define OAUTH_DCR_UNUSED_TTL	(24 * 3600)	/* never signed in with */
+#define OAUTH_DCR_UNUSED_MAX	200	/* never-used registrations at once */
 #define OAUTH_DCR_IDLE_TTL	(180 * 86400)	/* no code or refresh */
 #define OAUTH_DCR_ID_PREFIX	"dcr-"
 #define OAUTH_DCR_ID_RAND	22	/* base64url of 16 random bytes */
@@ -217,6 +218,14 @@ int	 oauth_dcr_parse(const char *body, size_t len, struct oauth_dcr *d,
 void	 oauth_dcr_free(struct oauth_dcr *);
 /* 1 when id has the shape of a registered client's id. */
 int	 oauth_dcr_id_shaped(const char *id);
+/*
+ * Anyone may register, so registrations are bounded as a whole too, not
+ * only per source: collects the expired ones (as oauth_gc does) and sets
+ * *room to 0 when OAUTH_DCR_UNUSED_MAX never-used ones wait already. The
+ * caller commits either way.
+ */
+enum omi_err	 oauth_dcr_room(struct store *, int64_t now, int *room);
+
 /*
  * Stores d as a new client (a write session): its id into id
  * (OAUTH_DCR_ID_MAX bytes) and, unless it is a public client, a new

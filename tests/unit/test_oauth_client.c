@@ -654,6 +654,75 @@ test_store(void)
 	config_free(&c);
 }
 
+/* Many sources together cannot fill the store either: at most
+ * OAUTH_DCR_UNUSED_MAX registrations never used wait at once, and expired
+ * ones are collected as registrations come. */
+static void
+test_room(void)
+{
+	struct config		 c;
+	struct oauth_dcr	 d;
+	struct oauth_fail	 f;
+	struct oauth_dclient_rec r;
+	struct store		*s;
+	const char		*body = "{\"redirect_uris\":"
+	    "[\"https://claude.ai/api/mcp/auth_callback\"]}";
+	char			 id[OAUTH_DCR_ID_MAX], first[OAUTH_DCR_ID_MAX];
+	char			 secret[SEC_TOKEN_LEN + 1], key[OAUTH_KEY_MAX];
+	int64_t			 now = 1800000000;
+	size_t			 n;
+	int			 room, i;
+
+	site(&c);
+	CHECK(oauth_dcr_parse(body, strlen(body), &d, &f) == 0);
+	s = open_w(&c);
+	CHECK(oauth_dcr_room(s, now, &room) == OMI_OK && room == 1);
+	for (i = 0; i < OAUTH_DCR_UNUSED_MAX; i++) {
+		CHECK(oauth_dcr_register(&c, s, &d, now, id, secret) ==
+		    OMI_OK);
+		if (i == 0)
+			memcpy(first, id, sizeof(first));
+	}
+	/* (A session's scan sees what is committed.) */
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	s = open_w(&c);
+	CHECK(oauth_dcr_room(s, now, &room) == OMI_OK && room == 0);
+	/* One signed in with: it no longer waits. */
+	snprintf(key, sizeof(key), "dclient:%s", first);
+	CHECK(oauth_dclient_load(s, key, &r) == OMI_OK);
+	r.used = now;
+	r.exp = now + OAUTH_DCR_IDLE_TTL;
+	CHECK(oauth_dclient_save(s, key, &r) == OMI_OK);
+	oauth_dclient_free(&r);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	s = open_w(&c);
+	CHECK(oauth_dcr_room(s, now, &room) == OMI_OK && room == 1);
+	CHECK(oauth_dcr_register(&c, s, &d, now, id, secret) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	s = open_w(&c);
+	CHECK(oauth_dcr_room(s, now, &room) == OMI_OK && room == 0);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	CHECK(clients(&c, now) == OAUTH_DCR_UNUSED_MAX + 1);
+	/* A day later the unused ones are gone from the file, the used one
+	 * stays. */
+	s = open_w(&c);
+	CHECK(oauth_dcr_room(s, now + OAUTH_DCR_UNUSED_TTL, &room) ==
+	    OMI_OK && room == 1);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	CHECK(clients(&c, 0) == 1);
+	s = open_w(&c);
+	CHECK(oauth_client_remove(s, first, now, &n) == OMI_OK);
+	CHECK(store_commit(s) == OMI_OK);
+	store_close(s);
+	oauth_dcr_free(&d);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -664,6 +733,7 @@ main(void)
 	test_id_shape();
 	test_resource_parse();
 	test_store();
+	test_room();
 	unit_rmtree(tmpdir);
 	return unit_done("test_oauth_client");
 }
