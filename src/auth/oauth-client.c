@@ -493,14 +493,71 @@ oauth_client_get(struct store *s, const char *id, int64_t now,
 	return err;
 }
 
+/*
+ * An http URI on a loopback host split around its port: *pre is the
+ * length of "http://host", *post where the path begins. 0 when uri is no
+ * such URI or its port is not 1 to 65535.
+ */
+static int
+loopback_split(const char *uri, size_t *pre, const char **post)
+{
+	const char	*host, *end, *p;
+	size_t		 h;
+	long		 port = 0;
+
+	if (strncmp(uri, "http://", 7) != 0)
+		return 0;
+	host = uri + 7;
+	end = host + strcspn(host, "/?");
+	if (*host == '[')
+		h = (p = memchr(host, ']', (size_t)(end - host))) == NULL ? 0 :
+		    (size_t)(p - host) + 1;
+	else
+		h = strcspn(host, ":/?");
+	if (h == 0 || !loopback(host, h))
+		return 0;
+	p = host + h;
+	if (p < end) {
+		if (*p++ != ':' || p == end || end - p > 5)
+			return 0;
+		for (; p < end; p++) {
+			if (*p < '0' || *p > '9')
+				return 0;
+			port = port * 10 + (*p - '0');
+		}
+		if (port < 1 || port > 65535)
+			return 0;
+	}
+	*pre = 7 + h;
+	*post = end;
+	return 1;
+}
+
+/*
+ * RFC 8252 7.3: a native client listens on whatever loopback port it can
+ * get when it signs in, so for a loopback redirect URI any port matches;
+ * scheme, host, path and query still match exactly.
+ */
+static int
+loopback_match(const char *reg, const char *uri)
+{
+	const char	*rpost, *upost;
+	size_t		 rpre, upre;
+
+	return loopback_split(reg, &rpre, &rpost) &&
+	    loopback_split(uri, &upre, &upost) && rpre == upre &&
+	    strncmp(reg, uri, rpre) == 0 && strcmp(rpost, upost) == 0;
+}
+
 int
 oauth_client_redirect_ok(const struct oauth_client *cl, const char *uri)
 {
 	size_t i;
 
-	/* RFC 9700 2.1: exact string matching. */
+	/* RFC 9700 2.1: exact string matching, but for a loopback port. */
 	for (i = 0; uri != NULL && i < cl->nuris; i++)
-		if (strcmp(cl->uris[i], uri) == 0)
+		if (strcmp(cl->uris[i], uri) == 0 ||
+		    loopback_match(cl->uris[i], uri))
 			return 1;
 	return 0;
 }

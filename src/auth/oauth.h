@@ -250,7 +250,9 @@ struct oauth_client {
 enum omi_err	 oauth_client_get(struct store *, const char *id, int64_t now,
 		    struct oauth_client *cl);
 void		 oauth_client_free(struct oauth_client *);
-/* 1 when uri is one of cl's redirect URIs, compared exactly. */
+/* 1 when uri is one of cl's redirect URIs, compared exactly, except
+ * that a loopback one (http on 127.0.0.1, [::1] or localhost) matches
+ * with any port (RFC 8252 7.3). */
 int		 oauth_client_redirect_ok(const struct oauth_client *,
 		    const char *uri);
 /* 1 when secret authenticates cl: none for a public client, else the

@@ -135,6 +135,14 @@ check_eq "the GPT's callback is not this client's: 400" "$STATUS" 400
 cgi authorize GET "response_type=code&client_id=dcr-AAAAAAAAAAAAAAAAAAAAAA&redirect_uri=$(urlenc "$CLAUDE")&code_challenge=$CC&code_challenge_method=S256"
 check_eq "unknown registered id: 400" "$STATUS" 400
 check_match "unknown registered id: the page says so" "$BODY" 'does not name an application'
+# RFC 8252 7.3: its loopback redirect URI (port 33418) with any port.
+cgi authorize GET "response_type=code&client_id=$PUB&redirect_uri=$(urlenc "http://127.0.0.1:50123/callback")&code_challenge=$CC&code_challenge_method=S256"
+check_eq "a loopback redirect URI on another port: 200" "$STATUS" 200
+check_match "  the page names that origin" "$(header content-security-policy)" "form-action 'self' http://127.0.0.1:50123"
+cgi authorize GET "response_type=code&client_id=$PUB&redirect_uri=$(urlenc "http://127.0.0.1:50123/other")&code_challenge=$CC&code_challenge_method=S256"
+check_eq "  but not another path: 400" "$STATUS" 400
+cgi authorize GET "response_type=code&client_id=$PUB&redirect_uri=$(urlenc "http://localhost:33418/callback")&code_challenge=$CC&code_challenge_method=S256"
+check_eq "  nor another host: 400" "$STATUS" 400
 cgi authorize GET "$Q&code_challenge=$CC&code_challenge_method=S256"
 check_eq "page 200" "$STATUS" 200
 check_match "the page names the client, escaped and marked" "$BODY" '&lt;b&gt;Claude&lt;/b&gt; \(unverified\) wants to access'

@@ -539,6 +539,8 @@ test_store(void)
 	CHECK(!oauth_client_redirect_ok(&cl,
 	    "https://claude.ai/api/mcp/auth_callback/"));
 	CHECK(!oauth_client_redirect_ok(&cl, NULL));
+	CHECK(!oauth_client_redirect_ok(&cl,
+	    "https://claude.ai:443/api/mcp/auth_callback"));
 	CHECK(oauth_client_secret_ok(&c, &cl, NULL));
 	CHECK(!oauth_client_secret_ok(&c, &cl, "x"));
 	oauth_client_free(&cl);
@@ -723,6 +725,64 @@ test_room(void)
 	config_free(&c);
 }
 
+/* RFC 8252 7.3: a loopback redirect URI matches with any port, nothing
+ * else loosens. */
+static void
+test_loopback_ports(void)
+{
+	static const struct {
+		const char	*reg, *uri;
+		int		 ok;
+	} t[] = {
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:33418/callback", 1 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:51234/callback", 1 },
+		{ "http://127.0.0.1/callback", "http://127.0.0.1:8080/callback",
+		    1 },
+		{ "http://127.0.0.1:33418/callback", "http://127.0.0.1/callback",
+		    1 },
+		{ "http://[::1]:1/cb?x=1", "http://[::1]:65535/cb?x=1", 1 },
+		{ "http://localhost:9/cb", "http://localhost:10/cb", 1 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:33418/callback/", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:0/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:65536/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:123456/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:+80/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.1:80@evil.example/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://127.0.0.2:33418/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "http://localhost:33418/callback", 0 },
+		{ "http://127.0.0.1:33418/callback",
+		    "https://127.0.0.1:33418/callback", 0 },
+		{ "http://localhost:9/cb", "http://localhost.evil.example:9/cb",
+		    0 },
+		{ "https://app.example:8443/cb", "https://app.example:8444/cb",
+		    0 },
+		{ "http://[::1]:1/cb", "http://[::2]:1/cb", 0 },
+	};
+	struct oauth_client	 cl;
+	char			*uris[1];
+	size_t			 i;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.uris = uris;
+	cl.nuris = 1;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uris[0] = (char *)t[i].reg;
+		CHECK(oauth_client_redirect_ok(&cl, t[i].uri) == t[i].ok);
+		if (oauth_client_redirect_ok(&cl, t[i].uri) != t[i].ok)
+			fprintf(stderr, "  (%s for %s)\n", t[i].uri, t[i].reg);
+	}
+}
+
 int
 main(void)
 {
@@ -732,6 +792,7 @@ main(void)
 	test_parse();
 	test_id_shape();
 	test_resource_parse();
+	test_loopback_ports();
 	test_store();
 	test_room();
 	unit_rmtree(tmpdir);
