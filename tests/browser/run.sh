@@ -16,17 +16,7 @@ test=${1:?usage: run.sh TEST.mjs}
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || { echo "browser test: $CHROMIUM is missing (apt-get install chromium)" >&2; exit 1; }
 command -v node >/dev/null || { echo "browser test: node is missing (apt-get install nodejs npm)" >&2; exit 1; }
-# The stamp holds the checksum of the lockfile the modules were installed
-# from: a node_modules from before a dependency was added (or without
-# one) is installed again, not used half-complete.
-stamp=$tests/node_modules/.omi-lock.sha256
-want=$(sha256sum < "$tests/package-lock.json")
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	echo "Installing the test packages into tests/node_modules" >&2
-	(cd "$tests" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
-	    { echo "browser test: npm ci could not install tests/package-lock.json" >&2; exit 1; }
-	printf '%s\n' "$want" > "$stamp"
-fi
+bash "$tests/node-deps.sh" || exit 1
 
 . "$tests/lib.sh"
 export OMI_USER=alice OMI_PASSWORD='browser pass 1'

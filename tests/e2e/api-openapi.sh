@@ -6,12 +6,9 @@
 
 api_site
 
-# The Node validators (tests/package.json); a missing one is a failure.
-if [ ! -d "$TOP/tests/node_modules/@apidevtools/swagger-parser" ] ||
-    [ ! -d "$TOP/tests/node_modules/ajv" ]; then
-	(cd "$TOP/tests" && npm install --no-audit --no-fund >/dev/null 2>&1) ||
-	    t_fail "npm install in tests/"
-fi
+# The Node validators (tests/package-lock.json); one that cannot be
+# installed is a failure.
+bash "$TOP/tests/node-deps.sh" || t_fail "the test packages in tests/node_modules"
 
 # Real responses for the schemas: each fixture's detail and a long
 # transcript's first part, a list and a search, and each error status.
