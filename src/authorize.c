@@ -222,18 +222,6 @@ cookie_path(struct app *a, char *out, size_t n)
 	out[blen + len] = '\0';
 }
 
-static int
-token_shaped(const char *s)
-{
-	size_t n;
-
-	for (n = 0; s[n] != '\0'; n++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789_-", s[n]) == NULL)
-			return 0;
-	return n == SEC_TOKEN_LEN;
-}
-
 /*
  * Sets a cookie, never for scripts: for the consent page's directory when
  * site_wide is 0, else for the whole site.
@@ -272,7 +260,7 @@ cookie_set(struct app *a, char *value, int64_t ttl)
 	char *old;
 
 	old = cgi_cookie(a->req.cookie, COOKIE_NAME);
-	if (old != NULL && token_shaped(old))
+	if (old != NULL && sec_token_shaped(old))
 		snprintf(value, SEC_TOKEN_LEN + 1, "%s", old);
 	else
 		sec_token(value);

@@ -34,6 +34,18 @@ sec_token(char *out)
 	sodium_memzero(raw, sizeof(raw));
 }
 
+int
+sec_token_shaped(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_-", s[n]) == NULL)
+			return 0;
+	return n == SEC_TOKEN_LEN;
+}
+
 void
 sec_keyed_hash(const unsigned char *key, const char *label, const void *data,
     size_t n, char *out)

@@ -18,6 +18,8 @@
 int	 sec_init(void);
 /* Writes SEC_TOKEN_LEN characters and a NUL into out (at least 44 bytes). */
 void	 sec_token(char *out);
+/* 1 when s has the shape sec_token writes (a cookie sent back to us). */
+int	 sec_token_shaped(const char *s);
 void	 sec_random(void *buf, size_t n);
 /* Hex keyed hash of label || 0x00 || data into out (SEC_HASH_HEX + 1 bytes). */
 void	 sec_keyed_hash(const unsigned char *key, const char *label,

@@ -38,18 +38,6 @@ static const char signin_form[] =
     "required><p><button class=\"primary\" type=\"submit\">Sign in</button>"
     "</p></form>\n";
 
-static int
-token_shaped(const char *s)
-{
-	size_t n;
-
-	for (n = 0; s[n] != '\0'; n++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "0123456789_-", s[n]) == NULL)
-			return 0;
-	return n == SEC_TOKEN_LEN;
-}
-
 static void
 signin_token(const struct config *c, const char *cookie, char *out)
 {
@@ -80,7 +68,7 @@ web_signin_show(struct app *a, const char *next, const char *uid,
 
 	/* The browser's CSRF cookie when it has one (two tabs), else new. */
 	old = cgi_cookie(a->req.cookie, WEB_CSRF_COOKIE);
-	if (old != NULL && token_shaped(old))
+	if (old != NULL && sec_token_shaped(old))
 		snprintf(cookie, sizeof(cookie), "%s", old);
 	else
 		sec_token(cookie);
