@@ -36,6 +36,14 @@ struct listing_filter {
 	const char	*category;	/* NULL: any (else ASCII case-insensitive) */
 	int		 include_discarded;
 	struct search	*search;	/* NULL: no text search */
+	int		 speaker_user;	/* 1: the search looks only at the
+					   wearer's own words: transcript
+					   segments marked is_user (not the
+					   title, not the overview) */
+	int		 by_relevance;	/* 1: best match first (BM25), paged
+					   by skip; 0: newest first */
+	int		 full_scan;	/* 1: ignore the search index and read
+					   every conversation (tests, check) */
 	size_t		 scan_budget;	/* bytes of records one search may read
 					   (the first record: all of it) */
 };
