@@ -33,6 +33,10 @@ struct store {
 	int		 ended;		/* committed: only store_close may follow */
 	struct change	*changes;
 	size_t		 nchanges;
+	size_t		 capchanges;
+	size_t		*slots;		/* hash of changes by key: index + 1,
+					   0 empty; nslots a power of two */
+	size_t		 nslots;
 	sigset_t	 oldmask;
 	int		 masked;
 };

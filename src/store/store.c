@@ -314,15 +314,70 @@ fail:
 	return err;
 }
 
+/*
+ * A session's changes are found by key through a small hash table: the
+ * search index queues hundreds of records in one delivery and reads many of
+ * them back, and a linear search made that quadratic.
+ */
+static size_t
+key_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	return (size_t)(h ^ h >> 29);
+}
+
+static size_t *
+find_slot(struct store *s, const char *key)
+{
+	size_t i, *slot;
+
+	for (i = key_hash(key) & (s->nslots - 1);; i = (i + 1) &
+	    (s->nslots - 1)) {
+		slot = &s->slots[i];
+		if (*slot == 0 || strcmp(s->changes[*slot - 1].key, key) == 0)
+			return slot;
+	}
+}
+
 static struct change *
 find_change(struct store *s, const char *key)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = s->nchanges; i > 0; i--)
-		if (strcmp(s->changes[i - 1].key, key) == 0)
-			return &s->changes[i - 1];
-	return NULL;
+	if (s->nslots == 0)
+		return NULL;
+	slot = find_slot(s, key);
+	return *slot == 0 ? NULL : &s->changes[*slot - 1];
+}
+
+/* Makes room for one more change, in the array and in the table. */
+static int
+grow_changes(struct store *s)
+{
+	struct change	*nv;
+	size_t		*slots, n, i;
+
+	if (s->nchanges == s->capchanges) {
+		n = s->capchanges ? s->capchanges * 2 : 16;
+		if ((nv = reallocarray(s->changes, n, sizeof(*nv))) == NULL)
+			return -1;
+		s->changes = nv;
+		s->capchanges = n;
+	}
+	if ((s->nchanges + 1) * 2 <= s->nslots)
+		return 0;
+	n = s->nslots ? s->nslots * 2 : 64;
+	if ((slots = calloc(n, sizeof(*slots))) == NULL)
+		return -1;
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+	for (i = 0; i < s->nchanges; i++)
+		*find_slot(s, s->changes[i].key) = i + 1;
+	return 0;
 }
 
 enum omi_err
@@ -368,7 +423,7 @@ store_get(struct store *s, const char *key, char **val, size_t *len)
 static enum omi_err
 queue(struct store *s, const char *key, const void *val, size_t len)
 {
-	struct change	*c, *nv;
+	struct change	*c;
 	char		*k, *v = NULL;
 
 	if (s->mode != STORE_WRITE || s->ended)
@@ -386,14 +441,14 @@ queue(struct store *s, const char *key, const void *val, size_t len)
 		free(c->key);
 		free(c->val);
 	} else {
-		nv = reallocarray(s->changes, s->nchanges + 1, sizeof(*nv));
-		if (nv == NULL) {
+		if (grow_changes(s) == -1) {
 			free(k);
 			free(v);
 			return OMI_NOMEM;
 		}
-		s->changes = nv;
 		c = &s->changes[s->nchanges++];
+		c->key = k;
+		*find_slot(s, k) = s->nchanges;
 	}
 	c->key = k;
 	c->val = v;
@@ -424,7 +479,10 @@ drop_changes(struct store *s)
 	}
 	free(s->changes);
 	s->changes = NULL;
-	s->nchanges = 0;
+	s->nchanges = s->capchanges = 0;
+	free(s->slots);
+	s->slots = NULL;
+	s->nslots = 0;
 }
 
 
