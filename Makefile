@@ -55,10 +55,10 @@ HAVE_STATIC := $(if $(strip $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell 
 LINK	?= $(if $(filter yes,$(HAVE_STATIC)),static,dynamic)
 ifeq ($(LINK),static)
 ALL_LDFLAGS = -static-pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
-LIBS	 = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lgdbm -lfcgi
+LIBS	 = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lgdbm -lfcgi -lm
 else
 ALL_LDFLAGS = -pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
-LIBS	 = $(PKG_LIBS) -lgdbm -lfcgi
+LIBS	 = $(PKG_LIBS) -lgdbm -lfcgi -lm
 endif
 
 # BUILD selects a variant: build/ (default), build-asan/ (make asan),

@@ -10,6 +10,7 @@
 
 #include "conv/index-codec.h"
 #include "conv/index.h"
+#include "conv/sindex.h"
 #include "lib/buf.h"
 #include "lib/text.h"
 #include "store/record.h"
@@ -456,6 +457,21 @@ stored_t(struct store *s, const char *ckey, int64_t *t)
 	return err;
 }
 
+/* Takes a stored conversation's words out of the search index. */
+static enum omi_err
+unsearch(struct store *s, const char *uid, const char *id)
+{
+	enum omi_err	 err;
+	char		*raw;
+	size_t		 len;
+
+	if ((err = index_get(s, uid, id, &raw, &len)) != OMI_OK)
+		return err;
+	err = sindex_remove(s, uid, id, raw, len);
+	free(raw);
+	return err;
+}
+
 enum omi_err
 index_put(struct store *s, const char *uid, const struct conv_summary *c,
     const char *raw, size_t len, int *replaced)
@@ -466,17 +482,19 @@ index_put(struct store *s, const char *uid, const struct conv_summary *c,
 	json_t			*entry = NULL;
 	char			*ckey;
 	int64_t			 old_t;
-	int			 done;
+	int			 done, was_empty;
 
 	*replaced = 0;
 	if ((ckey = key3("conv", uid, c->id)) == NULL)
 		return OMI_NOMEM;
 	if ((err = index_head_load(s, uid, &h)) != OMI_OK)
 		goto out;
+	was_empty = h.n == 0;
 	err = stored_t(s, ckey, &old_t);
 	if (err == OMI_OK) {
 		*replaced = 1;
-		if ((err = index_remove(s, uid, &h, old_t, c->id)) != OMI_OK)
+		if ((err = index_remove(s, uid, &h, old_t, c->id)) != OMI_OK ||
+		    (err = unsearch(s, uid, c->id)) != OMI_OK)
 			goto out;
 	} else if (err != OMI_NOTFOUND)
 		goto out;
@@ -495,7 +513,9 @@ index_put(struct store *s, const char *uid, const struct conv_summary *c,
 		err = OMI_NOMEM;
 		goto out;
 	}
-	if ((err = store_put(s, ckey, rec.data, rec.len)) != OMI_OK)
+	if ((err = store_put(s, ckey, rec.data, rec.len)) != OMI_OK ||
+	    (err = sindex_add(s, uid, c->id, c->t, raw, len, was_empty)) !=
+	    OMI_OK)
 		goto out;
 	err = head_save(s, uid, &h);
 out:
@@ -549,6 +569,7 @@ index_del(struct store *s, const char *uid, const char *id)
 	}
 	if ((err = index_head_load(s, uid, &h)) == OMI_OK &&
 	    (err = index_remove(s, uid, &h, t, id)) == OMI_OK &&
+	    (err = unsearch(s, uid, id)) == OMI_OK &&
 	    (err = store_del(s, ckey)) == OMI_OK)
 		err = head_save(s, uid, &h);
 	index_head_free(&h);
@@ -607,6 +628,8 @@ index_del_user(struct store *s, const char *uid, size_t *count)
 		err = store_del(s, key);
 		free(key);
 	}
+	if (err == OMI_OK)
+		err = sindex_drop_user(s, uid);
 	*count = d.count;
 	return err;
 }

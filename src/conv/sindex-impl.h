@@ -1,0 +1,99 @@
+/*
+ * sindex-impl.h: what the search index's files share (see sindex.h);
+ * nobody else includes it.
+ */
+#ifndef OMI_SINDEX_IMPL_H
+#define OMI_SINDEX_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+#include "store/store.h"
+
+#define SINDEX_WORD_MAX		48	/* bytes; longer words share "" */
+#define SINDEX_ST_CHUNK		64	/* docnos per st: record */
+#define SINDEX_ST_ENTRY		12	/* t (8), words (4) */
+#define SINDEX_TAIL_MAX		256	/* bytes of postings in a head */
+#define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
+#define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
+#define SINDEX_T_DELETED	INT64_MIN
+
+/* sh:<uid> */
+struct sindex_head {
+	unsigned	 version;
+	uint64_t	 next;		/* the next docno */
+	uint64_t	 live;		/* conversations indexed */
+	uint64_t	 words;		/* their total word count */
+	uint64_t	 nvocab;	/* vocabulary chunks */
+	int		 disordered;	/* more exceptions than sx: holds */
+	int64_t		 max_t;		/* the newest key ever added in order */
+	char		 max_id[129];
+};
+
+/* One posting. */
+struct spost {
+	uint64_t	 docno;
+	unsigned	 user;		/* 1: in a segment marked is_user */
+	unsigned	 wtf;		/* weighted count, 1..255 */
+};
+
+/* sw:<uid>:<word>, decoded; tail points into the record. */
+struct sword_head {
+	uint64_t		 vchunk;
+	uint64_t		 df;
+	uint64_t		 nsealed;
+	const unsigned char	*tail;
+	size_t			 tail_len;
+};
+
+/* sindex-codec.c */
+int	 sv_put(struct buf *, uint64_t);
+int	 sv_get(const unsigned char **, const unsigned char *, uint64_t *);
+int	 spost_put(struct buf *, uint64_t *prev, const struct spost *);
+/* 1 with *e filled, 0 at the end, -1 for a malformed list. */
+int	 spost_next(const unsigned char **, const unsigned char *,
+	    uint64_t *prev, struct spost *);
+int	 sword_head_decode(const char *, size_t, struct sword_head *);
+int	 sword_head_encode(struct buf *, const struct sword_head *,
+	    const void *tail, size_t tail_len);
+int	 shead_decode(const char *, struct sindex_head *);
+int	 shead_encode(struct buf *, const struct sindex_head *);
+
+/* keys (malloc'd; NULL when out of memory) */
+char	*skey(const char *prefix, const char *uid);
+char	*skey_s(const char *prefix, const char *uid, const char *s);
+char	*skey_n(const char *prefix, const char *uid, uint64_t n);
+char	*skey_sn(const char *prefix, const char *uid, const char *s,
+	    uint64_t n);
+
+/* sindex-words.c: the words of one conversation */
+struct sword {
+	char		*w;		/* "" for the words too long to index */
+	unsigned	 wtf;
+	unsigned	 user;
+};
+
+struct swords {
+	struct sword	*v;		/* open addressing, n of cap used */
+	size_t		 n, cap;
+	uint64_t	 count;		/* words seen, repeats included */
+	struct buf	 fold;
+};
+
+enum omi_err	 swords_collect(struct swords *, const char *raw,
+		    size_t len);
+/* Adds the words of one folded text. */
+enum omi_err	 swords_text(struct swords *, const char *text, size_t len,
+		    unsigned weight, unsigned user);
+void		 swords_free(struct swords *);
+/* Cuts a folded query term into its pieces (NUL-separated into out). */
+size_t		 swords_pieces(const char *term, struct buf *out);
+
+/* sindex.c, for the query side */
+enum omi_err	 shead_load(struct store *, const char *uid,
+		    struct sindex_head *);
+enum omi_err	 st_load(struct store *, const char *uid, uint64_t chunk,
+		    char **val, size_t *len);
+#endif

@@ -1,0 +1,748 @@
+/*
+ * sindex-query: a search's candidates from the index (see sindex.h).
+ *
+ * Each term is cut into pieces; a piece's candidates are the postings of
+ * every vocabulary word that holds it (plus the words too long to keep in
+ * the vocabulary), a term's the intersection of its pieces', the query's
+ * the intersection of its terms'. A piece held by words of more than a
+ * quarter of the conversations (or by very many words) is not worth
+ * reading: it narrows nothing the exact check would not, so it is left to
+ * that check; a query all of whose pieces are like that is answered by
+ * walking the conversations newest first, where matches are dense.
+ *
+ * Newest first: docnos are handed out in arrival order, and a
+ * conversation that arrived newer than all before it keeps docno order
+ * equal to (t, id) order. The few that did not are listed in sx:; they
+ * are looked up and merged in by key. So a page of results costs the
+ * lookups of that page, not of every candidate.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv/index-head.h"
+#include "conv/sindex-impl.h"
+#include "conv/sindex.h"
+#include "lib/text.h"
+
+#define DENSE_WORDS	512	/* vocabulary words one piece may match */
+#define DENSE_MIN	512	/* a piece is never too common below this */
+#define RELEVANCE_MAX	(1u << 20)	/* postings a ranking may read */
+
+struct cand {
+	uint64_t	 docno;
+	unsigned	 user;
+	double		 tf;		/* summed weighted counts */
+};
+
+struct cset {
+	struct cand	*v;
+	size_t		 n;
+};
+
+struct term_set {
+	struct cset	 set;
+	double		 idf;
+};
+
+struct sindex_query {
+	struct store		*s;
+	char			*uid;
+	struct sindex_head	 h;
+	int			 relevance;
+	struct cset		 cands;		/* ascending docno */
+	struct term_set		 terms[SEARCH_MAX_TERMS];
+	size_t			 nterms;
+	/* newest first */
+	uint64_t		*exc;		/* sx:, sorted */
+	size_t			 nexc;
+	size_t			 ri;		/* regular candidates left:
+						   cands.v[0..ri) */
+	struct sindex_hit	*eh;		/* exception hits, newest first */
+	size_t			 neh, ei;
+	struct sindex_hit	 rhead;		/* the next regular one */
+	int			 rhead_ok;
+	/* relevance: candidates ranked */
+	size_t			*rank;
+	size_t			 next;
+	/* the last st: chunk read */
+	uint64_t		 st_chunk;
+	char			*st_val;
+	size_t			 st_len;
+};
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	return x->docno < y->docno ? -1 : x->docno > y->docno;
+}
+
+/* Sorts and merges duplicates (a docno found through several words). */
+static void
+cset_normalise(struct cset *c)
+{
+	size_t i, k = 0;
+
+	if (c->n == 0)
+		return;
+	qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
+	for (i = 1; i < c->n; i++) {
+		if (c->v[i].docno == c->v[k].docno) {
+			c->v[k].user |= c->v[i].user;
+			c->v[k].tf += c->v[i].tf;
+		} else
+			c->v[++k] = c->v[i];
+	}
+	c->n = k + 1;
+}
+
+/* a &= b; the term frequencies kept are a's plus b's. */
+static void
+cset_and(struct cset *a, const struct cset *b)
+{
+	size_t i = 0, j = 0, k = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->v[i].docno < b->v[j].docno)
+			i++;
+		else if (a->v[i].docno > b->v[j].docno)
+			j++;
+		else {
+			a->v[k] = a->v[i];
+			a->v[k++].tf += b->v[j].tf;
+			i++;
+			j++;
+		}
+	}
+	a->n = k;
+}
+
+static int
+cset_add(struct cset *c, size_t *cap, const struct spost *e)
+{
+	struct cand *nv;
+
+	if (c->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((nv = reallocarray(c->v, *cap, sizeof(*nv))) == NULL)
+			return -1;
+		c->v = nv;
+	}
+	c->v[c->n].docno = e->docno;
+	c->v[c->n].user = e->user;
+	c->v[c->n].tf = e->wtf;
+	c->n++;
+	return 0;
+}
+
+static enum omi_err
+add_postings(struct cset *c, size_t *cap, const char *val, size_t len,
+    int speaker_user)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	struct spost		 e;
+	uint64_t		 prev = 0;
+	int			 r;
+
+	while ((r = spost_next(&p, end, &prev, &e)) == 1)
+		if ((!speaker_user || e.user) && cset_add(c, cap, &e) == -1)
+			return OMI_NOMEM;
+	return r == -1 ? OMI_CORRUPT : OMI_OK;
+}
+
+/* Every vocabulary chunk of the user, one after the other. */
+static enum omi_err
+vocab_load(struct sindex_query *q, struct buf *v)
+{
+	enum omi_err	 err;
+	char		*key, *val;
+	size_t		 len;
+	uint64_t	 k;
+
+	for (k = 0; k < q->h.nvocab; k++) {
+		if ((key = skey_n("sv", q->uid, k)) == NULL)
+			return OMI_NOMEM;
+		err = store_get(q->s, key, &val, &len);
+		free(key);
+		if (err == OMI_NOTFOUND)
+			continue;
+		if (err != OMI_OK)
+			return err;
+		buf_append(v, val, len);
+		free(val);
+	}
+	return v->failed ? OMI_NOMEM : OMI_OK;
+}
+
+/* The words (NUL-separated in out) of the vocabulary that hold piece. */
+static size_t
+vocab_match(const struct buf *vocab, const char *piece, struct buf *out)
+{
+	const char	*p = vocab->data, *end = p + vocab->len, *at, *s, *e;
+	size_t		 n = 0, plen = strlen(piece);
+
+	buf_reset(out);
+	while (p < end && (at = memmem(p, (size_t)(end - p), piece,
+	    plen)) != NULL) {
+		for (s = at; s > vocab->data && s[-1] != '\n'; s--)
+			;
+		if ((e = memchr(at, '\n', (size_t)(end - at))) == NULL)
+			e = end;
+		if (e > s) {
+			buf_append(out, s, (size_t)(e - s));
+			buf_putc(out, '\0');
+			n++;
+		}
+		p = e;
+		if (n > DENSE_WORDS)
+			break;
+	}
+	return n;
+}
+
+/*
+ * The candidates of one piece. *dense when it is not worth reading (the
+ * set is then left empty).
+ */
+static enum omi_err
+piece_set(struct sindex_query *q, const struct buf *vocab, const char *piece,
+    int speaker_user, struct cset *c, int *dense)
+{
+	struct buf		 words = { 0 };
+	struct sword_head	 wh;
+	enum omi_err		 err = OMI_OK;
+	const char		*w;
+	char			*key, *val, **heads = NULL;
+	size_t			 nw, i, len, cap = 0, *hlen = NULL;
+	uint64_t		 df = 0, limit, k;
+
+	memset(c, 0, sizeof(*c));
+	*dense = 0;
+	nw = vocab_match(vocab, piece, &words);
+	if (words.failed)
+		return OMI_NOMEM;
+	if (nw > DENSE_WORDS) {
+		*dense = 1;
+		goto out;
+	}
+	/* The long words' postings come with every piece. */
+	buf_putc(&words, '\0');
+	nw++;
+	limit = q->relevance ? RELEVANCE_MAX : q->h.live / 4 > DENSE_MIN ?
+	    q->h.live / 4 : DENSE_MIN;
+	heads = calloc(nw, sizeof(*heads));
+	hlen = calloc(nw, sizeof(*hlen));
+	if (heads == NULL || hlen == NULL) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	/* First the counts, from the heads alone. */
+	for (i = 0, w = words.data; i < nw; i++, w += strlen(w) + 1) {
+		if ((key = skey_s("sw", q->uid, w)) == NULL) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+		err = store_get(q->s, key, &heads[i], &hlen[i]);
+		free(key);
+		if (err == OMI_NOTFOUND) {
+			err = OMI_OK;
+			continue;
+		}
+		if (err != OMI_OK)
+			goto out;
+		if (sword_head_decode(heads[i], hlen[i], &wh) == -1) {
+			err = OMI_CORRUPT;
+			goto out;
+		}
+		if ((df += wh.df) > limit) {
+			*dense = 1;
+			goto out;
+		}
+	}
+	for (i = 0, w = words.data; i < nw && err == OMI_OK;
+	    i++, w += strlen(w) + 1) {
+		if (heads[i] == NULL)
+			continue;
+		sword_head_decode(heads[i], hlen[i], &wh);
+		for (k = 0; k < wh.nsealed && err == OMI_OK; k++) {
+			if ((key = skey_sn("sc", q->uid, w, k)) == NULL) {
+				err = OMI_NOMEM;
+				break;
+			}
+			err = store_get(q->s, key, &val, &len);
+			free(key);
+			if (err == OMI_NOTFOUND) {
+				err = OMI_OK;
+				continue;
+			}
+			if (err == OMI_OK) {
+				err = add_postings(c, &cap, val, len,
+				    speaker_user);
+				free(val);
+			}
+		}
+		if (err == OMI_OK)
+			err = add_postings(c, &cap, (const char *)wh.tail,
+			    wh.tail_len, speaker_user);
+	}
+	if (err == OMI_OK)
+		cset_normalise(c);
+out:
+	for (i = 0; heads != NULL && i < nw; i++)
+		free(heads[i]);
+	free(heads);
+	free(hlen);
+	buf_free(&words);
+	if (err != OMI_OK || *dense) {
+		free(c->v);
+		memset(c, 0, sizeof(*c));
+	}
+	return err;
+}
+
+/* One term's candidates: the intersection of its pieces'. */
+static enum omi_err
+term_set(struct sindex_query *q, const struct buf *vocab, const char *term,
+    int speaker_user, struct cset *c, int *dense)
+{
+	struct buf	 pieces = { 0 };
+	struct cset	 pc;
+	enum omi_err	 err = OMI_OK;
+	const char	*p;
+	size_t		 n, i;
+	int		 pd, have = 0;
+
+	memset(c, 0, sizeof(*c));
+	n = swords_pieces(term, &pieces);
+	if (pieces.failed) {
+		buf_free(&pieces);
+		return OMI_NOMEM;
+	}
+	for (i = 0, p = pieces.data; i < n && err == OMI_OK;
+	    i++, p += strlen(p) + 1) {
+		if ((err = piece_set(q, vocab, p, speaker_user, &pc, &pd)) !=
+		    OMI_OK || pd)
+			continue;
+		if (!have) {
+			*c = pc;
+			have = 1;
+			continue;
+		}
+		cset_and(c, &pc);
+		free(pc.v);
+	}
+	buf_free(&pieces);
+	*dense = !have;
+	if (err != OMI_OK) {
+		free(c->v);
+		memset(c, 0, sizeof(*c));
+	}
+	return err;
+}
+
+enum omi_err
+sindex_query(struct store *s, const char *uid, const struct search *sr,
+    int speaker_user, int by_relevance, struct sindex_query **out)
+{
+	struct sindex_query	*q;
+	struct buf		 vocab = { 0 };
+	struct cset		 c;
+	enum omi_err		 err;
+	size_t			 i;
+	int			 dense, have = 0;
+
+	*out = NULL;
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->uid = strdup(uid)) == NULL) {
+		free(q);
+		return OMI_NOMEM;
+	}
+	q->s = s;
+	q->relevance = by_relevance;
+	q->st_chunk = UINT64_MAX;
+	if ((err = shead_load(s, uid, &q->h)) != OMI_OK)
+		goto out;
+	if (q->h.version != SINDEX_VERSION) {
+		err = OMI_NOTFOUND;
+		goto out;
+	}
+	if ((err = vocab_load(q, &vocab)) != OMI_OK)
+		goto out;
+	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
+		if ((err = term_set(q, &vocab, sr->terms[i], speaker_user, &c,
+		    &dense)) != OMI_OK || dense)
+			continue;
+		q->terms[q->nterms].set = c;
+		q->terms[q->nterms++].idf = log(1.0 + ((double)q->h.live -
+		    (double)c.n + 0.5) / ((double)c.n + 0.5));
+	}
+	if (err != OMI_OK)
+		goto out;
+	if (q->nterms == 0) {
+		err = OMI_NOTFOUND;
+		goto out;
+	}
+	for (i = 0; i < q->nterms; i++) {
+		if (!have) {
+			q->cands.n = q->terms[i].set.n;
+			if ((q->cands.v = reallocarray(NULL, q->cands.n + 1,
+			    sizeof(*q->cands.v))) == NULL) {
+				err = OMI_NOMEM;
+				goto out;
+			}
+			memcpy(q->cands.v, q->terms[i].set.v, q->cands.n *
+			    sizeof(*q->cands.v));
+			have = 1;
+		} else
+			cset_and(&q->cands, &q->terms[i].set);
+	}
+	q->ri = q->cands.n;
+out:
+	buf_free(&vocab);
+	if (err != OMI_OK) {
+		sindex_query_free(q);
+		return err;
+	}
+	*out = q;
+	return OMI_OK;
+}
+
+size_t
+sindex_count(const struct sindex_query *q)
+{
+	return q->cands.n;
+}
+
+/* created_at and word count of a docno (t SINDEX_T_DELETED if none). */
+static enum omi_err
+doc_stat(struct sindex_query *q, uint64_t docno, int64_t *t, uint32_t *words)
+{
+	enum omi_err	 err;
+	uint64_t	 chunk = docno / SINDEX_ST_CHUNK;
+	size_t		 at = (docno % SINDEX_ST_CHUNK) * SINDEX_ST_ENTRY;
+
+	if (chunk != q->st_chunk) {
+		free(q->st_val);
+		q->st_val = NULL;
+		q->st_len = 0;
+		q->st_chunk = UINT64_MAX;
+		err = st_load(q->s, q->uid, chunk, &q->st_val, &q->st_len);
+		if (err != OMI_OK && err != OMI_NOTFOUND)
+			return err;
+		q->st_chunk = chunk;
+	}
+	*t = SINDEX_T_DELETED;
+	*words = 0;
+	if (at + SINDEX_ST_ENTRY <= q->st_len) {
+		*t = (int64_t)le_get((unsigned char *)q->st_val + at, 8);
+		*words = (uint32_t)le_get((unsigned char *)q->st_val + at + 8,
+		    4);
+	}
+	return OMI_OK;
+}
+
+/* Fills h for docno: t, and id from sd:. OMI_NOTFOUND if it is gone. */
+static enum omi_err
+hit_fill(struct sindex_query *q, uint64_t docno, struct sindex_hit *h)
+{
+	enum omi_err	 err;
+	uint32_t	 words;
+	char		*key, *val;
+
+	memset(h, 0, sizeof(*h));
+	h->docno = docno;
+	if ((err = doc_stat(q, docno, &h->t, &words)) != OMI_OK)
+		return err;
+	if (h->t == SINDEX_T_DELETED)
+		return OMI_NOTFOUND;
+	if ((key = skey_n("sd", q->uid, docno)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(q->s, key, &val, NULL);
+	free(key);
+	if (err != OMI_OK)
+		return err;
+	if (!valid_ident(val, sizeof(h->id) - 1))
+		err = OMI_CORRUPT;
+	else
+		snprintf(h->id, sizeof(h->id), "%s", val);
+	free(val);
+	return err;
+}
+
+static int
+is_exception(const struct sindex_query *q, uint64_t docno)
+{
+	size_t lo = 0, hi = q->nexc, mid;
+
+	if (q->h.disordered)
+		return 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (q->exc[mid] == docno)
+			return 1;
+		if (q->exc[mid] < docno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int
+hit_cmp_desc(const void *a, const void *b)
+{
+	const struct sindex_hit *x = a, *y = b;
+
+	return -index_keycmp(x->t, x->id, y->t, y->id);
+}
+
+/* Loads sx: (as sindex.c keeps it). */
+static enum omi_err
+exc_load(struct sindex_query *q)
+{
+	const unsigned char	*p, *end;
+	enum omi_err		 err;
+	char			*key, *val;
+	size_t			 len;
+	uint64_t		 d, prev = 0, *nv;
+
+	if ((key = skey("sx", q->uid)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(q->s, key, &val, &len);
+	free(key);
+	if (err != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	p = (const unsigned char *)val;
+	end = p + len;
+	while (p < end && err == OMI_OK) {
+		if (sv_get(&p, end, &d) == -1 || d > UINT64_MAX - prev)
+			err = OMI_CORRUPT;
+		else if ((nv = reallocarray(q->exc, q->nexc + 1,
+		    sizeof(*nv))) == NULL)
+			err = OMI_NOMEM;
+		else {
+			q->exc = nv;
+			prev += d;
+			q->exc[q->nexc++] = prev;
+		}
+	}
+	free(val);
+	return err;
+}
+
+/*
+ * The regular candidates below the bound: a binary search on their keys,
+ * which rise with docno.
+ */
+static enum omi_err
+regular_bound(struct sindex_query *q, int64_t t, const char *id)
+{
+	struct sindex_hit	 h;
+	enum omi_err		 err;
+	size_t			 lo = 0, hi = q->cands.n, mid, m;
+
+	/* Invariant: every regular candidate at [hi, n) is at or above. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		/* The nearest regular, live candidate at or after mid. */
+		for (m = mid; m < hi; m++) {
+			if (is_exception(q, q->cands.v[m].docno))
+				continue;
+			err = hit_fill(q, q->cands.v[m].docno, &h);
+			if (err == OMI_OK)
+				break;
+			if (err != OMI_NOTFOUND)
+				return err;
+		}
+		if (m == hi) {
+			hi = mid;
+			continue;
+		}
+		if (index_keycmp(h.t, h.id, t, id) < 0)
+			lo = m + 1;
+		else
+			hi = mid;
+	}
+	q->ri = lo;
+	return OMI_OK;
+}
+
+static enum omi_err
+rank(struct sindex_query *q);
+
+enum omi_err
+sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
+{
+	struct sindex_hit	 h, *nv;
+	enum omi_err		 err;
+	size_t			 i;
+
+	if (q->relevance)
+		return rank(q);
+	if ((err = exc_load(q)) != OMI_OK)
+		return err;
+	q->ri = q->cands.n;
+	if (after && (err = regular_bound(q, t, id)) != OMI_OK)
+		return err;
+	for (i = 0; i < q->cands.n; i++) {
+		if (!is_exception(q, q->cands.v[i].docno))
+			continue;
+		err = hit_fill(q, q->cands.v[i].docno, &h);
+		if (err == OMI_NOTFOUND)
+			continue;
+		if (err != OMI_OK)
+			return err;
+		if (after && index_keycmp(h.t, h.id, t, id) >= 0)
+			continue;
+		if ((nv = reallocarray(q->eh, q->neh + 1, sizeof(*nv))) ==
+		    NULL)
+			return OMI_NOMEM;
+		q->eh = nv;
+		q->eh[q->neh++] = h;
+	}
+	qsort(q->eh, q->neh, sizeof(*q->eh), hit_cmp_desc);
+	return OMI_OK;
+}
+
+/* The next regular candidate, newest first, into q->rhead. */
+static enum omi_err
+regular_next(struct sindex_query *q)
+{
+	enum omi_err err;
+
+	while (!q->rhead_ok && q->ri > 0) {
+		q->ri--;
+		if (is_exception(q, q->cands.v[q->ri].docno))
+			continue;
+		err = hit_fill(q, q->cands.v[q->ri].docno, &q->rhead);
+		if (err == OMI_OK)
+			q->rhead_ok = 1;
+		else if (err != OMI_NOTFOUND)
+			return err;
+	}
+	return OMI_OK;
+}
+
+enum omi_err
+sindex_next(struct sindex_query *q, struct sindex_hit *h)
+{
+	enum omi_err	 err;
+	size_t		 i;
+
+	if (q->relevance) {
+		while (q->next < q->cands.n) {
+			i = q->rank[q->next++];
+			err = hit_fill(q, q->cands.v[i].docno, h);
+			if (err == OMI_NOTFOUND)
+				continue;
+			if (err == OMI_OK)
+				h->score = q->cands.v[i].tf;
+			return err;
+		}
+		return OMI_NOTFOUND;
+	}
+	if ((err = regular_next(q)) != OMI_OK)
+		return err;
+	if (q->rhead_ok && (q->ei == q->neh || index_keycmp(q->rhead.t,
+	    q->rhead.id, q->eh[q->ei].t, q->eh[q->ei].id) > 0)) {
+		*h = q->rhead;
+		q->rhead_ok = 0;
+		return OMI_OK;
+	}
+	if (q->ei < q->neh) {
+		*h = q->eh[q->ei++];
+		return OMI_OK;
+	}
+	return OMI_NOTFOUND;
+}
+
+/*
+ * Relevance: BM25 (k1 1.2, b 0.75) over the weighted counts, title 3,
+ * overview 2, transcript 1, summed per term across the words holding it.
+ * Terms too common to read add nothing to the score, as their IDF would
+ * be near zero anyway. Ties go to the newer conversation (higher docno).
+ */
+static const struct sindex_query *rank_q;
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct cand *x = &rank_q->cands.v[*(const size_t *)a];
+	const struct cand *y = &rank_q->cands.v[*(const size_t *)b];
+
+	if (x->tf != y->tf)
+		return x->tf > y->tf ? -1 : 1;
+	return x->docno > y->docno ? -1 : x->docno < y->docno;
+}
+
+static double
+term_tf(const struct cset *c, uint64_t docno)
+{
+	size_t lo = 0, hi = c->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->v[mid].docno == docno)
+			return c->v[mid].tf;
+		if (c->v[mid].docno < docno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static enum omi_err
+rank(struct sindex_query *q)
+{
+	enum omi_err	 err;
+	double		 avgdl, dl, tf, score;
+	int64_t		 t;
+	uint32_t	 words;
+	size_t		 i, k;
+
+	if ((q->rank = reallocarray(NULL, q->cands.n + 1,
+	    sizeof(*q->rank))) == NULL)
+		return OMI_NOMEM;
+	avgdl = q->h.live ? (double)q->h.words / (double)q->h.live : 1;
+	if (avgdl < 1)
+		avgdl = 1;
+	for (i = 0; i < q->cands.n; i++) {
+		if ((err = doc_stat(q, q->cands.v[i].docno, &t, &words)) !=
+		    OMI_OK)
+			return err;
+		dl = words;
+		score = 0;
+		for (k = 0; k < q->nterms; k++) {
+			tf = term_tf(&q->terms[k].set, q->cands.v[i].docno);
+			score += q->terms[k].idf * tf * 2.2 / (tf + 1.2 *
+			    (0.25 + 0.75 * dl / avgdl));
+		}
+		q->cands.v[i].tf = score;
+		q->rank[i] = i;
+	}
+	rank_q = q;
+	qsort(q->rank, q->cands.n, sizeof(*q->rank), rank_cmp);
+	rank_q = NULL;
+	return OMI_OK;
+}
+
+void
+sindex_query_free(struct sindex_query *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->nterms; i++)
+		free(q->terms[i].set.v);
+	free(q->cands.v);
+	free(q->exc);
+	free(q->eh);
+	free(q->rank);
+	free(q->st_val);
+	free(q->uid);
+	free(q);
+}

@@ -1,0 +1,811 @@
+/*
+ * sindex: keeping the search index (see sindex.h) in step with the
+ * conversations: a conversation's words go in when it is stored and come
+ * out when it is replaced or deleted, in the caller's store session.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv/index.h"
+#include "conv/sindex-impl.h"
+#include "conv/sindex.h"
+#include "lib/text.h"
+
+enum omi_err
+shead_load(struct store *s, const char *uid, struct sindex_head *h)
+{
+	enum omi_err	 err;
+	char		*key, *val;
+
+	memset(h, 0, sizeof(*h));
+	if ((key = skey("sh", uid)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, NULL);
+	free(key);
+	if (err != OMI_OK)
+		return err;
+	if (shead_decode(val, h) == -1)
+		err = OMI_CORRUPT;
+	free(val);
+	return err;
+}
+
+static enum omi_err
+shead_save(struct store *s, const char *uid, const struct sindex_head *h)
+{
+	struct buf	 b = { 0 };
+	enum omi_err	 err = OMI_NOMEM;
+	char		*key;
+
+	if ((key = skey("sh", uid)) != NULL && shead_encode(&b, h) == 0 &&
+	    !b.failed)
+		err = store_put(s, key, b.data, b.len);
+	free(key);
+	buf_free(&b);
+	return err;
+}
+
+int
+sindex_usable(struct store *s, const char *uid)
+{
+	struct sindex_head h;
+
+	return shead_load(s, uid, &h) == OMI_OK &&
+	    h.version == SINDEX_VERSION;
+}
+
+enum omi_err
+st_load(struct store *s, const char *uid, uint64_t chunk, char **val,
+    size_t *len)
+{
+	enum omi_err	 err;
+	char		*key;
+
+	if ((key = skey_n("st", uid, chunk)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, val, len);
+	free(key);
+	return err;
+}
+
+/* Sets docno's entry in its st: chunk (t SINDEX_T_DELETED: gone). */
+static enum omi_err
+st_set(struct store *s, const char *uid, uint64_t docno, int64_t t,
+    uint32_t words, uint32_t *old_words)
+{
+	struct buf	 b = { 0 };
+	enum omi_err	 err;
+	char		*key, *val = NULL;
+	size_t		 len = 0, at = (docno % SINDEX_ST_CHUNK) * SINDEX_ST_ENTRY;
+	unsigned char	 e[SINDEX_ST_ENTRY];
+
+	if ((key = skey_n("st", uid, docno / SINDEX_ST_CHUNK)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, &len);
+	if (err == OMI_NOTFOUND)
+		err = OMI_OK;
+	if (err != OMI_OK || len % SINDEX_ST_ENTRY != 0 ||
+	    len > SINDEX_ST_CHUNK * SINDEX_ST_ENTRY) {
+		err = err != OMI_OK ? err : OMI_CORRUPT;
+		goto out;
+	}
+	if (old_words != NULL)
+		*old_words = at + SINDEX_ST_ENTRY <= len ?
+		    (uint32_t)le_get((unsigned char *)val + at + 8, 4) : 0;
+	buf_append(&b, val, len);
+	/* Docnos never handed out (a failed session) read as deleted. */
+	le_put(e, (uint64_t)SINDEX_T_DELETED, 8);
+	le_put(e + 8, 0, 4);
+	while (b.len < at + SINDEX_ST_ENTRY)
+		buf_append(&b, e, sizeof(e));
+	if (b.failed) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	le_put((unsigned char *)b.data + at, (uint64_t)t, 8);
+	le_put((unsigned char *)b.data + at + 8, words, 4);
+	err = store_put(s, key, b.data, b.len);
+out:
+	free(key);
+	free(val);
+	buf_free(&b);
+	return err;
+}
+
+/* Appends word to the last vocabulary chunk (or a new one); *chunk says. */
+static enum omi_err
+vocab_add(struct store *s, const char *uid, struct sindex_head *h,
+    const char *word, uint64_t *chunk)
+{
+	struct buf	 b = { 0 };
+	enum omi_err	 err;
+	char		*key = NULL, *val = NULL;
+	size_t		 len = 0;
+
+	if (h->nvocab > 0) {
+		if ((key = skey_n("sv", uid, h->nvocab - 1)) == NULL)
+			return OMI_NOMEM;
+		if ((err = store_get(s, key, &val, &len)) != OMI_OK &&
+		    err != OMI_NOTFOUND)
+			goto out;
+		if (len + strlen(word) + 1 > SINDEX_VOCAB_MAX) {
+			free(key);
+			free(val);
+			key = val = NULL;
+			len = 0;
+		}
+	}
+	if (key == NULL) {
+		if ((key = skey_n("sv", uid, h->nvocab++)) == NULL)
+			return OMI_NOMEM;
+	}
+	*chunk = h->nvocab - 1;
+	if (len == 0)
+		buf_putc(&b, '\n');
+	else
+		buf_append(&b, val, len);
+	buf_puts(&b, word);
+	buf_putc(&b, '\n');
+	err = b.failed ? OMI_NOMEM : store_put(s, key, b.data, b.len);
+out:
+	free(key);
+	free(val);
+	buf_free(&b);
+	return err;
+}
+
+/* Takes a word that no conversation holds any more out of the vocabulary. */
+static enum omi_err
+vocab_remove(struct store *s, const char *uid, uint64_t chunk,
+    const char *word)
+{
+	struct buf	 b = { 0 }, needle = { 0 };
+	enum omi_err	 err;
+	char		*key, *val = NULL, *at;
+	size_t		 len;
+
+	if ((key = skey_n("sv", uid, chunk)) == NULL)
+		return OMI_NOMEM;
+	if ((err = store_get(s, key, &val, &len)) != OMI_OK) {
+		free(key);
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	}
+	buf_printf(&needle, "\n%s\n", word);
+	if (!needle.failed && (at = memmem(val, len, needle.data,
+	    needle.len)) != NULL) {
+		buf_append(&b, val, (size_t)(at - val) + 1);
+		buf_append(&b, at + needle.len, len - (size_t)(at - val) -
+		    needle.len);
+		err = b.failed ? OMI_NOMEM : store_put(s, key, b.data, b.len);
+	}
+	free(key);
+	free(val);
+	buf_free(&b);
+	buf_free(&needle);
+	return err;
+}
+
+/* The last docno of a list of postings (0 when empty); -1 if malformed. */
+static int
+last_docno(const unsigned char *p, size_t n, uint64_t *last)
+{
+	const unsigned char	*end = p + n;
+	struct spost		 e;
+	uint64_t		 prev = 0;
+	int			 r;
+
+	*last = 0;
+	while ((r = spost_next(&p, end, &prev, &e)) == 1)
+		*last = e.docno;
+	return r;
+}
+
+static enum omi_err
+seal(struct store *s, const char *uid, const char *word,
+    struct sword_head *wh, const struct buf *tail)
+{
+	const unsigned char	*p = (const unsigned char *)tail->data;
+	struct buf		 dir = { 0 };
+	struct spost		 first;
+	enum omi_err		 err;
+	uint64_t		 prev = 0;
+	char			*ckey, *dkey, *val = NULL;
+	size_t			 len = 0;
+
+	if (spost_next(&p, p + tail->len, &prev, &first) != 1)
+		return OMI_CORRUPT;
+	ckey = skey_sn("sc", uid, word, wh->nsealed);
+	dkey = skey_s("swd", uid, word);
+	if (ckey == NULL || dkey == NULL) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	if ((err = store_get(s, dkey, &val, &len)) != OMI_OK &&
+	    err != OMI_NOTFOUND)
+		goto out;
+	buf_append(&dir, val, len);
+	sv_put(&dir, first.docno);
+	if (dir.failed) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	if ((err = store_put(s, dkey, dir.data, dir.len)) == OMI_OK &&
+	    (err = store_put(s, ckey, tail->data, tail->len)) == OMI_OK)
+		wh->nsealed++;
+out:
+	free(ckey);
+	free(dkey);
+	free(val);
+	buf_free(&dir);
+	return err;
+}
+
+static enum omi_err
+posting_add(struct store *s, const char *uid, struct sindex_head *h,
+    const struct sword *w, uint64_t docno)
+{
+	struct sword_head	 wh;
+	struct spost		 e = { docno, w->user, w->wtf };
+	struct buf		 tail = { 0 }, rec = { 0 };
+	enum omi_err		 err;
+	char			*key, *val = NULL;
+	size_t			 len;
+	uint64_t		 prev;
+
+	if ((key = skey_s("sw", uid, w->w)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, &len);
+	if (err == OMI_NOTFOUND) {
+		memset(&wh, 0, sizeof(wh));
+		err = w->w[0] == '\0' ? OMI_OK :
+		    vocab_add(s, uid, h, w->w, &wh.vchunk);
+	} else if (err == OMI_OK && sword_head_decode(val, len, &wh) == -1)
+		err = OMI_CORRUPT;
+	if (err != OMI_OK)
+		goto out;
+	if (last_docno(wh.tail, wh.tail_len, &prev) == -1 ||
+	    (wh.tail_len > 0 && prev >= docno)) {
+		err = OMI_CORRUPT;
+		goto out;
+	}
+	buf_append(&tail, wh.tail, wh.tail_len);
+	if (wh.tail_len == 0)
+		prev = 0;
+	spost_put(&tail, &prev, &e);
+	if (tail.failed) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	wh.df++;
+	if (tail.len > SINDEX_TAIL_MAX) {
+		if ((err = seal(s, uid, w->w, &wh, &tail)) != OMI_OK)
+			goto out;
+		buf_reset(&tail);
+	}
+	if (sword_head_encode(&rec, &wh, tail.data, tail.len) == -1)
+		err = OMI_NOMEM;
+	else
+		err = store_put(s, key, rec.data, rec.len);
+out:
+	free(key);
+	free(val);
+	buf_free(&tail);
+	buf_free(&rec);
+	return err;
+}
+
+/* A list of postings without docno; *found says whether it was there. */
+static int
+drop_docno(const unsigned char *p, size_t n, uint64_t docno, struct buf *out,
+    int *found)
+{
+	const unsigned char	*end = p + n;
+	struct spost		 e;
+	uint64_t		 prev = 0, wprev = 0;
+	int			 r;
+
+	*found = 0;
+	while ((r = spost_next(&p, end, &prev, &e)) == 1) {
+		if (e.docno == docno) {
+			*found = 1;
+			continue;
+		}
+		spost_put(out, &wprev, &e);
+	}
+	return r == -1 || out->failed ? -1 : 0;
+}
+
+/* Removes a whole word: its head, directory, chunks and vocabulary entry. */
+static enum omi_err
+word_drop(struct store *s, const char *uid, const char *word,
+    const struct sword_head *wh)
+{
+	enum omi_err	 err = OMI_OK;
+	char		*key;
+	uint64_t	 k;
+
+	for (k = 0; k < wh->nsealed && err == OMI_OK; k++) {
+		if ((key = skey_sn("sc", uid, word, k)) == NULL)
+			return OMI_NOMEM;
+		err = store_del(s, key);
+		free(key);
+	}
+	if (err == OMI_OK && (key = skey_s("swd", uid, word)) != NULL) {
+		err = store_del(s, key);
+		free(key);
+	} else if (err == OMI_OK)
+		err = OMI_NOMEM;
+	if (err == OMI_OK && (key = skey_s("sw", uid, word)) != NULL) {
+		err = store_del(s, key);
+		free(key);
+	} else if (err == OMI_OK)
+		err = OMI_NOMEM;
+	if (err == OMI_OK && word[0] != '\0')
+		err = vocab_remove(s, uid, wh->vchunk, word);
+	return err;
+}
+
+/* Which sealed chunk may hold docno, from the word's directory. */
+static enum omi_err
+chunk_for(struct store *s, const char *uid, const char *word, uint64_t docno,
+    uint64_t *chunk, int *none)
+{
+	const unsigned char	*p, *end;
+	enum omi_err		 err;
+	char			*key, *val;
+	size_t			 len;
+	uint64_t		 first, k;
+
+	*none = 1;
+	if ((key = skey_s("swd", uid, word)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, &len);
+	free(key);
+	if (err != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	p = (const unsigned char *)val;
+	end = p + len;
+	for (k = 0; p < end; k++) {
+		if (sv_get(&p, end, &first) == -1) {
+			free(val);
+			return OMI_CORRUPT;
+		}
+		if (first > docno)
+			break;
+		*chunk = k;
+		*none = 0;
+	}
+	free(val);
+	return OMI_OK;
+}
+
+static enum omi_err
+posting_remove(struct store *s, const char *uid, const char *word,
+    uint64_t docno)
+{
+	struct sword_head	 wh;
+	struct buf		 out = { 0 }, rec = { 0 };
+	enum omi_err		 err;
+	char			*key, *ckey = NULL, *val = NULL, *cval = NULL;
+	size_t			 len, clen;
+	uint64_t		 chunk = 0;
+	int			 found = 0, none;
+
+	if ((key = skey_s("sw", uid, word)) == NULL)
+		return OMI_NOMEM;
+	if ((err = store_get(s, key, &val, &len)) != OMI_OK) {
+		/* Already gone: nothing of it to remove. */
+		err = err == OMI_NOTFOUND ? OMI_OK : err;
+		goto out;
+	}
+	if (sword_head_decode(val, len, &wh) == -1 ||
+	    drop_docno(wh.tail, wh.tail_len, docno, &out, &found) == -1) {
+		err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
+		goto out;
+	}
+	if (found) {
+		if (sword_head_encode(&rec, &wh, out.data, out.len) == -1) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+	} else {
+		if ((err = chunk_for(s, uid, word, docno, &chunk, &none)) !=
+		    OMI_OK || none)
+			goto out;
+		if ((ckey = skey_sn("sc", uid, word, chunk)) == NULL) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+		if ((err = store_get(s, ckey, &cval, &clen)) != OMI_OK) {
+			err = err == OMI_NOTFOUND ? OMI_OK : err;
+			goto out;
+		}
+		buf_reset(&out);
+		if (drop_docno((unsigned char *)cval, clen, docno, &out,
+		    &found) == -1) {
+			err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
+			goto out;
+		}
+		if (!found)
+			goto out;
+		/* An emptied chunk keeps its place in the directory. */
+		err = out.len == 0 ? store_del(s, ckey) :
+		    store_put(s, ckey, out.data, out.len);
+		if (err != OMI_OK)
+			goto out;
+		if (sword_head_encode(&rec, &wh, wh.tail, wh.tail_len) == -1) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+	}
+	/* rec holds the head with the old count: fix it up. */
+	wh.df = wh.df > 0 ? wh.df - 1 : 0;
+	if (wh.df == 0) {
+		err = word_drop(s, uid, word, &wh);
+		goto out;
+	}
+	buf_reset(&out);
+	if (sword_head_decode(rec.data, rec.len, &wh) == -1)
+		err = OMI_CORRUPT;
+	else {
+		wh.df--;
+		if (sword_head_encode(&out, &wh, wh.tail, wh.tail_len) == -1)
+			err = OMI_NOMEM;
+		else
+			err = store_put(s, key, out.data, out.len);
+	}
+out:
+	free(key);
+	free(ckey);
+	free(val);
+	free(cval);
+	buf_free(&out);
+	buf_free(&rec);
+	return err;
+}
+
+/* Reads sx:<uid>, the sorted docnos that arrived out of order. */
+static enum omi_err
+except_load(struct store *s, const char *uid, uint64_t **v, size_t *n)
+{
+	const unsigned char	*p, *end;
+	enum omi_err		 err;
+	char			*key, *val;
+	size_t			 len;
+	uint64_t		 d, prev = 0, *nv;
+
+	*v = NULL;
+	*n = 0;
+	if ((key = skey("sx", uid)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, &len);
+	free(key);
+	if (err != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	p = (const unsigned char *)val;
+	end = p + len;
+	while (p < end && err == OMI_OK) {
+		if (sv_get(&p, end, &d) == -1 || d > UINT64_MAX - prev ||
+		    (*n > 0 && d == 0))
+			err = OMI_CORRUPT;
+		else if ((nv = reallocarray(*v, *n + 1, sizeof(**v))) == NULL)
+			err = OMI_NOMEM;
+		else {
+			*v = nv;
+			prev += d;
+			(*v)[(*n)++] = prev;
+		}
+	}
+	free(val);
+	if (err != OMI_OK) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
+static enum omi_err
+except_save(struct store *s, const char *uid, const uint64_t *v, size_t n)
+{
+	struct buf	 b = { 0 };
+	enum omi_err	 err;
+	char		*key;
+	uint64_t	 prev = 0;
+	size_t		 i;
+
+	if ((key = skey("sx", uid)) == NULL)
+		return OMI_NOMEM;
+	for (i = 0; i < n; i++) {
+		sv_put(&b, v[i] - prev);
+		prev = v[i];
+	}
+	if (b.failed)
+		err = OMI_NOMEM;
+	else
+		err = n == 0 ? store_del(s, key) :
+		    store_put(s, key, b.data, b.len);
+	free(key);
+	buf_free(&b);
+	return err;
+}
+
+/* Adds (add 1) or removes docno in the exceptions. */
+static enum omi_err
+except_change(struct store *s, const char *uid, struct sindex_head *h,
+    uint64_t docno, int add)
+{
+	enum omi_err	 err;
+	uint64_t	*v, *nv;
+	size_t		 n, i;
+
+	if ((err = except_load(s, uid, &v, &n)) != OMI_OK)
+		return err;
+	for (i = 0; i < n && v[i] < docno; i++)
+		;
+	if (add && n >= SINDEX_EXCEPT_MAX) {
+		h->disordered = 1;
+		goto out;
+	}
+	if (add) {
+		/* docno is always the newest, so it goes last. */
+		if ((nv = reallocarray(v, n + 1, sizeof(*v))) == NULL) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+		v = nv;
+		v[n++] = docno;
+	} else if (i < n && v[i] == docno) {
+		memmove(v + i, v + i + 1, (n - i - 1) * sizeof(*v));
+		n--;
+	} else
+		goto out;
+	err = except_save(s, uid, v, n);
+out:
+	free(v);
+	return err;
+}
+
+static enum omi_err
+put_str(struct store *s, char *key, const char *val)
+{
+	enum omi_err err;
+
+	if (key == NULL)
+		return OMI_NOMEM;
+	err = store_put(s, key, val, strlen(val));
+	free(key);
+	return err;
+}
+
+static enum omi_err
+del_key(struct store *s, char *key)
+{
+	enum omi_err err;
+
+	if (key == NULL)
+		return OMI_NOMEM;
+	err = store_del(s, key);
+	free(key);
+	return err;
+}
+
+/*
+ * The add proper, for a head that exists (or is being made). A
+ * conversation newer than every one added before keeps docno order equal
+ * to (t, id) order; one that is not goes into sx:, so that a search can
+ * still hand out candidates newest first without looking up every one.
+ */
+static enum omi_err
+add_doc(struct store *s, const char *uid, struct sindex_head *h,
+    const char *id, int64_t t, const char *raw, size_t len)
+{
+	struct swords	 ws;
+	enum omi_err	 err;
+	char		 num[24];
+	uint64_t	 docno = h->next;
+	size_t		 i;
+
+	memset(&ws, 0, sizeof(ws));
+	if ((err = swords_collect(&ws, raw, len)) != OMI_OK)
+		goto out;
+	h->next++;
+	h->live++;
+	h->words += ws.count;
+	snprintf(num, sizeof(num), "%" PRIu64, docno);
+	if ((err = put_str(s, skey_s("sn", uid, id), num)) != OMI_OK ||
+	    (err = put_str(s, skey_n("sd", uid, docno), id)) != OMI_OK ||
+	    (err = st_set(s, uid, docno, t, ws.count > UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)ws.count, NULL)) != OMI_OK)
+		goto out;
+	if (h->max_id[0] == '\0' || index_keycmp(t, id, h->max_t,
+	    h->max_id) > 0) {
+		h->max_t = t;
+		snprintf(h->max_id, sizeof(h->max_id), "%s", id);
+	} else if (!h->disordered &&
+	    (err = except_change(s, uid, h, docno, 1)) != OMI_OK)
+		goto out;
+	for (i = 0; i < ws.cap && err == OMI_OK; i++)
+		if (ws.v[i].w != NULL)
+			err = posting_add(s, uid, h, &ws.v[i], docno);
+out:
+	swords_free(&ws);
+	return err;
+}
+
+enum omi_err
+sindex_add(struct store *s, const char *uid, const char *id, int64_t t,
+    const char *raw, size_t len, int user_was_empty)
+{
+	struct sindex_head	 h;
+	enum omi_err		 err;
+
+	err = shead_load(s, uid, &h);
+	if (err == OMI_NOTFOUND) {
+		/*
+		 * A user with conversations from before the index has none
+		 * until omi-admin reindex builds it; search reads everything
+		 * meanwhile, as it always did.
+		 */
+		if (!user_was_empty)
+			return OMI_OK;
+		memset(&h, 0, sizeof(h));
+		h.version = SINDEX_VERSION;
+		err = OMI_OK;
+	}
+	if (err != OMI_OK)
+		return err;
+	/* Another version's index is left alone until it is rebuilt. */
+	if (h.version != SINDEX_VERSION && h.version != SINDEX_BUILDING)
+		return OMI_OK;
+	if ((err = add_doc(s, uid, &h, id, t, raw, len)) != OMI_OK)
+		return err;
+	return shead_save(s, uid, &h);
+}
+
+enum omi_err
+sindex_remove(struct store *s, const char *uid, const char *id,
+    const char *raw, size_t len)
+{
+	struct sindex_head	 h;
+	struct swords		 ws;
+	enum omi_err		 err;
+	char			*key, *val = NULL;
+	uint64_t		 docno;
+	uint32_t		 words;
+	size_t			 i;
+
+	memset(&ws, 0, sizeof(ws));
+	if ((err = shead_load(s, uid, &h)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	if (h.version != SINDEX_VERSION && h.version != SINDEX_BUILDING)
+		return OMI_OK;
+	if ((key = skey_s("sn", uid, id)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, NULL);
+	if (err != OMI_OK) {
+		/* Not indexed (a rebuild has not reached it yet). */
+		free(key);
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	}
+	err = parse_u64(val, UINT64_MAX - 1, &docno) == 0 && docno < h.next ?
+	    OMI_OK : OMI_CORRUPT;
+	free(val);
+	if (err == OMI_OK)
+		err = store_del(s, key);
+	free(key);
+	if (err == OMI_OK)
+		err = swords_collect(&ws, raw, len);
+	for (i = 0; i < ws.cap && err == OMI_OK; i++)
+		if (ws.v[i].w != NULL)
+			err = posting_remove(s, uid, ws.v[i].w, docno);
+	if (err == OMI_OK)
+		err = del_key(s, skey_n("sd", uid, docno));
+	if (err == OMI_OK)
+		err = st_set(s, uid, docno, SINDEX_T_DELETED, 0, &words);
+	if (err == OMI_OK)
+		err = except_change(s, uid, &h, docno, 0);
+	if (err == OMI_OK) {
+		h.live = h.live > 0 ? h.live - 1 : 0;
+		h.words = h.words > words ? h.words - words : 0;
+		err = shead_save(s, uid, &h);
+	}
+	swords_free(&ws);
+	return err;
+}
+
+struct drop {
+	struct store	*s;
+	enum omi_err	 err;
+};
+
+static int
+drop_key(void *ctx, const char *key)
+{
+	struct drop *d = ctx;
+
+	return (d->err = store_del(d->s, key)) != OMI_OK;
+}
+
+enum omi_err
+sindex_drop_user(struct store *s, const char *uid)
+{
+	static const char *const prefixes[] = {
+		"sn", "sd", "st", "sv", "sw", "swd", "sc"
+	};
+	struct drop	 d = { s, OMI_OK };
+	enum omi_err	 err = OMI_OK;
+	char		*key;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) &&
+	    err == OMI_OK; i++) {
+		if ((key = skey_s(prefixes[i], uid, "")) == NULL)
+			return OMI_NOMEM;
+		err = store_foreach(s, key, drop_key, &d);
+		free(key);
+		if (err == OMI_OK)
+			err = d.err;
+	}
+	if (err == OMI_OK)
+		err = del_key(s, skey("sh", uid));
+	if (err == OMI_OK)
+		err = del_key(s, skey("sx", uid));
+	return err;
+}
+
+enum omi_err
+sindex_build_start(struct store *s, const char *uid)
+{
+	struct sindex_head	 h;
+	enum omi_err		 err;
+
+	if ((err = sindex_drop_user(s, uid)) != OMI_OK)
+		return err;
+	memset(&h, 0, sizeof(h));
+	h.version = SINDEX_BUILDING;
+	return shead_save(s, uid, &h);
+}
+
+enum omi_err
+sindex_build_add(struct store *s, const char *uid, const char *id,
+    int64_t t, const char *raw, size_t len)
+{
+	struct sindex_head	 h;
+	enum omi_err		 err;
+	char			*key, *val;
+
+	if ((err = shead_load(s, uid, &h)) != OMI_OK)
+		return err;
+	if (h.version != SINDEX_BUILDING)
+		return OMI_ERROR;
+	if ((key = skey_s("sn", uid, id)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, NULL);
+	free(key);
+	if (err == OMI_OK) {
+		/* A delivery during the rebuild indexed it already. */
+		free(val);
+		return OMI_OK;
+	}
+	if (err != OMI_NOTFOUND)
+		return err;
+	if ((err = add_doc(s, uid, &h, id, t, raw, len)) != OMI_OK)
+		return err;
+	return shead_save(s, uid, &h);
+}
+
+enum omi_err
+sindex_build_end(struct store *s, const char *uid)
+{
+	struct sindex_head	 h;
+	enum omi_err		 err;
+
+	if ((err = shead_load(s, uid, &h)) != OMI_OK)
+		return err;
+	if (h.version != SINDEX_BUILDING)
+		return OMI_ERROR;
+	h.version = SINDEX_VERSION;
+	return shead_save(s, uid, &h);
+}

@@ -1,0 +1,101 @@
+/*
+ * sindex (sindex_*): the search index, in the same store as the
+ * conversations and changed in the same session as the conversation it
+ * describes, so the two commit (or vanish) together: there is no moment,
+ * crash or not, at which one is on disk without the other.
+ *
+ * A word index. Every text a search looks at (title, overview, each
+ * transcript segment) is folded as search.c folds it and cut into words,
+ * the runs of letters and digits; each word of a conversation gets a
+ * posting: the conversation's number (docno, given in arrival order), a
+ * bit saying whether the wearer said it (a segment with is_user), and its
+ * weighted count (title 3, overview 2, transcript 1) for ranking. A query
+ * term is folded and cut the same way; a conversation that contains the
+ * term contains each of its pieces inside one of its words, so the
+ * conversations of the words that hold a piece (found in the user's
+ * vocabulary by substring) are a superset of the matches, and the exact
+ * check then runs on those only. See docs/storage.md for the records.
+ *
+ *   sh:<uid>            head: version, next docno, live count, total words,
+ *                       vocabulary chunks, newest key, order state
+ *   sn:<uid>:<id>       docno of a conversation id
+ *   sd:<uid>:<docno>    id of a docno
+ *   st:<uid>:<k>        docnos 64k..64k+63: created_at (t) and word count
+ *   sx:<uid>            docnos that arrived out of (t, id) order
+ *   sv:<uid>:<k>        vocabulary chunk: "\nword\nword\n"
+ *   sw:<uid>:<word>     postings head: vocabulary chunk, count, sealed
+ *                       chunks, then the newest postings
+ *   swd:<uid>:<word>    first docno of each sealed chunk
+ *   sc:<uid>:<word>:<k> sealed chunk k of a word's postings
+ */
+#ifndef OMI_SINDEX_H
+#define OMI_SINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv/search.h"
+#include "lib/err.h"
+#include "store/store.h"
+
+#define SINDEX_VERSION	1
+#define SINDEX_BUILDING	0	/* a head being rebuilt: not used yet */
+
+/*
+ * Adds a stored conversation (raw is the OMI JSON as stored) under a new
+ * docno. The caller has already removed the version it replaces. A user
+ * without an index gets one only when user_was_empty (before this
+ * conversation): one who had conversations before the index existed waits
+ * for omi-admin reindex, and searches read everything meanwhile.
+ */
+enum omi_err	 sindex_add(struct store *, const char *uid, const char *id,
+		    int64_t t, const char *raw, size_t len, int user_was_empty);
+/* Removes a conversation, given the JSON it was indexed from. */
+enum omi_err	 sindex_remove(struct store *, const char *uid, const char *id,
+		    const char *raw, size_t len);
+/* Queues the deletion of every search record of a user (full key scan). */
+enum omi_err	 sindex_drop_user(struct store *, const char *uid);
+/*
+ * A rebuild (omi-admin reindex), in as many sessions as it takes: start
+ * drops the user's index and leaves a head marked as building (searches
+ * read everything until end); build_add adds one conversation unless a
+ * delivery meanwhile did; end puts the index to use.
+ */
+enum omi_err	 sindex_build_start(struct store *, const char *uid);
+enum omi_err	 sindex_build_add(struct store *, const char *uid,
+		    const char *id, int64_t t, const char *raw, size_t len);
+enum omi_err	 sindex_build_end(struct store *, const char *uid);
+/* 1 when the user has an index of this version (0: search reads all). */
+int		 sindex_usable(struct store *, const char *uid);
+
+/* One candidate conversation, in the order the caller asked for. */
+struct sindex_hit {
+	uint64_t	 docno;
+	int64_t		 t;
+	char		 id[129];
+	double		 score;		/* relevance order only */
+};
+
+/*
+ * A query's candidates. sindex_query() reads the postings once; then
+ * sindex_next() yields candidates newest first (by (t, id), below the
+ * bound set by sindex_start), or, for relevance, best first.
+ */
+struct sindex_query;
+
+/*
+ * Returns OMI_OK with *q set, OMI_NOTFOUND when the index cannot narrow
+ * the search (no index, or every term too common to be worth it: the
+ * caller walks the conversations as before), or the store's error.
+ */
+enum omi_err	 sindex_query(struct store *, const char *uid,
+		    const struct search *, int speaker_user, int by_relevance,
+		    struct sindex_query **q);
+/* Newest first: candidates with key (t, id) below (t, id) (after == 1). */
+enum omi_err	 sindex_start(struct sindex_query *, int after, int64_t t,
+		    const char *id);
+/* OMI_OK with *h filled, OMI_NOTFOUND at the end. */
+enum omi_err	 sindex_next(struct sindex_query *, struct sindex_hit *h);
+size_t		 sindex_count(const struct sindex_query *);
+void		 sindex_query_free(struct sindex_query *);
+#endif
