@@ -24,7 +24,7 @@
 #define OMI_ADMIN_DATADIR "data"
 #endif
 
-static const struct admin_cmd *tables[5];
+static const struct admin_cmd *tables[6];
 
 static void
 usage(FILE *f)
@@ -35,7 +35,7 @@ usage(FILE *f)
 	fprintf(f, "usage: omi-admin COMMAND [ARGS] (COMMAND --help for "
 	    "details)\n\nData directory: $OMI_DATA_DIR, default %s\n\n"
 	    "Commands:\n", OMI_ADMIN_DATADIR);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		for (t = tables[i]; t->name != NULL; t++)
 			fprintf(f, "  %-22s %s\n", t->name, t->help);
 }
@@ -144,6 +144,7 @@ main(int argc, char **argv)
 	tables[2] = admin_data_cmds;
 	tables[3] = admin_oauth_cmds;
 	tables[4] = admin_api_cmds;
+	tables[5] = admin_search_cmds;
 	memset(&c, 0, sizeof(c));
 	if (sec_init() == -1)
 		return 1;
@@ -154,7 +155,7 @@ main(int argc, char **argv)
 		usage(argc < 1 ? stderr : stdout);
 		return argc < 1 ? 2 : 0;
 	}
-	for (i = 0; i < 5 && cmd == NULL; i++)
+	for (i = 0; i < 6 && cmd == NULL; i++)
 		for (t = tables[i]; t->name != NULL; t++)
 			if ((used = match(t->name, argc, argv)) > 0) {
 				cmd = t;

@@ -31,6 +31,7 @@ extern const struct admin_cmd admin_user_cmds[];
 extern const struct admin_cmd admin_data_cmds[];
 extern const struct admin_cmd admin_oauth_cmds[];
 extern const struct admin_cmd admin_api_cmds[];
+extern const struct admin_cmd admin_search_cmds[];
 
 /* Opens the store for a command, printing the reason on failure. */
 struct store;
@@ -39,6 +40,8 @@ int	 admin_store(struct admin_ctx *, int write, struct store **);
 int64_t	 admin_timeout(const struct admin_ctx *);
 /* Commits and closes, printing the reason on failure; 0 or 1. */
 int	 admin_commit(struct store *);
+/* Rebuilds a user's search index (admin/search.c); 0, or 1 after a message. */
+int	 admin_reindex_user(struct admin_ctx *, const char *uid, size_t *count);
 /* 0 when uid is a valid OMI user id; otherwise says why and returns -1. */
 int	 admin_check_uid(const char *uid);
 /* Prints the GPT editor's configuration block. */

@@ -17,6 +17,7 @@
 #include "auth/oauth.h"
 #include "conv/index-codec.h"
 #include "conv/index.h"
+#include "conv/sindex.h"
 #include "lib/clock.h"
 #include "lib/sec.h"
 #include "lib/text.h"
@@ -159,8 +160,25 @@ cmd_export(struct admin_ctx *c, int argc, char **argv)
 
 struct check {
 	struct store	*s;
-	size_t		 keys, users, convs, indexed, oauth, problems;
+	size_t		 keys, users, convs, indexed, oauth, search, problems;
+	size_t		 unindexed;	/* users whose search reads all */
+	uint64_t	 search_words;
 };
+
+/* The search index's records (conv/sindex.h), checked per user below. */
+static int
+search_record(const char *key)
+{
+	static const char *const prefixes[] = {
+		"sh:", "sn:", "sd:", "st:", "sx:", "sv:", "sw:", "swd:", "sc:"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
 
 static void
 problem(struct check *k, const char *what, const char *key)
@@ -180,6 +198,11 @@ check_key(void *ctx, const char *key)
 	k->keys++;
 	if (store_get(k->s, key, &val, &len) != OMI_OK) {
 		problem(k, "unreadable record", key);
+		return 0;
+	}
+	if (search_record(key)) {
+		k->search++;
+		free(val);
 		return 0;
 	}
 	if (strncmp(key, "conv:", 5) == 0) {
@@ -213,6 +236,37 @@ check_key(void *ctx, const char *key)
 	json_decref(j);
 	free(val);
 	return 0;
+}
+
+static void
+search_problem(void *ctx, const char *what, const char *uid)
+{
+	problem(ctx, what, uid);
+}
+
+/* The user's search index, or a note that it has none. */
+static void
+check_search(struct check *k, const char *uid, size_t convs)
+{
+	struct sindex_stats	 st;
+	enum omi_err		 err;
+
+	err = sindex_check(k->s, uid, search_problem, k, &st);
+	if (err == OMI_NOTFOUND || (err == OMI_OK &&
+	    st.version != SINDEX_VERSION)) {
+		if (convs > 0) {
+			k->unindexed++;
+			printf("note: %s has no search index%s: searches read "
+			    "every conversation; run omi-admin reindex %s\n",
+			    uid, err == OMI_OK && st.version ==
+			    SINDEX_BUILDING ? " yet (a rebuild is under way "
+			    "or was stopped)" : "", uid);
+		}
+		return;
+	}
+	if (err != OMI_OK)
+		problem(k, "search index check failed", omi_strerror(err));
+	k->search_words += st.words;
 }
 
 /* Cross-checks one user's index against the conversation records. */
@@ -254,6 +308,7 @@ check_user_index(void *ctx, const char *key)
 		problem(k, "index totals differ from its pages", uid);
 	k->indexed += n;
 	index_head_free(&h);
+	check_search(k, uid, n);
 	return 0;
 }
 
@@ -276,8 +331,10 @@ cmd_check(struct admin_ctx *c, int argc, char **argv)
 	if (k.indexed != k.convs)
 		problem(&k, "conversations outside any index", "(count)");
 	printf("records: %zu\nusers: %zu\nconversations: %zu\n"
-	    "oauth records: %zu\nproblems: %zu\n", k.keys, k.users, k.convs,
-	    k.oauth, k.problems);
+	    "oauth records: %zu\nsearch index: %zu records, %llu distinct "
+	    "words, %zu users without one\nproblems: %zu\n", k.keys, k.users,
+	    k.convs, k.oauth, k.search, (unsigned long long)k.search_words,
+	    k.unindexed, k.problems);
 	return k.problems ? 1 : 0;
 }
 

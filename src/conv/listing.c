@@ -13,11 +13,14 @@
 
 #include "conv/index-codec.h"
 #include "conv/listing.h"
+#include "conv/sindex.h"
 #include "conv/transcript-scan.h"
 #include "lib/buf.h"
+#include "lib/log.h"
 #include "lib/text.h"
 
 #define CURSOR_VERSION	"1"
+#define CURSOR_RANKED	"2"	/* sort=relevance: a count of matches */
 
 struct walk {
 	struct store		*s;
@@ -29,7 +32,10 @@ struct walk {
 	struct listing_pos	 last;		/* the last entry examined */
 	size_t			 limit;
 	int			 done;
+	int			 ranked;	/* not in key order */
 	struct buf		 text;		/* a transcript text, decoded */
+	json_t			*cached;	/* the last page entry_find read */
+	int64_t			 cached_page;
 };
 
 /*
@@ -203,9 +209,72 @@ entry_match(struct walk *w, const json_t *e, int *match)
 }
 
 /*
- * A plain list needs nothing from an entry but its key and discarded flag
- * until the entry is taken: only filters look inside first.
+ * Takes or passes over one entry, in walk order. *ep is the entry's
+ * summary when the caller has it; load(lctx) makes it otherwise (a plain
+ * list needs nothing from an entry but its key and discarded flag until
+ * the entry is taken: only filters look inside first). Returns 1 when the
+ * walk is over: done, or failed with *err set.
  */
+static int
+visit(struct walk *w, int64_t t, const char *id, int discarded, json_t **ep,
+    json_t *(*load)(void *), void *lctx, enum omi_err *err)
+{
+	int match;
+
+	if (behind(w->from, t, id) || t > w->f->until)
+		return 0;
+	if (t < w->f->since) {
+		/* Walks by rank see older ones after newer ones. */
+		if (w->ranked)
+			return 0;
+		w->done = 1;
+		return 1;
+	}
+	if (discarded && !w->f->include_discarded)
+		match = 0;
+	else if (w->f->category == NULL && w->f->search == NULL)
+		match = 1;
+	else if ((*ep == NULL && (*ep = load(lctx)) == NULL) ||
+	    (*err = entry_match(w, *ep, &match)) != OMI_OK) {
+		if (*ep == NULL)
+			*err = OMI_NOMEM;
+		return 1;
+	}
+	if (w->pg->stopped) {
+		w->done = 1;
+		return 1;
+	}
+	if (!match) {
+		set_pos(&w->last, t, id);
+		return 0;
+	}
+	if (w->skip > 0) {
+		w->skip--;
+		set_pos(&w->last, t, id);
+		return 0;
+	}
+	if (json_array_size(w->pg->entries) == w->limit) {
+		w->pg->more = 1;
+		w->done = 1;
+		return 1;
+	}
+	if ((*ep == NULL && (*ep = load(lctx)) == NULL) ||
+	    json_array_append_new(w->pg->entries, *ep) == -1) {
+		*ep = NULL;
+		*err = OMI_NOMEM;
+		return 1;
+	}
+	*ep = NULL;
+	set_pos(&w->last, t, id);
+	return 0;
+}
+
+static json_t *
+page_entry(void *pw)
+{
+	return codec_page_walk_entry(pw);
+}
+
 static enum omi_err
 walk_page(struct walk *w, const struct index_ref *r)
 {
@@ -216,7 +285,7 @@ walk_page(struct walk *w, const struct index_ref *r)
 	int64_t			 t;
 	json_t			*e = NULL;
 	enum omi_err		 step;
-	int			 discarded, match;
+	int			 discarded;
 
 	if ((err = index_page_get(w->s, w->uid, r->page, &val, &len)) !=
 	    OMI_OK)
@@ -230,47 +299,8 @@ walk_page(struct walk *w, const struct index_ref *r)
 	    OMI_OK) {
 		json_decref(e);
 		e = NULL;
-		if (behind(w->from, t, id) || t > w->f->until)
-			continue;
-		if (t < w->f->since) {
-			w->done = 1;
+		if (visit(w, t, id, discarded, &e, page_entry, &pw, &err))
 			break;
-		}
-		if (discarded && !w->f->include_discarded)
-			match = 0;
-		else if (w->f->category == NULL && w->f->search == NULL)
-			match = 1;
-		else if ((e = codec_page_walk_entry(&pw)) == NULL ||
-		    (err = entry_match(w, e, &match)) != OMI_OK) {
-			err = e == NULL ? OMI_NOMEM : err;
-			break;
-		}
-		if (w->pg->stopped) {
-			w->done = 1;
-			break;
-		}
-		if (!match) {
-			set_pos(&w->last, t, id);
-			continue;
-		}
-		if (w->skip > 0) {
-			w->skip--;
-			set_pos(&w->last, t, id);
-			continue;
-		}
-		if (json_array_size(w->pg->entries) == w->limit) {
-			w->pg->more = 1;
-			w->done = 1;
-			break;
-		}
-		if ((e == NULL && (e = codec_page_walk_entry(&pw)) == NULL) ||
-		    json_array_append_new(w->pg->entries, e) == -1) {
-			e = NULL;
-			err = OMI_NOMEM;
-			break;
-		}
-		e = NULL;
-		set_pos(&w->last, t, id);
 	}
 	if (step == OMI_CORRUPT && err == OMI_OK)
 		err = OMI_CORRUPT;
@@ -278,6 +308,72 @@ walk_page(struct walk *w, const struct index_ref *r)
 	codec_page_walk_end(&pw);
 	free(val);
 	return err;
+}
+
+/*
+ * The summary of the conversation with key (t, id), from the page the
+ * head says holds it (the last page read is kept: hits newest first
+ * mostly share pages). *e is NULL when the index does not hold it.
+ */
+static enum omi_err
+entry_find(struct walk *w, const struct index_head *h, int64_t t,
+    const char *id, json_t **e)
+{
+	const struct index_ref	*r = NULL;
+	enum omi_err		 err;
+	json_t			*x;
+	size_t			 i;
+
+	*e = NULL;
+	for (i = 0; i < h->nrefs; i++) {
+		r = &h->refs[i];
+		if (index_keycmp(t, id, r->hi_t, r->hi_id) <= 0 &&
+		    index_keycmp(t, id, r->lo_t, r->lo_id) >= 0)
+			break;
+	}
+	if (i == h->nrefs)
+		return OMI_OK;
+	if (w->cached == NULL || w->cached_page != r->page) {
+		json_decref(w->cached);
+		w->cached = NULL;
+		if ((err = index_page_load(w->s, w->uid, r->page,
+		    &w->cached)) != OMI_OK)
+			return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
+		w->cached_page = r->page;
+		w->pg->pages_read++;
+	}
+	json_array_foreach(w->cached, i, x)
+		if (index_entry_t(x) == t && strcmp(index_entry_id(x), id) == 0) {
+			*e = json_incref(x);
+			break;
+		}
+	return OMI_OK;
+}
+
+/* The walk over the search index's candidates (see sindex.h). */
+static enum omi_err
+walk_index(struct walk *w, const struct index_head *h, struct sindex_query *q)
+{
+	struct sindex_hit	 hit;
+	enum omi_err		 err, step;
+	json_t			*e;
+	int			 stop;
+
+	if ((err = sindex_start(q, w->from->after, w->from->t,
+	    w->from->id)) != OMI_OK)
+		return err;
+	while (!w->done && (step = sindex_next(q, &hit)) == OMI_OK) {
+		if ((err = entry_find(w, h, hit.t, hit.id, &e)) != OMI_OK)
+			return err;
+		if (e == NULL)
+			continue;	/* the search index is ahead */
+		stop = visit(w, hit.t, hit.id, json_is_true(json_object_get(e,
+		    "discarded")), &e, NULL, NULL, &err);
+		json_decref(e);
+		if (stop)
+			return err;
+	}
+	return w->done || step == OMI_NOTFOUND ? OMI_OK : step;
 }
 
 /* 1 when every entry of the page is past the position and within dates. */
@@ -295,6 +391,7 @@ listing_fetch(struct store *s, const char *uid, const struct index_head *h,
 {
 	struct walk		 w;
 	const struct index_ref	*r;
+	struct sindex_query	*q;
 	enum omi_err		 err = OMI_OK;
 	size_t			 i, count;
 
@@ -310,6 +407,22 @@ listing_fetch(struct store *s, const char *uid, const struct index_head *h,
 	w.skip = from->skip;
 	w.last = *from;
 	w.limit = limit;
+	if (f->search != NULL && !f->full_scan) {
+		err = sindex_query(s, uid, f->search, f->speaker_user,
+		    f->by_relevance, &q);
+		if (err == OMI_OK) {
+			w.ranked = f->by_relevance;
+			err = walk_index(&w, h, q);
+			sindex_query_free(q);
+			goto out;
+		}
+		if (err == OMI_CORRUPT)
+			log_msg("listing: search index of %s unreadable: "
+			    "reading every conversation", uid);
+		else if (err != OMI_NOTFOUND)
+			goto out;
+		err = OMI_OK;
+	}
 	for (i = 0; i < h->nrefs && !w.done && err == OMI_OK; i++) {
 		r = &h->refs[i];
 		if (behind(from, r->lo_t, r->lo_id) || r->lo_t > f->until)
@@ -326,10 +439,18 @@ listing_fetch(struct store *s, const char *uid, const struct index_head *h,
 		}
 		err = walk_page(&w, r);
 	}
+out:
 	if (err == OMI_OK && pg->stopped) {
 		pg->resume = w.last;
 		pg->resume.skip = w.skip;
+		if (f->by_relevance) {
+			memset(&pg->resume, 0, sizeof(pg->resume));
+			pg->resume.relevance = 1;
+			pg->resume.skip = from->skip +
+			    json_array_size(pg->entries);
+		}
 	}
+	json_decref(w.cached);
 	buf_free(&w.text);
 	return err;
 }
@@ -380,6 +501,22 @@ listing_page_free(struct listing_page *pg)
 	memset(pg, 0, sizeof(*pg));
 }
 
+void
+listing_pos_after(const struct listing_filter *f,
+    const struct listing_pos *from, const json_t *entries, size_t n,
+    struct listing_pos *out)
+{
+	const json_t *e = json_array_get(entries, n - 1);
+
+	memset(out, 0, sizeof(*out));
+	if (f->by_relevance) {
+		out->relevance = 1;
+		out->skip = from->skip + n;
+		return;
+	}
+	set_pos(out, index_entry_t(e), index_entry_id(e));
+}
+
 char *
 listing_cursor_encode(const struct listing_pos *p)
 {
@@ -387,8 +524,13 @@ listing_cursor_encode(const struct listing_pos *p)
 	char		*out;
 	size_t		 n;
 
-	buf_printf(&b, CURSOR_VERSION ":%llu", (unsigned long long)p->skip);
-	if (p->after)
+	if (p->relevance)
+		buf_printf(&b, CURSOR_RANKED ":%llu",
+		    (unsigned long long)p->skip);
+	else
+		buf_printf(&b, CURSOR_VERSION ":%llu",
+		    (unsigned long long)p->skip);
+	if (p->after && !p->relevance)
 		buf_printf(&b, ":%lld:%s", (long long)p->t, p->id);
 	if (b.failed) {
 		buf_free(&b);
@@ -442,6 +584,11 @@ listing_cursor_decode(const char *cursor, struct listing_pos *p)
 		if ((c = strchr(c, ':')) == NULL)
 			break;
 		*c = '\0';
+	}
+	if (c == NULL && nf == 2 && strcmp(f[0], CURSOR_RANKED) == 0 &&
+	    parse_u64(f[1], LISTING_SKIP_MAX, &p->skip) == 0) {
+		p->relevance = 1;
+		return 0;
 	}
 	if (c != NULL || strcmp(f[0], CURSOR_VERSION) != 0 ||
 	    (nf != 2 && nf != 4) ||

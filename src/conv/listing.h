@@ -49,6 +49,7 @@ struct listing_filter {
 };
 
 struct listing_pos {
+	int		 relevance;	/* a place in a ranking: skip only */
 	int		 after;		/* 1: after (t, id); 0: from the newest */
 	int64_t		 t;
 	char		 id[CONV_ID_MAX + 1];
@@ -85,8 +86,21 @@ enum omi_err	 listing_total(struct store *, const char *uid,
 		    size_t *total);
 void		 listing_page_free(struct listing_page *);
 
+/*
+ * The position after the first n of the entries a fetch from `from`
+ * returned (n > 0): after the last one's key, or, in a ranking, n more
+ * matches on.
+ */
+void		 listing_pos_after(const struct listing_filter *,
+		    const struct listing_pos *from, const json_t *entries,
+		    size_t n, struct listing_pos *out);
+
 /* Encodes a position as a cursor; malloc'd, NULL when out of memory. */
 char		*listing_cursor_encode(const struct listing_pos *);
-/* Decodes a cursor; 0, or -1 when it is not one this server made. */
+/*
+ * Decodes a cursor; 0, or -1 when it is not one this server made. A
+ * ranking's cursor sets relevance: the caller refuses it for a list in
+ * date order, and the other way round.
+ */
 int		 listing_cursor_decode(const char *, struct listing_pos *);
 #endif

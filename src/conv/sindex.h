@@ -68,6 +68,20 @@ enum omi_err	 sindex_build_end(struct store *, const char *uid);
 /* 1 when the user has an index of this version (0: search reads all). */
 int		 sindex_usable(struct store *, const char *uid);
 
+struct sindex_stats {
+	unsigned	 version;	/* SINDEX_BUILDING: being rebuilt */
+	uint64_t	 conversations, words;
+	size_t		 problems;
+};
+
+/*
+ * Cross-checks a user's index against the conversations, calling problem
+ * with a description for each fault. OMI_NOTFOUND: the user has no index.
+ */
+enum omi_err	 sindex_check(struct store *, const char *uid,
+		    void (*problem)(void *ctx, const char *what,
+		    const char *uid), void *ctx, struct sindex_stats *);
+
 /* One candidate conversation, in the order the caller asked for. */
 struct sindex_hit {
 	uint64_t	 docno;

@@ -1,0 +1,300 @@
+/*
+ * sindex-check: omi-admin check's cross-check of a user's search index
+ * against the conversations (see sindex.h). Every posting must name a
+ * live docno, every conversation must hold as many postings as it has
+ * distinct words, the counts in the heads must add up, and every word of
+ * the vocabulary must have a head that points back at its chunk.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv/index-codec.h"
+#include "conv/index.h"
+#include "conv/sindex-impl.h"
+#include "conv/sindex.h"
+#include "lib/text.h"
+
+struct ck {
+	struct store		*s;
+	const char		*uid;
+	struct sindex_head	 h;
+	uint32_t		*want;		/* distinct words per docno */
+	uint32_t		*have;		/* postings seen per docno */
+	unsigned char		*live;
+	void			(*problem)(void *, const char *, const char *);
+	void			*ctx;
+	size_t			 problems;
+};
+
+static void
+bad(struct ck *k, const char *what)
+{
+	k->problems++;
+	k->problem(k->ctx, what, k->uid);
+}
+
+/* One conversation: its docno records and its word count. */
+static enum omi_err
+check_conv(struct ck *k, const char *id, int64_t t, uint64_t *words)
+{
+	struct swords	 ws;
+	enum omi_err	 err;
+	char		*key, *val, *raw;
+	size_t		 len;
+	uint64_t	 docno;
+
+	if ((key = skey_s("sn", k->uid, id)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(k->s, key, &val, NULL);
+	free(key);
+	if (err == OMI_NOTFOUND) {
+		bad(k, "search index: a conversation is not indexed");
+		return OMI_OK;
+	}
+	if (err != OMI_OK)
+		return err;
+	if (parse_u64(val, UINT64_MAX - 1, &docno) != 0 ||
+	    docno >= k->h.next) {
+		free(val);
+		bad(k, "search index: bad docno");
+		return OMI_OK;
+	}
+	free(val);
+	if (k->live[docno]++)
+		bad(k, "search index: two conversations share a docno");
+	if ((key = skey_n("sd", k->uid, docno)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(k->s, key, &val, NULL);
+	free(key);
+	if (err == OMI_OK && strcmp(val, id) != 0)
+		bad(k, "search index: docno names another conversation");
+	else if (err == OMI_NOTFOUND)
+		bad(k, "search index: docno without its id");
+	if (err == OMI_OK)
+		free(val);
+	else if (err != OMI_NOTFOUND)
+		return err;
+	if ((err = st_load(k->s, k->uid, docno / SINDEX_ST_CHUNK, &val,
+	    &len)) != OMI_OK && err != OMI_NOTFOUND)
+		return err;
+	if (err == OMI_NOTFOUND || (docno % SINDEX_ST_CHUNK + 1) *
+	    SINDEX_ST_ENTRY > len || (int64_t)le_get((unsigned char *)val +
+	    (docno % SINDEX_ST_CHUNK) * SINDEX_ST_ENTRY, 8) != t)
+		bad(k, "search index: a docno's date differs");
+	free(val);
+	if ((err = index_get(k->s, k->uid, id, &raw, &len)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	memset(&ws, 0, sizeof(ws));
+	err = swords_collect(&ws, raw, len);
+	free(raw);
+	k->want[docno] = (uint32_t)ws.n;
+	*words += ws.count;
+	swords_free(&ws);
+	return err;
+}
+
+static enum omi_err
+check_list(struct ck *k, const char *val, size_t len, uint64_t *count,
+    int64_t *first)
+{
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	struct spost		 e;
+	uint64_t		 prev = 0;
+	int			 r;
+
+	*first = -1;
+	while ((r = spost_next(&p, end, &prev, &e)) == 1) {
+		if (*first == -1)
+			*first = (int64_t)e.docno;
+		(*count)++;
+		if (e.docno >= k->h.next || !k->live[e.docno]) {
+			bad(k, "search index: a posting names no conversation");
+			continue;
+		}
+		k->have[e.docno]++;
+	}
+	if (r == -1)
+		bad(k, "search index: postings do not decode");
+	return OMI_OK;
+}
+
+/* One word: its head, directory and chunks. */
+static enum omi_err
+check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
+{
+	struct sword_head	 wh;
+	const unsigned char	*p = NULL, *end = NULL;
+	enum omi_err		 err;
+	char			*key, *val, *dir = NULL, *cv;
+	size_t			 len, dlen = 0, clen;
+	uint64_t		 count = 0, c, first_dir;
+	int64_t			 first;
+
+	if ((key = skey_s("sw", k->uid, w)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(k->s, key, &val, &len);
+	free(key);
+	if (err == OMI_NOTFOUND) {
+		if (in_vocab)
+			bad(k, "search index: a word without postings");
+		return OMI_OK;
+	}
+	if (err != OMI_OK)
+		return err;
+	if (sword_head_decode(val, len, &wh) == -1) {
+		bad(k, "search index: a word head does not decode");
+		free(val);
+		return OMI_OK;
+	}
+	if (in_vocab && wh.vchunk != chunk)
+		bad(k, "search index: a word head names another chunk");
+	if ((key = skey_s("swd", k->uid, w)) == NULL) {
+		free(val);
+		return OMI_NOMEM;
+	}
+	err = store_get(k->s, key, &dir, &dlen);
+	free(key);
+	if (err != OMI_OK && err != OMI_NOTFOUND) {
+		free(val);
+		return err;
+	}
+	p = (const unsigned char *)dir;
+	end = p + dlen;
+	for (c = 0; c < wh.nsealed; c++) {
+		if (sv_get(&p, end, &first_dir) == -1) {
+			bad(k, "search index: a chunk directory is short");
+			break;
+		}
+		if ((key = skey_sn("sc", k->uid, w, c)) == NULL) {
+			err = OMI_NOMEM;
+			break;
+		}
+		err = store_get(k->s, key, &cv, &clen);
+		free(key);
+		if (err == OMI_NOTFOUND) {
+			err = OMI_OK;
+			continue;
+		}
+		if (err != OMI_OK)
+			break;
+		check_list(k, cv, clen, &count, &first);
+		if (first != -1 && (uint64_t)first < first_dir)
+			bad(k, "search index: a chunk starts before its place");
+		free(cv);
+	}
+	if (err == OMI_OK) {
+		check_list(k, (const char *)wh.tail, wh.tail_len, &count,
+		    &first);
+		if (count != wh.df)
+			bad(k, "search index: a word's count differs");
+		if (count == 0)
+			bad(k, "search index: a word with no postings left");
+	}
+	free(dir);
+	free(val);
+	return err;
+}
+
+enum omi_err
+sindex_check(struct store *s, const char *uid,
+    void (*problem)(void *, const char *, const char *), void *ctx,
+    struct sindex_stats *st)
+{
+	struct ck		 k;
+	struct index_head	 ih;
+	enum omi_err		 err;
+	json_t			*entries, *e;
+	char			*key, *val, *w, *nl;
+	size_t			 i, j, len;
+	uint64_t		 words = 0, n = 0, c, d;
+
+	memset(&k, 0, sizeof(k));
+	memset(st, 0, sizeof(*st));
+	k.s = s;
+	k.uid = uid;
+	k.problem = problem;
+	k.ctx = ctx;
+	if ((err = shead_load(s, uid, &k.h)) != OMI_OK)
+		return err;
+	st->version = k.h.version;
+	if (k.h.version != SINDEX_VERSION)
+		return OMI_OK;
+	if (k.h.next > (uint64_t)1 << 32)
+		return OMI_CORRUPT;
+	k.want = calloc(k.h.next + 1, sizeof(*k.want));
+	k.have = calloc(k.h.next + 1, sizeof(*k.have));
+	k.live = calloc(k.h.next + 1, 1);
+	if (k.want == NULL || k.have == NULL || k.live == NULL) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	if ((err = index_head_load(s, uid, &ih)) != OMI_OK)
+		goto out;
+	for (i = 0; i < ih.nrefs && err == OMI_OK; i++) {
+		if ((err = index_page_load(s, uid, ih.refs[i].page,
+		    &entries)) != OMI_OK) {
+			err = err == OMI_NOTFOUND ? OMI_OK : err;
+			continue;
+		}
+		json_array_foreach(entries, j, e) {
+			if (err != OMI_OK)
+				break;
+			err = check_conv(&k, index_entry_id(e),
+			    index_entry_t(e), &words);
+			n++;
+		}
+		json_decref(entries);
+	}
+	index_head_free(&ih);
+	if (err != OMI_OK)
+		goto out;
+	if (n != k.h.live)
+		bad(&k, "search index: its count of conversations differs");
+	if (words != k.h.words)
+		bad(&k, "search index: its count of words differs");
+	for (c = 0; c < k.h.nvocab && err == OMI_OK; c++) {
+		if ((key = skey_n("sv", uid, c)) == NULL) {
+			err = OMI_NOMEM;
+			break;
+		}
+		err = store_get(s, key, &val, &len);
+		free(key);
+		if (err == OMI_NOTFOUND) {
+			err = OMI_OK;
+			continue;
+		}
+		if (err != OMI_OK)
+			break;
+		if (len == 0 || val[0] != '\n' || val[len - 1] != '\n')
+			bad(&k, "search index: a vocabulary chunk is malformed");
+		for (w = val + 1; err == OMI_OK && w < val + len &&
+		    (nl = strchr(w, '\n')) != NULL; w = nl + 1) {
+			*nl = '\0';
+			if (*w == '\0' || strlen(w) > SINDEX_WORD_MAX) {
+				bad(&k, "search index: a vocabulary word is "
+				    "malformed");
+				continue;
+			}
+			err = check_word(&k, w, c, 1);
+			st->words++;
+		}
+		free(val);
+	}
+	if (err == OMI_OK)
+		err = check_word(&k, "", 0, 0);
+	for (d = 0; d < k.h.next && err == OMI_OK; d++)
+		if (k.live[d] && k.want[d] != k.have[d]) {
+			bad(&k, "search index: a conversation's postings "
+			    "differ from its words");
+			break;
+		}
+	st->conversations = n;
+out:
+	st->problems = k.problems;
+	free(k.want);
+	free(k.have);
+	free(k.live);
+	return err;
+}
