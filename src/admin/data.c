@@ -170,7 +170,8 @@ static int
 search_record(const char *key)
 {
 	static const char *const prefixes[] = {
-		"sh:", "sn:", "sd:", "st:", "sx:", "sv:", "sw:", "swd:", "sc:"
+		"sh:", "sn:", "sd:", "st:", "sx:", "sp:", "sv:", "sw:", "swd:",
+		"sc:"
 	};
 	size_t i;
 

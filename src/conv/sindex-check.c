@@ -5,6 +5,8 @@
  * distinct words, the counts in the heads must add up, and every word of
  * the vocabulary must have a head that points back at its chunk.
  */
+#include <sys/types.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,11 @@ struct ck {
 	uint32_t		*want;		/* distinct words per docno */
 	uint32_t		*have;		/* postings seen per docno */
 	unsigned char		*live;
+	uint64_t		*pend;		/* sp:, no postings yet */
+	size_t			 npend;
+	char			**sat;		/* saturated words, sorted */
+	uint64_t		*sat_df;	/* conversations holding each */
+	size_t			 nsat;
 	void			(*problem)(void *, const char *, const char *);
 	void			*ctx;
 	size_t			 problems;
@@ -35,6 +42,99 @@ bad(struct ck *k, const char *what)
 	k->problem(k->ctx, what, k->uid);
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Index of w among the saturated words, or -1. */
+static ssize_t
+sat_find(const struct ck *k, const char *w)
+{
+	char	**at;
+
+	if (k->nsat == 0)
+		return -1;
+	at = bsearch(&w, k->sat, k->nsat, sizeof(*k->sat), str_cmp);
+	return at == NULL ? -1 : at - k->sat;
+}
+
+/* The saturated words, from the heads of the vocabulary's words. */
+static enum omi_err
+sat_collect(struct ck *k)
+{
+	struct sword_head	 wh;
+	enum omi_err		 err = OMI_OK;
+	char			*key, *val, *hv, *w, *nl, **nv;
+	size_t			 len, hlen;
+	uint64_t		 c;
+	int			 last = 0;
+
+	for (c = 0; c <= k->h.nvocab && err == OMI_OK; c++) {
+		val = NULL;
+		len = 0;
+		if (c == k->h.nvocab) {
+			/* and the long words' entry */
+			if ((val = strdup("\n\n")) == NULL)
+				return OMI_NOMEM;
+			len = 2;
+			last = 1;
+		} else {
+			if ((key = skey_n("sv", k->uid, c)) == NULL)
+				return OMI_NOMEM;
+			err = store_get(k->s, key, &val, &len);
+			free(key);
+			if (err == OMI_NOTFOUND) {
+				err = OMI_OK;
+				continue;
+			}
+			if (err != OMI_OK)
+				break;
+		}
+		for (w = val + 1; err == OMI_OK && w < val + len &&
+		    (nl = memchr(w, '\n', (size_t)(val + len - w))) != NULL;
+		    w = nl + 1) {
+			*nl = '\0';
+			if (*w == '\0' && !last)
+				continue;
+			if ((key = skey_s("sw", k->uid, w)) == NULL) {
+				err = OMI_NOMEM;
+				break;
+			}
+			err = store_get(k->s, key, &hv, &hlen);
+			free(key);
+			if (err == OMI_NOTFOUND) {
+				err = OMI_OK;
+				continue;
+			}
+			if (err != OMI_OK)
+				break;
+			if (sword_head_decode(hv, hlen, &wh) == 0 &&
+			    wh.saturated) {
+				if ((nv = reallocarray(k->sat, k->nsat + 1,
+				    sizeof(*nv))) == NULL ||
+				    (nv[k->nsat] = strdup(w)) == NULL) {
+					if (nv != NULL)
+						k->sat = nv;
+					err = OMI_NOMEM;
+				} else {
+					k->sat = nv;
+					k->nsat++;
+				}
+			}
+			free(hv);
+		}
+		free(val);
+	}
+	if (err == OMI_OK && k->nsat > 0) {
+		qsort(k->sat, k->nsat, sizeof(*k->sat), str_cmp);
+		if ((k->sat_df = calloc(k->nsat, sizeof(*k->sat_df))) == NULL)
+			err = OMI_NOMEM;
+	}
+	return err;
+}
+
 /* One conversation: its docno records and its word count. */
 static enum omi_err
 check_conv(struct ck *k, const char *id, int64_t t, uint64_t *words)
@@ -42,7 +142,8 @@ check_conv(struct ck *k, const char *id, int64_t t, uint64_t *words)
 	struct swords	 ws;
 	enum omi_err	 err;
 	char		*key, *val, *raw;
-	size_t		 len;
+	size_t		 len, i;
+	ssize_t		 at;
 	uint64_t	 docno;
 
 	if ((key = skey_s("sn", k->uid, id)) == NULL)
@@ -90,6 +191,19 @@ check_conv(struct ck *k, const char *id, int64_t t, uint64_t *words)
 	err = swords_collect(&ws, raw, len);
 	free(raw);
 	k->want[docno] = (uint32_t)ws.n;
+	for (i = 0; i < k->npend && k->pend[i] != docno; i++)
+		;
+	if (i < k->npend) {
+		k->want[docno] = 0;	/* its postings wait for a batch */
+		*words += ws.count;
+		swords_free(&ws);
+		return err;
+	}
+	for (i = 0; i < ws.cap; i++)
+		if (ws.v[i].w != NULL && (at = sat_find(k, ws.v[i].w)) != -1) {
+			k->sat_df[at]++;
+			k->want[docno]--;
+		}
 	*words += ws.count;
 	swords_free(&ws);
 	return err;
@@ -150,6 +264,13 @@ check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
 	}
 	if (in_vocab && wh.vchunk != chunk)
 		bad(k, "search index: a word head names another chunk");
+	if (wh.saturated) {
+		c = (uint64_t)sat_find(k, w);
+		if (sat_find(k, w) == -1 || k->sat_df[c] != wh.df)
+			bad(k, "search index: a common word's count differs");
+		free(val);
+		return OMI_OK;
+	}
 	if ((key = skey_s("swd", k->uid, w)) == NULL) {
 		free(val);
 		return OMI_NOMEM;
@@ -160,6 +281,7 @@ check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
 		free(val);
 		return err;
 	}
+	err = OMI_OK;
 	p = (const unsigned char *)dir;
 	end = p + dlen;
 	for (c = 0; c < wh.nsealed; c++) {
@@ -230,7 +352,9 @@ sindex_check(struct store *s, const char *uid,
 		err = OMI_NOMEM;
 		goto out;
 	}
-	if ((err = index_head_load(s, uid, &ih)) != OMI_OK)
+	if ((err = dlist_load(s, "sp", uid, &k.pend, &k.npend)) != OMI_OK ||
+	    (err = sat_collect(&k)) != OMI_OK ||
+	    (err = index_head_load(s, uid, &ih)) != OMI_OK)
 		goto out;
 	for (i = 0; i < ih.nrefs && err == OMI_OK; i++) {
 		if ((err = index_page_load(s, uid, ih.refs[i].page,
@@ -267,8 +391,15 @@ sindex_check(struct store *s, const char *uid,
 		}
 		if (err != OMI_OK)
 			break;
-		if (len == 0 || val[0] != '\n' || val[len - 1] != '\n')
+		if (len == 0 || val[0] != '\n' || vocab_used(val, len) == 0 ||
+		    memchr(val, '\0', vocab_used(val, len)) != NULL)
 			bad(&k, "search index: a vocabulary chunk is malformed");
+		for (i = vocab_used(val, len); i < len; i++)
+			if (val[i] != '\0') {
+				bad(&k, "search index: a vocabulary chunk is "
+				    "malformed");
+				break;
+			}
 		for (w = val + 1; err == OMI_OK && w < val + len &&
 		    (nl = strchr(w, '\n')) != NULL; w = nl + 1) {
 			*nl = '\0';
@@ -293,6 +424,11 @@ sindex_check(struct store *s, const char *uid,
 	st->conversations = n;
 out:
 	st->problems = k.problems;
+	for (i = 0; i < k.nsat; i++)
+		free(k.sat[i]);
+	free(k.sat);
+	free(k.sat_df);
+	free(k.pend);
 	free(k.want);
 	free(k.have);
 	free(k.live);

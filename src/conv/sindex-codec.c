@@ -84,18 +84,32 @@ spost_next(const unsigned char **p, const unsigned char *end, uint64_t *prev,
 	return 1;
 }
 
+/*
+ * A word head is padded with zeros to a multiple of SINDEX_HEAD_ALIGN bytes:
+ * a posting adds two or three bytes, and a value that keeps its size is
+ * rewritten in place, where one that changes size costs the store a
+ * scrub of the old copy and GDBM a new allocation (store/disk.c).
+ */
 int
 sword_head_decode(const char *val, size_t len, struct sword_head *h)
 {
 	const unsigned char *p = (const unsigned char *)val, *end = p + len;
+	uint64_t tail_len;
 
 	memset(h, 0, sizeof(*h));
 	if (sv_get(&p, end, &h->vchunk) == -1 ||
 	    sv_get(&p, end, &h->df) == -1 ||
-	    sv_get(&p, end, &h->nsealed) == -1)
+	    sv_get(&p, end, &h->nsealed) == -1 ||
+	    sv_get(&p, end, &h->saturated) == -1 || h->saturated > 1 ||
+	    sv_get(&p, end, &tail_len) == -1 ||
+	    tail_len > (uint64_t)(end - p) ||
+	    (h->saturated && (h->nsealed != 0 || tail_len != 0)))
 		return -1;
 	h->tail = p;
-	h->tail_len = (size_t)(end - p);
+	h->tail_len = (size_t)tail_len;
+	for (p += tail_len; p < end; p++)
+		if (*p != 0)
+			return -1;
 	return 0;
 }
 
@@ -103,10 +117,16 @@ int
 sword_head_encode(struct buf *b, const struct sword_head *h,
     const void *tail, size_t tail_len)
 {
+	size_t start = b->len;
+
 	sv_put(b, h->vchunk);
 	sv_put(b, h->df);
 	sv_put(b, h->nsealed);
+	sv_put(b, h->saturated);
+	sv_put(b, tail_len);
 	buf_append(b, tail, tail_len);
+	while ((b->len - start) % SINDEX_HEAD_ALIGN != 0 && !b->failed)
+		buf_putc(b, '\0');
 	return b->failed ? -1 : 0;
 }
 
@@ -186,4 +206,12 @@ skey_sn(const char *prefix, const char *uid, const char *s, uint64_t n)
 
 	buf_printf(&b, "%s:%s:%s:%" PRIu64, prefix, uid, s, n);
 	return buf_take(&b);
+}
+
+size_t
+vocab_used(const char *val, size_t len)
+{
+	while (len > 0 && val[len - 1] != '\n')
+		len--;
+	return len;
 }

@@ -16,8 +16,21 @@
 #define SINDEX_ST_CHUNK		64	/* docnos per st: record */
 #define SINDEX_ST_ENTRY		12	/* t (8), words (4) */
 #define SINDEX_TAIL_MAX		256	/* bytes of postings in a head */
+#define SINDEX_HEAD_ALIGN	16	/* a head's size is a multiple */
 #define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
 #define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
+#define SINDEX_PENDING		32	/* conversations whose postings wait */
+#define SINDEX_SAT_MIN		1024	/* a word in fewer is never saturated */
+
+/*
+ * A word in more than a quarter of a user's conversations (and in at least
+ * SINDEX_SAT_MIN) is saturated: its postings are dropped and no more are
+ * kept, only its count. A search never reads such a list (it would narrow
+ * nothing: see sindex-query.c), and the commonest words are most of the
+ * postings a delivery writes and of the index's bytes.
+ */
+#define SINDEX_SATURATED(df, live) \
+	((df) >= SINDEX_SAT_MIN && (df) > (live) / 4)
 #define SINDEX_T_DELETED	INT64_MIN
 
 /* sh:<uid> */
@@ -42,8 +55,9 @@ struct spost {
 /* sw:<uid>:<word>, decoded; tail points into the record. */
 struct sword_head {
 	uint64_t		 vchunk;
-	uint64_t		 df;
+	uint64_t		 df;		/* conversations holding the word */
 	uint64_t		 nsealed;
+	uint64_t		 saturated;	/* 1: too common to keep postings */
 	const unsigned char	*tail;
 	size_t			 tail_len;
 };
@@ -59,6 +73,12 @@ int	 sword_head_decode(const char *, size_t, struct sword_head *);
 int	 sword_head_encode(struct buf *, const struct sword_head *,
 	    const void *tail, size_t tail_len);
 int	 shead_decode(const char *, struct sindex_head *);
+/*
+ * A vocabulary chunk is "\nword\n...word\n" then zeros to
+ * SINDEX_VOCAB_MAX bytes (kept at one size, so rewritten in place); the
+ * bytes up to its last newline.
+ */
+size_t	 vocab_used(const char *, size_t);
 int	 shead_encode(struct buf *, const struct sindex_head *);
 
 /* keys (malloc'd; NULL when out of memory) */
@@ -92,6 +112,9 @@ void		 swords_free(struct swords *);
 size_t		 swords_pieces(const char *term, struct buf *out);
 
 /* sindex.c, for the query side */
+/* sx:<uid> or sp:<uid>: a sorted list of docnos (malloc'd). */
+enum omi_err	 dlist_load(struct store *, const char *prefix,
+		    const char *uid, uint64_t **, size_t *);
 enum omi_err	 shead_load(struct store *, const char *uid,
 		    struct sindex_head *);
 enum omi_err	 st_load(struct store *, const char *uid, uint64_t chunk,

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "conv/index-head.h"
+#include "conv/index.h"
 #include "conv/sindex-impl.h"
 #include "conv/sindex.h"
 #include "lib/text.h"
@@ -32,6 +33,7 @@
 struct cand {
 	uint64_t	 docno;
 	unsigned	 user;
+	unsigned	 pending;	/* no postings yet: scored from its text */
 	double		 tf;		/* summed weighted counts */
 };
 
@@ -43,10 +45,12 @@ struct cset {
 struct term_set {
 	struct cset	 set;
 	double		 idf;
+	const char	*term;
 };
 
 struct sindex_query {
 	struct store		*s;
+	const struct search	*sr;
 	char			*uid;
 	struct sindex_head	 h;
 	int			 relevance;
@@ -132,6 +136,7 @@ cset_add(struct cset *c, size_t *cap, const struct spost *e)
 	}
 	c->v[c->n].docno = e->docno;
 	c->v[c->n].user = e->user;
+	c->v[c->n].pending = 0;
 	c->v[c->n].tf = e->wtf;
 	c->n++;
 	return 0;
@@ -256,7 +261,7 @@ piece_set(struct sindex_query *q, const struct buf *vocab, const char *piece,
 			err = OMI_CORRUPT;
 			goto out;
 		}
-		if ((df += wh.df) > limit) {
+		if (wh.saturated || (df += wh.df) > limit) {
 			*dense = 1;
 			goto out;
 		}
@@ -342,6 +347,34 @@ term_set(struct sindex_query *q, const struct buf *vocab, const char *term,
 	return err;
 }
 
+/*
+ * The conversations whose postings are not written yet (sindex.c's batch)
+ * are candidates for any query: the exact check decides.
+ */
+static enum omi_err
+add_pending(struct sindex_query *q)
+{
+	struct spost	 e = { 0, 1, 1 };
+	enum omi_err	 err;
+	uint64_t	*v;
+	size_t		 n, i, cap = q->cands.n + 1;
+
+	if ((err = dlist_load(q->s, "sp", q->uid, &v, &n)) != OMI_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		e.docno = v[i];
+		if (cset_add(&q->cands, &cap, &e) == -1) {
+			free(v);
+			return OMI_NOMEM;
+		}
+		q->cands.v[q->cands.n - 1].pending = 1;
+		q->cands.v[q->cands.n - 1].tf = 0;
+	}
+	free(v);
+	cset_normalise(&q->cands);
+	return OMI_OK;
+}
+
 enum omi_err
 sindex_query(struct store *s, const char *uid, const struct search *sr,
     int speaker_user, int by_relevance, struct sindex_query **out)
@@ -360,6 +393,7 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 		return OMI_NOMEM;
 	}
 	q->s = s;
+	q->sr = sr;
 	q->relevance = by_relevance;
 	q->st_chunk = UINT64_MAX;
 	if ((err = shead_load(s, uid, &q->h)) != OMI_OK)
@@ -374,6 +408,7 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 		if ((err = term_set(q, &vocab, sr->terms[i], speaker_user, &c,
 		    &dense)) != OMI_OK || dense)
 			continue;
+		q->terms[q->nterms].term = sr->terms[i];
 		q->terms[q->nterms].set = c;
 		q->terms[q->nterms++].idf = log(1.0 + ((double)q->h.live -
 		    (double)c.n + 0.5) / ((double)c.n + 0.5));
@@ -398,6 +433,7 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 		} else
 			cset_and(&q->cands, &q->terms[i].set);
 	}
+	err = add_pending(q);
 	q->ri = q->cands.n;
 out:
 	buf_free(&vocab);
@@ -694,6 +730,56 @@ term_tf(const struct cset *c, uint64_t docno)
 	return 0;
 }
 
+/* A pending conversation's counts of one term, read from its words. */
+static double
+text_tf(const struct swords *ws, const char *term)
+{
+	struct buf	 pieces = { 0 };
+	const char	*p;
+	double		 tf = 0;
+	size_t		 n, i, j;
+
+	n = swords_pieces(term, &pieces);
+	for (i = 0, p = pieces.data; i < n; i++, p += strlen(p) + 1)
+		for (j = 0; j < ws->cap; j++)
+			if (ws->v[j].w != NULL && strstr(ws->v[j].w, p) != NULL)
+				tf += ws->v[j].wtf;
+	buf_free(&pieces);
+	return tf;
+}
+
+static double
+bm25(double idf, double tf, double dl, double avgdl)
+{
+	return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl));
+}
+
+/* The score of a conversation whose postings are still pending. */
+static enum omi_err
+pending_score(struct sindex_query *q, uint64_t docno, double avgdl,
+    double *score)
+{
+	struct sindex_hit	 h;
+	struct swords		 ws;
+	enum omi_err		 err;
+	char			*raw;
+	size_t			 len, k;
+
+	*score = 0;
+	if ((err = hit_fill(q, docno, &h)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	if ((err = index_get(q->s, q->uid, h.id, &raw, &len)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	memset(&ws, 0, sizeof(ws));
+	err = swords_collect(&ws, raw, len);
+	free(raw);
+	for (k = 0; k < q->nterms && err == OMI_OK; k++)
+		*score += bm25(q->terms[k].idf, text_tf(&ws, q->terms[k].term),
+		    (double)ws.count, avgdl);
+	swords_free(&ws);
+	return err;
+}
+
 static enum omi_err
 rank(struct sindex_query *q)
 {
@@ -710,6 +796,13 @@ rank(struct sindex_query *q)
 	if (avgdl < 1)
 		avgdl = 1;
 	for (i = 0; i < q->cands.n; i++) {
+		q->rank[i] = i;
+		if (q->cands.v[i].pending) {
+			if ((err = pending_score(q, q->cands.v[i].docno, avgdl,
+			    &q->cands.v[i].tf)) != OMI_OK)
+				return err;
+			continue;
+		}
 		if ((err = doc_stat(q, q->cands.v[i].docno, &t, &words)) !=
 		    OMI_OK)
 			return err;
@@ -717,8 +810,7 @@ rank(struct sindex_query *q)
 		score = 0;
 		for (k = 0; k < q->nterms; k++) {
 			tf = term_tf(&q->terms[k].set, q->cands.v[i].docno);
-			score += q->terms[k].idf * tf * 2.2 / (tf + 1.2 *
-			    (0.25 + 0.75 * dl / avgdl));
+			score += bm25(q->terms[k].idf, tf, dl, avgdl);
 		}
 		q->cands.v[i].tf = score;
 		q->rank[i] = i;

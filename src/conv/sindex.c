@@ -97,7 +97,8 @@ st_set(struct store *s, const char *uid, uint64_t docno, int64_t t,
 	/* Docnos never handed out (a failed session) read as deleted. */
 	le_put(e, (uint64_t)SINDEX_T_DELETED, 8);
 	le_put(e + 8, 0, 4);
-	while (b.len < at + SINDEX_ST_ENTRY)
+	/* Made whole at once, so that later writes keep its size. */
+	while (b.len < SINDEX_ST_CHUNK * SINDEX_ST_ENTRY)
 		buf_append(&b, e, sizeof(e));
 	if (b.failed) {
 		err = OMI_NOMEM;
@@ -129,6 +130,7 @@ vocab_add(struct store *s, const char *uid, struct sindex_head *h,
 		if ((err = store_get(s, key, &val, &len)) != OMI_OK &&
 		    err != OMI_NOTFOUND)
 			goto out;
+		len = val != NULL ? vocab_used(val, len) : 0;
 		if (len + strlen(word) + 1 > SINDEX_VOCAB_MAX) {
 			free(key);
 			free(val);
@@ -147,6 +149,8 @@ vocab_add(struct store *s, const char *uid, struct sindex_head *h,
 		buf_append(&b, val, len);
 	buf_puts(&b, word);
 	buf_putc(&b, '\n');
+	while (b.len < SINDEX_VOCAB_MAX && !b.failed)
+		buf_putc(&b, '\0');
 	err = b.failed ? OMI_NOMEM : store_put(s, key, b.data, b.len);
 out:
 	free(key);
@@ -172,11 +176,15 @@ vocab_remove(struct store *s, const char *uid, uint64_t chunk,
 		return err == OMI_NOTFOUND ? OMI_OK : err;
 	}
 	buf_printf(&needle, "\n%s\n", word);
+	len = vocab_used(val, len);
 	if (!needle.failed && (at = memmem(val, len, needle.data,
 	    needle.len)) != NULL) {
 		buf_append(&b, val, (size_t)(at - val) + 1);
 		buf_append(&b, at + needle.len, len - (size_t)(at - val) -
 		    needle.len);
+		/* The word's bytes become zeros: nothing of it stays. */
+		while (b.len < SINDEX_VOCAB_MAX && !b.failed)
+			buf_putc(&b, '\0');
 		err = b.failed ? OMI_NOMEM : store_put(s, key, b.data, b.len);
 	}
 	free(key);
@@ -241,49 +249,84 @@ out:
 	return err;
 }
 
+/* Drops a word's postings (chunks, directory, tail) as it saturates. */
+static enum omi_err
+word_saturate(struct store *s, const char *uid, const char *word,
+    struct sword_head *wh)
+{
+	enum omi_err	 err = OMI_OK;
+	char		*key;
+	uint64_t	 k;
+
+	for (k = 0; k < wh->nsealed && err == OMI_OK; k++) {
+		if ((key = skey_sn("sc", uid, word, k)) == NULL)
+			return OMI_NOMEM;
+		err = store_del(s, key);
+		free(key);
+	}
+	if (err == OMI_OK && wh->nsealed > 0) {
+		if ((key = skey_s("swd", uid, word)) == NULL)
+			return OMI_NOMEM;
+		err = store_del(s, key);
+		free(key);
+	}
+	wh->nsealed = 0;
+	wh->tail_len = 0;
+	wh->saturated = 1;
+	return err;
+}
+
+/* Appends n postings (docnos rising, above the word's) to a word. */
 static enum omi_err
 posting_add(struct store *s, const char *uid, struct sindex_head *h,
-    const struct sword *w, uint64_t docno)
+    const char *word, const struct spost *e, size_t n)
 {
 	struct sword_head	 wh;
-	struct spost		 e = { docno, w->user, w->wtf };
 	struct buf		 tail = { 0 }, rec = { 0 };
 	enum omi_err		 err;
 	char			*key, *val = NULL;
-	size_t			 len;
+	size_t			 len, i;
 	uint64_t		 prev;
 
-	if ((key = skey_s("sw", uid, w->w)) == NULL)
+	if ((key = skey_s("sw", uid, word)) == NULL)
 		return OMI_NOMEM;
 	err = store_get(s, key, &val, &len);
 	if (err == OMI_NOTFOUND) {
 		memset(&wh, 0, sizeof(wh));
-		err = w->w[0] == '\0' ? OMI_OK :
-		    vocab_add(s, uid, h, w->w, &wh.vchunk);
+		err = word[0] == '\0' ? OMI_OK :
+		    vocab_add(s, uid, h, word, &wh.vchunk);
 	} else if (err == OMI_OK && sword_head_decode(val, len, &wh) == -1)
 		err = OMI_CORRUPT;
 	if (err != OMI_OK)
 		goto out;
 	if (last_docno(wh.tail, wh.tail_len, &prev) == -1 ||
-	    (wh.tail_len > 0 && prev >= docno)) {
+	    (wh.tail_len > 0 && prev >= e[0].docno)) {
 		err = OMI_CORRUPT;
 		goto out;
 	}
 	buf_append(&tail, wh.tail, wh.tail_len);
 	if (wh.tail_len == 0)
 		prev = 0;
-	spost_put(&tail, &prev, &e);
-	if (tail.failed) {
-		err = OMI_NOMEM;
+	for (i = 0; i < n && err == OMI_OK; i++) {
+		if (!wh.saturated && SINDEX_SATURATED(wh.df + 1, h->live)) {
+			err = word_saturate(s, uid, word, &wh);
+			buf_reset(&tail);
+		}
+		wh.df++;
+		if (wh.saturated || err != OMI_OK)
+			continue;
+		spost_put(&tail, &prev, &e[i]);
+		if (tail.len > SINDEX_TAIL_MAX && !tail.failed) {
+			if ((err = seal(s, uid, word, &wh, &tail)) != OMI_OK)
+				break;
+			buf_reset(&tail);
+			prev = 0;
+		}
+	}
+	if (err != OMI_OK)
 		goto out;
-	}
-	wh.df++;
-	if (tail.len > SINDEX_TAIL_MAX) {
-		if ((err = seal(s, uid, w->w, &wh, &tail)) != OMI_OK)
-			goto out;
-		buf_reset(&tail);
-	}
-	if (sword_head_encode(&rec, &wh, tail.data, tail.len) == -1)
+	if (tail.failed || sword_head_encode(&rec, &wh, tail.data,
+	    tail.len) == -1)
 		err = OMI_NOMEM;
 	else
 		err = store_put(s, key, rec.data, rec.len);
@@ -404,6 +447,16 @@ posting_remove(struct store *s, const char *uid, const char *word,
 		err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
 		goto out;
 	}
+	if (wh.saturated) {
+		/* Only its count to take down. */
+		if (--wh.df == 0 || wh.df > UINT64_MAX / 2)
+			err = word_drop(s, uid, word, &wh);
+		else if (sword_head_encode(&rec, &wh, NULL, 0) == -1)
+			err = OMI_NOMEM;
+		else
+			err = store_put(s, key, rec.data, rec.len);
+		goto out;
+	}
 	if (found) {
 		if (sword_head_encode(&rec, &wh, out.data, out.len) == -1) {
 			err = OMI_NOMEM;
@@ -465,9 +518,13 @@ out:
 	return err;
 }
 
-/* Reads sx:<uid>, the sorted docnos that arrived out of order. */
-static enum omi_err
-except_load(struct store *s, const char *uid, uint64_t **v, size_t *n)
+/*
+ * Reads a sorted list of docnos: sx:<uid>, those that arrived out of
+ * order, or sp:<uid>, those whose postings are not written yet.
+ */
+enum omi_err
+dlist_load(struct store *s, const char *prefix, const char *uid, uint64_t **v,
+    size_t *n)
 {
 	const unsigned char	*p, *end;
 	enum omi_err		 err;
@@ -477,7 +534,7 @@ except_load(struct store *s, const char *uid, uint64_t **v, size_t *n)
 
 	*v = NULL;
 	*n = 0;
-	if ((key = skey("sx", uid)) == NULL)
+	if ((key = skey(prefix, uid)) == NULL)
 		return OMI_NOMEM;
 	err = store_get(s, key, &val, &len);
 	free(key);
@@ -507,7 +564,8 @@ except_load(struct store *s, const char *uid, uint64_t **v, size_t *n)
 }
 
 static enum omi_err
-except_save(struct store *s, const char *uid, const uint64_t *v, size_t n)
+dlist_save(struct store *s, const char *prefix, const char *uid,
+    const uint64_t *v, size_t n)
 {
 	struct buf	 b = { 0 };
 	enum omi_err	 err;
@@ -515,7 +573,7 @@ except_save(struct store *s, const char *uid, const uint64_t *v, size_t n)
 	uint64_t	 prev = 0;
 	size_t		 i;
 
-	if ((key = skey("sx", uid)) == NULL)
+	if ((key = skey(prefix, uid)) == NULL)
 		return OMI_NOMEM;
 	for (i = 0; i < n; i++) {
 		sv_put(&b, v[i] - prev);
@@ -540,7 +598,7 @@ except_change(struct store *s, const char *uid, struct sindex_head *h,
 	uint64_t	*v, *nv;
 	size_t		 n, i;
 
-	if ((err = except_load(s, uid, &v, &n)) != OMI_OK)
+	if ((err = dlist_load(s, "sx", uid, &v, &n)) != OMI_OK)
 		return err;
 	for (i = 0; i < n && v[i] < docno; i++)
 		;
@@ -561,10 +619,141 @@ except_change(struct store *s, const char *uid, struct sindex_head *h,
 		n--;
 	} else
 		goto out;
-	err = except_save(s, uid, v, n);
+	err = dlist_save(s, "sx", uid, v, n);
 out:
 	free(v);
 	return err;
+}
+
+/* The postings of many conversations, gathered by word before writing. */
+struct mword {
+	char		*w;
+	struct spost	*v;
+	size_t		 n, cap;
+};
+
+struct mwords {
+	struct mword	*v;
+	size_t		 n, cap;
+};
+
+static size_t
+mhash(const char *w)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *w != '\0'; w++)
+		h = (h ^ (unsigned char)*w) * 1099511628211ULL;
+	return (size_t)(h ^ h >> 31);
+}
+
+static int
+mwords_add(struct mwords *m, const char *w, const struct spost *e)
+{
+	struct mword	*nv, *x;
+	struct spost	*pv;
+	size_t		 i, j, cap;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		cap = m->cap ? m->cap * 2 : 1024;
+		if ((nv = calloc(cap, sizeof(*nv))) == NULL)
+			return -1;
+		for (i = 0; i < m->cap; i++) {
+			if (m->v[i].w == NULL)
+				continue;
+			for (j = mhash(m->v[i].w) & (cap - 1); nv[j].w != NULL;
+			    j = (j + 1) & (cap - 1))
+				;
+			nv[j] = m->v[i];
+		}
+		free(m->v);
+		m->v = nv;
+		m->cap = cap;
+	}
+	for (j = mhash(w) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+		x = &m->v[j];
+		if (x->w == NULL) {
+			if ((x->w = strdup(w)) == NULL)
+				return -1;
+			m->n++;
+			break;
+		}
+		if (strcmp(x->w, w) == 0)
+			break;
+	}
+	if (x->n == x->cap) {
+		cap = x->cap ? x->cap * 2 : 4;
+		if ((pv = reallocarray(x->v, cap, sizeof(*pv))) == NULL)
+			return -1;
+		x->v = pv;
+		x->cap = cap;
+	}
+	x->v[x->n++] = *e;
+	return 0;
+}
+
+static void
+mwords_free(struct mwords *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		free(m->v[i].w);
+		free(m->v[i].v);
+	}
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Writes the postings of the pending conversations (docnos rising), each
+ * word's head once for all of them: the words they share, the common ones,
+ * are most of a conversation's, so a batch writes far fewer records than
+ * one conversation at a time.
+ */
+static enum omi_err
+merge(struct store *s, const char *uid, struct sindex_head *h,
+    const uint64_t *docs, size_t n)
+{
+	struct mwords	 m;
+	struct swords	 ws;
+	struct spost	 e;
+	enum omi_err	 err = OMI_OK;
+	char		*key, *id, *raw;
+	size_t		 i, j, len;
+
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < n && err == OMI_OK; i++) {
+		if ((key = skey_n("sd", uid, docs[i])) == NULL)
+			return OMI_NOMEM;
+		err = store_get(s, key, &id, NULL);
+		free(key);
+		if (err != OMI_OK)
+			break;
+		err = index_get(s, uid, id, &raw, &len);
+		free(id);
+		if (err != OMI_OK)
+			break;
+		memset(&ws, 0, sizeof(ws));
+		err = swords_collect(&ws, raw, len);
+		free(raw);
+		for (j = 0; j < ws.cap && err == OMI_OK; j++) {
+			if (ws.v[j].w == NULL)
+				continue;
+			e.docno = docs[i];
+			e.user = ws.v[j].user;
+			e.wtf = ws.v[j].wtf;
+			if (mwords_add(&m, ws.v[j].w, &e) == -1)
+				err = OMI_NOMEM;
+		}
+		swords_free(&ws);
+	}
+	for (i = 0; i < m.cap && err == OMI_OK; i++)
+		if (m.v[i].w != NULL)
+			err = posting_add(s, uid, h, m.v[i].w, m.v[i].v,
+			    m.v[i].n);
+	mwords_free(&m);
+	return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 }
 
 static enum omi_err
@@ -604,8 +793,8 @@ add_doc(struct store *s, const char *uid, struct sindex_head *h,
 	struct swords	 ws;
 	enum omi_err	 err;
 	char		 num[24];
-	uint64_t	 docno = h->next;
-	size_t		 i;
+	uint64_t	 docno = h->next, *pv = NULL, *nv;
+	size_t		 pn = 0;
 
 	memset(&ws, 0, sizeof(ws));
 	if ((err = swords_collect(&ws, raw, len)) != OMI_OK)
@@ -626,10 +815,23 @@ add_doc(struct store *s, const char *uid, struct sindex_head *h,
 	} else if (!h->disordered &&
 	    (err = except_change(s, uid, h, docno, 1)) != OMI_OK)
 		goto out;
-	for (i = 0; i < ws.cap && err == OMI_OK; i++)
-		if (ws.v[i].w != NULL)
-			err = posting_add(s, uid, h, &ws.v[i], docno);
+	/* Postings wait for a batch (see merge). */
+	if ((err = dlist_load(s, "sp", uid, &pv, &pn)) != OMI_OK)
+		goto out;
+	if ((nv = reallocarray(pv, pn + 1, sizeof(*pv))) == NULL) {
+		err = OMI_NOMEM;
+		goto out;
+	}
+	pv = nv;
+	pv[pn++] = docno;
+	if (pn >= SINDEX_PENDING) {
+		if ((err = merge(s, uid, h, pv, pn)) != OMI_OK)
+			goto out;
+		pn = 0;
+	}
+	err = dlist_save(s, "sp", uid, pv, pn);
 out:
+	free(pv);
 	swords_free(&ws);
 	return err;
 }
@@ -672,9 +874,9 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 	struct swords		 ws;
 	enum omi_err		 err;
 	char			*key, *val = NULL;
-	uint64_t		 docno;
+	uint64_t		 docno, *pv = NULL;
 	uint32_t		 words;
-	size_t			 i;
+	size_t			 i, pn = 0;
 
 	memset(&ws, 0, sizeof(ws));
 	if ((err = shead_load(s, uid, &h)) != OMI_OK)
@@ -696,6 +898,14 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 		err = store_del(s, key);
 	free(key);
 	if (err == OMI_OK)
+		err = dlist_load(s, "sp", uid, &pv, &pn);
+	for (i = 0; i < pn && pv[i] != docno; i++)
+		;
+	if (err == OMI_OK && i < pn) {
+		/* Still pending: it has no postings to take out. */
+		memmove(pv + i, pv + i + 1, (pn - i - 1) * sizeof(*pv));
+		err = dlist_save(s, "sp", uid, pv, pn - 1);
+	} else if (err == OMI_OK)
 		err = swords_collect(&ws, raw, len);
 	for (i = 0; i < ws.cap && err == OMI_OK; i++)
 		if (ws.v[i].w != NULL)
@@ -712,6 +922,7 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 		err = shead_save(s, uid, &h);
 	}
 	swords_free(&ws);
+	free(pv);
 	return err;
 }
 
@@ -752,6 +963,8 @@ sindex_drop_user(struct store *s, const char *uid)
 		err = del_key(s, skey("sh", uid));
 	if (err == OMI_OK)
 		err = del_key(s, skey("sx", uid));
+	if (err == OMI_OK)
+		err = del_key(s, skey("sp", uid));
 	return err;
 }
 

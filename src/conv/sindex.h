@@ -22,6 +22,8 @@
  *   sd:<uid>:<docno>    id of a docno
  *   st:<uid>:<k>        docnos 64k..64k+63: created_at (t) and word count
  *   sx:<uid>            docnos that arrived out of (t, id) order
+ *   sp:<uid>            docnos whose postings wait for a batch of
+ *                       SINDEX_PENDING (every search checks them)
  *   sv:<uid>:<k>        vocabulary chunk: "\nword\nword\n"
  *   sw:<uid>:<word>     postings head: vocabulary chunk, count, sealed
  *                       chunks, then the newest postings
