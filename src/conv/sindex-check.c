@@ -160,6 +160,8 @@ check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
 		free(val);
 		return err;
 	}
+	/* A word that never sealed a chunk has no directory. */
+	err = OMI_OK;
 	p = (const unsigned char *)dir;
 	end = p + dlen;
 	for (c = 0; c < wh.nsealed; c++) {
