@@ -280,6 +280,14 @@ problem(void *ctx, const char *what, const char *uid)
 	fprintf(stderr, "sindex_check %s: %s\n", uid, what);
 }
 
+static void
+quiet(void *ctx, const char *what, const char *uid)
+{
+	(void)ctx;
+	(void)what;
+	(void)uid;
+}
+
 /* sindex_check finds nothing wrong (and the user has an index). */
 static int
 clean(const char *uid)
@@ -876,7 +884,6 @@ test_order(void)
 	    "ob oa o9 o8 o7 o6 o5 o4 o3 o2 o1 o0"));
 	CHECK(same_listing("u7", "pong", 0, "o9 o8 o7 o6 o2 o0"));
 	CHECK(same_listing("u7", "pong", 1, "o9 o8 o7 o6 o2 o0"));
-	CHECK(same_listing("u7", "tock", 1, ""));
 	CHECK(same_listing("u7", "ing", 0, NULL));
 	CHECK(cand_is("u7", "pong", 0, "o9 o8 o7 o6 o2 o0"));
 	/* Delete some out-of-order ones and a tie, then replace one with
@@ -890,6 +897,37 @@ test_order(void)
 	CHECK(same_listing("u7", "pong", 0, "o7 o6 o2 o9 o0"));
 	CHECK(same_listing("u7", "ing", 1, NULL));
 	CHECK(cand_is("u7", "pong", 0, "o7 o6 o2 o9 o0"));
+}
+
+/*
+ * ---- speaker=user through the listing ----
+ * listing.h: with speaker_user the search looks only at the wearer's own
+ * words (segments marked is_user; not the title, not the overview). The
+ * index narrows by the wearer bit, but the exact check after it, and the
+ * full scan, look at every text: so these fail today (see the report of
+ * commit "test_sindex"): the full scan returns conversations whose words
+ * only others said, and the indexed walk returns one where the wearer
+ * said both words of a phrase but not as the phrase.
+ */
+static void
+test_speaker(void)
+{
+	int ok = 1;
+
+	ok &= deliver("u15", "k1", T0 + 1, "Apple title", "", "pie apple",
+	    "apple pie");
+	ok &= deliver("u15", "k2", T0 + 2, "Other", "", "apple pie",
+	    "nothing");
+	ok &= deliver("u15", "k3", T0 + 3, "Other", "", "nothing",
+	    "others say tock");
+	CHECK(ok && clean("u15"));
+	CHECK(same_listing("u15", "tock", 0, "k3"));
+	CHECK(same_listing("u15", "\"apple pie\"", 0, "k2 k1"));
+	/* The wearer said "apple pie" only in k2; "tock" never; "title"
+	 * is in a title only. */
+	CHECK(same_listing("u15", "\"apple pie\"", 1, "k2"));
+	CHECK(same_listing("u15", "tock", 1, ""));
+	CHECK(same_listing("u15", "title", 1, ""));
 }
 
 /* ---- a user from before the index, and its rebuild ---- */
@@ -1055,6 +1093,72 @@ test_session(void)
 	free(raw);
 }
 
+/* ---- the check sees damage ---- */
+
+static size_t
+problems(const char *uid)
+{
+	struct sindex_stats	 ss;
+	struct store		*st;
+	enum omi_err		 err;
+
+	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	err = sindex_check(st, uid, quiet, NULL, &ss);
+	store_close(st);
+	return err == OMI_OK ? ss.problems : 0;
+}
+
+static int
+damage(const char *key, const char *val, size_t len)
+{
+	struct store	*st;
+	int		 ok;
+
+	if (store_open(&st, dir, STORE_WRITE, 5000) != OMI_OK)
+		return 0;
+	ok = (val == NULL ? store_del(st, key) : store_put(st, key, val,
+	    len)) == OMI_OK && store_commit(st) == OMI_OK;
+	store_close(st);
+	return ok;
+}
+
+static void
+test_check_sees(void)
+{
+	int ok = 1;
+
+	/* A word's postings lost. */
+	ok &= deliver("u12", "d1", T0 + 1, "Damaged", "", "apple banana",
+	    "cherry");
+	ok &= deliver("u12", "d2", T0 + 2, "Also", "", "apple", "date");
+	CHECK(ok && clean("u12"));
+	CHECK(damage("sw:u12:banana", NULL, 0) && problems("u12") > 0);
+	/* A conversation unindexed. */
+	ok &= deliver("u13", "d3", T0 + 3, "Damaged", "", "apple", "fig");
+	CHECK(ok && clean("u13"));
+	CHECK(damage("sn:u13:d3", NULL, 0) && problems("u13") > 0);
+	/* Postings of no conversation, and postings that do not decode. */
+	ok &= deliver("u14", "d4", T0 + 4, "Damaged", "", "apple", "fig");
+	CHECK(ok && clean("u14"));
+	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x40\x01", 5) &&
+	    problems("u14") > 0);
+	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x80", 4) &&
+	    problems("u14") > 0);
+	/* A head that does not decode. */
+	CHECK(damage("sh:u14", "garbage", 7));
+	{
+		struct sindex_stats	 ss;
+		struct store		*st;
+
+		CHECK(store_open(&st, dir, STORE_READ, 5000) == OMI_OK);
+		CHECK(sindex_check(st, "u14", quiet, NULL, &ss) ==
+		    OMI_CORRUPT);
+		store_close(st);
+	}
+}
+
 int
 main(void)
 {
@@ -1069,8 +1173,10 @@ main(void)
 	test_del_user();
 	test_seal();
 	test_order();
+	test_speaker();
 	test_rebuild();
 	test_session();
+	test_check_sees();
 	CHECK(clean("u1") && clean("u5") && clean("u7") && clean("u9"));
 	unit_rmtree(dir);
 	return unit_done("test_sindex");
