@@ -355,7 +355,7 @@ static enum omi_err
 walk_index(struct walk *w, const struct index_head *h, struct sindex_query *q)
 {
 	struct sindex_hit	 hit;
-	enum omi_err		 err, step;
+	enum omi_err		 err, step = OMI_OK;
 	json_t			*e;
 	int			 stop;
 
