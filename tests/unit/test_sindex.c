@@ -996,7 +996,7 @@ test_rebuild(void)
 	struct sindex_stats	 ss;
 	enum omi_err		 err;
 	int			 ok = 1, i;
-	char			 id[8], said[32];
+	char			 id[16], said[32];
 
 	for (i = 1; i <= 5; i++) {
 		snprintf(id, sizeof(id), "p%d", i);
