@@ -62,7 +62,7 @@ postings(const unsigned char *data, size_t size)
 	const unsigned char	*p = data, *end = data + size, *at;
 	struct buf		 b = { 0 };
 	struct spost		 e, *v = NULL, *nv;
-	uint64_t		 prev = 0, wprev = 0, last = 0;
+	uint64_t		 prev = 0, wprev = 0, last = 0, gap;
 	size_t			 n = 0, i;
 	int			 r, minimal = 1;
 
@@ -89,8 +89,8 @@ postings(const unsigned char *data, size_t size)
 	for (i = 0; i < n; i++) {
 		at = p;
 		FUZZ_ASSERT(spost_next(&p, end, &prev, &e) == 1);
-		if ((size_t)(p - at) != sv_len((v[i].docno - (i ? v[i - 1].docno :
-		    0)) << 1 | v[i].user) + 1)
+		gap = v[i].docno - (i ? v[i - 1].docno : 0);
+		if ((size_t)(p - at) != sv_len(gap << 1 | v[i].user) + 1)
 			minimal = 0;
 		FUZZ_ASSERT(spost_put(&b, &wprev, &v[i]) == 0);
 	}

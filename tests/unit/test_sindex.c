@@ -187,15 +187,17 @@ test_codec(void)
 	CHECK(shead_decode("", &h2) == -1);
 	CHECK(shead_decode("garbage", &h2) == -1);
 	CHECK(shead_decode("1 2 3", &h2) == -1);
-	CHECK(shead_decode("1 10 11 0 0 0 0 ", &h2) == -1);	/* live > next */
-	CHECK(shead_decode("1 10 10 0 0 2 0 ", &h2) == -1);	/* disordered */
-	CHECK(shead_decode("1 10 5 0 100000 0 0 ", &h2) == -1);	/* nvocab */
-	CHECK(shead_decode("1 10 5 0 0 0 0 a/b", &h2) == -1);	/* bad id */
+	/* live > next; disordered not 0 or 1; too many vocabulary chunks;
+	 * ids that are not identifiers or are too long. */
+	CHECK(shead_decode("1 10 11 0 0 0 0 ", &h2) == -1);
+	CHECK(shead_decode("1 10 10 0 0 2 0 ", &h2) == -1);
+	CHECK(shead_decode("1 10 5 0 100000 0 0 ", &h2) == -1);
+	CHECK(shead_decode("1 10 5 0 0 0 0 a/b", &h2) == -1);
 	CHECK(shead_decode("1 10 5 0 0 0 0 a:b", &h2) == -1);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	memcpy(big, "1 10 5 0 0 0 0 ", 15);
-	CHECK(shead_decode(big, &h2) == -1);			/* id too long */
+	CHECK(shead_decode(big, &h2) == -1);
 	CHECK(shead_decode("1 10 5 0 0 0 0 ok-id", &h2) == 0 &&
 	    strcmp(h2.max_id, "ok-id") == 0);
 }
