@@ -281,6 +281,7 @@ check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
 		free(val);
 		return err;
 	}
+	/* A word that never sealed a chunk has no directory. */
 	err = OMI_OK;
 	p = (const unsigned char *)dir;
 	end = p + dlen;

@@ -138,7 +138,7 @@ shead_decode(const char *val, struct sindex_head *h)
 	long long		 max_t;
 	unsigned		 version;
 	int			 dis, n = 0;
-	char			 id[130];
+	char			 id[129];	/* as max_id: 128 and the NUL */
 
 	memset(h, 0, sizeof(*h));
 	id[0] = '\0';

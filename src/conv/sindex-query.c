@@ -427,8 +427,9 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 				err = OMI_NOMEM;
 				goto out;
 			}
-			memcpy(q->cands.v, q->terms[i].set.v, q->cands.n *
-			    sizeof(*q->cands.v));
+			if (q->cands.n > 0)	/* set.v may be NULL */
+				memcpy(q->cands.v, q->terms[i].set.v,
+				    q->cands.n * sizeof(*q->cands.v));
 			have = 1;
 		} else
 			cset_and(&q->cands, &q->terms[i].set);
@@ -638,7 +639,9 @@ sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
 		q->eh = nv;
 		q->eh[q->neh++] = h;
 	}
-	qsort(q->eh, q->neh, sizeof(*q->eh), hit_cmp_desc);
+	/* qsort's array may not be NULL, even empty (UBSan aborts). */
+	if (q->neh > 1)
+		qsort(q->eh, q->neh, sizeof(*q->eh), hit_cmp_desc);
 	return OMI_OK;
 }
 
@@ -816,7 +819,8 @@ rank(struct sindex_query *q)
 		q->rank[i] = i;
 	}
 	rank_q = q;
-	qsort(q->rank, q->cands.n, sizeof(*q->rank), rank_cmp);
+	if (q->cands.n > 1)
+		qsort(q->rank, q->cands.n, sizeof(*q->rank), rank_cmp);
 	rank_q = NULL;
 	return OMI_OK;
 }
