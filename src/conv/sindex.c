@@ -1020,5 +1020,28 @@ sindex_build_end(struct store *s, const char *uid)
 	if (h.version != SINDEX_BUILDING)
 		return OMI_ERROR;
 	h.version = SINDEX_VERSION;
-	return shead_save(s, uid, &h);
+	if ((err = shead_save(s, uid, &h)) != OMI_OK)
+		return err;
+	return sindex_flush(s, uid);
+}
+
+enum omi_err
+sindex_flush(struct store *s, const char *uid)
+{
+	struct sindex_head	 h;
+	enum omi_err		 err;
+	uint64_t		*pv = NULL;
+	size_t			 pn = 0;
+
+	if ((err = shead_load(s, uid, &h)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	if ((err = dlist_load(s, "sp", uid, &pv, &pn)) != OMI_OK || pn == 0) {
+		free(pv);
+		return err;
+	}
+	if ((err = merge(s, uid, &h, pv, pn)) == OMI_OK &&
+	    (err = dlist_save(s, "sp", uid, pv, 0)) == OMI_OK)
+		err = shead_save(s, uid, &h);
+	free(pv);
+	return err;
 }

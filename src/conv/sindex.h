@@ -55,6 +55,11 @@ enum omi_err	 sindex_add(struct store *, const char *uid, const char *id,
 /* Removes a conversation, given the JSON it was indexed from. */
 enum omi_err	 sindex_remove(struct store *, const char *uid, const char *id,
 		    const char *raw, size_t len);
+/*
+ * Writes the postings still waiting in sp:<uid> now (a delivery does
+ * that every SINDEX_PENDING conversations; a rebuild at its end).
+ */
+enum omi_err	 sindex_flush(struct store *, const char *uid);
 /* Queues the deletion of every search record of a user (full key scan). */
 enum omi_err	 sindex_drop_user(struct store *, const char *uid);
 /*
