@@ -5,6 +5,10 @@
  *   limit              1-100, default 20
  *   cursor | offset    resume from a next_cursor, or skip that many matches
  *   q                  search terms (see conv/search.h)
+ *   speaker            user: q counts only the wearer's own words
+ *                      (transcript segments marked is_user); needs q
+ *   sort               newest (default) or relevance (best match first;
+ *                      needs q)
  *   category           exact category, case-insensitive
  *   start_date, end_date  ISO 8601 date (whole UTC day) or date-time, inclusive
  *   include_discarded  true|false (default false)
@@ -55,6 +59,8 @@ static const struct field list_fields[] = {
 	{ "start_date", NULL, 0, 0 },
 	{ "end_date", NULL, 0, 0 },
 	{ "include_discarded", NULL, 0, 0 },
+	{ "speaker", NULL, 0, 0 },
+	{ "sort", NULL, 0, 0 },
 };
 
 struct list_query {
@@ -137,6 +143,48 @@ parse_date(struct app *a, const char *name, int end, int64_t *out)
 	return 0;
 }
 
+/*
+ * speaker and sort, read after q: both only change how a text search looks, so
+ * without q they are refused rather than ignored (a caller who asked for
+ * its own words or the best match would otherwise get every conversation,
+ * newest first, and not know). sort=newest, the default, is always fine.
+ */
+static int
+parse_search_mode(struct app *a, struct list_query *lq)
+{
+	const char	*speaker = api_param(a, "speaker");
+	const char	*sort = api_param(a, "sort");
+
+	if (speaker != NULL) {
+		if (strcmp(speaker, "user") != 0) {
+			api_bad_param(a, "speaker", "speaker must be user "
+			    "(only the wearer's own words)");
+			return -1;
+		}
+		if (lq->f.search == NULL) {
+			api_bad_param(a, "speaker", "speaker=user narrows a "
+			    "text search: give q as well");
+			return -1;
+		}
+		lq->f.speaker_user = 1;
+	}
+	if (sort != NULL) {
+		if (strcmp(sort, "relevance") == 0)
+			lq->f.by_relevance = 1;
+		else if (strcmp(sort, "newest") != 0) {
+			api_bad_param(a, "sort",
+			    "sort must be newest or relevance");
+			return -1;
+		}
+		if (lq->f.by_relevance && lq->f.search == NULL) {
+			api_bad_param(a, "sort", "sort=relevance ranks the "
+			    "matches of a text search: give q as well");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 parse_filters(struct app *a, struct list_query *lq)
 {
@@ -185,7 +233,7 @@ parse_filters(struct app *a, struct list_query *lq)
 		}
 		lq->f.search = &lq->search;
 	}
-	return 0;
+	return parse_search_mode(a, lq);
 }
 
 /* The public shape of one index entry, its texts clipped to size. */

@@ -75,7 +75,7 @@ error_responses(json_t *ok, int with_404)
 static json_t *
 list_params(void)
 {
-	return json_pack("[o, o, o, o, o, o, o, o]",
+	return json_pack("[o, o, o, o, o, o, o, o, o, o]",
 	    param("limit", "query", 0, json_pack("{s:s, s:i, s:i, s:i}",
 	    "type", "integer", "minimum", 1, "maximum", 100, "default", 20),
 	    "How many conversations to return (1-100, default 20). Keep it "
@@ -114,7 +114,19 @@ list_params(void)
 	    param("include_discarded", "query", 0, json_pack("{s:s, s:b}",
 	    "type", "boolean", "default", 0), "Also return conversations OMI "
 	    "marked as discarded (usually too short or empty). Default "
-	    "false."));
+	    "false."),
+	    param("speaker", "query", 0, json_pack("{s:s, s:[s]}", "type",
+	    "string", "enum", "user"), "Only with q. user: the words must "
+	    "occur in what the user said themselves (transcript segments OMI "
+	    "marks as the user's), not in what others said nor in the title "
+	    "or overview. Use it for questions like \"what did I say about "
+	    "...\". Omit it to search everything."),
+	    param("sort", "query", 0, json_pack("{s:s, s:[s, s], s:s}", "type",
+	    "string", "enum", "newest", "relevance", "default", "newest"),
+	    "Order of the matches. newest (default): most recent first. "
+	    "relevance (only with q): best matches first; use it for a "
+	    "vague question where the newest match need not be the right "
+	    "one. Page with next_cursor as usual, keeping the same sort."));
 }
 
 static json_t *

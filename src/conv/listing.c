@@ -44,6 +44,7 @@ struct walk {
  */
 struct text_scan {
 	struct search	*sr;
+	int		 speaker_user;	/* only segments marked is_user */
 	unsigned	 found;
 	enum omi_err	 err;		/* OMI_NOMEM stops the scan */
 	size_t		 left;		/* bytes of the record within budget */
@@ -83,11 +84,13 @@ summary_match(const struct listing_filter *f, const json_t *e)
 }
 
 /*
- * Looks for the terms in one text, which ends at byte at of the record;
- * nonzero when the search is decided or the budget ends before the text.
+ * Looks for the terms in one segment's text, which ends at byte at of the
+ * record (a segment of others' words counts for nothing when the search
+ * is narrowed to the wearer's); nonzero when the search is decided or the
+ * budget ends before the text.
  */
 static int
-scan_text(void *ctx, const char *text, size_t len, size_t at)
+scan_text(void *ctx, const char *text, size_t len, int is_user, size_t at)
 {
 	struct text_scan *x = ctx;
 
@@ -96,6 +99,8 @@ scan_text(void *ctx, const char *text, size_t len, size_t at)
 		return 1;
 	}
 	x->at = at;
+	if (x->speaker_user && !is_user)
+		return 0;
 	x->err = search_scan(x->sr, text, len, &x->found);
 	return x->err != OMI_OK || x->found == x->sr->all;
 }
@@ -113,7 +118,8 @@ scan_parsed(const char *raw, size_t len, struct text_scan *x)
 	    seg) {
 		text = json_object_get(seg, "text");
 		if (json_is_string(text) && scan_text(x,
-		    json_string_value(text), json_string_length(text), 0))
+		    json_string_value(text), json_string_length(text),
+		    json_is_true(json_object_get(seg, "is_user")), 0))
 			break;
 	}
 	json_decref(doc);
@@ -138,6 +144,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	*match = 0;
 	memset(&x, 0, sizeof(x));
 	x.sr = w->f->search;
+	x.speaker_user = w->f->speaker_user;
 	x.found = found;
 	x.left = w->pg->records_read == 0 ? SIZE_MAX :
 	    w->f->scan_budget - w->pg->bytes_read;
@@ -147,7 +154,7 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	if (err != OMI_OK)
 		return err;
 	w->pg->records_read++;
-	switch (tscan_segment_texts(raw, len, &w->text, scan_text, &x)) {
+	switch (tscan_segments(raw, len, &w->text, scan_text, &x)) {
 	case OMI_OK:
 		break;
 	case OMI_NOTFOUND:
@@ -176,7 +183,8 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 
 /*
  * Decides whether e matches. Sets w->pg->stopped instead when the answer
- * needs a record and the budget is spent.
+ * needs a record and the budget is spent. A search narrowed to the
+ * wearer's words skips the title and overview: nobody said them.
  */
 static enum omi_err
 entry_match(struct walk *w, const json_t *e, int *match)
@@ -189,17 +197,20 @@ entry_match(struct walk *w, const json_t *e, int *match)
 	*match = summary_match(w->f, e);
 	if (!*match || sr == NULL)
 		return OMI_OK;
-	v = json_object_get(e, "title");
-	err = search_scan(sr, json_string_value(v) ? json_string_value(v) :
-	    "", json_string_length(v), &found);
-	v = json_object_get(e, "overview");
-	if (err == OMI_OK)
+	if (!w->f->speaker_user) {
+		v = json_object_get(e, "title");
 		err = search_scan(sr, json_string_value(v) ?
 		    json_string_value(v) : "", json_string_length(v), &found);
-	if (err != OMI_OK)
-		return err;
-	if (found == sr->all)
-		return OMI_OK;
+		v = json_object_get(e, "overview");
+		if (err == OMI_OK)
+			err = search_scan(sr, json_string_value(v) ?
+			    json_string_value(v) : "", json_string_length(v),
+			    &found);
+		if (err != OMI_OK)
+			return err;
+		if (found == sr->all)
+			return OMI_OK;
+	}
 	if (w->pg->bytes_read >= w->f->scan_budget) {
 		w->pg->stopped = 1;
 		*match = 0;

@@ -7,7 +7,8 @@
  * top-level "transcript_segments" member lies: a document that does not
  * parse, or holds that member twice, is declined before any text is
  * handed out. The second walks that value and decodes the "text" string
- * of each object in it. Every read is bounded by the document's end, and
+ * of each object in it (noting, for tscan_segments, whether its "is_user"
+ * is true). Every read is bounded by the document's end, and
  * nesting by TSCAN_MAX_DEPTH, so the recursion is shallow.
  */
 #include <stdint.h>
@@ -208,25 +209,43 @@ skip_value(struct cur *c, int depth)
 
 /*
  * At an object member's key: reads it (declining keys with escapes, which
- * the comparison below could not see through) and the colon. 1 when the
- * key is name, 0 when another, -1 to decline.
+ * a comparison could not see through) and the colon, and leaves its bytes
+ * (without the quotes) in *k, *klen. 0, or -1 to decline.
  */
+static int
+member_name(struct cur *c, const unsigned char **k, size_t *klen)
+{
+	int	 escaped;
+
+	ws(c);
+	if (peek(c) != '"')
+		return -1;
+	*k = c->p + 1;
+	if (skip_string(c, &escaped) == -1 || escaped)
+		return -1;
+	*klen = (size_t)(c->p - *k) - 1;
+	if (expect(c, ':') == -1)
+		return -1;
+	ws(c);
+	return 0;
+}
+
+static int
+name_is(const unsigned char *k, size_t klen, const char *name)
+{
+	return klen == strlen(name) && memcmp(k, name, klen) == 0;
+}
+
+/* member_name for one name: 1 when the key is name, 0 when another. */
 static int
 member_key(struct cur *c, const char *name)
 {
 	const unsigned char	*k;
-	size_t			 n = strlen(name), klen;
-	int			 escaped;
+	size_t			 klen;
 
-	ws(c);
-	k = c->p;
-	if (peek(c) != '"' || skip_string(c, &escaped) == -1 || escaped)
+	if (member_name(c, &k, &klen) == -1)
 		return -1;
-	klen = (size_t)(c->p - k) - 2;
-	if (expect(c, ':') == -1)
-		return -1;
-	ws(c);
-	return klen == n && memcmp(k + 1, name, n) == 0;
+	return name_is(k, klen, name);
 }
 
 /* After a member's value: 1 at the object's end, 0 before another. */
@@ -328,15 +347,46 @@ decode(const unsigned char *p, const unsigned char *end, struct buf *b)
 }
 
 /*
+ * What pass two hands on: the callback of tscan_segments, or that of
+ * tscan_segment_texts (which looks at no "is_user", so declines no more
+ * documents than it did before the flag was read).
+ */
+struct seg_fn {
+	int	 (*fn)(void *, const char *, size_t, int, size_t);
+	int	 (*text_fn)(void *, const char *, size_t, size_t);
+	void	*ctx;
+	int	 speaker;	/* read "is_user" */
+};
+
+/*
+ * At a segment member's value, the key is_user: *is_user 1 when the value
+ * is the literal true. A duplicate declines, as Jansson would keep the
+ * last one and the comparison has only one.
+ */
+static int
+segment_is_user(struct cur *c, int *seen, int *is_user)
+{
+	if (*seen)
+		return -1;
+	*seen = 1;
+	*is_user = peek(c) == 't';
+	return skip_value(c, 3);
+}
+
+/*
  * Pass two, one element of the array: an object's "text" string goes to
- * fn. Sets *stop when fn asks to stop.
+ * the callback, with its "is_user" flag when asked for. Sets *stop when
+ * the callback asks to stop.
  */
 static int
 segment(struct cur *c, const char *doc, struct buf *scratch,
-    int (*fn)(void *, const char *, size_t, size_t), void *ctx, int *stop)
+    const struct seg_fn *sf, int *stop)
 {
-	struct cur	 text = { .p = NULL };
-	int		 is_text, rc, seen = 0;
+	struct cur		 text = { .p = NULL };
+	const unsigned char	*k;
+	size_t			 klen, at;
+	int			 is_text, rc, seen = 0, user_seen = 0;
+	int			 is_user = 0;
 
 	if (peek(c) != '{')
 		return skip_value(c, 2) == -1 ? DECLINE : 0;
@@ -347,8 +397,9 @@ segment(struct cur *c, const char *doc, struct buf *scratch,
 		return 0;
 	}
 	do {
-		if ((is_text = member_key(c, "text")) == -1 ||
-		    (is_text && seen))
+		if (member_name(c, &k, &klen) == -1)
+			return DECLINE;
+		if ((is_text = name_is(k, klen, "text")) && seen)
 			return DECLINE;
 		seen |= is_text;
 		if (is_text && peek(c) == '"') {
@@ -356,6 +407,9 @@ segment(struct cur *c, const char *doc, struct buf *scratch,
 			if (skip_string(c, NULL) == -1)
 				return DECLINE;
 			text.end = c->p;
+		} else if (sf->speaker && name_is(k, klen, "is_user")) {
+			if (segment_is_user(c, &user_seen, &is_user) == -1)
+				return DECLINE;
 		} else if (skip_value(c, 3) == -1)
 			return DECLINE;
 	} while ((rc = member_next(c)) == 0);
@@ -365,15 +419,20 @@ segment(struct cur *c, const char *doc, struct buf *scratch,
 		return 0;
 	if ((rc = decode(text.p + 1, text.end - 1, scratch)) != 0)
 		return rc;
-	*stop = fn(ctx, scratch->data ? scratch->data : "", scratch->len,
-	    (size_t)(c->p - (const unsigned char *)doc));
+	at = (size_t)(c->p - (const unsigned char *)doc);
+	if (sf->speaker)
+		*stop = sf->fn(sf->ctx, scratch->data ? scratch->data : "",
+		    scratch->len, is_user, at);
+	else
+		*stop = sf->text_fn(sf->ctx, scratch->data ? scratch->data :
+		    "", scratch->len, at);
 	return 0;
 }
 
-/* tscan_segment_texts with the scanner's own codes: 0, DECLINE, -1. */
+/* tscan_segments with the scanner's own codes: 0, DECLINE, -1. */
 static int
-segment_texts(const char *doc, size_t len, struct buf *scratch,
-    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
+segments(const char *doc, size_t len, struct buf *scratch,
+    const struct seg_fn *sf)
 {
 	struct cur	 c, seg;
 	int		 rc, stop = 0;
@@ -394,7 +453,7 @@ segment_texts(const char *doc, size_t len, struct buf *scratch,
 		return 0;
 	for (;;) {
 		ws(&seg);
-		if ((rc = segment(&seg, doc, scratch, fn, ctx, &stop)) != 0)
+		if ((rc = segment(&seg, doc, scratch, sf, &stop)) != 0)
 			return rc;
 		if (stop)
 			return 0;
@@ -407,11 +466,10 @@ segment_texts(const char *doc, size_t len, struct buf *scratch,
 	}
 }
 
-enum omi_err
-tscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
-    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
+static enum omi_err
+segments_err(int rc)
 {
-	switch (segment_texts(doc, len, scratch, fn, ctx)) {
+	switch (rc) {
 	case 0:
 		return OMI_OK;
 	case DECLINE:
@@ -419,6 +477,24 @@ tscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
 	default:
 		return OMI_NOMEM;
 	}
+}
+
+enum omi_err
+tscan_segment_texts(const char *doc, size_t len, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, size_t), void *ctx)
+{
+	struct seg_fn	 sf = { .text_fn = fn, .ctx = ctx };
+
+	return segments_err(segments(doc, len, scratch, &sf));
+}
+
+enum omi_err
+tscan_segments(const char *doc, size_t len, struct buf *scratch,
+    int (*fn)(void *, const char *, size_t, int, size_t), void *ctx)
+{
+	struct seg_fn	 sf = { .fn = fn, .ctx = ctx, .speaker = 1 };
+
+	return segments_err(segments(doc, len, scratch, &sf));
 }
 
 int

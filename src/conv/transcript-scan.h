@@ -11,12 +11,13 @@
  * top-level "transcript_segments" array.
  *
  * It declines (returns OMI_NOTFOUND) whatever it does not read exactly
- * as Jansson would: a top level that is not an object, a key written with escapes, a
- * duplicate "transcript_segments" or "text", nesting deeper than
- * TSCAN_MAX_DEPTH, \u0000, a lone surrogate, invalid UTF-8 in a text,
- * any syntax it does not expect. The caller then parses with Jansson.
- * Where Jansson accepts a document and the scanner does not decline,
- * both give the same texts in the same order (tests/fuzz/fuzz_jscan.c).
+ * as Jansson would: a top level that is not an object, a key written with
+ * escapes, a duplicate "transcript_segments", "text" or (when asked for)
+ * "is_user", nesting deeper than TSCAN_MAX_DEPTH, \u0000, a lone
+ * surrogate, invalid UTF-8 in a text, any syntax it does not expect. The
+ * caller then parses with Jansson. Where Jansson accepts a document and
+ * the scanner does not decline, both give the same texts in the same
+ * order, with the same is_user flags (tests/fuzz/fuzz_jscan.c).
  */
 #ifndef OMI_TRANSCRIPT_SCAN_H
 #define OMI_TRANSCRIPT_SCAN_H
@@ -40,6 +41,16 @@
 enum omi_err	 tscan_segment_texts(const char *doc, size_t len,
 		    struct buf *scratch, int (*fn)(void *ctx, const char *text,
 		    size_t len, size_t at), void *ctx);
+
+/*
+ * tscan_segment_texts that also tells fn whether the segment's "is_user"
+ * member is JSON true (1: the wearer's own words; 0 when it is false,
+ * anything else, or absent), as json_is_true(json_object_get(seg,
+ * "is_user")) would. It also declines a segment with "is_user" twice.
+ */
+enum omi_err	 tscan_segments(const char *doc, size_t len,
+		    struct buf *scratch, int (*fn)(void *ctx, const char *text,
+		    size_t len, int is_user, size_t at), void *ctx);
 
 /*
  * The webhook's bound on what a body may cost to parse, checked before

@@ -72,6 +72,26 @@ targ_bool(struct tool_ctx *t, const char *name, int *out, const char *msg)
 }
 
 int
+targ_enum(struct tool_ctx *t, const char *name, const char *const *values,
+    int *out, const char *msg)
+{
+	const json_t	*v = json_object_get(t->args, name);
+	int		 i;
+
+	if (v == NULL)
+		return 0;
+	if (json_is_string(v))
+		for (i = 0; values[i] != NULL; i++)
+			if (strcmp(json_string_value(v), values[i]) == 0 &&
+			    strlen(values[i]) == json_string_length(v)) {
+				*out = i;
+				return 0;
+			}
+	t->bad = msg;
+	return -1;
+}
+
+int
 targ_date(struct tool_ctx *t, const char *name, int end, int64_t *out)
 {
 	const char	*v = NULL;

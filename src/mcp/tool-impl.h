@@ -46,6 +46,12 @@ int	 targ_int(struct tool_ctx *, const char *name, int64_t min,
 	    int64_t max, int64_t *out, const char *msg);
 int	 targ_bool(struct tool_ctx *, const char *name, int *out,
 	    const char *msg);
+/*
+ * A string that is one of values (a NULL-terminated list): *out its
+ * index. Anything else, also a string of another case, is t->bad.
+ */
+int	 targ_enum(struct tool_ctx *, const char *name,
+	    const char *const *values, int *out, const char *msg);
 /* An ISO 8601 date or date-time; a whole day's end bound is its last µs. */
 int	 targ_date(struct tool_ctx *, const char *name, int end, int64_t *out);
 

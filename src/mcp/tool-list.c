@@ -1,7 +1,8 @@
 /*
  * tool-list: the tools that walk the caller's conversation index newest
  * first (conv/listing.h): search (OpenAI's connector contract: results of
- * id, title and url), list_conversations and list_action_items. A text
+ * id, title and url; it may narrow to the user's own words or rank by
+ * relevance), list_conversations and list_action_items. A text
  * search reads at most TOOL_SCAN_BUDGET bytes of conversations a call;
  * where a page has to stop early (that budget, or the answer's size), the
  * cursor goes on from exactly there, so paging visits every conversation
@@ -147,6 +148,28 @@ title_of(const json_t *e)
 	return *s ? s : "Untitled conversation";
 }
 
+/*
+ * search's speaker ("user": only the wearer's own words) and sort
+ * ("newest", the default, or "relevance"); query is required there, so
+ * both always narrow or order a text search.
+ */
+static int
+search_mode(struct tool_ctx *t, struct walk *w)
+{
+	static const char *const speakers[] = { "user", NULL };
+	static const char *const sorts[] = { "newest", "relevance", NULL };
+	int	 speaker = -1, sort = 0;
+
+	if (targ_enum(t, "speaker", speakers, &speaker, "speaker must be "
+	    "\"user\" (only the user's own words), or left out") == -1 ||
+	    targ_enum(t, "sort", sorts, &sort, "sort must be \"newest\" or "
+	    "\"relevance\"") == -1)
+		return -1;
+	w->f.speaker_user = speaker == 0;
+	w->f.by_relevance = sort == 1;
+	return 0;
+}
+
 json_t *
 tool_search(struct tool_ctx *t)
 {
@@ -155,7 +178,7 @@ tool_search(struct tool_ctx *t)
 	json_t		*res = NULL, *out = NULL;
 	size_t		 i;
 
-	if (walk_args(t, &w, "query") == -1)
+	if (walk_args(t, &w, "query") == -1 || search_mode(t, &w) == -1)
 		goto out;
 	w.limit = SEARCH_RESULTS;
 	if (walk_fetch(t, &w) == -1 || (res = json_array()) == NULL)

@@ -1,7 +1,8 @@
 /*
  * web-list: GET /c/, the signed-in person's conversations, newest first,
  * WEB_PAGE_SIZE to a page, through the same index walk and text search as
- * the API's list (conv/listing.c): q holds the search, cursor the place to
+ * the API's list (conv/listing.c): q holds the search, mine=1 narrows it
+ * to the person's own words (the API's speaker=user), cursor the place to
  * go on from (a listing cursor, so paging visits each conversation once
  * while new ones arrive). Discarded conversations are left out, as the API
  * leaves them out by default.
@@ -23,9 +24,17 @@
 /* As the API's list: bytes of records one search may read. */
 #define LIST_SCAN_BUDGET	(48u << 20)
 
+/* The checkbox sends mine=1; any other value is no request of the form. */
+static int
+valid_mine(const char *v)
+{
+	return strcmp(v, "1") == 0;
+}
+
 static const struct field list_fields[] = {
 	{ "q", NULL, 1000, 0 },
 	{ "cursor", NULL, LISTING_CURSOR_MAX, 0 },
+	{ "mine", valid_mine, 1, 0 },
 };
 
 static const char list_top[] =
@@ -34,6 +43,8 @@ static const char list_top[] =
     "<input type=\"search\" name=\"q\" value=\"{{q}}\" "
     "aria-label=\"Search your conversations\" "
     "placeholder=\"Search titles, summaries and transcripts\">"
+    "<label><input type=\"checkbox\" name=\"mine\" value=\"1\"{{mine}}>"
+    "Only my words</label>"
     "<button type=\"submit\">Search</button></form>\n"
     "<p class=\"error\">{{error}}</p>\n";
 
@@ -84,8 +95,8 @@ put_item(struct buf *b, const json_t *e)
 
 /* The link to the next page, from where this one ended. */
 static int
-put_more(struct buf *b, const char *q, const struct listing_page *pg,
-    const json_t *last)
+put_more(struct buf *b, const char *q, int mine,
+    const struct listing_page *pg, const json_t *last)
 {
 	struct listing_pos	 p;
 	struct buf		 href = { 0 };
@@ -107,6 +118,8 @@ put_more(struct buf *b, const char *q, const struct listing_page *pg,
 	if (q != NULL) {
 		buf_puts(&href, "&q=");
 		url_encode_component(&href, q);
+		if (mine)
+			buf_puts(&href, "&mine=1");
 	}
 	free(cur);
 	{
@@ -123,14 +136,15 @@ put_more(struct buf *b, const char *q, const struct listing_page *pg,
 
 /* The page for a request that cannot be served as it is, with the box. */
 static void
-bad_query(struct app *a, const struct web_user *u, const char *q,
+bad_query(struct app *a, const struct web_user *u, const char *q, int mine,
     const char *why)
 {
 	struct buf b = { 0 };
 
 	{
 		const struct template_var vars[] = {
-			{ "q", q }, { "error", why }, { NULL, NULL }
+			{ "q", q }, { "mine", mine ? " checked" : "" },
+			{ "error", why }, { NULL, NULL }
 		};
 		if (web_page_open(&b, &a->cfg, "Your conversations", u) == -1 ||
 		    web_put(&b, list_top, vars) == -1)
@@ -141,7 +155,7 @@ bad_query(struct app *a, const struct web_user *u, const char *q,
 }
 
 static void
-list_page(struct app *a, const struct web_user *u, const char *q,
+list_page(struct app *a, const struct web_user *u, const char *q, int mine,
     int by_cursor, const struct listing_page *pg)
 {
 	struct buf	 b = { 0 };
@@ -150,7 +164,8 @@ list_page(struct app *a, const struct web_user *u, const char *q,
 
 	{
 		const struct template_var vars[] = {
-			{ "q", q }, { "error", NULL }, { NULL, NULL }
+			{ "q", q }, { "mine", mine ? " checked" : "" },
+			{ "error", NULL }, { NULL, NULL }
 		};
 		if (web_page_open(&b, &a->cfg, "Your conversations", u) == -1 ||
 		    web_put(&b, list_top, vars) == -1)
@@ -172,7 +187,7 @@ list_page(struct app *a, const struct web_user *u, const char *q,
 		buf_puts(&b, "</ul>\n");
 	}
 	if ((pg->more && last != NULL) || pg->stopped)
-		if (put_more(&b, q, pg, last) == -1)
+		if (put_more(&b, q, mine, pg, last) == -1)
 			b.failed = 1;
 	web_page_send(a, 200, &b);
 	buf_free(&b);
@@ -189,6 +204,7 @@ web_list(struct app *a, struct store *s, const struct web_user *u)
 	struct index_head	 h;
 	struct search		 search;
 	enum omi_err		 err;
+	int			 mine;
 
 	memset(&f, 0, sizeof(f));
 	memset(&from, 0, sizeof(from));
@@ -197,13 +213,14 @@ web_list(struct app *a, struct store *s, const struct web_user *u)
 	memset(&search, 0, sizeof(search));
 	if (field_check(&a->req.query, list_fields, FIELD_N(list_fields),
 	    FIELD_STRICT, v, &ff) != FIELD_OK) {
-		bad_query(a, u, NULL, "This address has parameters the page "
-		    "does not take, or takes once.");
+		bad_query(a, u, NULL, 0, "This address has parameters the "
+		    "page does not take, or takes once.");
 		goto out;
 	}
+	mine = v[2] != NULL;
 	if (v[1] != NULL && listing_cursor_decode(v[1], &from) == -1) {
-		bad_query(a, u, v[0], "This link to older conversations is "
-		    "damaged. Start from the newest.");
+		bad_query(a, u, v[0], mine, "This link to older "
+		    "conversations is damaged. Start from the newest.");
 		goto out;
 	}
 	f.since = INT64_MIN;
@@ -215,12 +232,14 @@ web_list(struct app *a, struct store *s, const struct web_user *u)
 			goto out;
 		}
 		if (err != OMI_OK) {
-			bad_query(a, u, v[0], "A search holds 1 to 8 words "
-			    "(a \"quoted phrase\" counts as one) in at most "
-			    "200 characters.");
+			bad_query(a, u, v[0], mine, "A search holds 1 to 8 "
+			    "words (a \"quoted phrase\" counts as one) in at "
+			    "most 200 characters.");
 			goto out;
 		}
 		f.search = &search;
+		/* Without words the box has nothing to narrow: a list. */
+		f.speaker_user = mine;
 	}
 	if ((err = index_head_load(s, u->uid, &h)) != OMI_OK ||
 	    (err = listing_fetch(s, u->uid, &h, &f, &from, WEB_PAGE_SIZE,
@@ -229,7 +248,7 @@ web_list(struct app *a, struct store *s, const struct web_user *u)
 		app_store_error(a, APP_ERR_HTML, err);
 		goto out;
 	}
-	list_page(a, u, v[0], v[1] != NULL, &pg);
+	list_page(a, u, v[0], mine, v[1] != NULL, &pg);
 out:
 	listing_page_free(&pg);
 	index_head_free(&h);

@@ -113,6 +113,8 @@ static const char page_head[] =
     "border-radius:.3rem}\n"
     "form.search{display:flex;gap:.5rem;margin:1rem 0}"
     "form.search input{flex:1}\n"
+    "form.search label{display:flex;align-items:center;gap:.3rem;"
+    "white-space:nowrap}form.search label input{flex:none}\n"
     "ul.convs{list-style:none;padding:0}ul.convs li{padding:.7rem 0;"
     "border-bottom:1px solid #eee}ul.convs p{margin:.2rem 0}\n"
     ".signin label{display:block;margin:.8rem 0 .2rem}"

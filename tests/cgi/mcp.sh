@@ -200,6 +200,18 @@ call list_action_items '{"status":"done"}'
 check_eq "bad status: isError" "$(jget '["result"]["isError"]')" true
 call search "{\"query\":\"$(printf 'a %.0s' $(seq 9))\"}"
 check_eq "nine terms: isError" "$(jget '["result"]["isError"]')" true
+# search's speaker and sort: only their enum values, as strings.
+for a in '"speaker":"all"' '"speaker":"USER"' '"speaker":"user "' \
+    '"speaker":true' '"speaker":null' '"sort":"oldest"' '"sort":"Relevance"' \
+    '"sort":1' '"sort":["relevance"]'; do
+	call search "{\"query\":\"kitchen\",$a}"
+	check_eq "search $a: isError" "$(jget '["result"]["isError"]')" true
+	check_match "search $a: says what is allowed" \
+	    "$(jget '["result"]["content"][0]["text"]')" '^(speaker must be "user"|sort must be "newest" or "relevance")'
+done
+rpc_err "bad sort (2025-06-18)" '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"search","arguments":{"query":"kitchen","sort":"best"}}}' 200 -32602 9
+call list_conversations '{"speaker":"user"}'
+check_eq "speaker is search's alone: isError" "$(jget '["result"]["isError"]')" true
 
 echo "== size limits"
 big=$(head -c 70000 /dev/zero | tr '\0' a)
@@ -227,6 +239,25 @@ check_eq "search: one text item holding the same JSON" \
 check_eq "search isError false" "$(jget '["result"]["isError"]')" false
 call search '{"query":"xylophone"}'
 check_eq "search miss" "$(py 'd["result"]["structuredContent"]')" "{'results': []}"
+# speaker=user: the user's own words ("eighteen thousand"), not the
+# contractor's ("realistically"), nor the title ("kitchen").
+search_ids() { call search "$1"; py '[r["id"] for r in d["result"]["structuredContent"]["results"]]'; }
+check_eq "search speaker user: the user's words" \
+    "$(search_ids '{"query":"eighteen thousand","speaker":"user"}')" "['$ID_CUR']"
+check_eq "search speaker user: not others' words" \
+    "$(search_ids '{"query":"realistically","speaker":"user"}')" "[]"
+check_eq "search speaker user: not the title" \
+    "$(search_ids '{"query":"kitchen","speaker":"user"}')" "[]"
+check_eq "search without speaker: others' words" \
+    "$(search_ids '{"query":"realistically"}')" "['$ID_CUR']"
+check_eq "search sort newest" "$(search_ids '{"query":"kitchen","sort":"newest"}')" "['$ID_CUR']"
+check_eq "search sort relevance" "$(search_ids '{"query":"kitchen","sort":"relevance"}')" "['$ID_CUR']"
+check_eq "search speaker and sort relevance" \
+    "$(search_ids '{"query":"eighteen","speaker":"user","sort":"relevance"}')" "['$ID_CUR']"
+mcp '{"jsonrpc":"2.0","id":4,"method":"tools/list"}'
+check_eq "search schema: speaker and sort" \
+    "$(py '[t["inputSchema"]["properties"][k]["enum"] for t in d["result"]["tools"] if t["name"] == "search" for k in ("speaker", "sort")]')" \
+    "[['user'], ['newest', 'relevance']]"
 
 call fetch "{\"id\":\"$ID_CUR\"}"
 check_eq "fetch fields" "$(py 'sorted(d["result"]["structuredContent"])')" "['id', 'metadata', 'text', 'title', 'url']"

@@ -189,10 +189,30 @@ view GET "" "x=1" "" HTTP_COOKIE="$SA"
 check_eq "an unknown parameter: 400" "$STATUS" 400
 view GET "" "q=a&q=b" "" HTTP_COOKIE="$SA"
 check_eq "a repeated parameter: 400" "$STATUS" 400
+# "Only my words" (mine=1): the API's speaker=user. The user said
+# "eighteen thousand"; "realistically" was the contractor's; "kitchen" is
+# in the title.
+view GET "" "q=kitchen" "" HTTP_COOKIE="$SA"
+check_match "search: the box is not ticked" "$BODY" 'name="mine" value="1">'
+view GET "" "q=eighteen+thousand&mine=1" "" HTTP_COOKIE="$SA"
+check_eq "mine: 200" "$STATUS" 200
+check_match "mine: the user's words" "$BODY" 'Planning The Kitchen Renovation'
+check_match "mine: the box stays ticked" "$BODY" 'name="mine" value="1" checked>'
+view GET "" "q=realistically&mine=1" "" HTTP_COOKIE="$SA"
+check_match "mine: not others' words" "$BODY" 'No conversation matches'
+view GET "" "q=realistically" "" HTTP_COOKIE="$SA"
+check_match "without mine: others' words" "$BODY" 'Planning The Kitchen Renovation'
+view GET "" "q=kitchen&mine=1" "" HTTP_COOKIE="$SA"
+check_match "mine: not the title" "$BODY" 'No conversation matches'
+view GET "" "mine=1" "" HTTP_COOKIE="$SA"
+check_eq "mine without words: the list" "$STATUS" 200
+check_match "mine without words: all of them" "$BODY" 'Project Timeline Discussion'
+view GET "" "q=kitchen&mine=yes" "" HTTP_COOKIE="$SA"
+check_eq "mine other than 1: 400" "$STATUS" 400
 
 echo "== paging"
 for i in $(seq 1 22); do
-	printf '{"id":"p-%02d","created_at":"2022-01-%02dT00:00:00Z","structured":{"title":"Paged %02d"},"transcript_segments":[]}' "$i" "$i" "$i" > "$T_TMP/p.json"
+	printf '{"id":"p-%02d","created_at":"2022-01-%02dT00:00:00Z","structured":{"title":"Paged %02d"},"transcript_segments":[{"text":"my pages","is_user":true}]}' "$i" "$i" "$i" > "$T_TMP/p.json"
 	run webhook POST "" "uid=alice&key=$KEY_A" "$(cat "$T_TMP/p.json")" CONTENT_TYPE=application/json
 done
 view GET "" "" "" HTTP_COOKIE="$SA"
@@ -210,6 +230,12 @@ more=$(printf '%s' "$BODY" | sed -n 's/.*<nav class="more"><a href="\.\/?\([^"]*
 check_match "search page 1: the link keeps q" "$more" '&q=paged$'
 view GET "" "$more" "" HTTP_COOKIE="$SA"
 check_eq "search page 2: 2 entries" "$(printf '%s' "$BODY" | grep -c '<li>')" 2
+view GET "" "q=pages&mine=1" "" HTTP_COOKIE="$SA"
+more=$(printf '%s' "$BODY" | sed -n 's/.*<nav class="more"><a href="\.\/?\([^"]*\)".*/\1/p' | sed 's/&amp;/\&/g')
+check_match "mine page 1: the link keeps q and mine" "$more" '&q=pages&mine=1$'
+view GET "" "$more" "" HTTP_COOKIE="$SA"
+check_eq "mine page 2: 2 entries" "$(printf '%s' "$BODY" | grep -c '<li>')" 2
+check_match "mine page 2: the box stays ticked" "$BODY" 'name="mine" value="1" checked>'
 
 echo "== one conversation"
 view GET "/$ID_CUR" "" "" HTTP_COOKIE="$SA"

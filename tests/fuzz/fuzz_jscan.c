@@ -1,10 +1,13 @@
 /*
- * fuzz_jscan: tscan_segment_texts, the search's scanner of stored
- * conversations, against Jansson. The input is a document. Promises checked:
- * the scanner answers 0 or 1 (memory does not run out here); every text it
- * hands out is valid UTF-8; and where Jansson parses the document and the
- * scanner reads it (does not decline), both give the same texts in the same
- * order, so a search finds what it found when it parsed with Jansson.
+ * fuzz_jscan: tscan_segment_texts and tscan_segments, the search's scanner
+ * of stored conversations, against Jansson. The input is a document.
+ * Promises checked: the scanner answers 0 or 1 (memory does not run out
+ * here); every text it hands out is valid UTF-8; and where Jansson parses
+ * the document and the scanner reads it (does not decline), both give the
+ * same texts in the same order, and tscan_segments the same is_user flag
+ * as json_is_true(json_object_get(seg, "is_user")), so a search (also one
+ * narrowed to the wearer's words) finds what it found with Jansson. What
+ * tscan_segment_texts declines, tscan_segments declines too.
  * And tscan_limits, the webhook's bound, finds a syntax error only where
  * Jansson finds one too.
  */
@@ -30,13 +33,53 @@ collect(void *ctx, const char *text, size_t len, size_t at)
 	return 0;
 }
 
+static int
+collect_user(void *ctx, const char *text, size_t len, int is_user,
+    size_t at)
+{
+	struct buf *out = ctx;
+
+	FUZZ_ASSERT(is_user == 0 || is_user == 1);
+	collect(out, text, len, at);
+	buf_putc(out, is_user ? 'u' : '-');
+	return 0;
+}
+
+/* Jansson's texts, with the is_user flags when user is set. */
+static void
+tree_texts(json_t *j, int user, struct buf *out)
+{
+	json_t	*seg, *text;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(j, "transcript_segments"), i, seg) {
+		if (!json_is_string(text = json_object_get(seg, "text")))
+			continue;
+		if (user)
+			collect_user(out, json_string_value(text),
+			    json_string_length(text), json_is_true(
+			    json_object_get(seg, "is_user")), 0);
+		else
+			collect(out, json_string_value(text),
+			    json_string_length(text), 0);
+	}
+}
+
+static void
+same(const struct buf *a, const struct buf *b)
+{
+	FUZZ_ASSERT(a->len == b->len);
+	FUZZ_ASSERT(a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf	 scan = { 0 }, tree = { 0 }, scratch = { 0 };
-	json_t		*j, *seg, *text;
+	struct buf	 uscan = { 0 }, utree = { 0 };
+	json_t		*j;
 	size_t		 i;
-	enum omi_err	 err;
+	enum omi_err	 err, uerr;
 	int		 rc;
 
 	err = tscan_segment_texts((const char *)data, size, &scratch, collect,
@@ -44,17 +87,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* OMI_NOMEM only without memory */
 	FUZZ_ASSERT(err == OMI_OK || err == OMI_NOTFOUND);
 	FUZZ_ASSERT(!scan.failed && !scratch.failed);
-	if (err == OMI_OK && (j = json_loadb((const char *)data, size, 0,
-	    NULL)) != NULL) {
-		json_array_foreach(json_object_get(j, "transcript_segments"), i,
-		    seg)
-			if (json_is_string(text = json_object_get(seg, "text")))
-				collect(&tree, json_string_value(text),
-				    json_string_length(text), 0);
+	uerr = tscan_segments((const char *)data, size, &scratch, collect_user,
+	    &uscan);
+	FUZZ_ASSERT(uerr == OMI_OK || uerr == OMI_NOTFOUND);
+	FUZZ_ASSERT(!uscan.failed && !scratch.failed);
+	FUZZ_ASSERT(err == OMI_OK || uerr == OMI_NOTFOUND);
+	if ((err == OMI_OK || uerr == OMI_OK) && (j = json_loadb(
+	    (const char *)data, size, 0, NULL)) != NULL) {
+		if (err == OMI_OK) {
+			tree_texts(j, 0, &tree);
+			same(&scan, &tree);
+		}
+		if (uerr == OMI_OK) {
+			tree_texts(j, 1, &utree);
+			same(&uscan, &utree);
+		}
 		json_decref(j);
-		FUZZ_ASSERT(scan.len == tree.len);
-		FUZZ_ASSERT(scan.len == 0 ||
-		    memcmp(scan.data, tree.data, scan.len) == 0);
 	}
 	/*
 	 * tscan_limits, the webhook's bound before Jansson: a document it
@@ -74,6 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	buf_free(&scan);
 	buf_free(&tree);
+	buf_free(&uscan);
+	buf_free(&utree);
 	buf_free(&scratch);
 	return 0;
 }

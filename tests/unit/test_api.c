@@ -545,6 +545,13 @@ test_errors(void)
 		{ NULL, "include_discarded=yes", "include_discarded" },
 		{ NULL, "q=%22unclosed", "q" },
 		{ NULL, "sort=asc", "sort" },
+		{ NULL, "q=x&sort=Relevance", "sort" },
+		{ NULL, "sort=relevance", "sort" },
+		{ NULL, "q=x&sort=newest&sort=relevance", "sort" },
+		{ NULL, "q=x&speaker=all", "speaker" },
+		{ NULL, "q=x&speaker=USER", "speaker" },
+		{ NULL, "speaker=user", "speaker" },
+		{ NULL, "speaker=user&sort=relevance", "speaker" },
 		{ NULL, "%3Cscript%3E=1", "" },
 		{ "c001", "max_chars=0", "max_chars" },
 		{ "c001", "max_chars=90001", "max_chars" },
@@ -572,6 +579,21 @@ test_errors(void)
 	j = call("alice", NULL, "q=&category=&limit=&cursor=", &status);
 	CHECK(status == 200 && json_array_size(json_object_get(j,
 	    "conversations")) == 20);
+	json_decref(j);
+	/*
+	 * speaker and sort with q; sort=newest (the default) also without.
+	 * alice's segments carry no is_user: her own words hold nothing.
+	 */
+	j = call("alice", NULL, "q=pineapple&speaker=user", &status);
+	CHECK(status == 200 && json_array_size(json_object_get(j,
+	    "conversations")) == 0);
+	json_decref(j);
+	j = call("alice", NULL, "sort=newest&speaker=", &status);
+	CHECK(status == 200 && json_array_size(json_object_get(j,
+	    "conversations")) == 20);
+	json_decref(j);
+	j = call("alice", NULL, "q=pineapple&sort=relevance", &status);
+	CHECK(status == 200);
 	json_decref(j);
 }
 

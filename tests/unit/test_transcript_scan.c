@@ -23,35 +23,63 @@ collect(void *ctx, const char *text, size_t len, size_t at)
 	return 0;
 }
 
-/* Jansson's texts; -1 when it does not parse the document. */
+/* The same, with the segment's is_user flag: "len:text:u;". */
 static int
-tree_texts(const char *doc, size_t len, struct buf *out)
+collect_user(void *ctx, const char *text, size_t len, int is_user,
+    size_t at)
+{
+	struct buf *out = ctx;
+
+	(void)at;
+	buf_printf(out, "%zu:", len);
+	buf_append(out, text, len);
+	buf_printf(out, ":%d;", is_user);
+	return 0;
+}
+
+/*
+ * Jansson's texts (with each segment's is_user flag when user is set); -1
+ * when it does not parse the document.
+ */
+static int
+tree_texts(const char *doc, size_t len, int user, struct buf *out)
 {
 	json_t	*j, *seg, *text;
 	size_t	 i;
 
 	if ((j = json_loadb(doc, len, 0, NULL)) == NULL)
 		return -1;
-	json_array_foreach(json_object_get(j, "transcript_segments"), i, seg)
-		if (json_is_string(text = json_object_get(seg, "text")))
+	json_array_foreach(json_object_get(j, "transcript_segments"), i, seg) {
+		if (!json_is_string(text = json_object_get(seg, "text")))
+			continue;
+		if (user)
+			collect_user(out, json_string_value(text),
+			    json_string_length(text), json_is_true(
+			    json_object_get(seg, "is_user")), 0);
+		else
 			collect(out, json_string_value(text),
 			    json_string_length(text), 0);
+	}
 	json_decref(j);
 	return 0;
 }
 
 /*
- * want: 0 read (with Jansson's texts), 1 declined. Reports the document on
- * a mismatch.
+ * One scanner on one document: tscan_segments when user is set, else
+ * tscan_segment_texts. want: 0 read (with Jansson's texts), 1 declined.
+ * Reports the document on a mismatch.
  */
 static void
-check_doc(const char *doc, size_t len, int want)
+check_one(const char *doc, size_t len, int user, int want)
 {
 	struct buf	 a = { 0 }, b = { 0 }, scratch = { 0 };
+	enum omi_err	 err;
 	int		 rc, tree;
 
+	err = user ? tscan_segments(doc, len, &scratch, collect_user, &b) :
+	    tscan_segment_texts(doc, len, &scratch, collect, &b);
 	/* The rows' codes: 0 read, 1 declined, -1 out of memory. */
-	switch (tscan_segment_texts(doc, len, &scratch, collect, &b)) {
+	switch (err) {
 	case OMI_OK:
 		rc = 0;
 		break;
@@ -62,13 +90,14 @@ check_doc(const char *doc, size_t len, int want)
 		rc = -1;
 		break;
 	}
-	tree = tree_texts(doc, len, &a);
+	tree = tree_texts(doc, len, user, &a);
 	if (rc != want || (rc == 0 && tree == 0 && (a.len != b.len ||
 	    (a.len > 0 && memcmp(a.data, b.data, a.len) != 0))) ||
 	    (want == 0 && tree != 0)) {
-		fprintf(stderr, "jscan %d (want %d), jansson %d: %.*s\n"
-		    "  jscan:   %s\n  jansson: %s\n", rc, want, tree,
-		    (int)len, doc, b.data ? b.data : "", a.data ? a.data : "");
+		fprintf(stderr, "jscan%s %d (want %d), jansson %d: %.*s\n"
+		    "  jscan:   %s\n  jansson: %s\n", user ? " (is_user)" : "",
+		    rc, want, tree, (int)len, doc, b.data ? b.data : "",
+		    a.data ? a.data : "");
 		CHECK(0);
 	} else
 		CHECK(1);
@@ -77,10 +106,31 @@ check_doc(const char *doc, size_t len, int want)
 	buf_free(&scratch);
 }
 
+/* Both scanners: the texts alone, and with is_user (want_user). */
+static void
+check_both(const char *doc, size_t len, int want, int want_user)
+{
+	check_one(doc, len, 0, want);
+	check_one(doc, len, 1, want_user);
+}
+
+static void
+check_doc(const char *doc, size_t len, int want)
+{
+	check_both(doc, len, want, want);
+}
+
 static void
 check(const char *doc, int want)
 {
 	check_doc(doc, strlen(doc), want);
+}
+
+/* A row where only tscan_segments declines (a duplicate "is_user"). */
+static void
+check_user_declined(const char *doc)
+{
+	check_both(doc, strlen(doc), 0, 1);
 }
 
 static void
@@ -102,6 +152,14 @@ test_fixtures(void)
 		buf_reset(&out);
 		CHECK(tscan_segment_texts(doc.data, doc.len, &scratch, collect,
 		    &out) == OMI_OK && out.len > 20);
+		/* ... and the current shape marks the wearer's segments. */
+		if (i == 0) {
+			buf_reset(&out);
+			CHECK(tscan_segments(doc.data, doc.len, &scratch,
+			    collect_user, &out) == OMI_OK &&
+			    memmem(out.data, out.len, ":1;", 3) != NULL &&
+			    memmem(out.data, out.len, ":0;", 3) != NULL);
+		}
 	}
 	buf_free(&doc);
 	buf_free(&out);
@@ -158,6 +216,38 @@ main(void)
 	    "{ \"text\":\"two\" } ] }", 0);
 	check("{\"n\":[-1,2.5e10,0,1E-3,true,false,null],"
 	    "\"transcript_segments\":[{\"text\":\"after numbers\"}]}", 0);
+
+	/*
+	 * is_user: only the literal true counts, wherever it sits among the
+	 * segment's members; nested or misspelt ones do not.
+	 */
+	check("{\"transcript_segments\":[{\"text\":\"u\",\"is_user\":true},"
+	    "{\"is_user\":true,\"text\":\"before\"},"
+	    "{\"text\":\"f\",\"is_user\":false},{\"text\":\"none\"},"
+	    "{\"is_user\":\"true\",\"text\":\"string\"},"
+	    "{\"is_user\":1,\"text\":\"one\"},{\"is_user\":null,\"text\":\"n\"},"
+	    "{\"is_user\":[true],\"text\":\"arr\"},"
+	    "{\"is_user\":{\"is_user\":true},\"text\":\"obj\"},"
+	    "{\"x\":{\"is_user\":true},\"text\":\"nested\"},"
+	    "{\"is_users\":true,\"Is_user\":true,\"text\":\"misspelt\"},"
+	    "{\"is_user\":true},{\"is_user\" : true , \"text\" : \"sp\" }]}",
+	    0);
+	check("{\"is_user\":true,\"transcript_segments\":[{\"text\":\"top\"}]}",
+	    0);
+	check("{\"transcript_segments\":[{\"text\":\"a\",\"is_user\":truex}]}",
+	    1);
+	check("{\"transcript_segments\":[{\"text\":\"a\",\"is_user\":tru}]}",
+	    1);
+	/* Escapes in a key decline, so "is\u005fuser" cannot pass for it. */
+	check("{\"transcript_segments\":[{\"text\":\"a\","
+	    "\"is\\u005fuser\":true}]}", 1);
+	/* Twice: Jansson keeps the last; the scanner declines. */
+	check_user_declined("{\"transcript_segments\":[{\"text\":\"a\","
+	    "\"is_user\":false,\"is_user\":true}]}");
+	check_user_declined("{\"transcript_segments\":[{\"is_user\":true,"
+	    "\"text\":\"a\",\"is_user\":false}]}");
+	check_user_declined("{\"transcript_segments\":[{\"is_user\":true,"
+	    "\"is_user\":true}]}");
 
 	/* Declined: Jansson decides (it may refuse the document). */
 	check("", 1);
