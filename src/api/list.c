@@ -233,7 +233,19 @@ parse_filters(struct app *a, struct list_query *lq)
 		}
 		lq->f.search = &lq->search;
 	}
-	return parse_search_mode(a, lq);
+	if (parse_search_mode(a, lq) == -1)
+		return -1;
+	/* A place in a ranking means nothing in date order, and back. */
+	if (lq->by_cursor && lq->from.relevance != lq->f.by_relevance) {
+		api_bad_param(a, "cursor", lq->f.by_relevance ? "this cursor "
+		    "continues a list sorted by date: start the ranked search "
+		    "again without it" : "this cursor continues a search "
+		    "sorted by relevance: pass sort=relevance with it");
+		return -1;
+	}
+	if (lq->f.by_relevance)
+		lq->from.relevance = 1;
+	return 0;
 }
 
 /* The public shape of one index entry, its texts clipped to size. */
@@ -265,16 +277,14 @@ cursor_json(const struct listing_pos *p)
 	return j;
 }
 
+/* The cursor after the first n entries of the page. */
 static json_t *
-after_entry(const json_t *e)
+after_entries(const struct list_query *lq, const struct listing_page *pg,
+    size_t n)
 {
 	struct listing_pos p;
 
-	memset(&p, 0, sizeof(p));
-	p.after = 1;
-	p.t = json_integer_value(json_object_get(e, "t"));
-	snprintf(p.id, sizeof(p.id), "%s",
-	    json_string_value(json_object_get(e, "id")));
+	listing_pos_after(&lq->f, &lq->from, pg->entries, n, &p);
 	return cursor_json(&p);
 }
 
@@ -317,11 +327,12 @@ list_body(const struct list_query *lq, const struct listing_page *pg,
 	}
 	more = trimmed || pg->more || pg->stopped;
 	if (trimmed && last != NULL)
-		next = after_entry(last);
+		next = after_entries(lq, pg, *n);
 	else if (pg->stopped && !trimmed)
 		next = cursor_json(&pg->resume);
 	else if (more)
-		next = last ? after_entry(last) : cursor_json(&lq->from);
+		next = last ? after_entries(lq, pg, *n) :
+		    cursor_json(&lq->from);
 	if (next == NULL)
 		return -1;
 	rest = json_pack("{s:O, s:b, s:o, s:o}", "total", total,

@@ -122,7 +122,6 @@ static json_t *
 next_cursor(const struct walk *w, size_t n, int *more)
 {
 	struct listing_pos	 p;
-	const json_t		*e;
 
 	*more = n < json_array_size(w->pg.entries) || w->pg.more ||
 	    w->pg.stopped;
@@ -132,11 +131,7 @@ next_cursor(const struct walk *w, size_t n, int *more)
 		return cursor_json(&w->pg.resume);
 	if (n == 0)
 		return cursor_json(&w->from);
-	e = json_array_get(w->pg.entries, n - 1);
-	memset(&p, 0, sizeof(p));
-	p.after = 1;
-	p.t = json_integer_value(json_object_get(e, "t"));
-	snprintf(p.id, sizeof(p.id), "%s", tool_str(e, "id"));
+	listing_pos_after(&w->f, &w->from, w->pg.entries, n, &p);
 	return cursor_json(&p);
 }
 
@@ -167,6 +162,16 @@ search_mode(struct tool_ctx *t, struct walk *w)
 		return -1;
 	w->f.speaker_user = speaker == 0;
 	w->f.by_relevance = sort == 1;
+	/* A place in a ranking means nothing in date order, and back. */
+	if (w->from.relevance != w->f.by_relevance &&
+	    (w->from.relevance || w->from.after || w->from.skip)) {
+		t->bad = w->f.by_relevance ? "this cursor continues a list "
+		    "sorted by date: search again without it" : "this cursor "
+		    "continues a search sorted by relevance: pass sort "
+		    "\"relevance\" with it";
+		return -1;
+	}
+	w->from.relevance = w->f.by_relevance;
 	return 0;
 }
 
