@@ -15,12 +15,13 @@ step() below, so h(h(c)) == h(c): a folded text folds to itself.
 step(c):
  1. Unicode simple case folding (CaseFolding.txt, status C and S): what
     towlower leaves, e.g. final sigma, long s, the Kelvin sign, and the
-    upper case when the C library's locale is missing.
+    upper case when the C library's locale is missing. A diacritic mark
+    (see STRIP) folds to nothing instead.
  2. Canonical decomposition (NFD), then every mark of STRIP dropped, then
     canonical composition (NFC) of what is left: "É" -> "e", "ở" -> "o",
     "ά" -> "α", "ё" -> "е", while a letter whose marks are not diacritics
-    (Japanese dakuten, Devanagari nukta) composes back unchanged. Hangul
-    syllables are left whole (NFD would spell them in jamo).
+    (Japanese dakuten) composes back unchanged. Hangul syllables and
+    musical notes are left whole (see WHOLE).
  3. The letters of EXPAND, which have no decomposition but which people
     type as the plain letters: "ß" -> "ss", "ø" -> "o".
 
@@ -69,6 +70,12 @@ EXPAND = {
     'ﬆ': 'st',
 }
 
+# Characters left whole although NFD would take them apart into parts
+# that are not accents: Hangul syllables (into jamo) and the musical notes
+# (a note head and a stem, a combining mark that would count as a word
+# character).
+WHOLE = [(0xAC00, 0xD7A3), (0x1D100, 0x1D1FF)]
+
 MAP_SHIFT = 7
 WORD_SHIFT = 8
 LIMIT = 0x110000
@@ -90,8 +97,12 @@ def stripped(c):
 
 
 def step(c):
+    # A diacritic goes before case folding could turn it into a letter
+    # (U+0345 folds to iota): "α" + U+0345 must fold as "ᾳ" does.
+    if stripped(c):
+        return ''
     f = simple_fold(c)
-    if 0xAC00 <= ord(f) <= 0xD7A3:
+    if any(a <= ord(f) <= b for a, b in WHOLE):
         return f
     d = ''.join(x for x in ud.normalize('NFD', f) if not stripped(x))
     d = ud.normalize('NFC', d)
@@ -153,6 +164,8 @@ def main():
         s = r.decode('utf-8')
         assert ''.join(map(h, s)) == s, hex(cp)
         assert not any(stripped(x) for x in s)
+        # Cutting text into words before or after folding gives the same.
+        assert all(is_word(x) == is_word(chr(cp)) for x in s), hex(cp)
     for cp in range(0x80):
         want = chr(cp).lower().encode()
         assert maps.get(cp, bytes([cp])) == want, hex(cp)
