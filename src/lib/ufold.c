@@ -54,7 +54,8 @@ ufold_text(const char *s, size_t n, struct buf *out, locale_t loc)
 {
 	size_t		 i = 0, len, k;
 	uint64_t	 v;
-	uint32_t	 cp;
+	uint32_t	 cp, lower;
+	unsigned	 h;
 	char		 enc[UFOLD_MAX];
 
 	while (i < n && !out->failed) {
@@ -81,7 +82,14 @@ ufold_text(const char *s, size_t n, struct buf *out, locale_t loc)
 		}
 		/* Not ASCII: cp >= 0x80 (U+FFFD for a bad byte). */
 		len = ustr_decode(s + i, n - i, &cp);
-		buf_append(out, enc, ufold_cp(cp, loc, enc));
+		lower = loc != (locale_t)0 ?
+		    (uint32_t)towlower_l((wint_t)cp, loc) : cp;
+		if ((h = ufold_h(lower)) != 0)
+			buf_append(out, ufold_pool + h + 1, ufold_pool[h]);
+		else if (lower != cp || cp == 0xFFFD)
+			buf_append(out, enc, ustr_encode(lower, enc));
+		else
+			buf_append(out, s + i, len);
 		i += len;
 	}
 	/* An empty result still needs a NUL-terminated buffer. */
