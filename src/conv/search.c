@@ -75,7 +75,7 @@ search_scan(struct search *s, const char *text, size_t len, unsigned *found)
 {
 	size_t i, n;
 
-	if (*found == s->all || len == 0)
+	if (*found == s->all)
 		return OMI_OK;
 	if (fold(s, text, len, &s->scratch) == -1)
 		return OMI_NOMEM;
@@ -85,7 +85,9 @@ search_scan(struct search *s, const char *text, size_t len, unsigned *found)
 		/*
 		 * A term that folds to nothing (combining accents alone, which
 		 * folding removes from the text too) is found in every text,
-		 * so it still finds what it found before folding dropped them.
+		 * even an empty one, so it still finds what it found before
+		 * folding dropped them, and a text finds the same terms folded
+		 * or not.
 		 */
 		n = strlen(s->terms[i]);
 		if (n == 0 || memmem(s->scratch.data, s->scratch.len,

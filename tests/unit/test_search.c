@@ -71,6 +71,8 @@ main(void)
 		{ "か", "が", 0 },		/* kana voicing is not an accent */
 		{ "\xcc\x81", "anything", 1 },	/* folds to nothing */
 		{ "x \xcc\x81", "y", 0 },
+		{ "\xcc\x81", "", 1 },
+		{ "x", "", 0 },
 		{ "a\tb", "b a", 1 },
 		{ "", "x", -OMI_INVALID },
 		{ "   ", "x", -OMI_INVALID },
