@@ -5,7 +5,8 @@
  * Greek, combining marks, ASCII), and properties over every Unicode scalar
  * value: folding twice changes nothing, the fast ASCII path agrees with
  * the code point path, folding keeps word characters apart from the
- * others, and the locale makes no difference. Each check runs with the
+ * others, and the locale makes no difference; and on random texts,
+ * every term that towlower alone found is still found. Each check runs with the
  * C.UTF-8 locale and without it (ASCII-only towlower), as on a host that
  * lacks the locale.
  */
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "lib/buf.h"
 #include "lib/text.h"
@@ -363,6 +365,91 @@ test_text(void)
 	buf_free(&want);
 }
 
+/* Search's fold before issue 19: towlower per code point, nothing more. */
+static void
+old_fold(const char *s, size_t n, struct buf *out, locale_t loc)
+{
+	size_t		 i, len;
+	uint32_t	 cp;
+	char		 enc[4];
+
+	buf_reset(out);
+	for (i = 0; i < n; i += len) {
+		len = ustr_decode(s + i, n - i, &cp);
+		if (loc != (locale_t)0)
+			cp = (uint32_t)towlower_l((wint_t)cp, loc);
+		else if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		buf_append(out, enc, ustr_encode(cp, enc));
+	}
+	buf_append(out, "", 0);
+}
+
+/*
+ * Matching only gains: random texts of letters that fold in interesting
+ * ways, a random piece of each as the term with each letter's case turned
+ * at random; whenever the old fold found the term, the new one does.
+ */
+static void
+test_superset(void)
+{
+	static const uint32_t pick[] = {
+		'a', 'E', 's', 'S', 'i', 'I', 'k', ' ', 0xC9, 0xE9, 0xDF, 0x1E9E,
+		0x130, 0x131, 0x3A3, 0x3C2, 0x3C3, 0x386, 0x3AC, 0x345, 0x301,
+		0x308, 0x212A, 0x17F, 0x1C4, 0x1C5, 0x1C6, 0x401, 0x451, 0x13A0,
+		0xAB70, 0xFB01, 0x1EDF, 0x4E2D, 0x3099, 0x304B, 0x304C, 0xFE0F,
+	};
+	struct buf	 text = { 0 }, term = { 0 }, a = { 0 }, b = { 0 };
+	char		 enc[4];
+	unsigned	 seed = 99, old = 0, bad = 0;
+	size_t		 i, j, k, count, from, to;
+	uint32_t	 cp, cps[24];
+
+	for (i = 0; i < 50000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		count = 1 + (seed >> 16) % 24;
+		for (j = 0; j < count; j++) {
+			seed = seed * 1103515245u + 12345u;
+			cps[j] = pick[(seed >> 16) % (sizeof(pick) /
+			    sizeof(pick[0]))];
+		}
+		seed = seed * 1103515245u + 12345u;
+		from = (seed >> 16) % count;
+		seed = seed * 1103515245u + 12345u;
+		to = from + 1 + (seed >> 16) % (count - from);
+		buf_reset(&text);
+		buf_reset(&term);
+		for (j = 0; j < count; j++)
+			buf_append(&text, enc, ustr_encode(cps[j], enc));
+		for (j = from; j < to; j++) {
+			seed = seed * 1103515245u + 12345u;
+			cp = cps[j];
+			if (locs[0] != (locale_t)0 && (seed >> 16) % 2)
+				cp = (uint32_t)towupper_l((wint_t)cp, locs[0]);
+			buf_append(&term, enc, ustr_encode(cp, enc));
+		}
+		for (k = 0; k < 2; k++) {
+			old_fold(term.data, term.len, &a, locs[k]);
+			old_fold(text.data, text.len, &b, locs[k]);
+			if (memmem(b.data, b.len, a.data, a.len) == NULL)
+				continue;
+			old++;
+			buf_reset(&a);
+			buf_reset(&b);
+			ufold_text(term.data, term.len, &a, locs[k]);
+			ufold_text(text.data, text.len, &b, locs[k]);
+			if (memmem(b.data, b.len, a.data, a.len) == NULL)
+				bad++;
+		}
+	}
+	CHECK(old > 25000);	/* the test tests something */
+	CHECK(bad == 0);
+	buf_free(&text);
+	buf_free(&term);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -377,6 +464,7 @@ main(void)
 	test_all();
 	test_locale();
 	test_text();
+	test_superset();
 	fold(NULL, (locale_t)0);
 	if (locs[0] != (locale_t)0)
 		freelocale(locs[0]);
