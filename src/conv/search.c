@@ -11,13 +11,6 @@
 #include "lib/ufold.h"
 #include "lib/ustr.h"
 
-static int
-fold(const struct search *s, const char *text, size_t n, struct buf *out)
-{
-	buf_reset(out);
-	return ufold_text(text, n, out, s->loc);
-}
-
 static enum omi_err
 add_term(struct search *s, const char *t, size_t n)
 {
@@ -27,7 +20,7 @@ add_term(struct search *s, const char *t, size_t n)
 		return OMI_OK;
 	if (s->nterms == SEARCH_MAX_TERMS)
 		return OMI_INVALID;
-	if (fold(s, t, n, &b) == -1) {
+	if (ufold_text(t, n, &b, s->loc) == -1) {
 		buf_free(&b);
 		return OMI_NOMEM;
 	}
@@ -77,7 +70,7 @@ search_scan(struct search *s, const char *text, size_t len, unsigned *found)
 
 	if (*found == s->all)
 		return OMI_OK;
-	if (fold(s, text, len, &s->scratch) == -1)
+	if (ufold_text(text, len, &s->scratch, s->loc) == -1)
 		return OMI_NOMEM;
 	for (i = 0; i < s->nterms; i++) {
 		if (*found & (1u << i))

@@ -58,6 +58,7 @@ ufold_text(const char *s, size_t n, struct buf *out, locale_t loc)
 	unsigned	 h;
 	char		 enc[UFOLD_MAX];
 
+	buf_reset(out);
 	while (i < n && !out->failed) {
 		if ((unsigned char)s[i] < 0x80) {
 			/* A run of ASCII at once: most text is. */

@@ -44,8 +44,9 @@ locale_t	 ufold_locale(void);
  */
 size_t		 ufold_cp(uint32_t cp, locale_t loc, char out[UFOLD_MAX]);
 /*
- * Appends norm of each code point of the n bytes at s to out, a malformed
- * byte as U+FFFD. Returns 0, or -1 when out of memory (out->failed).
+ * Replaces what out holds with norm of each code point of the n bytes at
+ * s, a malformed byte as U+FFFD, NUL-terminated. Returns 0, or -1 when out
+ * of memory (out->failed).
  */
 int		 ufold_text(const char *s, size_t n, struct buf *out,
 		    locale_t loc);
