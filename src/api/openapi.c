@@ -94,8 +94,9 @@ list_params(void)
 	    "combine with cursor."),
 	    param("q", "query", 0, json_pack("{s:s, s:i}", "type", "string",
 	    "maxLength", 200), "Search words. A conversation matches when "
-	    "every word occurs (case-insensitive, also as part of a longer "
-	    "word) in its title, overview or transcript. Put a phrase in "
+	    "every word occurs (ignoring case and diacritics, also as part "
+	    "of a longer word: cafe finds Café, strasse finds Straße) in its "
+	    "title, overview or transcript. Put a phrase in "
 	    "double quotes to match it as a whole. Up to 8 terms. Use "
 	    "distinctive words, e.g. names, places or topics the user "
 	    "mentioned. total is null for searches."),

@@ -1,11 +1,16 @@
 /*
  * search: the API's text search. A query is split into terms at whitespace
  * ("double quotes" keep a phrase together); a conversation matches when
- * every term occurs, as a case-insensitive substring, in its title, its
- * overview or the text of one of its transcript segments (terms may be
- * found in different places). Case is folded per Unicode code point with
- * the C.UTF-8 locale's towlower (ASCII only where that locale is missing),
- * so "KÜCHE" finds "Küche".
+ * every term occurs as a substring of its title, its overview or the text
+ * of one of its transcript segments (terms may be found in different
+ * places), ignoring case and diacritics. Both sides are folded per code
+ * point by lib/ufold: the C.UTF-8 locale's towlower (ASCII only where that
+ * locale is missing), then Unicode simple case folding, accents removed and
+ * a few letters spelled out (ß -> ss, æ -> ae, ø -> o, ł -> l, ...). So
+ * "KÜCHE" and "kuche" find "Küche", "strasse" finds "Straße", "cafe" finds
+ * "café" (precomposed or with a combining accent) and "café" finds "cafe".
+ * Folding only adds matches to what towlower alone found. A term made only
+ * of combining accents folds to nothing and is found in every text.
  */
 #ifndef OMI_SEARCH_H
 #define OMI_SEARCH_H

@@ -44,7 +44,35 @@ main(void)
 		{ "ΑΘΗΝΑ", "αθηνα", 1 },
 		{ "москва", "МОСКВА", 1 },
 		{ "🔨", "a 🔨 b", 1 },
-		{ "straße", "STRASSE", 0 },	/* simple folding, no ß -> ss */
+		/* Diacritics and case ignored (lib/ufold), both ways. */
+		{ "straße", "STRASSE", 1 },	/* ß -> ss since issue 19 */
+		{ "diner", "Le Dîner", 1 },
+		{ "cafe", "au café", 1 },
+		{ "cafe", "au cafe\xcc\x81", 1 },	/* combining acute */
+		{ "café", "au cafe", 1 },
+		{ "cafe\xcc\x81", "AU CAFÉ", 1 },
+		{ "strasse", "Hauptstraße 5", 1 },
+		{ "STRASSE", "straße", 1 },
+		{ "Muller", "Frau Müller", 1 },
+		{ "zurich", "in Zürich", 1 },
+		{ "Ecole", "l'École", 1 },
+		{ "pho", "Phở bò", 1 },
+		{ "αθηνα", "Αθήνα", 1 },
+		{ "Αθήνα", "ΑΘΗΝΑ", 1 },
+		{ "ελληνας", "Έλληνας", 1 },
+		{ "σ", "λόγος", 1 },		/* final sigma */
+		{ "ежик", "Ёжик", 1 },
+		{ "lodz", "Łódź", 1 },
+		{ "koln", "KÖLN", 1 },
+		{ "\"creme brulee\"", "la crème brûlée", 1 },
+		{ "\"creme brulee\"", "la crème, brûlée", 0 },
+		{ "cafe", "caffè", 0 },
+		{ "東京", "東京都", 1 },
+		{ "か", "が", 0 },		/* kana voicing is not an accent */
+		{ "\xcc\x81", "anything", 1 },	/* folds to nothing */
+		{ "x \xcc\x81", "y", 0 },
+		{ "\xcc\x81", "", 1 },
+		{ "x", "", 0 },
 		{ "a\tb", "b a", 1 },
 		{ "", "x", -OMI_INVALID },
 		{ "   ", "x", -OMI_INVALID },
