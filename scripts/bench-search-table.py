@@ -3,7 +3,7 @@
 "SIZE NAME N P50 P99 BAD" (milliseconds) and one "SIZE info ..." a size."""
 import json, sys
 
-lat, info = {}, {}
+lat, info, compacted = {}, {}, {}
 for l in open(sys.argv[1]):
     f = l.split()
     if len(f) > 1 and f[1] == "info":
@@ -13,6 +13,8 @@ for l in open(sys.argv[1]):
                       "fill": h[5], "reindex": h[6].replace("_", " "),
                       "match": json.loads(h[7]),
                       "page": dict(x.split("=") for x in h[8:]), "load": (l0, l1)}
+    elif len(f) == 3 and f[1] == "compacted":
+        compacted[f[0]] = int(f[2])
     elif len(f) == 6:
         lat[(f[0], f[1])] = (int(f[2]), float(f[3]), float(f[4]), int(f[5]))
 sizes = sorted(info, key=int)
@@ -61,10 +63,12 @@ if len(sizes) > 1:
             continue
         row(label, "%.2fx" % r50, "%.2fx" % r99)
 print()
-row("conversations", "transcript bytes", "data directory bytes", "omi.db bytes", "import (s)", "reindex",
-    "load before / after")
-row("---", "---:", "---:", "---:", "---:", "---:", "---")
+row("conversations", "transcript bytes", "data directory bytes", "omi.db bytes", "omi.db compacted",
+    "compacted / transcript", "import (s)", "reindex", "load before / after")
+row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---")
 for s in sizes:
     i = info[s]
     row("{:,}".format(int(s)), "{:,}".format(i["transcript"]), "{:,}".format(i["bytes"]),
-        "{:,}".format(i["db"]), i["fill"], i["reindex"], "%s / %s" % i["load"])
+        "{:,}".format(i["db"]), "{:,}".format(compacted.get(s, 0)),
+        "%.2fx" % (compacted.get(s, 0) / i["transcript"]), i["fill"], i["reindex"],
+        "%s / %s" % i["load"])
