@@ -32,7 +32,7 @@ nreq=${BENCH_SEARCH_REQUESTS:-200}
 seedroot=${BENCH_SEARCH_SEED:-/tmp/omi-bench-search}
 cgibin=${BENCH_CGIBIN:-$top/cgi-bin}
 export OMI_ADMIN=${BENCH_ADMIN:-$top/omi-admin}
-export OMI_RESULTS= OMI_SERVER=lighttpd
+export OMI_RESULTS='' OMI_SERVER=lighttpd
 HOOKS=100
 PW='bench password'
 [ -x "$cgibin/conversations" ] && [ -x "$OMI_ADMIN" ] || { echo "bench-search: run make first" >&2; exit 1; }
@@ -91,7 +91,7 @@ echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | h
 echo "Programs: $cgibin, $OMI_ADMIN; seeds under $seedroot; $nreq requests per query"
 mkdir -p "$T_TMP/cgi-bin"
 cp "$cgibin"/* "$top/build/bench/hello" "$T_TMP/cgi-bin/"
-OMI_CGIBIN=$T_TMP/cgi-bin
+OMI_CGIBIN=$T_TMP/cgi-bin	# for server_start (tests/lib.sh)
 declare -A Q=([nohit]=helicopter [rare]=zephyrquill [common]=project
     [phrase]='"kitchen budget"')
 for n in $sizes; do
@@ -126,7 +126,7 @@ for n in $sizes; do
 	done
 	cfg=$T_TMP/cfg
 	: > "$cfg"
-	for i in $(seq 1 "$nreq"); do
+	for _ in $(seq 1 "$nreq"); do
 		printf 'url = "%s/cgi-bin/hello"\noutput = "/dev/null"\nwrite-out = "hello %%{http_code} %%{time_total}\\n"\nnext\n' "$BASE" >> "$cfg"
 		for k in nohit rare common phrase; do
 			printf 'url = "%s/api/conversations?limit=20&q=%s"\nheader = "%s"\noutput = "/dev/null"\nwrite-out = "%s %%{http_code} %%{time_total}\\n"\nnext\n' \
