@@ -8,6 +8,8 @@
 #   BENCH_SECONDS (5) per run, BENCH_SERVERS to pick servers, BENCH_ONLY to
 #   pick endpoints (e.g. "hello webhook"), BENCH_SEED=DIR to fill DIR once and
 #   reuse it in later runs, BENCH_CGIBIN=DIR to measure the programs in DIR.
+# Then the search benchmark, scripts/bench-search.sh (BENCH_SEARCH=0 skips
+# it; BENCH_SEARCH_SIZES, BENCH_SEARCH_SEED: see there).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 command -v wrk >/dev/null || {
@@ -32,3 +34,8 @@ for s in $servers; do
 done
 python3 "$top/scripts/bench-table.py" "$results"
 if [ -f "$results.notes" ]; then cat "$results.notes"; fi
+if [ "${BENCH_SEARCH:-1}" != 0 ]; then
+	echo
+	echo "Search (scripts/bench-search.sh)..."
+	"$top/scripts/bench-search.sh" || echo "  (search benchmark failed)"
+fi
