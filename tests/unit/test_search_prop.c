@@ -9,7 +9,9 @@
  * For every random query, the search through the index (full_scan 0) must
  * answer exactly what the full scan answers (full_scan 1): newest first,
  * the same ids page after page when both are walked by cursor at the same
- * random limits, and the same "more" flags; by relevance, the same set.
+ * random limits, and the same "more" flags (also when the index is paged
+ * by offset, as the API's offset parameter does); by relevance, the same
+ * set.
  *
  * The vocabulary is small, so that words collide, and holds non-ASCII
  * words with their case and accent variants, and punctuation. Queries are
@@ -51,16 +53,17 @@
 
 #define SEED_DEFAULT	20261207ULL
 /*
- * About 8 s of CPU in the plain build, most of it in the full scans. The
- * ASan build is about three times slower per query; it looks for memory
- * errors, which a smaller store shows as well.
+ * About 8 s of CPU in the plain build, most of it in the full scans (for
+ * now the "indexed" walks are full scans too). The ASan build is about
+ * three times slower per query; it looks for memory errors, which a
+ * smaller store shows as well.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define CONVS_DEFAULT	1200
-#define QUERIES_DEFAULT	150
+#define QUERIES_DEFAULT	140
 #else
 #define CONVS_DEFAULT	2400
-#define QUERIES_DEFAULT	360
+#define QUERIES_DEFAULT	320
 #endif
 #define SEC		1000000LL
 #define BASE_T		(1750000000LL * SEC)
@@ -152,6 +155,7 @@ struct query {
 	enum kind	 kind;
 	int		 user;
 	int		 speaker_user, by_relevance;
+	int		 by_offset;	/* also page newest first by skip */
 	int64_t		 since, until;
 	const char	*category;
 	int		 include_discarded;
@@ -782,6 +786,7 @@ query_gen(struct query *q, int late)
 	q->user = rn(20) == 0 ? 3 : rn(5) == 0 ? 0 : 1 + (int)rn(2);
 	q->speaker_user = rn(10) < 3;
 	q->by_relevance = rn(4) == 0;
+	q->by_offset = rn(4) == 0;
 	q->limits = sm_next(&rng);
 	gen_filters(q);
 	ci = pick_live(q->user);
@@ -949,14 +954,15 @@ walk_add_id(struct walk_out *o, const char *id)
 
 /*
  * Walks every page of a query, as a client does: each page from the
- * cursor of the one before (after its last entry; by relevance, a skip),
- * through listing_cursor_encode and _decode. Newest first, the entries
- * must come in strictly descending (t, id).
+ * cursor of the one before, through listing_cursor_encode and _decode:
+ * after its last entry, or (by relevance, and as the API's offset does)
+ * skipping the matches seen so far. Newest first, the entries must come
+ * in strictly descending (t, id).
  */
 static void
 walk(struct store *st, const struct index_head *h, const struct query *q,
-    struct search *sr, int full, int relevance, size_t maxpages,
-    struct walk_out *o)
+    struct search *sr, int full, int relevance, int by_skip,
+    size_t maxpages, struct walk_out *o)
 {
 	struct listing_filter	 f;
 	struct listing_page	 pg;
@@ -1029,7 +1035,7 @@ walk(struct store *st, const struct index_head *h, const struct query *q,
 			break;
 		}
 		memset(&pos, 0, sizeof(pos));
-		if (relevance)
+		if (relevance || by_skip)
 			pos.skip = o->n;
 		else {
 			pos.after = 1;
@@ -1142,10 +1148,11 @@ report(size_t qn, const struct query *q, const char *what,
 	js = json_stringn(q->q.data, q->q.len);
 	qs = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
 	fprintf(stderr, "test_search_prop: %s (OMI_PROP_SEED=%llu, query %zu, "
-	    "%s)\n  q=%s user=%s speaker_user=%d by_relevance=%d category=%s "
-	    "since=%lld until=%lld include_discarded=%d\n", what,
+	    "%s)\n  q=%s user=%s speaker_user=%d by_relevance=%d by_offset=%d "
+	    "category=%s since=%lld until=%lld include_discarded=%d\n", what,
 	    (unsigned long long)seed, qn, kind_name[q->kind],
 	    qs ? qs : "?", users[q->user], q->speaker_user, q->by_relevance,
+	    q->by_offset,
 	    q->category ? q->category : "(any)", (long long)q->since,
 	    (long long)q->until, q->include_discarded);
 	free(qs);
@@ -1185,8 +1192,8 @@ run_query(struct store *st, const struct index_head *heads, size_t qn,
 		search_free(&sr);
 		return;
 	}
-	walk(st, &heads[q->user], q, &sr, 1, 0, maxpages, &full);
-	walk(st, &heads[q->user], q, &sr, 0, 0, maxpages, &idx);
+	walk(st, &heads[q->user], q, &sr, 1, 0, 0, maxpages, &full);
+	walk(st, &heads[q->user], q, &sr, 0, 0, 0, maxpages, &idx);
 	nhits += full.n > 0;
 	ok = full.ok && idx.ok && walk_diff(&full, &idx) == -1;
 	if (!ok)
@@ -1204,8 +1211,17 @@ run_query(struct store *st, const struct index_head *heads, size_t qn,
 			    NULL, NULL);
 		CHECK(ok);
 	}
+	if (q->by_offset) {
+		walk(st, &heads[q->user], q, &sr, 0, 0, 1, maxpages, &rel);
+		ok = rel.ok && full.ok && walk_diff(&full, &rel) == -1;
+		if (!ok)
+			report(qn, q, "paged by offset, index and full scan "
+			    "differ", &full, "full scan", &rel, "by offset");
+		CHECK(ok);
+		walk_free(&rel);
+	}
 	if (q->by_relevance) {
-		walk(st, &heads[q->user], q, &sr, 0, 1, maxpages, &rel);
+		walk(st, &heads[q->user], q, &sr, 0, 1, 0, maxpages, &rel);
 		ok = rel.ok && full.ok && same_set(&full, &rel);
 		if (!ok)
 			report(qn, q, "by relevance, not the same set",
