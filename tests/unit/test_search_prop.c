@@ -54,14 +54,14 @@
 
 #define SEED_DEFAULT	20261207ULL
 /*
- * About 8 s of CPU in the plain build, most of it in the full scans (for
+ * About 10 s of CPU in the plain build, most of it in the full scans (for
  * now the "indexed" walks are full scans too). The ASan build is about
- * three times slower per query; it looks for memory errors, which a
- * smaller store shows as well.
+ * three times slower per query, and storing costs it more still; it looks
+ * for memory errors, which a smaller store shows as well.
  */
 #if defined(__SANITIZE_ADDRESS__)
-#define CONVS_DEFAULT	1200
-#define QUERIES_DEFAULT	140
+#define CONVS_DEFAULT	800
+#define QUERIES_DEFAULT	120
 #else
 #define CONVS_DEFAULT	2400
 #define QUERIES_DEFAULT	320
