@@ -5,7 +5,8 @@
  * in many store sessions, arriving out of order, with ties in created_at;
  * then some are re-delivered with new text (some with a new created_at),
  * some deleted, one session is abandoned without its commit, and one user
- * is deleted whole and comes back with a few conversations under old ids.
+ * is deleted whole and comes back with a few conversations under old ids;
+ * another one's search index is rebuilt while deliveries go on.
  * For every random query, the search through the index (full_scan 0) must
  * answer exactly what the full scan answers (full_scan 1): newest first,
  * the same ids page after page when both are walked by cursor at the same
@@ -186,6 +187,8 @@ static size_t	 ncand_queries, ncand_declined, ncands, ncand_matches;
 static struct conv **live_sorted;
 static size_t	 nlive_sorted;
 static size_t	 kind_count[K_NKINDS];
+
+static void	 run_queries(size_t, int);
 
 static uint64_t
 sm_next(uint64_t *s)
@@ -669,6 +672,98 @@ phase_user(void)
 	if (!ok)
 		fprintf(stderr, "user delete: %zu of %zu\n", count, live);
 	CHECK(ok);
+}
+
+/* A few deliveries for user in a session of their own. */
+static void
+user_deliveries(int user)
+{
+	struct store	*st;
+	struct conv	*c;
+	size_t		 i;
+	int		 ok, k;
+
+	if (store_open(&st, dir, STORE_WRITE, 5000) != OMI_OK) {
+		CHECK(0);
+		return;
+	}
+	ok = 1;
+	for (i = 0, k = 0; i < nconvs && ok && k < 6; i++) {
+		c = &convs[i];
+		if (c->user != user || !c->live || rn(40) != 0)
+			continue;
+		c->fate = k % 3 == 0 ? DELETE : k % 3 == 1 ? REPLACE :
+		    REPLACE_MOVE;
+		ok = fate_step(st, c);
+		k++;
+	}
+	for (k = 0; k < 2 && ok; k++) {
+		c = conv_new(user);
+		version_gen(&c->v, user, 0, 1, gen_t());
+		ok = c->live = deliver(st, c, &c->v, 0);
+	}
+	ok = ok && store_commit(st) == OMI_OK;
+	store_close(st);
+	CHECK(ok);
+}
+
+/*
+ * Rebuilds u2's search index the way omi-admin reindex does it with
+ * conv/sindex.h: start, every conversation added in sessions of its own,
+ * end, while deliveries for u2 keep arriving in between (they index
+ * themselves; build_add leaves what a delivery indexed alone). Half way,
+ * a few queries: a half-built index must not be used.
+ */
+static void
+phase_reindex(size_t nq)
+{
+	struct store	*st;
+	size_t		*snap, n = 0, i, end;
+	char		*raw;
+	size_t		 len;
+	int		 ok, mid = 0;
+
+	if ((snap = calloc(nconvs + 1, sizeof(*snap))) == NULL)
+		abort();
+	for (i = 0; i < nconvs; i++)
+		if (convs[i].user == 2 && convs[i].live)
+			snap[n++] = i;
+	ok = store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK &&
+	    sindex_build_start(st, users[2]) == OMI_OK &&
+	    store_commit(st) == OMI_OK;
+	store_close(st);
+	CHECK(ok);
+	for (i = 0; i < n && ok; i = end) {
+		user_deliveries(2);
+		if (!mid && i >= n / 2) {
+			run_queries(nq, 1);
+			mid = 1;
+		}
+		end = i + 100 + rn(200);
+		end = end > n ? n : end;
+		ok = store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK;
+		for (; i < end && ok; i++) {
+			/* What was deleted meanwhile is not there to add. */
+			if (!convs[snap[i]].live)
+				continue;
+			raw = NULL;
+			ok = index_get(st, users[2], convs[snap[i]].id, &raw,
+			    &len) == OMI_OK && sindex_build_add(st, users[2],
+			    convs[snap[i]].id, convs[snap[i]].v.t, raw, len) ==
+			    OMI_OK;
+			free(raw);
+		}
+		ok = ok && store_commit(st) == OMI_OK;
+		store_close(st);
+		CHECK(ok);
+	}
+	user_deliveries(2);
+	ok = store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK &&
+	    sindex_build_end(st, users[2]) == OMI_OK &&
+	    store_commit(st) == OMI_OK;
+	store_close(st);
+	CHECK(ok);
+	free(snap);
 }
 
 /* A random live conversation of user, or -1. */
@@ -1489,7 +1584,8 @@ main(void)
 	run_queries(nq / 4, 0);
 	phase_change();
 	phase_user();
-	run_queries(nq - nq / 4, 1);
+	phase_reindex(nq / 10);
+	run_queries(nq - nq / 4 - nq / 10, 1);
 	for (i = 0; i < nconvs; i++) {
 		live += convs[i].live;
 		version_free(&convs[i].v);
