@@ -957,7 +957,8 @@ query_gen(struct query *q, int late)
 		buf_putc(&q->q, '"');
 		break;
 	case K_DEAD:
-		/* Late, every dead word is gone: before, only the last. */
+		/* Late, all are gone; before the changes, the abandoned
+		 * session's word, and u1's own word for another user. */
 		other = (int)rn(NDEAD + 2);
 		buf_puts(&q->q, other < (int)NDEAD ? dead_word[other] :
 		    other == NDEAD ? own_word[0] : ABANDONED_WORD);
