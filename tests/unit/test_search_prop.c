@@ -55,7 +55,7 @@
 
 #define SEED_DEFAULT	20261207ULL
 /*
- * About 10 s of CPU in the plain build, most of it in the full scans (for
+ * About 8 s of CPU in the plain build, most of it in the full scans (for
  * now the "indexed" walks are full scans too). The ASan build is about
  * three times slower per query, and storing costs it more still; it looks
  * for memory errors, which a smaller store shows as well.
@@ -64,8 +64,8 @@
 #define CONVS_DEFAULT	800
 #define QUERIES_DEFAULT	120
 #else
-#define CONVS_DEFAULT	2400
-#define QUERIES_DEFAULT	320
+#define CONVS_DEFAULT	2000
+#define QUERIES_DEFAULT	260
 #endif
 #define SEC		1000000LL
 #define BASE_T		(1750000000LL * SEC)
