@@ -61,8 +61,8 @@
  * for memory errors, which a smaller store shows as well.
  */
 #if defined(__SANITIZE_ADDRESS__)
-#define CONVS_DEFAULT	800
-#define QUERIES_DEFAULT	120
+#define CONVS_DEFAULT	600
+#define QUERIES_DEFAULT	80
 #else
 #define CONVS_DEFAULT	2000
 #define QUERIES_DEFAULT	260
