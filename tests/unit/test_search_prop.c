@@ -739,7 +739,8 @@ phase_reindex(size_t nq)
 			run_queries(nq, 1);
 			mid = 1;
 		}
-		end = i + 100 + rn(200);
+		/* A fifth or so a session: several, at any size. */
+		end = i + 1 + n / 5 + rn((uint32_t)(n / 5 + 1));
 		end = end > n ? n : end;
 		ok = store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK;
 		for (; i < end && ok; i++) {
