@@ -55,10 +55,9 @@
 
 #define SEED_DEFAULT	20261207ULL
 /*
- * About 8 s of CPU in the plain build, most of it in the full scans (for
- * now the "indexed" walks are full scans too). The ASan build is about
- * three times slower per query, and storing costs it more still; it looks
- * for memory errors, which a smaller store shows as well.
+ * About 8 s of CPU in the plain build, most of it in the full scans. The
+ * ASan build is several times slower, storing most of all; it looks for
+ * memory errors, which a smaller store shows as well.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define CONVS_DEFAULT	600
@@ -1417,11 +1416,11 @@ holds(const struct walk_out *got, const struct walk_out *want, size_t from,
 }
 
 /*
- * The index itself, before listing_fetch uses it (and then still, as the
- * first suspect when the walks differ): its candidates hold every match
- * the full scan found (speaker_user 0: the full scan may not know it),
- * newest first, from a position, and by relevance. This tests
- * conv/sindex.h directly; drop it if that interface goes away.
+ * The index itself, under listing_fetch (when the walks differ, these say
+ * whether the candidates or the walk over them went wrong): its candidates
+ * hold every match the full scan found, newest first, from a position, and
+ * by relevance (asked with speaker_user 0, a superset of the wearer's).
+ * This tests conv/sindex.h directly; drop it if that interface goes away.
  */
 static void
 check_candidates(struct store *st, size_t qn, const struct query *q,
