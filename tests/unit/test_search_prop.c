@@ -1060,9 +1060,9 @@ walk_add_id(struct walk_out *o, const char *id, int64_t t)
 
 /*
  * Walks every page of a query, as a client does: each page from the
- * cursor of the one before, through listing_cursor_encode and _decode:
- * after its last entry, or (by relevance, and as the API's offset does)
- * skipping the matches seen so far. Newest first, the entries must come
+ * cursor of the one before (listing_pos_after, as the API makes it),
+ * through listing_cursor_encode and _decode; or, as the API's offset
+ * does, skipping the matches seen so far. Newest first, the entries must come
  * in strictly descending (t, id).
  */
 static void
@@ -1072,7 +1072,7 @@ walk(struct store *st, const struct index_head *h, const struct query *q,
 {
 	struct listing_filter	 f;
 	struct listing_page	 pg;
-	struct listing_pos	 pos;
+	struct listing_pos	 pos, next;
 	const json_t		*e;
 	enum omi_err		 err;
 	uint64_t		 ls = q->limits;
@@ -1140,18 +1140,20 @@ walk(struct store *st, const struct index_head *h, const struct query *q,
 			listing_page_free(&pg);
 			break;
 		}
-		memset(&pos, 0, sizeof(pos));
-		if (relevance || by_skip)
-			pos.skip = o->n;
-		else {
-			pos.after = 1;
-			pos.t = pt;
-			snprintf(pos.id, sizeof(pos.id), "%s", pid);
-		}
+		/* The API's next cursor; an offset is the API's next_offset. */
+		if (by_skip) {
+			memset(&next, 0, sizeof(next));
+			next.skip = o->n;
+		} else
+			listing_pos_after(&f, &pos, pg.entries,
+			    json_array_size(pg.entries), &next);
 		listing_page_free(&pg);
-		cur = listing_cursor_encode(&pos);
-		if (cur == NULL || listing_cursor_decode(cur, &pos) == -1) {
-			snprintf(o->why, sizeof(o->why), "cursor");
+		cur = listing_cursor_encode(&next);
+		if (cur == NULL || listing_cursor_decode(cur, &pos) == -1 ||
+		    pos.relevance != relevance || (!relevance && !by_skip &&
+		    (pos.t != pt || strcmp(pos.id, pid) != 0))) {
+			snprintf(o->why, sizeof(o->why), "cursor after %s",
+			    cur ? cur : "(none)");
 			o->ok = 0;
 		}
 		free(cur);
