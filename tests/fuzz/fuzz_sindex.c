@@ -6,9 +6,12 @@
  * a text to cut into words. Promises checked: every read stays inside the
  * value (ASan) and damage is refused, never misread; a list or word head
  * that decodes to its end encodes again to the same bytes when each of its
- * varints was in its shortest form (the only form the encoder writes),
- * and to the same values in any case; a head that decodes encodes to a
- * head that decodes to the same fields.
+ * varints was in its shortest form (the only form the encoder writes)
+ * and a word head's zero padding was the shortest to a multiple of
+ * SINDEX_HEAD_ALIGN, and to the same values in any case; a word head's
+ * padding is zeros, a saturated one has no postings; a head that decodes
+ * encodes to a head that decodes to the same fields; a vocabulary chunk's
+ * used part ends at its last newline.
  */
 #include <string.h>
 
@@ -118,20 +121,37 @@ word_head(const uint8_t *data, size_t size)
 {
 	struct sword_head	 wh, again;
 	struct buf		 b = { 0 };
-	size_t			 hlen;
+	const uint8_t		*p;
+	size_t			 hlen, used, padded;
 
 	if (sword_head_decode((const char *)data, size, &wh) == -1)
 		return;
-	FUZZ_ASSERT(wh.tail >= data && wh.tail + wh.tail_len == data + size);
+	/* The tail inside the record, then only zeros. */
+	FUZZ_ASSERT(wh.tail >= data && wh.tail + wh.tail_len <= data + size);
+	for (p = wh.tail + wh.tail_len; p < data + size; p++)
+		FUZZ_ASSERT(*p == 0);
+	FUZZ_ASSERT(wh.saturated <= 1);
+	if (wh.saturated)
+		FUZZ_ASSERT(wh.nsealed == 0 && wh.tail_len == 0);
 	hlen = (size_t)(wh.tail - data);
+	used = hlen + wh.tail_len;
 	if (!postings(wh.tail, wh.tail_len))
 		return;
 	FUZZ_ASSERT(sword_head_encode(&b, &wh, wh.tail, wh.tail_len) == 0);
-	if (hlen == sv_len(wh.vchunk) + sv_len(wh.df) + sv_len(wh.nsealed))
+	/* Padded to the next multiple (nothing added at one already). */
+	FUZZ_ASSERT(b.len % SINDEX_HEAD_ALIGN == 0 &&
+	    b.len - (sv_len(wh.vchunk) + sv_len(wh.df) + sv_len(wh.nsealed) +
+	    sv_len(wh.saturated) + sv_len(wh.tail_len) + wh.tail_len) <
+	    SINDEX_HEAD_ALIGN);
+	padded = (used + SINDEX_HEAD_ALIGN - 1) / SINDEX_HEAD_ALIGN *
+	    SINDEX_HEAD_ALIGN;
+	if (hlen == sv_len(wh.vchunk) + sv_len(wh.df) + sv_len(wh.nsealed) +
+	    sv_len(wh.saturated) + sv_len(wh.tail_len) && size == padded)
 		FUZZ_ASSERT(b.len == size && memcmp(b.data, data, size) == 0);
 	FUZZ_ASSERT(sword_head_decode(b.data, b.len, &again) == 0);
 	FUZZ_ASSERT(again.vchunk == wh.vchunk && again.df == wh.df &&
-	    again.nsealed == wh.nsealed && again.tail_len == wh.tail_len &&
+	    again.nsealed == wh.nsealed && again.saturated == wh.saturated &&
+	    again.tail_len == wh.tail_len &&
 	    memcmp(again.tail, wh.tail, wh.tail_len) == 0);
 	buf_free(&b);
 }
@@ -157,6 +177,17 @@ head(const uint8_t *data, size_t size)
 	}
 	buf_free(&b);
 	free(s);
+}
+
+static void
+vocab(const uint8_t *data, size_t size)
+{
+	size_t used = vocab_used((const char *)data, size), i;
+
+	FUZZ_ASSERT(used <= size);
+	FUZZ_ASSERT(used == 0 || data[used - 1] == '\n');
+	for (i = used; i < size; i++)
+		FUZZ_ASSERT(data[i] != '\n');
 }
 
 /* Words: non-empty, at most SINDEX_WORD_MAX bytes (or "" for longer). */
@@ -191,6 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	postings(data, size);
 	word_head(data, size);
 	head(data, size);
+	vocab(data, size);
 	words(data, size);
 	return 0;
 }

@@ -35,8 +35,9 @@
 
 static char dir[] = "/tmp/omi-test-sindex.XXXXXX";
 
+/* sp: came with batched postings: a user owns it too (user_keys). */
 static const char *const prefixes[] = {
-	"sh", "sn", "sd", "st", "sx", "sv", "sw", "swd", "sc"
+	"sh", "sn", "sd", "st", "sx", "sp", "sv", "sw", "swd", "sc"
 };
 #define NPREFIX	(sizeof(prefixes) / sizeof(prefixes[0]))
 
@@ -158,10 +159,97 @@ test_codec(void)
 	CHECK(sword_head_decode(c.data, 0, &wh2) == -1);
 	CHECK(sword_head_decode("\x01\x02", 2, &wh2) == -1);
 	CHECK(sword_head_decode("\x01\x02\x80", 3, &wh2) == -1);
-	CHECK(sword_head_decode("\x01\x02\x03", 3, &wh2) == 0 &&
-	    wh2.tail_len == 0);
+	/*
+	 * A head without postings. Since heads carry the saturated flag and
+	 * tail_len (design change), "\x01\x02\x03" alone is cut short; the
+	 * same head today is five varints and zeros to 16 bytes.
+	 */
+	CHECK(sword_head_decode("\x01\x02\x03", 3, &wh2) == -1);
+	CHECK(sword_head_decode("\x01\x02\x03\x00\x00"
+	    "\0\0\0\0\0\0\0\0\0\0\0", 16, &wh2) == 0 &&
+	    wh2.vchunk == 1 && wh2.df == 2 && wh2.nsealed == 3 &&
+	    wh2.saturated == 0 && wh2.tail_len == 0);
+	/* The padding: zeros, to a multiple of SINDEX_HEAD_ALIGN. */
+	CHECK(c.len % SINDEX_HEAD_ALIGN == 0 && c.len >= b.len + 5);
+	ok = 1;
+	CHECK(sword_head_decode(c.data, c.len, &wh2) == 0);
+	for (i = (size_t)(wh2.tail - (const unsigned char *)c.data) +
+	    wh2.tail_len; i < c.len; i++)
+		ok &= c.data[i] == 0;
+	CHECK(ok);
+	/* Every tail length from 0 to past SINDEX_HEAD_ALIGN pads right. */
+	ok = 1;
+	memset(big, 'x', sizeof(big));
+	for (i = 0; i < 40; i++) {
+		struct buf d = { 0 };
+		size_t j, at;
+
+		ok &= sword_head_encode(&d, &wh, big, i) == 0 &&
+		    d.len % SINDEX_HEAD_ALIGN == 0 &&
+		    sword_head_decode(d.data, d.len, &wh2) == 0 &&
+		    wh2.tail_len == i;
+		at = (size_t)(wh2.tail - (const unsigned char *)d.data) + i;
+		ok &= d.len - at < SINDEX_HEAD_ALIGN;
+		for (j = at; j < d.len; j++)
+			ok &= d.data[j] == 0;
+		buf_free(&d);
+	}
+	CHECK(ok);
+	/* Padding that is not zero is refused; so is a tail_len past the
+	 * record's end, and too many zeros are fine only as padding. */
+	{
+		char bad[64];
+
+		CHECK(c.len <= sizeof(bad));
+		memcpy(bad, c.data, c.len);
+		/* This one has padding (the tail ends before the record). */
+		CHECK(c.len > b.len + 11 && c.data[c.len - 1] == 0);
+		bad[c.len - 1] = 1;
+		CHECK(sword_head_decode(bad, c.len, &wh2) == -1);
+		CHECK(sword_head_decode("\x01\x02\x03\x00\x00"
+		    "\0\0\0\0\0\0\0\0\0\0\x01", 16, &wh2) == -1);
+		/* tail_len 12, 11 bytes left; and tail_len 11 exactly. */
+		CHECK(sword_head_decode("\x01\x02\x03\x00\x0c"
+		    "\x02\x01\0\0\0\0\0\0\0\0\0", 16, &wh2) == -1);
+		CHECK(sword_head_decode("\x01\x02\x03\x00\x0b"
+		    "\x02\x01\0\0\0\0\0\0\0\0\0", 16, &wh2) == 0 &&
+		    wh2.tail_len == 11);
+		CHECK(sword_head_decode("\x01\x02\x03\x00\xff\x7f"
+		    "\0\0\0\0\0\0\0\0\0\0", 16, &wh2) == -1);
+	}
+	/* Saturated: only the count; no postings, no sealed chunks. */
+	{
+		struct buf d = { 0 };
+
+		memset(&wh, 0, sizeof(wh));
+		wh.vchunk = 5;
+		wh.df = 5000;
+		wh.saturated = 1;
+		CHECK(sword_head_encode(&d, &wh, NULL, 0) == 0 &&
+		    d.len == SINDEX_HEAD_ALIGN &&
+		    sword_head_decode(d.data, d.len, &wh2) == 0 &&
+		    wh2.saturated == 1 && wh2.df == 5000 && wh2.vchunk == 5 &&
+		    wh2.tail_len == 0 && wh2.nsealed == 0);
+		buf_free(&d);
+		CHECK(sword_head_decode("\x01\x02\x03\x01\x00"
+		    "\0\0\0\0\0\0\0\0\0\0\0", 16, &wh2) == -1);
+		CHECK(sword_head_decode("\x01\x02\x00\x01\x02\x02\x01"
+		    "\0\0\0\0\0\0\0\0\0", 16, &wh2) == -1);
+		CHECK(sword_head_decode("\x01\x02\x00\x02\x00"
+		    "\0\0\0\0\0\0\0\0\0\0\0", 16, &wh2) == -1);
+	}
 	buf_free(&b);
 	buf_free(&c);
+	/* vocab_used: the chunk up to its last newline, padding not. */
+	{
+		char voc[SINDEX_VOCAB_MAX];
+
+		memset(voc, 0, sizeof(voc));
+		memcpy(voc, "\nab\ncd\n", 7);
+		CHECK(vocab_used(voc, sizeof(voc)) == 7);
+		CHECK(vocab_used(voc, 6) == 4);
+		CHECK(vocab_used(voc, 0) == 0);
+	}
 
 	/* The index head. */
 	memset(&h, 0, sizeof(h));
@@ -243,9 +331,22 @@ put_in(struct store *st, const char *uid, const char *raw)
 	return ok;
 }
 
+/*
+ * Puts a body in an open write session and writes the pending postings
+ * (sindex_flush), for the tests that mean "postings written": without it
+ * a conversation's postings wait for a batch of SINDEX_PENDING.
+ */
 static int
-deliver(const char *uid, const char *id, int64_t secs, const char *title,
-    const char *overview, const char *user_said, const char *other_said)
+put_flush(struct store *st, const char *uid, const char *raw)
+{
+	return put_in(st, uid, raw) && sindex_flush(st, uid) == OMI_OK;
+}
+
+/* One delivery in its own session; flush: its postings written too. */
+static int
+deliver_how(int flush, const char *uid, const char *id, int64_t secs,
+    const char *title, const char *overview, const char *user_said,
+    const char *other_said)
 {
 	struct store	*st;
 	char		*raw;
@@ -256,10 +357,30 @@ deliver(const char *uid, const char *id, int64_t secs, const char *title,
 		free(raw);
 		return 0;
 	}
-	ok = put_in(st, uid, raw) && store_commit(st) == OMI_OK;
+	ok = (flush ? put_flush(st, uid, raw) : put_in(st, uid, raw)) &&
+	    store_commit(st) == OMI_OK;
 	store_close(st);
 	free(raw);
 	return ok;
+}
+
+/* As the webhook delivers, then the pending postings written. */
+static int
+deliver(const char *uid, const char *id, int64_t secs, const char *title,
+    const char *overview, const char *user_said, const char *other_said)
+{
+	return deliver_how(1, uid, id, secs, title, overview, user_said,
+	    other_said);
+}
+
+/* Exactly as the webhook delivers: the postings may stay pending. */
+static int
+deliver_pending(const char *uid, const char *id, int64_t secs,
+    const char *title, const char *overview, const char *user_said,
+    const char *other_said)
+{
+	return deliver_how(0, uid, id, secs, title, overview, user_said,
+	    other_said);
 }
 
 static int
@@ -467,9 +588,11 @@ user_keys(const char *uid)
 	size_t	 i, n = 0, k;
 
 	for (i = 0; i < NPREFIX; i++) {
-		/* sh: and sx: are one key each, without a trailing ':'. */
+		/* sh:, sx: and sp: are one key each, without a trailing
+		 * ':'. */
 		if (strcmp(prefixes[i], "sh") == 0 ||
-		    strcmp(prefixes[i], "sx") == 0) {
+		    strcmp(prefixes[i], "sx") == 0 ||
+		    strcmp(prefixes[i], "sp") == 0) {
 			struct store	*st;
 			char		*val;
 
@@ -722,6 +845,8 @@ test_seal(void)
 		free(raw);
 		live[i] = 1;
 		if (i % 50 == 49 || i == NSEAL - 1) {
+			/* Postings written (not left pending). */
+			ok &= sindex_flush(st, "u5") == OMI_OK;
 			ok &= store_commit(st) == OMI_OK;
 			store_close(st);
 		}
@@ -980,7 +1105,7 @@ test_disordered(void)
 		snprintf(said, sizeof(said), "w%d all", i % 5);
 		/* Older than "newest", in no order, and ties. */
 		raw = body(id, T0 + (i * 37) % n - i % 3, "Old", "", said, "x");
-		ok &= raw != NULL && put_in(st, "u16", raw);
+		ok &= raw != NULL && put_flush(st, "u16", raw);
 		free(raw);
 		ok &= store_commit(st) == OMI_OK;
 		store_close(st);
@@ -1000,6 +1125,286 @@ test_disordered(void)
 	CHECK(deliver("u16", "q00007", T0 + 50, "Old", "", "w2 all", "x"));
 	CHECK(clean("u16") && same_listing("u16", "w2", 0, NULL));
 	CHECK(same_listing("u16", "all", 0, NULL));
+}
+
+
+/* ---- postings batched in sp: ---- */
+
+/* The docnos pending in sp:<uid>, as "d d d" ("" when none). */
+static int
+pending_is(const char *uid, const char *want)
+{
+	struct store	*st;
+	uint64_t	*v = NULL;
+	size_t		 n = 0, i, k = 0;
+	char		 got[1024];
+	int		 ok;
+
+	got[0] = '\0';
+	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
+		return 0;
+	ok = dlist_load(st, "sp", uid, &v, &n) == OMI_OK;
+	store_close(st);
+	for (i = 0; ok && i < n; i++) {
+		k += (size_t)snprintf(got + k, k < sizeof(got) ?
+		    sizeof(got) - k : 0, "%s%llu", i ? " " : "",
+		    (unsigned long long)v[i]);
+		ok &= k < sizeof(got);
+	}
+	free(v);
+	if (ok && strcmp(got, want) != 0)
+		fprintf(stderr, "sp:%s: got \"%s\", want \"%s\"\n", uid, got,
+		    want);
+	return ok && strcmp(got, want) == 0;
+}
+
+/* The head of a word, decoded (the record copied to rec, freed by the
+ * caller). */
+static int
+word_head(const char *uid, const char *word, struct sword_head *wh,
+    char **rec)
+{
+	struct store	*st;
+	char		 key[128];
+	size_t		 len;
+	int		 ok;
+
+	*rec = NULL;
+	snprintf(key, sizeof(key), "sw:%s:%s", uid, word);
+	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
+		return 0;
+	ok = store_get(st, key, rec, &len) == OMI_OK &&
+	    sword_head_decode(*rec, len, wh) == 0;
+	store_close(st);
+	return ok;
+}
+
+/* 1 when docno has a posting in the word's head tail. */
+static int
+in_tail(const struct sword_head *wh, uint64_t docno)
+{
+	const unsigned char	*p = wh->tail, *end = p + wh->tail_len;
+	struct spost		 e;
+	uint64_t		 prev = 0;
+
+	while (spost_next(&p, end, &prev, &e) == 1)
+		if (e.docno == docno)
+			return 1;
+	return 0;
+}
+
+static int
+do_flush(struct store *st, void *uid)
+{
+	return sindex_flush(st, uid) == OMI_OK;
+}
+
+static int session(int (*)(struct store *, void *), void *);
+
+/* (a) pending conversations are candidates until their postings are. */
+static void
+test_pending(void)
+{
+	char key[64];
+
+	CHECK(deliver_pending("u20", "n1", T0 + 1, "Pending one", "",
+	    "alpha apple", "x"));
+	CHECK(deliver_pending("u20", "n2", T0 + 2, "Pending two", "",
+	    "beta", "x"));
+	CHECK(deliver_pending("u20", "n3", T0 + 3, "Pending three", "",
+	    "alpha", "y"));
+	CHECK(usable("u20") == 1 && clean("u20"));
+	CHECK(pending_is("u20", "0 1 2"));
+	/* No postings yet: every pending one is a candidate, for any
+	 * term, even one no conversation has. */
+	CHECK(!word_there("u20", "alpha") && word_gone("u20", "alpha"));
+	CHECK(cand_is("u20", "alpha", 0, "n3 n2 n1"));
+	CHECK(cand_is("u20", "zebra", 0, "n3 n2 n1"));
+	/* The exact check decides: the listing is right all the same. */
+	CHECK(same_listing("u20", "alpha", 0, "n3 n1"));
+	CHECK(same_listing("u20", "beta", 0, "n2"));
+	CHECK(same_listing("u20", "zebra", 0, ""));
+	/* Written: exactly the posting matches. */
+	CHECK(session(do_flush, "u20"));
+	CHECK(pending_is("u20", ""));
+	snprintf(key, sizeof(key), "sp:u20");
+	CHECK(has_key(key) == 0);
+	CHECK(word_there("u20", "alpha") && clean("u20"));
+	CHECK(cand_is("u20", "alpha", 0, "n3 n1"));
+	CHECK(cand_is("u20", "apple", 1, "n1"));
+	CHECK(cand_is("u20", "beta", 0, "n2"));
+	CHECK(cand_is("u20", "zebra", 0, ""));
+	CHECK(same_listing("u20", "alpha", 0, "n3 n1"));
+	/* A flush with nothing pending changes nothing. */
+	CHECK(session(do_flush, "u20") && clean("u20"));
+	CHECK(cand_is("u20", "alpha", 0, "n3 n1"));
+}
+
+/* (b) the SINDEX_PENDING-th delivery (index_put) writes the batch. */
+static void
+test_batch(void)
+{
+	struct sword_head	 wh;
+	char			 id[16], said[32], want[512], *rec;
+	size_t			 n = 0;
+	int			 i, ok = 1;
+
+	for (i = 0; i < SINDEX_PENDING - 1; i++) {
+		snprintf(id, sizeof(id), "b%02d", i);
+		snprintf(said, sizeof(said), "batch w%d", i % 3);
+		ok &= deliver_pending("u21", id, T0 + i, "Batch", "", said,
+		    "x");
+	}
+	CHECK(ok && clean("u21"));
+	for (i = 0; i < SINDEX_PENDING - 1; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%d",
+		    i ? " " : "", i);
+	CHECK(pending_is("u21", want));
+	CHECK(nkeys("sw:u21:", NULL, NULL) == 0);
+	CHECK(nkeys("sv:u21:", NULL, NULL) == 0);
+	/* The 32nd: one delivery writes all 32. */
+	snprintf(id, sizeof(id), "b%02d", SINDEX_PENDING - 1);
+	snprintf(said, sizeof(said), "batch w%d", (SINDEX_PENDING - 1) % 3);
+	CHECK(deliver_pending("u21", id, T0 + SINDEX_PENDING - 1, "Batch",
+	    "", said, "x"));
+	CHECK(pending_is("u21", "") && has_key("sp:u21") == 0);
+	CHECK(clean("u21"));
+	CHECK(word_head("u21", "batch", &wh, &rec) &&
+	    wh.df == SINDEX_PENDING && wh.saturated == 0);
+	free(rec);
+	/* w1: docnos 1, 4, .. 31 (i % 3 == 1 of 0..31). */
+	CHECK(word_head("u21", "w1", &wh, &rec) &&
+	    wh.df == (SINDEX_PENDING + 1) / 3 && in_tail(&wh, 1) &&
+	    !in_tail(&wh, 0) && in_tail(&wh, SINDEX_PENDING - 1));
+	free(rec);
+	for (n = 0, i = SINDEX_PENDING; i-- > 0; )
+		if (i % 3 == 2)
+			n += (size_t)snprintf(want + n, sizeof(want) - n,
+			    "%sb%02d", n ? " " : "", i);
+	CHECK(cand_is("u21", "w2", 0, want));
+	CHECK(same_listing("u21", "w2", 0, want));
+	/* The next one waits again. */
+	CHECK(deliver_pending("u21", "b99", T0 + 99, "Batch", "", "w2", "x"));
+	snprintf(want, sizeof(want), "%d", SINDEX_PENDING);
+	CHECK(pending_is("u21", want) && clean("u21"));
+	CHECK(same_listing("u21", "w2", 0, NULL));
+}
+
+/* (c) a pending conversation deleted before its batch leaves no trace. */
+static void
+test_pending_del(void)
+{
+	struct sword_head	 wh;
+	char			 id[16], want[512], *rec;
+	size_t			 n = 0;
+	uint64_t		 gone;
+	int			 i, ok = 1;
+
+	CHECK(deliver_pending("u22", "g0", T0, "Keep", "", "shared", "x"));
+	CHECK(deliver_pending("u22", "g1", T0 + 1, "Gone", "",
+	    "uniqueword shared", "x"));
+	CHECK(deliver_pending("u22", "g2", T0 + 2, "Keep", "", "shared",
+	    "x"));
+	gone = docno_of("u22", "g1");
+	CHECK(gone == 1 && pending_is("u22", "0 1 2"));
+	CHECK(del("u22", "g1"));
+	CHECK(pending_is("u22", "0 2") && clean("u22"));
+	CHECK(docno_of("u22", "g1") == UINT64_MAX && has_key("sd:u22:1") ==
+	    0);
+	CHECK(cand_is("u22", "uniqueword", 0, "g2 g0"));
+	CHECK(same_listing("u22", "uniqueword", 0, ""));
+	/* Fill the batch: 2 pending, 30 more. */
+	for (i = 3; i < SINDEX_PENDING + 1 && ok; i++) {
+		snprintf(id, sizeof(id), "g%02d", i);
+		ok &= deliver_pending("u22", id, T0 + i, "Keep", "", "shared",
+		    "x");
+	}
+	CHECK(ok && pending_is("u22", "") && clean("u22"));
+	/* Its words were never written; the shared one has every other. */
+	CHECK(word_gone("u22", "uniqueword") && word_gone("u22", "gone"));
+	CHECK(word_head("u22", "shared", &wh, &rec) &&
+	    wh.df == SINDEX_PENDING && !in_tail(&wh, gone) &&
+	    in_tail(&wh, 0) && in_tail(&wh, 2));
+	free(rec);
+	CHECK(cand_is("u22", "uniqueword", 0, ""));
+	for (i = SINDEX_PENDING; i >= 3; i--)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%sg%02d",
+		    n ? " " : "", i);
+	n += (size_t)snprintf(want + n, sizeof(want) - n, " g2 g0");
+	CHECK(cand_is("u22", "shared", 0, want));
+}
+
+/*
+ * (d) saturation: a word in more than a quarter of the conversations and
+ * in at least SINDEX_SAT_MIN keeps only its count. NSAT conversations
+ * all have "everyword"; "tenth" is in every tenth, "k<i>" in one each.
+ */
+#define NSAT	(SINDEX_SAT_MIN + 6)
+static void
+test_saturate(void)
+{
+	struct sword_head	 wh;
+	struct store		*st = NULL;
+	char			*raw, id[16], said[64], *rec, key[64];
+	uint64_t		 df;
+	int			 i, ok = 1;
+
+	for (i = 0; i < NSAT && ok; i++) {
+		if (i % 200 == 0)
+			ok &= store_open(&st, dir, STORE_WRITE, 5000) ==
+			    OMI_OK;
+		snprintf(id, sizeof(id), "t%04d", i);
+		snprintf(said, sizeof(said), "everyword k%d%s", i,
+		    i % 10 ? "" : " tenth");
+		raw = body(id, T0 + i, "Sat", "", said, "x");
+		ok &= raw != NULL && put_in(st, "u23", raw);
+		free(raw);
+		if (i % 200 == 199 || i == NSAT - 1) {
+			ok &= store_commit(st) == OMI_OK;
+			store_close(st);
+		}
+	}
+	CHECK(ok);
+	/* The batches have gone through SINDEX_SAT_MIN: saturated. */
+	CHECK(word_head("u23", "everyword", &wh, &rec) && wh.saturated == 1 &&
+	    wh.nsealed == 0 && wh.tail_len == 0);
+	free(rec);
+	CHECK(session(do_flush, "u23") && pending_is("u23", ""));
+	CHECK(clean("u23"));
+	CHECK(word_head("u23", "everyword", &wh, &rec) && wh.saturated == 1 &&
+	    wh.df == NSAT && wh.nsealed == 0 && wh.tail_len == 0);
+	free(rec);
+	CHECK(nkeys("sc:u23:everyword:", NULL, NULL) == 0);
+	CHECK(nkeys("swd:u23:everyword", NULL, NULL) == 0);
+	/* Too common to narrow anything: the caller walks everything. */
+	CHECK(cand_is("u23", "everyword", 0, "-"));
+	CHECK(cand_is("u23", "k1000", 0, "t1000"));
+	/* (k1007 is in no other word: k7 would be in k70..k799 too.) */
+	CHECK(cand_is("u23", "everyword k1007", 0, "t1007"));
+	CHECK(same_listing("u23", "k1000", 0, "t1000"));
+	CHECK(same_listing("u23", "\"everyword k1029\"", 1, "t1029"));
+	CHECK(same_listing("u23", "tenth", 0, NULL));
+	CHECK(same_listing("u23", "tenth everyword", 0, NULL));
+	/* Deletions take its count down. */
+	CHECK(del("u23", "t0005") && del("u23", "t1000") &&
+	    del("u23", "t1029"));
+	CHECK(word_head("u23", "everyword", &wh, &rec) && wh.df == NSAT - 3);
+	free(rec);
+	df = wh.df;
+	CHECK(clean("u23"));
+	CHECK(cand_is("u23", "k1000", 0, ""));
+	CHECK(same_listing("u23", "k1000", 0, ""));
+	CHECK(same_listing("u23", "\"everyword k1029\"", 0, ""));
+	CHECK(same_listing("u23", "tenth", 0, NULL));
+	/* A new one adds to the count only. */
+	CHECK(deliver("u23", "t9999", T0 + 9999, "Sat", "", "everyword new",
+	    "x"));
+	CHECK(word_head("u23", "everyword", &wh, &rec) && wh.df == df + 1 &&
+	    wh.saturated == 1 && wh.tail_len == 0);
+	free(rec);
+	CHECK(clean("u23"));
+	snprintf(key, sizeof(key), "sc:u23:everyword:0");
+	CHECK(has_key(key) == 0);
 }
 
 /* ---- relevance: the title weighs most ---- */
@@ -1170,7 +1575,7 @@ test_session(void)
 	CHECK(raw != NULL);
 	/* Dropped: neither the conversation nor any search record. */
 	CHECK(store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK);
-	ok = put_in(st, "u11", raw);
+	ok = put_flush(st, "u11", raw);
 	CHECK(ok);
 	/* Queued in this session, visible to it, */
 	CHECK(store_get(st, "sh:u11", &val, NULL) == OMI_OK);
@@ -1185,7 +1590,7 @@ test_session(void)
 	CHECK(nkeys("conv:u11:", NULL, NULL) == 0);
 	/* Committed: both. */
 	CHECK(store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK);
-	CHECK(put_in(st, "u11", raw) && store_commit(st) == OMI_OK);
+	CHECK(put_flush(st, "u11", raw) && store_commit(st) == OMI_OK);
 	store_close(st);
 	CHECK(store_open(&st, dir, STORE_READ, 5000) == OMI_OK);
 	CHECK(index_get(st, "u11", "c1", &val, NULL) == OMI_OK);
@@ -1250,10 +1655,18 @@ test_check_sees(void)
 	/* Postings of no conversation, and postings that do not decode. */
 	ok &= deliver("u14", "d4", T0 + 4, "Damaged", "", "apple", "fig");
 	CHECK(ok && clean("u14"));
+	/* (In today's head form: vchunk 0, df 1, nsealed 0, saturated 0,
+	 * tail_len, the tail, zeros to 16 bytes.) Docno 32: */
+	/* Heads in the form before saturation and padding: malformed. */
 	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x40\x01", 5) &&
 	    problems("u14") > 0);
 	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x80", 4) &&
 	    problems("u14") > 0);
+	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x00\x02\x40\x01"
+	    "\0\0\0\0\0\0\0\0\0", 16) && problems("u14") > 0);
+	/* A posting cut inside its varint: */
+	CHECK(damage("sw:u14:fig", "\x00\x01\x00\x00\x01\x80"
+	    "\0\0\0\0\0\0\0\0\0\0", 16) && problems("u14") > 0);
 	/* A head that does not decode. */
 	CHECK(damage("sh:u14", "garbage", 7));
 	{
@@ -1283,6 +1696,10 @@ main(void)
 	test_order();
 	test_speaker();
 	test_disordered();
+	test_pending();
+	test_batch();
+	test_pending_del();
+	test_saturate();
 	test_relevance();
 	test_rebuild();
 	test_session();
