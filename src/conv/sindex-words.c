@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "conv/sindex-impl.h"
+#include "lib/json.h"
 #include "lib/ufold.h"
 #include "lib/ustr.h"
 
@@ -146,10 +147,13 @@ swords_collect(struct swords *ws, const char *raw, size_t len)
 	enum omi_err	 err;
 	const char	*text;
 	json_t		*doc, *st, *seg;
+	json_error_t	 jerr;
 	size_t		 i, n;
+	int		 oom;
 
-	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
-		return OMI_OK;
+	/* Out of memory must fail the session, not index no words. */
+	if ((doc = json_loadb_checked(raw, len, 0, &jerr, &oom)) == NULL)
+		return oom ? OMI_NOMEM : OMI_OK;
 	st = json_object_get(doc, "structured");
 	text = member(st, "title", &n);
 	err = swords_text(ws, text, n, 3, 0);
