@@ -17,7 +17,7 @@
 #define SINDEX_ST_ENTRY		12	/* t (8), words (4) */
 #define SINDEX_TAIL_MAX		256	/* bytes of postings in a head */
 #define SINDEX_HEAD_ALIGN	16	/* a head's size is a multiple */
-#define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
+#define SINDEX_VOCAB_MAX	16384	/* bytes of a vocabulary chunk */
 #define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
 #define SINDEX_PENDING		32	/* conversations whose postings wait */
 #define SINDEX_SAT_MIN		1024	/* a word in fewer is never saturated */
