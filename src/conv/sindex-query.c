@@ -535,40 +535,6 @@ hit_cmp_desc(const void *a, const void *b)
 	return -index_keycmp(x->t, x->id, y->t, y->id);
 }
 
-/* Loads sx: (as sindex.c keeps it). */
-static enum omi_err
-exc_load(struct sindex_query *q)
-{
-	const unsigned char	*p, *end;
-	enum omi_err		 err;
-	char			*key, *val;
-	size_t			 len;
-	uint64_t		 d, prev = 0, *nv;
-
-	if ((key = skey("sx", q->uid)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(q->s, key, &val, &len);
-	free(key);
-	if (err != OMI_OK)
-		return err == OMI_NOTFOUND ? OMI_OK : err;
-	p = (const unsigned char *)val;
-	end = p + len;
-	while (p < end && err == OMI_OK) {
-		if (sv_get(&p, end, &d) == -1 || d > UINT64_MAX - prev)
-			err = OMI_CORRUPT;
-		else if ((nv = reallocarray(q->exc, q->nexc + 1,
-		    sizeof(*nv))) == NULL)
-			err = OMI_NOMEM;
-		else {
-			q->exc = nv;
-			prev += d;
-			q->exc[q->nexc++] = prev;
-		}
-	}
-	free(val);
-	return err;
-}
-
 /*
  * The regular candidates below the bound: a binary search on their keys,
  * which rise with docno.
@@ -618,7 +584,8 @@ sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
 
 	if (q->relevance)
 		return rank(q);
-	if ((err = exc_load(q)) != OMI_OK)
+	if ((err = dlist_load(q->s, "sx", q->uid, &q->exc, &q->nexc)) !=
+	    OMI_OK)
 		return err;
 	q->ri = q->cands.n;
 	if (after && (err = regular_bound(q, t, id)) != OMI_OK)

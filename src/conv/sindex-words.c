@@ -16,16 +16,16 @@
 #include "lib/ufold.h"
 #include "lib/ustr.h"
 
-/* The locale search.c folds with; made once a process. */
+/* search.c's locale (lib/ufold), made once a process: words are cut often. */
 static locale_t
 fold_locale(void)
 {
 	static locale_t	 loc;
-	static int	 tried;
+	static int	 made;
 
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!made) {
+		made = 1;
+		loc = ufold_locale();
 	}
 	return loc;
 }
