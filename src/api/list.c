@@ -374,15 +374,16 @@ api_list(struct app *a, struct store *s, const char *uid)
 	    parse_limit(a, &lq) == -1 || parse_position(a, &lq) == -1 ||
 	    parse_filters(a, &lq) == -1)
 		goto out;
-	if ((err = index_head_load(s, uid, &h)) != OMI_OK ||
-	    (err = listing_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
+	if ((err = listing_fetch(s, uid, &h, &lq.f, &lq.from, lq.limit,
 	    &pg)) != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	}
 	if (lq.f.search != NULL)
 		total = json_null();
-	else if ((err = listing_total(s, uid, &h, &lq.f, &n)) != OMI_OK) {
+	else if ((!h.loaded && (err = index_head_load(s, uid, &h)) !=
+	    OMI_OK) || (err = listing_total(s, uid, &h, &lq.f, &n)) !=
+	    OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	} else

@@ -30,6 +30,7 @@ struct index_head {
 	int64_t			*gone;	/* pages dropped since cidx */
 	size_t			 ngone;
 	int			 based;	/* cidx exists */
+	int			 loaded;	/* index_head_load filled it */
 	/* The ids decoded from the stored head, each NUL-terminated: one
 	 * allocation instead of two per reference (index-codec.c). */
 	char			*ids;

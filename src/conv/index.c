@@ -85,6 +85,8 @@ index_head_load(struct store *s, const char *uid, struct index_head *h)
 		err = OMI_OK;
 	if (err != OMI_OK)
 		index_head_free(h);
+	else
+		h->loaded = 1;
 out:
 	free(val);
 	free(key);
@@ -429,6 +431,45 @@ summary_entry(const struct conv_summary *c)
 	    "title", c->title, "overview", c->overview,
 	    "category", c->category, "emoji", c->emoji,
 	    "discarded", c->discarded);
+}
+
+/* A string member of obj, or "" (what ingest.c stores for a missing one). */
+static const char *
+str_or_empty(const json_t *obj, const char *name)
+{
+	const char *v = json_string_value(json_object_get(obj, name));
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * Leniently: a record stored by an older version may hold what today's
+ * ingest.c refuses (a duplicate key, an odd is_user), and it must still
+ * be listed; for what ingest.c accepts, the result is its summary.
+ */
+enum omi_err
+index_summary(const char *raw, size_t len, const char *id, int64_t t,
+    json_t **entry)
+{
+	struct conv_summary	 c;
+	const json_t		*st;
+	json_t			*doc;
+
+	*entry = NULL;
+	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
+		return OMI_CORRUPT;
+	st = json_object_get(doc, "structured");
+	c.id = (char *)id;
+	c.t = t;
+	c.created_at = (char *)str_or_empty(doc, "created_at");
+	c.title = (char *)str_or_empty(st, "title");
+	c.overview = (char *)str_or_empty(st, "overview");
+	c.category = (char *)str_or_empty(st, "category");
+	c.emoji = (char *)str_or_empty(st, "emoji");
+	c.discarded = json_is_true(json_object_get(doc, "discarded"));
+	*entry = summary_entry(&c);
+	json_decref(doc);
+	return *entry != NULL ? OMI_OK : OMI_NOMEM;
 }
 
 /* Reads the stored key (t) of an existing conversation; OMI_NOTFOUND if none. */

@@ -36,6 +36,13 @@ enum omi_err	 index_put(struct store *, const char *uid,
 enum omi_err	 index_get(struct store *, const char *uid, const char *id,
 		    char **raw, size_t *len);
 enum omi_err	 index_del(struct store *, const char *uid, const char *id);
+/*
+ * The summary object of a stored conversation (raw as index_get gives
+ * it), the same as its page entry: what a search that found it by the
+ * search index shows, without reading the head and page for it.
+ */
+enum omi_err	 index_summary(const char *raw, size_t len, const char *id,
+		    int64_t t, json_t **entry);
 /* Removes every conversation of a user; *count says how many. */
 enum omi_err	 index_del_user(struct store *, const char *uid,
 		    size_t *count);

@@ -34,8 +34,9 @@ struct walk {
 	int			 done;
 	int			 ranked;	/* not in key order */
 	struct buf		 text;		/* a transcript text, decoded */
-	json_t			*cached;	/* the last page entry_find read */
-	int64_t			 cached_page;
+	/* the record of the entry being visited, when already read */
+	const char		*raw;
+	size_t			 raw_len;
 };
 
 /*
@@ -148,10 +149,13 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 	x.found = found;
 	x.left = w->pg->records_read == 0 ? SIZE_MAX :
 	    w->f->scan_budget - w->pg->bytes_read;
-	err = index_get(w->s, w->uid, index_entry_id(e), &raw, &len);
-	if (err == OMI_NOTFOUND)
+	if (w->raw != NULL) {
+		raw = (char *)w->raw;
+		len = w->raw_len;
+	} else if ((err = index_get(w->s, w->uid, index_entry_id(e), &raw,
+	    &len)) == OMI_NOTFOUND)
 		return OMI_OK;	/* the index is ahead of the record */
-	if (err != OMI_OK)
+	else if (err != OMI_OK)
 		return err;
 	w->pg->records_read++;
 	switch (tscan_segments(raw, len, &w->text, scan_text, &x)) {
@@ -168,7 +172,8 @@ text_match(struct walk *w, const json_t *e, unsigned found, int *match)
 		err = OMI_NOMEM;
 		break;
 	}
-	free(raw);
+	if (raw != w->raw)
+		free(raw);
 	if (x.over) {
 		w->pg->bytes_read += x.at;
 		w->pg->stopped = 1;
@@ -322,64 +327,41 @@ walk_page(struct walk *w, const struct index_ref *r)
 }
 
 /*
- * The summary of the conversation with key (t, id), from the page the
- * head says holds it (the last page read is kept: hits newest first
- * mostly share pages). *e is NULL when the index does not hold it.
+ * The walk over the search index's candidates (see sindex.h). Each
+ * candidate's record is read for the exact check anyway, so its summary
+ * comes from it too: no index head or page is read, which would cost
+ * more the more conversations there are.
  */
 static enum omi_err
-entry_find(struct walk *w, const struct index_head *h, int64_t t,
-    const char *id, json_t **e)
-{
-	const struct index_ref	*r = NULL;
-	enum omi_err		 err;
-	json_t			*x;
-	size_t			 i;
-
-	*e = NULL;
-	for (i = 0; i < h->nrefs; i++) {
-		r = &h->refs[i];
-		if (index_keycmp(t, id, r->hi_t, r->hi_id) <= 0 &&
-		    index_keycmp(t, id, r->lo_t, r->lo_id) >= 0)
-			break;
-	}
-	if (i == h->nrefs)
-		return OMI_OK;
-	if (w->cached == NULL || w->cached_page != r->page) {
-		json_decref(w->cached);
-		w->cached = NULL;
-		if ((err = index_page_load(w->s, w->uid, r->page,
-		    &w->cached)) != OMI_OK)
-			return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
-		w->cached_page = r->page;
-		w->pg->pages_read++;
-	}
-	json_array_foreach(w->cached, i, x)
-		if (index_entry_t(x) == t && strcmp(index_entry_id(x), id) == 0) {
-			*e = json_incref(x);
-			break;
-		}
-	return OMI_OK;
-}
-
-/* The walk over the search index's candidates (see sindex.h). */
-static enum omi_err
-walk_index(struct walk *w, const struct index_head *h, struct sindex_query *q)
+walk_index(struct walk *w, struct sindex_query *q)
 {
 	struct sindex_hit	 hit;
 	enum omi_err		 err, step = OMI_OK;
 	json_t			*e;
+	char			*raw;
+	size_t			 len;
 	int			 stop;
 
 	if ((err = sindex_start(q, w->from->after, w->from->t,
 	    w->from->id)) != OMI_OK)
 		return err;
 	while (!w->done && (step = sindex_next(q, &hit)) == OMI_OK) {
-		if ((err = entry_find(w, h, hit.t, hit.id, &e)) != OMI_OK)
+		err = index_get(w->s, w->uid, hit.id, &raw, &len);
+		if (err == OMI_NOTFOUND)
+			continue;	/* cannot be: they commit together */
+		if (err == OMI_OK) {
+			err = index_summary(raw, len, hit.id, hit.t, &e);
+			if (err != OMI_OK)
+				free(raw);
+		}
+		if (err != OMI_OK)
 			return err;
-		if (e == NULL)
-			continue;	/* the search index is ahead */
+		w->raw = raw;
+		w->raw_len = len;
 		stop = visit(w, hit.t, hit.id, json_is_true(json_object_get(e,
 		    "discarded")), &e, NULL, NULL, &err);
+		w->raw = NULL;
+		free(raw);
 		json_decref(e);
 		if (stop)
 			return err;
@@ -396,7 +378,7 @@ page_inside(const struct walk *w, const struct index_ref *r)
 }
 
 enum omi_err
-listing_fetch(struct store *s, const char *uid, const struct index_head *h,
+listing_fetch(struct store *s, const char *uid, struct index_head *h,
     const struct listing_filter *f, const struct listing_pos *from,
     size_t limit, struct listing_page *pg)
 {
@@ -423,7 +405,7 @@ listing_fetch(struct store *s, const char *uid, const struct index_head *h,
 		    f->by_relevance, &q);
 		if (err == OMI_OK) {
 			w.ranked = f->by_relevance;
-			err = walk_index(&w, h, q);
+			err = walk_index(&w, q);
 			sindex_query_free(q);
 			goto out;
 		}
@@ -434,6 +416,8 @@ listing_fetch(struct store *s, const char *uid, const struct index_head *h,
 			goto out;
 		err = OMI_OK;
 	}
+	if (!h->loaded && (err = index_head_load(s, uid, h)) != OMI_OK)
+		goto out;
 	for (i = 0; i < h->nrefs && !w.done && err == OMI_OK; i++) {
 		r = &h->refs[i];
 		if (behind(from, r->lo_t, r->lo_id) || r->lo_t > f->until)
@@ -461,7 +445,6 @@ out:
 			    json_array_size(pg->entries);
 		}
 	}
-	json_decref(w.cached);
 	buf_free(&w.text);
 	return err;
 }

@@ -70,10 +70,13 @@ struct listing_page {
 /*
  * Collects up to limit matches from position from, and finds out whether
  * another one follows. Returns OMI_OK with pg filled (free it with
- * listing_page_free), or the store's error.
+ * listing_page_free), or the store's error. The head is read into *h
+ * (zeroed by the caller, freed by it with index_head_free) only when the
+ * walk needs it: a search the search index answers does not, and at
+ * 100,000 conversations the head is 170 KB.
  */
 enum omi_err	 listing_fetch(struct store *, const char *uid,
-		    const struct index_head *, const struct listing_filter *,
+		    struct index_head *, const struct listing_filter *,
 		    const struct listing_pos *from, size_t limit,
 		    struct listing_page *pg);
 /*

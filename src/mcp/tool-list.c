@@ -92,8 +92,7 @@ walk_fetch(struct tool_ctx *t, struct walk *w)
 {
 	enum omi_err err;
 
-	if ((err = index_head_load(t->r->s, t->r->uid, &w->h)) != OMI_OK ||
-	    (err = listing_fetch(t->r->s, t->r->uid, &w->h, &w->f, &w->from,
+	if ((err = listing_fetch(t->r->s, t->r->uid, &w->h, &w->f, &w->from,
 	    (size_t)w->limit, &w->pg)) != OMI_OK) {
 		tool_store_fail(t, err);
 		return -1;

@@ -241,8 +241,7 @@ web_list(struct app *a, struct store *s, const struct web_user *u)
 		/* Without words the box has nothing to narrow: a list. */
 		f.speaker_user = mine;
 	}
-	if ((err = index_head_load(s, u->uid, &h)) != OMI_OK ||
-	    (err = listing_fetch(s, u->uid, &h, &f, &from, WEB_PAGE_SIZE,
+	if ((err = listing_fetch(s, u->uid, &h, &f, &from, WEB_PAGE_SIZE,
 	    &pg)) != OMI_OK) {
 		log_msg("view: list: %s", omi_strerror(err));
 		app_store_error(a, APP_ERR_HTML, err);

@@ -125,7 +125,7 @@ filter_init(struct listing_filter *f)
 
 /* Walks every match of f by cursor, limit at a time, against the model. */
 static void
-walk(struct store *st, const struct index_head *h,
+walk(struct store *st, struct index_head *h,
     const struct listing_filter *f, size_t limit)
 {
 	static char		 want[N][16];

@@ -1066,7 +1066,7 @@ walk_add_id(struct walk_out *o, const char *id, int64_t t)
  * in strictly descending (t, id).
  */
 static void
-walk(struct store *st, const struct index_head *h, const struct query *q,
+walk(struct store *st, struct index_head *h, const struct query *q,
     struct search *sr, int full, int relevance, int by_skip,
     size_t maxpages, struct walk_out *o)
 {
@@ -1475,7 +1475,7 @@ check_candidates(struct store *st, size_t qn, const struct query *q,
 }
 
 static void
-run_query(struct store *st, const struct index_head *heads, size_t qn,
+run_query(struct store *st, struct index_head *heads, size_t qn,
     const struct query *q)
 {
 	struct walk_out	 full, idx, rel;

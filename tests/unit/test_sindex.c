@@ -903,10 +903,15 @@ test_seal(void)
 
 /* ---- newest first with out-of-order arrivals ---- */
 
-/* Every id listing_fetch finds for q, paging by limit. */
+/*
+ * Every id listing_fetch finds for q, paging by limit; and in dump, the
+ * entries themselves (an indexed search makes them from the records, a
+ * full scan reads them from the index pages: they must not differ).
+ */
 static int
 listing_ids(const char *uid, const char *query, int full_scan,
-    int speaker_user, size_t limit, char *out, size_t outsz)
+    int speaker_user, size_t limit, char *out, size_t outsz, char *dump,
+    size_t dumpsz)
 {
 	struct listing_filter	 f;
 	struct listing_page	 pg;
@@ -915,10 +920,12 @@ listing_ids(const char *uid, const char *query, int full_scan,
 	struct search		 s;
 	struct store		*st;
 	json_t			*e;
-	size_t			 k, n = 0, calls = 0;
+	size_t			 k, n = 0, d = 0, calls = 0;
+	char			*j;
 	int			 ok = 1, more = 1;
 
 	out[0] = '\0';
+	dump[0] = '\0';
 	memset(&s, 0, sizeof(s));
 	memset(&f, 0, sizeof(f));
 	f.since = INT64_MIN;
@@ -951,6 +958,12 @@ listing_ids(const char *uid, const char *query, int full_scan,
 			    0, "%s%s", n ? " " : "", json_string_value(
 			    json_object_get(e, "id")));
 			ok &= n < outsz;
+			j = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+			ok &= j != NULL;
+			d += (size_t)snprintf(dump + d, d < dumpsz ? dumpsz - d :
+			    0, "%s\n", j ? j : "");
+			ok &= d < dumpsz;
+			free(j);
 		}
 		more = pg.more;
 		if (more && json_array_size(pg.entries) > 0) {
@@ -971,12 +984,20 @@ static int
 same_listing(const char *uid, const char *query, int speaker_user,
     const char *want)
 {
-	char	 idx[8192], full[8192], idx1[8192];
-	int	 ok;
+	static char	 idx[8192], full[8192], idx1[8192];
+	static char	 didx[1 << 17], dfull[1 << 17], didx1[1 << 17];
+	int		 ok;
 
-	ok = listing_ids(uid, query, 0, speaker_user, 100, idx, sizeof(idx)) &&
-	    listing_ids(uid, query, 0, speaker_user, 1, idx1, sizeof(idx1)) &&
-	    listing_ids(uid, query, 1, speaker_user, 100, full, sizeof(full));
+	ok = listing_ids(uid, query, 0, speaker_user, 100, idx, sizeof(idx),
+	    didx, sizeof(didx)) &&
+	    listing_ids(uid, query, 0, speaker_user, 1, idx1, sizeof(idx1),
+	    didx1, sizeof(didx1)) &&
+	    listing_ids(uid, query, 1, speaker_user, 100, full, sizeof(full),
+	    dfull, sizeof(dfull));
+	if (ok && (strcmp(didx, dfull) != 0 || strcmp(didx1, dfull) != 0))
+		fprintf(stderr, "listing(%s, \"%s\"): entries differ:\n"
+		    "indexed:\n%sfull scan:\n%s", uid, query, didx, dfull);
+	ok &= strcmp(didx, dfull) == 0 && strcmp(didx1, dfull) == 0;
 	if (ok && (strcmp(idx, full) != 0 || strcmp(idx1, full) != 0 ||
 	    (want != NULL && strcmp(full, want) != 0)))
 		fprintf(stderr, "listing(%s, \"%s\"): indexed \"%s\", by one "
@@ -1024,6 +1045,65 @@ test_order(void)
 	CHECK(same_listing("u7", "pong", 0, "o7 o6 o2 o9 o0"));
 	CHECK(same_listing("u7", "ing", 1, NULL));
 	CHECK(cand_is("u7", "pong", 0, "o7 o6 o2 o9 o0"));
+}
+
+/*
+ * ---- the entries of an indexed search ----
+ * They are made from the records, not read from the index pages, so each
+ * field must come out as the pages hold it: odd titles, no structured
+ * object, a discarded one, an offset date, and a record older versions
+ * stored that today's webhook would refuse (is_user a string).
+ */
+static void
+test_entries(void)
+{
+	static const struct { const char *clean, *raw; } docs[] = {
+		{ "{\"id\":\"m1\",\"created_at\":\"2025-03-01T10:00:00Z\","
+		  "\"structured\":{\"title\":\"D\\u00eener \\\"\\u00e0\\\" "
+		  "Paris\",\"overview\":\"line\\none\",\"category\":\"social\","
+		  "\"emoji\":\"\\ud83c\\udf77\"},\"discarded\":true,"
+		  "\"transcript_segments\":[{\"text\":\"bonjour marker\","
+		  "\"is_user\":true}]}", NULL },
+		{ "{\"id\":\"m2\",\"created_at\":\"2025-03-02T10:00:00+02:00\","
+		  "\"structured\":null,\"transcript_segments\":[{\"text\":"
+		  "\"marker two\"}]}", NULL },
+		{ "{\"id\":\"m3\",\"created_at\":\"2025-03-03T10:00:00Z\","
+		  "\"structured\":{\"title\":\"Old\"},\"transcript_segments\":"
+		  "[{\"text\":\"marker three\",\"is_user\":true}]}",
+		  "{\"id\":\"m3\",\"created_at\":\"2025-03-03T10:00:00Z\","
+		  "\"structured\":{\"title\":\"Old\"},\"transcript_segments\":"
+		  "[{\"text\":\"marker three\",\"is_user\":\"true\"}]}" },
+	};
+	struct conv_summary	 sum;
+	struct conv_error	 e;
+	struct store		*st;
+	const char		*raw;
+	size_t			 i;
+	int			 replaced, ok;
+
+	if (store_open(&st, dir, STORE_WRITE, 5000) != OMI_OK) {
+		CHECK(0);
+		return;
+	}
+	ok = 1;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		raw = docs[i].raw != NULL ? docs[i].raw : docs[i].clean;
+		if (conv_ingest(docs[i].clean, strlen(docs[i].clean), &sum,
+		    NULL, &e) != OMI_OK) {
+			fprintf(stderr, "ingest: %s\n", e.message);
+			ok = 0;
+			continue;
+		}
+		ok &= index_put(st, "u10", &sum, raw, strlen(raw),
+		    &replaced) == OMI_OK;
+		conv_summary_free(&sum);
+	}
+	ok &= sindex_flush(st, "u10") == OMI_OK && store_commit(st) == OMI_OK;
+	store_close(st);
+	CHECK(ok && clean("u10"));
+	CHECK(same_listing("u10", "marker", 0, "m3 m2 m1"));
+	CHECK(same_listing("u10", "bonjour", 0, "m1"));
+	CHECK(same_listing("u10", "marker", 1, "m1"));
 }
 
 /*
@@ -1694,6 +1774,7 @@ main(void)
 	test_del_user();
 	test_seal();
 	test_order();
+	test_entries();
 	test_speaker();
 	test_disordered();
 	test_pending();

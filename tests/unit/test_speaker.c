@@ -85,7 +85,7 @@ fill(void)
 
 /* The ids a search finds, newest first, joined by spaces. */
 static void
-search(struct store *s, const struct index_head *h, const char *q,
+search(struct store *s, struct index_head *h, const char *q,
     int speaker_user, char *out, size_t outsz)
 {
 	struct listing_filter	 f;
