@@ -165,22 +165,6 @@ struct check {
 	uint64_t	 search_words;
 };
 
-/* The search index's records (conv/sindex.h), checked per user below. */
-static int
-search_record(const char *key)
-{
-	static const char *const prefixes[] = {
-		"sh:", "sn:", "sd:", "st:", "sx:", "sp:", "sv:", "sw:", "swd:",
-		"sc:"
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 problem(struct check *k, const char *what, const char *key)
 {
@@ -201,7 +185,7 @@ check_key(void *ctx, const char *key)
 		problem(k, "unreadable record", key);
 		return 0;
 	}
-	if (search_record(key)) {
+	if (sindex_record(key)) {	/* checked per user below */
 		k->search++;
 		free(val);
 		return 0;

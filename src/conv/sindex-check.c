@@ -42,6 +42,23 @@ bad(struct ck *k, const char *what)
 	k->problem(k->ctx, what, k->uid);
 }
 
+/* A sealed vocabulary chunk's n-grams, each to be listed under it. */
+struct gram_ck {
+	const struct sgram_map	*map;
+	uint64_t		 chunk;
+	int			 missing;
+};
+
+static int
+gram_listed(void *ctx, const unsigned char *g, size_t glen)
+{
+	struct gram_ck *gc = ctx;
+
+	if (!sgram_map_has(gc->map, g, glen, gc->chunk))
+		gc->missing = 1;
+	return 0;
+}
+
 static int
 str_cmp(const void *a, const void *b)
 {
@@ -327,11 +344,14 @@ sindex_check(struct store *s, const char *uid,
 {
 	struct ck		 k;
 	struct index_head	 ih;
+	struct sgram_map	*gm = NULL;
+	struct gram_ck		 gc;
 	enum omi_err		 err;
 	json_t			*entries, *e;
 	char			*key, *val, *w, *nl;
 	size_t			 i, j, len;
 	uint64_t		 words = 0, n = 0, c, d;
+	int			 malformed = 0;
 
 	memset(&k, 0, sizeof(k));
 	memset(st, 0, sizeof(*st));
@@ -379,6 +399,11 @@ sindex_check(struct store *s, const char *uid,
 		bad(&k, "search index: its count of conversations differs");
 	if (words != k.h.words)
 		bad(&k, "search index: its count of words differs");
+	if (k.h.nvocab > 0 && (err = sgram_map_load(s, uid, k.h.nvocab - 1,
+	    &gm, &malformed)) != OMI_OK)
+		goto out;
+	if (malformed)
+		bad(&k, "search index: an n-gram record is malformed");
 	for (c = 0; c < k.h.nvocab && err == OMI_OK; c++) {
 		if ((key = skey_n("sv", uid, c)) == NULL) {
 			err = OMI_NOMEM;
@@ -401,6 +426,13 @@ sindex_check(struct store *s, const char *uid,
 				    "malformed");
 				break;
 			}
+		gc.map = gm;
+		gc.chunk = c;
+		gc.missing = 0;
+		if (c + 1 < k.h.nvocab && (sgram_collect(val, len, gram_listed,
+		    &gc) == -1 || gc.missing))
+			bad(&k, "search index: a vocabulary chunk is missing "
+			    "from the n-gram lists");
 		for (w = val + 1; err == OMI_OK && w < val + len &&
 		    (nl = strchr(w, '\n')) != NULL; w = nl + 1) {
 			*nl = '\0';
@@ -425,6 +457,7 @@ sindex_check(struct store *s, const char *uid,
 	st->conversations = n;
 out:
 	st->problems = k.problems;
+	sgram_map_free(gm);
 	for (i = 0; i < k.nsat; i++)
 		free(k.sat[i]);
 	free(k.sat);

@@ -17,7 +17,8 @@
 #define SINDEX_ST_ENTRY		12	/* t (8), words (4) */
 #define SINDEX_TAIL_MAX		256	/* bytes of postings in a head */
 #define SINDEX_HEAD_ALIGN	16	/* a head's size is a multiple */
-#define SINDEX_VOCAB_MAX	16384	/* bytes of a vocabulary chunk */
+#define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
+#define SGRAM_BUCKETS		256	/* sg: records of a user */
 #define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
 #define SINDEX_PENDING		32	/* conversations whose postings wait */
 #define SINDEX_SAT_MIN		1024	/* a word in fewer is never saturated */
@@ -110,6 +111,36 @@ enum omi_err	 swords_text(struct swords *, const char *text, size_t len,
 void		 swords_free(struct swords *);
 /* Cuts a folded query term into its pieces (NUL-separated into out). */
 size_t		 swords_pieces(const char *term, struct buf *out);
+/* The hash every table of the index uses (FNV-1a, folded). */
+size_t		 sword_hash(const char *, size_t);
+
+/* sindex-gram.c: the n-grams of the sealed vocabulary chunks */
+/* Lists a full vocabulary chunk's n-grams under its number. */
+enum omi_err	 sgram_seal(struct store *, const char *uid, uint64_t chunk,
+		    const char *vocab, size_t len);
+/*
+ * The sealed chunks (ascending, malloc'd) whose words may hold piece;
+ * OMI_NOTFOUND when the piece is one byte, too short to look up.
+ */
+enum omi_err	 sgram_chunks(struct store *, const char *uid,
+		    const char *piece, uint64_t **chunks, size_t *n);
+/* Calls fn with each n-gram of each word of a vocabulary chunk. */
+int		 sgram_collect(const char *vocab, size_t len,
+		    int (*fn)(void *, const unsigned char *, size_t),
+		    void *ctx);
+/* All of a user's n-gram lists in memory, for omi-admin check. */
+struct sgram_map;
+enum omi_err	 sgram_map_load(struct store *, const char *uid,
+		    uint64_t sealed, struct sgram_map **, int *malformed);
+/* 1 when the list of n-gram g holds chunk. */
+int		 sgram_map_has(const struct sgram_map *,
+		    const unsigned char *g, size_t glen, uint64_t chunk);
+void		 sgram_map_free(struct sgram_map *);
+/* Calls fn with each entry of a bucket record; -1 when malformed. */
+int		 sgram_bucket_walk(const char *val, size_t len,
+		    int (*fn)(void *, const unsigned char *g, size_t glen,
+		    uint64_t count, const unsigned char *list,
+		    size_t list_len), void *ctx);
 
 /* sindex.c, for the query side */
 /* sx:<uid> or sp:<uid>: a sorted list of docnos (malloc'd). */

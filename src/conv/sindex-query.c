@@ -28,6 +28,7 @@
 
 #define DENSE_WORDS	512	/* vocabulary words one piece may match */
 #define DENSE_MIN	512	/* a piece is never too common below this */
+#define VOCAB_SCAN_MAX	8	/* chunks a one-byte piece is looked for in */
 #define RELEVANCE_MAX	(1u << 20)	/* postings a ranking may read */
 
 struct cand {
@@ -73,6 +74,15 @@ struct sindex_query {
 	uint64_t		 st_chunk;
 	char			*st_val;
 	size_t			 st_len;
+	/* the vocabulary chunks read (pieces of one query share many) */
+	struct vchunk		*vc;
+	size_t			 nvc;
+};
+
+struct vchunk {
+	uint64_t	 k;
+	char		*val;	/* NULL: no such record */
+	size_t		 len;	/* used bytes */
 };
 
 static int
@@ -157,41 +167,52 @@ add_postings(struct cset *c, size_t *cap, const char *val, size_t len,
 	return r == -1 ? OMI_CORRUPT : OMI_OK;
 }
 
-/* Every vocabulary chunk of the user, one after the other. */
+/* Vocabulary chunk k, read once per query. */
 static enum omi_err
-vocab_load(struct sindex_query *q, struct buf *v)
+vchunk_get(struct sindex_query *q, uint64_t k, const struct vchunk **out)
 {
+	struct vchunk	*nv, *c;
 	enum omi_err	 err;
-	char		*key, *val;
-	size_t		 len;
-	uint64_t	 k;
+	char		*key;
+	size_t		 i;
 
-	for (k = 0; k < q->h.nvocab; k++) {
-		if ((key = skey_n("sv", q->uid, k)) == NULL)
-			return OMI_NOMEM;
-		err = store_get(q->s, key, &val, &len);
-		free(key);
-		if (err == OMI_NOTFOUND)
-			continue;
-		if (err != OMI_OK)
-			return err;
-		buf_append(v, val, len);
-		free(val);
-	}
-	return v->failed ? OMI_NOMEM : OMI_OK;
+	for (i = 0; i < q->nvc; i++)
+		if (q->vc[i].k == k) {
+			*out = &q->vc[i];
+			return OMI_OK;
+		}
+	if ((nv = reallocarray(q->vc, q->nvc + 1, sizeof(*nv))) == NULL)
+		return OMI_NOMEM;
+	q->vc = nv;
+	c = &q->vc[q->nvc];
+	memset(c, 0, sizeof(*c));
+	c->k = k;
+	if ((key = skey_n("sv", q->uid, k)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(q->s, key, &c->val, &c->len);
+	free(key);
+	if (err == OMI_NOTFOUND) {
+		c->val = NULL;
+		c->len = 0;
+	} else if (err != OMI_OK)
+		return err;
+	else
+		c->len = vocab_used(c->val, c->len);
+	q->nvc++;
+	*out = c;
+	return OMI_OK;
 }
 
-/* The words (NUL-separated in out) of the vocabulary that hold piece. */
+/* Appends to out (NUL-separated) the words of a chunk that hold piece. */
 static size_t
-vocab_match(const struct buf *vocab, const char *piece, struct buf *out)
+vocab_match(const struct vchunk *c, const char *piece, struct buf *out)
 {
-	const char	*p = vocab->data, *end = p + vocab->len, *at, *s, *e;
+	const char	*p = c->val, *end = p + c->len, *at, *s, *e;
 	size_t		 n = 0, plen = strlen(piece);
 
-	buf_reset(out);
 	while (p < end && (at = memmem(p, (size_t)(end - p), piece,
 	    plen)) != NULL) {
-		for (s = at; s > vocab->data && s[-1] != '\n'; s--)
+		for (s = at; s > c->val && s[-1] != '\n'; s--)
 			;
 		if ((e = memchr(at, '\n', (size_t)(end - at))) == NULL)
 			e = end;
@@ -201,10 +222,52 @@ vocab_match(const struct buf *vocab, const char *piece, struct buf *out)
 			n++;
 		}
 		p = e;
-		if (n > DENSE_WORDS)
-			break;
 	}
 	return n;
+}
+
+/*
+ * The words of the vocabulary that hold piece (NUL-separated in out);
+ * more than DENSE_WORDS: the count only says so. Reads the chunks the
+ * n-gram index names (sindex-gram.c) and the last one; a one-byte piece
+ * has no n-gram, and in a vocabulary of more than a few chunks it is in
+ * more words than are worth reading anyway.
+ */
+static enum omi_err
+vocab_words(struct sindex_query *q, const char *piece, struct buf *out,
+    size_t *nw)
+{
+	const struct vchunk	*c;
+	enum omi_err		 err;
+	uint64_t		*ks = NULL, k, last;
+	size_t			 n = 0, i;
+
+	*nw = 0;
+	if (q->h.nvocab == 0)
+		return OMI_OK;
+	last = q->h.nvocab - 1;
+	err = sgram_chunks(q->s, q->uid, piece, &ks, &n);
+	if (err == OMI_NOTFOUND) {
+		if (q->h.nvocab > VOCAB_SCAN_MAX) {
+			*nw = DENSE_WORDS + 1;
+			return OMI_OK;
+		}
+		err = OMI_OK;
+		for (k = 0; k < last && err == OMI_OK; k++)
+			if ((err = vchunk_get(q, k, &c)) == OMI_OK)
+				*nw += vocab_match(c, piece, out);
+	} else
+		for (i = 0; i < n && err == OMI_OK && *nw <= DENSE_WORDS; i++)
+			if (ks[i] < last &&
+			    (err = vchunk_get(q, ks[i], &c)) == OMI_OK)
+				*nw += vocab_match(c, piece, out);
+	free(ks);
+	if (err == OMI_OK && *nw <= DENSE_WORDS &&
+	    (err = vchunk_get(q, last, &c)) == OMI_OK)
+		*nw += vocab_match(c, piece, out);
+	if (err == OMI_OK && out->failed)
+		err = OMI_NOMEM;
+	return err;
 }
 
 /*
@@ -212,7 +275,7 @@ vocab_match(const struct buf *vocab, const char *piece, struct buf *out)
  * set is then left empty).
  */
 static enum omi_err
-piece_set(struct sindex_query *q, const struct buf *vocab, const char *piece,
+piece_set(struct sindex_query *q, const char *piece,
     int speaker_user, struct cset *c, int *dense)
 {
 	struct buf		 words = { 0 };
@@ -225,9 +288,10 @@ piece_set(struct sindex_query *q, const struct buf *vocab, const char *piece,
 
 	memset(c, 0, sizeof(*c));
 	*dense = 0;
-	nw = vocab_match(vocab, piece, &words);
-	if (words.failed)
-		return OMI_NOMEM;
+	if ((err = vocab_words(q, piece, &words, &nw)) != OMI_OK) {
+		buf_free(&words);
+		return err;
+	}
 	if (nw > DENSE_WORDS) {
 		*dense = 1;
 		goto out;
@@ -309,7 +373,7 @@ out:
 
 /* One term's candidates: the intersection of its pieces'. */
 static enum omi_err
-term_set(struct sindex_query *q, const struct buf *vocab, const char *term,
+term_set(struct sindex_query *q, const char *term,
     int speaker_user, struct cset *c, int *dense)
 {
 	struct buf	 pieces = { 0 };
@@ -327,7 +391,7 @@ term_set(struct sindex_query *q, const struct buf *vocab, const char *term,
 	}
 	for (i = 0, p = pieces.data; i < n && err == OMI_OK;
 	    i++, p += strlen(p) + 1) {
-		if ((err = piece_set(q, vocab, p, speaker_user, &pc, &pd)) !=
+		if ((err = piece_set(q, p, speaker_user, &pc, &pd)) !=
 		    OMI_OK || pd)
 			continue;
 		if (!have) {
@@ -380,7 +444,6 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
     int speaker_user, int by_relevance, struct sindex_query **out)
 {
 	struct sindex_query	*q;
-	struct buf		 vocab = { 0 };
 	struct cset		 c;
 	enum omi_err		 err;
 	size_t			 i;
@@ -402,10 +465,8 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 		err = OMI_NOTFOUND;
 		goto out;
 	}
-	if ((err = vocab_load(q, &vocab)) != OMI_OK)
-		goto out;
 	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
-		if ((err = term_set(q, &vocab, sr->terms[i], speaker_user, &c,
+		if ((err = term_set(q, sr->terms[i], speaker_user, &c,
 		    &dense)) != OMI_OK || dense)
 			continue;
 		q->terms[q->nterms].term = sr->terms[i];
@@ -437,7 +498,6 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 	err = add_pending(q);
 	q->ri = q->cands.n;
 out:
-	buf_free(&vocab);
 	if (err != OMI_OK) {
 		sindex_query_free(q);
 		return err;
@@ -806,6 +866,9 @@ sindex_query_free(struct sindex_query *q)
 	free(q->eh);
 	free(q->rank);
 	free(q->st_val);
+	for (i = 0; i < q->nvc; i++)
+		free(q->vc[i].val);
+	free(q->vc);
 	free(q->uid);
 	free(q);
 }

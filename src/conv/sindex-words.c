@@ -30,8 +30,8 @@ fold_locale(void)
 	return loc;
 }
 
-static size_t
-word_hash(const char *w, size_t n)
+size_t
+sword_hash(const char *w, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t	 i;
@@ -53,7 +53,7 @@ grow(struct swords *ws)
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].w == NULL)
 			continue;
-		j = word_hash(old[i].w, strlen(old[i].w)) & (cap - 1);
+		j = sword_hash(old[i].w, strlen(old[i].w)) & (cap - 1);
 		while (nv[j].w != NULL)
 			j = (j + 1) & (cap - 1);
 		nv[j] = old[i];
@@ -75,7 +75,7 @@ add_word(struct swords *ws, const char *w, size_t n, unsigned weight,
 		n = 0;		/* the shared entry of the long words */
 	if ((ws->n + 1) * 2 > ws->cap && grow(ws) == -1)
 		return -1;
-	j = word_hash(w, n) & (ws->cap - 1);
+	j = sword_hash(w, n) & (ws->cap - 1);
 	for (;; j = (j + 1) & (ws->cap - 1)) {
 		e = &ws->v[j];
 		if (e->w == NULL)

@@ -132,6 +132,10 @@ vocab_add(struct store *s, const char *uid, struct sindex_head *h,
 			goto out;
 		len = val != NULL ? vocab_used(val, len) : 0;
 		if (len + strlen(word) + 1 > SINDEX_VOCAB_MAX) {
+			/* Full: no word is added to it again. */
+			if ((err = sgram_seal(s, uid, h->nvocab - 1, val,
+			    len)) != OMI_OK)
+				goto out;
 			free(key);
 			free(val);
 			key = val = NULL;
@@ -637,16 +641,6 @@ struct mwords {
 	size_t		 n, cap;
 };
 
-static size_t
-mhash(const char *w)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *w != '\0'; w++)
-		h = (h ^ (unsigned char)*w) * 1099511628211ULL;
-	return (size_t)(h ^ h >> 31);
-}
-
 static int
 mwords_add(struct mwords *m, const char *w, const struct spost *e)
 {
@@ -661,7 +655,7 @@ mwords_add(struct mwords *m, const char *w, const struct spost *e)
 		for (i = 0; i < m->cap; i++) {
 			if (m->v[i].w == NULL)
 				continue;
-			for (j = mhash(m->v[i].w) & (cap - 1); nv[j].w != NULL;
+			for (j = sword_hash(m->v[i].w, strlen(m->v[i].w)) & (cap - 1); nv[j].w != NULL;
 			    j = (j + 1) & (cap - 1))
 				;
 			nv[j] = m->v[i];
@@ -670,7 +664,7 @@ mwords_add(struct mwords *m, const char *w, const struct spost *e)
 		m->v = nv;
 		m->cap = cap;
 	}
-	for (j = mhash(w) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+	for (j = sword_hash(w, strlen(w)) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
 		x = &m->v[j];
 		if (x->w == NULL) {
 			if ((x->w = strdup(w)) == NULL)
@@ -939,32 +933,48 @@ drop_key(void *ctx, const char *key)
 	return (d->err = store_del(d->s, key)) != OMI_OK;
 }
 
+/* The prefixes of a user's many records (sindex.h); the rest are one each. */
+static const char *const many[] = {
+	"sn", "sd", "st", "sv", "sw", "swd", "sc", "sg"
+};
+static const char *const single[] = { "sh", "sx", "sp" };
+
+int
+sindex_record(const char *key)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(many) / sizeof(many[0]); i++)
+		if (strncmp(key, many[i], n = strlen(many[i])) == 0 &&
+		    key[n] == ':')
+			return 1;
+	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		if (strncmp(key, single[i], n = strlen(single[i])) == 0 &&
+		    key[n] == ':')
+			return 1;
+	return 0;
+}
+
 enum omi_err
 sindex_drop_user(struct store *s, const char *uid)
 {
-	static const char *const prefixes[] = {
-		"sn", "sd", "st", "sv", "sw", "swd", "sc"
-	};
 	struct drop	 d = { s, OMI_OK };
 	enum omi_err	 err = OMI_OK;
 	char		*key;
 	size_t		 i;
 
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) &&
-	    err == OMI_OK; i++) {
-		if ((key = skey_s(prefixes[i], uid, "")) == NULL)
+	for (i = 0; i < sizeof(many) / sizeof(many[0]) && err == OMI_OK;
+	    i++) {
+		if ((key = skey_s(many[i], uid, "")) == NULL)
 			return OMI_NOMEM;
 		err = store_foreach(s, key, drop_key, &d);
 		free(key);
 		if (err == OMI_OK)
 			err = d.err;
 	}
-	if (err == OMI_OK)
-		err = del_key(s, skey("sh", uid));
-	if (err == OMI_OK)
-		err = del_key(s, skey("sx", uid));
-	if (err == OMI_OK)
-		err = del_key(s, skey("sp", uid));
+	for (i = 0; i < sizeof(single) / sizeof(single[0]) && err == OMI_OK;
+	    i++)
+		err = del_key(s, skey(single[i], uid));
 	return err;
 }
 

@@ -40,7 +40,7 @@
 #include "lib/err.h"
 #include "store/store.h"
 
-#define SINDEX_VERSION	1
+#define SINDEX_VERSION	2
 #define SINDEX_BUILDING	0	/* a head being rebuilt: not used yet */
 
 /*
@@ -72,6 +72,8 @@ enum omi_err	 sindex_build_start(struct store *, const char *uid);
 enum omi_err	 sindex_build_add(struct store *, const char *uid,
 		    const char *id, int64_t t, const char *raw, size_t len);
 enum omi_err	 sindex_build_end(struct store *, const char *uid);
+/* 1 when key is one of the search index's records (of any user). */
+int		 sindex_record(const char *key);
 /* 1 when the user has an index of this version (0: search reads all). */
 int		 sindex_usable(struct store *, const char *uid);
 

@@ -11,7 +11,8 @@
  * SINDEX_HEAD_ALIGN, and to the same values in any case; a word head's
  * padding is zeros, a saturated one has no postings; a head that decodes
  * encodes to a head that decodes to the same fields; a vocabulary chunk's
- * used part ends at its last newline.
+ * used part ends at its last newline; an n-gram bucket hands out only
+ * entries inside it, each list exactly as long as its count says.
  */
 #include <string.h>
 
@@ -215,6 +216,45 @@ words(const uint8_t *data, size_t size)
 	swords_free(&ws);
 }
 
+/*
+ * An n-gram bucket (sindex-gram.c): every entry handed out lies inside the
+ * value, with a gram of 2 or 3 bytes and a list of exactly count varints,
+ * none but the first zero (chunks ascend strictly).
+ */
+struct gram_seen {
+	const unsigned char	*data, *end;
+	size_t			 entries;
+};
+
+static int
+gram_entry(void *ctx, const unsigned char *g, size_t glen, uint64_t count,
+    const unsigned char *list, size_t list_len)
+{
+	struct gram_seen	*gs = ctx;
+	const unsigned char	*p = list, *end = list + list_len;
+	uint64_t		 v, i;
+
+	FUZZ_ASSERT(glen == 2 || glen == 3);
+	FUZZ_ASSERT(g >= gs->data && g + glen <= gs->end);
+	FUZZ_ASSERT(list >= g + glen && end <= gs->end && count >= 1);
+	for (i = 0; i < count; i++) {
+		FUZZ_ASSERT(sv_get(&p, end, &v) == 0);
+		FUZZ_ASSERT(i == 0 || v > 0);
+	}
+	FUZZ_ASSERT(p == end);
+	gs->entries++;
+	return 0;
+}
+
+static void
+gram_bucket(const uint8_t *data, size_t size)
+{
+	struct gram_seen gs = { data, data + size, 0 };
+
+	if (sgram_bucket_walk((const char *)data, size, gram_entry, &gs) == 0)
+		FUZZ_ASSERT(size == 0 || gs.entries > 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -224,5 +264,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	head(data, size);
 	vocab(data, size);
 	words(data, size);
+	gram_bucket(data, size);
 	return 0;
 }

@@ -37,7 +37,7 @@ static char dir[] = "/tmp/omi-test-sindex.XXXXXX";
 
 /* sp: came with batched postings: a user owns it too (user_keys). */
 static const char *const prefixes[] = {
-	"sh", "sn", "sd", "st", "sx", "sp", "sv", "sw", "swd", "sc"
+	"sh", "sn", "sd", "st", "sx", "sp", "sv", "sw", "swd", "sc", "sg"
 };
 #define NPREFIX	(sizeof(prefixes) / sizeof(prefixes[0]))
 
@@ -1760,6 +1760,81 @@ test_check_sees(void)
 	}
 }
 
+/*
+ * ---- a vocabulary of many chunks ----
+ * A search reads only the vocabulary chunks the n-gram lists name (and the
+ * last); a piece must still find a word in any chunk, at any place in the
+ * word, one- and two-byte pieces included, and a word taken out of a
+ * sealed chunk must not come back. omi-admin check sees a chunk missing
+ * from the lists and a list that does not decode.
+ */
+#define NVOCAB_CONVS	120
+
+static void
+vocab_word(char *w, size_t wsz, size_t conv, size_t k)
+{
+	/* "v", (conv, k) in base 16 as the letters a to p, "qx": no word
+	 * holds another's "v...q". */
+	size_t	 v = conv * 40 + k, i = 0;
+
+	w[i++] = 'v';
+	do {
+		w[i++] = (char)('a' + v % 16);
+		v /= 16;
+	} while (v > 0 && i + 4 < wsz);
+	w[i++] = 'q';
+	w[i++] = 'x';
+	w[i] = '\0';
+}
+
+static void
+test_vocab_chunks(void)
+{
+	struct sindex_head	 h;
+	struct store		*st;
+	struct buf		 said = { 0 };
+	char			 id[16], w[32], first[32], mid[32], want[64];
+	size_t			 c, k;
+	int			 ok = 1;
+
+	for (c = 0; c < NVOCAB_CONVS; c++) {
+		buf_reset(&said);
+		for (k = 0; k < 40; k++) {
+			vocab_word(w, sizeof(w), c, k);
+			buf_printf(&said, "%s%s", k ? " " : "", w);
+		}
+		snprintf(id, sizeof(id), "vc%02zu", c);
+		ok &= !said.failed && deliver("u40", id, T0 + (int64_t)c,
+		    "Chunks", "", said.data, c == 7 ? "9" : "");
+	}
+	buf_free(&said);
+	CHECK(ok && clean("u40"));
+	CHECK(store_open(&st, dir, STORE_READ, 5000) == OMI_OK &&
+	    shead_load(st, "u40", &h) == OMI_OK);
+	store_close(st);
+	CHECK(h.nvocab > 10);	/* the test means many sealed chunks */
+	vocab_word(first, sizeof(first), 0, 3);
+	vocab_word(mid, sizeof(mid), 60, 17);
+	CHECK(cand_is("u40", first, 0, "vc00"));
+	CHECK(cand_is("u40", mid, 0, "vc60"));
+	/* An infix, a two-byte piece, a one-byte one. */
+	CHECK(cand_is("u40", mid + 1, 0, "vc60"));
+	snprintf(want, sizeof(want), "%.2s", mid + 1);
+	CHECK(same_listing("u40", want, 0, NULL));
+	CHECK(same_listing("u40", "9", 0, "vc07"));
+	CHECK(same_listing("u40", mid + 2, 0, NULL));
+	CHECK(same_listing("u40", "nosuchword", 0, ""));
+	/* The words of vc00 leave their (sealed) chunk. */
+	CHECK(del("u40", "vc00") && clean("u40"));
+	CHECK(cand_is("u40", first, 0, ""));
+	CHECK(same_listing("u40", first, 0, ""));
+	CHECK(same_listing("u40", mid, 0, "vc60"));
+	/* A chunk missing from its n-grams' lists; a list that does not
+	 * decode. */
+	CHECK(damage("sg:u40:7", NULL, 0) && problems("u40") > 0);
+	CHECK(damage("sg:u40:8", "\x03" "ab", 3) && problems("u40") > 0);
+}
+
 int
 main(void)
 {
@@ -1775,6 +1850,7 @@ main(void)
 	test_seal();
 	test_order();
 	test_entries();
+	test_vocab_chunks();
 	test_speaker();
 	test_disordered();
 	test_pending();
