@@ -33,6 +33,9 @@ struct ck {
 	void			(*problem)(void *, const char *, const char *);
 	void			*ctx;
 	size_t			 problems;
+	size_t			 bucketed;	/* heads found in sq: buckets */
+	size_t			 entries;	/* heads the buckets hold */
+	int			 bucket_bad;
 };
 
 static void
@@ -40,6 +43,36 @@ bad(struct ck *k, const char *what)
 {
 	k->problems++;
 	k->problem(k->ctx, what, k->uid);
+}
+
+static int
+bucket_count(void *ctx, const char *word, const struct sword_head *wh,
+    const char *at, size_t len)
+{
+	(void)word;
+	(void)wh;
+	(void)at;
+	(void)len;
+	((struct ck *)ctx)->entries++;
+	return 0;
+}
+
+/* Counts the heads of one sq: bucket. */
+static int
+bucket_key(void *ctx, const char *key)
+{
+	struct ck	*k = ctx;
+	char		*val;
+	size_t		 len;
+
+	if (store_get(k->s, key, &val, &len) != OMI_OK) {
+		k->bucket_bad = 1;
+		return 0;
+	}
+	if (sbucket_walk(val, len, bucket_count, k) == -1)
+		k->bucket_bad = 1;
+	free(val);
+	return 0;
 }
 
 /* A sealed vocabulary chunk's n-grams, each to be listed under it. */
@@ -84,7 +117,7 @@ sat_collect(struct ck *k)
 	struct sword_head	 wh;
 	enum omi_err		 err = OMI_OK;
 	char			*key, *val, *hv, *w, *nl, **nv;
-	size_t			 len, hlen;
+	size_t			 len;
 	uint64_t		 c;
 	int			 last = 0;
 
@@ -115,20 +148,15 @@ sat_collect(struct ck *k)
 			*nl = '\0';
 			if (*w == '\0' && !last)
 				continue;
-			if ((key = skey_s("sw", k->uid, w)) == NULL) {
-				err = OMI_NOMEM;
-				break;
-			}
-			err = store_get(k->s, key, &hv, &hlen);
-			free(key);
-			if (err == OMI_NOTFOUND) {
-				err = OMI_OK;
+			err = whead_get(k->s, k->uid, w, &wh, &hv);
+			if (err == OMI_NOTFOUND || err == OMI_CORRUPT) {
+				free(hv);
+				err = OMI_OK;	/* check_word tells */
 				continue;
 			}
 			if (err != OMI_OK)
 				break;
-			if (sword_head_decode(hv, hlen, &wh) == 0 &&
-			    wh.saturated) {
+			if (wh.saturated) {
 				if ((nv = reallocarray(k->sat, k->nsat + 1,
 				    sizeof(*nv))) == NULL ||
 				    (nv[k->nsat] = strdup(w)) == NULL) {
@@ -259,28 +287,28 @@ check_word(struct ck *k, const char *w, uint64_t chunk, int in_vocab)
 	const unsigned char	*p = NULL, *end = NULL;
 	enum omi_err		 err;
 	char			*key, *val, *dir = NULL, *cv;
-	size_t			 len, dlen = 0, clen;
+	size_t			 dlen = 0, clen;
 	uint64_t		 count = 0, c, first_dir;
 	int64_t			 first;
 
-	if ((key = skey_s("sw", k->uid, w)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(k->s, key, &val, &len);
-	free(key);
+	err = whead_get(k->s, k->uid, w, &wh, &val);
 	if (err == OMI_NOTFOUND) {
 		if (in_vocab)
 			bad(k, "search index: a word without postings");
+		free(val);
 		return OMI_OK;
 	}
-	if (err != OMI_OK)
-		return err;
-	if (sword_head_decode(val, len, &wh) == -1) {
+	if (err == OMI_CORRUPT) {
 		bad(k, "search index: a word head does not decode");
 		free(val);
 		return OMI_OK;
 	}
+	if (err != OMI_OK)
+		return err;
 	if (in_vocab && wh.vchunk != chunk)
 		bad(k, "search index: a word head names another chunk");
+	if (wh.where == WHEAD_BUCKET)
+		k->bucketed++;
 	if (wh.saturated) {
 		c = (uint64_t)sat_find(k, w);
 		if (sat_find(k, w) == -1 || k->sat_df[c] != wh.df)
@@ -448,6 +476,17 @@ sindex_check(struct store *s, const char *uid,
 	}
 	if (err == OMI_OK)
 		err = check_word(&k, "", 0, 0);
+	if (err == OMI_OK && (key = skey_s("sq", uid, "")) == NULL)
+		err = OMI_NOMEM;
+	if (err == OMI_OK) {
+		err = store_foreach(s, key, bucket_key, &k);
+		free(key);
+	}
+	if (err == OMI_OK && k.bucket_bad)
+		bad(&k, "search index: a bucket of word heads is malformed");
+	else if (err == OMI_OK && k.entries != k.bucketed)
+		bad(&k, "search index: a bucket holds a word the vocabulary "
+		    "does not");
 	for (d = 0; d < k.h.next && err == OMI_OK; d++)
 		if (k.live[d] && k.want[d] != k.have[d]) {
 			bad(&k, "search index: a conversation's postings "

@@ -19,6 +19,8 @@
 #define SINDEX_HEAD_ALIGN	16	/* a head's size is a multiple */
 #define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
 #define SGRAM_BUCKETS		256	/* sg: records of a user */
+#define SINDEX_INLINE_MAX	24	/* postings bytes of a word kept in sq: */
+#define SINDEX_WBUCKETS		4096	/* sq: records of a user */
 #define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
 #define SINDEX_PENDING		32	/* conversations whose postings wait */
 #define SINDEX_SAT_MIN		1024	/* a word in fewer is never saturated */
@@ -53,7 +55,7 @@ struct spost {
 	unsigned	 wtf;		/* weighted count, 1..255 */
 };
 
-/* sw:<uid>:<word>, decoded; tail points into the record. */
+/* A word's head, decoded; tail points into the record. */
 struct sword_head {
 	uint64_t		 vchunk;
 	uint64_t		 df;		/* conversations holding the word */
@@ -61,7 +63,11 @@ struct sword_head {
 	uint64_t		 saturated;	/* 1: too common to keep postings */
 	const unsigned char	*tail;
 	size_t			 tail_len;
+	int			 where;		/* WHEAD_*: where it is stored */
 };
+#define WHEAD_NEW	0	/* nowhere yet */
+#define WHEAD_SW	1	/* sw:<uid>:<word> */
+#define WHEAD_BUCKET	2	/* among others in sq: (sindex-whead.c) */
 
 /* sindex-codec.c */
 int	 sv_put(struct buf *, uint64_t);
@@ -113,6 +119,25 @@ void		 swords_free(struct swords *);
 size_t		 swords_pieces(const char *term, struct buf *out);
 /* The hash every table of the index uses (FNV-1a, folded). */
 size_t		 sword_hash(const char *, size_t);
+
+/* sindex-whead.c: where a word's head lives */
+/*
+ * The head of word (OMI_NOTFOUND: none); *val holds the bytes its tail
+ * points into (the caller frees it, whatever the result).
+ */
+enum omi_err	 whead_get(struct store *, const char *uid, const char *word,
+		    struct sword_head *, char **val);
+/* Stores a word's head where it belongs now, moving it if need be. */
+enum omi_err	 whead_put(struct store *, const char *uid, const char *word,
+		    const struct sword_head *, const void *tail,
+		    size_t tail_len);
+enum omi_err	 whead_del(struct store *, const char *uid, const char *word,
+		    const struct sword_head *);
+/* Calls fn with each head of a bucket record; -1 when malformed. */
+int		 sbucket_walk(const char *val, size_t len,
+		    int (*fn)(void *, const char *word,
+		    const struct sword_head *, const char *entry,
+		    size_t entry_len), void *ctx);
 
 /* sindex-gram.c: the n-grams of the sealed vocabulary chunks */
 /* Lists a full vocabulary chunk's n-grams under its number. */

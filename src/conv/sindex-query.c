@@ -279,11 +279,11 @@ piece_set(struct sindex_query *q, const char *piece,
     int speaker_user, struct cset *c, int *dense)
 {
 	struct buf		 words = { 0 };
-	struct sword_head	 wh;
+	struct sword_head	*wh = NULL;
 	enum omi_err		 err = OMI_OK;
 	const char		*w;
 	char			*key, *val, **heads = NULL;
-	size_t			 nw, i, len, cap = 0, *hlen = NULL;
+	size_t			 nw, i, len, cap = 0;
 	uint64_t		 df = 0, limit, k;
 
 	memset(c, 0, sizeof(*c));
@@ -302,40 +302,31 @@ piece_set(struct sindex_query *q, const char *piece,
 	limit = q->relevance ? RELEVANCE_MAX : q->h.live / 4 > DENSE_MIN ?
 	    q->h.live / 4 : DENSE_MIN;
 	heads = calloc(nw, sizeof(*heads));
-	hlen = calloc(nw, sizeof(*hlen));
-	if (heads == NULL || hlen == NULL) {
+	wh = calloc(nw, sizeof(*wh));
+	if (heads == NULL || wh == NULL) {
 		err = OMI_NOMEM;
 		goto out;
 	}
 	/* First the counts, from the heads alone. */
 	for (i = 0, w = words.data; i < nw; i++, w += strlen(w) + 1) {
-		if ((key = skey_s("sw", q->uid, w)) == NULL) {
-			err = OMI_NOMEM;
-			goto out;
-		}
-		err = store_get(q->s, key, &heads[i], &hlen[i]);
-		free(key);
+		err = whead_get(q->s, q->uid, w, &wh[i], &heads[i]);
 		if (err == OMI_NOTFOUND) {
+			wh[i].where = WHEAD_NEW;
 			err = OMI_OK;
 			continue;
 		}
 		if (err != OMI_OK)
 			goto out;
-		if (sword_head_decode(heads[i], hlen[i], &wh) == -1) {
-			err = OMI_CORRUPT;
-			goto out;
-		}
-		if (wh.saturated || (df += wh.df) > limit) {
+		if (wh[i].saturated || (df += wh[i].df) > limit) {
 			*dense = 1;
 			goto out;
 		}
 	}
 	for (i = 0, w = words.data; i < nw && err == OMI_OK;
 	    i++, w += strlen(w) + 1) {
-		if (heads[i] == NULL)
+		if (wh[i].where == WHEAD_NEW)
 			continue;
-		sword_head_decode(heads[i], hlen[i], &wh);
-		for (k = 0; k < wh.nsealed && err == OMI_OK; k++) {
+		for (k = 0; k < wh[i].nsealed && err == OMI_OK; k++) {
 			if ((key = skey_sn("sc", q->uid, w, k)) == NULL) {
 				err = OMI_NOMEM;
 				break;
@@ -353,8 +344,8 @@ piece_set(struct sindex_query *q, const char *piece,
 			}
 		}
 		if (err == OMI_OK)
-			err = add_postings(c, &cap, (const char *)wh.tail,
-			    wh.tail_len, speaker_user);
+			err = add_postings(c, &cap, (const char *)wh[i].tail,
+			    wh[i].tail_len, speaker_user);
 	}
 	if (err == OMI_OK)
 		cset_normalise(c);
@@ -362,7 +353,7 @@ out:
 	for (i = 0; heads != NULL && i < nw; i++)
 		free(heads[i]);
 	free(heads);
-	free(hlen);
+	free(wh);
 	buf_free(&words);
 	if (err != OMI_OK || *dense) {
 		free(c->v);

@@ -286,21 +286,18 @@ posting_add(struct store *s, const char *uid, struct sindex_head *h,
     const char *word, const struct spost *e, size_t n)
 {
 	struct sword_head	 wh;
-	struct buf		 tail = { 0 }, rec = { 0 };
+	struct buf		 tail = { 0 };
 	enum omi_err		 err;
-	char			*key, *val = NULL;
-	size_t			 len, i;
+	char			*val = NULL;
+	size_t			 i;
 	uint64_t		 prev;
 
-	if ((key = skey_s("sw", uid, word)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(s, key, &val, &len);
+	err = whead_get(s, uid, word, &wh, &val);
 	if (err == OMI_NOTFOUND) {
 		memset(&wh, 0, sizeof(wh));
 		err = word[0] == '\0' ? OMI_OK :
 		    vocab_add(s, uid, h, word, &wh.vchunk);
-	} else if (err == OMI_OK && sword_head_decode(val, len, &wh) == -1)
-		err = OMI_CORRUPT;
+	}
 	if (err != OMI_OK)
 		goto out;
 	if (last_docno(wh.tail, wh.tail_len, &prev) == -1 ||
@@ -327,18 +324,12 @@ posting_add(struct store *s, const char *uid, struct sindex_head *h,
 			prev = 0;
 		}
 	}
-	if (err != OMI_OK)
-		goto out;
-	if (tail.failed || sword_head_encode(&rec, &wh, tail.data,
-	    tail.len) == -1)
-		err = OMI_NOMEM;
-	else
-		err = store_put(s, key, rec.data, rec.len);
+	if (err == OMI_OK)
+		err = tail.failed ? OMI_NOMEM : whead_put(s, uid, word, &wh,
+		    tail.data, tail.len);
 out:
-	free(key);
 	free(val);
 	buf_free(&tail);
-	buf_free(&rec);
 	return err;
 }
 
@@ -378,16 +369,14 @@ word_drop(struct store *s, const char *uid, const char *word,
 		err = store_del(s, key);
 		free(key);
 	}
-	if (err == OMI_OK && (key = skey_s("swd", uid, word)) != NULL) {
+	if (err == OMI_OK && wh->nsealed > 0) {
+		if ((key = skey_s("swd", uid, word)) == NULL)
+			return OMI_NOMEM;
 		err = store_del(s, key);
 		free(key);
-	} else if (err == OMI_OK)
-		err = OMI_NOMEM;
-	if (err == OMI_OK && (key = skey_s("sw", uid, word)) != NULL) {
-		err = store_del(s, key);
-		free(key);
-	} else if (err == OMI_OK)
-		err = OMI_NOMEM;
+	}
+	if (err == OMI_OK)
+		err = whead_del(s, uid, word, wh);
 	if (err == OMI_OK && word[0] != '\0')
 		err = vocab_remove(s, uid, wh->vchunk, word);
 	return err;
@@ -432,41 +421,34 @@ posting_remove(struct store *s, const char *uid, const char *word,
     uint64_t docno)
 {
 	struct sword_head	 wh;
-	struct buf		 out = { 0 }, rec = { 0 };
+	struct buf		 out = { 0 };
 	enum omi_err		 err;
-	char			*key, *ckey = NULL, *val = NULL, *cval = NULL;
-	size_t			 len, clen;
+	char			*ckey = NULL, *val = NULL, *cval = NULL;
+	size_t			 clen;
 	uint64_t		 chunk = 0;
 	int			 found = 0, none;
 
-	if ((key = skey_s("sw", uid, word)) == NULL)
-		return OMI_NOMEM;
-	if ((err = store_get(s, key, &val, &len)) != OMI_OK) {
+	if ((err = whead_get(s, uid, word, &wh, &val)) != OMI_OK) {
 		/* Already gone: nothing of it to remove. */
 		err = err == OMI_NOTFOUND ? OMI_OK : err;
-		goto out;
-	}
-	if (sword_head_decode(val, len, &wh) == -1 ||
-	    drop_docno(wh.tail, wh.tail_len, docno, &out, &found) == -1) {
-		err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
 		goto out;
 	}
 	if (wh.saturated) {
 		/* Only its count to take down. */
 		if (--wh.df == 0 || wh.df > UINT64_MAX / 2)
 			err = word_drop(s, uid, word, &wh);
-		else if (sword_head_encode(&rec, &wh, NULL, 0) == -1)
-			err = OMI_NOMEM;
 		else
-			err = store_put(s, key, rec.data, rec.len);
+			err = whead_put(s, uid, word, &wh, NULL, 0);
 		goto out;
 	}
-	if (found) {
-		if (sword_head_encode(&rec, &wh, out.data, out.len) == -1) {
-			err = OMI_NOMEM;
-			goto out;
-		}
-	} else {
+	if (drop_docno(wh.tail, wh.tail_len, docno, &out, &found) == -1) {
+		err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
+		goto out;
+	}
+	if (!found) {
+		/* In a sealed chunk, if anywhere; the tail stays. */
+		buf_reset(&out);
+		buf_append(&out, wh.tail, wh.tail_len);
 		if ((err = chunk_for(s, uid, word, docno, &chunk, &none)) !=
 		    OMI_OK || none)
 			goto out;
@@ -478,47 +460,38 @@ posting_remove(struct store *s, const char *uid, const char *word,
 			err = err == OMI_NOTFOUND ? OMI_OK : err;
 			goto out;
 		}
-		buf_reset(&out);
-		if (drop_docno((unsigned char *)cval, clen, docno, &out,
-		    &found) == -1) {
-			err = out.failed ? OMI_NOMEM : OMI_CORRUPT;
-			goto out;
+		{
+			struct buf rest = { 0 };
+
+			if (drop_docno((unsigned char *)cval, clen, docno,
+			    &rest, &found) == -1) {
+				err = rest.failed ? OMI_NOMEM : OMI_CORRUPT;
+				buf_free(&rest);
+				goto out;
+			}
+			/* An emptied chunk keeps its place in the
+			 * directory. */
+			if (found)
+				err = rest.len == 0 ? store_del(s, ckey) :
+				    store_put(s, ckey, rest.data, rest.len);
+			buf_free(&rest);
 		}
-		if (!found)
+		if (err != OMI_OK || !found)
 			goto out;
-		/* An emptied chunk keeps its place in the directory. */
-		err = out.len == 0 ? store_del(s, ckey) :
-		    store_put(s, ckey, out.data, out.len);
-		if (err != OMI_OK)
-			goto out;
-		if (sword_head_encode(&rec, &wh, wh.tail, wh.tail_len) == -1) {
-			err = OMI_NOMEM;
-			goto out;
-		}
 	}
-	/* rec holds the head with the old count: fix it up. */
-	wh.df = wh.df > 0 ? wh.df - 1 : 0;
-	if (wh.df == 0) {
-		err = word_drop(s, uid, word, &wh);
+	if (out.failed) {
+		err = OMI_NOMEM;
 		goto out;
 	}
-	buf_reset(&out);
-	if (sword_head_decode(rec.data, rec.len, &wh) == -1)
-		err = OMI_CORRUPT;
-	else {
-		wh.df--;
-		if (sword_head_encode(&out, &wh, wh.tail, wh.tail_len) == -1)
-			err = OMI_NOMEM;
-		else
-			err = store_put(s, key, out.data, out.len);
-	}
+	if (--wh.df == 0)
+		err = word_drop(s, uid, word, &wh);
+	else
+		err = whead_put(s, uid, word, &wh, out.data, out.len);
 out:
-	free(key);
 	free(ckey);
 	free(val);
 	free(cval);
 	buf_free(&out);
-	buf_free(&rec);
 	return err;
 }
 
@@ -935,7 +908,7 @@ drop_key(void *ctx, const char *key)
 
 /* The prefixes of a user's many records (sindex.h); the rest are one each. */
 static const char *const many[] = {
-	"sn", "sd", "st", "sv", "sw", "swd", "sc", "sg"
+	"sn", "sd", "st", "sv", "sw", "swd", "sc", "sg", "sq"
 };
 static const char *const single[] = { "sh", "sx", "sp" };
 

@@ -12,7 +12,8 @@
  * padding is zeros, a saturated one has no postings; a head that decodes
  * encodes to a head that decodes to the same fields; a vocabulary chunk's
  * used part ends at its last newline; an n-gram bucket hands out only
- * entries inside it, each list exactly as long as its count says.
+ * entries inside it, each list exactly as long as its count says; a
+ * bucket of small words' heads tiles its value with its entries.
  */
 #include <string.h>
 
@@ -255,6 +256,41 @@ gram_bucket(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(size == 0 || gs.entries > 0);
 }
 
+/*
+ * A bucket of small words' heads (sindex-whead.c): each entry handed out
+ * lies inside the value, its word a string of at most SINDEX_WORD_MAX
+ * bytes, its postings inside the entry and no longer than
+ * SINDEX_INLINE_MAX; the entries tile the value.
+ */
+struct bucket_seen {
+	const char	*data, *next;
+};
+
+static int
+bucket_entry(void *ctx, const char *word, const struct sword_head *wh,
+    const char *at, size_t len)
+{
+	struct bucket_seen *bs = ctx;
+
+	FUZZ_ASSERT(at == bs->next && word == at);
+	FUZZ_ASSERT(strlen(word) <= SINDEX_WORD_MAX && strlen(word) < len);
+	FUZZ_ASSERT(wh->where == WHEAD_BUCKET && wh->df > 0);
+	FUZZ_ASSERT(wh->tail_len <= SINDEX_INLINE_MAX);
+	FUZZ_ASSERT((const char *)wh->tail > word &&
+	    (const char *)wh->tail + wh->tail_len == at + len);
+	bs->next = at + len;
+	return 0;
+}
+
+static void
+word_bucket(const uint8_t *data, size_t size)
+{
+	struct bucket_seen bs = { (const char *)data, (const char *)data };
+
+	if (sbucket_walk((const char *)data, size, bucket_entry, &bs) == 0)
+		FUZZ_ASSERT(bs.next == (const char *)data + size);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -265,5 +301,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vocab(data, size);
 	words(data, size);
 	gram_bucket(data, size);
+	word_bucket(data, size);
 	return 0;
 }

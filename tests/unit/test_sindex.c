@@ -37,7 +37,7 @@ static char dir[] = "/tmp/omi-test-sindex.XXXXXX";
 
 /* sp: came with batched postings: a user owns it too (user_keys). */
 static const char *const prefixes[] = {
-	"sh", "sn", "sd", "st", "sx", "sp", "sv", "sw", "swd", "sc", "sg"
+	"sh", "sn", "sd", "st", "sx", "sp", "sv", "sw", "swd", "sc", "sg", "sq"
 };
 #define NPREFIX	(sizeof(prefixes) / sizeof(prefixes[0]))
 
@@ -542,6 +542,23 @@ nkeys(const char *prefix, const char *needle, size_t *hits)
 	return err == OMI_OK ? k.n : (size_t)-1;
 }
 
+/* Where the head of word is (WHEAD_NEW: nowhere; -1: unreadable). */
+static int
+word_where(const char *uid, const char *word)
+{
+	struct sword_head	 wh;
+	struct store		*st;
+	enum omi_err		 err;
+	char			*val;
+
+	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
+		return -1;
+	err = whead_get(st, uid, word, &wh, &val);
+	free(val);
+	store_close(st);
+	return err == OMI_OK ? wh.where : err == OMI_NOTFOUND ? WHEAD_NEW : -1;
+}
+
 /* No trace of word in uid's index: no head, chunk, directory, vocabulary. */
 static int
 word_gone(const char *uid, const char *word)
@@ -560,24 +577,14 @@ word_gone(const char *uid, const char *word)
 		return 0;
 	snprintf(key, sizeof(key), "sv:%s:", uid);
 	snprintf(needle, sizeof(needle), "\n%s\n", word);
-	return nkeys(key, needle, &hits) != (size_t)-1 && hits == 0;
+	return nkeys(key, needle, &hits) != (size_t)-1 && hits == 0 &&
+	    word_where(uid, word) == WHEAD_NEW;
 }
 
 static int
 word_there(const char *uid, const char *word)
 {
-	struct store	*st;
-	char		 key[128], *val;
-	int		 ok;
-
-	snprintf(key, sizeof(key), "sw:%s:%s", uid, word);
-	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
-		return 0;
-	ok = store_get(st, key, &val, NULL) == OMI_OK;
-	if (ok)
-		free(val);
-	store_close(st);
-	return ok;
+	return word_where(uid, word) != WHEAD_NEW;
 }
 
 /* Search records of uid, over every prefix. */
@@ -1245,16 +1252,12 @@ word_head(const char *uid, const char *word, struct sword_head *wh,
     char **rec)
 {
 	struct store	*st;
-	char		 key[128];
-	size_t		 len;
 	int		 ok;
 
 	*rec = NULL;
-	snprintf(key, sizeof(key), "sw:%s:%s", uid, word);
 	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK)
 		return 0;
-	ok = store_get(st, key, rec, &len) == OMI_OK &&
-	    sword_head_decode(*rec, len, wh) == 0;
+	ok = whead_get(st, uid, word, wh, rec) == OMI_OK;
 	store_close(st);
 	return ok;
 }
@@ -1660,8 +1663,12 @@ test_session(void)
 	/* Queued in this session, visible to it, */
 	CHECK(store_get(st, "sh:u11", &val, NULL) == OMI_OK);
 	free(val);
-	CHECK(store_get(st, "sw:u11:atomic", &val, NULL) == OMI_OK);
-	free(val);
+	{
+		struct sword_head wh;
+
+		CHECK(whead_get(st, "u11", "atomic", &wh, &val) == OMI_OK);
+		free(val);
+	}
 	store_close(st);		/* no commit: a crash before it */
 	CHECK(store_open(&st, dir, STORE_READ, 5000) == OMI_OK);
 	CHECK(index_get(st, "u11", "c1", &val, NULL) == OMI_NOTFOUND);
@@ -1720,14 +1727,34 @@ damage(const char *key, const char *val, size_t len)
 static void
 test_check_sees(void)
 {
-	int ok = 1;
+	char	 key[64];
+	int	 ok = 1;
 
 	/* A word's postings lost. */
 	ok &= deliver("u12", "d1", T0 + 1, "Damaged", "", "apple banana",
 	    "cherry");
 	ok &= deliver("u12", "d2", T0 + 2, "Also", "", "apple", "date");
 	CHECK(ok && clean("u12"));
-	CHECK(damage("sw:u12:banana", NULL, 0) && problems("u12") > 0);
+	CHECK(word_where("u12", "banana") == WHEAD_BUCKET);
+	snprintf(key, sizeof(key), "sq:u12:%zu", sword_hash("banana", 6) %
+	    SINDEX_WBUCKETS);
+	CHECK(damage(key, NULL, 0) && problems("u12") > 0);
+	/* A bucket that does not decode. */
+	ok &= deliver("u19", "d9", T0 + 9, "Damaged", "", "kiwi", "lime");
+	CHECK(ok && clean("u19"));
+	snprintf(key, sizeof(key), "sq:u19:%zu", sword_hash("kiwi", 4) %
+	    SINDEX_WBUCKETS);
+	CHECK(damage(key, "kiwi\0\x01", 6) && problems("u19") > 0);
+	/* A head in a bucket for a word the vocabulary does not hold. */
+	ok &= deliver("u42", "d10", T0 + 10, "Fine", "", "kiwi", "lime");
+	CHECK(ok && clean("u42"));
+	CHECK(sword_hash("nowhere", 7) % SINDEX_WBUCKETS != sword_hash("kiwi",
+	    4) % SINDEX_WBUCKETS);
+	snprintf(key, sizeof(key), "sq:u42:%zu", sword_hash("nowhere", 7) %
+	    SINDEX_WBUCKETS);
+	CHECK(nkeys(key, NULL, NULL) == 0);
+	CHECK(damage(key, "nowhere\0\x00\x01\x00", 11) &&
+	    problems("u42") > 0);
 	/* A conversation unindexed. */
 	ok &= deliver("u13", "d3", T0 + 3, "Damaged", "", "apple", "fig");
 	CHECK(ok && clean("u13"));
@@ -1835,6 +1862,59 @@ test_vocab_chunks(void)
 	CHECK(damage("sg:u40:8", "\x03" "ab", 3) && problems("u40") > 0);
 }
 
+/*
+ * ---- where a word's head lives ----
+ * A word with few postings shares a bucket record with others; it moves
+ * to a record of its own as it grows, and back as deletions shrink it,
+ * and searches and omi-admin check find it wherever it is.
+ */
+static void
+test_word_moves(void)
+{
+	char	 id[16], want[512];
+	size_t	 i, n = 0;
+	int	 ok = 1;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "g%02zu", i);
+		ok &= deliver("u41", id, T0 + (int64_t)i, "Grow", "", "grower",
+		    "other");
+	}
+	CHECK(ok && clean("u41"));
+	CHECK(word_where("u41", "grower") == WHEAD_BUCKET);
+	for (; i < 20; i++) {
+		snprintf(id, sizeof(id), "g%02zu", i);
+		ok &= deliver("u41", id, T0 + (int64_t)i, "Grow", "", "grower",
+		    "other");
+	}
+	CHECK(ok && clean("u41"));
+	CHECK(word_where("u41", "grower") == WHEAD_SW);
+	for (i = 2; i < 20; i++) {
+		snprintf(id, sizeof(id), "g%02zu", i);
+		ok &= del("u41", id);
+	}
+	CHECK(ok && clean("u41"));
+	CHECK(word_where("u41", "grower") == WHEAD_BUCKET);
+	CHECK(cand_is("u41", "grower", 0, "g01 g00"));
+	CHECK(same_listing("u41", "rowe", 0, "g01 g00"));
+	for (i = 20; i < 26; i++) {
+		snprintf(id, sizeof(id), "g%02zu", i);
+		ok &= deliver("u41", id, T0 + (int64_t)i, "Grow", "", "grower",
+		    "other");
+	}
+	for (i = 25; i >= 20; i--)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "g%02zu ", i);
+	snprintf(want + n, sizeof(want) - n, "g01 g00");
+	CHECK(ok && clean("u41") && cand_is("u41", "grower", 0, want));
+	CHECK(del("u41", "g00") && del("u41", "g01") && clean("u41"));
+	for (i = 20; i < 26; i++) {
+		snprintf(id, sizeof(id), "g%02zu", i);
+		ok &= del("u41", id);
+	}
+	CHECK(ok && clean("u41") && word_gone("u41", "grower"));
+	CHECK(word_gone("u41", "other") && nkeys("sq:u41:", NULL, NULL) == 0);
+}
+
 int
 main(void)
 {
@@ -1851,6 +1931,7 @@ main(void)
 	test_order();
 	test_entries();
 	test_vocab_chunks();
+	test_word_moves();
 	test_speaker();
 	test_disordered();
 	test_pending();
