@@ -1,6 +1,6 @@
 /*
  * sindex-codec: the stored forms of the search index's records (see
- * sindex.h): LEB128 varints, postings as (docno gap << 1 | user, weight),
+ * sindex.h): LEB128 varints, postings as (docno gap << 2 | heavy << 1 | user[, weight]),
  * the word heads and the index head. Decoders trust nothing: every read is
  * bounded by the record's end, and a malformed record is an error, never a
  * read past it (tests/fuzz/fuzz_sindex.c).
@@ -52,15 +52,21 @@ sv_get(const unsigned char **p, const unsigned char *end, uint64_t *v)
 	return -1;
 }
 
+/*
+ * A posting is one varint, gap << 2 | (weight > 1) << 1 | user, then the
+ * weight as a byte only when it is more than 1: most words occur once in
+ * a conversation's transcript, and the byte was a third of the postings.
+ */
 int
 spost_put(struct buf *b, uint64_t *prev, const struct spost *e)
 {
-	uint64_t gap = e->docno - *prev;
+	uint64_t	 gap = e->docno - *prev;
+	unsigned	 wtf = e->wtf ? e->wtf : 1;
 
 	*prev = e->docno;
-	if (sv_put(b, gap << 1 | (e->user & 1)) == -1)
+	if (sv_put(b, gap << 2 | (wtf > 1) << 1 | (e->user & 1)) == -1)
 		return -1;
-	return buf_putc(b, (char)(e->wtf ? e->wtf : 1));
+	return wtf > 1 ? buf_putc(b, (char)wtf) : 0;
 }
 
 int
@@ -71,15 +77,19 @@ spost_next(const unsigned char **p, const unsigned char *end, uint64_t *prev,
 
 	if (*p == end)
 		return 0;
-	if (sv_get(p, end, &v) == -1 || *p == end)
+	if (sv_get(p, end, &v) == -1)
 		return -1;
-	if ((v >> 1) > UINT64_MAX - *prev)
+	if ((v >> 2) > UINT64_MAX - *prev)
 		return -1;
-	e->docno = *prev + (v >> 1);
+	e->docno = *prev + (v >> 2);
 	e->user = v & 1;
-	e->wtf = *(*p)++;
-	if (e->wtf == 0)
-		return -1;
+	e->wtf = 1;
+	if (v & 2) {
+		/* A weight of 1 would have had no byte: refused. */
+		if (*p == end || **p < 2)
+			return -1;
+		e->wtf = *(*p)++;
+	}
 	*prev = e->docno;
 	return 1;
 }

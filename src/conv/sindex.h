@@ -25,8 +25,12 @@
  *   sp:<uid>            docnos whose postings wait for a batch of
  *                       SINDEX_PENDING (every search checks them)
  *   sv:<uid>:<k>        vocabulary chunk: "\nword\nword\n"
+ *   sg:<uid>:<b>        the vocabulary chunks holding each byte bigram
+ *                       and trigram, for the full chunks (sindex-gram.c)
  *   sw:<uid>:<word>     postings head: vocabulary chunk, count, sealed
  *                       chunks, then the newest postings
+ *   sq:<uid>:<b>        the heads of the words with few postings, many
+ *                       to a record (sindex-whead.c)
  *   swd:<uid>:<word>    first docno of each sealed chunk
  *   sc:<uid>:<word>:<k> sealed chunk k of a word's postings
  */

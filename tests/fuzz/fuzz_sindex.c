@@ -95,7 +95,9 @@ postings(const unsigned char *data, size_t size)
 		at = p;
 		FUZZ_ASSERT(spost_next(&p, end, &prev, &e) == 1);
 		gap = v[i].docno - (i ? v[i - 1].docno : 0);
-		if ((size_t)(p - at) != sv_len(gap << 1 | v[i].user) + 1)
+		if ((size_t)(p - at) != sv_len(gap << 2 |
+		    (uint64_t)(v[i].wtf > 1) << 1 | v[i].user) +
+		    (v[i].wtf > 1))
 			minimal = 0;
 		FUZZ_ASSERT(spost_put(&b, &wprev, &v[i]) == 0);
 	}

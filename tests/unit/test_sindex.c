@@ -78,7 +78,7 @@ test_codec(void)
 {
 	static const struct spost posts[] = {
 		{ 0, 0, 1 }, { 1, 1, 3 }, { 2, 0, 255 }, { 130, 1, 7 },
-		{ 1ULL << 40, 0, 2 }, { (1ULL << 62) + 5, 1, 9 }
+		{ 1ULL << 40, 0, 2 }, { (1ULL << 61) + 5, 1, 9 }
 	};
 	struct sindex_head	 h, h2;
 	struct sword_head	 wh, wh2;
@@ -118,7 +118,7 @@ test_codec(void)
 	}
 
 	/* Postings: gaps, the wearer bit, the weight (a gap is shifted left
-	 * by one, so gaps of 2^63 and more cannot be stored: docnos count
+	 * by two, so gaps of 2^62 and more cannot be stored: docnos count
 	 * deliveries and never get there). */
 	prev = 0;
 	ok = 1;
@@ -139,13 +139,29 @@ test_codec(void)
 	for (i = 0; i < 5; i++)
 		CHECK(spost_next(&p, end - 1, &prev, &e) == 1);
 	CHECK(spost_next(&p, end - 1, &prev, &e) == -1);
-	/* A zero weight, and a gap past UINT64_MAX. */
+	/* A zero weight, a weight of 1 written out (never written so), a
+	 * weight missing, and a gap past UINT64_MAX. */
 	p = (const unsigned char *)"\x02\x00";
 	prev = 0;
 	CHECK(spost_next(&p, p + 2, &prev, &e) == -1);
-	p = (const unsigned char *)"\x04\x01";
-	prev = UINT64_MAX - 1;
+	p = (const unsigned char *)"\x02\x01";
+	prev = 0;
 	CHECK(spost_next(&p, p + 2, &prev, &e) == -1);
+	p = (const unsigned char *)"\x06";
+	prev = 0;
+	CHECK(spost_next(&p, p + 1, &prev, &e) == -1);
+	p = (const unsigned char *)"\x08";
+	prev = UINT64_MAX - 1;
+	CHECK(spost_next(&p, p + 1, &prev, &e) == -1);
+	/* A weight of 1 costs no byte. */
+	buf_reset(&c);
+	prev = 0;
+	e.docno = 3;
+	e.user = 1;
+	e.wtf = 1;
+	CHECK(spost_put(&c, &prev, &e) == 0 && c.len == 1 &&
+	    (unsigned char)c.data[0] == (3 << 2 | 1));
+	buf_reset(&c);
 
 	/* Word heads: the tail is the rest of the record, byte for byte. */
 	memset(&wh, 0, sizeof(wh));
@@ -846,8 +862,9 @@ test_seal(void)
 			ok &= store_open(&st, dir, STORE_WRITE, 5000) == OMI_OK;
 		snprintf(id, sizeof(id), "s%03d", i);
 		snprintf(title, sizeof(title), "Note %d", i);
-		raw = body(id, T0 + i, title, "", i % 2 ? "common word" :
-		    "common", i % 3 ? "rare" : "other");
+		/* Said twice: a weight byte, so that the postings seal. */
+		raw = body(id, T0 + i, title, "", i % 2 ? "common word common" :
+		    "common common", i % 3 ? "rare" : "other");
 		ok &= raw != NULL && put_in(st, "u5", raw);
 		free(raw);
 		live[i] = 1;
@@ -1882,14 +1899,14 @@ test_word_moves(void)
 	}
 	CHECK(ok && clean("u41"));
 	CHECK(word_where("u41", "grower") == WHEAD_BUCKET);
-	for (; i < 20; i++) {
+	for (; i < 40; i++) {
 		snprintf(id, sizeof(id), "g%02zu", i);
 		ok &= deliver("u41", id, T0 + (int64_t)i, "Grow", "", "grower",
 		    "other");
 	}
 	CHECK(ok && clean("u41"));
 	CHECK(word_where("u41", "grower") == WHEAD_SW);
-	for (i = 2; i < 20; i++) {
+	for (i = 2; i < 40; i++) {
 		snprintf(id, sizeof(id), "g%02zu", i);
 		ok &= del("u41", id);
 	}
@@ -1897,17 +1914,17 @@ test_word_moves(void)
 	CHECK(word_where("u41", "grower") == WHEAD_BUCKET);
 	CHECK(cand_is("u41", "grower", 0, "g01 g00"));
 	CHECK(same_listing("u41", "rowe", 0, "g01 g00"));
-	for (i = 20; i < 26; i++) {
+	for (i = 40; i < 46; i++) {
 		snprintf(id, sizeof(id), "g%02zu", i);
 		ok &= deliver("u41", id, T0 + (int64_t)i, "Grow", "", "grower",
 		    "other");
 	}
-	for (i = 25; i >= 20; i--)
+	for (i = 45; i >= 40; i--)
 		n += (size_t)snprintf(want + n, sizeof(want) - n, "g%02zu ", i);
 	snprintf(want + n, sizeof(want) - n, "g01 g00");
 	CHECK(ok && clean("u41") && cand_is("u41", "grower", 0, want));
 	CHECK(del("u41", "g00") && del("u41", "g01") && clean("u41"));
-	for (i = 20; i < 26; i++) {
+	for (i = 40; i < 46; i++) {
 		snprintf(id, sizeof(id), "g%02zu", i);
 		ok &= del("u41", id);
 	}
