@@ -33,6 +33,8 @@ struct ck {
 	void			(*problem)(void *, const char *, const char *);
 	void			*ctx;
 	size_t			 problems;
+	size_t			 ids, id_entries;	/* in si:, sn: */
+	int			 ids_bad;
 	size_t			 bucketed;	/* heads found in sq: buckets */
 	size_t			 entries;	/* heads the buckets hold */
 	int			 bucket_bad;
@@ -71,6 +73,35 @@ bucket_key(void *ctx, const char *key)
 	}
 	if (sbucket_walk(val, len, bucket_count, k) == -1)
 		k->bucket_bad = 1;
+	free(val);
+	return 0;
+}
+
+/* Counts the ids of an si: record or the entries of an sn: bucket. */
+static int
+id_key(void *ctx, const char *key)
+{
+	struct ck	*k = ctx;
+	const char	*id;
+	char		*val;
+	size_t		 len, n;
+	unsigned	 i;
+
+	if (store_get(k->s, key, &val, &len) != OMI_OK) {
+		k->ids_bad = 1;
+		return 0;
+	}
+	if (strncmp(key, "sn:", 3) == 0) {
+		if (sdoc_bucket_count(val, len, &k->id_entries) == -1)
+			k->ids_bad = 1;
+	} else
+		for (i = 0; i < SINDEX_ST_CHUNK; i++) {
+			if (sdoc_slot(val, len, i, &id, &n) == -1) {
+				k->ids_bad = 1;
+				break;
+			}
+			k->ids += n > 0;
+		}
 	free(val);
 	return 0;
 }
@@ -186,42 +217,26 @@ check_conv(struct ck *k, const char *id, int64_t t, uint64_t *words)
 {
 	struct swords	 ws;
 	enum omi_err	 err;
-	char		*key, *val, *raw;
+	char		*val, *raw;
 	size_t		 len, i;
 	ssize_t		 at;
 	uint64_t	 docno;
 
-	if ((key = skey_s("sn", k->uid, id)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(k->s, key, &val, NULL);
-	free(key);
-	if (err == OMI_NOTFOUND) {
-		bad(k, "search index: a conversation is not indexed");
+	/* (sdoc_find confirms the docno by the id stored for it.) */
+	err = sdoc_find(k->s, k->uid, id, &docno);
+	if (err == OMI_NOTFOUND || err == OMI_CORRUPT) {
+		bad(k, err == OMI_NOTFOUND ? "search index: a conversation is "
+		    "not indexed" : "search index: an id record is malformed");
 		return OMI_OK;
 	}
 	if (err != OMI_OK)
 		return err;
-	if (parse_u64(val, UINT64_MAX - 1, &docno) != 0 ||
-	    docno >= k->h.next) {
-		free(val);
+	if (docno >= k->h.next) {
 		bad(k, "search index: bad docno");
 		return OMI_OK;
 	}
-	free(val);
 	if (k->live[docno]++)
 		bad(k, "search index: two conversations share a docno");
-	if ((key = skey_n("sd", k->uid, docno)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(k->s, key, &val, NULL);
-	free(key);
-	if (err == OMI_OK && strcmp(val, id) != 0)
-		bad(k, "search index: docno names another conversation");
-	else if (err == OMI_NOTFOUND)
-		bad(k, "search index: docno without its id");
-	if (err == OMI_OK)
-		free(val);
-	else if (err != OMI_NOTFOUND)
-		return err;
 	if ((err = st_load(k->s, k->uid, docno / SINDEX_ST_CHUNK, &val,
 	    &len)) != OMI_OK && err != OMI_NOTFOUND)
 		return err;
@@ -482,6 +497,20 @@ sindex_check(struct store *s, const char *uid,
 		err = store_foreach(s, key, bucket_key, &k);
 		free(key);
 	}
+	if (err == OMI_OK && (key = skey_s("si", uid, "")) == NULL)
+		err = OMI_NOMEM;
+	if (err == OMI_OK) {
+		err = store_foreach(s, key, id_key, &k);
+		free(key);
+	}
+	if (err == OMI_OK && (key = skey_s("sn", uid, "")) == NULL)
+		err = OMI_NOMEM;
+	if (err == OMI_OK) {
+		err = store_foreach(s, key, id_key, &k);
+		free(key);
+	}
+	if (err == OMI_OK && (k.ids_bad || k.ids != n || k.id_entries != n))
+		bad(&k, "search index: ids of conversations it does not hold");
 	if (err == OMI_OK && k.bucket_bad)
 		bad(&k, "search index: a bucket of word heads is malformed");
 	else if (err == OMI_OK && k.entries != k.bucketed)

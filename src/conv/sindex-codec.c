@@ -1,9 +1,10 @@
 /*
  * sindex-codec: the stored forms of the search index's records (see
- * sindex.h): LEB128 varints, postings as (docno gap << 2 | heavy << 1 | user[, weight]),
- * the word heads and the index head. Decoders trust nothing: every read is
- * bounded by the record's end, and a malformed record is an error, never a
- * read past it (tests/fuzz/fuzz_sindex.c).
+ * sindex.h): LEB128 varints, postings as (docno gap << 2 | heavy << 1 |
+ * user, then the weight if heavy), the word heads and the index head.
+ * Decoders trust nothing: every read is bounded by the record's end, and a
+ * malformed record is an error, never a read past it
+ * (tests/fuzz/fuzz_sindex.c).
  */
 #include <inttypes.h>
 #include <stdio.h>

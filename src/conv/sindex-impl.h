@@ -21,6 +21,7 @@
 #define SGRAM_BUCKETS		256	/* sg: records of a user */
 #define SINDEX_INLINE_MAX	24	/* postings bytes of a word kept in sq: */
 #define SINDEX_WBUCKETS		4096	/* sq: records of a user */
+#define SINDEX_DBUCKETS		1024	/* sn: records of a user */
 #define SINDEX_EXCEPT_MAX	4096	/* out-of-order docnos kept apart */
 #define SINDEX_PENDING		32	/* conversations whose postings wait */
 #define SINDEX_SAT_MIN		1024	/* a word in fewer is never saturated */
@@ -119,6 +120,22 @@ void		 swords_free(struct swords *);
 size_t		 swords_pieces(const char *term, struct buf *out);
 /* The hash every table of the index uses (FNV-1a, folded). */
 size_t		 sword_hash(const char *, size_t);
+
+/* sindex-docs.c: docno to id (si:) and back (sn:) */
+/* The id of docno (malloc'd); OMI_NOTFOUND when it has none. */
+enum omi_err	 sdoc_id(struct store *, const char *uid, uint64_t docno,
+		    char **id);
+enum omi_err	 sdoc_find(struct store *, const char *uid, const char *id,
+		    uint64_t *docno);
+enum omi_err	 sdoc_set(struct store *, const char *uid, const char *id,
+		    uint64_t docno);
+/* Forgets id both ways; OMI_NOTFOUND when it was not there. */
+enum omi_err	 sdoc_unset(struct store *, const char *uid, const char *id);
+/* Slot (0..63) of an si: record: its id, "" for none; -1 malformed. */
+int		 sdoc_slot(const char *val, size_t len, unsigned slot,
+		    const char **id, size_t *idlen);
+/* The entries of an sn: bucket; -1 when malformed. */
+int		 sdoc_bucket_count(const char *val, size_t len, size_t *n);
 
 /* sindex-whead.c: where a word's head lives */
 /*

@@ -70,10 +70,10 @@ struct sindex_query {
 	/* relevance: candidates ranked */
 	size_t			*rank;
 	size_t			 next;
-	/* the last st: chunk read */
-	uint64_t		 st_chunk;
-	char			*st_val;
-	size_t			 st_len;
+	/* the last st: and si: chunks read */
+	uint64_t		 st_chunk, si_chunk;
+	char			*st_val, *si_val;
+	size_t			 st_len, si_len;
 	/* the vocabulary chunks read (pieces of one query share many) */
 	struct vchunk		*vc;
 	size_t			 nvc;
@@ -449,7 +449,7 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 	q->s = s;
 	q->sr = sr;
 	q->relevance = by_relevance;
-	q->st_chunk = UINT64_MAX;
+	q->st_chunk = q->si_chunk = UINT64_MAX;
 	if ((err = shead_load(s, uid, &q->h)) != OMI_OK)
 		goto out;
 	if (q->h.version != SINDEX_VERSION) {
@@ -537,7 +537,10 @@ hit_fill(struct sindex_query *q, uint64_t docno, struct sindex_hit *h)
 {
 	enum omi_err	 err;
 	uint32_t	 words;
-	char		*key, *val;
+	uint64_t	 chunk = docno / SINDEX_ST_CHUNK;
+	const char	*id;
+	char		*key;
+	size_t		 n;
 
 	memset(h, 0, sizeof(*h));
 	h->docno = docno;
@@ -545,18 +548,26 @@ hit_fill(struct sindex_query *q, uint64_t docno, struct sindex_hit *h)
 		return err;
 	if (h->t == SINDEX_T_DELETED)
 		return OMI_NOTFOUND;
-	if ((key = skey_n("sd", q->uid, docno)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(q->s, key, &val, NULL);
-	free(key);
-	if (err != OMI_OK)
-		return err;
-	if (!valid_ident(val, sizeof(h->id) - 1))
-		err = OMI_CORRUPT;
-	else
-		snprintf(h->id, sizeof(h->id), "%s", val);
-	free(val);
-	return err;
+	if (chunk != q->si_chunk) {
+		free(q->si_val);
+		q->si_val = NULL;
+		q->si_len = 0;
+		q->si_chunk = UINT64_MAX;
+		if ((key = skey_n("si", q->uid, chunk)) == NULL)
+			return OMI_NOMEM;
+		err = store_get(q->s, key, &q->si_val, &q->si_len);
+		free(key);
+		if (err != OMI_OK)
+			return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
+		q->si_chunk = chunk;
+	}
+	if (sdoc_slot(q->si_val, q->si_len, (unsigned)(docno %
+	    SINDEX_ST_CHUNK), &id, &n) == -1 || n == 0 ||
+	    n >= sizeof(h->id))
+		return OMI_CORRUPT;
+	memcpy(h->id, id, n);
+	h->id[n] = '\0';
+	return valid_ident(h->id, sizeof(h->id) - 1) ? OMI_OK : OMI_CORRUPT;
 }
 
 static int
@@ -857,6 +868,7 @@ sindex_query_free(struct sindex_query *q)
 	free(q->eh);
 	free(q->rank);
 	free(q->st_val);
+	free(q->si_val);
 	for (i = 0; i < q->nvc; i++)
 		free(q->vc[i].val);
 	free(q->vc);

@@ -686,16 +686,12 @@ merge(struct store *s, const char *uid, struct sindex_head *h,
 	struct swords	 ws;
 	struct spost	 e;
 	enum omi_err	 err = OMI_OK;
-	char		*key, *id, *raw;
+	char		*id, *raw;
 	size_t		 i, j, len;
 
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < n && err == OMI_OK; i++) {
-		if ((key = skey_n("sd", uid, docs[i])) == NULL)
-			return OMI_NOMEM;
-		err = store_get(s, key, &id, NULL);
-		free(key);
-		if (err != OMI_OK)
+		if ((err = sdoc_id(s, uid, docs[i], &id)) != OMI_OK)
 			break;
 		err = index_get(s, uid, id, &raw, &len);
 		free(id);
@@ -724,18 +720,6 @@ merge(struct store *s, const char *uid, struct sindex_head *h,
 }
 
 static enum omi_err
-put_str(struct store *s, char *key, const char *val)
-{
-	enum omi_err err;
-
-	if (key == NULL)
-		return OMI_NOMEM;
-	err = store_put(s, key, val, strlen(val));
-	free(key);
-	return err;
-}
-
-static enum omi_err
 del_key(struct store *s, char *key)
 {
 	enum omi_err err;
@@ -759,7 +743,6 @@ add_doc(struct store *s, const char *uid, struct sindex_head *h,
 {
 	struct swords	 ws;
 	enum omi_err	 err;
-	char		 num[24];
 	uint64_t	 docno = h->next, *pv = NULL, *nv;
 	size_t		 pn = 0;
 
@@ -769,9 +752,7 @@ add_doc(struct store *s, const char *uid, struct sindex_head *h,
 	h->next++;
 	h->live++;
 	h->words += ws.count;
-	snprintf(num, sizeof(num), "%" PRIu64, docno);
-	if ((err = put_str(s, skey_s("sn", uid, id), num)) != OMI_OK ||
-	    (err = put_str(s, skey_n("sd", uid, docno), id)) != OMI_OK ||
+	if ((err = sdoc_set(s, uid, id, docno)) != OMI_OK ||
 	    (err = st_set(s, uid, docno, t, ws.count > UINT32_MAX ?
 	    UINT32_MAX : (uint32_t)ws.count, NULL)) != OMI_OK)
 		goto out;
@@ -840,7 +821,6 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 	struct sindex_head	 h;
 	struct swords		 ws;
 	enum omi_err		 err;
-	char			*key, *val = NULL;
 	uint64_t		 docno, *pv = NULL;
 	uint32_t		 words;
 	size_t			 i, pn = 0;
@@ -850,21 +830,12 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 		return err == OMI_NOTFOUND ? OMI_OK : err;
 	if (h.version != SINDEX_VERSION && h.version != SINDEX_BUILDING)
 		return OMI_OK;
-	if ((key = skey_s("sn", uid, id)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(s, key, &val, NULL);
-	if (err != OMI_OK) {
+	if ((err = sdoc_find(s, uid, id, &docno)) != OMI_OK)
 		/* Not indexed (a rebuild has not reached it yet). */
-		free(key);
 		return err == OMI_NOTFOUND ? OMI_OK : err;
-	}
-	err = parse_u64(val, UINT64_MAX - 1, &docno) == 0 && docno < h.next ?
-	    OMI_OK : OMI_CORRUPT;
-	free(val);
-	if (err == OMI_OK)
-		err = store_del(s, key);
-	free(key);
-	if (err == OMI_OK)
+	if (docno >= h.next)
+		return OMI_CORRUPT;
+	if ((err = sdoc_unset(s, uid, id)) == OMI_OK)
 		err = dlist_load(s, "sp", uid, &pv, &pn);
 	for (i = 0; i < pn && pv[i] != docno; i++)
 		;
@@ -877,8 +848,6 @@ sindex_remove(struct store *s, const char *uid, const char *id,
 	for (i = 0; i < ws.cap && err == OMI_OK; i++)
 		if (ws.v[i].w != NULL)
 			err = posting_remove(s, uid, ws.v[i].w, docno);
-	if (err == OMI_OK)
-		err = del_key(s, skey_n("sd", uid, docno));
 	if (err == OMI_OK)
 		err = st_set(s, uid, docno, SINDEX_T_DELETED, 0, &words);
 	if (err == OMI_OK)
@@ -908,7 +877,8 @@ drop_key(void *ctx, const char *key)
 
 /* The prefixes of a user's many records (sindex.h); the rest are one each. */
 static const char *const many[] = {
-	"sn", "sd", "st", "sv", "sw", "swd", "sc", "sg", "sq"
+	"sn", "si", "st", "sv", "sw", "swd", "sc", "sg", "sq",
+	"sd"	/* before version 2: dropped by a reindex */
 };
 static const char *const single[] = { "sh", "sx", "sp" };
 
@@ -970,21 +940,15 @@ sindex_build_add(struct store *s, const char *uid, const char *id,
 {
 	struct sindex_head	 h;
 	enum omi_err		 err;
-	char			*key, *val;
+	uint64_t		 docno;
 
 	if ((err = shead_load(s, uid, &h)) != OMI_OK)
 		return err;
 	if (h.version != SINDEX_BUILDING)
 		return OMI_ERROR;
-	if ((key = skey_s("sn", uid, id)) == NULL)
-		return OMI_NOMEM;
-	err = store_get(s, key, &val, NULL);
-	free(key);
-	if (err == OMI_OK) {
-		/* A delivery during the rebuild indexed it already. */
-		free(val);
-		return OMI_OK;
-	}
+	err = sdoc_find(s, uid, id, &docno);
+	if (err == OMI_OK)
+		return OMI_OK;	/* a delivery during the rebuild did */
 	if (err != OMI_NOTFOUND)
 		return err;
 	if ((err = add_doc(s, uid, &h, id, t, raw, len)) != OMI_OK)

@@ -18,8 +18,8 @@
  *
  *   sh:<uid>            head: version, next docno, live count, total words,
  *                       vocabulary chunks, newest key, order state
- *   sn:<uid>:<id>       docno of a conversation id
- *   sd:<uid>:<docno>    id of a docno
+ *   si:<uid>:<k>        ids of docnos 64k..64k+63 (sindex-docs.c)
+ *   sn:<uid>:<b>        docnos by the hash of their id, many to a record
  *   st:<uid>:<k>        docnos 64k..64k+63: created_at (t) and word count
  *   sx:<uid>            docnos that arrived out of (t, id) order
  *   sp:<uid>            docnos whose postings wait for a batch of
