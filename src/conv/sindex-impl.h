@@ -16,6 +16,7 @@
 #define SINDEX_ST_CHUNK		64	/* docnos per st: record */
 #define SINDEX_ST_ENTRY		12	/* t (8), words (4) */
 #define SINDEX_TAIL_MAX		256	/* bytes of postings in a head */
+#define SINDEX_CHUNK_MAX	4096	/* bytes of a sealed chunk */
 #define SINDEX_HEAD_ALIGN	16	/* a head's size is a multiple */
 #define SINDEX_VOCAB_MAX	2048	/* bytes of a vocabulary chunk */
 #define SGRAM_BUCKETS		256	/* sg: records of a user */

@@ -213,6 +213,62 @@ last_docno(const unsigned char *p, size_t n, uint64_t *last)
 	return r;
 }
 
+/*
+ * Appends a full tail to the word's last sealed chunk while that stays
+ * within SINDEX_CHUNK_MAX (*done 1): a search reads a word's chunks one
+ * record each, and 256-byte chunks made a common word's postings dozens
+ * of reads.
+ */
+static enum omi_err
+seal_append(struct store *s, const char *uid, const char *word,
+    const struct sword_head *wh, const struct buf *tail, int *done)
+{
+	const unsigned char	*p, *end;
+	struct buf		 out = { 0 };
+	struct spost		 e;
+	enum omi_err		 err;
+	uint64_t		 prev, rprev = 0;
+	char			*key, *val = NULL;
+	size_t			 len;
+	int			 r;
+
+	*done = 0;
+	if (wh->nsealed == 0)
+		return OMI_OK;
+	if ((key = skey_sn("sc", uid, word, wh->nsealed - 1)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(s, key, &val, &len);
+	if (err != OMI_OK || len + tail->len + 8 > SINDEX_CHUNK_MAX) {
+		err = err == OMI_NOTFOUND ? OMI_OK : err;
+		goto out;
+	}
+	if (last_docno((const unsigned char *)val, len, &prev) == -1) {
+		err = OMI_CORRUPT;
+		goto out;
+	}
+	buf_append(&out, val, len);
+	p = (const unsigned char *)tail->data;
+	end = p + tail->len;
+	while ((r = spost_next(&p, end, &rprev, &e)) == 1) {
+		if (e.docno <= prev) {
+			err = OMI_CORRUPT;
+			goto out;
+		}
+		spost_put(&out, &prev, &e);
+	}
+	if (r == -1)
+		err = OMI_CORRUPT;
+	else if (out.failed)
+		err = OMI_NOMEM;
+	else if ((err = store_put(s, key, out.data, out.len)) == OMI_OK)
+		*done = 1;
+out:
+	free(key);
+	free(val);
+	buf_free(&out);
+	return err;
+}
+
 static enum omi_err
 seal(struct store *s, const char *uid, const char *word,
     struct sword_head *wh, const struct buf *tail)
@@ -224,7 +280,11 @@ seal(struct store *s, const char *uid, const char *word,
 	uint64_t		 prev = 0;
 	char			*ckey, *dkey, *val = NULL;
 	size_t			 len = 0;
+	int			 done;
 
+	if ((err = seal_append(s, uid, word, wh, tail, &done)) != OMI_OK ||
+	    done)
+		return err;
 	if (spost_next(&p, p + tail->len, &prev, &first) != 1)
 		return OMI_CORRUPT;
 	ckey = skey_sn("sc", uid, word, wh->nsealed);
