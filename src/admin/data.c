@@ -243,9 +243,10 @@ check_search(struct check *k, const char *uid, size_t convs)
 			k->unindexed++;
 			printf("note: %s has no search index%s: searches read "
 			    "every conversation; run omi-admin reindex %s\n",
-			    uid, err == OMI_OK && st.version ==
+			    uid, err != OMI_OK ? "" : st.version ==
 			    SINDEX_BUILDING ? " yet (a rebuild is under way "
-			    "or was stopped)" : "", uid);
+			    "or was stopped)" : " of this version's layout",
+			    uid);
 		}
 		return;
 	}
