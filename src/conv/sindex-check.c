@@ -113,6 +113,29 @@ struct gram_ck {
 	int			 missing;
 };
 
+/* The sealed chunks' texts, to see that each listed n-gram is in its chunk. */
+struct gram_held {
+	char		**text;
+	size_t		*len;
+	uint64_t	 n;
+	int		 stray;
+};
+
+static int
+gram_held(void *ctx, const unsigned char *g, size_t glen,
+    const uint64_t *chunks, size_t n)
+{
+	struct gram_held	*gh = ctx;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (chunks[i] >= gh->n || gh->text[chunks[i]] == NULL ||
+		    memmem(gh->text[chunks[i]], gh->len[chunks[i]], g,
+		    glen) == NULL)
+			gh->stray = 1;
+	return gh->stray ? -1 : 0;
+}
+
 static int
 gram_listed(void *ctx, const unsigned char *g, size_t glen)
 {
@@ -395,6 +418,7 @@ sindex_check(struct store *s, const char *uid,
 	size_t			 i, j, len;
 	uint64_t		 words = 0, n = 0, c, d;
 	int			 malformed = 0;
+	struct gram_held	 gh;
 
 	memset(&k, 0, sizeof(k));
 	memset(st, 0, sizeof(*st));
@@ -442,9 +466,19 @@ sindex_check(struct store *s, const char *uid,
 		bad(&k, "search index: its count of conversations differs");
 	if (words != k.h.words)
 		bad(&k, "search index: its count of words differs");
+	memset(&gh, 0, sizeof(gh));
 	if (k.h.nvocab > 0 && (err = sgram_map_load(s, uid, k.h.nvocab - 1,
 	    &gm, &malformed)) != OMI_OK)
 		goto out;
+	if (k.h.nvocab > 0) {
+		gh.n = k.h.nvocab - 1;
+		gh.text = calloc(gh.n + 1, sizeof(*gh.text));
+		gh.len = calloc(gh.n + 1, sizeof(*gh.len));
+		if (gh.text == NULL || gh.len == NULL) {
+			err = OMI_NOMEM;
+			goto out;
+		}
+	}
 	if (malformed)
 		bad(&k, "search index: an n-gram record is malformed");
 	for (c = 0; c < k.h.nvocab && err == OMI_OK; c++) {
@@ -476,6 +510,15 @@ sindex_check(struct store *s, const char *uid,
 		    &gc) == -1 || gc.missing))
 			bad(&k, "search index: a vocabulary chunk is missing "
 			    "from the n-gram lists");
+		if (c + 1 < k.h.nvocab) {
+			gh.len[c] = vocab_used(val, len);
+			if ((gh.text[c] = malloc(gh.len[c] + 1)) == NULL) {
+				free(val);
+				err = OMI_NOMEM;
+				break;
+			}
+			memcpy(gh.text[c], val, gh.len[c]);
+		}
 		for (w = val + 1; err == OMI_OK && w < val + len &&
 		    (nl = strchr(w, '\n')) != NULL; w = nl + 1) {
 			*nl = '\0';
@@ -489,6 +532,10 @@ sindex_check(struct store *s, const char *uid,
 		}
 		free(val);
 	}
+	if (err == OMI_OK && gm != NULL &&
+	    sgram_map_each(gm, gram_held, &gh) == -1)
+		bad(&k, "search index: an n-gram list names a chunk without "
+		    "it (a deleted word's fragment)");
 	if (err == OMI_OK)
 		err = check_word(&k, "", 0, 0);
 	if (err == OMI_OK && (key = skey_s("sq", uid, "")) == NULL)
@@ -526,6 +573,10 @@ sindex_check(struct store *s, const char *uid,
 out:
 	st->problems = k.problems;
 	sgram_map_free(gm);
+	for (c = 0; gh.text != NULL && c < gh.n; c++)
+		free(gh.text[c]);
+	free(gh.text);
+	free(gh.len);
 	for (i = 0; i < k.nsat; i++)
 		free(k.sat[i]);
 	free(k.sat);

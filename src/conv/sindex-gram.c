@@ -10,8 +10,9 @@
  * listed under all of the piece's n-grams are a superset of those holding
  * it; vocabulary matching then runs on those chunks only. A chunk is
  * indexed once, when it is full (sealed): words are only ever appended to
- * the last chunk, and a word taken out of a sealed chunk leaves its
- * n-grams listed, which only costs a chunk read.
+ * the last chunk. A word taken out of a sealed chunk takes the chunk out
+ * of the lists of its n-grams that no other word of the chunk has, so no
+ * fragment of a deleted word stays (omi-admin check verifies both ways).
  *
  *   sg:<uid>:<b>   the n-grams hashing to bucket b (of SGRAM_BUCKETS),
  *                  each as its length (2 or 3), its bytes, a count and
@@ -297,6 +298,106 @@ sgram_seal(struct store *s, const char *uid, uint64_t chunk,
 	return err;
 }
 
+/*
+ * Takes chunk out of the list of g in b (and g out, if it was the last):
+ * 1 when it was there, -1 when out of memory.
+ */
+static int
+gbucket_remove(struct gbucket *b, const struct gram *g, uint64_t chunk)
+{
+	const unsigned char	*p, *end;
+	struct gentry		*e = NULL;
+	struct buf		 list = { 0 };
+	uint64_t		 v, at = 0, prev = 0, count = 0, j;
+	size_t			 i;
+	int			 found;
+
+	for (i = 0; i < b->n && e == NULL; i++)
+		if (b->v[i].gram.len == g->len &&
+		    memcmp(b->v[i].gram.g, g->g, g->len) == 0)
+			e = &b->v[i];
+	if (e == NULL)
+		return 0;
+	found = 0;
+	p = (const unsigned char *)e->list.data;
+	end = p + e->list.len;
+	for (j = 0; j < e->count; j++) {
+		sv_get(&p, end, &v);
+		at += v;
+		if (at == chunk) {
+			found = 1;
+			continue;
+		}
+		sv_put(&list, at - prev);
+		prev = at;
+		count++;
+	}
+	if (list.failed) {
+		buf_free(&list);
+		return -1;
+	}
+	if (!found) {
+		buf_free(&list);
+		return 0;
+	}
+	buf_free(&e->list);
+	if (count == 0) {
+		*e = b->v[--b->n];
+		return 1;
+	}
+	e->list = list;
+	e->count = count;
+	e->last = prev;
+	return 1;
+}
+
+enum omi_err
+sgram_unlist(struct store *s, const char *uid, uint64_t chunk,
+    const char *word, const char *vocab, size_t len)
+{
+	struct gset	 gs = { 0 };
+	struct gbucket	 b;
+	struct buf	 one = { 0 };
+	enum omi_err	 err = OMI_OK;
+	unsigned	 k;
+	size_t		 i;
+	int		 r;
+
+	/* The word's n-grams: sgram_collect over a one-word chunk. */
+	buf_putc(&one, '\n');
+	buf_puts(&one, word);
+	buf_putc(&one, '\n');
+	if (one.failed || sgram_collect(one.data, one.len, gset_collect,
+	    &gs) == -1) {
+		buf_free(&one);
+		free(gs.v);
+		return OMI_NOMEM;
+	}
+	buf_free(&one);
+	for (i = 0; i < gs.cap && err == OMI_OK; i++) {
+		if (gs.v[i].len == 0 || memmem(vocab, vocab_used(vocab, len),
+		    gs.v[i].g, gs.v[i].len) != NULL)
+			continue;	/* another word of the chunk has it */
+		k = gram_bucket(&gs.v[i]);
+		if ((err = gbucket_load(s, uid, k, &b)) != OMI_OK)
+			break;
+		if ((r = gbucket_remove(&b, &gs.v[i], chunk)) == -1)
+			err = OMI_NOMEM;
+		else if (r == 0)
+			;	/* not listed: the chunk is the open one */
+		else if (b.n == 0) {
+			char *key = skey_n("sg", uid, k);
+
+			err = key == NULL ? OMI_NOMEM : store_del(s, key);
+			free(key);
+		} else
+			err = gbucket_save(s, uid, k, &b);
+		gbucket_free(&b);
+	}
+	free(gs.v);
+	return err;
+}
+
 /* The chunk list of g, decoded (ascending); *n 0 when none holds it. */
 static enum omi_err
 gram_chunks(struct store *s, const char *uid, const struct gram *g,
@@ -553,4 +654,18 @@ sgram_map_has(const struct sgram_map *m, const unsigned char *g,
 			hi = mid;
 	}
 	return lo < m->n[j] && m->list[j][lo] == chunk;
+}
+
+int
+sgram_map_each(const struct sgram_map *m,
+    int (*fn)(void *, const unsigned char *g, size_t glen,
+    const uint64_t *chunks, size_t n), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->g[i].len != 0 && fn(ctx, m->g[i].g, m->g[i].len,
+		    m->list[i], m->n[i]) == -1)
+			return -1;
+	return 0;
 }

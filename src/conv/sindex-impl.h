@@ -162,6 +162,13 @@ int		 sbucket_walk(const char *val, size_t len,
 enum omi_err	 sgram_seal(struct store *, const char *uid, uint64_t chunk,
 		    const char *vocab, size_t len);
 /*
+ * Takes chunk out of the lists of word's n-grams that no word left in the
+ * chunk (vocab, as rewritten without word) has: a deleted word leaves no
+ * fragment of itself behind.
+ */
+enum omi_err	 sgram_unlist(struct store *, const char *uid, uint64_t chunk,
+		    const char *word, const char *vocab, size_t len);
+/*
  * The sealed chunks (ascending, malloc'd) whose words may hold piece;
  * OMI_NOTFOUND when the piece is one byte, too short to look up.
  */
@@ -179,6 +186,10 @@ enum omi_err	 sgram_map_load(struct store *, const char *uid,
 int		 sgram_map_has(const struct sgram_map *,
 		    const unsigned char *g, size_t glen, uint64_t chunk);
 void		 sgram_map_free(struct sgram_map *);
+/* Calls fn with each n-gram and its chunks; stops when fn returns -1. */
+int		 sgram_map_each(const struct sgram_map *,
+		    int (*fn)(void *, const unsigned char *g, size_t glen,
+		    const uint64_t *chunks, size_t n), void *ctx);
 /* Calls fn with each entry of a bucket record; -1 when malformed. */
 int		 sgram_bucket_walk(const char *val, size_t len,
 		    int (*fn)(void *, const unsigned char *g, size_t glen,

@@ -190,6 +190,8 @@ vocab_remove(struct store *s, const char *uid, uint64_t chunk,
 		while (b.len < SINDEX_VOCAB_MAX && !b.failed)
 			buf_putc(&b, '\0');
 		err = b.failed ? OMI_NOMEM : store_put(s, key, b.data, b.len);
+		if (err == OMI_OK)
+			err = sgram_unlist(s, uid, chunk, word, b.data, b.len);
 	}
 	free(key);
 	free(val);
