@@ -1567,6 +1567,41 @@ run_queries(size_t n, int late)
 	store_close(st);
 }
 
+static void
+index_problem(void *ctx, const char *what, const char *uid)
+{
+	(void)ctx;
+	fprintf(stderr, "test_search_prop: sindex_check %s: %s\n", uid, what);
+}
+
+/*
+ * Every user's index agrees with the conversations after all the changes
+ * (sindex_check: postings, ids, vocabulary, n-gram lists, none of a
+ * deleted word left behind).
+ */
+static void
+index_clean(const char *when)
+{
+	struct sindex_stats	 ss;
+	struct store		*st;
+	enum omi_err		 err;
+	size_t			 u;
+
+	if (store_open(&st, dir, STORE_READ, 5000) != OMI_OK) {
+		CHECK(0);
+		return;
+	}
+	for (u = 0; u < NUSERS; u++) {
+		err = sindex_check(st, users[u], index_problem, NULL, &ss);
+		if (err != OMI_OK && err != OMI_NOTFOUND)
+			fprintf(stderr, "test_search_prop: %s: sindex_check %s: "
+			    "%s\n", when, users[u], omi_strerror(err));
+		CHECK((err == OMI_OK && ss.problems == 0) ||
+		    err == OMI_NOTFOUND);
+	}
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -1586,9 +1621,11 @@ main(void)
 	/* A quarter of the queries before anything died. */
 	run_queries(nq / 4, 0);
 	phase_change();
+	index_clean("after the changes");
 	phase_user();
 	phase_reindex(nq / 10);
 	run_queries(nq - nq / 4 - nq / 10, 1);
+	index_clean("at the end");
 	for (i = 0; i < nconvs; i++) {
 		live += convs[i].live;
 		version_free(&convs[i].v);
