@@ -13,7 +13,8 @@
  * encodes to a head that decodes to the same fields; a vocabulary chunk's
  * used part ends at its last newline; an n-gram bucket hands out only
  * entries inside it, each list exactly as long as its count says; a
- * bucket of small words' heads tiles its value with its entries.
+ * bucket of small words' heads tiles its value with its entries; the id
+ * records hand out only slots and entries inside them.
  */
 #include <string.h>
 
@@ -293,6 +294,32 @@ word_bucket(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(bs.next == (const char *)data + size);
 }
 
+/*
+ * The id records (sindex-docs.c): a slot of an si: record lies inside it
+ * and holds no NUL; an sn: bucket decodes or is refused whole.
+ */
+static void
+id_records(const uint8_t *data, size_t size)
+{
+	const char	*v = (const char *)data, *id;
+	size_t		 n, len, entries = 0;
+	unsigned	 i;
+
+	for (i = 0; i < SINDEX_ST_CHUNK; i++) {
+		if (sdoc_slot(v, size, i, &id, &len) == -1)
+			break;
+		if (len > 0) {
+			FUZZ_ASSERT(id >= v && id + len < v + size);
+			FUZZ_ASSERT(memchr(id, '\0', len) == NULL &&
+			    id[len] == '\0');
+		}
+	}
+	if (sdoc_bucket_count(v, size, &entries) == 0) {
+		n = entries;
+		FUZZ_ASSERT(n * 5 <= size && (size == 0) == (n == 0));
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -304,5 +331,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	words(data, size);
 	gram_bucket(data, size);
 	word_bucket(data, size);
+	id_records(data, size);
 	return 0;
 }
