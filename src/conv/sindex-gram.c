@@ -385,12 +385,9 @@ sgram_unlist(struct store *s, const char *uid, uint64_t chunk,
 			err = OMI_NOMEM;
 		else if (r == 0)
 			;	/* not listed: the chunk is the open one */
-		else if (b.n == 0) {
-			char *key = skey_n("sg", uid, k);
-
-			err = key == NULL ? OMI_NOMEM : store_del(s, key);
-			free(key);
-		} else
+		else if (b.n == 0)
+			err = del_key(s, skey_n("sg", uid, k));
+		else
 			err = gbucket_save(s, uid, k, &b);
 		gbucket_free(&b);
 	}

@@ -196,6 +196,9 @@ int		 sgram_bucket_walk(const char *val, size_t len,
 		    uint64_t count, const unsigned char *list,
 		    size_t list_len), void *ctx);
 
+/* sindex.c */
+/* Deletes key and frees it (OMI_NOMEM when key is NULL: skey failed). */
+enum omi_err	 del_key(struct store *, char *key);
 /* sindex.c, for the query side */
 /* sx:<uid> or sp:<uid>: a sorted list of docnos (malloc'd). */
 enum omi_err	 dlist_load(struct store *, const char *prefix,

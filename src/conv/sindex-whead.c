@@ -166,19 +166,6 @@ out:
 	return err;
 }
 
-static enum omi_err
-sw_del(struct store *s, const char *uid, const char *word)
-{
-	enum omi_err	 err;
-	char		*key;
-
-	if ((key = skey_s("sw", uid, word)) == NULL)
-		return OMI_NOMEM;
-	err = store_del(s, key);
-	free(key);
-	return err;
-}
-
 enum omi_err
 whead_put(struct store *s, const char *uid, const char *word,
     const struct sword_head *wh, const void *tail, size_t tail_len)
@@ -196,7 +183,7 @@ whead_put(struct store *s, const char *uid, const char *word,
 		buf_append(&b, tail, tail_len);
 		err = b.failed ? OMI_NOMEM : bucket_set(s, uid, word, &b);
 		if (err == OMI_OK && wh->where == WHEAD_SW)
-			err = sw_del(s, uid, word);	/* it moves back */
+			err = del_key(s, skey_s("sw", uid, word));	/* it moves back */
 		buf_free(&b);
 		return err;
 	}
@@ -219,5 +206,7 @@ whead_del(struct store *s, const char *uid, const char *word,
 {
 	if (wh->where == WHEAD_BUCKET)
 		return bucket_set(s, uid, word, NULL);
-	return wh->where == WHEAD_SW ? sw_del(s, uid, word) : OMI_OK;
+	if (wh->where == WHEAD_SW)
+		return del_key(s, skey_s("sw", uid, word));
+	return OMI_OK;
 }

@@ -690,7 +690,8 @@ mwords_add(struct mwords *m, const char *w, const struct spost *e)
 		for (i = 0; i < m->cap; i++) {
 			if (m->v[i].w == NULL)
 				continue;
-			for (j = sword_hash(m->v[i].w, strlen(m->v[i].w)) & (cap - 1); nv[j].w != NULL;
+			for (j = sword_hash(m->v[i].w, strlen(m->v[i].w)) &
+			    (cap - 1); nv[j].w != NULL;
 			    j = (j + 1) & (cap - 1))
 				;
 			nv[j] = m->v[i];
@@ -699,7 +700,8 @@ mwords_add(struct mwords *m, const char *w, const struct spost *e)
 		m->v = nv;
 		m->cap = cap;
 	}
-	for (j = sword_hash(w, strlen(w)) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+	for (j = sword_hash(w, strlen(w)) & (m->cap - 1);;
+	    j = (j + 1) & (m->cap - 1)) {
 		x = &m->v[j];
 		if (x->w == NULL) {
 			if ((x->w = strdup(w)) == NULL)
@@ -781,7 +783,7 @@ merge(struct store *s, const char *uid, struct sindex_head *h,
 	return err == OMI_NOTFOUND ? OMI_CORRUPT : err;
 }
 
-static enum omi_err
+enum omi_err
 del_key(struct store *s, char *key)
 {
 	enum omi_err err;
