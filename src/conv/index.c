@@ -11,6 +11,7 @@
 #include "conv/index-codec.h"
 #include "conv/index.h"
 #include "conv/sindex.h"
+#include "conv/transcript-scan.h"
 #include "lib/buf.h"
 #include "lib/text.h"
 #include "store/record.h"
@@ -451,24 +452,42 @@ enum omi_err
 index_summary(const char *raw, size_t len, const char *id, int64_t t,
     json_t **entry)
 {
+	struct tscan_summary	 ts;
 	struct conv_summary	 c;
 	const json_t		*st;
-	json_t			*doc;
+	json_t			*doc = NULL;
+	enum omi_err		 err;
 
 	*entry = NULL;
-	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
-		return OMI_CORRUPT;
-	st = json_object_get(doc, "structured");
 	c.id = (char *)id;
 	c.t = t;
-	c.created_at = (char *)str_or_empty(doc, "created_at");
-	c.title = (char *)str_or_empty(st, "title");
-	c.overview = (char *)str_or_empty(st, "overview");
-	c.category = (char *)str_or_empty(st, "category");
-	c.emoji = (char *)str_or_empty(st, "emoji");
-	c.discarded = json_is_true(json_object_get(doc, "discarded"));
+	memset(&ts, 0, sizeof(ts));
+	/* The scanner first: Jansson's whole tree costs more than a check. */
+	if ((err = tscan_summary(raw, len, &ts)) == OMI_OK) {
+		c.created_at = ts.created_at.data;
+		c.title = ts.title.data;
+		c.overview = ts.overview.data;
+		c.category = ts.category.data;
+		c.emoji = ts.emoji.data;
+		c.discarded = ts.discarded;
+	} else if (err != OMI_NOTFOUND) {
+		tscan_summary_free(&ts);
+		return err;
+	} else if ((doc = json_loadb(raw, len, 0, NULL)) == NULL) {
+		tscan_summary_free(&ts);
+		return OMI_CORRUPT;
+	} else {
+		st = json_object_get(doc, "structured");
+		c.created_at = (char *)str_or_empty(doc, "created_at");
+		c.title = (char *)str_or_empty(st, "title");
+		c.overview = (char *)str_or_empty(st, "overview");
+		c.category = (char *)str_or_empty(st, "category");
+		c.emoji = (char *)str_or_empty(st, "emoji");
+		c.discarded = json_is_true(json_object_get(doc, "discarded"));
+	}
 	*entry = summary_entry(&c);
 	json_decref(doc);
+	tscan_summary_free(&ts);
 	return *entry != NULL ? OMI_OK : OMI_NOMEM;
 }
 

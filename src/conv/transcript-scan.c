@@ -236,18 +236,6 @@ name_is(const unsigned char *k, size_t klen, const char *name)
 	return klen == strlen(name) && memcmp(k, name, klen) == 0;
 }
 
-/* member_name for one name: 1 when the key is name, 0 when another. */
-static int
-member_key(struct cur *c, const char *name)
-{
-	const unsigned char	*k;
-	size_t			 klen;
-
-	if (member_name(c, &k, &klen) == -1)
-		return -1;
-	return name_is(k, klen, name);
-}
-
 /* After a member's value: 1 at the object's end, 0 before another. */
 static int
 member_next(struct cur *c)
@@ -263,33 +251,56 @@ member_next(struct cur *c)
 	return 0;
 }
 
-/* Pass one: the whole document, and where transcript_segments lies. */
+/*
+ * The members named in names[0..n) of the object at c, which sits at
+ * depth: at[i] spans member i's value (at[i].p NULL when absent). Leaves
+ * c after the object. A name given twice declines, as Jansson keeps the
+ * last and a comparison has only one.
+ */
 static int
-find_segments(struct cur *c, struct cur *seg)
+find_members(struct cur *c, int depth, const char *const *names, size_t n,
+    struct cur *at)
 {
-	int	 is_seg, rc = 1;
+	const unsigned char	*k;
+	size_t			 klen, i;
+	int			 rc = 1;
 
-	*seg = *c;
-	seg->p = seg->end = NULL;
+	for (i = 0; i < n; i++) {
+		at[i] = *c;
+		at[i].p = at[i].end = NULL;
+	}
 	if (expect(c, '{') == -1)
 		return -1;
 	ws(c);
-	if (peek(c) == '}')
+	if (peek(c) == '}') {
 		c->p++;
-	else
-		do {
-			if ((is_seg = member_key(c, "transcript_segments")) ==
-			    -1 || (is_seg && seg->p != NULL))
-				return -1;
-			if (is_seg)
-				seg->p = c->p;
-			if (skip_value(c, 1) == -1)
-				return -1;
-			if (is_seg)
-				seg->end = c->p;
-		} while ((rc = member_next(c)) == 0);
+		return 0;
+	}
+	do {
+		if (member_name(c, &k, &klen) == -1)
+			return -1;
+		for (i = 0; i < n && !name_is(k, klen, names[i]); i++)
+			;
+		if (i < n && at[i].p != NULL)
+			return -1;
+		if (i < n)
+			at[i].p = c->p;
+		if (skip_value(c, depth) == -1)
+			return -1;
+		if (i < n)
+			at[i].end = c->p;
+	} while ((rc = member_next(c)) == 0);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Pass one: the whole document, and where its members of names lie. */
+static int
+find_top(struct cur *c, const char *const *names, size_t n, struct cur *at)
+{
+	if (find_members(c, 1, names, n, at) == -1)
+		return -1;
 	ws(c);
-	return rc == -1 || c->p != c->end ? -1 : 0;
+	return c->p != c->end ? -1 : 0;
 }
 
 /*
@@ -442,7 +453,8 @@ segments(const char *doc, size_t len, struct buf *scratch,
 	c.end = c.p + len;
 	c.max_depth = TSCAN_MAX_DEPTH;
 	c.max_values = SIZE_MAX;
-	if (find_segments(&c, &seg) == -1)
+	if (find_top(&c, (const char *const []){ "transcript_segments" }, 1,
+	    &seg) == -1)
 		return DECLINE;
 	/* Absent, or not an array: no texts, as with Jansson. */
 	if (seg.p == NULL || peek(&seg) != '[')
@@ -517,4 +529,73 @@ tscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
 	}
 	*at = (size_t)(c.p - (const unsigned char *)doc);
 	return rc;
+}
+
+/*
+ * A string member's value at v into out (NUL-terminated): "" unless it is
+ * a string, as json_string_value would give NULL. 0, DECLINE or -1.
+ */
+static int
+member_string(const struct cur *v, struct buf *out)
+{
+	int rc;
+
+	buf_reset(out);
+	if (v->p != NULL && peek(v) == '"' &&
+	    (rc = decode(v->p + 1, v->end - 1, out)) != 0)
+		return rc;
+	buf_putc(out, '\0');
+	return out->failed ? -1 : 0;
+}
+
+static int
+summary(const char *doc, size_t len, struct tscan_summary *out)
+{
+	static const char *const top[] = { "created_at", "discarded",
+	    "structured" };
+	static const char *const st[] = { "title", "overview", "category",
+	    "emoji" };
+	struct buf	*field[] = { &out->title, &out->overview,
+			    &out->category, &out->emoji };
+	struct cur	 c, at[3], sat[4], sc;
+	size_t		 i;
+	int		 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.p = (const unsigned char *)doc;
+	c.end = c.p + len;
+	c.max_depth = TSCAN_MAX_DEPTH;
+	c.max_values = SIZE_MAX;
+	if (find_top(&c, top, 3, at) == -1)
+		return DECLINE;
+	out->discarded = at[1].p != NULL && peek(&at[1]) == 't';
+	if ((rc = member_string(&at[0], &out->created_at)) != 0)
+		return rc;
+	sc = at[2];
+	/* Not an object: json_object_get finds nothing in it. */
+	if (sc.p == NULL || peek(&sc) != '{')
+		for (i = 0; i < 4; i++)
+			sat[i].p = NULL;
+	else if (find_members(&sc, 2, st, 4, sat) == -1)
+		return DECLINE;
+	for (i = 0; i < 4; i++)
+		if ((rc = member_string(&sat[i], field[i])) != 0)
+			return rc;
+	return 0;
+}
+
+enum omi_err
+tscan_summary(const char *doc, size_t len, struct tscan_summary *out)
+{
+	return segments_err(summary(doc, len, out));
+}
+
+void
+tscan_summary_free(struct tscan_summary *s)
+{
+	buf_free(&s->created_at);
+	buf_free(&s->title);
+	buf_free(&s->overview);
+	buf_free(&s->category);
+	buf_free(&s->emoji);
 }

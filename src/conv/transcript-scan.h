@@ -53,6 +53,25 @@ enum omi_err	 tscan_segments(const char *doc, size_t len,
 		    size_t len, int is_user, size_t at), void *ctx);
 
 /*
+ * What index_summary shows of a stored conversation, read the same way:
+ * the top-level "created_at" and "structured"'s "title", "overview",
+ * "category" and "emoji", each decoded and NUL-terminated ("" when absent
+ * or not a string, as json_string_value finds nothing), and "discarded"
+ * (1 when it is JSON true). A search reads this of every conversation it
+ * checks, where Jansson's tree of the whole record cost more than the
+ * check itself. Declines like the texts' scan, and also a duplicate of
+ * any of these members. tscan_summary_free frees it, declined or not.
+ */
+struct tscan_summary {
+	struct buf	 created_at, title, overview, category, emoji;
+	int		 discarded;
+};
+
+enum omi_err	 tscan_summary(const char *doc, size_t len,
+		    struct tscan_summary *);
+void		 tscan_summary_free(struct tscan_summary *);
+
+/*
  * The webhook's bound on what a body may cost to parse, checked before
  * Jansson builds it (a tree costs about 240 bytes an empty object, so
  * 8 MiB of "[{},{},...]" took 660 MB). One pass, no allocation. Returns

@@ -8,6 +8,8 @@
  * as json_is_true(json_object_get(seg, "is_user")), so a search (also one
  * narrowed to the wearer's words) finds what it found with Jansson. What
  * tscan_segment_texts declines, tscan_segments declines too.
+ * tscan_summary, where Jansson parses and it does not decline, gives the
+ * same members as json_object_get would (a search's hit shows them).
  * And tscan_limits, the webhook's bound, finds a syntax error only where
  * Jansson finds one too.
  */
@@ -72,6 +74,43 @@ same(const struct buf *a, const struct buf *b)
 	FUZZ_ASSERT(a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
+/* A member as index_summary's Jansson path reads it: "" unless a string. */
+static void
+same_member(const struct buf *scanned, const json_t *obj, const char *name)
+{
+	const json_t	*v = json_object_get(obj, name);
+	const char	*s = json_is_string(v) ? json_string_value(v) : "";
+	size_t		 n = json_is_string(v) ? json_string_length(v) : 0;
+
+	FUZZ_ASSERT(scanned->len == n + 1 && scanned->data[n] == '\0');
+	FUZZ_ASSERT(memcmp(scanned->data, s, n) == 0);
+}
+
+static void
+check_summary(const uint8_t *data, size_t size)
+{
+	struct tscan_summary	 ts = { 0 };
+	enum omi_err		 err;
+	const json_t		*st;
+	json_t			*j;
+
+	err = tscan_summary((const char *)data, size, &ts);
+	FUZZ_ASSERT(err == OMI_OK || err == OMI_NOTFOUND);
+	if (err == OMI_OK && (j = json_loadb((const char *)data, size, 0,
+	    NULL)) != NULL) {
+		st = json_object_get(j, "structured");
+		same_member(&ts.created_at, j, "created_at");
+		same_member(&ts.title, st, "title");
+		same_member(&ts.overview, st, "overview");
+		same_member(&ts.category, st, "category");
+		same_member(&ts.emoji, st, "emoji");
+		FUZZ_ASSERT(ts.discarded == json_is_true(json_object_get(j,
+		    "discarded")));
+		json_decref(j);
+	}
+	tscan_summary_free(&ts);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -104,6 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		json_decref(j);
 	}
+	check_summary(data, size);
 	/*
 	 * tscan_limits, the webhook's bound before Jansson: a document it
 	 * calls a syntax error is answered 400 without Jansson, so Jansson

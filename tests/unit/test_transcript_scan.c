@@ -166,6 +166,69 @@ test_fixtures(void)
 	buf_free(&scratch);
 }
 
+/*
+ * tscan_summary on doc: want 0 read, with its members joined as
+ * "created_at|title|overview|category|emoji|discarded" equal to fields;
+ * want 1 declined.
+ */
+static void
+check_summary(const char *doc, int want, const char *fields)
+{
+	struct tscan_summary	 ts = { 0 };
+	struct buf		 got = { 0 };
+	enum omi_err		 err;
+
+	err = tscan_summary(doc, strlen(doc), &ts);
+	if (err == OMI_OK)
+		buf_printf(&got, "%s|%s|%s|%s|%s|%d", ts.created_at.data,
+		    ts.title.data, ts.overview.data, ts.category.data,
+		    ts.emoji.data, ts.discarded);
+	if ((err == OMI_OK) != !want || (fields != NULL && (got.data == NULL ||
+	    strcmp(got.data, fields) != 0)))
+		fprintf(stderr, "tscan_summary %s: %d %s\n", doc, err,
+		    got.data ? got.data : "");
+	CHECK((err == OMI_OK) == !want);
+	CHECK(fields == NULL || (got.data != NULL &&
+	    strcmp(got.data, fields) == 0));
+	tscan_summary_free(&ts);
+	buf_free(&got);
+}
+
+static void
+test_summary(void)
+{
+	struct tscan_summary	 ts = { 0 };
+	struct buf		 doc = { 0 };
+
+	check_summary("{}", 0, "|||||0");
+	check_summary("{\"created_at\":\"2026-01-02T03:04:05Z\","
+	    "\"discarded\":true,\"structured\":{\"title\":\"Caf\\u00e9\","
+	    "\"overview\":\"a\\\"b\",\"category\":\"work\",\"emoji\":"
+	    "\"\\ud83d\\ude00\",\"x\":[{\"title\":\"deeper\"}]},"
+	    "\"transcript_segments\":[{\"text\":\"t\"}]}", 0,
+	    "2026-01-02T03:04:05Z|Caf\xc3\xa9|a\"b|work|\xf0\x9f\x98\x80|1");
+	/* Not strings, not an object, not true: as json_*_value sees them. */
+	check_summary("{\"created_at\":5,\"discarded\":\"true\","
+	    "\"structured\":[{\"title\":\"x\"}]}", 0, "|||||0");
+	check_summary("{\"structured\":{\"title\":null,\"emoji\":{}},"
+	    "\"discarded\":false}", 0, "|||||0");
+	/* Declined: duplicates, escaped keys, \u0000, broken syntax. */
+	check_summary("{\"discarded\":true,\"discarded\":false}", 1, NULL);
+	check_summary("{\"structured\":{\"title\":\"a\",\"title\":\"b\"}}",
+	    1, NULL);
+	check_summary("{\"structured\":{},\"structured\":{}}", 1, NULL);
+	check_summary("{\"struc\\u0074ured\":{\"title\":\"a\"}}", 1, NULL);
+	check_summary("{\"structured\":{\"title\":\"a\\u0000\"}}", 1, NULL);
+	check_summary("{\"structured\":{\"title\":\"a\"}", 1, NULL);
+	check_summary("[]", 1, NULL);
+	/* The shared fixture: what the listing shows of it. */
+	CHECK(buf_read_file(&doc, "tests/fixtures/omi-current.json") == 0);
+	CHECK(tscan_summary(doc.data, doc.len, &ts) == OMI_OK &&
+	    ts.title.len > 1 && ts.created_at.len > 1);
+	tscan_summary_free(&ts);
+	buf_free(&doc);
+}
+
 /* Keeps each text's at (ctx: size_t[4], the count first). */
 static int
 stop_at_second(void *ctx, const char *text, size_t len, size_t at)
@@ -188,6 +251,7 @@ main(void)
 	int		 i;
 
 	test_fixtures();
+	test_summary();
 
 	/* Read, with the same texts as Jansson. */
 	check("{}", 0);
