@@ -339,11 +339,19 @@ walk_index(struct walk *w, struct sindex_query *q)
 	enum omi_err		 err, step = OMI_OK;
 	json_t			*e;
 	char			*raw;
+	const char		*id = w->from->id;
 	size_t			 len;
-	int			 stop;
+	int64_t			 t = w->from->t;
+	int			 stop, after = w->from->after;
 
-	if ((err = sindex_start(q, w->from->after, w->from->t,
-	    w->from->id)) != OMI_OK)
+	/* Newer than until: as if the cursor stood just above it. */
+	if (w->f->until < INT64_MAX && !w->ranked && (!after ||
+	    index_keycmp(w->f->until + 1, "", t, id) < 0)) {
+		t = w->f->until + 1;
+		id = "";
+		after = 1;
+	}
+	if ((err = sindex_start(q, after, t, id)) != OMI_OK)
 		return err;
 	while (!w->done && (step = sindex_next(q, &hit)) == OMI_OK) {
 		err = index_get(w->s, w->uid, hit.id, &raw, &len);
@@ -403,6 +411,15 @@ listing_fetch(struct store *s, const char *uid, struct index_head *h,
 	if (f->search != NULL && !f->full_scan) {
 		err = sindex_query(s, uid, f->search, f->speaker_user,
 		    f->by_relevance, &q);
+		/*
+		 * Terms too common to narrow anything: newest first through
+		 * the search index all the same, which needs no listing head.
+		 * A category is in the pages, not in the index: the pages
+		 * skip other categories without reading their records.
+		 */
+		if (err == OMI_NOTFOUND && !f->by_relevance &&
+		    f->category == NULL)
+			err = sindex_all(s, uid, &q);
 		if (err == OMI_OK) {
 			w.ranked = f->by_relevance;
 			err = walk_index(&w, q);

@@ -33,8 +33,6 @@
 
 struct cand {
 	uint64_t	 docno;
-	unsigned	 user;
-	unsigned	 pending;	/* no postings yet: scored from its text */
 	double		 tf;		/* summed weighted counts */
 };
 
@@ -56,6 +54,10 @@ struct sindex_query {
 	struct sindex_head	 h;
 	int			 relevance;
 	struct cset		 cands;		/* ascending docno */
+	int			 all;		/* every docno below h.next */
+	uint64_t		*pend;		/* sp:, sorted: no postings
+						   yet, scored from text */
+	size_t			 npend;
 	struct term_set		 terms[SEARCH_MAX_TERMS];
 	size_t			 nterms;
 	/* newest first */
@@ -155,10 +157,9 @@ cset_normalise(struct cset *c)
 		return;
 	cset_sort(c);
 	for (i = 1; i < c->n; i++) {
-		if (c->v[i].docno == c->v[k].docno) {
-			c->v[k].user |= c->v[i].user;
+		if (c->v[i].docno == c->v[k].docno)
 			c->v[k].tf += c->v[i].tf;
-		} else
+		else
 			c->v[++k] = c->v[i];
 	}
 	c->n = k + 1;
@@ -197,8 +198,6 @@ cset_add(struct cset *c, size_t *cap, const struct spost *e)
 		c->v = nv;
 	}
 	c->v[c->n].docno = e->docno;
-	c->v[c->n].user = e->user;
-	c->v[c->n].pending = 0;
 	c->v[c->n].tf = e->wtf;
 	c->n++;
 	return 0;
@@ -323,66 +322,93 @@ vocab_words(struct sindex_query *q, const char *piece, struct buf *out,
 }
 
 /*
- * The candidates of one piece. *dense when it is not worth reading (the
- * set is then left empty).
+ * What one piece of a term reads: the vocabulary words that hold it (the
+ * long words' "" last) with their heads, and how many postings they have.
+ * dense when the piece is not worth reading (see above).
  */
-static enum omi_err
-piece_set(struct sindex_query *q, const char *piece,
-    int speaker_user, struct cset *c, int *dense)
-{
-	struct buf		 words = { 0 };
-	struct sword_head	*wh = NULL;
-	enum omi_err		 err = OMI_OK;
-	const char		*w;
-	char			*key, *val, **heads = NULL;
-	size_t			 nw, i, len, cap = 0;
-	uint64_t		 df = 0, limit, k;
+struct piece {
+	struct buf		 words;		/* NUL-separated */
+	size_t			 nw;
+	struct sword_head	*wh;
+	char			**heads;	/* wh[i]'s record */
+	uint64_t		 df;		/* postings, all words */
+	int			 dense;
+};
 
-	memset(c, 0, sizeof(*c));
-	*dense = 0;
-	if ((err = vocab_words(q, piece, &words, &nw)) != OMI_OK) {
-		buf_free(&words);
+static void
+piece_free(struct piece *pc)
+{
+	size_t i;
+
+	for (i = 0; pc->heads != NULL && i < pc->nw; i++)
+		free(pc->heads[i]);
+	free(pc->heads);
+	free(pc->wh);
+	buf_free(&pc->words);
+	memset(pc, 0, sizeof(*pc));
+}
+
+/* The words of a piece and their heads: the counts, no postings yet. */
+static enum omi_err
+piece_plan(struct sindex_query *q, const char *piece, struct piece *pc)
+{
+	enum omi_err	 err;
+	const char	*w;
+	size_t		 i;
+	uint64_t	 limit;
+
+	memset(pc, 0, sizeof(*pc));
+	if ((err = vocab_words(q, piece, &pc->words, &pc->nw)) != OMI_OK)
 		return err;
+	if (pc->nw > DENSE_WORDS) {
+		pc->dense = 1;
+		pc->nw = 0;
+		return OMI_OK;
 	}
-	if (nw > DENSE_WORDS) {
-		*dense = 1;
-		goto out;
-	}
-	/* The long words' postings come with every piece. */
-	buf_putc(&words, '\0');
-	nw++;
+	buf_putc(&pc->words, '\0');
+	pc->nw++;
+	if (pc->words.failed)
+		return OMI_NOMEM;
 	limit = q->relevance ? RELEVANCE_MAX : q->h.live / 4 > DENSE_MIN ?
 	    q->h.live / 4 : DENSE_MIN;
-	heads = calloc(nw, sizeof(*heads));
-	wh = calloc(nw, sizeof(*wh));
-	if (heads == NULL || wh == NULL) {
-		err = OMI_NOMEM;
-		goto out;
-	}
-	/* First the counts, from the heads alone. */
-	for (i = 0, w = words.data; i < nw; i++, w += strlen(w) + 1) {
-		err = whead_get(q->s, q->uid, w, &wh[i], &heads[i]);
+	pc->heads = calloc(pc->nw, sizeof(*pc->heads));
+	pc->wh = calloc(pc->nw, sizeof(*pc->wh));
+	if (pc->heads == NULL || pc->wh == NULL)
+		return OMI_NOMEM;
+	for (i = 0, w = pc->words.data; i < pc->nw; i++, w += strlen(w) + 1) {
+		err = whead_get(q->s, q->uid, w, &pc->wh[i], &pc->heads[i]);
 		if (err == OMI_NOTFOUND) {
-			wh[i].where = WHEAD_NEW;
-			err = OMI_OK;
+			pc->wh[i].where = WHEAD_NEW;
 			continue;
 		}
 		if (err != OMI_OK)
-			goto out;
-		if (wh[i].saturated || (df += wh[i].df) > limit) {
-			*dense = 1;
-			goto out;
+			return err;
+		if (pc->wh[i].saturated || (pc->df += pc->wh[i].df) > limit) {
+			pc->dense = 1;
+			return OMI_OK;
 		}
 	}
-	for (i = 0, w = words.data; i < nw && err == OMI_OK;
+	return OMI_OK;
+}
+
+/* Calls fn with each run of postings of the piece's words, in order. */
+static enum omi_err
+piece_walk(struct sindex_query *q, const struct piece *pc,
+    enum omi_err (*fn)(void *, const char *, size_t), void *ctx)
+{
+	enum omi_err	 err = OMI_OK;
+	const char	*w;
+	char		*key, *val;
+	size_t		 i, len;
+	uint64_t	 k;
+
+	for (i = 0, w = pc->words.data; i < pc->nw && err == OMI_OK;
 	    i++, w += strlen(w) + 1) {
-		if (wh[i].where == WHEAD_NEW)
+		if (pc->wh[i].where == WHEAD_NEW)
 			continue;
-		for (k = 0; k < wh[i].nsealed && err == OMI_OK; k++) {
-			if ((key = skey_sn("sc", q->uid, w, k)) == NULL) {
-				err = OMI_NOMEM;
-				break;
-			}
+		for (k = 0; k < pc->wh[i].nsealed && err == OMI_OK; k++) {
+			if ((key = skey_sn("sc", q->uid, w, k)) == NULL)
+				return OMI_NOMEM;
 			err = store_get(q->s, key, &val, &len);
 			free(key);
 			if (err == OMI_NOTFOUND) {
@@ -390,41 +416,131 @@ piece_set(struct sindex_query *q, const char *piece,
 				continue;
 			}
 			if (err == OMI_OK) {
-				err = add_postings(c, &cap, val, len,
-				    speaker_user);
+				err = fn(ctx, val, len);
 				free(val);
 			}
 		}
 		if (err == OMI_OK)
-			err = add_postings(c, &cap, (const char *)wh[i].tail,
-			    wh[i].tail_len, speaker_user);
+			err = fn(ctx, (const char *)pc->wh[i].tail,
+			    pc->wh[i].tail_len);
 	}
-	if (err == OMI_OK)
+	return err;
+}
+
+struct collect {
+	struct cset	*c;
+	size_t		 cap;
+	int		 speaker_user;
+};
+
+static enum omi_err
+collect_postings(void *ctx, const char *val, size_t len)
+{
+	struct collect *x = ctx;
+
+	return add_postings(x->c, &x->cap, val, len, x->speaker_user);
+}
+
+/* A piece's candidates, sorted, into c (which it replaces). */
+static enum omi_err
+piece_read(struct sindex_query *q, const struct piece *pc, int speaker_user,
+    struct cset *c)
+{
+	struct collect	 x = { c, 0, speaker_user };
+	enum omi_err	 err;
+
+	memset(c, 0, sizeof(*c));
+	/* The heads' counts size it: no growing, which costs pages. */
+	if (pc->df > 0 && pc->df < RELEVANCE_MAX &&
+	    (c->v = reallocarray(NULL, pc->df, sizeof(*c->v))) != NULL)
+		x.cap = pc->df;
+	if ((err = piece_walk(q, pc, collect_postings, &x)) == OMI_OK)
 		cset_normalise(c);
-out:
-	for (i = 0; heads != NULL && i < nw; i++)
-		free(heads[i]);
-	free(heads);
-	free(wh);
-	buf_free(&words);
-	if (err != OMI_OK || *dense) {
+	else {
 		free(c->v);
 		memset(c, 0, sizeof(*c));
 	}
 	return err;
 }
 
-/* One term's candidates: the intersection of its pieces'. */
+/* Candidates a piece's postings were seen for (filter). */
+struct mark {
+	const struct cset	*c;
+	unsigned char		*seen;
+	int			 speaker_user;
+};
+
+static enum omi_err
+mark_postings(void *ctx, const char *val, size_t len)
+{
+	struct mark		*x = ctx;
+	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
+	const struct cand	*v = x->c->v;
+	struct spost		 e;
+	uint64_t		 prev = 0;
+	size_t			 lo = 0, hi = x->c->n, mid, j;
+	int			 r;
+
+	if ((r = spost_next(&p, end, &prev, &e)) != 1)
+		return r == -1 ? OMI_CORRUPT : OMI_OK;
+	/* A run rises: find where its first docno would be, then walk on. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].docno < e.docno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; r == 1; r = spost_next(&p, end, &prev, &e)) {
+		while (j < x->c->n && v[j].docno < e.docno)
+			j++;
+		if (j == x->c->n)
+			return OMI_OK;
+		if (v[j].docno == e.docno && (!x->speaker_user || e.user))
+			x->seen[j] = 1;
+	}
+	return r == -1 ? OMI_CORRUPT : OMI_OK;
+}
+
+/*
+ * c &= the piece's candidates, without building the piece's set: a
+ * phrase of two words of one conversation in ten read both words' sets,
+ * pages that cost more than the postings.
+ */
+static enum omi_err
+piece_filter(struct sindex_query *q, const struct piece *pc,
+    int speaker_user, struct cset *c)
+{
+	struct mark	 x = { c, NULL, speaker_user };
+	enum omi_err	 err;
+	size_t		 i, k;
+
+	if (c->n == 0)
+		return OMI_OK;
+	if ((x.seen = calloc(c->n, 1)) == NULL)
+		return OMI_NOMEM;
+	if ((err = piece_walk(q, pc, mark_postings, &x)) == OMI_OK) {
+		for (i = k = 0; i < c->n; i++)
+			if (x.seen[i])
+				c->v[k++] = c->v[i];
+		c->n = k;
+	}
+	free(x.seen);
+	return err;
+}
+
+/* One term's candidates (relevance): the intersection of its pieces'. */
 static enum omi_err
 term_set(struct sindex_query *q, const char *term,
     int speaker_user, struct cset *c, int *dense)
 {
 	struct buf	 pieces = { 0 };
-	struct cset	 pc;
+	struct piece	 pc;
+	struct cset	 ps;
 	enum omi_err	 err = OMI_OK;
 	const char	*p;
 	size_t		 n, i;
-	int		 pd, have = 0;
+	int		 have = 0;
 
 	memset(c, 0, sizeof(*c));
 	n = swords_pieces(term, &pieces);
@@ -434,16 +550,17 @@ term_set(struct sindex_query *q, const char *term,
 	}
 	for (i = 0, p = pieces.data; i < n && err == OMI_OK;
 	    i++, p += strlen(p) + 1) {
-		if ((err = piece_set(q, p, speaker_user, &pc, &pd)) !=
-		    OMI_OK || pd)
-			continue;
-		if (!have) {
-			*c = pc;
-			have = 1;
-			continue;
+		if ((err = piece_plan(q, p, &pc)) == OMI_OK && !pc.dense &&
+		    (err = piece_read(q, &pc, speaker_user, &ps)) == OMI_OK) {
+			if (!have) {
+				*c = ps;
+				have = 1;
+			} else {
+				cset_and(c, &ps);
+				free(ps.v);
+			}
 		}
-		cset_and(c, &pc);
-		free(pc.v);
+		piece_free(&pc);
 	}
 	buf_free(&pieces);
 	*dense = !have;
@@ -454,6 +571,123 @@ term_set(struct sindex_query *q, const char *term,
 	return err;
 }
 
+/* The relevance query's candidates: each term's set, kept for scoring. */
+static enum omi_err
+query_ranked(struct sindex_query *q, int speaker_user)
+{
+	const struct search	*sr = q->sr;
+	struct cset		 c;
+	enum omi_err		 err = OMI_OK;
+	size_t			 i;
+	int			 dense;
+
+	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
+		if ((err = term_set(q, sr->terms[i], speaker_user, &c,
+		    &dense)) != OMI_OK || dense)
+			continue;
+		q->terms[q->nterms].term = sr->terms[i];
+		q->terms[q->nterms].set = c;
+		q->terms[q->nterms++].idf = log(1.0 + ((double)q->h.live -
+		    (double)c.n + 0.5) / ((double)c.n + 0.5));
+	}
+	if (err != OMI_OK)
+		return err;
+	if (q->nterms == 0)
+		return OMI_NOTFOUND;
+	q->cands.n = q->terms[0].set.n;
+	if ((q->cands.v = reallocarray(NULL, q->cands.n + 1,
+	    sizeof(*q->cands.v))) == NULL)
+		return OMI_NOMEM;
+	if (q->cands.n > 0)	/* set.v may be NULL */
+		memcpy(q->cands.v, q->terms[0].set.v,
+		    q->cands.n * sizeof(*q->cands.v));
+	for (i = 1; i < q->nterms; i++)
+		cset_and(&q->cands, &q->terms[i].set);
+	return OMI_OK;
+}
+
+/*
+ * Newest first, only which conversations hold every piece counts: the
+ * piece with the fewest postings makes the set, and the others' postings
+ * only strike from it, so a query costs the memory of its rarest piece.
+ */
+static enum omi_err
+query_filtered(struct sindex_query *q, int speaker_user)
+{
+	const struct search	*sr = q->sr;
+	struct buf		 pieces = { 0 };
+	struct piece		*pcs = NULL, *nv;
+	enum omi_err		 err = OMI_OK;
+	const char		*p;
+	size_t			 npc = 0, i, j, n, best = SIZE_MAX;
+
+	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
+		buf_reset(&pieces);
+		n = swords_pieces(sr->terms[i], &pieces);
+		if (pieces.failed) {
+			err = OMI_NOMEM;
+			break;
+		}
+		for (j = 0, p = pieces.data; j < n && err == OMI_OK;
+		    j++, p += strlen(p) + 1) {
+			if ((nv = reallocarray(pcs, npc + 1,
+			    sizeof(*pcs))) == NULL) {
+				err = OMI_NOMEM;
+				break;
+			}
+			pcs = nv;
+			err = piece_plan(q, p, &pcs[npc++]);
+		}
+	}
+	for (i = 0; i < npc && err == OMI_OK; i++)
+		if (!pcs[i].dense && (best == SIZE_MAX ||
+		    pcs[i].df < pcs[best].df))
+			best = i;
+	if (err == OMI_OK && best == SIZE_MAX)
+		err = OMI_NOTFOUND;
+	if (err == OMI_OK)
+		err = piece_read(q, &pcs[best], speaker_user, &q->cands);
+	for (i = 0; i < npc && err == OMI_OK && q->cands.n > 0; i++)
+		if (i != best && !pcs[i].dense)
+			err = piece_filter(q, &pcs[i], speaker_user,
+			    &q->cands);
+	for (i = 0; i < npc; i++)
+		piece_free(&pcs[i]);
+	free(pcs);
+	buf_free(&pieces);
+	return err;
+}
+
+static int
+in_sorted(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return 1;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* How many candidates, and the docno of one (all: each docno is one). */
+static size_t
+ncands(const struct sindex_query *q)
+{
+	return q->all ? q->h.next : q->cands.n;
+}
+
+static uint64_t
+cand_docno(const struct sindex_query *q, size_t i)
+{
+	return q->all ? i : q->cands.v[i].docno;
+}
+
 /*
  * The conversations whose postings are not written yet (sindex.c's batch)
  * are candidates for any query: the exact check decides.
@@ -461,36 +695,28 @@ term_set(struct sindex_query *q, const char *term,
 static enum omi_err
 add_pending(struct sindex_query *q)
 {
-	struct spost	 e = { 0, 1, 1 };
+	struct spost	 e = { 0, 1, 0 };
 	enum omi_err	 err;
-	uint64_t	*v;
-	size_t		 n, i, cap = q->cands.n + 1;
+	size_t		 i, cap = q->cands.n;
 
-	if ((err = dlist_load(q->s, "sp", q->uid, &v, &n)) != OMI_OK)
+	if ((err = dlist_load(q->s, "sp", q->uid, &q->pend, &q->npend)) !=
+	    OMI_OK)
 		return err;
-	for (i = 0; i < n; i++) {
-		e.docno = v[i];
-		if (cset_add(&q->cands, &cap, &e) == -1) {
-			free(v);
+	for (i = 0; i < q->npend; i++) {
+		e.docno = q->pend[i];
+		if (cset_add(&q->cands, &cap, &e) == -1)
 			return OMI_NOMEM;
-		}
-		q->cands.v[q->cands.n - 1].pending = 1;
-		q->cands.v[q->cands.n - 1].tf = 0;
 	}
-	free(v);
 	cset_normalise(&q->cands);
 	return OMI_OK;
 }
 
-enum omi_err
-sindex_query(struct store *s, const char *uid, const struct search *sr,
-    int speaker_user, int by_relevance, struct sindex_query **out)
+static enum omi_err
+query_new(struct store *s, const char *uid, const struct search *sr,
+    int by_relevance, struct sindex_query **out)
 {
 	struct sindex_query	*q;
-	struct cset		 c;
 	enum omi_err		 err;
-	size_t			 i;
-	int			 dense, have = 0;
 
 	*out = NULL;
 	if ((q = calloc(1, sizeof(*q))) == NULL ||
@@ -502,45 +728,27 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 	q->sr = sr;
 	q->relevance = by_relevance;
 	q->st_chunk = q->si_chunk = UINT64_MAX;
+	*out = q;
 	if ((err = shead_load(s, uid, &q->h)) != OMI_OK)
-		goto out;
-	if (q->h.version != SINDEX_VERSION) {
-		err = OMI_NOTFOUND;
-		goto out;
-	}
-	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
-		if ((err = term_set(q, sr->terms[i], speaker_user, &c,
-		    &dense)) != OMI_OK || dense)
-			continue;
-		q->terms[q->nterms].term = sr->terms[i];
-		q->terms[q->nterms].set = c;
-		q->terms[q->nterms++].idf = log(1.0 + ((double)q->h.live -
-		    (double)c.n + 0.5) / ((double)c.n + 0.5));
-	}
-	if (err != OMI_OK)
-		goto out;
-	if (q->nterms == 0) {
-		err = OMI_NOTFOUND;
-		goto out;
-	}
-	for (i = 0; i < q->nterms; i++) {
-		if (!have) {
-			q->cands.n = q->terms[i].set.n;
-			if ((q->cands.v = reallocarray(NULL, q->cands.n + 1,
-			    sizeof(*q->cands.v))) == NULL) {
-				err = OMI_NOMEM;
-				goto out;
-			}
-			if (q->cands.n > 0)	/* set.v may be NULL */
-				memcpy(q->cands.v, q->terms[i].set.v,
-				    q->cands.n * sizeof(*q->cands.v));
-			have = 1;
-		} else
-			cset_and(&q->cands, &q->terms[i].set);
-	}
-	err = add_pending(q);
-	q->ri = q->cands.n;
-out:
+		return err;
+	return q->h.version == SINDEX_VERSION ? OMI_OK : OMI_NOTFOUND;
+}
+
+enum omi_err
+sindex_query(struct store *s, const char *uid, const struct search *sr,
+    int speaker_user, int by_relevance, struct sindex_query **out)
+{
+	struct sindex_query	*q;
+	enum omi_err		 err;
+
+	if ((err = query_new(s, uid, sr, by_relevance, &q)) == OMI_OK)
+		err = by_relevance ? query_ranked(q, speaker_user) :
+		    query_filtered(q, speaker_user);
+	if (err == OMI_OK)
+		err = add_pending(q);
+	if (q != NULL)
+		q->ri = q->cands.n;
+	*out = NULL;
 	if (err != OMI_OK) {
 		sindex_query_free(q);
 		return err;
@@ -549,11 +757,33 @@ out:
 	return OMI_OK;
 }
 
+enum omi_err
+sindex_all(struct store *s, const char *uid, struct sindex_query **out)
+{
+	struct sindex_query	*q;
+	enum omi_err		 err;
+
+	err = query_new(s, uid, NULL, 0, &q);
+	*out = NULL;
+	/* Without order, every docno would be an exception to look up. */
+	if (err == OMI_OK && q->h.disordered)
+		err = OMI_NOTFOUND;
+	if (err != OMI_OK) {
+		sindex_query_free(q);
+		return err;
+	}
+	q->all = 1;
+	q->ri = ncands(q);
+	*out = q;
+	return OMI_OK;
+}
+
 size_t
 sindex_count(const struct sindex_query *q)
 {
-	return q->cands.n;
+	return q->all ? q->h.live : q->cands.n;
 }
+
 
 /* created_at and word count of a docno (t SINDEX_T_DELETED if none). */
 static enum omi_err
@@ -625,20 +855,7 @@ hit_fill(struct sindex_query *q, uint64_t docno, struct sindex_hit *h)
 static int
 is_exception(const struct sindex_query *q, uint64_t docno)
 {
-	size_t lo = 0, hi = q->nexc, mid;
-
-	if (q->h.disordered)
-		return 1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (q->exc[mid] == docno)
-			return 1;
-		if (q->exc[mid] < docno)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return q->h.disordered || in_sorted(q->exc, q->nexc, docno);
 }
 
 static int
@@ -658,16 +875,16 @@ regular_bound(struct sindex_query *q, int64_t t, const char *id)
 {
 	struct sindex_hit	 h;
 	enum omi_err		 err;
-	size_t			 lo = 0, hi = q->cands.n, mid, m;
+	size_t			 lo = 0, hi = ncands(q), mid, m;
 
 	/* Invariant: every regular candidate at [hi, n) is at or above. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		/* The nearest regular, live candidate at or after mid. */
 		for (m = mid; m < hi; m++) {
-			if (is_exception(q, q->cands.v[m].docno))
+			if (is_exception(q, cand_docno(q, m)))
 				continue;
-			err = hit_fill(q, q->cands.v[m].docno, &h);
+			err = hit_fill(q, cand_docno(q, m), &h);
 			if (err == OMI_OK)
 				break;
 			if (err != OMI_NOTFOUND)
@@ -694,20 +911,24 @@ sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
 {
 	struct sindex_hit	 h, *nv;
 	enum omi_err		 err;
-	size_t			 i;
+	size_t			 i, n;
+	uint64_t		 docno;
 
 	if (q->relevance)
 		return rank(q);
 	if ((err = dlist_load(q->s, "sx", q->uid, &q->exc, &q->nexc)) !=
 	    OMI_OK)
 		return err;
-	q->ri = q->cands.n;
+	q->ri = ncands(q);
 	if (after && (err = regular_bound(q, t, id)) != OMI_OK)
 		return err;
-	for (i = 0; i < q->cands.n; i++) {
-		if (!is_exception(q, q->cands.v[i].docno))
+	/* Every exception is a candidate of a walk over all. */
+	n = q->all ? q->nexc : q->cands.n;
+	for (i = 0; i < n; i++) {
+		docno = q->all ? q->exc[i] : q->cands.v[i].docno;
+		if (!q->all && !is_exception(q, docno))
 			continue;
-		err = hit_fill(q, q->cands.v[i].docno, &h);
+		err = hit_fill(q, docno, &h);
 		if (err == OMI_NOTFOUND)
 			continue;
 		if (err != OMI_OK)
@@ -734,9 +955,9 @@ regular_next(struct sindex_query *q)
 
 	while (!q->rhead_ok && q->ri > 0) {
 		q->ri--;
-		if (is_exception(q, q->cands.v[q->ri].docno))
+		if (is_exception(q, cand_docno(q, q->ri)))
 			continue;
-		err = hit_fill(q, q->cands.v[q->ri].docno, &q->rhead);
+		err = hit_fill(q, cand_docno(q, q->ri), &q->rhead);
 		if (err == OMI_OK)
 			q->rhead_ok = 1;
 		else if (err != OMI_NOTFOUND)
@@ -881,7 +1102,7 @@ rank(struct sindex_query *q)
 		avgdl = 1;
 	for (i = 0; i < q->cands.n; i++) {
 		q->rank[i] = i;
-		if (q->cands.v[i].pending) {
+		if (in_sorted(q->pend, q->npend, q->cands.v[i].docno)) {
 			if ((err = pending_score(q, q->cands.v[i].docno, avgdl,
 			    &q->cands.v[i].tf)) != OMI_OK)
 				return err;
@@ -916,6 +1137,7 @@ sindex_query_free(struct sindex_query *q)
 	for (i = 0; i < q->nterms; i++)
 		free(q->terms[i].set.v);
 	free(q->cands.v);
+	free(q->pend);
 	free(q->exc);
 	free(q->eh);
 	free(q->rank);

@@ -118,6 +118,14 @@ struct sindex_query;
 enum omi_err	 sindex_query(struct store *, const char *uid,
 		    const struct search *, int speaker_user, int by_relevance,
 		    struct sindex_query **q);
+/*
+ * Every indexed conversation as a candidate, newest first, for a search
+ * whose terms the index cannot narrow: the walk needs no listing head
+ * (which grows with the conversations). OMI_NOTFOUND when there is no
+ * index or its order is lost (too many exceptions).
+ */
+enum omi_err	 sindex_all(struct store *, const char *uid,
+		    struct sindex_query **q);
 /* Newest first: candidates with key (t, id) below (t, id) (after == 1). */
 enum omi_err	 sindex_start(struct sindex_query *, int after, int64_t t,
 		    const char *id);
