@@ -30,6 +30,11 @@
 #define DENSE_MIN	512	/* a piece is never too common below this */
 #define VOCAB_SCAN_MAX	8	/* chunks a one-byte piece is looked for in */
 #define RELEVANCE_MAX	(1u << 20)	/* postings a ranking may read */
+#define ALL_EXCEPT_MAX	64	/* exceptions a walk over all looks up */
+
+/* The first window: about this many postings of the rarest piece. */
+uint64_t	sindex_window_postings = 512;
+uint64_t	sindex_window_min = 1024;	/* docnos of a window, at least */
 
 struct cand {
 	uint64_t	 docno;
@@ -55,6 +60,17 @@ struct sindex_query {
 	int			 relevance;
 	struct cset		 cands;		/* ascending docno */
 	int			 all;		/* every docno below h.next */
+	/*
+	 * Newest first, by windows of docnos going down: the pieces to
+	 * read, the one that makes the set, and how far down it is read.
+	 */
+	struct piece		*pcs;
+	size_t			 npc, best;
+	int			 windowed, speaker_user;
+	uint64_t		 win_lo, win;
+	int			 after;		/* the walk's bound */
+	int64_t			 bound_t;
+	char			*bound_id;
 	uint64_t		*pend;		/* sp:, sorted: no postings
 						   yet, scored from text */
 	size_t			 npend;
@@ -203,18 +219,23 @@ cset_add(struct cset *c, size_t *cap, const struct spost *e)
 	return 0;
 }
 
+/* Adds the postings with docnos in [lo, hi). */
 static enum omi_err
 add_postings(struct cset *c, size_t *cap, const char *val, size_t len,
-    int speaker_user)
+    int speaker_user, uint64_t lo, uint64_t hi)
 {
 	const unsigned char	*p = (const unsigned char *)val, *end = p + len;
 	struct spost		 e;
 	uint64_t		 prev = 0;
 	int			 r;
 
-	while ((r = spost_next(&p, end, &prev, &e)) == 1)
-		if ((!speaker_user || e.user) && cset_add(c, cap, &e) == -1)
+	while ((r = spost_next(&p, end, &prev, &e)) == 1) {
+		if (e.docno >= hi)
+			return OMI_OK;
+		if (e.docno >= lo && (!speaker_user || e.user) &&
+		    cset_add(c, cap, &e) == -1)
 			return OMI_NOMEM;
+	}
 	return r == -1 ? OMI_CORRUPT : OMI_OK;
 }
 
@@ -326,11 +347,21 @@ vocab_words(struct sindex_query *q, const char *piece, struct buf *out,
  * long words' "" last) with their heads, and how many postings they have.
  * dense when the piece is not worth reading (see above).
  */
+struct wdir {
+	uint64_t	*first;		/* each sealed chunk's first docno */
+	size_t		 n;
+	int		 state;		/* DIR_* */
+};
+#define DIR_UNREAD	0
+#define DIR_READ	1
+#define DIR_NONE	2	/* missing or not matching: read every chunk */
+
 struct piece {
 	struct buf		 words;		/* NUL-separated */
 	size_t			 nw;
 	struct sword_head	*wh;
 	char			**heads;	/* wh[i]'s record */
+	struct wdir		*dirs;
 	uint64_t		 df;		/* postings, all words */
 	int			 dense;
 };
@@ -342,7 +373,10 @@ piece_free(struct piece *pc)
 
 	for (i = 0; pc->heads != NULL && i < pc->nw; i++)
 		free(pc->heads[i]);
+	for (i = 0; pc->dirs != NULL && i < pc->nw; i++)
+		free(pc->dirs[i].first);
 	free(pc->heads);
+	free(pc->dirs);
 	free(pc->wh);
 	buf_free(&pc->words);
 	memset(pc, 0, sizeof(*pc));
@@ -373,7 +407,8 @@ piece_plan(struct sindex_query *q, const char *piece, struct piece *pc)
 	    q->h.live / 4 : DENSE_MIN;
 	pc->heads = calloc(pc->nw, sizeof(*pc->heads));
 	pc->wh = calloc(pc->nw, sizeof(*pc->wh));
-	if (pc->heads == NULL || pc->wh == NULL)
+	pc->dirs = calloc(pc->nw, sizeof(*pc->dirs));
+	if (pc->heads == NULL || pc->wh == NULL || pc->dirs == NULL)
 		return OMI_NOMEM;
 	for (i = 0, w = pc->words.data; i < pc->nw; i++, w += strlen(w) + 1) {
 		err = whead_get(q->s, q->uid, w, &pc->wh[i], &pc->heads[i]);
@@ -391,12 +426,51 @@ piece_plan(struct sindex_query *q, const char *piece, struct piece *pc)
 	return OMI_OK;
 }
 
-/* Calls fn with each run of postings of the piece's words, in order. */
+/* A word's chunk directory (swd:), read once. */
 static enum omi_err
-piece_walk(struct sindex_query *q, const struct piece *pc,
-    enum omi_err (*fn)(void *, const char *, size_t), void *ctx)
+dir_load(struct sindex_query *q, const char *w, const struct sword_head *wh,
+    struct wdir *d)
+{
+	const unsigned char	*p, *end;
+	enum omi_err		 err;
+	char			*key, *val;
+	size_t			 len;
+
+	if (d->state != DIR_UNREAD)
+		return OMI_OK;
+	d->state = DIR_NONE;
+	if ((key = skey_s("swd", q->uid, w)) == NULL)
+		return OMI_NOMEM;
+	err = store_get(q->s, key, &val, &len);
+	free(key);
+	if (err != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	if ((d->first = reallocarray(NULL, len + 1, sizeof(*d->first))) ==
+	    NULL) {
+		free(val);
+		return OMI_NOMEM;
+	}
+	p = (const unsigned char *)val;
+	end = p + len;
+	while (p < end && sv_get(&p, end, &d->first[d->n]) == 0)
+		d->n++;
+	if (p == end && d->n == wh->nsealed)
+		d->state = DIR_READ;
+	free(val);
+	return OMI_OK;
+}
+
+/*
+ * Calls fn with each run of postings of the piece's words that may hold
+ * docnos in [lo, hi): chunk k holds [first[k], first[k + 1]).
+ */
+static enum omi_err
+piece_walk(struct sindex_query *q, struct piece *pc, uint64_t lo,
+    uint64_t hi, enum omi_err (*fn)(void *, const char *, size_t),
+    void *ctx)
 {
 	enum omi_err	 err = OMI_OK;
+	struct wdir	*d;
 	const char	*w;
 	char		*key, *val;
 	size_t		 i, len;
@@ -406,7 +480,14 @@ piece_walk(struct sindex_query *q, const struct piece *pc,
 	    i++, w += strlen(w) + 1) {
 		if (pc->wh[i].where == WHEAD_NEW)
 			continue;
+		d = &pc->dirs[i];
+		if (pc->wh[i].nsealed > 0 && (lo > 0 || hi < q->h.next) &&
+		    (err = dir_load(q, w, &pc->wh[i], d)) != OMI_OK)
+			break;
 		for (k = 0; k < pc->wh[i].nsealed && err == OMI_OK; k++) {
+			if (d->state == DIR_READ && (d->first[k] >= hi ||
+			    (k + 1 < d->n && d->first[k + 1] <= lo)))
+				continue;
 			if ((key = skey_sn("sc", q->uid, w, k)) == NULL)
 				return OMI_NOMEM;
 			err = store_get(q->s, key, &val, &len);
@@ -431,6 +512,7 @@ struct collect {
 	struct cset	*c;
 	size_t		 cap;
 	int		 speaker_user;
+	uint64_t	 lo, hi;
 };
 
 static enum omi_err
@@ -438,23 +520,28 @@ collect_postings(void *ctx, const char *val, size_t len)
 {
 	struct collect *x = ctx;
 
-	return add_postings(x->c, &x->cap, val, len, x->speaker_user);
+	return add_postings(x->c, &x->cap, val, len, x->speaker_user, x->lo,
+	    x->hi);
 }
 
-/* A piece's candidates, sorted, into c (which it replaces). */
+/* A piece's candidates in [lo, hi), sorted, into c (which it replaces). */
 static enum omi_err
-piece_read(struct sindex_query *q, const struct piece *pc, int speaker_user,
-    struct cset *c)
+piece_read(struct sindex_query *q, struct piece *pc, int speaker_user,
+    uint64_t lo, uint64_t hi, struct cset *c)
 {
-	struct collect	 x = { c, 0, speaker_user };
+	struct collect	 x = { c, 0, speaker_user, lo, hi };
 	enum omi_err	 err;
+	uint64_t	 want = pc->df;
 
 	memset(c, 0, sizeof(*c));
-	/* The heads' counts size it: no growing, which costs pages. */
-	if (pc->df > 0 && pc->df < RELEVANCE_MAX &&
-	    (c->v = reallocarray(NULL, pc->df, sizeof(*c->v))) != NULL)
-		x.cap = pc->df;
-	if ((err = piece_walk(q, pc, collect_postings, &x)) == OMI_OK)
+	/* The heads' counts size it (for all docnos): no growing. */
+	if (lo > 0 || hi < q->h.next)
+		want = 0;
+	if (want > 0 && want < RELEVANCE_MAX &&
+	    (c->v = reallocarray(NULL, want, sizeof(*c->v))) != NULL)
+		x.cap = want;
+	if ((err = piece_walk(q, pc, lo, hi, collect_postings, &x)) ==
+	    OMI_OK)
 		cset_normalise(c);
 	else {
 		free(c->v);
@@ -508,8 +595,8 @@ mark_postings(void *ctx, const char *val, size_t len)
  * pages that cost more than the postings.
  */
 static enum omi_err
-piece_filter(struct sindex_query *q, const struct piece *pc,
-    int speaker_user, struct cset *c)
+piece_filter(struct sindex_query *q, struct piece *pc, int speaker_user,
+    struct cset *c)
 {
 	struct mark	 x = { c, NULL, speaker_user };
 	enum omi_err	 err;
@@ -519,7 +606,8 @@ piece_filter(struct sindex_query *q, const struct piece *pc,
 		return OMI_OK;
 	if ((x.seen = calloc(c->n, 1)) == NULL)
 		return OMI_NOMEM;
-	if ((err = piece_walk(q, pc, mark_postings, &x)) == OMI_OK) {
+	if ((err = piece_walk(q, pc, c->v[0].docno, c->v[c->n - 1].docno + 1,
+	    mark_postings, &x)) == OMI_OK) {
 		for (i = k = 0; i < c->n; i++)
 			if (x.seen[i])
 				c->v[k++] = c->v[i];
@@ -551,7 +639,8 @@ term_set(struct sindex_query *q, const char *term,
 	for (i = 0, p = pieces.data; i < n && err == OMI_OK;
 	    i++, p += strlen(p) + 1) {
 		if ((err = piece_plan(q, p, &pc)) == OMI_OK && !pc.dense &&
-		    (err = piece_read(q, &pc, speaker_user, &ps)) == OMI_OK) {
+		    (err = piece_read(q, &pc, speaker_user, 0, UINT64_MAX,
+		    &ps)) == OMI_OK) {
 			if (!have) {
 				*c = ps;
 				have = 1;
@@ -610,17 +699,21 @@ query_ranked(struct sindex_query *q, int speaker_user)
  * Newest first, only which conversations hold every piece counts: the
  * piece with the fewest postings makes the set, and the others' postings
  * only strike from it, so a query costs the memory of its rarest piece.
+ * And only as far down as a page needs: the set is made window by window
+ * of docnos, the newest first (window_next), each window twice the last.
+ * Here: the pieces' words and counts, and the first window's size.
  */
 static enum omi_err
 query_filtered(struct sindex_query *q, int speaker_user)
 {
 	const struct search	*sr = q->sr;
 	struct buf		 pieces = { 0 };
-	struct piece		*pcs = NULL, *nv;
+	struct piece		*nv;
 	enum omi_err		 err = OMI_OK;
 	const char		*p;
-	size_t			 npc = 0, i, j, n, best = SIZE_MAX;
+	size_t			 i, j, n;
 
+	q->best = SIZE_MAX;
 	for (i = 0; i < sr->nterms && err == OMI_OK; i++) {
 		buf_reset(&pieces);
 		n = swords_pieces(sr->terms[i], &pieces);
@@ -630,32 +723,37 @@ query_filtered(struct sindex_query *q, int speaker_user)
 		}
 		for (j = 0, p = pieces.data; j < n && err == OMI_OK;
 		    j++, p += strlen(p) + 1) {
-			if ((nv = reallocarray(pcs, npc + 1,
-			    sizeof(*pcs))) == NULL) {
+			if ((nv = reallocarray(q->pcs, q->npc + 1,
+			    sizeof(*nv))) == NULL) {
 				err = OMI_NOMEM;
 				break;
 			}
-			pcs = nv;
-			err = piece_plan(q, p, &pcs[npc++]);
+			q->pcs = nv;
+			err = piece_plan(q, p, &q->pcs[q->npc++]);
 		}
 	}
-	for (i = 0; i < npc && err == OMI_OK; i++)
-		if (!pcs[i].dense && (best == SIZE_MAX ||
-		    pcs[i].df < pcs[best].df))
-			best = i;
-	if (err == OMI_OK && best == SIZE_MAX)
-		err = OMI_NOTFOUND;
-	if (err == OMI_OK)
-		err = piece_read(q, &pcs[best], speaker_user, &q->cands);
-	for (i = 0; i < npc && err == OMI_OK && q->cands.n > 0; i++)
-		if (i != best && !pcs[i].dense)
-			err = piece_filter(q, &pcs[i], speaker_user,
-			    &q->cands);
-	for (i = 0; i < npc; i++)
-		piece_free(&pcs[i]);
-	free(pcs);
 	buf_free(&pieces);
-	return err;
+	for (i = 0; i < q->npc && err == OMI_OK; i++)
+		if (!q->pcs[i].dense && (q->best == SIZE_MAX ||
+		    q->pcs[i].df < q->pcs[q->best].df))
+			q->best = i;
+	if (err == OMI_OK && q->best == SIZE_MAX)
+		err = OMI_NOTFOUND;
+	if (err != OMI_OK)
+		return err;
+	q->windowed = 1;
+	q->speaker_user = speaker_user;
+	q->win_lo = q->h.next;
+	/* About sindex_window_postings of the set's piece in the first. */
+	q->win = q->h.next;
+	if (q->pcs[q->best].df > sindex_window_postings)
+		q->win = q->h.next / (q->pcs[q->best].df /
+		    sindex_window_postings);
+	if (q->win < sindex_window_min)
+		q->win = sindex_window_min;
+	if (q->win == 0)	/* every window must go down */
+		q->win = 1;
+	return dlist_load(q->s, "sp", q->uid, &q->pend, &q->npend);
 }
 
 static int
@@ -744,7 +842,7 @@ sindex_query(struct store *s, const char *uid, const struct search *sr,
 	if ((err = query_new(s, uid, sr, by_relevance, &q)) == OMI_OK)
 		err = by_relevance ? query_ranked(q, speaker_user) :
 		    query_filtered(q, speaker_user);
-	if (err == OMI_OK)
+	if (err == OMI_OK && by_relevance)
 		err = add_pending(q);
 	if (q != NULL)
 		q->ri = q->cands.n;
@@ -765,8 +863,13 @@ sindex_all(struct store *s, const char *uid, struct sindex_query **out)
 
 	err = query_new(s, uid, NULL, 0, &q);
 	*out = NULL;
-	/* Without order, every docno would be an exception to look up. */
-	if (err == OMI_OK && q->h.disordered)
+	if (err == OMI_OK)
+		err = dlist_load(s, "sx", uid, &q->exc, &q->nexc);
+	/*
+	 * Each exception is looked up before the walk: past a few, the
+	 * listing's pages cost less.
+	 */
+	if (err == OMI_OK && (q->h.disordered || q->nexc > ALL_EXCEPT_MAX))
 		err = OMI_NOTFOUND;
 	if (err != OMI_OK) {
 		sindex_query_free(q);
@@ -906,45 +1009,113 @@ regular_bound(struct sindex_query *q, int64_t t, const char *id)
 static enum omi_err
 rank(struct sindex_query *q);
 
-enum omi_err
-sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
+/* An exception among the candidates, for the merge by key. */
+static enum omi_err
+exc_add(struct sindex_query *q, uint64_t docno)
 {
 	struct sindex_hit	 h, *nv;
 	enum omi_err		 err;
+
+	if ((err = hit_fill(q, docno, &h)) != OMI_OK)
+		return err == OMI_NOTFOUND ? OMI_OK : err;
+	if (q->after && index_keycmp(h.t, h.id, q->bound_t, q->bound_id) >= 0)
+		return OMI_OK;
+	if ((nv = reallocarray(q->eh, q->neh + 1, sizeof(*nv))) == NULL)
+		return OMI_NOMEM;
+	q->eh = nv;
+	q->eh[q->neh++] = h;
+	return OMI_OK;
+}
+
+/* The exceptions not handed out yet, newest first. */
+static void
+exc_sort(struct sindex_query *q)
+{
+	/* qsort's array may not be NULL, even empty (UBSan aborts). */
+	if (q->neh - q->ei > 1)
+		qsort(q->eh + q->ei, q->neh - q->ei, sizeof(*q->eh),
+		    hit_cmp_desc);
+}
+
+/*
+ * The candidates of the next window of docnos down, [lo, win_lo): the
+ * set piece's postings there, struck by the others', and the pending
+ * conversations there. An exception among them joins the merge by key;
+ * one in a window not read yet is older than every regular candidate
+ * above it (a regular one is newer than all that arrived before), so it
+ * is never needed before its window is.
+ */
+static enum omi_err
+window_next(struct sindex_query *q)
+{
+	struct spost	 e = { 0, 1, 0 };
+	enum omi_err	 err;
+	uint64_t	 lo, hi = q->win_lo;
+	size_t		 i, cap;
+
+	lo = hi > q->win ? hi - q->win : 0;
+	free(q->cands.v);
+	memset(&q->cands, 0, sizeof(q->cands));
+	err = piece_read(q, &q->pcs[q->best], q->speaker_user, lo, hi,
+	    &q->cands);
+	for (i = 0; i < q->npc && err == OMI_OK && q->cands.n > 0; i++)
+		if (i != q->best && !q->pcs[i].dense)
+			err = piece_filter(q, &q->pcs[i], q->speaker_user,
+			    &q->cands);
+	cap = q->cands.n;
+	for (i = 0; i < q->npend && err == OMI_OK; i++) {
+		e.docno = q->pend[i];
+		if (e.docno >= lo && e.docno < hi &&
+		    cset_add(&q->cands, &cap, &e) == -1)
+			err = OMI_NOMEM;
+	}
+	if (err != OMI_OK)
+		return err;
+	cset_normalise(&q->cands);
+	q->win_lo = lo;
+	q->win = q->win > q->h.next ? q->win : q->win * 2;
+	q->ri = q->cands.n;
+	if (q->after && (err = regular_bound(q, q->bound_t, q->bound_id)) !=
+	    OMI_OK)
+		return err;
+	for (i = 0; i < q->cands.n && err == OMI_OK; i++)
+		if (is_exception(q, q->cands.v[i].docno))
+			err = exc_add(q, q->cands.v[i].docno);
+	exc_sort(q);
+	return err;
+}
+
+enum omi_err
+sindex_start(struct sindex_query *q, int after, int64_t t, const char *id)
+{
+	enum omi_err		 err = OMI_OK;
 	size_t			 i, n;
 	uint64_t		 docno;
 
 	if (q->relevance)
 		return rank(q);
-	if ((err = dlist_load(q->s, "sx", q->uid, &q->exc, &q->nexc)) !=
-	    OMI_OK)
+	if (!q->all && (err = dlist_load(q->s, "sx", q->uid, &q->exc,
+	    &q->nexc)) != OMI_OK)
 		return err;
+	q->after = after;
+	q->bound_t = t;
+	if (after && (q->bound_id = strdup(id)) == NULL)
+		return OMI_NOMEM;
+	/* The windows are read as the walk gets to them. */
+	if (q->windowed)
+		return OMI_OK;
 	q->ri = ncands(q);
 	if (after && (err = regular_bound(q, t, id)) != OMI_OK)
 		return err;
 	/* Every exception is a candidate of a walk over all. */
 	n = q->all ? q->nexc : q->cands.n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && err == OMI_OK; i++) {
 		docno = q->all ? q->exc[i] : q->cands.v[i].docno;
-		if (!q->all && !is_exception(q, docno))
-			continue;
-		err = hit_fill(q, docno, &h);
-		if (err == OMI_NOTFOUND)
-			continue;
-		if (err != OMI_OK)
-			return err;
-		if (after && index_keycmp(h.t, h.id, t, id) >= 0)
-			continue;
-		if ((nv = reallocarray(q->eh, q->neh + 1, sizeof(*nv))) ==
-		    NULL)
-			return OMI_NOMEM;
-		q->eh = nv;
-		q->eh[q->neh++] = h;
+		if (q->all || is_exception(q, docno))
+			err = exc_add(q, docno);
 	}
-	/* qsort's array may not be NULL, even empty (UBSan aborts). */
-	if (q->neh > 1)
-		qsort(q->eh, q->neh, sizeof(*q->eh), hit_cmp_desc);
-	return OMI_OK;
+	exc_sort(q);
+	return err;
 }
 
 /* The next regular candidate, newest first, into q->rhead. */
@@ -953,17 +1124,22 @@ regular_next(struct sindex_query *q)
 {
 	enum omi_err err;
 
-	while (!q->rhead_ok && q->ri > 0) {
-		q->ri--;
-		if (is_exception(q, cand_docno(q, q->ri)))
-			continue;
-		err = hit_fill(q, cand_docno(q, q->ri), &q->rhead);
-		if (err == OMI_OK)
-			q->rhead_ok = 1;
-		else if (err != OMI_NOTFOUND)
+	for (;;) {
+		while (!q->rhead_ok && q->ri > 0) {
+			q->ri--;
+			if (is_exception(q, cand_docno(q, q->ri)))
+				continue;
+			err = hit_fill(q, cand_docno(q, q->ri), &q->rhead);
+			if (err == OMI_OK)
+				q->rhead_ok = 1;
+			else if (err != OMI_NOTFOUND)
+				return err;
+		}
+		if (q->rhead_ok || !q->windowed || q->win_lo == 0)
+			return OMI_OK;
+		if ((err = window_next(q)) != OMI_OK)
 			return err;
 	}
-	return OMI_OK;
 }
 
 enum omi_err
@@ -1136,6 +1312,10 @@ sindex_query_free(struct sindex_query *q)
 		return;
 	for (i = 0; i < q->nterms; i++)
 		free(q->terms[i].set.v);
+	for (i = 0; i < q->npc; i++)
+		piece_free(&q->pcs[i]);
+	free(q->pcs);
+	free(q->bound_id);
 	free(q->cands.v);
 	free(q->pend);
 	free(q->exc);

@@ -126,11 +126,22 @@ enum omi_err	 sindex_query(struct store *, const char *uid,
  */
 enum omi_err	 sindex_all(struct store *, const char *uid,
 		    struct sindex_query **q);
+/*
+ * A newest-first query reads its candidates by windows of docnos, the
+ * first sized for about sindex_window_postings postings of its rarest
+ * piece (sindex_window_min docnos at least), each next one twice as big.
+ * Variables so that a test can make them tiny and walk many windows.
+ */
+extern uint64_t	 sindex_window_postings, sindex_window_min;
 /* Newest first: candidates with key (t, id) below (t, id) (after == 1). */
 enum omi_err	 sindex_start(struct sindex_query *, int after, int64_t t,
 		    const char *id);
 /* OMI_OK with *h filled, OMI_NOTFOUND at the end. */
 enum omi_err	 sindex_next(struct sindex_query *, struct sindex_hit *h);
+/*
+ * The candidates held now: all of a relevance query's; a newest-first
+ * query's current window; a walk over all, the conversations indexed.
+ */
 size_t		 sindex_count(const struct sindex_query *);
 void		 sindex_query_free(struct sindex_query *);
 #endif
