@@ -3,7 +3,11 @@
  * conversations, and check, which walks every record (each must decode) and
  * cross-checks every user's index against the conversation records.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +167,7 @@ struct check {
 	size_t		 keys, users, convs, indexed, oauth, search, problems;
 	size_t		 unindexed;	/* users whose search reads all */
 	uint64_t	 search_words;
+	uint64_t	 payload;	/* the conversations' JSON bytes */
 };
 
 static void
@@ -193,6 +198,8 @@ check_key(void *ctx, const char *key)
 	if (strncmp(key, "conv:", 5) == 0) {
 		k->convs++;
 		nl = memchr(val, '\n', len);
+		if (nl != NULL)
+			k->payload += len - (size_t)(nl + 1 - val);
 		j = nl ? json_loadb(nl + 1, len - (size_t)(nl + 1 - val),
 		    JSON_REJECT_DUPLICATES, NULL) : NULL;
 	} else if (strcmp(key, "meta:schema") == 0) {
@@ -298,6 +305,58 @@ check_user_index(void *ctx, const char *key)
 	return 0;
 }
 
+/*
+ * The bytes of the data directory's files (its recovery files, lock and
+ * configuration included), as ls sees them and as the disk holds them
+ * (what a quota counts): -1 when it cannot be read.
+ */
+static int
+dir_bytes(const char *dir, uint64_t *apparent, uint64_t *allocated)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 fd;
+
+	*apparent = *allocated = 0;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		*apparent += (uint64_t)st.st_size;
+		*allocated += (uint64_t)st.st_blocks * 512;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The payload and what the data directory takes for it (issue 21). */
+static void
+print_disk(const struct admin_ctx *c, const struct check *k)
+{
+	uint64_t apparent, allocated;
+
+	printf("payload: %llu bytes of conversation JSON\n",
+	    (unsigned long long)k->payload);
+	if (dir_bytes(c->datadir, &apparent, &allocated) == -1) {
+		printf("data directory: unreadable (%s)\n", strerror(errno));
+		return;
+	}
+	printf("data directory: %llu bytes (%llu on disk)",
+	    (unsigned long long)apparent, (unsigned long long)allocated);
+	if (k->payload > 0)
+		printf(", %.2fx the payload (%.2fx on disk)",
+		    (double)apparent / (double)k->payload,
+		    (double)allocated / (double)k->payload);
+	putchar('\n');
+}
+
 static int
 cmd_check(struct admin_ctx *c, int argc, char **argv)
 {
@@ -321,6 +380,7 @@ cmd_check(struct admin_ctx *c, int argc, char **argv)
 	    "words, %zu users without one\nproblems: %zu\n", k.keys, k.users,
 	    k.convs, k.oauth, k.search, (unsigned long long)k.search_words,
 	    k.unindexed, k.problems);
+	print_disk(c, &k);
 	return k.problems ? 1 : 0;
 }
 

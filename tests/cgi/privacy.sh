@@ -88,6 +88,16 @@ check_match "bob's conversation is intact" "$("$ADMIN" show bob bob-1)" \
 out=$("$ADMIN" check 2>&1)
 check_match "check is clean after user del" "$out" "problems: 0"
 check_match "no account left" "$out" "users: 1"
+# check's disk figures: the payload is bob's one body, byte for byte, and
+# the data directory's bytes are its files' sizes.
+check_eq "check's payload is what is left" \
+    "$(printf '%s\n' "$out" | sed -n 's/^payload: \([0-9]*\) bytes.*/\1/p')" \
+    "$(stat -c %s "$T_TMP/b.json")"
+check_eq "check's data directory bytes are its files'" \
+    "$(printf '%s\n' "$out" | sed -n 's/^data directory: \([0-9]*\) bytes.*/\1/p')" \
+    "$(find "$D" -maxdepth 1 -type f -printf '%s\n' | awk '{s += $1} END {print s}')"
+check_match "check prints their ratio" "$out" \
+    "^data directory: .*, [0-9]+\.[0-9][0-9]x the payload"
 
 # A re-delivery that changes a conversation: its old words leave omi.db at
 # once (GDBM's free space keeps nothing), and every file after a compaction.
