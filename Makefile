@@ -213,7 +213,7 @@ dist:
 # make bench: the benchmark table (see scripts/bench.sh); never a test.
 build/bench/hello: tests/bench/hello.c
 	$(Q)mkdir -p build/bench
-	$(call say,LD,$@) $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+	$(call say,LD,$@) $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
 bench: all build/bench/hello
 	scripts/bench.sh

@@ -19,7 +19,27 @@ wanted() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 
 mkdir -p "$T_TMP/cgi-bin"
-cp "${BENCH_CGIBIN:-$TOP/cgi-bin}"/{webhook,authorize,token,conversations} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
+# Every program: lighttpd's FastCGI configuration starts all six.
+cp "${BENCH_CGIBIN:-$TOP/cgi-bin}"/{webhook,authorize,token,conversations,mcp,view} "$TOP/build/bench/hello" "$T_TMP/cgi-bin/"
+# The durable yardstick is the same binary under the name that makes it
+# append and fdatasync (tests/bench/hello.c).
+cp "$TOP/build/bench/hello" "$T_TMP/cgi-bin/hello-durable"
+# Under Apache's mod_fcgid every program of the directory runs as FastCGI;
+# under lighttpd's, only those fastcgi.server names.
+if [ "$OMI_SERVER" = lighttpd-fastcgi ]; then
+	OMI_LIGHTTPD_EXTRA=$T_TMP/hello-fastcgi.conf
+	export OMI_LIGHTTPD_EXTRA
+	cat > "$OMI_LIGHTTPD_EXTRA" <<'CONF'
+fastcgi.server += (
+    "/cgi-bin/hello-durable" => ( var.omi_fcgi + (
+        "socket" => var.omi_rundir + "/hello-durable.sock",
+        "bin-path" => var.omi_cgibin + "/hello-durable" ) ),
+    "/cgi-bin/hello" => ( var.omi_fcgi + (
+        "socket" => var.omi_rundir + "/hello.sock",
+        "bin-path" => var.omi_cgibin + "/hello" ) ),
+)
+CONF
+fi
 cp -a "$seed" "$T_TMP/data"
 [ -n "${OMI_APACHE_USER:-}" ] && chown -R "$OMI_APACHE_USER" "$T_TMP/data" "$T_TMP/cgi-bin"
 export OMI_DATA_DIR=$T_TMP/data
@@ -132,11 +152,15 @@ head -n "$half" "$T_TMP/codes" > "$T_TMP/codes.1"
 tail -n +"$((half + 1))" "$T_TMP/codes" > "$T_TMP/codes.16"
 
 for c in 1 16; do
+	# The yardsticks: a GET, and a POST of a webhook delivery's body that
+	# is appended and fdatasynced before the answer (the floor of a
+	# durable write), under CGI and FastCGI alike; under CGI also POSTs
+	# of a webhook delivery's size and of a refresh grant's (POSTs cost
+	# servers more: lighttpd pipes the body, Apache's mod_cgid holds a
+	# kept-alive POST).
+	run hello "$c" "$BASE/cgi-bin/hello"
+	WEBHOOK_PATH=/cgi-bin/hello-durable run hello-durable "$c" "$BASE/" -s "$bench/webhook.lua"
 	if [ -z "$fastcgi" ]; then
-		# The yardsticks: a GET, and POSTs of a webhook delivery's size
-		# and of a refresh grant's (POSTs cost servers more: lighttpd
-		# pipes the body, Apache's mod_cgid holds a kept-alive POST).
-		run hello "$c" "$BASE/cgi-bin/hello"
 		WEBHOOK_PATH=/cgi-bin/hello run hello-post "$c" "$BASE/" -s "$bench/webhook.lua"
 		POST_BYTES=$refresh_bytes run hello-form "$c" "$BASE/cgi-bin/hello" -s "$bench/post.lua"
 	fi

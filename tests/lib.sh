@@ -173,6 +173,11 @@ server_start() {
 		    "$TOP/scripts/lighttpd-conf.sh" "$T_TMP/lighttpd.conf" "$TOP" \
 		    "$OMI_CGIBIN" "$OMI_DATA_DIR" "$PORT" "$SERVER_LOG" \
 		    "$T_TMP/lighttpd.pid"
+		# More configuration after the project's (the benchmark's
+		# FastCGI yardsticks).
+		if [ -n "${OMI_LIGHTTPD_EXTRA:-}" ]; then
+			cat "$OMI_LIGHTTPD_EXTRA" >> "$T_TMP/lighttpd.conf"
+		fi
 		lighttpd -D -f "$T_TMP/lighttpd.conf" 2>>"$SERVER_LOG" &
 		T_PIDS="$T_PIDS $!"
 		server_pid=$!
