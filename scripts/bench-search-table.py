@@ -3,7 +3,7 @@
 "SIZE NAME N P50 P99 BAD" (milliseconds) and one "SIZE info ..." a size."""
 import json, sys
 
-lat, info, compacted = {}, {}, {}
+lat, info, compacted, disk = {}, {}, {}, {}
 for l in open(sys.argv[1]):
     f = l.split()
     if len(f) > 1 and f[1] == "info":
@@ -15,6 +15,8 @@ for l in open(sys.argv[1]):
                       "page": dict(x.split("=") for x in h[8:]), "load": (l0, l1)}
     elif len(f) == 3 and f[1] == "compacted":
         compacted[f[0]] = int(f[2])
+    elif len(f) == 5 and f[1] == "disk":
+        disk[f[0]] = (int(f[2]), int(f[3]), int(f[4]))
     elif len(f) == 6:
         lat[(f[0], f[1])] = (int(f[2]), float(f[3]), float(f[4]), int(f[5]))
 sizes = sorted(info, key=int)
@@ -72,3 +74,17 @@ for s in sizes:
         "{:,}".format(i["db"]), "{:,}".format(compacted.get(s, 0)),
         "%.2fx" % (compacted.get(s, 0) / i["transcript"]), i["fill"], i["reindex"],
         "%s / %s" % i["load"])
+if disk:
+    print()
+    print("The data directory (all its files) against the payload (the stored conversations' JSON, as "
+          "omi-admin check counts it):")
+    print()
+    row("conversations", "payload bytes", "data directory after the runs", "ratio", "compacted", "ratio")
+    row("---", "---:", "---:", "---:", "---:", "---:")
+    for s in sizes:
+        if s not in disk:
+            continue
+        p, live, comp = disk[s]
+        ratio = (lambda b: "%.2fx" % (b / p) if p else "-")
+        row("{:,}".format(int(s)), "{:,}".format(p) if p else "-", "{:,}".format(live), ratio(live),
+            "{:,}".format(comp), ratio(comp))

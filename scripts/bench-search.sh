@@ -24,7 +24,9 @@
 # ratio, how many conversations each first page held (and has_more), the
 # data directory's bytes and the transcripts' bytes (the sum of the
 # segments' text in UTF-8), and after all that, compacted, omi.db's bytes:
-# an index's cost is (after - before) / transcript bytes.
+# an index's cost is (after - before) / transcript bytes. Last, the whole
+# data directory against the payload (the stored JSON, as omi-admin check
+# counts it), after the runs and compacted.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${BENCH_SEARCH_SIZES:-10000 100000}
@@ -157,7 +159,13 @@ for n in $sizes; do
 	# The data directory as it was measured depends on when the journal
 	# last checkpointed; compacted (omi.db and its snapshot, no journal),
 	# it is the same for the same data, the figure to compare builds by.
+	live=$(du -sb --apparent-size "$OMI_DATA_DIR" | cut -f1)
 	"$ADMIN" compact >/dev/null || { echo "bench-search: compact failed" >&2; exit 1; }
 	echo "$n compacted $(stat -c %s "$OMI_DATA_DIR/omi.db")" >> "$results"
+	# Issue 21's disk ratio: the whole data directory (recovery files
+	# included) against the payload, the stored conversations' JSON that
+	# omi-admin check counts (an older build's check prints none: 0).
+	payload=$("$ADMIN" check 2>/dev/null | sed -n 's/^payload: \([0-9]*\) bytes.*/\1/p')
+	echo "$n disk ${payload:-0} $live $(du -sb --apparent-size "$OMI_DATA_DIR" | cut -f1)" >> "$results"
 done
 "$py" "$top/scripts/bench-search-table.py" "$results"
