@@ -27,11 +27,17 @@
 #include "lib/text.h"
 
 #define DENSE_WORDS	512	/* vocabulary words one piece may match */
-#define DENSE_MIN	512	/* a piece is never too common below this */
 #define VOCAB_SCAN_MAX	8	/* chunks a one-byte piece is looked for in */
 #define RELEVANCE_MAX	(1u << 20)	/* postings a ranking may read */
-#define ALL_EXCEPT_MAX	64	/* exceptions a walk over all looks up */
 
+/*
+ * A piece in more than 1 / sindex_dense_share of the conversations is too
+ * common to read, but never below sindex_dense_min postings.
+ */
+uint64_t	sindex_dense_share = 4;
+uint64_t	sindex_dense_min = 512;
+/* Out-of-order conversations a walk over all looks up, at most. */
+uint64_t	sindex_all_except_max = 64;
 /* The first window: about this many postings of the rarest piece. */
 uint64_t	sindex_window_postings = 512;
 uint64_t	sindex_window_min = 1024;	/* docnos of a window, at least */
@@ -403,8 +409,11 @@ piece_plan(struct sindex_query *q, const char *piece, struct piece *pc)
 	pc->nw++;
 	if (pc->words.failed)
 		return OMI_NOMEM;
-	limit = q->relevance ? RELEVANCE_MAX : q->h.live / 4 > DENSE_MIN ?
-	    q->h.live / 4 : DENSE_MIN;
+	limit = q->h.live / (sindex_dense_share ? sindex_dense_share : 1);
+	if (limit < sindex_dense_min)
+		limit = sindex_dense_min;
+	if (q->relevance)
+		limit = RELEVANCE_MAX;
 	pc->heads = calloc(pc->nw, sizeof(*pc->heads));
 	pc->wh = calloc(pc->nw, sizeof(*pc->wh));
 	pc->dirs = calloc(pc->nw, sizeof(*pc->dirs));
@@ -869,7 +878,8 @@ sindex_all(struct store *s, const char *uid, struct sindex_query **out)
 	 * Each exception is looked up before the walk: past a few, the
 	 * listing's pages cost less.
 	 */
-	if (err == OMI_OK && (q->h.disordered || q->nexc > ALL_EXCEPT_MAX))
+	if (err == OMI_OK && (q->h.disordered ||
+	    q->nexc > sindex_all_except_max))
 		err = OMI_NOTFOUND;
 	if (err != OMI_OK) {
 		sindex_query_free(q);

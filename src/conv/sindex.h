@@ -130,9 +130,15 @@ enum omi_err	 sindex_all(struct store *, const char *uid,
  * A newest-first query reads its candidates by windows of docnos, the
  * first sized for about sindex_window_postings postings of its rarest
  * piece (sindex_window_min docnos at least), each next one twice as big.
- * Variables so that a test can make them tiny and walk many windows.
+ * A piece in more than 1 / sindex_dense_share of the conversations (4:
+ * a quarter), and in at least sindex_dense_min, is too common to read.
+ * sindex_all declines a user with more than sindex_all_except_max
+ * conversations out of order. Variables so that a test can change them:
+ * many windows, and many walks over all.
  */
 extern uint64_t	 sindex_window_postings, sindex_window_min;
+extern uint64_t	 sindex_dense_share, sindex_dense_min;
+extern uint64_t	 sindex_all_except_max;
 /* Newest first: candidates with key (t, id) below (t, id) (after == 1). */
 enum omi_err	 sindex_start(struct sindex_query *, int after, int64_t t,
 		    const char *id);
