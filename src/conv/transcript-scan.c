@@ -28,6 +28,18 @@ struct cur {
 	int			 over;		/* TSCAN_TOO_DEEP, TSCAN_TOO_MANY */
 };
 
+/* A cursor over the whole document. */
+static void
+cur_init(struct cur *c, const char *doc, size_t len, int max_depth,
+    size_t max_values)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = (const unsigned char *)doc;
+	c->end = c->p + len;
+	c->max_depth = max_depth;
+	c->max_values = max_values;
+}
+
 static void
 ws(struct cur *c)
 {
@@ -295,12 +307,16 @@ find_members(struct cur *c, int depth, const char *const *names, size_t n,
 
 /* Pass one: the whole document, and where its members of names lie. */
 static int
-find_top(struct cur *c, const char *const *names, size_t n, struct cur *at)
+find_top(const char *doc, size_t len, const char *const *names, size_t n,
+    struct cur *at)
 {
-	if (find_members(c, 1, names, n, at) == -1)
+	struct cur c;
+
+	cur_init(&c, doc, len, TSCAN_MAX_DEPTH, SIZE_MAX);
+	if (find_members(&c, 1, names, n, at) == -1)
 		return -1;
-	ws(c);
-	return c->p != c->end ? -1 : 0;
+	ws(&c);
+	return c.p != c.end ? -1 : 0;
 }
 
 /*
@@ -445,16 +461,11 @@ static int
 segments(const char *doc, size_t len, struct buf *scratch,
     const struct seg_fn *sf)
 {
-	struct cur	 c, seg;
+	struct cur	 seg;
 	int		 rc, stop = 0;
 
-	memset(&c, 0, sizeof(c));
-	c.p = (const unsigned char *)doc;
-	c.end = c.p + len;
-	c.max_depth = TSCAN_MAX_DEPTH;
-	c.max_values = SIZE_MAX;
-	if (find_top(&c, (const char *const []){ "transcript_segments" }, 1,
-	    &seg) == -1)
+	if (find_top(doc, len, (const char *const []){
+	    "transcript_segments" }, 1, &seg) == -1)
 		return DECLINE;
 	/* Absent, or not an array: no texts, as with Jansson. */
 	if (seg.p == NULL || peek(&seg) != '[')
@@ -516,11 +527,7 @@ tscan_limits(const char *doc, size_t len, int max_depth, size_t max_values,
 	struct cur	 c;
 	int		 rc;
 
-	memset(&c, 0, sizeof(c));
-	c.p = (const unsigned char *)doc;
-	c.end = c.p + len;
-	c.max_depth = max_depth;
-	c.max_values = max_values;
+	cur_init(&c, doc, len, max_depth, max_values);
 	if (skip_value(&c, 0) == -1)
 		rc = c.over ? c.over : DECLINE;
 	else {
@@ -557,16 +564,11 @@ summary(const char *doc, size_t len, struct tscan_summary *out)
 	    "emoji" };
 	struct buf	*field[] = { &out->title, &out->overview,
 			    &out->category, &out->emoji };
-	struct cur	 c, at[3], sat[4], sc;
+	struct cur	 at[3], sat[4], sc;
 	size_t		 i;
 	int		 rc;
 
-	memset(&c, 0, sizeof(c));
-	c.p = (const unsigned char *)doc;
-	c.end = c.p + len;
-	c.max_depth = TSCAN_MAX_DEPTH;
-	c.max_values = SIZE_MAX;
-	if (find_top(&c, top, 3, at) == -1)
+	if (find_top(doc, len, top, 3, at) == -1)
 		return DECLINE;
 	out->discarded = at[1].p != NULL && peek(&at[1]) == 't';
 	if ((rc = member_string(&at[0], &out->created_at)) != 0)
