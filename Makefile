@@ -28,7 +28,7 @@ else
 
 PREFIX	?= /usr/local
 CC	?= cc
-PKGS	 = jansson libsodium libxcrypt
+PKGS	 = jansson libsodium libxcrypt libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -50,7 +50,7 @@ LDFLAGS	?=
 # are installed: a CGI process starts faster without the dynamic loader, and
 # the binaries run on hosts that lack the libraries. LINK=dynamic overrides;
 # `make static` insists.
-STATIC_LIBS = libjansson.a libsodium.a libcrypt.a libgdbm.a libfcgi.a
+STATIC_LIBS = libjansson.a libsodium.a libcrypt.a libgdbm.a libfcgi.a libzstd.a
 HAVE_STATIC := $(if $(strip $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell $(CC) -print-file-name=$(l))),,$(l)))),no,yes)
 LINK	?= $(if $(filter yes,$(HAVE_STATIC)),static,dynamic)
 ifeq ($(LINK),static)
@@ -93,7 +93,7 @@ FASTCGI	?= 0
 Q	 = $(if $(V),,@)
 say	 = $(if $(V),,@echo "  $(1)	$(2)";)
 
-all: programs $(UNIT_BINS)
+all: programs $(UNIT_BINS) $(BUILD)/tests/datagrep
 programs: $(addprefix $(CGIDIR)/,$(PROGRAMS)) $(ADMIN_BIN)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
@@ -121,6 +121,10 @@ $(CGIDIR)/%: $(BUILD)/%.o $(LIB)
 
 $(ADMIN_BIN): $(BUILD)/omi-admin.o $(LIB)
 	$(call say,LD,$@) $(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# A tool of the privacy tests: grep that sees into compressed records.
+$(BUILD)/tests/datagrep: tests/tools/datagrep.c $(LIB) | $(BUILD)
+	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) | $(BUILD)
 	$(call say,CC,$@) $(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -173,7 +177,7 @@ valgrind: valgrind-build
 	tests/valgrind.sh
 
 static:
-	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev" >&2; exit 1; }
+	@[ "$(HAVE_STATIC)" = yes ] || { echo "static libraries missing: apt-get install libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libzstd-dev" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory LINK=static all
 
 # make run [PORT=8000] [SERVER=lighttpd|apache|apache-cgi] [FASTCGI=1]

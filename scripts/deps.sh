@@ -9,7 +9,7 @@
 #   deps.sh --fresh   + debootstrap (make test-fresh)
 # Several modes add up (the Makefile passes one per goal); none is --check.
 set -eu
-build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev"
+build="gcc make pkg-config libjansson-dev libsodium-dev libgdbm-dev libcrypt-dev libfcgi-dev libzstd-dev"
 run="lighttpd curl"
 test="apache2 libapache2-mod-fcgid chromium nodejs npm valgrind time mandoc jq"
 # make fuzz: clang and its libFuzzer runtime (libclang_rt.fuzzer, in

@@ -21,6 +21,7 @@
 #include "auth/oauth.h"
 #include "conv/index-codec.h"
 #include "conv/index.h"
+#include "conv/record.h"
 #include "conv/sindex.h"
 #include "lib/clock.h"
 #include "lib/sec.h"
@@ -181,8 +182,8 @@ static int
 check_key(void *ctx, const char *key)
 {
 	struct check	*k = ctx;
-	char		*val, *nl;
-	size_t		 len;
+	char		*val, *raw;
+	size_t		 len, rlen;
 	json_t		*j;
 
 	k->keys++;
@@ -197,11 +198,12 @@ check_key(void *ctx, const char *key)
 	}
 	if (strncmp(key, "conv:", 5) == 0) {
 		k->convs++;
-		nl = memchr(val, '\n', len);
-		if (nl != NULL)
-			k->payload += len - (size_t)(nl + 1 - val);
-		j = nl ? json_loadb(nl + 1, len - (size_t)(nl + 1 - val),
-		    JSON_REJECT_DUPLICATES, NULL) : NULL;
+		j = NULL;
+		if (conv_rec_decode(val, len, &raw, &rlen) == OMI_OK) {
+			k->payload += rlen;
+			j = json_loadb(raw, rlen, JSON_REJECT_DUPLICATES, NULL);
+			free(raw);
+		}
 	} else if (strcmp(key, "meta:schema") == 0) {
 		j = json_loads("{}", 0, NULL);
 		if (strcmp(val, "1") != 0)

@@ -10,6 +10,7 @@
 
 #include "conv/index-codec.h"
 #include "conv/index.h"
+#include "conv/record.h"
 #include "conv/sindex.h"
 #include "conv/transcript-scan.h"
 #include "lib/buf.h"
@@ -496,23 +497,12 @@ static enum omi_err
 stored_t(struct store *s, const char *ckey, int64_t *t)
 {
 	enum omi_err	 err;
-	char		*val, *nl;
-	uint64_t	 v;
+	char		*val;
+	size_t		 len;
 
-	if ((err = store_get(s, ckey, &val, NULL)) != OMI_OK)
+	if ((err = store_get(s, ckey, &val, &len)) != OMI_OK)
 		return err;
-	nl = strchr(val, '\n');
-	if (nl != NULL)
-		*nl = '\0';
-	err = OMI_CORRUPT;
-	if (nl != NULL && val[0] == '-' && parse_u64(val + 1, INT64_MAX,
-	    &v) == 0) {
-		*t = -(int64_t)v;
-		err = OMI_OK;
-	} else if (nl != NULL && parse_u64(val, INT64_MAX, &v) == 0) {
-		*t = (int64_t)v;
-		err = OMI_OK;
-	}
+	err = conv_rec_t(val, len, t);
 	free(val);
 	return err;
 }
@@ -567,8 +557,7 @@ index_put(struct store *s, const char *uid, const struct conv_summary *c,
 	if (!done && (err = index_add(s, uid, &h, entry, c->t, c->id)) !=
 	    OMI_OK)
 		goto out;
-	buf_printf(&rec, "%lld\n", (long long)c->t);
-	buf_append(&rec, raw, len);
+	conv_rec_encode(&rec, c->t, raw, len);
 	if (rec.failed) {
 		err = OMI_NOMEM;
 		goto out;
@@ -591,8 +580,8 @@ index_get(struct store *s, const char *uid, const char *id, char **raw,
     size_t *len)
 {
 	enum omi_err	 err;
-	char		*ckey, *val, *nl;
-	size_t		 vlen, skip;
+	char		*ckey, *val;
+	size_t		 vlen;
 
 	*raw = NULL;
 	if ((ckey = key3("conv", uid, id)) == NULL)
@@ -601,16 +590,9 @@ index_get(struct store *s, const char *uid, const char *id, char **raw,
 	free(ckey);
 	if (err != OMI_OK)
 		return err;
-	if ((nl = memchr(val, '\n', vlen)) == NULL) {
-		free(val);
-		return OMI_CORRUPT;
-	}
-	skip = (size_t)(nl - val) + 1;
-	memmove(val, val + skip, vlen - skip + 1);
-	*raw = val;
-	if (len)
-		*len = vlen - skip;
-	return OMI_OK;
+	err = conv_rec_decode(val, vlen, raw, len);
+	free(val);
+	return err;
 }
 
 enum omi_err
