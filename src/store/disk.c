@@ -38,7 +38,7 @@ disk_crash_point(const char *where, const char *dbpath)
 
 	if (w == NULL || strcmp(w, where) != 0)
 		return;
-	if (strcmp(where, "apply-torn") == 0 && dbpath != NULL &&
+	if (strstr(where, "-torn") != NULL && dbpath != NULL &&
 	    (fd = open(dbpath, O_WRONLY | O_CLOEXEC)) != -1) {
 		/* Simulate a half-written GDBM update: scribble on the file. */
 		(void)!pwrite(fd, "torn torn torn torn torn torn torn ", 35, 0);

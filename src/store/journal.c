@@ -189,6 +189,14 @@ journal_dirty(const char *dir, int full)
 	char		*path;
 	int		 fd, rc = -1;
 
+	/* A checkpoint died while it rolled the snapshot forward. */
+	if ((path = disk_path(dir, "omi.roll")) == NULL)
+		return -1;
+	rc = access(path, F_OK) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+	free(path);
+	if (rc != 0)
+		return rc;
+	rc = -1;
 	if ((path = disk_path(dir, "omi.journal")) == NULL)
 		return -1;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -408,6 +416,42 @@ journal_reset(const char *dir, const char *jpath)
 }
 
 /*
+ * After a checkpoint died while it rolled omi.snap forward (omi.roll is
+ * there): omi.db is the whole state, durably (see the checkpoints below),
+ * so it becomes the snapshot again and the journal starts empty.
+ */
+static enum omi_err
+roll_recover(const char *dir, const char *roll)
+{
+	char		*dbp, *snap, *tmp, *jpath;
+	enum omi_err	 err = OMI_NOMEM;
+
+	dbp = disk_path(dir, "omi.db");
+	snap = disk_path(dir, "omi.snap");
+	tmp = disk_path(dir, "omi.snap.new");
+	jpath = disk_path(dir, "omi.journal");
+	if (dbp && snap && tmp && jpath) {
+		if (copy_file(dbp, tmp) == -1 || rename(tmp, snap) == -1) {
+			err = disk_errno(errno);
+			(void)unlink(tmp);
+		} else {
+			sync_dir(dir);
+			err = journal_reset(dir, jpath) == 0 &&
+			    unlink(roll) == 0 ? OMI_OK : disk_errno(errno);
+			sync_dir(dir);
+		}
+	}
+	if (err == OMI_OK)
+		log_msg("store: a checkpoint was cut short: the snapshot was "
+		    "made again from the database");
+	free(dbp);
+	free(snap);
+	free(tmp);
+	free(jpath);
+	return err;
+}
+
+/*
  * Rebuilds omi.db from omi.snap and the journal's complete records, then
  * checkpoints. Runs under the exclusive lock with no database open.
  */
@@ -415,19 +459,26 @@ enum omi_err
 journal_recover(const char *dir)
 {
 	struct buf	 j = { 0 };
-	char		*jpath, *snap, *dbp, *tmp, *bad;
+	char		*jpath = NULL, *snap = NULL, *dbp = NULL, *tmp = NULL;
+	char		*bad = NULL, *roll;
 	GDBM_FILE	 db = NULL;
 	size_t		 off = 0, records = 0, aborted = 0;
 	uint64_t	 plen;
 	unsigned char	 sum[16];
 	enum omi_err	 err = OMI_ERROR;
 
+	if ((roll = disk_path(dir, "omi.roll")) != NULL &&
+	    access(roll, F_OK) == 0) {
+		err = roll_recover(dir, roll);
+		free(roll);
+		return err;
+	}
 	jpath = disk_path(dir, "omi.journal");
 	snap = disk_path(dir, "omi.snap");
 	dbp = disk_path(dir, "omi.db");
 	tmp = disk_path(dir, "omi.db.rebuild");
 	bad = disk_path(dir, "omi.db.damaged");
-	if (!jpath || !snap || !dbp || !tmp || !bad ||
+	if (!roll || !jpath || !snap || !dbp || !tmp || !bad ||
 	    (buf_read_file(&j, jpath) == -1 && errno != ENOENT))
 		goto out;
 	(void)unlink(tmp);
@@ -486,168 +537,297 @@ out:
 	free(dbp);
 	free(tmp);
 	free(bad);
+	free(roll);
 	return err;
 }
 
 /*
- * Checkpoints: once the journal outgrows the database, the database becomes
- * the new omi.snap and the journal starts again. Copying the database is
- * quick (it is in the page cache); making the copy durable is a disk write
- * of the whole database (half a second at 64 MB here, seconds on a slow
- * disk), and every other request would wait for it if it ran under the
- * data lock. So a checkpoint takes three steps:
+ * Checkpoints: once the journal holds a quarter of the database's size (and
+ * at least 8 MB), its records are applied to omi.snap itself and the
+ * journal starts again. The snapshot is rolled forward in place, never
+ * copied, so a checkpoint needs no room for a second copy of the database
+ * (the data directory's peak is its steady state) and writes what changed,
+ * not the whole database.
  *
- * 1. journal_checkpoint_copy(), data lock held, by the commit that finds
- *    the journal grown past the database: copies omi.db to omi.snap.tmp,
- *    without a sync, and notes the generation and the journal's size X.
- *    The copy is omi.snap plus the journal's first X bytes. The copy's
- *    flock keeps a second checkpoint from starting until this one ends.
- * 2. journal_checkpoint_sync(), no lock held: syncs the copy.
- * 3. journal_checkpoint_end(), data lock held again: unless the
- *    generation changed meanwhile (a recovery), writes the journal's
- *    records past X (the commits made between the steps) to
- *    omi.journal.tmp and syncs it, renames the copy to omi.snap, and then,
- *    under omi.sync's flock, starts a new generation and renames the new
- *    journal into place.
+ * While omi.snap is being changed it is no longer a state to recover from,
+ * so the database must be one, durably, and nobody may change it: the whole
+ * roll runs under the exclusive data lock, after an fdatasync of omi.db,
+ * and omi.roll says that it is under way:
  *
- * A crash between the two renames leaves the new snapshot with the whole
- * old journal: a recovery then replays records the snapshot holds already,
- * which is harmless, since each holds whole values (the state after them
- * is the same). The new generation comes before the new journal, so no
- * sync mark of the old journal's offsets can vouch for the new one; and
- * omi.sync's flock is held across both, so a writer that sees the new
- * generation (and so skips its own sync) finds its record in a synced new
- * journal under its name.
+ * 1. (store.c, no lock) an fdatasync of omi.db, so that the one under the
+ *    lock below finds little left to write.
+ * 2. Data lock held, and only if the journal is still the one the commit
+ *    saw (generation) and clean: fdatasync omi.db, which is then the whole
+ *    state, durably; create omi.roll and sync the directory.
+ * 3. Apply every complete record to omi.snap (scrubbing what they replace
+ *    or delete, as a commit does), fsync it, empty the journal (a new
+ *    generation), remove omi.roll.
+ *
+ * Killed or cut off (power) anywhere after omi.roll exists, the next
+ * session finds it and makes omi.snap again from omi.db, which is durable
+ * and whole: the roll's own commit had finished, and the lock kept every
+ * other writer out until omi.roll was gone (journal_recover). Without
+ * omi.roll, omi.snap plus the journal is the state, as always; a death
+ * between emptying the journal and removing omi.roll only makes that
+ * session copy a database that is already the snapshot's state.
  */
-void
-journal_checkpoint_copy(struct store *s, off_t journal_size, uint64_t gen,
-    struct checkpoint *ck)
+int
+journal_checkpoint_due(struct store *s, off_t journal_size)
 {
-	struct stat	 dst;
-	char		*tmp;
-	uint64_t	 avail, need;
-	int		 fd = -1, in;
+	struct stat	 st;
 
-	ck->fd = -1;
-	/* Decided from what the commit knows, without a look at the files. */
-	if ((uint64_t)journal_size < CHECKPOINT_MIN || s->db == NULL ||
-	    fstat(gdbm_fdesc(s->db), &dst) == -1 || journal_size < dst.st_size)
-		return;
-	need = (uint64_t)dst.st_size + (1u << 20);
-	if (disk_free_bytes(gdbm_fdesc(s->db), &avail) == 0 && avail < need) {
-		log_msg("store: checkpoint postponed: %llu bytes free, the "
-		    "copy needs %llu", (unsigned long long)avail,
-		    (unsigned long long)need);
-		return;
-	}
-	if ((tmp = disk_path(s->dir, "omi.snap.tmp")) == NULL)
-		return;
-	/* Busy: another checkpoint is between its steps. */
-	if ((fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1)
-		goto out;
-	if ((in = open(s->dbpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    ftruncate(fd, 0) == -1 || copy_fd(in, fd, 0) == -1) {
-		log_msg("store: checkpoint failed: %s", strerror(errno));
-		if (in != -1)
-			close(in);
-		(void)unlink(tmp);
-		goto out;
-	}
-	close(in);
-	ck->fd = fd;
-	ck->gen = gen;
-	ck->cut = journal_size;
-	fd = -1;
-out:
-	if (fd != -1)
-		close(fd);
-	free(tmp);
+	return (uint64_t)journal_size >= CHECKPOINT_MIN && s->db != NULL &&
+	    fstat(gdbm_fdesc(s->db), &st) == 0 &&
+	    journal_size >= st.st_size / 4;
 }
 
+/* The sync of omi.db a checkpoint needs; 0 or -1 (logged). */
 int
-journal_checkpoint_sync(struct checkpoint *ck)
+journal_checkpoint_flush(const char *dbpath)
 {
-#ifdef SYNC_FILE_RANGE_WRITE
-	struct stat	 st;
-	off_t		 off;
-	const off_t	 step = 4 << 20;
+	int	 fd, rc;
 
-	/*
-	 * A few megabytes at a time: a whole database queued for the disk at
-	 * once would hold up every writer's journal sync behind it.
-	 */
-	if (fstat(ck->fd, &st) == 0)
-		for (off = 0; off < st.st_size; off += step)
-			if (sync_file_range(ck->fd, off, step,
-			    SYNC_FILE_RANGE_WAIT_BEFORE |
-			    SYNC_FILE_RANGE_WRITE |
-			    SYNC_FILE_RANGE_WAIT_AFTER) == -1)
-				break;
-#endif
-	if (fsync(ck->fd) == 0)
-		return 0;
-	log_msg("store: checkpoint failed: %s", strerror(errno));
+	if ((fd = open(dbpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		rc = -1;
+	else {
+		rc = fdatasync(fd);
+		close(fd);
+	}
+	if (rc == -1)
+		log_msg("store: checkpoint failed: %s", strerror(errno));
+	return rc;
+}
+
+/*
+ * The last change to each key among the journal's records: a checkpoint
+ * applies only those. A delivery rewrites the same index records again and
+ * again (the newest page, the head, the search index's batches), so there
+ * are about four times fewer of them than changes, and six times fewer
+ * bytes. Open addressing over the changes, which point into the journal.
+ */
+struct last_op {
+	const unsigned char	*key, *val;	/* val NULL: a delete */
+	uint32_t		 klen, vlen;
+};
+
+struct last_ops {
+	struct last_op	*slot;
+	size_t		 mask, n;
+};
+
+static uint64_t
+key_fnv(const unsigned char *k, uint32_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n-- > 0)
+		h = (h ^ *k++) * 1099511628211ULL;
+	return h;
+}
+
+static int
+last_ops_put(struct last_ops *t, const struct last_op *op)
+{
+	struct last_op	*old = t->slot, *e;
+	size_t		 i, oldn = t->mask + 1;
+
+	if (t->slot == NULL || 2 * (t->n + 1) > t->mask + 1) {
+		oldn = t->slot == NULL ? 0 : t->mask + 1;
+		t->mask = t->slot == NULL ? 1023 : 2 * t->mask + 1;
+		if ((t->slot = calloc(t->mask + 1, sizeof(*t->slot))) == NULL)
+			return -1;
+		t->n = 0;
+		for (i = 0; i < oldn; i++)
+			if (old[i].key != NULL)
+				(void)last_ops_put(t, &old[i]);
+		free(old);
+	}
+	for (i = key_fnv(op->key, op->klen) & t->mask; ;
+	    i = (i + 1) & t->mask) {
+		e = &t->slot[i];
+		if (e->key == NULL) {
+			t->n++;
+			break;
+		}
+		if (e->klen == op->klen &&
+		    memcmp(e->key, op->key, op->klen) == 0)
+			break;
+	}
+	*e = *op;
+	return 0;
+}
+
+/* Collects one record's changes; 0, or -1 when it does not parse. */
+static int
+last_ops_add(struct last_ops *t, const unsigned char *p, size_t n)
+{
+	struct last_op	 op;
+	size_t		 off = 0;
+
+	while (off < n) {
+		if (n - off < 5)
+			return -1;
+		op.klen = (uint32_t)le_get(p + off + 1, 4);
+		op.val = NULL;
+		op.vlen = 0;
+		if (p[off] != 'P' && p[off] != 'D')
+			return -1;
+		if (n - off - 5 < op.klen)
+			return -1;
+		op.key = p + off + 5;
+		off += 5 + op.klen;
+		if (p[off - 5 - op.klen] == 'P') {
+			if (n - off < 4 || n - off - 4 <
+			    (op.vlen = (uint32_t)le_get(p + off, 4)))
+				return -1;
+			op.val = p + off + 4;
+			off += 4 + op.vlen;
+		}
+		if (last_ops_put(t, &op) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Applies the last change to each key of the journal's complete records in
+ * j to db, scrubbing what they replace or delete as a commit does; how many
+ * records, or -1.
+ */
+static long
+roll_records(GDBM_FILE db, const struct buf *j, const char *dbpath)
+{
+	struct last_ops	 t = { 0 };
+	size_t		 off = 0, i, applied = 0;
+	long		 n = 0;
+	uint64_t	 plen;
+	unsigned char	 sum[16];
+	datum		 k, v;
+
+	(void)dbpath;		/* used by the test build's crash points only */
+	while (j->len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
+	    memcmp(j->data + off, JOURNAL_MAGIC, 4) == 0) {
+		const unsigned char *p = (unsigned char *)j->data + off;
+		plen = le_get(p + 4, 8);
+		if (plen > j->len - off - JOURNAL_HDR - JOURNAL_TRAILER)
+			break;
+		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
+		    NULL, 0);
+		if (sodium_memcmp(sum, p + 12, 16) != 0)
+			break;
+		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] != 'X' &&
+		    last_ops_add(&t, p + JOURNAL_HDR, plen) == -1)
+			goto fail;
+		n++;
+		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
+	}
+	/* The journal is clean (checked under this lock): all of it. */
+	if (off != j->len)
+		goto fail;
+	for (i = 0; t.slot != NULL && i <= t.mask; i++) {
+		const struct last_op *op = &t.slot[i];
+		if (op->key == NULL)
+			continue;
+		if (applied++ == 1) {
+			disk_crash_point("checkpoint-roll", NULL);
+			disk_crash_point("checkpoint-roll-torn", dbpath);
+		}
+		k.dptr = (char *)op->key;
+		k.dsize = (int)op->klen;
+		if (disk_gdbm_scrub(db, k, (const char *)op->val,
+		    op->vlen) != 0)
+			goto fail;
+		v.dptr = (char *)op->val;
+		v.dsize = (int)op->vlen;
+		if (op->val != NULL ? gdbm_store(db, k, v, GDBM_REPLACE) != 0 :
+		    gdbm_delete(db, k) != 0 && gdbm_errno != GDBM_ITEM_NOT_FOUND) {
+			(void)disk_gdbm_error("checkpoint");
+			goto fail;
+		}
+	}
+	free(t.slot);
+	return n;
+fail:
+	free(t.slot);
 	return -1;
 }
 
 void
-journal_checkpoint_end(const char *dir, struct checkpoint *ck, int install)
+journal_checkpoint(const char *dir, const char *dbpath, uint64_t gen)
 {
 	struct sync_mark	 m;
-	struct stat		 st;
-	char			*jpath, *jtmp, *snap, *stmp;
-	int			 mfd = -1, jfd = -1, nfd = -1, done = 0;
+	struct buf		 j = { 0 };
+	GDBM_FILE		 snap = NULL;
+	char			*jpath, *spath, *roll;
+	uint64_t		 avail;
+	int			 mfd = -1, fd;
 
 	jpath = disk_path(dir, "omi.journal");
-	jtmp = disk_path(dir, "omi.journal.tmp");
-	snap = disk_path(dir, "omi.snap");
-	stmp = disk_path(dir, "omi.snap.tmp");
-	if (!install || !jpath || !jtmp || !snap || !stmp ||
-	    (mfd = mark_open(dir)) == -1)
+	spath = disk_path(dir, "omi.snap");
+	roll = disk_path(dir, "omi.roll");
+	if (!jpath || !spath || !roll || (mfd = mark_open(dir)) == -1)
 		goto out;
 	mark_read(mfd, &m);
-	/* A recovery in between has made its own snapshot; a dirty tail
-	 * means the next session recovers (and checkpoints) anyway. */
-	if (m.gen != ck->gen || journal_dirty(dir, 0) != 0)
+	/* Another checkpoint or a recovery came first, or a writer died. */
+	if (m.gen != gen || journal_dirty(dir, 0) != 0 ||
+	    buf_read_file(&j, jpath) == -1)
 		goto out;
-	if ((jfd = open(jpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||
-	    fstat(jfd, &st) == -1 || st.st_size < ck->cut ||
-	    (nfd = open_new(jtmp)) == -1 || copy_fd(jfd, nfd, ck->cut) == -1 ||
-	    fsync(nfd) == -1 || rename(stmp, snap) == -1) {
-		log_msg("store: checkpoint failed: %s", strerror(errno));
+	/* The snapshot grows by at most what the records hold. */
+	if (disk_free_bytes(mfd, &avail) == 0 &&
+	    avail < (uint64_t)j.len + (1u << 20)) {
+		log_msg("store: checkpoint postponed: %llu bytes free, it "
+		    "needs %llu", (unsigned long long)avail,
+		    (unsigned long long)j.len + (1u << 20));
 		goto out;
 	}
-	done = 1;
-	sync_dir(dir);
-	disk_crash_point("checkpoint-snap", NULL);
-	if (flock(mfd, LOCK_EX) == -1)
+	if (journal_checkpoint_flush(dbpath) == -1)
 		goto out;
-	m.gen++;
-	m.off = 0;
-	if (mark_write(mfd, &m) == -1 || rename(jtmp, jpath) == -1)
-		log_msg("store: checkpoint: the journal was kept: %s",
+	if ((fd = open_new(roll)) == -1 || fsync(fd) == -1) {
+		log_msg("store: checkpoint failed: omi.roll: %s",
 		    strerror(errno));
-	else
+		if (fd != -1) {
+			close(fd);
+			(void)unlink(roll);
+		}
+		goto out;
+	}
+	close(fd);
+	sync_dir(dir);
+	/*
+	 * From here on, a failure leaves omi.roll for the next session.
+	 * Without mmap, as the database: the snapshot's pages are clean
+	 * (synced), and a mapped clean page costs a write fault on its first
+	 * change (11,000 changes here: 600 ms mapped, 260 ms without).
+	 */
+	snap = disk_gdbm_open(spath, GDBM_WRCREAT | GDBM_NOLOCK |
+	    GDBM_NOMMAP | GDBM_CLOEXEC);
+	if (snap == NULL) {
+		(void)disk_gdbm_error("checkpoint open");
+		goto out;
+	}
+	if (roll_records(snap, &j, spath) == -1) {
+		log_msg("store: checkpoint failed: the snapshot is made "
+		    "again by the next session");
+		goto out;
+	}
+	if (gdbm_sync(snap) != 0) {
+		(void)disk_gdbm_error("checkpoint sync");
+		goto out;
+	}
+	if (journal_reset(dir, jpath) == -1)
+		goto out;
+	disk_crash_point("checkpoint-snap", NULL);
+	if (unlink(roll) == 0)
 		sync_dir(dir);
-	(void)flock(mfd, LOCK_UN);
 out:
-	if (!done && stmp != NULL)
-		(void)unlink(stmp);
-	if (jtmp != NULL)
-		(void)unlink(jtmp);
-	if (nfd != -1)
-		close(nfd);
-	if (jfd != -1)
-		close(jfd);
+	if (snap != NULL)
+		gdbm_close(snap);
 	if (mfd != -1)
 		close(mfd);
-	close(ck->fd);		/* lets the next checkpoint begin */
-	ck->fd = -1;
+	buf_free(&j);
 	free(jpath);
-	free(jtmp);
-	free(snap);
-	free(stmp);
+	free(spath);
+	free(roll);
 }
 
 /* The kernel's id of this boot; 0, or -1 where there is none. A process

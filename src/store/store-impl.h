@@ -63,23 +63,17 @@ void		 journal_mark_cut(int markfd, uint64_t gen, off_t end);
 int		 journal_dirty(const char *dir, int full);
 /* Rebuilds omi.db from omi.snap and the journal; exclusive lock held. */
 enum omi_err	 journal_recover(const char *dir);
-/* A checkpoint between its steps (see journal.c); fd -1 when none. */
-struct checkpoint {
-	int		 fd;	/* omi.snap.tmp, flocked */
-	uint64_t	 gen;	/* the journal generation it copied */
-	off_t		 cut;	/* the journal size it copied */
-};
-/* Step 1, data lock held: when the journal (journal_size bytes, just
- * written in generation gen by this session's commit) outgrows the
- * database, copies the database; ck->fd says whether it did. */
-void		 journal_checkpoint_copy(struct store *, off_t journal_size,
-		    uint64_t gen, struct checkpoint *ck);
-/* Step 2, no lock held: makes the copy durable; 0 or -1. */
-int		 journal_checkpoint_sync(struct checkpoint *);
-/* Step 3, data lock held: installs the copy (when install is set and
- * nothing changed meanwhile), or drops it; ends the checkpoint. */
-void		 journal_checkpoint_end(const char *dir, struct checkpoint *,
-		    int install);
+/* Data lock held: whether the commit that left the journal journal_size
+ * bytes long should checkpoint (see journal.c). */
+int		 journal_checkpoint_due(struct store *, off_t journal_size);
+/* fdatasync of the database file; 0, or -1 logged. */
+int		 journal_checkpoint_flush(const char *dbpath);
+/* Exclusive data lock held, no database open: rolls omi.snap forward over
+ * the journal of generation gen and empties it; does nothing when the
+ * generation changed meanwhile. A failure is logged, never returned: the
+ * commit it follows is durable already. */
+void		 journal_checkpoint(const char *dir, const char *dbpath,
+		    uint64_t gen);
 /* Rewrites omi.db and omi.snap with the live records only and empties the
  * journal (see journal.c); the session's exclusive lock held, fd the
  * flocked omi.snap.tmp. Closes the session's database. */

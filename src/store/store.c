@@ -560,21 +560,21 @@ release(struct store *s)
 }
 
 /*
- * The rest of a checkpoint that the commit began (see journal.c): the copy
- * goes to disk with no lock held, then is installed under the lock again.
- * Its commit is durable already, so a checkpoint that cannot finish only
+ * A checkpoint that the commit found due (see journal.c), after the commit
+ * released the lock and synced its record: omi.db goes to disk first with
+ * no lock held, so that the sync under the lock finds little left to do.
+ * The commit is durable already, so a checkpoint that cannot run only
  * leaves the journal as it was.
  */
 static void
-checkpoint_finish(struct store *s, struct checkpoint *ck)
+checkpoint_finish(struct store *s, uint64_t gen)
 {
-	int install;
-
 	disk_pause_point("checkpoint");
-	install = journal_checkpoint_sync(ck) == 0 &&
-	    take_lock(s, LOCK_EX, s->timeout_ms) == OMI_OK;
+	if (journal_checkpoint_flush(s->dbpath) == -1 ||
+	    take_lock(s, LOCK_EX, s->timeout_ms) != OMI_OK)
+		return;
 	block_signals(s);
-	journal_checkpoint_end(s->dir, ck, install);
+	journal_checkpoint(s->dir, s->dbpath, gen);
 	unblock_signals(s);
 	if (s->lockfd != -1)
 		close(s->lockfd);
@@ -586,10 +586,9 @@ store_commit(struct store *s)
 {
 	enum omi_err	 err;
 	size_t		 done = 0;
-	struct checkpoint ck;
 	off_t		 mark = 0, start = 0;
 	uint64_t	 gen;
-	int		 jfd = -1, markfd;
+	int		 jfd = -1, markfd, due;
 
 	if (s->ended)
 		return OMI_ERROR;
@@ -632,15 +631,15 @@ store_commit(struct store *s)
 		goto out;
 	}
 	drop_changes(s);
-	journal_checkpoint_copy(s, mark + 1, gen, &ck);
+	due = journal_checkpoint_due(s, mark + 1);
 	unblock_signals(s);
 	release(s);
 	disk_crash_point("sync", NULL);
 	if (s->lazy_sync && (err = journal_sync(markfd, jfd, gen,
 	    mark + 1)) != OMI_OK)
 		log_msg("store: journal sync: %s", omi_strerror(err));
-	if (ck.fd != -1)
-		checkpoint_finish(s, &ck);
+	if (due)
+		checkpoint_finish(s, gen);
 out:
 	if (jfd != -1)
 		close(jfd);

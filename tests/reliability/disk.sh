@@ -18,11 +18,13 @@ site_init "$mnt/data"
 user_add alice 'correct horse' || t_fail "user add"
 server_start || { t_fail "server start"; t_done; exit 1; }
 
+# Random text: conversations are stored compressed, and repeated filler
+# would take next to no room.
 python3 - "$T_TMP/big" <<'PY'
-import json, os, sys
+import base64, json, os, sys
 os.makedirs(sys.argv[1])
 for i in range(60):
-    segs = [{"text": "filler %d %d " % (i, k) * 20, "speaker": "SPEAKER_00", "is_user": True,
+    segs = [{"text": base64.b64encode(os.urandom(150)).decode(), "speaker": "SPEAKER_00", "is_user": True,
              "start": k, "end": k + 0.5} for k in range(300)]
     json.dump({"id": "big-%03d" % i, "created_at": "2025-09-01T10:%02d:00Z" % i,
                "transcript_segments": segs}, open("%s/big-%03d.json" % (sys.argv[1], i), "w"))

@@ -512,9 +512,9 @@ test_abort_apply(void)
 	free(big);
 }
 
-/* A journal that outgrows the database (and 8 MB) is checkpointed: the
- * database goes to omi.snap, the journal starts again in a new generation,
- * and recovery from there loses nothing. */
+/* A journal that outgrows a quarter of the database (and 8 MB) is
+ * checkpointed: its records go into omi.snap, the journal starts again in
+ * a new generation, and recovery from there loses nothing. */
 static void
 test_checkpoint(void)
 {
@@ -584,9 +584,11 @@ wait_file(const char *p)
 }
 
 /*
- * A checkpoint syncs its copy of the database with no lock held: commits
- * made meanwhile succeed, cannot start a second checkpoint, and are carried
- * into the new journal (recovery from the new snapshot still has them).
+ * A checkpoint flushes the database with no lock held, then rolls the
+ * snapshot forward under the lock: commits made meanwhile succeed (the
+ * first of them finds a checkpoint due too and runs it; the paused one then
+ * finds a new generation and does nothing), and the snapshot has them
+ * (recovery from it does).
  */
 static void
 test_checkpoint_between(void)
@@ -604,50 +606,66 @@ test_checkpoint_between(void)
 	pid = checkpoint_child(env);
 	snprintf(p, sizeof(p), "%s/checkpoint.paused", pause);
 	CHECK(wait_file(p));
-	/* Between the copy and its install: the lock is free. */
+	/* Before the roll: the lock is free. */
 	CHECK(put_commit("between1", "b1"));
 	CHECK(put_commit("between2", "b2"));
-	CHECK(sync_mark(&gen2, &off) && gen2 == gen);
+	CHECK(sync_mark(&gen2, &off) && gen2 > gen);
+	CHECK(file_size("omi.journal") > 0 &&
+	    file_size("omi.journal") < 4096);
 	snprintf(p, sizeof(p), "%s/checkpoint.go", pause);
 	close(open(p, O_WRONLY | O_CREAT, 0600));
 	waitpid(pid, &st, 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	CHECK(sync_mark(&gen2, &off) && gen2 > gen);
-	CHECK(file_size("omi.snap.tmp") == -1);
-	CHECK(file_size("omi.journal.tmp") == -1);
-	/* The new journal holds the two commits and little else. */
+	CHECK(file_size("omi.roll") == -1);
 	CHECK(file_size("omi.journal") > 0 &&
 	    file_size("omi.journal") < 4096);
 	CHECK(has("between1", "b1") && has("between2", "b2"));
-	CHECK(unapply_last());		/* recovery: new snapshot + journal */
+	/* Recovery from the rolled snapshot plus one more record. */
+	CHECK(put_commit("after", "a"));
+	CHECK(unapply_last());
 	CHECK(has("between1", "b1") && has("between2", "b2") &&
-	    has("c0", "v0"));
+	    has("c0", "v0") && has("after", "a"));
 	snprintf(p, sizeof(p), "rm -rf '%s'", pause);
 	CHECK(system(p) == 0);
 }
 
 /*
- * Killed between renaming the new snapshot and the new journal into place:
- * the new snapshot and the whole old journal. Replaying records that the
- * snapshot already holds ends in the same state.
+ * Killed while rolling the snapshot forward (point: half-way through the
+ * records, the same with the snapshot scribbled on, or after the journal
+ * was emptied): omi.roll is left, and the next session, a reader here,
+ * makes the snapshot again from the database, which was synced and
+ * whole. Nothing is lost, and recovery from that snapshot works.
  */
 static void
 test_checkpoint_crash(void)
 {
+	static const char *const points[] = {
+		"HTTP_X_OMI_TEST_CRASH=checkpoint-roll",
+		"HTTP_X_OMI_TEST_CRASH=checkpoint-roll-torn",
+		"HTTP_X_OMI_TEST_CRASH=checkpoint-snap",
+	};
+	char	 k[16];
 	pid_t	 pid;
+	size_t	 i;
 	int	 st = -1;
 
-	CHECK(put_commit("before", "b"));
-	pid = checkpoint_child("HTTP_X_OMI_TEST_CRASH=checkpoint-snap");
-	waitpid(pid, &st, 0);
-	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	CHECK(file_size("omi.snap.tmp") == -1);		/* renamed */
-	CHECK(file_size("omi.journal") > 8L << 20);	/* not yet */
-	CHECK(has("before", "b") && has("between1", "b1"));
-	CHECK(unapply_last());
-	CHECK(has("before", "b") && has("between1", "b1") &&
-	    has("c0", "v0"));
-	CHECK(put_commit("after", "a") && has("after", "a"));
+	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++) {
+		snprintf(k, sizeof(k), "before%zu", i);
+		CHECK(put_commit(k, "b"));
+		pid = checkpoint_child(points[i]);
+		waitpid(pid, &st, 0);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		CHECK(file_size("omi.roll") == 0);
+		CHECK(has(k, "b") && has("between1", "b1"));
+		CHECK(file_size("omi.roll") == -1);
+		CHECK(file_size("omi.journal") == 0);
+		CHECK(file_size("omi.snap") == file_size("omi.db"));
+		CHECK(put_commit("after", k));
+		CHECK(unapply_last());
+		CHECK(has(k, "b") && has("between1", "b1") &&
+		    has("c0", "v0") && has("after", k));
+	}
 }
 #endif
 
@@ -743,9 +761,10 @@ free_bytes(void)
 }
 
 /*
- * A checkpoint with no room for its copy of the database waits for a later
- * commit instead of trying (and failing after writing all the free space)
- * on every commit; once there is room it runs. On a 64 MB tmpfs, which
+ * A checkpoint with no room for what it writes (the journal's records, into
+ * the snapshot) waits for a later commit instead of trying (and failing
+ * after writing all the free space) on every commit; once there is room it
+ * runs. On a 64 MB tmpfs, which
  * needs root: skipped without.
  */
 static void
@@ -787,7 +806,7 @@ test_checkpoint_space(void)
 	db = file_size("omi.db");
 	CHECK(db > 7000000 && file_size("omi.journal") < 8 << 20);
 	/* Leave room for commits (1 MB, an eighth of the database, twice a
-	 * record) but not for a copy of the database. */
+	 * record) but not for a checkpoint (the journal, over 8 MB). */
 	target = (1u << 20) + (unsigned long long)db / 8 + 4 * n + (1u << 20);
 	CHECK(target + (2u << 20) < (unsigned long long)db);
 	path(p, sizeof(p), "filler");
