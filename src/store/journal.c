@@ -958,11 +958,12 @@ out:
  * Compaction: a fresh copy of the database holding only its live records,
  * installed as both omi.snap and omi.db, and an empty journal. GDBM leaves
  * a deleted or replaced value in the file's free space, the journal holds
- * every value ever committed, and a checkpoint copies the database free
- * space and all; after a compaction none of those old bytes is left in any
- * file of the data directory (the replaced files are unlinked). Needs the
- * exclusive lock, a clean journal (store_open saw to both) and fd:
- * omi.snap.tmp, flocked, so that no checkpoint is between its steps.
+ * every value committed since the last checkpoint, and the snapshot keeps
+ * what older versions left in its free space; after a compaction none of
+ * those old bytes is left in any file of the data directory (the replaced
+ * files are unlinked). Needs the exclusive lock, a clean journal
+ * (store_open saw to both) and fd: omi.snap.tmp, flocked, so that no other
+ * compaction writes the same files.
  *
  * Crash safety as for a checkpoint: the new snapshot is the current state,
  * so it goes in first, under the old journal (whose replay over it gives

@@ -29,9 +29,9 @@
  * under the exclusive lock it rebuilds omi.db from the snapshot and the
  * journal. A torn last record was never acknowledged, and GDBM was not yet
  * touched for it, so it is cut off; so is one whose commit failed and was
- * answered with an error (marked 'X'). When the journal outgrows the database
- * a checkpoint makes omi.db the new omi.snap and starts the journal again,
- * syncing its copy with no lock held (journal.c).
+ * answered with an error (marked 'X'). When the journal reaches a quarter of
+ * the database, a checkpoint rolls omi.snap forward over it and starts the
+ * journal again (journal.c).
  *
  * Changes are queued in memory until commit, so a session is all or nothing
  * and a get sees the session's own earlier puts. The journal's format,
@@ -650,16 +650,14 @@ out:
 }
 
 /*
- * The checkpoint lock: omi.snap.tmp, flocked. A checkpoint holds it from
- * its copy to its end, so taking it waits for one in progress (whose copy
- * may hold anything the compaction is to remove) and keeps new ones out.
- * Taken before the data lock, as a checkpoint's last step takes them, so
- * the two cannot wait for each other. Checked and taken again when the
- * file it locked is no longer the one at that path (a checkpoint renamed
- * or removed it meanwhile).
+ * The compaction lock: omi.snap.tmp, flocked, from before the data lock
+ * until the compaction ends, so that two compactions never write the same
+ * temporary file (checkpoints run under the data lock alone). Checked and
+ * taken again when the file it locked is no longer the one at that path
+ * (a compaction renamed it meanwhile).
  */
 static int
-checkpoint_lock(const char *dir, int64_t timeout_ms, enum omi_err *err)
+compact_lock(const char *dir, int64_t timeout_ms, enum omi_err *err)
 {
 	struct stat	 held, now;
 	char		*path = disk_path(dir, "omi.snap.tmp");
@@ -697,7 +695,7 @@ store_compact(const char *dir, int64_t timeout_ms)
 	enum omi_err	 err;
 	int		 fd;
 
-	if ((fd = checkpoint_lock(dir, timeout_ms, &err)) == -1)
+	if ((fd = compact_lock(dir, timeout_ms, &err)) == -1)
 		return err;
 	if ((err = store_open(&s, dir, STORE_WRITE, timeout_ms)) == OMI_OK) {
 		block_signals(s);

@@ -59,7 +59,7 @@ void		 store_close(struct store *);
 /*
  * Rewrites the data files so that no deleted or replaced value survives in
  * any of them: GDBM's free space, the journal and the snapshot all keep
- * old bytes until then. Waits for a checkpoint in progress, then takes the
+ * old bytes until then. Waits for another compaction, then takes the
  * exclusive lock (each at most timeout_ms); it copies the whole database.
  */
 enum omi_err	 store_compact(const char *datadir, int64_t timeout_ms);

@@ -992,7 +992,8 @@ test_symlinks(void)
 		{ "omi.journal", 0, 0 },
 		{ "omi.db", 0, 0 },
 		{ "omi.sync", 1, 0 },		/* only group commit needs it */
-		{ "omi.snap.tmp", 1, 0 },	/* checkpoints wait */
+		{ "omi.snap.tmp", 1, 0 },	/* compactions wait */
+		{ "omi.roll", 1, 1 },		/* a roll cut short: redone */
 		{ "omi.db.compact", 1, 1 },	/* temporary: made anew */
 		{ "omi.db.rebuild", 1, 1 },
 		{ ".omi.boot", 1, 1 },
