@@ -3,7 +3,7 @@
 "SIZE NAME N P50 P99 BAD" (milliseconds) and one "SIZE info ..." a size."""
 import json, sys
 
-lat, info, compacted, disk = {}, {}, {}, {}
+lat, info, compacted, disk, peak = {}, {}, {}, {}, {}
 for l in open(sys.argv[1]):
     f = l.split()
     if len(f) > 1 and f[1] == "info":
@@ -15,6 +15,8 @@ for l in open(sys.argv[1]):
                       "page": dict(x.split("=") for x in h[8:]), "load": (l0, l1)}
     elif len(f) == 3 and f[1] == "compacted":
         compacted[f[0]] = int(f[2])
+    elif len(f) == 6 and f[1] == "peak":
+        peak[f[0]] = tuple(int(x) for x in f[2:])
     elif len(f) == 5 and f[1] == "disk":
         disk[f[0]] = (int(f[2]), int(f[3]), int(f[4]))
     elif len(f) == 6:
@@ -88,3 +90,20 @@ if disk:
         ratio = (lambda b: "%.2fx" % (b / p) if p else "-")
         row("{:,}".format(int(s)), "{:,}".format(p) if p else "-", "{:,}".format(live), ratio(live),
             "{:,}".format(comp), ratio(comp))
+if peak and disk:
+    print()
+    print("Deliveries until a checkpoint ran (and 50 more), the data directory sampled every 10 ms: its "
+          "largest size against the payload before them (the payload after, less what they delivered), and "
+          "its size after them against the payload after:")
+    print()
+    row("conversations", "deliveries", "checkpoints", "payload before", "largest", "ratio",
+        "after", "ratio")
+    row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:")
+    for s in sizes:
+        if s not in peak or s not in disk or not disk[s][0]:
+            continue
+        sent, ck, top, sentbytes = peak[s]
+        p, live, comp = disk[s]
+        before = p - sentbytes
+        row("{:,}".format(int(s)), "{:,}".format(sent), str(ck), "{:,}".format(before),
+            "{:,}".format(top), "%.2fx" % (top / before), "{:,}".format(live), "%.2fx" % (live / p))

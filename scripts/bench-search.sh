@@ -24,9 +24,11 @@
 # ratio, how many conversations each first page held (and has_more), the
 # data directory's bytes and the transcripts' bytes (the sum of the
 # segments' text in UTF-8), and after all that, compacted, omi.db's bytes:
-# an index's cost is (after - before) / transcript bytes. Last, the whole
-# data directory against the payload (the stored JSON, as omi-admin check
-# counts it), after the runs and compacted.
+# an index's cost is (after - before) / transcript bytes. Then deliveries
+# of new conversations until a checkpoint has run, with the data
+# directory's largest size meanwhile (deliver_until_checkpoint). Last, the
+# whole data directory against the payload (the stored JSON, as omi-admin
+# check counts it), after the runs and compacted.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${BENCH_SEARCH_SIZES:-10000 100000}
@@ -71,6 +73,65 @@ fill() {
 	mv "$dir.tmp" "$dir"
 }
 
+# deliver_until_checkpoint SEED: issue 21's peak. New conversations (the
+# seed's hook bodies under new ids) go to the webhook 50 at a time until a
+# checkpoint has emptied the journal (seen between batches) and one batch
+# more (at most 20,000), while a sampler notes the data directory's largest
+# size every 10 ms. Prints "sent checkpoints peak-bytes sent-bytes".
+deliver_until_checkpoint() {
+	local seed=$1 sent=0 ck=0 bytes=0 after=-1 j0 j1 f st
+	local more=$T_TMP/more stop=$T_TMP/sampler.stop cfg=$T_TMP/cfg.more spid
+	rm -f "$stop"
+	"$py" - "$OMI_DATA_DIR" "$stop" > "$T_TMP/peak" <<'PY' &
+import os, sys, time
+d, stop = sys.argv[1], sys.argv[2]
+peak = 0
+while not os.path.exists(stop):
+    s = 0
+    for e in os.scandir(d):
+        try:
+            if e.is_file(follow_symlinks=False):
+                s += e.stat(follow_symlinks=False).st_size
+        except FileNotFoundError:
+            pass
+    peak = max(peak, s)
+    time.sleep(0.01)
+print(peak)
+PY
+	spid=$!
+	j0=$(stat -c %s "$OMI_DATA_DIR/omi.journal")
+	while [ "$sent" -lt 20000 ] && [ "$after" != 0 ]; do
+		rm -rf "$more"
+		mkdir -p "$more"
+		"$py" - "$seed/hooks" "$more" "$sent" <<'PY' || break
+import json, os, sys, uuid
+src, out, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
+hooks = sorted(os.listdir(src))
+for i in range(50):
+    d = json.load(open(os.path.join(src, hooks[(start + i) % len(hooks)])))
+    d["id"] = str(uuid.uuid4())
+    open(os.path.join(out, "%05d.json" % i), "w").write(json.dumps(d))
+PY
+		: > "$cfg"
+		for f in "$more"/*.json; do
+			printf 'url = "%s/chatgpt/webhook/memory?uid=bench&key=%s"\nheader = "Content-Type: application/json"\ndata-binary = "@%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %s\\n"\nnext\n' \
+			    "$BASE" "$(cat "$seed/key")" "$f" "$(stat -c %s "$f")" >> "$cfg"
+		done
+		sed -i '$d' "$cfg"
+		while read -r st f; do
+			[ "$st" = 200 ] && sent=$((sent + 1)) && bytes=$((bytes + f))
+		done < <(curl -s -K "$cfg")
+		j1=$(stat -c %s "$OMI_DATA_DIR/omi.journal")
+		[ "$j1" -lt "$j0" ] && ck=$((ck + 1))
+		j0=$j1
+		if [ "$after" -gt 0 ]; then after=$((after - 1)); fi
+		[ "$ck" -gt 0 ] && [ "$after" = -1 ] && after=1
+	done
+	touch "$stop"
+	wait "$spid"
+	echo "$sent $ck $(cat "$T_TMP/peak") $bytes"
+}
+
 # stats FILE: "name n p50 p99 bad" per URL label, from curl's write-out.
 stats() {
 	"$py" - "$1" <<'PY'
@@ -112,6 +173,11 @@ for n in $sizes; do
 		t0=$(date +%s.%N)
 		"$ADMIN" reindex bench </dev/null >&2 || { echo "bench-search: reindex failed" >&2; exit 1; }
 		reindex=$("$py" -c "import sys; print('%.1f s' % (float(sys.argv[2]) - float(sys.argv[1])))" "$t0" "$(date +%s.%N)")
+		# A reindex leaves the old index's records as free space in
+		# GDBM's file, which never shrinks; omi-admin reindex says to
+		# compact after it, and so does this copy, so that the disk
+		# figures below are those of a site in service.
+		"$ADMIN" compact >/dev/null || { echo "bench-search: compact failed" >&2; exit 1; }
 	fi
 	sync
 	bytes=$(du -sb --apparent-size "$OMI_DATA_DIR" | cut -f1)
@@ -154,6 +220,8 @@ for n in $sizes; do
 	l1=$(load)
 	stats "$T_TMP/times" | sed "s/^/$n /" >> "$results"
 	echo "$n info $(jq .transcript_bytes "$seed/stats.json") $bytes $dbbytes $(cat "$seed/fill-seconds") ${reindex// /_} $(jq -c .match "$seed/stats.json") $pages| $l0 | $l1" >> "$results"
+	echo "Size $n: deliveries until a checkpoint (load $(load))..."
+	echo "$n peak $(deliver_until_checkpoint "$seed")" >> "$results"
 	for p in $T_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	T_PIDS=
 	# The data directory as it was measured depends on when the journal

@@ -165,6 +165,10 @@ collect_uid(void *ctx, const char *key)
 	return 0;
 }
 
+/* GDBM never shrinks its file: the old index's records became free space. */
+static const char compact_note[] = "The old index's space is free inside "
+    "the data file: 'omi-admin compact' returns it to the disk.";
+
 static int
 cmd_reindex(struct admin_ctx *c, int argc, char **argv)
 {
@@ -181,6 +185,7 @@ cmd_reindex(struct admin_ctx *c, int argc, char **argv)
 		if (admin_reindex_user(c, argv[0], &n) != 0)
 			return 1;
 		printf("Reindexed %s: %zu conversations\n", argv[0], n);
+		puts(compact_note);
 		return 0;
 	}
 	if (admin_store(c, 0, &s) == -1)
@@ -198,6 +203,8 @@ cmd_reindex(struct admin_ctx *c, int argc, char **argv)
 			    n);
 	}
 	keys_free(&u);
+	if (rc == 0 && u.n > 0)
+		puts(compact_note);
 	return rc;
 }
 

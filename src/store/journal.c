@@ -629,15 +629,18 @@ static int
 last_ops_put(struct last_ops *t, const struct last_op *op)
 {
 	struct last_op	*old = t->slot, *e;
-	size_t		 i, oldn = t->mask + 1;
+	size_t		 i, oldn, size;
 
 	if (t->slot == NULL || 2 * (t->n + 1) > t->mask + 1) {
 		oldn = t->slot == NULL ? 0 : t->mask + 1;
-		t->mask = t->slot == NULL ? 1023 : 2 * t->mask + 1;
-		if ((t->slot = calloc(t->mask + 1, sizeof(*t->slot))) == NULL)
+		size = oldn == 0 ? 1024 : 2 * oldn;
+		if ((t->slot = calloc(size, sizeof(*t->slot))) == NULL) {
+			t->slot = old;
 			return -1;
+		}
+		t->mask = size - 1;
 		t->n = 0;
-		for (i = 0; i < oldn; i++)
+		for (i = 0; i < oldn; i++)	/* fits: no growth */
 			if (old[i].key != NULL)
 				(void)last_ops_put(t, &old[i]);
 		free(old);
