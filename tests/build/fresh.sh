@@ -16,7 +16,7 @@ mkdir -p "$tree" "$bin"
 real_pc=$(command -v pkg-config) real_cc=$(command -v cc)
 # Static libraries present on this machine: then the copy must link statically.
 static=yes
-for l in libjansson.a libsodium.a libcrypt.a libgdbm.a libfcgi.a; do
+for l in libjansson.a libsodium.a libcrypt.a libgdbm.a libfcgi.a libzstd.a; do
 	case $("$real_cc" -print-file-name=$l) in /*) ;; *) static=no ;; esac
 done
 cat > "$bin/pkg-config" <<EOF
