@@ -252,6 +252,25 @@ disk_gdbm_scrub(GDBM_FILE db, datum k, const char *newval, size_t newlen)
 	return rc;
 }
 
+enum omi_err
+disk_gdbm_apply(GDBM_FILE db, datum k, const char *val, size_t len,
+    const char *what)
+{
+	datum	 v;
+
+	if (disk_gdbm_scrub(db, k, val, len) != 0)
+		return disk_gdbm_error(what);
+	if (val != NULL) {
+		v.dptr = (char *)val;
+		v.dsize = (int)len;
+		if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
+			return disk_gdbm_error(what);
+	} else if (gdbm_delete(db, k) != 0 &&
+	    gdbm_errno != GDBM_ITEM_NOT_FOUND)
+		return disk_gdbm_error(what);
+	return OMI_OK;
+}
+
 int
 disk_free_bytes(int fd, uint64_t *avail)
 {

@@ -26,6 +26,10 @@ char		*disk_path(const char *dir, const char *name);
 enum omi_err	 disk_errno(int);
 /* Logs GDBM's and the system's error and maps them. */
 enum omi_err	 disk_gdbm_error(const char *what);
+/* Writes one change (val NULL: a delete) after scrubbing the value it
+ * replaces; a GDBM error is logged with what and returned. */
+enum omi_err	 disk_gdbm_apply(GDBM_FILE, datum k, const char *val,
+		    size_t len, const char *what);
 /* Bytes free to us on fd's file system; 0, or -1 when unknown. */
 int		 disk_free_bytes(int fd, uint64_t *avail);
 

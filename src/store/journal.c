@@ -65,50 +65,96 @@ journal_record(const struct store *s, struct buf *rec)
 	return rec->failed ? -1 : 0;
 }
 
+/* One change of a record's payload; val NULL for a delete. */
+struct op {
+	const unsigned char	*key, *val;
+	uint32_t		 klen, vlen;
+};
+
+/*
+ * Parses the change at *off of a record's payload p[0, n) and moves past
+ * it: 1, or 0 at the payload's end, -1 when it is malformed.
+ */
+static int
+op_next(const unsigned char *p, size_t n, size_t *off, struct op *op)
+{
+	size_t	 o = *off;
+	char	 kind;
+
+	if (o == n)
+		return 0;
+	if (n - o < 5 || ((kind = (char)p[o]) != 'P' && kind != 'D'))
+		return -1;
+	op->klen = (uint32_t)le_get(p + o + 1, 4);
+	o += 5;
+	if (n - o < op->klen)
+		return -1;
+	op->key = p + o;
+	o += op->klen;
+	op->val = NULL;
+	op->vlen = 0;
+	if (kind == 'P') {
+		if (n - o < 4 || n - o - 4 < (op->vlen = (uint32_t)le_get(p + o,
+		    4)))
+			return -1;
+		op->val = p + o + 4;
+		o += 4 + op->vlen;
+	}
+	*off = o;
+	return 1;
+}
+
+/* Applies a change to the open database, as a commit does. */
+static enum omi_err
+op_apply(GDBM_FILE db, const struct op *op, const char *what)
+{
+	datum	 k;
+
+	k.dptr = (char *)op->key;
+	k.dsize = (int)op->klen;
+	return disk_gdbm_apply(db, k, (const char *)op->val, op->vlen, what);
+}
+
 /* Applies one record's payload to the open database. */
 static enum omi_err
 journal_apply(GDBM_FILE db, const unsigned char *p, size_t n)
 {
-	size_t	 off = 0;
-	uint32_t klen, vlen;
-	datum	 k, v;
-	char	 op;
+	struct op	 op;
+	size_t		 off = 0;
+	enum omi_err	 err;
+	int		 r;
 
-	while (off < n) {
-		if (n - off < 5)
-			return OMI_CORRUPT;
-		op = (char)p[off];
-		klen = (uint32_t)le_get(p + off + 1, 4);
-		off += 5;
-		if (n - off < klen)
-			return OMI_CORRUPT;
-		k.dptr = (char *)p + off;
-		k.dsize = (int)klen;
-		off += klen;
-		if (op == 'P') {
-			if (n - off < 4)
-				return OMI_CORRUPT;
-			vlen = (uint32_t)le_get(p + off, 4);
-			off += 4;
-			if (n - off < vlen)
-				return OMI_CORRUPT;
-			v.dptr = (char *)p + off;
-			v.dsize = (int)vlen;
-			off += vlen;
-			if (disk_gdbm_scrub(db, k, v.dptr, vlen) != 0)
-				return disk_gdbm_error("replay scrub");
-			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
-				return disk_gdbm_error("replay store");
-		} else if (op == 'D') {
-			if (disk_gdbm_scrub(db, k, NULL, 0) != 0)
-				return disk_gdbm_error("replay scrub");
-			if (gdbm_delete(db, k) != 0 &&
-			    gdbm_errno != GDBM_ITEM_NOT_FOUND)
-				return disk_gdbm_error("replay delete");
-		} else
-			return OMI_CORRUPT;
-	}
-	return OMI_OK;
+	while ((r = op_next(p, n, &off, &op)) == 1)
+		if ((err = op_apply(db, &op, "replay")) != OMI_OK)
+			return err;
+	return r == 0 ? OMI_OK : OMI_CORRUPT;
+}
+
+/*
+ * The whole record of the journal j at *off, which it moves past: its
+ * payload in *pay and *plen, its state byte returned ('0', 'A', 'X'). 0 at
+ * the end, or at a torn or damaged record (never acknowledged), which ends
+ * a walk.
+ */
+static int
+record_next(const struct buf *j, size_t *off, const unsigned char **pay,
+    uint64_t *plen)
+{
+	const unsigned char	*p = (const unsigned char *)j->data + *off;
+	unsigned char		 sum[16];
+
+	if (j->len - *off < JOURNAL_HDR + JOURNAL_TRAILER ||
+	    memcmp(p, JOURNAL_MAGIC, 4) != 0)
+		return 0;
+	*plen = le_get(p + 4, 8);
+	if (*plen > j->len - *off - JOURNAL_HDR - JOURNAL_TRAILER)
+		return 0;
+	crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, *plen, NULL, 0);
+	if (sodium_memcmp(sum, p + 12, 16) != 0)
+		return 0;
+	*pay = p + JOURNAL_HDR;
+	*off += JOURNAL_HDR + *plen + JOURNAL_TRAILER;
+	return p[JOURNAL_HDR + *plen + JOURNAL_TRAILER - 1];
 }
 
 /* Copies in from offset off to its end onto out's end. */
@@ -464,8 +510,9 @@ journal_recover(const char *dir)
 	GDBM_FILE	 db = NULL;
 	size_t		 off = 0, records = 0, aborted = 0;
 	uint64_t	 plen;
-	unsigned char	 sum[16];
+	const unsigned char *pay;
 	enum omi_err	 err = OMI_ERROR;
+	int		 state;
 
 	if ((roll = disk_path(dir, "omi.roll")) != NULL &&
 	    access(roll, F_OK) == 0) {
@@ -491,24 +538,14 @@ journal_recover(const char *dir)
 		err = disk_gdbm_error("recover open");
 		goto out;
 	}
-	while (j.len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
-	    memcmp(j.data + off, JOURNAL_MAGIC, 4) == 0) {
-		const unsigned char *p = (unsigned char *)j.data + off;
-		plen = le_get(p + 4, 8);
-		if (plen > j.len - off - JOURNAL_HDR - JOURNAL_TRAILER)
-			break;			/* torn: never acknowledged */
-		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
-		    NULL, 0);
-		if (sodium_memcmp(sum, p + 12, 16) != 0)
-			break;
-		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] == 'X')
+	/* A torn or damaged tail was never acknowledged: the walk ends. */
+	while ((state = record_next(&j, &off, &pay, &plen)) != 0) {
+		if (state == 'X')
 			aborted++;
-		else if ((err = journal_apply(db, p + JOURNAL_HDR, plen)) !=
-		    OMI_OK)
+		else if ((err = journal_apply(db, pay, plen)) != OMI_OK)
 			goto out;
 		else
 			records++;
-		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
 	}
 	if (gdbm_sync(db) != 0) {
 		err = disk_gdbm_error("recover sync");
@@ -605,13 +642,8 @@ journal_checkpoint_flush(const char *dbpath)
  * are about four times fewer of them than changes, and six times fewer
  * bytes. Open addressing over the changes, which point into the journal.
  */
-struct last_op {
-	const unsigned char	*key, *val;	/* val NULL: a delete */
-	uint32_t		 klen, vlen;
-};
-
 struct last_ops {
-	struct last_op	*slot;
+	struct op	*slot;		/* key NULL: empty */
 	size_t		 mask, n;
 };
 
@@ -626,9 +658,9 @@ key_fnv(const unsigned char *k, uint32_t n)
 }
 
 static int
-last_ops_put(struct last_ops *t, const struct last_op *op)
+last_ops_put(struct last_ops *t, const struct op *op)
 {
-	struct last_op	*old = t->slot, *e;
+	struct op	*old = t->slot, *e;
 	size_t		 i, oldn, size;
 
 	if (t->slot == NULL || 2 * (t->n + 1) > t->mask + 1) {
@@ -660,99 +692,48 @@ last_ops_put(struct last_ops *t, const struct last_op *op)
 	return 0;
 }
 
-/* Collects one record's changes; 0, or -1 when it does not parse. */
-static int
-last_ops_add(struct last_ops *t, const unsigned char *p, size_t n)
-{
-	struct last_op	 op;
-	size_t		 off = 0;
-
-	while (off < n) {
-		if (n - off < 5)
-			return -1;
-		op.klen = (uint32_t)le_get(p + off + 1, 4);
-		op.val = NULL;
-		op.vlen = 0;
-		if (p[off] != 'P' && p[off] != 'D')
-			return -1;
-		if (n - off - 5 < op.klen)
-			return -1;
-		op.key = p + off + 5;
-		off += 5 + op.klen;
-		if (p[off - 5 - op.klen] == 'P') {
-			if (n - off < 4 || n - off - 4 <
-			    (op.vlen = (uint32_t)le_get(p + off, 4)))
-				return -1;
-			op.val = p + off + 4;
-			off += 4 + op.vlen;
-		}
-		if (last_ops_put(t, &op) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /*
- * Applies the last change to each key of the journal's complete records in
- * j to db, scrubbing what they replace or delete as a commit does; how many
- * records, or -1.
+ * Applies the last change to each key of the journal's records in j to db,
+ * scrubbing what they replace or delete as a commit does; -1 on failure.
  */
-static long
+static int
 roll_records(GDBM_FILE db, const struct buf *j, const char *dbpath)
 {
-	struct last_ops	 t = { 0 };
-	size_t		 off = 0, i, applied = 0;
-	long		 n = 0;
-	uint64_t	 plen;
-	unsigned char	 sum[16];
-	datum		 k, v;
+	struct last_ops		 t = { 0 };
+	struct op		 op;
+	const unsigned char	*pay;
+	uint64_t		 plen;
+	size_t			 off = 0, i, applied = 0, o;
+	int			 state, r = 0, rc = -1;
 
 	(void)dbpath;		/* used by the test build's crash points only */
-	while (j->len - off >= JOURNAL_HDR + JOURNAL_TRAILER &&
-	    memcmp(j->data + off, JOURNAL_MAGIC, 4) == 0) {
-		const unsigned char *p = (unsigned char *)j->data + off;
-		plen = le_get(p + 4, 8);
-		if (plen > j->len - off - JOURNAL_HDR - JOURNAL_TRAILER)
-			break;
-		crypto_generichash(sum, sizeof(sum), p + JOURNAL_HDR, plen,
-		    NULL, 0);
-		if (sodium_memcmp(sum, p + 12, 16) != 0)
-			break;
-		if (p[JOURNAL_HDR + plen + JOURNAL_TRAILER - 1] != 'X' &&
-		    last_ops_add(&t, p + JOURNAL_HDR, plen) == -1)
-			goto fail;
-		n++;
-		off += JOURNAL_HDR + plen + JOURNAL_TRAILER;
+	while (r == 0 && (state = record_next(j, &off, &pay, &plen)) != 0) {
+		if (state == 'X')
+			continue;
+		o = 0;
+		while ((r = op_next(pay, plen, &o, &op)) == 1)
+			if (last_ops_put(&t, &op) == -1) {
+				r = -1;
+				break;
+			}
 	}
 	/* The journal is clean (checked under this lock): all of it. */
-	if (off != j->len)
-		goto fail;
+	if (r != 0 || off != j->len)
+		goto out;
 	for (i = 0; t.slot != NULL && i <= t.mask; i++) {
-		const struct last_op *op = &t.slot[i];
-		if (op->key == NULL)
+		if (t.slot[i].key == NULL)
 			continue;
 		if (applied++ == 1) {
 			disk_crash_point("checkpoint-roll", NULL);
 			disk_crash_point("checkpoint-roll-torn", dbpath);
 		}
-		k.dptr = (char *)op->key;
-		k.dsize = (int)op->klen;
-		if (disk_gdbm_scrub(db, k, (const char *)op->val,
-		    op->vlen) != 0)
-			goto fail;
-		v.dptr = (char *)op->val;
-		v.dsize = (int)op->vlen;
-		if (op->val != NULL ? gdbm_store(db, k, v, GDBM_REPLACE) != 0 :
-		    gdbm_delete(db, k) != 0 && gdbm_errno != GDBM_ITEM_NOT_FOUND) {
-			(void)disk_gdbm_error("checkpoint");
-			goto fail;
-		}
+		if (op_apply(db, &t.slot[i], "checkpoint") != OMI_OK)
+			goto out;
 	}
+	rc = 0;
+out:
 	free(t.slot);
-	return n;
-fail:
-	free(t.slot);
-	return -1;
+	return rc;
 }
 
 void

@@ -491,8 +491,9 @@ static enum omi_err
 apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
     const char *dbpath)
 {
-	datum	 k, v;
-	size_t	 i;
+	enum omi_err	 err;
+	datum		 k;
+	size_t		 i;
 
 	(void)dbpath;		/* used by the test build's crash points only */
 	for (i = 0, *done = 0; i < n; i++, (*done)++) {
@@ -502,16 +503,9 @@ apply_changes(GDBM_FILE db, const struct change *c, size_t n, size_t *done,
 		}
 		k.dptr = c[i].key;
 		k.dsize = (int)strlen(c[i].key);
-		if (disk_gdbm_scrub(db, k, c[i].val, c[i].len) != 0)
-			return disk_gdbm_error("scrub");
-		if (c[i].val != NULL) {
-			v.dptr = c[i].val;
-			v.dsize = (int)c[i].len;
-			if (gdbm_store(db, k, v, GDBM_REPLACE) != 0)
-				return disk_gdbm_error("store");
-		} else if (gdbm_delete(db, k) != 0 &&
-		    gdbm_errno != GDBM_ITEM_NOT_FOUND)
-			return disk_gdbm_error("delete");
+		if ((err = disk_gdbm_apply(db, k, c[i].val, c[i].len,
+		    "store")) != OMI_OK)
+			return err;
 	}
 	return OMI_OK;
 }
