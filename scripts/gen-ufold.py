@@ -7,16 +7,16 @@ The output is committed, so the build never needs Python; run this again
 only to move to another Unicode version (it is whatever this Python's
 unicodedata holds, and the output says which) or to change the rules below.
 
-For every code point c the tables hold h(c), the part of search folding
-that comes after the C library's towlower (see src/lib/ufold.h), and
-whether c is a word character. h(c) is computed as the fixed point of
-step() below, so h(h(c)) == h(c): a folded text folds to itself.
+For every code point c the tables hold h(c), search folding (see
+src/lib/ufold.h; the C library's towlower is not used: step 1 holds its
+case mappings), and whether c is a word character. h(c) is computed as
+the fixed point of step() below, so h(h(c)) == h(c): a folded text folds
+to itself.
 
 step(c):
- 1. Unicode simple case folding (CaseFolding.txt, status C and S): what
-    towlower leaves, e.g. final sigma, long s, the Kelvin sign, and the
-    upper case when the C library's locale is missing. A diacritic mark
-    (see STRIP) folds to nothing instead.
+ 1. Unicode simple case folding (CaseFolding.txt, status C and S), which
+    holds towlower's lowering and more: final sigma, long s, the Kelvin
+    sign. A diacritic mark (see STRIP) folds to nothing instead.
  2. Canonical decomposition (NFD), then every mark of STRIP dropped, then
     canonical composition (NFC) of what is left: "É" -> "e", "ở" -> "o",
     "ά" -> "α", "ё" -> "е", while a letter whose marks are not diacritics

@@ -89,6 +89,7 @@ fi
 for t in "${tests[@]}"; do
 	[ -f "$t" ] || continue
 	before=$(wc -l < "$OMI_RESULTS")
+	start=$SECONDS
 	case $t in
 	tests/cgi/*) server=valgrind ;;		# only a label: no server runs
 	*) server=${OMI_VG_SERVER:-lighttpd} ;;
@@ -97,6 +98,7 @@ for t in "${tests[@]}"; do
 	    OMI_ADMIN=$work/omi-admin OMI_SERVER=$server bash "$t"
 	# A test that died without reporting counts as one failure.
 	[ "$(wc -l < "$OMI_RESULTS")" = "$before" ] && echo "0 1" >> "$OMI_RESULTS"
+	echo "  ($((SECONDS - start)) s: valgrind $t)"
 done
 
 # The unit tests' own "N passed, N failed" line counts as for tests/run.sh.
@@ -105,6 +107,7 @@ done
 # runs every code path of the index and the scan.
 for u in "${units[@]}"; do
 	name=$(basename "$u")
+	start=$SECONDS
 	out=$(OMI_PROP_CONVS=300 OMI_PROP_QUERIES=40 \
 	    "$vg" "${vgopts[@]}" --log-file="$work/logs/$name.%p.log" "$u" 2>&1)
 	rc=$?
@@ -117,6 +120,7 @@ for u in "${units[@]}"; do
 		echo "0 1" >> "$OMI_RESULTS"
 	fi
 	[ "$rc" = 0 ] || [ "$rc" = 99 ] || echo "FAIL: $name exited $rc" >&2
+	echo "  ($((SECONDS - start)) s: valgrind $name)"
 done
 
 runs=0

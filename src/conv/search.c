@@ -20,7 +20,7 @@ add_term(struct search *s, const char *t, size_t n)
 		return OMI_OK;
 	if (s->nterms == SEARCH_MAX_TERMS)
 		return OMI_INVALID;
-	if (ufold_text(t, n, &b, s->loc) == -1) {
+	if (ufold_text(t, n, &b) == -1) {
 		buf_free(&b);
 		return OMI_NOMEM;
 	}
@@ -35,7 +35,6 @@ search_compile(struct search *s, const char *q)
 	enum omi_err	 err;
 
 	memset(s, 0, sizeof(*s));
-	s->loc = ufold_locale();
 	if (ustr_count(q, strlen(q)) > SEARCH_MAX_QUERY)
 		return OMI_INVALID;
 	while (*p != '\0') {
@@ -70,7 +69,7 @@ search_scan(struct search *s, const char *text, size_t len, unsigned *found)
 
 	if (*found == s->all)
 		return OMI_OK;
-	if (ufold_text(text, len, &s->scratch, s->loc) == -1)
+	if (ufold_text(text, len, &s->scratch) == -1)
 		return OMI_NOMEM;
 	for (i = 0; i < s->nterms; i++) {
 		if (*found & (1u << i))
@@ -97,8 +96,6 @@ search_free(struct search *s)
 
 	for (i = 0; i < s->nterms; i++)
 		free(s->terms[i]);
-	if (s->loc != (locale_t)0)
-		freelocale(s->loc);
 	buf_free(&s->scratch);
 	memset(s, 0, sizeof(*s));
 }

@@ -4,9 +4,8 @@
  * every term occurs as a substring of its title, its overview or the text
  * of one of its transcript segments (terms may be found in different
  * places), ignoring case and diacritics. Both sides are folded per code
- * point by lib/ufold: the C.UTF-8 locale's towlower (ASCII only where that
- * locale is missing), then Unicode simple case folding, accents removed and
- * a few letters spelled out (ß -> ss, æ -> ae, ø -> o, ł -> l, ...). So
+ * point by lib/ufold: Unicode simple case folding (which holds the C
+ * library's towlower), accents removed and a few letters spelled out (ß -> ss, æ -> ae, ø -> o, ł -> l, ...). So
  * "KÜCHE" and "kuche" find "Küche", "strasse" finds "Straße", "cafe" finds
  * "café" (precomposed or with a combining accent) and "café" finds "cafe".
  * Folding only adds matches to what towlower alone found. A term made only
@@ -15,7 +14,6 @@
 #ifndef OMI_SEARCH_H
 #define OMI_SEARCH_H
 
-#include <locale.h>
 #include <stddef.h>
 
 #include "lib/buf.h"
@@ -28,7 +26,6 @@ struct search {
 	char		*terms[SEARCH_MAX_TERMS];	/* folded */
 	size_t		 nterms;
 	unsigned	 all;		/* the mask with every term found */
-	locale_t	 loc;		/* (locale_t)0: ASCII folding */
 	struct buf	 scratch;	/* the folded text being searched */
 };
 

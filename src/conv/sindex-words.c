@@ -5,7 +5,6 @@
  * text. Folding is search.c's, so a term and a text agree on what a word
  * is.
  */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,20 +14,6 @@
 #include "lib/json.h"
 #include "lib/ufold.h"
 #include "lib/ustr.h"
-
-/* search.c's locale (lib/ufold), made once a process: words are cut often. */
-static locale_t
-fold_locale(void)
-{
-	static locale_t	 loc;
-	static int	 made;
-
-	if (!made) {
-		made = 1;
-		loc = ufold_locale();
-	}
-	return loc;
-}
 
 size_t
 sword_hash(const char *w, size_t n)
@@ -102,7 +87,7 @@ swords_text(struct swords *ws, const char *text, size_t len,
 	uint32_t	 cp;
 	size_t		 n;
 
-	if (ufold_text(text, len, &ws->fold, fold_locale()) == -1)
+	if (ufold_text(text, len, &ws->fold) == -1)
 		return OMI_NOMEM;
 	p = ws->fold.data;
 	end = p + ws->fold.len;

@@ -9,7 +9,6 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "lib/swar.h"
 #include "lib/ufold.h"
@@ -29,20 +28,12 @@ ufold_h(uint32_t cp)
 	    UFOLD_MAP_SHIFT | (cp & ((1u << UFOLD_MAP_SHIFT) - 1))];
 }
 
-locale_t
-ufold_locale(void)
-{
-	return newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
 size_t
-ufold_cp(uint32_t cp, locale_t loc, char out[UFOLD_MAX])
+ufold_cp(uint32_t cp, char out[UFOLD_MAX])
 {
 	unsigned h;
 
-	if (loc != (locale_t)0)
-		cp = (uint32_t)towlower_l((wint_t)cp, loc);
-	else if (cp >= 'A' && cp <= 'Z')
+	if (cp >= 'A' && cp <= 'Z')
 		cp += 'a' - 'A';
 	if ((h = ufold_h(cp)) == 0)
 		return ustr_encode(cp, out);
@@ -51,11 +42,11 @@ ufold_cp(uint32_t cp, locale_t loc, char out[UFOLD_MAX])
 }
 
 int
-ufold_text(const char *s, size_t n, struct buf *out, locale_t loc)
+ufold_text(const char *s, size_t n, struct buf *out)
 {
 	size_t		 i = 0, len, k;
 	uint64_t	 v;
-	uint32_t	 cp, lower;
+	uint32_t	 cp;
 	unsigned	 h;
 	char		 enc[UFOLD_MAX];
 
@@ -84,12 +75,10 @@ ufold_text(const char *s, size_t n, struct buf *out, locale_t loc)
 		}
 		/* Not ASCII: cp >= 0x80 (U+FFFD for a bad byte). */
 		len = ustr_decode(s + i, n - i, &cp);
-		lower = loc != (locale_t)0 ?
-		    (uint32_t)towlower_l((wint_t)cp, loc) : cp;
-		if ((h = ufold_h(lower)) != 0)
+		if ((h = ufold_h(cp)) != 0)
 			buf_append(out, ufold_pool + h + 1, ufold_pool[h]);
-		else if (lower != cp || cp == 0xFFFD)
-			buf_append(out, enc, ustr_encode(lower, enc));
+		else if (cp == 0xFFFD)
+			buf_append(out, enc, ustr_encode(cp, enc));
 		else
 			buf_append(out, s + i, len);
 		i += len;

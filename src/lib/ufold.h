@@ -2,10 +2,9 @@
  * ufold: the folding that makes search ignore case and diacritics, and the
  * word characters of folded text (for cutting it into words).
  *
- * Each code point c folds on its own: norm(c) = h(towlower(c)), where
- * towlower is the C library's in the C.UTF-8 locale (ASCII only where that
- * locale is missing) and h is a generated table (scripts/gen-ufold.py):
- * Unicode simple case folding, diacritics removed (canonical decomposition,
+ * Each code point c folds on its own: norm(c) = h(c), where h is a
+ * generated table (scripts/gen-ufold.py): ASCII lowered, Unicode simple case
+ * folding, diacritics removed (canonical decomposition,
  * combining accents dropped), and a few letters spelled as people type
  * them (ß -> ss, æ -> ae, œ -> oe, ø -> o, đ -> d, ł -> l, þ -> th,
  * ı -> i, the ligatures ﬁ -> fi, ﬂ -> fl; the script lists all and why).
@@ -13,18 +12,19 @@
  * "Αθήνα" to "αθηνα", and a combining accent standing alone to nothing:
  * "cafe\u0301" folds to "cafe" like "café".
  *
- * Because norm maps code point by code point and applies towlower first,
+ * Because norm maps code point by code point and h(towlower(c)) == h(c),
  * a term found in a text when both are folded by towlower alone (as search
  * did before) is still found when both are folded by norm: matching only
- * ever gains. And norm(norm(x)) == norm(x). The table's case folding
- * covers towlower's wherever the C library knows no newer Unicode than
- * the table, so there the locale changes nothing (test_ufold checks it):
- * text folds the same on a host without C.UTF-8.
+ * ever gains. And norm(norm(x)) == norm(x). The table's case folding holds
+ * the C library's towlower (C.UTF-8) for every code point of its Unicode
+ * version (test_ufold checks it against this host's), so the locale is not
+ * used: loading it cost each process about 0.3 ms, and without it text
+ * folds the same on every host, whatever its C library or locales, which
+ * an index built on one host and searched on another needs.
  */
 #ifndef OMI_LIB_UFOLD_H
 #define OMI_LIB_UFOLD_H
 
-#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,29 +33,22 @@
 #define UFOLD_MAX	16	/* bytes of norm(c) at most */
 
 /*
- * The locale whose towlower norm applies: C.UTF-8, or (locale_t)0 where it
- * is missing (then only ASCII letters are lowered before h). The caller
- * frees it with freelocale() unless it is (locale_t)0.
+ * Writes norm(cp) as UTF-8 to out and returns its length, 0 for a mark
+ * that folds away.
  */
-locale_t	 ufold_locale(void);
-/*
- * Writes norm(cp) as UTF-8 to out (loc from ufold_locale) and returns its
- * length, 0 for a mark that folds away.
- */
-size_t		 ufold_cp(uint32_t cp, locale_t loc, char out[UFOLD_MAX]);
+size_t		 ufold_cp(uint32_t cp, char out[UFOLD_MAX]);
 /*
  * Replaces what out holds with norm of each code point of the n bytes at
  * s, a malformed byte as U+FFFD, NUL-terminated. Returns 0, or -1 when out
  * of memory (out->failed).
  */
-int		 ufold_text(const char *s, size_t n, struct buf *out,
-		    locale_t loc);
+int		 ufold_text(const char *s, size_t n, struct buf *out);
 /*
  * Whether cp, a code point of folded text, is part of a word: a letter or
  * digit (Unicode general categories L* and N*), or a mark (M*) that
  * folding keeps, since such a mark belongs to the letter before it (a
  * Devanagari vowel sign, a Thai tone mark). ASCII: [0-9A-Za-z] only (no
- * '_', no apostrophe). A pure function of cp, whatever the locale.
+ * '_', no apostrophe). A pure function of cp.
  */
 int		 ufold_is_word(uint32_t cp);
 #endif
