@@ -70,17 +70,13 @@ if [ -z "$only" ] || [ "$only" = unit ]; then
 		done
 	done
 fi
-if [ -z "$only" ] || [ "$only" = build ]; then
-	for t in tests/build/*.sh; do
-		OMI_SERVER=build run bash "$t"
-	done
-fi
 # lane NAME COMMAND...: runs a group in the background with its own results
 # file and log; lanes_end prints each lane's log whole, in the order they
 # were started, and adds up its results. Groups share a lane when one would
 # upset the other's timing; each of the 2 CPUs is otherwise idle while a
 # sequential group waits on a process start-up or fdatasync.
 lane_names=""
+lane_pids=""
 lane() {
 	local name=$1
 	shift
@@ -89,16 +85,21 @@ lane() {
 	  status=0
 	  "$@" > "$lanes/$name.log" 2>&1
 	  echo $? > "$lanes/$name.rc" ) &
+	lane_pids="$lane_pids $!"
 }
-lanes_end() {
+lane_print() {	# lane_print NAME: a lane that has ended, its log and results
+	cat "$lanes/$1.log"
+	cat "$lanes/$1.results" >> "$OMI_RESULTS"
+	[ "$(cat "$lanes/$1.rc" 2>/dev/null)" = 0 ] || status=1
+}
+lanes_end() {	# waits for the lanes started since the last lanes_end
 	local n
-	wait
+	[ -n "$lane_pids" ] && wait $lane_pids
 	for n in $lane_names; do
-		cat "$lanes/$n.log"
-		cat "$lanes/$n.results" >> "$OMI_RESULTS"
-		[ "$(cat "$lanes/$n.rc" 2>/dev/null)" = 0 ] || status=1
+		lane_print "$n"
 	done
 	lane_names=""
+	lane_pids=""
 }
 
 cgi_group() {	# cgi_group CGIBIN ADMIN: every CGI-level script with one build
@@ -113,6 +114,27 @@ valgrind_group() {
 	run bash tests/valgrind.sh
 	return $status
 }
+
+# In the whole suite the valgrind group (all CPU, no server, nothing timed,
+# two tests at a time) starts after the unit tests (some of which time lock
+# waits) and runs beside the build, CGI-level and end-to-end groups, which
+# mostly wait on process starts and fdatasync; it is printed after the
+# servers, and the browser and reliability tests, which time things or load
+# the machine, start after it has ended.
+vg_pid=""
+if [ -z "$only" ]; then
+	( OMI_RESULTS=$lanes/valgrind.results; : > "$OMI_RESULTS"
+	  status=0
+	  valgrind_group > "$lanes/valgrind.log" 2>&1
+	  echo $? > "$lanes/valgrind.rc" ) &
+	vg_pid=$!
+fi
+
+if [ -z "$only" ] || [ "$only" = build ]; then
+	for t in tests/build/*.sh; do
+		OMI_SERVER=build run bash "$t"
+	done
+fi
 
 if [ -z "$only" ] || [ "$only" = cgi ]; then
 	# The normal and the sanitizer build side by side: each runs one
@@ -143,11 +165,6 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 	# of a script's time is spent waiting on fdatasync and process start-up,
 	# not on a CPU. Each server's output is printed whole when it ends.
 	e2e_dir=$(mktemp -d "${TMPDIR:-/tmp}/omi-e2e.XXXXXX")
-	# In the whole suite the valgrind group (one process at a time, all
-	# CPU, no server, nothing timed) runs alongside as one more job, and
-	# is printed after the servers; the browser and reliability tests,
-	# which time things, start after it.
-	[ -z "$only" ] && lane valgrind valgrind_group
 	e2e_pids=""
 	started=0
 	for s in $servers; do
@@ -167,7 +184,11 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 		[ "$(cat "$e2e_dir/$s.rc" 2>/dev/null)" = 0 ] || status=1
 	done
 	rm -rf "$e2e_dir"
-	lanes_end
+	if [ -n "$vg_pid" ]; then
+		wait "$vg_pid"
+		lane_print valgrind
+		vg_pid=""
+	fi
 	# A browser test runs under the servers its "// servers:" line names
 	# (the MCP SDK test: lighttpd, the dist tarball under /omi in Apache
 	# and lighttpd with FastCGI), or under lighttpd; one browser launch per run.
@@ -179,13 +200,23 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 	done
 fi
 
-if [ -z "$only" ] || [ "$only" = reliability ]; then
-	# Load, faults, full disk and hostile input, under lighttpd and Apache (mod_cgid).
-	for s in ${OMI_RELIABILITY_SERVERS:-lighttpd apache-cgid}; do
-		for t in tests/reliability/*.sh; do
-			OMI_SERVER=$s run bash "$t"
-		done
+reliability_group() {	# reliability_group SERVER: every reliability script
+	local t
+	for t in tests/reliability/*.sh; do
+		OMI_SERVER=$1 run bash "$t"
 	done
+	return $status
+}
+if [ -z "$only" ] || [ "$only" = reliability ]; then
+	# Load, faults, full disk and hostile input, under lighttpd and Apache
+	# (mod_cgid), the two servers side by side: each has its own server,
+	# data directory and file system, no check of theirs is timed beyond
+	# the lock's 5 s, and the load script's 100 writers mostly wait on
+	# process starts and fdatasync.
+	for s in ${OMI_RELIABILITY_SERVERS:-lighttpd apache-cgid}; do
+		lane "reliability-$s" reliability_group "$s"
+	done
+	lanes_end
 fi
 
 if [ "$only" = valgrind ]; then

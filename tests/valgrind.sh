@@ -8,6 +8,7 @@
 # where a leak hides. Any other test can be named instead, e.g. an e2e one
 # (slow: about 80 s for tests/e2e/webhook.sh).
 #   tests/valgrind.sh [TEST.sh ...]	(naming tests skips the unit tests)
+# The tests run OMI_VG_JOBS (default 2) at a time, each printing its time.
 #
 # It needs the dynamically linked build of `make valgrind-build` (build-vg/;
 # valgrind cannot follow the allocations of a static binary). OMI_CGIBIN,
@@ -74,53 +75,84 @@ wrap "$vgbuild/omi-admin" "$work/omi-admin"
 
 export OMI_RESULTS=$work/results
 : > "$OMI_RESULTS"
-tests=("$@")
-units=()
-if [ ${#tests[@]} -eq 0 ]; then
-	tests=(tests/cgi/*.sh tests/reliability/hostile.sh)
+items=("$@")
+if [ ${#items[@]} -eq 0 ]; then
+	# The slowest first, so that the workers end together: the CGI-level
+	# scripts (a program start under memcheck costs about 0.6 s), then
+	# the hostile table, then the unit tests, each one item.
+	items=(tests/cgi/*.sh tests/reliability/hostile.sh)
+	nunits=0
 	# Today's sources only: a binary left behind by a renamed test is not run.
 	for s in tests/unit/test_*.c; do
 		u=$vgbuild/tests/$(basename "$s" .c)
-		[ -x "$u" ] && units+=("$u")
+		[ -x "$u" ] && { items+=("$u"); nunits=$((nunits + 1)); }
 	done
-	[ ${#units[@]} -gt 0 ] || echo "FAIL: no unit tests in $vgbuild/tests" >&2
-	[ ${#units[@]} -gt 0 ] || echo "0 1" >> "$OMI_RESULTS"
+	[ "$nunits" -gt 0 ] || echo "FAIL: no unit tests in $vgbuild/tests" >&2
+	[ "$nunits" -gt 0 ] || echo "0 1" >> "$OMI_RESULTS"
 fi
-for t in "${tests[@]}"; do
-	[ -f "$t" ] || continue
-	before=$(wc -l < "$OMI_RESULTS")
-	start=$SECONDS
-	case $t in
-	tests/cgi/*) server=valgrind ;;		# only a label: no server runs
-	*) server=${OMI_VG_SERVER:-lighttpd} ;;
-	esac
-	OMI_CGIBIN=$work/cgi-bin OMI_TEST_CGIBIN=$work/cgi-bin \
-	    OMI_ADMIN=$work/omi-admin OMI_SERVER=$server bash "$t"
-	# A test that died without reporting counts as one failure.
-	[ "$(wc -l < "$OMI_RESULTS")" = "$before" ] && echo "0 1" >> "$OMI_RESULTS"
-	echo "  ($((SECONDS - start)) s: valgrind $t)"
-done
 
-# The unit tests' own "N passed, N failed" line counts as for tests/run.sh.
-# test_search_prop's default size (thousands of conversations, hundreds of
-# full scans) would take many minutes under memcheck; a small store still
-# runs every code path of the index and the scan.
-for u in "${units[@]}"; do
-	name=$(basename "$u")
-	start=$SECONDS
-	out=$(OMI_PROP_CONVS=300 OMI_PROP_QUERIES=40 \
-	    "$vg" "${vgopts[@]}" --log-file="$work/logs/$name.%p.log" "$u" 2>&1)
-	rc=$?
-	printf '%s\n' "$out"
-	line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
-	if [ -n "$line" ]; then
-		printf '%s\n' "$line" |
-		    sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' >> "$OMI_RESULTS"
-	else
-		echo "0 1" >> "$OMI_RESULTS"
-	fi
-	[ "$rc" = 0 ] || [ "$rc" = 99 ] || echo "FAIL: $name exited $rc" >&2
-	echo "  ($((SECONDS - start)) s: valgrind $name)"
+# run_item I: item I with its own results file and output, so that the
+# workers below can run items side by side.
+run_item() {
+	local t=${items[$1]} out=$work/out.$1 res=$work/res.$1 start=$SECONDS
+	local name server rc line
+	: > "$res"
+	case $t in
+	*.sh)
+		case $t in
+		tests/cgi/*) server=valgrind ;;	# only a label: no server runs
+		*) server=${OMI_VG_SERVER:-lighttpd} ;;
+		esac
+		OMI_RESULTS=$res OMI_CGIBIN=$work/cgi-bin \
+		    OMI_TEST_CGIBIN=$work/cgi-bin OMI_ADMIN=$work/omi-admin \
+		    OMI_SERVER=$server bash "$t" > "$out" 2>&1
+		# A test that died without reporting counts as one failure.
+		[ -s "$res" ] || echo "0 1" >> "$res"
+		;;
+	*)
+		# The unit tests' own "N passed, N failed" line counts as
+		# for tests/run.sh. test_search_prop's default size (thousands
+		# of conversations, hundreds of full scans) would take many
+		# minutes under memcheck; a small store still runs every code
+		# path of the index and the scan.
+		name=$(basename "$t")
+		OMI_PROP_CONVS=300 OMI_PROP_QUERIES=40 "$vg" "${vgopts[@]}" \
+		    --log-file="$work/logs/$name.%p.log" "$t" > "$out" 2>&1
+		rc=$?
+		line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+		if [ -n "$line" ]; then
+			printf '%s\n' "$line" | sed -E \
+			    's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' >> "$res"
+		else
+			echo "0 1" >> "$res"
+		fi
+		[ "$rc" = 0 ] || [ "$rc" = 99 ] ||
+		    echo "FAIL: $name exited $rc" >> "$out"
+		;;
+	esac
+	echo "  ($((SECONDS - start)) s: valgrind $t)" >> "$out"
+}
+
+# OMI_VG_JOBS workers (default 2, one per CPU of the machines this runs
+# on: memcheck is all CPU) take the next item from a shared counter until
+# none is left; the outputs are printed in the items' order.
+worker() {
+	local i
+	while :; do
+		i=$(flock "$work/next" sh -c 'i=$(cat "$1"); echo $((i + 1)) > "$1"; echo "$i"' \
+		    sh "$work/next")
+		[ "$i" -lt ${#items[@]} ] || return 0
+		run_item "$i"
+	done
+}
+echo 0 > "$work/next"
+for j in $(seq 1 "${OMI_VG_JOBS:-2}"); do
+	worker &
+done
+wait
+for i in "${!items[@]}"; do
+	cat "$work/out.$i" 2>/dev/null
+	cat "$work/res.$i" >> "$OMI_RESULTS" 2>/dev/null || echo "0 1" >> "$OMI_RESULTS"
 done
 
 runs=0
