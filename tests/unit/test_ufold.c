@@ -165,6 +165,7 @@ test_latin(void)
 		{ 0x1F528, "🔨" }, { 0x10FFFF, "\xf4\x8f\xbf\xbf" },
 	};
 	char		 out[UFOLD_MAX + 1];
+	size_t		 i, n;
 
 	for (i = 0; i < 64; i++) {
 		if (latin1[i] == NULL)
@@ -192,6 +193,8 @@ test_ascii(void)
 {
 	char		 out[UFOLD_MAX];
 	uint32_t	 c;
+	size_t		 n;
+	unsigned	 bad = 0;
 
 	for (c = 0; c < 0x80; c++) {
 		n = ufold_cp(c, out);
@@ -246,6 +249,7 @@ test_all(void)
 	char		 once[UFOLD_MAX], twice[UFOLD_MAX * UFOLD_MAX];
 	size_t		 n, m, j, len;
 	uint32_t	 c, d;
+	unsigned	 idem = 0, word = 0, utf8 = 0;
 
 	for (c = 0; c <= 0x10FFFF; c++) {
 		if (c >= 0xD800 && c <= 0xDFFF)
