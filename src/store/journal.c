@@ -10,6 +10,7 @@
  * reading the whole journal.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -693,6 +694,55 @@ last_ops_put(struct last_ops *t, const struct op *op)
 }
 
 /*
+ * The journal, mapped read-only into j (j->cap 0; journal_unmap undoes it),
+ * for a checkpoint, which holds the exclusive lock: no writer appends to
+ * or cuts the file meanwhile. Read into memory instead, its 8 MB or more
+ * cost a fresh page each 4 KB, faulted in one at a time (about 2,000
+ * faults, a fifth of a checkpoint here); mapped, the pages are the page
+ * cache's, populated in one call. 0, or -1 with errno set.
+ */
+static int
+journal_map(const char *path, struct buf *j)
+{
+	struct stat	 st;
+	void		*p;
+	int		 fd, e;
+
+	memset(j, 0, sizeof(*j));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
+	    MAP_POPULATE, fd, 0);
+	e = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		errno = e;
+		return -1;
+	}
+	j->data = p;
+	j->len = (size_t)st.st_size;
+	return 0;
+}
+
+static void
+journal_unmap(struct buf *j)
+{
+	if (j->data != NULL)
+		munmap(j->data, j->len);
+	memset(j, 0, sizeof(*j));
+}
+
+/*
  * Applies the last change to each key of the journal's records in j to db,
  * scrubbing what they replace or delete as a commit does; -1 on failure.
  */
@@ -754,7 +804,7 @@ journal_checkpoint(const char *dir, const char *dbpath, uint64_t gen)
 	mark_read(mfd, &m);
 	/* Another checkpoint or a recovery came first, or a writer died. */
 	if (m.gen != gen || journal_dirty(dir, 0) != 0 ||
-	    buf_read_file(&j, jpath) == -1)
+	    journal_map(jpath, &j) == -1)
 		goto out;
 	/* The snapshot grows by at most what the records hold. */
 	if (disk_free_bytes(mfd, &avail) == 0 &&
@@ -808,7 +858,7 @@ out:
 		gdbm_close(snap);
 	if (mfd != -1)
 		close(mfd);
-	buf_free(&j);
+	journal_unmap(&j);
 	free(jpath);
 	free(spath);
 	free(roll);
