@@ -156,19 +156,27 @@ body_bounded(struct app *a, const char *uid)
 	return 0;
 }
 
+/*
+ * The write session. What the conversation alone gives (its compressed
+ * record, its count of words) is made before the lock is taken, so that
+ * the session holds it only to read and write records.
+ */
 static void
 store_conversation(struct app *a, const char *uid, const char *key,
     const struct conv_summary *sum)
 {
-	struct store	*s = NULL;
-	struct account	 acct;
-	enum omi_err	 err;
-	json_t		*ok;
-	int		 replaced = 0;
+	struct store		*s = NULL;
+	struct account		 acct;
+	struct index_prep	 prep;
+	enum omi_err		 err;
+	json_t			*ok;
+	int			 replaced = 0;
 
 	memset(&acct, 0, sizeof(acct));
-	err = store_open(&s, a->cfg.datadir, STORE_WRITE,
-	    a->cfg.lock_timeout_ms);
+	err = index_prepare(sum, a->req.body, a->req.body_len, &prep);
+	if (err == OMI_OK)
+		err = store_open(&s, a->cfg.datadir, STORE_WRITE,
+		    a->cfg.lock_timeout_ms);
 	if (err == OMI_OK)
 		err = account_load(s, uid, &acct);
 	if (err == OMI_NOTFOUND ||
@@ -179,8 +187,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 		goto out;
 	}
 	if (err == OMI_OK)
-		err = index_put(s, uid, sum, a->req.body, a->req.body_len,
-		    &replaced);
+		err = index_put_prepared(s, uid, sum, &prep, &replaced);
 	if (err == OMI_OK)
 		err = store_commit(s);
 	if (err != OMI_OK) {
@@ -201,6 +208,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 out:
 	account_free(&acct);
 	store_close(s);
+	index_prep_free(&prep);
 }
 
 static void

@@ -523,11 +523,49 @@ unsearch(struct store *s, const char *uid, const char *id)
 }
 
 enum omi_err
+index_prepare(const struct conv_summary *c, const char *raw, size_t len,
+    struct index_prep *p)
+{
+	enum omi_err err;
+
+	memset(p, 0, sizeof(*p));
+	conv_rec_encode(&p->rec, c->t, raw, len);
+	if (p->rec.failed)
+		err = OMI_NOMEM;
+	else
+		err = sindex_count_words(raw, len, &p->words);
+	if (err != OMI_OK)
+		index_prep_free(p);
+	return err;
+}
+
+void
+index_prep_free(struct index_prep *p)
+{
+	buf_free(&p->rec);
+	memset(p, 0, sizeof(*p));
+}
+
+enum omi_err
 index_put(struct store *s, const char *uid, const struct conv_summary *c,
     const char *raw, size_t len, int *replaced)
 {
+	struct index_prep	 p;
+	enum omi_err		 err;
+
+	*replaced = 0;
+	if ((err = index_prepare(c, raw, len, &p)) != OMI_OK)
+		return err;
+	err = index_put_prepared(s, uid, c, &p, replaced);
+	index_prep_free(&p);
+	return err;
+}
+
+enum omi_err
+index_put_prepared(struct store *s, const char *uid,
+    const struct conv_summary *c, const struct index_prep *p, int *replaced)
+{
 	struct index_head	 h;
-	struct buf		 rec = { 0 };
 	enum omi_err		 err;
 	json_t			*entry = NULL;
 	char			*ckey;
@@ -557,19 +595,13 @@ index_put(struct store *s, const char *uid, const struct conv_summary *c,
 	if (!done && (err = index_add(s, uid, &h, entry, c->t, c->id)) !=
 	    OMI_OK)
 		goto out;
-	conv_rec_encode(&rec, c->t, raw, len);
-	if (rec.failed) {
-		err = OMI_NOMEM;
-		goto out;
-	}
-	if ((err = store_put(s, ckey, rec.data, rec.len)) != OMI_OK ||
-	    (err = sindex_add(s, uid, c->id, c->t, raw, len, was_empty)) !=
+	if ((err = store_put(s, ckey, p->rec.data, p->rec.len)) != OMI_OK ||
+	    (err = sindex_add(s, uid, c->id, c->t, p->words, was_empty)) !=
 	    OMI_OK)
 		goto out;
 	err = head_save(s, uid, &h);
 out:
 	json_decref(entry);
-	buf_free(&rec);
 	index_head_free(&h);
 	free(ckey);
 	return err;

@@ -24,6 +24,7 @@
 
 #include "conv/index-head.h"
 #include "conv/ingest.h"
+#include "lib/buf.h"
 #include "store/store.h"
 
 #define INDEX_PAGE_MAX	64
@@ -32,6 +33,22 @@
 enum omi_err	 index_put(struct store *, const char *uid,
 		    const struct conv_summary *, const char *raw, size_t len,
 		    int *replaced);
+/*
+ * index_put in two steps, for a writer that holds the lock no longer than
+ * it must: what the conversation alone gives (its compressed record and
+ * its count of words, about half a delivery's work in the index) is made
+ * before the session, and the session then only reads and writes records.
+ */
+struct index_prep {
+	struct buf	 rec;		/* the record to store (conv/record.h) */
+	uint64_t	 words;		/* sindex_count_words */
+};
+enum omi_err	 index_prepare(const struct conv_summary *, const char *raw,
+		    size_t len, struct index_prep *);
+enum omi_err	 index_put_prepared(struct store *, const char *uid,
+		    const struct conv_summary *, const struct index_prep *,
+		    int *replaced);
+void		 index_prep_free(struct index_prep *);
 /* The raw OMI JSON of one conversation (malloc'd, NUL-terminated). */
 enum omi_err	 index_get(struct store *, const char *uid, const char *id,
 		    char **raw, size_t *len);

@@ -108,6 +108,7 @@ struct swords {
 	struct sword	*v;		/* open addressing, n of cap used */
 	size_t		 n, cap;
 	uint64_t	 count;		/* words seen, repeats included */
+	int		 count_only;	/* count them, keep none (no v) */
 	struct buf	 fold;
 };
 

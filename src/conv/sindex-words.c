@@ -98,8 +98,8 @@ swords_text(struct swords *ws, const char *text, size_t len,
 				start = p;
 		} else if (start != NULL) {
 			ws->count++;
-			if (add_word(ws, start, (size_t)(p - start), weight,
-			    user) == -1)
+			if (!ws->count_only && add_word(ws, start,
+			    (size_t)(p - start), weight, user) == -1)
 				return OMI_NOMEM;
 			start = NULL;
 		}
@@ -155,6 +155,20 @@ swords_collect(struct swords *ws, const char *raw, size_t len)
 			    json_is_true(json_object_get(seg, "is_user")));
 	}
 	json_decref(doc);
+	return err;
+}
+
+enum omi_err
+sindex_count_words(const char *raw, size_t len, uint64_t *count)
+{
+	struct swords	 ws;
+	enum omi_err	 err;
+
+	memset(&ws, 0, sizeof(ws));
+	ws.count_only = 1;
+	err = swords_collect(&ws, raw, len);
+	*count = ws.count;
+	swords_free(&ws);
 	return err;
 }
 

@@ -803,22 +803,18 @@ del_key(struct store *s, char *key)
  */
 static enum omi_err
 add_doc(struct store *s, const char *uid, struct sindex_head *h,
-    const char *id, int64_t t, const char *raw, size_t len)
+    const char *id, int64_t t, uint64_t words)
 {
-	struct swords	 ws;
 	enum omi_err	 err;
 	uint64_t	 docno = h->next, *pv = NULL, *nv;
 	size_t		 pn = 0;
 
-	memset(&ws, 0, sizeof(ws));
-	if ((err = swords_collect(&ws, raw, len)) != OMI_OK)
-		goto out;
 	h->next++;
 	h->live++;
-	h->words += ws.count;
+	h->words += words;
 	if ((err = sdoc_set(s, uid, id, docno)) != OMI_OK ||
-	    (err = st_set(s, uid, docno, t, ws.count > UINT32_MAX ?
-	    UINT32_MAX : (uint32_t)ws.count, NULL)) != OMI_OK)
+	    (err = st_set(s, uid, docno, t, words > UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)words, NULL)) != OMI_OK)
 		goto out;
 	if (h->max_id[0] == '\0' || index_keycmp(t, id, h->max_t,
 	    h->max_id) > 0) {
@@ -844,13 +840,12 @@ add_doc(struct store *s, const char *uid, struct sindex_head *h,
 	err = dlist_save(s, "sp", uid, pv, pn);
 out:
 	free(pv);
-	swords_free(&ws);
 	return err;
 }
 
 enum omi_err
 sindex_add(struct store *s, const char *uid, const char *id, int64_t t,
-    const char *raw, size_t len, int user_was_empty)
+    uint64_t words, int user_was_empty)
 {
 	struct sindex_head	 h;
 	enum omi_err		 err;
@@ -873,7 +868,7 @@ sindex_add(struct store *s, const char *uid, const char *id, int64_t t,
 	/* Another version's index is left alone until it is rebuilt. */
 	if (h.version != SINDEX_VERSION && h.version != SINDEX_BUILDING)
 		return OMI_OK;
-	if ((err = add_doc(s, uid, &h, id, t, raw, len)) != OMI_OK)
+	if ((err = add_doc(s, uid, &h, id, t, words)) != OMI_OK)
 		return err;
 	return shead_save(s, uid, &h);
 }
@@ -1004,7 +999,7 @@ sindex_build_add(struct store *s, const char *uid, const char *id,
 {
 	struct sindex_head	 h;
 	enum omi_err		 err;
-	uint64_t		 docno;
+	uint64_t		 docno, words;
 
 	if ((err = shead_load(s, uid, &h)) != OMI_OK)
 		return err;
@@ -1015,7 +1010,8 @@ sindex_build_add(struct store *s, const char *uid, const char *id,
 		return OMI_OK;	/* a delivery during the rebuild did */
 	if (err != OMI_NOTFOUND)
 		return err;
-	if ((err = add_doc(s, uid, &h, id, t, raw, len)) != OMI_OK)
+	if ((err = sindex_count_words(raw, len, &words)) != OMI_OK ||
+	    (err = add_doc(s, uid, &h, id, t, words)) != OMI_OK)
 		return err;
 	return shead_save(s, uid, &h);
 }

@@ -48,14 +48,22 @@
 #define SINDEX_BUILDING	0	/* a head being rebuilt: not used yet */
 
 /*
- * Adds a stored conversation (raw is the OMI JSON as stored) under a new
- * docno. The caller has already removed the version it replaces. A user
- * without an index gets one only when user_was_empty (before this
- * conversation): one who had conversations before the index existed waits
- * for omi-admin reindex, and searches read everything meanwhile.
+ * The number of words of a conversation (raw is the OMI JSON as stored),
+ * repeats included, as the index counts them: what sindex_add needs of
+ * it, worked out before a session takes the lock.
+ */
+enum omi_err	 sindex_count_words(const char *raw, size_t len,
+		    uint64_t *count);
+/*
+ * Adds a stored conversation of words words (sindex_count_words) under a
+ * new docno; its postings come in a later batch, from the stored record.
+ * The caller has already removed the version it replaces. A user without
+ * an index gets one only when user_was_empty (before this conversation):
+ * one who had conversations before the index existed waits for omi-admin
+ * reindex, and searches read everything meanwhile.
  */
 enum omi_err	 sindex_add(struct store *, const char *uid, const char *id,
-		    int64_t t, const char *raw, size_t len, int user_was_empty);
+		    int64_t t, uint64_t words, int user_was_empty);
 /* Removes a conversation, given the JSON it was indexed from. */
 enum omi_err	 sindex_remove(struct store *, const char *uid, const char *id,
 		    const char *raw, size_t len);
