@@ -163,7 +163,7 @@ body_bounded(struct app *a, const char *uid)
  */
 static void
 store_conversation(struct app *a, const char *uid, const char *key,
-    const struct conv_summary *sum)
+    const struct conv_summary *sum, const json_t *doc)
 {
 	struct store		*s = NULL;
 	struct account		 acct;
@@ -173,7 +173,7 @@ store_conversation(struct app *a, const char *uid, const char *key,
 	int			 replaced = 0;
 
 	memset(&acct, 0, sizeof(acct));
-	err = index_prepare(sum, a->req.body, a->req.body_len, &prep);
+	err = index_prepare(sum, a->req.body, a->req.body_len, doc, &prep);
 	if (err == OMI_OK)
 		err = store_open(&s, a->cfg.datadir, STORE_WRITE,
 		    a->cfg.lock_timeout_ms);
@@ -217,6 +217,7 @@ webhook(struct app *a)
 	struct params		 p = { 0 };
 	struct conv_summary	 sum;
 	struct conv_error	 e;
+	json_t			*doc = NULL;
 	struct field_fail	 ff;
 	const char		*v[FIELD_N(key_fields)];
 	const char		*uid = NULL, *key = NULL;
@@ -263,7 +264,7 @@ webhook(struct app *a)
 	}
 	if (body_bounded(a, uid))
 		goto out;
-	if ((err = conv_ingest(a->req.body, a->req.body_len, &sum, NULL,
+	if ((err = conv_ingest(a->req.body, a->req.body_len, &sum, &doc,
 	    &e)) != OMI_OK) {
 		if (err == OMI_NOMEM) {
 			/* A 5xx: OMI delivers it again. */
@@ -277,8 +278,9 @@ webhook(struct app *a)
 		}
 		goto out;
 	}
-	store_conversation(a, uid, key, &sum);
+	store_conversation(a, uid, key, &sum, doc);
 out:
+	json_decref(doc);
 	conv_summary_free(&sum);
 	params_free(&p);
 }

@@ -524,7 +524,7 @@ unsearch(struct store *s, const char *uid, const char *id)
 
 enum omi_err
 index_prepare(const struct conv_summary *c, const char *raw, size_t len,
-    struct index_prep *p)
+    const json_t *doc, struct index_prep *p)
 {
 	enum omi_err err;
 
@@ -533,7 +533,7 @@ index_prepare(const struct conv_summary *c, const char *raw, size_t len,
 	if (p->rec.failed)
 		err = OMI_NOMEM;
 	else
-		err = sindex_count_words(raw, len, &p->words);
+		err = sindex_count_words(raw, len, doc, &p->words);
 	if (err != OMI_OK)
 		index_prep_free(p);
 	return err;
@@ -554,7 +554,7 @@ index_put(struct store *s, const char *uid, const struct conv_summary *c,
 	enum omi_err		 err;
 
 	*replaced = 0;
-	if ((err = index_prepare(c, raw, len, &p)) != OMI_OK)
+	if ((err = index_prepare(c, raw, len, NULL, &p)) != OMI_OK)
 		return err;
 	err = index_put_prepared(s, uid, c, &p, replaced);
 	index_prep_free(&p);

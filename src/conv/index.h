@@ -43,8 +43,9 @@ struct index_prep {
 	struct buf	 rec;		/* the record to store (conv/record.h) */
 	uint64_t	 words;		/* sindex_count_words */
 };
+/* doc: raw parsed (conv_ingest gives it), or NULL. */
 enum omi_err	 index_prepare(const struct conv_summary *, const char *raw,
-		    size_t len, struct index_prep *);
+		    size_t len, const json_t *doc, struct index_prep *);
 enum omi_err	 index_put_prepared(struct store *, const char *uid,
 		    const struct conv_summary *, const struct index_prep *,
 		    int *replaced);

@@ -120,25 +120,15 @@ member(const json_t *o, const char *name, size_t *len)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/*
- * The words of a stored conversation, read from its JSON alone (the
- * summary's title and overview are structured.title and .overview, or
- * nothing), so that adding and removing it always see the same words. A
- * record that is not JSON has none.
- */
-enum omi_err
-swords_collect(struct swords *ws, const char *raw, size_t len)
+/* swords_collect's walk over the conversation's parsed JSON. */
+static enum omi_err
+swords_collect_doc(struct swords *ws, const json_t *doc)
 {
 	enum omi_err	 err;
 	const char	*text;
-	json_t		*doc, *st, *seg;
-	json_error_t	 jerr;
+	json_t		*st, *seg;
 	size_t		 i, n;
-	int		 oom;
 
-	/* Out of memory must fail the session, not index no words. */
-	if ((doc = json_loadb_checked(raw, len, 0, &jerr, &oom)) == NULL)
-		return oom ? OMI_NOMEM : OMI_OK;
 	st = json_object_get(doc, "structured");
 	text = member(st, "title", &n);
 	err = swords_text(ws, text, n, 3, 0);
@@ -154,19 +144,42 @@ swords_collect(struct swords *ws, const char *raw, size_t len)
 			err = swords_text(ws, text, n, 1,
 			    json_is_true(json_object_get(seg, "is_user")));
 	}
+	return err;
+}
+
+/*
+ * The words of a stored conversation, read from its JSON alone (the
+ * summary's title and overview are structured.title and .overview, or
+ * nothing), so that adding and removing it always see the same words. A
+ * record that is not JSON has none.
+ */
+enum omi_err
+swords_collect(struct swords *ws, const char *raw, size_t len)
+{
+	enum omi_err	 err;
+	json_t		*doc;
+	json_error_t	 jerr;
+	int		 oom;
+
+	/* Out of memory must fail the session, not index no words. */
+	if ((doc = json_loadb_checked(raw, len, 0, &jerr, &oom)) == NULL)
+		return oom ? OMI_NOMEM : OMI_OK;
+	err = swords_collect_doc(ws, doc);
 	json_decref(doc);
 	return err;
 }
 
 enum omi_err
-sindex_count_words(const char *raw, size_t len, uint64_t *count)
+sindex_count_words(const char *raw, size_t len, const json_t *doc,
+    uint64_t *count)
 {
 	struct swords	 ws;
 	enum omi_err	 err;
 
 	memset(&ws, 0, sizeof(ws));
 	ws.count_only = 1;
-	err = swords_collect(&ws, raw, len);
+	err = doc != NULL ? swords_collect_doc(&ws, doc) :
+	    swords_collect(&ws, raw, len);
 	*count = ws.count;
 	swords_free(&ws);
 	return err;

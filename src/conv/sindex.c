@@ -1010,7 +1010,7 @@ sindex_build_add(struct store *s, const char *uid, const char *id,
 		return OMI_OK;	/* a delivery during the rebuild did */
 	if (err != OMI_NOTFOUND)
 		return err;
-	if ((err = sindex_count_words(raw, len, &words)) != OMI_OK ||
+	if ((err = sindex_count_words(raw, len, NULL, &words)) != OMI_OK ||
 	    (err = add_doc(s, uid, &h, id, t, words)) != OMI_OK)
 		return err;
 	return shead_save(s, uid, &h);

@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "conv/search.h"
 #include "lib/err.h"
 #include "store/store.h"
@@ -48,12 +50,13 @@
 #define SINDEX_BUILDING	0	/* a head being rebuilt: not used yet */
 
 /*
- * The number of words of a conversation (raw is the OMI JSON as stored),
- * repeats included, as the index counts them: what sindex_add needs of
- * it, worked out before a session takes the lock.
+ * The number of words of a conversation (raw is the OMI JSON as stored;
+ * doc, when not NULL, the same JSON already parsed), repeats included, as
+ * the index counts them: what sindex_add needs of it, worked out before a
+ * session takes the lock.
  */
 enum omi_err	 sindex_count_words(const char *raw, size_t len,
-		    uint64_t *count);
+		    const json_t *doc, uint64_t *count);
 /*
  * Adds a stored conversation of words words (sindex_count_words) under a
  * new docno; its postings come in a later batch, from the stored record.

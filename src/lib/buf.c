@@ -38,6 +38,12 @@ fail:
 }
 
 int
+buf_reserve(struct buf *b, size_t extra)
+{
+	return buf_grow(b, extra);
+}
+
+int
 buf_append(struct buf *b, const void *p, size_t n)
 {
 	if (buf_grow(b, n) == -1)

@@ -24,6 +24,9 @@ struct buf {
 };
 
 int	 buf_append(struct buf *, const void *, size_t);
+/* Room for extra more bytes at once (appends then never move the data);
+ * -1 when out of memory (b->failed). */
+int	 buf_reserve(struct buf *, size_t extra);
 int	 buf_puts(struct buf *, const char *);
 int	 buf_putc(struct buf *, char);
 int	 buf_printf(struct buf *, const char *, ...)

@@ -329,20 +329,32 @@ body(const char *id, int64_t secs, const char *title, const char *overview,
 	return buf_take(&b);
 }
 
-/* Puts a body in an open write session, as the webhook does. */
+/*
+ * Puts a body in an open write session, as the webhook does: the record
+ * and the count of words prepared from the parsed body, which must count
+ * what the stored JSON, parsed again, does.
+ */
 static int
 put_in(struct store *st, const char *uid, const char *raw)
 {
 	struct conv_summary	 s;
 	struct conv_error	 e;
+	struct index_prep	 p;
+	json_t			*doc;
+	uint64_t		 words;
 	int			 replaced, ok;
 
 	memset(&s, 0, sizeof(s));
-	if (conv_ingest(raw, strlen(raw), &s, NULL, &e) != OMI_OK) {
+	if (conv_ingest(raw, strlen(raw), &s, &doc, &e) != OMI_OK) {
 		fprintf(stderr, "ingest: %s: %s\n", e.field, e.message);
 		return 0;
 	}
-	ok = index_put(st, uid, &s, raw, strlen(raw), &replaced) == OMI_OK;
+	ok = index_prepare(&s, raw, strlen(raw), doc, &p) == OMI_OK &&
+	    sindex_count_words(raw, strlen(raw), NULL, &words) == OMI_OK;
+	CHECK(ok && words == p.words);
+	ok = ok && index_put_prepared(st, uid, &s, &p, &replaced) == OMI_OK;
+	index_prep_free(&p);
+	json_decref(doc);
 	conv_summary_free(&s);
 	return ok;
 }
