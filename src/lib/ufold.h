@@ -3,11 +3,11 @@
  * word characters of folded text (for cutting it into words).
  *
  * Each code point c folds on its own: norm(c) = h(c), where h is a
- * generated table (scripts/gen-ufold.py): ASCII lowered, Unicode simple case
- * folding, diacritics removed (canonical decomposition,
- * combining accents dropped), and a few letters spelled as people type
- * them (ß -> ss, æ -> ae, œ -> oe, ø -> o, đ -> d, ł -> l, þ -> th,
- * ı -> i, the ligatures ﬁ -> fi, ﬂ -> fl; the script lists all and why).
+ * generated table (scripts/gen-ufold.py): ASCII lowered, Unicode simple
+ * case folding, diacritics removed (canonical decomposition, combining
+ * accents dropped), and a few letters spelled as people type them
+ * (ß -> ss, æ -> ae, œ -> oe, ø -> o, đ -> d, ł -> l, þ -> th, ı -> i, the
+ * ligatures ﬁ -> fi, ﬂ -> fl; the script lists all and why).
  * So "Dîner" folds to "diner", "Straße" to "strasse", "Phở" to "pho",
  * "Αθήνα" to "αθηνα", and a combining accent standing alone to nothing:
  * "cafe\u0301" folds to "cafe" like "café".
