@@ -141,7 +141,9 @@ run_codes() {
 }
 
 export BODY_FILE=$T_TMP/body.json WEBHOOK_PATH="/chatgpt/webhook/memory?uid=hook&key=$hook_key"
-sed 's/"id": *"[^"]*"/"id": "@ID@"/' "$FIXTURES/omi-current.json" > "$BODY_FILE"
+sed -e 's/"id": *"[^"]*"/"id": "@ID@"/' \
+    -e '0,/"created_at"/s/"created_at": *"[^"]*"/"created_at": "@CREATED@"/' \
+    "$FIXTURES/omi-current.json" > "$BODY_FILE"
 export RT_FILE=$T_TMP/rt CLIENT_ID CLIENT_SECRET TOKEN_PATH=/chatgpt/oauth/token
 auth_url="$BASE/chatgpt/oauth/authorize?response_type=code&client_id=$(urlenc "$CLIENT_ID")&redirect_uri=$(urlenc "$OAUTH_REDIRECT")&scope=read%3Amemories&state=bench"
 # A refresh grant's body, as refresh.lua sends it (for hello-form's size).

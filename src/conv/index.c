@@ -303,6 +303,47 @@ split(struct store *s, const char *uid, struct index_head *h, size_t i,
 	return err;
 }
 
+/* How many entries page i may hold (see INDEX_FRONT_MAX). */
+static size_t
+page_cap(size_t i)
+{
+	return i == 0 ? INDEX_FRONT_MAX : INDEX_PAGE_MAX;
+}
+
+/*
+ * The full front page (entries) took a newest arrival at entries[0]. The
+ * others, all newer than page 1's, move to the start of page 1 when they
+ * fit there, else to a page of their own after the front; the arrival
+ * stays alone in front.
+ */
+static enum omi_err
+fold_front(struct store *s, const char *uid, struct index_head *h,
+    json_t *entries)
+{
+	enum omi_err	 err;
+	json_t		*next;
+	size_t		 n = json_array_size(entries), k;
+
+	if (h->nrefs < 2 || h->refs[1].n + (n - 1) > INDEX_PAGE_MAX)
+		return split(s, uid, h, 0, entries, 1, 1);
+	if ((err = index_page_load(s, uid, h->refs[1].page, &next)) != OMI_OK)
+		return err;
+	if (next == NULL)
+		return OMI_NOMEM;
+	for (k = n; k > 1 && err == OMI_OK; k--)
+		if (json_array_insert(next, 0, json_array_get(entries,
+		    k - 1)) == -1)
+			err = OMI_NOMEM;
+	for (k = n; k > 1 && err == OMI_OK; k--)
+		json_array_remove(entries, k - 1);
+	if (err == OMI_OK)
+		err = page_save(s, uid, h->refs[1].page, next);
+	if (err == OMI_OK && ref_update(h, &h->refs[1], next) == -1)
+		err = OMI_NOMEM;
+	json_decref(next);
+	return err;
+}
+
 /* The page a new key (t, id) goes into: the first whose lowest key is not
  * newer than it, else the last. The head has at least one page. */
 static size_t
@@ -348,12 +389,11 @@ index_add(struct store *s, const char *uid, struct index_head *h,
 	if (!json_is_true(json_object_get(entry, "discarded")))
 		h->visible++;
 	err = OMI_OK;
-	if (n + 1 > INDEX_PAGE_MAX) {
+	if (n + 1 > page_cap(i)) {
 		/* Newest (or oldest) arrivals start a fresh page; others split. */
-		if (k == 0 && i == 0) {
-			err = split(s, uid, h, i, entries, 1, i + 1);
-			/* The new entry stays alone in page i; swap roles. */
-		} else if (k == n && i == h->nrefs - 1)
+		if (k == 0 && i == 0)
+			err = fold_front(s, uid, h, entries);
+		else if (k == n && i == h->nrefs - 1)
 			err = split(s, uid, h, i, entries, n, i + 1);
 		else
 			err = split(s, uid, h, i, entries, (n + 1) / 2, i + 1);
@@ -382,17 +422,18 @@ index_add_spliced(struct store *s, const char *uid, struct index_head *h,
 	struct buf		 page = { 0 };
 	enum omi_err		 err;
 	char			*key, *val = NULL, *hi = NULL, *lo = NULL;
-	size_t			 len;
+	size_t			 len, i;
 
 	*done = 0;
 	if (h->nrefs == 0)
 		return OMI_OK;
-	r = &h->refs[page_for(h, c->t, c->id)];
+	i = page_for(h, c->t, c->id);
+	r = &h->refs[i];
 	if ((key = page_key(uid, r->page)) == NULL)
 		return OMI_NOMEM;
 	if ((err = store_get(s, key, &val, &len)) != OMI_OK)
 		goto out;
-	err = codec_page_insert(val, len, c, INDEX_PAGE_MAX, &page, &b);
+	err = codec_page_insert(val, len, c, page_cap(i), &page, &b);
 	if (err == OMI_NOTFOUND) {
 		err = OMI_OK;
 		goto out;

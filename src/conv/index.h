@@ -28,6 +28,14 @@
 #include "store/store.h"
 
 #define INDEX_PAGE_MAX	64
+/*
+ * The front page (the newest) holds up to INDEX_FRONT_MAX: every delivery
+ * rewrites it whole, so a small one keeps the bytes each delivery writes
+ * (to the journal, the database and the scrub of the old value) small.
+ * When it is full, a newer arrival moves its other entries into the next
+ * page if they fit there, so pages behind it still fill to INDEX_PAGE_MAX.
+ */
+#define INDEX_FRONT_MAX	16
 
 /* Stores (or replaces, by id) one conversation; *replaced tells which. */
 enum omi_err	 index_put(struct store *, const char *uid,

@@ -1,5 +1,9 @@
--- wrk: POST a ~3 KB OMI conversation with a fresh id on every request.
--- env: BODY_FILE (the payload with "id": "@ID@"), WEBHOOK_PATH
+-- wrk: POST a ~3 KB OMI conversation with a fresh id on every request,
+-- created now, as OMI delivers them: each conversation newer than the
+-- last (one created_at for all would put each new one by its id among the
+-- others, where OMI's go in front).
+-- env: BODY_FILE (the payload with "id": "@ID@" and "created_at":
+-- "@CREATED@"), WEBHOOK_PATH
 local counter = 0
 -- The run's start, in every id: ids made by the same thread in another run
 -- (a warm-up, the other concurrency) must differ too, or those deliveries
@@ -24,6 +28,11 @@ end
 
 function request()
 	counter = counter + 1
+	-- The second it is, and the request's number as its microseconds:
+	-- later requests are newer, and the string keeps the fixture's length.
+	local created = os.date("!%Y-%m-%dT%H:%M:%S", os.time()) ..
+	    string.format(".%06d+00:00", counter % 1000000)
 	local body = template:gsub("@ID@", "bench-" .. run .. "-" .. tostring(id) .. "-" .. counter)
+	body = body:gsub("@CREATED@", created)
 	return wrk.format("POST", os.getenv("WEBHOOK_PATH"), nil, body)
 end

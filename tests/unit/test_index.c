@@ -370,6 +370,109 @@ test_del_user(void)
 	CHECK(owned_keys("u3") == 8);
 }
 
+/* uid's pages walked front to back: keys strictly descending. */
+static int
+index_ordered(const char *uid)
+{
+	struct index_head	 h;
+	struct store		*st;
+	json_t			*entries, *e;
+	size_t			 i, k;
+	int64_t			 pt = INT64_MAX;
+	char			 pid[32] = "~";
+	int			 ok;
+
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
+		return 0;
+	if ((ok = index_head_load(st, uid, &h) == OMI_OK)) {
+		for (i = 0; i < h.nrefs && ok; i++) {
+			if (index_page_load(st, uid, h.refs[i].page,
+			    &entries) != OMI_OK) {
+				ok = 0;
+				break;
+			}
+			json_array_foreach(entries, k, e) {
+				int64_t t = index_entry_t(e);
+				const char *id = index_entry_id(e);
+
+				ok &= index_keycmp(t, id, pt, pid) < 0;
+				pt = t;
+				snprintf(pid, sizeof(pid), "%s", id);
+			}
+			json_decref(entries);
+		}
+		index_head_free(&h);
+	}
+	store_close(st);
+	return ok;
+}
+
+/* The page counts of uid's index, front first, in n[] (up to max). */
+static size_t
+page_counts(const char *uid, size_t *n, size_t max)
+{
+	struct index_head	 h;
+	struct store		*st;
+	size_t			 i, k = 0;
+
+	if (store_open(&st, dir, STORE_READ, 2000) != OMI_OK)
+		return 0;
+	if (index_head_load(st, uid, &h) == OMI_OK) {
+		for (i = 0; i < h.nrefs && i < max; i++)
+			n[k++] = h.refs[i].n;
+		index_head_free(&h);
+	}
+	store_close(st);
+	return k;
+}
+
+/*
+ * Deliveries newest-first, the usual order: the front page stays small
+ * (each delivery rewrites it), and what it sheds fills the page behind it,
+ * so every older page holds INDEX_PAGE_MAX. An older arrival among them
+ * and a front page left oversized (its predecessor deleted) still keep
+ * every page within its bounds and the order whole.
+ */
+static void
+test_front(void)
+{
+	size_t	 n[64], np, i, total = 0;
+	char	 id[16];
+	int	 k, ok = 1, front_ok = 1, rest_ok = 1;
+
+	for (k = 0; k < 300; k++) {
+		snprintf(id, sizeof(id), "f%03d", k);
+		ok &= put_user("u4", id, 10000 + k);
+		np = page_counts("u4", n, 64);
+		front_ok &= np > 0 && n[0] >= 1 && n[0] <= INDEX_FRONT_MAX;
+		for (i = 2; i < np; i++)
+			rest_ok &= n[i] == INDEX_PAGE_MAX;
+		if (np > 1)
+			rest_ok &= n[1] % INDEX_FRONT_MAX == 0 &&
+			    n[1] <= INDEX_PAGE_MAX;
+	}
+	CHECK(ok && index_holds("u4", 300) && index_ordered("u4"));
+	CHECK(front_ok);
+	CHECK(rest_ok);
+	np = page_counts("u4", n, 64);
+	for (i = 0; i < np; i++)
+		total += n[i];
+	CHECK(total == 300 && np == 1 + (300 - n[0] + INDEX_PAGE_MAX - 1) /
+	    INDEX_PAGE_MAX);
+	/* Older arrivals land inside pages; nothing outgrows its bounds. */
+	for (k = 0; k < 40; k++) {
+		snprintf(id, sizeof(id), "g%03d", k);
+		ok &= put_user("u4", id, 10000 + (k * 7) % 300);
+	}
+	np = page_counts("u4", n, 64);
+	for (i = 0, total = 0; i < np; i++) {
+		total += n[i];
+		ok &= n[i] >= 1 && n[i] <= INDEX_PAGE_MAX;
+	}
+	CHECK(ok && total == 340 && index_holds("u4", 340) &&
+	    index_ordered("u4"));
+}
+
 int
 main(void)
 {
@@ -377,6 +480,7 @@ main(void)
 		return 1;
 	test_index();
 	test_del_user();
+	test_front();
 	unit_rmtree(dir);
 	return unit_done("test_index");
 }
