@@ -23,6 +23,7 @@
 #define CPAGE_MAGIC	"OPG1"
 #define CHEAD_MAGIC	"OIX1"
 #define CDELTA_MAGIC	"OIXD"
+#define HEAD_SPARE	8
 
 static const char *const fields[] = {
 	"id", "created_at", "title", "overview", "category", "emoji"
@@ -519,11 +520,16 @@ codec_head_decode(const char *val, size_t len, struct index_head *h)
 		/*
 		 * Each reference takes at least 40 bytes: no huge calloc. The
 		 * ids, each with its NUL instead of its 4-byte length, fit in
-		 * what is left of the record.
+		 * what is left of the record. Room for HEAD_SPARE references
+		 * more: the delta's new pages and a split's are then placed
+		 * without realloc copying the array (a user with 14,000
+		 * conversations has 220 references, 14 KB, fresh pages each
+		 * time in a new process).
 		 */
 		h->ids_len = (size_t)(end - p);
 		if (nrefs <= (uint64_t)(end - p) / 40 &&
-		    ((h->refs = calloc(nrefs + 1, sizeof(*h->refs))) == NULL ||
+		    ((h->refs = calloc(nrefs + 1 + HEAD_SPARE,
+		    sizeof(*h->refs))) == NULL ||
 		    (h->ids = malloc(h->ids_len + 1)) == NULL))
 			nomem = 1;
 		ids = h->ids;
