@@ -407,6 +407,32 @@ index_ordered(const char *uid)
 	return ok;
 }
 
+/* Deletes every conversation of uid's front page; *n says how many. */
+static int
+front_delete(const char *uid, int *n)
+{
+	struct index_head	 h;
+	struct store		*st;
+	json_t			*entries = NULL, *e;
+	size_t			 k;
+	int			 ok;
+
+	*n = 0;
+	if (store_open(&st, dir, STORE_WRITE, 2000) != OMI_OK)
+		return 0;
+	ok = index_head_load(st, uid, &h) == OMI_OK && h.nrefs > 0 &&
+	    index_page_load(st, uid, h.refs[0].page, &entries) == OMI_OK;
+	index_head_free(&h);
+	json_array_foreach(entries, k, e) {
+		ok &= index_del(st, uid, index_entry_id(e)) == OMI_OK;
+		(*n)++;
+	}
+	ok &= store_commit(st) == OMI_OK;
+	json_decref(entries);
+	store_close(st);
+	return ok;
+}
+
 /* The page counts of uid's index, front first, in n[] (up to max). */
 static size_t
 page_counts(const char *uid, size_t *n, size_t max)
@@ -429,8 +455,8 @@ page_counts(const char *uid, size_t *n, size_t max)
 /*
  * Deliveries newest-first, the usual order: the front page stays small
  * (each delivery rewrites it), and what it sheds fills the page behind it,
- * so every older page holds INDEX_PAGE_MAX. An older arrival among them
- * and a front page left oversized (its predecessor deleted) still keep
+ * so every older page holds INDEX_PAGE_MAX. Older arrivals among them,
+ * and a front page left oversized (the one before it deleted), still keep
  * every page within its bounds and the order whole.
  */
 static void
@@ -471,6 +497,19 @@ test_front(void)
 	}
 	CHECK(ok && total == 340 && index_holds("u4", 340) &&
 	    index_ordered("u4"));
+	/* The front page's conversations deleted: the page behind it, full,
+	 * is the front now; the next newest arrival leaves it whole. */
+	ok = front_delete("u4", &k);
+	np = page_counts("u4", n, 64);
+	CHECK(ok && k > 0 && np > 0 && n[0] > INDEX_FRONT_MAX);
+	ok = put_user("u4", "h000", 20000);
+	np = page_counts("u4", n, 64);
+	for (i = 0, total = 0; i < np; i++) {
+		total += n[i];
+		ok &= n[i] >= 1 && n[i] <= INDEX_PAGE_MAX;
+	}
+	CHECK(ok && n[0] == 1 && total == 340 - (size_t)k + 1 &&
+	    index_holds("u4", total) && index_ordered("u4"));
 }
 
 int
