@@ -28,10 +28,12 @@ end
 
 function request()
 	counter = counter + 1
-	-- The second it is, and the request's number as its microseconds:
-	-- later requests are newer, and the string keeps the fixture's length.
+	-- The second it is, and as its microseconds the request's number
+	-- interleaved with the other threads' (up to 64), which go at the same
+	-- pace: later requests are newer, give or take a few among
+	-- concurrent ones, and the string keeps the fixture's length.
 	local created = os.date("!%Y-%m-%dT%H:%M:%S", os.time()) ..
-	    string.format(".%06d+00:00", counter % 1000000)
+	    string.format(".%06d+00:00", (counter * 64 + id) % 1000000)
 	local body = template:gsub("@ID@", "bench-" .. run .. "-" .. tostring(id) .. "-" .. counter)
 	body = body:gsub("@CREATED@", created)
 	return wrk.format("POST", os.getenv("WEBHOOK_PATH"), nil, body)
