@@ -277,6 +277,22 @@ index_remove(struct store *s, const char *uid, struct index_head *h,
 	return err;
 }
 
+/* Moves entries [from, n) to the start of dst, in their order: 0, or -1
+ * when memory ran out. */
+static int
+move_tail(json_t *entries, size_t from, json_t *dst)
+{
+	size_t n = json_array_size(entries), k;
+
+	for (k = from; k < n; k++)
+		if (json_array_insert(dst, k - from,
+		    json_array_get(entries, k)) == -1)
+			return -1;
+	for (k = n; k > from; k--)
+		json_array_remove(entries, k - 1);
+	return 0;
+}
+
 /* Moves entries [from, n) of page i into a new page right after it. */
 static enum omi_err
 split(struct store *s, const char *uid, struct index_head *h, size_t i,
@@ -285,15 +301,11 @@ split(struct store *s, const char *uid, struct index_head *h, size_t i,
 	struct index_ref	*r;
 	json_t			*tail;
 	enum omi_err		 err;
-	size_t			 n = json_array_size(entries), k;
 
 	if ((tail = json_array()) == NULL)
 		return OMI_NOMEM;
-	for (k = from; k < n; k++)
-		json_array_append(tail, json_array_get(entries, k));
-	for (k = n; k > from; k--)
-		json_array_remove(entries, k - 1);
-	if ((r = ref_insert(h, at)) == NULL || ref_update(h, r, tail) == -1) {
+	if (move_tail(entries, from, tail) == -1 ||
+	    (r = ref_insert(h, at)) == NULL || ref_update(h, r, tail) == -1) {
 		json_decref(tail);
 		return OMI_NOMEM;
 	}
@@ -322,7 +334,7 @@ fold_front(struct store *s, const char *uid, struct index_head *h,
 {
 	enum omi_err	 err;
 	json_t		*next;
-	size_t		 n = json_array_size(entries), k;
+	size_t		 n = json_array_size(entries);
 
 	if (h->nrefs < 2 || h->refs[1].n + (n - 1) > INDEX_PAGE_MAX)
 		return split(s, uid, h, 0, entries, 1, 1);
@@ -330,12 +342,8 @@ fold_front(struct store *s, const char *uid, struct index_head *h,
 		return err;
 	if (next == NULL)
 		return OMI_NOMEM;
-	for (k = n; k > 1 && err == OMI_OK; k--)
-		if (json_array_insert(next, 0, json_array_get(entries,
-		    k - 1)) == -1)
-			err = OMI_NOMEM;
-	for (k = n; k > 1 && err == OMI_OK; k--)
-		json_array_remove(entries, k - 1);
+	if (move_tail(entries, 1, next) == -1)
+		err = OMI_NOMEM;
 	if (err == OMI_OK)
 		err = page_save(s, uid, h->refs[1].page, next);
 	if (err == OMI_OK && ref_update(h, &h->refs[1], next) == -1)

@@ -79,6 +79,19 @@ disk_path(const char *dir, const char *name)
 	return buf_take(&b);
 }
 
+int
+disk_open_rw(const char *dir, const char *name)
+{
+	char	*path;
+	int	 fd;
+
+	if ((path = disk_path(dir, name)) == NULL)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(path);
+	return fd;
+}
+
 enum omi_err
 disk_errno(int e)
 {

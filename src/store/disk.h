@@ -23,6 +23,9 @@ int		 disk_gdbm_scrub(GDBM_FILE, datum k, const char *newval,
 void		 disk_gdbm_close_unsynced(GDBM_FILE);
 /* dir/name, malloc'd (NULL when out of memory). */
 char		*disk_path(const char *dir, const char *name);
+/* dir/name opened for reading and writing, made if missing, never through
+ * a symbolic link; the descriptor, or -1. */
+int		 disk_open_rw(const char *dir, const char *name);
 enum omi_err	 disk_errno(int);
 /* Logs GDBM's and the system's error and maps them. */
 enum omi_err	 disk_gdbm_error(const char *what);

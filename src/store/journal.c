@@ -311,14 +311,7 @@ struct sync_mark {
 static int
 mark_open(const char *dir)
 {
-	char	*path = disk_path(dir, "omi.sync");
-	int	 fd;
-
-	if (path == NULL)
-		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	free(path);
-	return fd;
+	return disk_open_rw(dir, "omi.sync");
 }
 
 static void

@@ -565,13 +565,9 @@ release(struct store *s)
 static int
 checkpoint_claim(const char *dir)
 {
-	char	*path;
-	int	 fd;
+	int fd;
 
-	if ((path = disk_path(dir, "omi.ckpt")) == NULL)
-		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	free(path);
+	fd = disk_open_rw(dir, "omi.ckpt");
 	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
 		fd = -1;
