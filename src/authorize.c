@@ -45,6 +45,7 @@
 #include "lib/log.h"
 #include "lib/sec.h"
 #include "lib/text.h"
+#include "store/store.h"
 
 #define COOKIE_NAME	"omi_authz"
 #define ORIGIN_MAX	300
@@ -841,9 +842,13 @@ handle(struct app *a)
 int
 main(void)
 {
+	static const struct app_keep keep = {
+		store_keep_readers, store_kept, store_forget
+	};
 	static const struct app_spec spec = {
 		.prog = "authorize", .errors = APP_ERR_HTML, .max_body = 65536,
 		.handle = handle, .finish = finish,
+		.keep = &keep,
 	};
 
 	return app_run(&spec);

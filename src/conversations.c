@@ -107,9 +107,13 @@ out:
 int
 main(void)
 {
+	static const struct app_keep keep = {
+		store_keep_readers, store_kept, store_forget
+	};
 	static const struct app_spec spec = {
 		.prog = "conversations", .errors = APP_ERR_API,
 		.max_body = 65536, .handle = handle,
+		.keep = &keep,
 	};
 
 	return app_run(&spec);

@@ -168,9 +168,13 @@ out:
 int
 main(void)
 {
+	static const struct app_keep keep = {
+		store_keep_readers, store_kept, store_forget
+	};
 	static const struct app_spec spec = {
 		.prog = "mcp", .errors = APP_ERR_API,
 		.max_body = MCP_MAX_BODY, .raw_body = 1, .handle = handle,
+		.keep = &keep,
 	};
 
 	return app_run(&spec);

@@ -155,9 +155,13 @@ handle(struct app *a)
 int
 main(void)
 {
+	static const struct app_keep keep = {
+		store_keep_readers, store_kept, store_forget
+	};
 	static const struct app_spec spec = {
 		.prog = "view", .errors = APP_ERR_HTML, .max_body = 65536,
 		.handle = handle, .finish = web_finish,
+		.keep = &keep,
 	};
 
 	return app_run(&spec);

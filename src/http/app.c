@@ -1,10 +1,12 @@
 /* app: the shared request path (see app.h). */
+#include <sys/epoll.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 #include <jansson.h>
@@ -283,10 +285,38 @@ finish(FCGX_Request *req, uint64_t nread)
 }
 
 /*
+ * What a process keeps goes when no request came for a second: a
+ * compaction's old omi.db, deleted bytes and all, stays allocated while a
+ * descriptor holds it. The wait is an epoll with EPOLLEXCLUSIVE, not a
+ * poll: every process of the pool waits on the one socket, and a poll
+ * woke them all for each connection where accept() wakes one.
+ */
+#define APP_IDLE_MS	1000
+
+static void
+forget_when_idle(const struct app_keep *keep, int listenfd)
+{
+	static int		 ep = -1;
+	struct epoll_event	 ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+	if (keep == NULL || !keep->held())
+		return;
+	if (ep == -1 && (ep = epoll_create1(EPOLL_CLOEXEC)) != -1 &&
+	    epoll_ctl(ep, EPOLL_CTL_ADD, listenfd, &ev) == -1) {
+		close(ep);
+		ep = -1;
+	}
+	/* Without a way to wait, nothing is kept while idle. */
+	if (ep == -1 || epoll_wait(ep, &ev, 1, APP_IDLE_MS) == 0)
+		keep->forget();
+}
+
+/*
  * FastCGI: the same serve() per request, in a loop. Nothing survives a
- * request but the library state and the parsed configuration: serve()
- * frees its context and store session every time, so no authorization can
- * leak across requests.
+ * request but the library state, the parsed configuration and, for a
+ * program that mostly reads, a database handle (struct app_keep): serve()
+ * frees its context and ends its store session every time, so no
+ * authorization can leak across requests.
  */
 static int
 run_fastcgi(const struct app_spec *spec)
@@ -299,7 +329,12 @@ run_fastcgi(const struct app_spec *spec)
 		log_msg("FastCGI: cannot initialise a request");
 		return 1;
 	}
-	while (FCGX_Accept_r(&req) >= 0) {
+	if (spec->keep != NULL)
+		spec->keep->begin();
+	for (;;) {
+		forget_when_idle(spec->keep, req.listen_sock);
+		if (FCGX_Accept_r(&req) < 0)
+			break;
 		fr.request = &req;
 		fr.nread = 0;
 		io_fcgi(&io, &fr);

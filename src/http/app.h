@@ -28,6 +28,19 @@ struct app {
 	struct config	 cfg;
 };
 
+/*
+ * What a FastCGI process keeps between requests: the programs that mostly
+ * read keep their database open (store/keep.c). begin() runs before the
+ * first request; when none came for a second, a process that held() one
+ * lets go of it (forget()), so that an idle process holds no file that a
+ * compaction replaced.
+ */
+struct app_keep {
+	void		 (*begin)(void);
+	int		 (*held)(void);
+	void		 (*forget)(void);
+};
+
 struct app_spec {
 	const char	*prog;
 	enum app_errors	 errors;
@@ -40,6 +53,8 @@ struct app_spec {
 	/* Optional: runs before every response is sent, also the ones
 	 * that never reached handle (configuration or parse errors). */
 	void		 (*finish)(struct app *);
+	/* FastCGI: what the process keeps between requests, or NULL. */
+	const struct app_keep *keep;
 };
 
 /* Serves one request (plain CGI); returns the process exit status. */

@@ -397,6 +397,25 @@ journal_mark_good(int markfd, uint64_t gen, off_t end)
 	(void)!pwrite(markfd, b, sizeof(b), 16);
 }
 
+int
+journal_generation(const char *dir, uint64_t *gen)
+{
+	struct sync_mark	 m;
+	char			*path;
+	int			 fd;
+
+	if ((path = disk_path(dir, "omi.sync")) == NULL)
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return -1;
+	mark_read(fd, &m);
+	close(fd);
+	*gen = m.gen;
+	return 0;
+}
+
 /* The good end of the current generation, or UINT64_MAX when unknown. */
 static uint64_t
 mark_good_end(const char *dir)

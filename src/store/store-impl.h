@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <gdbm.h>
 
@@ -20,6 +21,15 @@ struct change {
 	char	*key;
 	char	*val;		/* NULL for a delete */
 	size_t	 len;
+};
+
+/* What a kept reader's database was opened on (keep.c). */
+struct keep_stamp {
+	uint64_t	 gen;		/* omi.sync's generation */
+	dev_t		 j_dev, db_dev, lock_dev;
+	ino_t		 j_ino, db_ino, lock_ino;	/* j_ino 0: no journal */
+	off_t		 j_size, db_size;
+	struct timespec	 db_mtim;
 };
 
 struct store {
@@ -39,7 +49,26 @@ struct store {
 	size_t		 nslots;
 	sigset_t	 oldmask;
 	int		 masked;
+	int		 clean;		/* the journal's tail was applied */
+	struct keep_stamp stamp;
+	int		 stamped;	/* stamp taken: the database may be kept */
+	int		 kept;		/* the database is keep.c's */
+	int		 spoiled;	/* a read failed: do not keep it */
 };
+
+/* flock(fd, op), waiting at most timeout_ms (store.c). */
+enum omi_err	 lock_wait(int fd, int op, int64_t timeout_ms);
+
+/* keep.c: a reader's database kept between sessions. With the session's
+ * directory and timeout set: takes the kept database when nothing changed
+ * it (*hit 1, shared lock held), else closes it (*hit 0); an error is the
+ * lock's. */
+enum omi_err	 keep_take(struct store *, int *hit);
+/* After a clean open of a reader, lock held: takes the stamp. */
+void		 keep_stamp(struct store *);
+/* When a reader's session ends: keeps its database (1: the session no
+ * longer holds it, the lock released), or 0 and the caller closes it. */
+int		 keep_give(struct store *);
 
 /* Appends the session's changes as one record (and syncs it when sync is
  * set); *start is the record's offset, *mark its state byte's. The caller
@@ -78,6 +107,9 @@ void		 journal_checkpoint(const char *dir, const char *dbpath,
  * journal (see journal.c); the session's exclusive lock held, fd the
  * flocked omi.snap.tmp. Closes the session's database. */
 enum omi_err	 journal_compact(struct store *, int fd);
+/* omi.sync's generation, without making the file; 0, or -1 when it is
+ * missing or unreadable. */
+int		 journal_generation(const char *dir, uint64_t *gen);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */

@@ -73,7 +73,7 @@ on_alarm(int sig)
  * the alarm itself has come; after the deadline it repeats, so that a wait
  * entered just after it cannot block for good.
  */
-static enum omi_err
+enum omi_err
 lock_wait(int fd, int op, int64_t timeout_ms)
 {
 	struct sigaction	 sa, old;
@@ -238,6 +238,7 @@ ensure_clean(struct store *s, int64_t timeout_ms)
 		if (d == -1)
 			return disk_errno(errno);
 		if (d == 0 && b != 1) {
+			s->clean = 1;
 			if (b == 0)
 				s->lazy_sync = 1;
 			else if (have_boot && s->mode == STORE_WRITE &&
@@ -283,6 +284,7 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 	struct store	*s;
 	char		*dbp = NULL;
 	enum omi_err	 err;
+	int		 hit;
 
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -295,6 +297,15 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 		err = OMI_NOMEM;
 		goto fail;
 	}
+	if (mode == STORE_READ) {
+		if ((err = keep_take(s, &hit)) != OMI_OK)
+			goto fail;
+		if (hit) {
+			s->dbpath = dbp;
+			*out = s;
+			return OMI_OK;
+		}
+	}
 	if ((err = take_lock(s, mode == STORE_WRITE ? LOCK_EX : LOCK_SH,
 	    timeout_ms)) != OMI_OK)
 		goto fail;
@@ -302,6 +313,8 @@ store_open(struct store **out, const char *datadir, enum store_mode mode,
 		goto fail;
 	if ((err = db_open(s, dbp, mode == STORE_WRITE)) != OMI_OK)
 		goto fail;
+	if (mode == STORE_READ && s->clean)
+		keep_stamp(s);
 	s->dbpath = dbp;
 	*out = s;
 	return OMI_OK;
@@ -407,9 +420,12 @@ store_get(struct store *s, const char *key, char **val, size_t *len)
 	k.dptr = (char *)key;
 	k.dsize = (int)strlen(key);
 	v = gdbm_fetch(s->db, k);
-	if (v.dptr == NULL)
-		return gdbm_errno == GDBM_ITEM_NOT_FOUND ? OMI_NOTFOUND :
-		    disk_gdbm_error("fetch");
+	if (v.dptr == NULL) {
+		if (gdbm_errno == GDBM_ITEM_NOT_FOUND)
+			return OMI_NOTFOUND;
+		s->spoiled = 1;
+		return disk_gdbm_error("fetch");
+	}
 	if ((*val = realloc(v.dptr, (size_t)v.dsize + 1)) == NULL) {
 		free(v.dptr);
 		return OMI_NOMEM;
@@ -540,6 +556,10 @@ check_space(struct store *s)
 static void
 release(struct store *s)
 {
+	if (s->mode == STORE_READ && s->lockfd != -1 && keep_give(s)) {
+		s->ended = 1;
+		return;
+	}
 	if (s->db != NULL) {
 		if (s->mode == STORE_WRITE && s->lazy_sync)
 			disk_gdbm_close_unsynced(s->db);
@@ -770,7 +790,9 @@ store_foreach(struct store *s, const char *prefix,
 		k = next;
 	}
 	free(k.dptr);
-	if (!stop && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != 0)
+	if (!stop && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != 0) {
+		s->spoiled = 1;
 		return disk_gdbm_error("iterate");
+	}
 	return OMI_OK;
 }

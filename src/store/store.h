@@ -64,6 +64,17 @@ void		 store_close(struct store *);
  */
 enum omi_err	 store_compact(const char *datadir, int64_t timeout_ms);
 
+/*
+ * FastCGI: keeps a reader's database open after its session, for the
+ * process's next reader to use again while nothing has changed the data
+ * (see keep.c). store_kept() is how many sessions the kept database has
+ * served (0: none is kept); store_forget() closes it (an idle process
+ * should).
+ */
+void		 store_keep_readers(void);
+int		 store_kept(void);
+void		 store_forget(void);
+
 /* Calls fn for every stored key that starts with prefix (full scan). */
 enum omi_err	 store_foreach(struct store *, const char *prefix,
 		    int (*fn)(void *ctx, const char *key), void *ctx);

@@ -1049,11 +1049,105 @@ test_symlinks(void)
 	unlink(victim);
 }
 
-int
-main(void)
+
+/* Commits 1 MB values until a checkpoint empties the journal; 1 when one did. */
+static int
+until_checkpoint(void)
 {
-	if (mkdtemp(dir) == NULL)
-		return 1;
+	unsigned long long	 gen, gen2, off;
+	size_t			 n = 1u << 20;
+	char			*big;
+	int			 i, ok = 0;
+
+	if (!sync_mark(&gen, &off) || (big = malloc(n + 1)) == NULL)
+		return 0;
+	memset(big, 'z', n);
+	big[n] = '\0';
+	for (i = 0; i < 40 && !ok; i++) {
+		big[0] = (char)('a' + i % 26);
+		if (!put_commit("bigk", big))
+			break;
+		ok = sync_mark(&gen2, &off) && gen2 != gen;
+	}
+	free(big);
+	return ok && file_size("omi.journal") == 0;
+}
+
+/*
+ * FastCGI readers keep their database open (store/keep.c): a kept one
+ * serves the next reader while nothing changed the data, and never once
+ * something did: a commit, a checkpoint that empties the journal followed
+ * by a commit that brings it back to the same size, a compaction that puts
+ * a new file in place, a recovery. A reader opened while the kept one is in
+ * use opens its own, and a forked child does not use its parent's.
+ */
+static void
+test_keep(void)
+{
+	struct store	*a, *b;
+	char		*v = NULL, *w = NULL;
+	long		 jsize;
+	pid_t		 pid;
+	int		 st = -1;
+
+	store_keep_readers();
+	CHECK(put_commit("k", "v1"));
+	CHECK(has("k", "v1") && store_kept() == 1);
+	CHECK(has("k", "v1") && absent("nope") && store_kept() == 3);
+	CHECK(put_commit("k", "v2"));
+	CHECK(has("k", "v2") && store_kept() == 1);
+	CHECK(del_commit("k"));
+	CHECK(absent("k") && store_kept() == 1);
+
+	CHECK(store_open(&a, dir, STORE_READ, 2000) == OMI_OK);
+	CHECK(store_open(&b, dir, STORE_READ, 2000) == OMI_OK);
+	CHECK(store_get(a, "bigk", &v, NULL) == OMI_NOTFOUND &&
+	    store_get(b, "k", &w, NULL) == OMI_NOTFOUND);
+	store_close(b);
+	store_close(a);
+	CHECK(store_kept() == 2);
+
+	/* The journal emptied by a checkpoint and grown again to the size
+	 * it had when the reader kept its database. */
+	CHECK(until_checkpoint());
+	CHECK(put_commit("x", "A"));
+	jsize = file_size("omi.journal");
+	CHECK(has("x", "A") && store_kept() == 1);
+	CHECK(until_checkpoint());
+	CHECK(put_commit("x", "B"));
+	CHECK(file_size("omi.journal") == jsize);
+	CHECK(has("x", "B") && !has("x", "A"));
+
+	CHECK(put_commit("c", "before"));
+	CHECK(has("c", "before"));
+	CHECK(store_compact(dir, 2000) == OMI_OK);
+	CHECK(put_commit("c", "after"));
+	CHECK(has("c", "after") && has("x", "B"));
+
+	/* A writer died before marking its record: the next reader repairs. */
+	CHECK(has("c", "after"));
+	CHECK(put_commit("r", "redo") && unapply_last());
+	CHECK(has("r", "redo") && has("c", "after"));
+
+	CHECK(has("c", "after") && store_kept() > 0);
+	if ((pid = fork()) == 0)
+		_exit(store_kept() == 0 && has("c", "after") ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0);
+	CHECK(has("c", "after"));
+
+	store_forget();
+	CHECK(store_kept() == 0);
+	CHECK(has("c", "after"));
+}
+
+static void
+run_all(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
 	test_sessions();
 	test_lock_timeout();
 	test_recovery();
@@ -1074,5 +1168,20 @@ main(void)
 	test_scrub();
 	test_symlinks();
 	unit_rmtree(dir);
+}
+
+int
+main(void)
+{
+	run_all();
+	strcpy(dir, "/tmp/omi-test-store.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_keep();
+	unit_rmtree(dir);
+	/* Everything again with readers that keep their database, as under
+	 * FastCGI: each reader must see what it saw without. */
+	strcpy(dir, "/tmp/omi-test-store.XXXXXX");
+	run_all();
 	return unit_done("test_store");
 }
