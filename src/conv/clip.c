@@ -29,6 +29,23 @@ clip_text(const char *s, size_t max, int *cut)
 	return j;
 }
 
+int
+clip_put(struct buf *out, const char *s, size_t max)
+{
+	size_t	 n = strlen(s), keep;
+	int	 c;
+
+	keep = ustr_prefix(s, n, max, &c);
+	if (!c)
+		return buf_put_jstring(out, s, n);
+	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+	/* The string's closing quote gives way to the ellipsis. */
+	if (buf_put_jstring(out, s, keep) == -1)
+		return -1;
+	buf_truncate(out, out->len - 1);
+	return buf_puts(out, "\xe2\x80\xa6\"");
+}
+
 size_t
 clip_json_size(const json_t *j)
 {

@@ -13,12 +13,17 @@
 
 #include <jansson.h>
 
+#include "lib/buf.h"
+
 /*
  * A JSON string of s cut to at most max code points; a cut text ends in
  * "…" (counted in max). *cut is set when it was cut (may be NULL).
  * NULL when out of memory.
  */
 json_t	*clip_text(const char *s, size_t max, int *cut);
+/* Appends clip_text(s, max)'s JSON text to out, with no Jansson string
+ * between (s is valid UTF-8); -1 when out of memory. */
+int	 clip_put(struct buf *out, const char *s, size_t max);
 /* The compact serialised size of j in bytes. */
 size_t	 clip_json_size(const json_t *);
 /*

@@ -123,6 +123,61 @@ buf_take(struct buf *b)
 	return p;
 }
 
+/*
+ * A list answer's strings are written straight from the index's texts:
+ * building a Jansson string of each (which checks its UTF-8 again) and
+ * dumping it was most of a warm list request's own work.
+ */
+int
+buf_put_jstring(struct buf *b, const char *s, size_t n)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 u[6] = { '\\', 'u', '0', '0' };
+	const char		*esc;
+	size_t			 i, from = 0;
+	unsigned char		 c;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		if ((c = (unsigned char)s[i]) >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + from, i - from);
+		from = i + 1;
+		switch (c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		default:
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			buf_append(b, u, sizeof(u));
+			continue;
+		}
+		buf_append(b, esc, 2);
+	}
+	buf_append(b, s + from, n - from);
+	buf_putc(b, '"');
+	return b->failed ? -1 : 0;
+}
+
 int
 buf_put_le(struct buf *b, uint64_t v, int n)
 {

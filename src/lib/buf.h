@@ -39,6 +39,9 @@ char	*buf_take(struct buf *);
 void	 buf_truncate(struct buf *, size_t len);
 /* Appends j as JSON text (Jansson's dump flags); -1 when out of memory. */
 int	 buf_put_json(struct buf *, const json_t *, size_t flags);
+/* Appends the n bytes of s, valid UTF-8, as a JSON string, escaped byte
+ * for byte as Jansson's compact dump escapes it; -1 when out of memory. */
+int	 buf_put_jstring(struct buf *, const char *s, size_t n);
 
 /* Little-endian integers of n bytes (n <= 8), as the store's binary
  * records (journal, index) keep them. Inline, and one load for the usual
