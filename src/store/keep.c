@@ -106,7 +106,7 @@ stat_in(const char *dir, const char *name, struct stat *st)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
 		return -1;
-	return stat(path, st);
+	return lstat(path, st);
 }
 
 /* The data's stamp (see above); 0, or -1 when it cannot be taken. */
