@@ -173,16 +173,28 @@ keep_take(struct store *s, int *hit)
 	s->stamp = now;
 	s->stamped = s->kept = 1;
 	kept.busy = 1;
-	kept.uses++;
+	if (kept.uses < INT_MAX)
+		kept.uses++;
 	*hit = 1;
 	return OMI_OK;
 }
 
+/*
+ * The stamp names the files by path; the handle and the lock must be those
+ * very files (nobody replaces them under the lock, but a hand might).
+ */
 void
 keep_stamp(struct store *s)
 {
+	struct stat db, lock;
+
 	s->stamped = keeping && s->db != NULL &&
-	    stamp_read(s->dir, &s->stamp) == 0;
+	    stamp_read(s->dir, &s->stamp) == 0 &&
+	    fstat(gdbm_fdesc(s->db), &db) == 0 &&
+	    fstat(s->lockfd, &lock) == 0 &&
+	    db.st_dev == s->stamp.db_dev && db.st_ino == s->stamp.db_ino &&
+	    lock.st_dev == s->stamp.lock_dev &&
+	    lock.st_ino == s->stamp.lock_ino;
 }
 
 int
