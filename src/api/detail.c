@@ -31,6 +31,7 @@
 #include "conv/clip.h"
 #include "conv/index.h"
 #include "conv/transcript.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/text.h"
 #include "lib/ustr.h"
@@ -47,14 +48,6 @@ static const struct field detail_fields[] = {
 	{ "max_chars", NULL, 0, 0 },
 };
 
-static const char *
-str(const json_t *obj, const char *name)
-{
-	const char *s = json_string_value(json_object_get(obj, name));
-
-	return s ? s : "";
-}
-
 static json_t *
 structured(const json_t *doc, int *cut)
 {
@@ -63,10 +56,10 @@ structured(const json_t *doc, int *cut)
 	int		 c1, c2, c3, c4;
 
 	out = json_pack("{s:o, s:o, s:o, s:o}",
-	    "title", clip_text(str(st, "title"), DETAIL_TITLE_MAX, &c1),
-	    "overview", clip_text(str(st, "overview"), DETAIL_OVERVIEW_MAX, &c2),
-	    "emoji", clip_text(str(st, "emoji"), 16, &c3),
-	    "category", clip_text(str(st, "category"), 100, &c4));
+	    "title", clip_text(json_str(st, "title"), DETAIL_TITLE_MAX, &c1),
+	    "overview", clip_text(json_str(st, "overview"), DETAIL_OVERVIEW_MAX, &c2),
+	    "emoji", clip_text(json_str(st, "emoji"), 16, &c3),
+	    "category", clip_text(json_str(st, "category"), 100, &c4));
 	if (out == NULL)
 		return NULL;
 	*cut = c1 || c2 || c3 || c4;
@@ -98,7 +91,7 @@ detail_base(const json_t *doc, const char *id)
 	if ((st = structured(doc, &cut)) == NULL)
 		return NULL;
 	j = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o}", "id", id,
-	    "created_at", clip_text(str(doc, "created_at"), 64, NULL),
+	    "created_at", clip_text(json_str(doc, "created_at"), 64, NULL),
 	    "started_at", time_or_null(doc, "started_at"),
 	    "finished_at", time_or_null(doc, "finished_at"),
 	    "discarded", json_is_true(json_object_get(doc, "discarded")),

@@ -32,6 +32,7 @@
 #include "conv/listing.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/text.h"
 #include "lib/ustr.h"
@@ -248,35 +249,38 @@ parse_filters(struct app *a, struct list_query *lq)
 	return 0;
 }
 
-static const char *
-entry_str(const json_t *e, const char *k)
-{
-	const char *v = json_string_value(json_object_get(e, k));
-
-	return v ? v : "";
-}
+/* An item's texts, in the order a Jansson object of them dumped them. */
+static const struct {
+	const char	*key;
+	size_t		 max;	/* code points */
+} list_texts[] = {
+	{ "title", LIST_TITLE_MAX },
+	{ "created_at", 64 },
+	{ "category", LIST_CATEGORY_MAX },
+	{ "overview", LIST_OVERVIEW_MAX },
+	{ "emoji", 16 },
+};
 
 /*
  * Appends the public shape of one index entry, its texts clipped to size,
- * as the compact JSON that a Jansson object of it dumped to (members in
- * this order). Written directly: the object, its strings and their dump
- * were a third of a warm list request's own work.
+ * as the compact JSON that a Jansson object of it dumped to. Written
+ * directly: the object, its strings and their dump were a third of a warm
+ * list request's own work.
  */
 static int
 list_item_put(struct buf *out, const json_t *e)
 {
+	const char	*id = json_str(e, "id");
+	size_t		 i;
+
 	buf_puts(out, "{\"id\":");
-	buf_put_jstring(out, entry_str(e, "id"), strlen(entry_str(e, "id")));
-	buf_puts(out, ",\"title\":");
-	clip_put(out, entry_str(e, "title"), LIST_TITLE_MAX);
-	buf_puts(out, ",\"created_at\":");
-	clip_put(out, entry_str(e, "created_at"), 64);
-	buf_puts(out, ",\"category\":");
-	clip_put(out, entry_str(e, "category"), LIST_CATEGORY_MAX);
-	buf_puts(out, ",\"overview\":");
-	clip_put(out, entry_str(e, "overview"), LIST_OVERVIEW_MAX);
-	buf_puts(out, ",\"emoji\":");
-	clip_put(out, entry_str(e, "emoji"), 16);
+	buf_put_jstring(out, id, strlen(id));
+	for (i = 0; i < sizeof(list_texts) / sizeof(list_texts[0]); i++) {
+		buf_puts(out, ",\"");
+		buf_puts(out, list_texts[i].key);
+		buf_puts(out, "\":");
+		clip_put(out, json_str(e, list_texts[i].key), list_texts[i].max);
+	}
 	buf_puts(out, json_is_true(json_object_get(e, "discarded")) ?
 	    ",\"discarded\":true}" : ",\"discarded\":false}");
 	return out->failed ? -1 : 0;

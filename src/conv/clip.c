@@ -6,6 +6,21 @@
 #include "lib/buf.h"
 #include "lib/ustr.h"
 
+/*
+ * The bytes of s (n long) that a cut to max code points keeps, before the
+ * "…" that ends a cut text (*cut set; counted in max).
+ */
+static size_t
+clip_keep(const char *s, size_t n, size_t max, int *cut)
+{
+	int c;
+
+	ustr_prefix(s, n, max, cut);
+	if (!*cut)
+		return n;
+	return ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+}
+
 json_t *
 clip_text(const char *s, size_t max, int *cut)
 {
@@ -14,34 +29,28 @@ clip_text(const char *s, size_t max, int *cut)
 	size_t		 n = strlen(s), keep;
 	int		 c;
 
+	keep = clip_keep(s, n, max, &c);
 	if (cut)
-		*cut = 0;
-	keep = ustr_prefix(s, n, max, &c);
+		*cut = c;
 	if (!c)
 		return json_stringn(s, n);
-	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
 	buf_append(&b, s, keep);
 	buf_puts(&b, "\xe2\x80\xa6");
 	j = b.failed ? NULL : json_stringn(b.data, b.len);
 	buf_free(&b);
-	if (cut)
-		*cut = 1;
 	return j;
 }
 
 int
 clip_put(struct buf *out, const char *s, size_t max)
 {
-	size_t	 n = strlen(s), keep;
+	size_t	 keep;
 	int	 c;
 
-	keep = ustr_prefix(s, n, max, &c);
-	if (!c)
-		return buf_put_jstring(out, s, n);
-	keep = ustr_prefix(s, n, max > 0 ? max - 1 : 0, &c);
+	keep = clip_keep(s, strlen(s), max, &c);
+	if (buf_put_jstring(out, s, keep) == -1 || !c)
+		return out->failed ? -1 : 0;
 	/* The string's closing quote gives way to the ellipsis. */
-	if (buf_put_jstring(out, s, keep) == -1)
-		return -1;
 	buf_truncate(out, out->len - 1);
 	return buf_puts(out, "\xe2\x80\xa6\"");
 }

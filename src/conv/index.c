@@ -14,6 +14,7 @@
 #include "conv/sindex.h"
 #include "conv/transcript-scan.h"
 #include "lib/buf.h"
+#include "lib/json.h"
 #include "lib/text.h"
 #include "store/record.h"
 
@@ -484,15 +485,6 @@ summary_entry(const struct conv_summary *c)
 	    "discarded", c->discarded);
 }
 
-/* A string member of obj, or "" (what ingest.c stores for a missing one). */
-static const char *
-str_or_empty(const json_t *obj, const char *name)
-{
-	const char *v = json_string_value(json_object_get(obj, name));
-
-	return v != NULL ? v : "";
-}
-
 /*
  * Leniently: a record stored by an older version may hold what today's
  * ingest.c refuses (a duplicate key, an odd is_user), and it must still
@@ -528,11 +520,11 @@ index_summary(const char *raw, size_t len, const char *id, int64_t t,
 		return OMI_CORRUPT;
 	} else {
 		st = json_object_get(doc, "structured");
-		c.created_at = (char *)str_or_empty(doc, "created_at");
-		c.title = (char *)str_or_empty(st, "title");
-		c.overview = (char *)str_or_empty(st, "overview");
-		c.category = (char *)str_or_empty(st, "category");
-		c.emoji = (char *)str_or_empty(st, "emoji");
+		c.created_at = (char *)json_str(doc, "created_at");
+		c.title = (char *)json_str(st, "title");
+		c.overview = (char *)json_str(st, "overview");
+		c.category = (char *)json_str(st, "category");
+		c.emoji = (char *)json_str(st, "emoji");
 		c.discarded = json_is_true(json_object_get(doc, "discarded"));
 	}
 	*entry = summary_entry(&c);

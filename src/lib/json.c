@@ -44,3 +44,11 @@ json_loadb_checked(const char *text, size_t len, size_t flags,
 	    err->text[0] == '\0');
 	return j;
 }
+
+const char *
+json_str(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL ? s : "";
+}

@@ -136,11 +136,3 @@ tool_store_fail(struct tool_ctx *t, enum omi_err err)
 		t->fail = "The conversations could not be read just now; try "
 		    "again in a moment.";
 }
-
-const char *
-tool_str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}

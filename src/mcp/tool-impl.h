@@ -59,6 +59,4 @@ int	 targ_date(struct tool_ctx *, const char *name, int end, int64_t *out);
 json_t	*tool_url(const struct config *, const char *id);
 /* Sets t->fail (and logs) for a failed store read. */
 void	 tool_store_fail(struct tool_ctx *, enum omi_err);
-/* The string member k of o, or "". */
-const char *tool_str(const json_t *o, const char *k);
 #endif

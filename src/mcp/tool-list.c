@@ -16,6 +16,7 @@
 
 #include "conv/clip.h"
 #include "conv/listing.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "mcp/tool-impl.h"
 
@@ -137,7 +138,7 @@ next_cursor(const struct walk *w, size_t n, int *more)
 static const char *
 title_of(const json_t *e)
 {
-	const char *s = tool_str(e, "title");
+	const char *s = json_str(e, "title");
 
 	return *s ? s : "Untitled conversation";
 }
@@ -189,9 +190,9 @@ tool_search(struct tool_ctx *t)
 		goto out;
 	json_array_foreach(w.pg.entries, i, e)
 		if (json_array_append_new(res, json_pack("{s:s, s:o, s:o}",
-		    "id", tool_str(e, "id"), "title", clip_text(title_of(e),
+		    "id", json_str(e, "id"), "title", clip_text(title_of(e),
 		    TOOL_TITLE_MAX, NULL), "url", tool_url(t->r->cfg,
-		    tool_str(e, "id")))) == -1)
+		    json_str(e, "id")))) == -1)
 			goto out;
 	out = json_pack("{s:O}", "results", res);
 out:
@@ -206,15 +207,15 @@ static json_t *
 list_item(const struct config *cfg, const json_t *e)
 {
 	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
-	    "id", tool_str(e, "id"),
+	    "id", json_str(e, "id"),
 	    "title", clip_text(title_of(e), TOOL_TITLE_MAX, NULL),
-	    "created_at", clip_text(tool_str(e, "created_at"), 64, NULL),
-	    "category", clip_text(tool_str(e, "category"), 100, NULL),
-	    "overview", clip_text(tool_str(e, "overview"), TOOL_OVERVIEW_MAX,
+	    "created_at", clip_text(json_str(e, "created_at"), 64, NULL),
+	    "category", clip_text(json_str(e, "category"), 100, NULL),
+	    "overview", clip_text(json_str(e, "overview"), TOOL_OVERVIEW_MAX,
 	    NULL),
-	    "emoji", clip_text(tool_str(e, "emoji"), 16, NULL),
+	    "emoji", clip_text(json_str(e, "emoji"), 16, NULL),
 	    "discarded", json_is_true(json_object_get(e, "discarded")),
-	    "url", tool_url(cfg, tool_str(e, "id")));
+	    "url", tool_url(cfg, json_str(e, "id")));
 }
 
 json_t *
@@ -264,7 +265,7 @@ static int
 add_items(struct tool_ctx *t, const json_t *e, int all, json_t *items)
 {
 	const json_t	*ai, *v;
-	const char	*id = tool_str(e, "id");
+	const char	*id = json_str(e, "id");
 	enum omi_err	 err;
 	json_t		*doc, *due;
 	char		*raw = NULL;
@@ -287,15 +288,15 @@ add_items(struct tool_ctx *t, const json_t *e, int all, json_t *items)
 		    json_is_true(json_object_get(v, "completed"))))
 			continue;
 		due = json_string_value(json_object_get(v, "due_at")) ?
-		    clip_text(tool_str(v, "due_at"), 64, NULL) : json_null();
+		    clip_text(json_str(v, "due_at"), 64, NULL) : json_null();
 		if (json_array_append_new(items, json_pack("{s:o, s:b, s:o, "
 		    "s:s, s:o, s:o, s:o}", "description",
-		    clip_text(tool_str(v, "description"), ITEM_TEXT_MAX, NULL),
+		    clip_text(json_str(v, "description"), ITEM_TEXT_MAX, NULL),
 		    "completed", json_is_true(json_object_get(v, "completed")),
 		    "due_at", due, "conversation_id", id,
 		    "conversation_title", clip_text(title_of(e),
 		    TOOL_TITLE_MAX, NULL), "conversation_created_at",
-		    clip_text(tool_str(e, "created_at"), 64, NULL), "url",
+		    clip_text(json_str(e, "created_at"), 64, NULL), "url",
 		    tool_url(t->r->cfg, id))) == -1) {
 			t->oom = 1;
 			rc = -1;

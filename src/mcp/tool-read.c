@@ -17,6 +17,7 @@
 #include "conv/index.h"
 #include "conv/transcript.h"
 #include "lib/buf.h"
+#include "lib/json.h"
 #include "lib/text.h"
 #include "lib/ustr.h"
 #include "mcp/tool-impl.h"
@@ -108,7 +109,7 @@ time_or_null(const json_t *doc, const char *name)
 static const char *
 title_of(const json_t *st)
 {
-	const char *s = tool_str(st, "title");
+	const char *s = json_str(st, "title");
 
 	return *s ? s : "Untitled conversation";
 }
@@ -128,16 +129,16 @@ tool_fetch(struct tool_ctx *t)
 		return NULL;
 	st = json_object_get(doc, "structured");
 	meta = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:i, s:b, s:n}",
-	    "created_at", clip_text(tool_str(doc, "created_at"), 64, NULL),
+	    "created_at", clip_text(json_str(doc, "created_at"), 64, NULL),
 	    "started_at", time_or_null(doc, "started_at"),
 	    "finished_at", time_or_null(doc, "finished_at"),
-	    "category", clip_text(tool_str(st, "category"), 100, NULL),
-	    "emoji", clip_text(tool_str(st, "emoji"), 16, NULL),
+	    "category", clip_text(json_str(st, "category"), 100, NULL),
+	    "emoji", clip_text(json_str(st, "emoji"), 16, NULL),
 	    "discarded", json_is_true(json_object_get(doc, "discarded")),
 	    "transcript_length", (json_int_t)UINT32_MAX,
 	    "transcript_offset", 0, "transcript_truncated", 0,
 	    "next_transcript_offset");
-	ov = clip_text(tool_str(st, "overview"), READ_OVERVIEW_MAX, NULL);
+	ov = clip_text(json_str(st, "overview"), READ_OVERVIEW_MAX, NULL);
 	j = json_pack("{s:s, s:o, s:s, s:o, s:o}", "id", id, "title",
 	    clip_text(title_of(st), TOOL_TITLE_MAX, NULL), "text", "",
 	    "url", tool_url(t->r->cfg, id), "metadata", meta);
@@ -203,11 +204,11 @@ tool_get_conversation(struct tool_ctx *t)
 	j = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, "
 	    "s:o, s:o, s:s, s:I, s:I, s:b, s:I}", "id", id,
 	    "title", clip_text(title_of(st), TOOL_TITLE_MAX, NULL),
-	    "overview", clip_text(tool_str(st, "overview"), READ_OVERVIEW_MAX,
+	    "overview", clip_text(json_str(st, "overview"), READ_OVERVIEW_MAX,
 	    NULL),
-	    "emoji", clip_text(tool_str(st, "emoji"), 16, NULL),
-	    "category", clip_text(tool_str(st, "category"), 100, NULL),
-	    "created_at", clip_text(tool_str(doc, "created_at"), 64, NULL),
+	    "emoji", clip_text(json_str(st, "emoji"), 16, NULL),
+	    "category", clip_text(json_str(st, "category"), 100, NULL),
+	    "created_at", clip_text(json_str(doc, "created_at"), 64, NULL),
 	    "started_at", time_or_null(doc, "started_at"),
 	    "finished_at", time_or_null(doc, "finished_at"),
 	    "discarded", json_is_true(json_object_get(doc, "discarded")),

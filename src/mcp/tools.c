@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "conv/clip.h"
+#include "lib/json.h"
 #include "mcp/tool-impl.h"
 
 #define RO "\"annotations\":{\"readOnlyHint\":true,\"destructiveHint\":false," \
@@ -239,7 +240,7 @@ mcp_tool_call(const struct mcp_req *r, const json_t *params, int *code,
 	if ((tools = load_tools()) == NULL)
 		return NULL;
 	json_array_foreach(tools, i, e)
-		if (strcmp(tool_str(e, "name"), handlers[k].name) == 0)
+		if (strcmp(json_str(e, "name"), handlers[k].name) == 0)
 			schema = json_object_get(e, "inputSchema");
 	memset(&t, 0, sizeof(t));
 	t.r = r;

@@ -99,6 +99,7 @@ store_forget(void)
 	kept.dir = NULL;
 }
 
+/* disk_path() without its allocation: four of these a request. */
 static int
 stat_in(const char *dir, const char *name, struct stat *st)
 {

@@ -15,6 +15,7 @@
 #include "conv/clip.h"
 #include "conv/index.h"
 #include "conv/transcript.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "web/web.h"
 
@@ -32,14 +33,6 @@ static const char item_open[] =
 static const char block_labelled[] = "<p><b>{{label}}:</b>{{text}}</p>\n";
 static const char block_plain[] = "<p>{{text}}</p>\n";
 
-static const char *
-str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
-
 /* OMI's action items: {description, completed, due_at} or older strings. */
 static int
 put_items(struct buf *b, const json_t *items)
@@ -54,12 +47,12 @@ put_items(struct buf *b, const json_t *items)
 	buf_puts(b, "<ul>\n");
 	json_array_foreach(items, i, it) {
 		const char *text = json_is_string(it) ? json_string_value(it) :
-		    str(it, "description");
+		    json_str(it, "description");
 
 		done = json_is_true(json_object_get(it, "completed"));
 		due[0] = '\0';
-		if (str(it, "due_at")[0] != '\0') {
-			web_date(str(it, "due_at"), date, sizeof(date));
+		if (json_str(it, "due_at")[0] != '\0') {
+			web_date(json_str(it, "due_at"), date, sizeof(date));
 			snprintf(due, sizeof(due), " (due %s)", date);
 		}
 		{
@@ -146,25 +139,25 @@ put_page(struct buf *b, const struct config *c, const struct web_user *u,
 {
 	const json_t	*st = json_object_get(doc, "structured");
 	json_t		*title;
-	const char	*cat = str(st, "category");
+	const char	*cat = json_str(st, "category");
 	char		 date[80];
 	int		 rc = -1;
 
-	if ((title = clip_text(str(st, "title"), DETAIL_TITLE_MAX, NULL)) ==
+	if ((title = clip_text(json_str(st, "title"), DETAIL_TITLE_MAX, NULL)) ==
 	    NULL)
 		return -1;
-	web_date(str(doc, "started_at")[0] ? str(doc, "started_at") :
-	    str(doc, "created_at"), date, sizeof(date));
+	web_date(json_str(doc, "started_at")[0] ? json_str(doc, "started_at") :
+	    json_str(doc, "created_at"), date, sizeof(date));
 	{
 		const char *tt = json_string_length(title) > 0 ?
 		    json_string_value(title) : "(untitled)";
 		const struct template_var vars[] = {
-			{ "emoji", str(st, "emoji") }, { "title", tt },
+			{ "emoji", json_str(st, "emoji") }, { "title", tt },
 			{ "date", date }, { "sep", cat[0] ? " · " : "" },
 			{ "category", cat }, { "discarded",
 			    json_is_true(json_object_get(doc, "discarded")) ?
 			    " · discarded" : "" },
-			{ "overview", str(st, "overview") }, { NULL, NULL }
+			{ "overview", json_str(st, "overview") }, { NULL, NULL }
 		};
 		if (web_page_open(b, c, tt, u) == 0 &&
 		    web_put(b, detail_top, vars) == 0 &&

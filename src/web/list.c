@@ -18,6 +18,7 @@
 #include "conv/listing.h"
 #include "http/field.h"
 #include "lib/enc.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "web/web.h"
 
@@ -56,28 +57,20 @@ static const char list_item[] =
 static const char list_more[] =
     "<nav class=\"more\"><a href=\"{{href}}\">{{label}}</a></nav>\n";
 
-static const char *
-str(const json_t *e, const char *k)
-{
-	const char *s = json_string_value(json_object_get(e, k));
-
-	return s ? s : "";
-}
-
 static int
 put_item(struct buf *b, const json_t *e)
 {
 	json_t		*title, *ov;
 	char		 date[80];
-	const char	*cat = str(e, "category");
+	const char	*cat = json_str(e, "category");
 	int		 rc;
 
-	title = clip_text(str(e, "title"), 300, NULL);
-	ov = clip_text(str(e, "overview"), 300, NULL);
-	web_date(str(e, "created_at"), date, sizeof(date));
+	title = clip_text(json_str(e, "title"), 300, NULL);
+	ov = clip_text(json_str(e, "overview"), 300, NULL);
+	web_date(json_str(e, "created_at"), date, sizeof(date));
 	{
 		const struct template_var vars[] = {
-			{ "id", str(e, "id") }, { "emoji", str(e, "emoji") },
+			{ "id", json_str(e, "id") }, { "emoji", json_str(e, "emoji") },
 			{ "title", json_string_length(title) > 0 ?
 			    json_string_value(title) : "(untitled)" },
 			{ "date", date }, { "sep", cat[0] ? " · " : "" },
@@ -109,7 +102,7 @@ put_more(struct buf *b, const char *q, int mine,
 		memset(&p, 0, sizeof(p));
 		p.after = 1;
 		p.t = json_integer_value(json_object_get(last, "t"));
-		snprintf(p.id, sizeof(p.id), "%s", str(last, "id"));
+		snprintf(p.id, sizeof(p.id), "%s", json_str(last, "id"));
 	}
 	if ((cur = listing_cursor_encode(&p)) == NULL)
 		return -1;
