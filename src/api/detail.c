@@ -29,8 +29,8 @@
 
 #include "api/api.h"
 #include "conv/clip.h"
+#include "conv/detail.h"
 #include "conv/index.h"
-#include "conv/transcript.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -167,12 +167,12 @@ add_transcript(struct app *a, json_t *j, const char *t, size_t n,
 void
 api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 {
-	struct buf	 t = { 0 };
-	enum omi_err	 err;
-	json_t		*doc = NULL, *j = NULL;
-	uint64_t	 off = 0, max = DETAIL_DEFAULT_CHARS;
-	char		*raw = NULL;
-	size_t		 len;
+	struct conv_detail	 d = { 0 };
+	enum omi_err		 err;
+	json_t			*j = NULL;
+	uint64_t		 off = 0, max = DETAIL_DEFAULT_CHARS;
+	char			*raw = NULL;
+	size_t			 len;
 
 	if (api_check_params(a, detail_fields,
 	    FIELD_N(detail_fields)) == -1 ||
@@ -188,25 +188,26 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 		    "there is no conversation with this id");
 		goto out;
 	}
+	if (err == OMI_OK)
+		err = conv_detail_load(raw, len, &d);
+	if (err == OMI_NOMEM) {
+		a->resp.failed = 1;
+		goto out;
+	}
 	if (err != OMI_OK) {
 		api_store_error(a, err);
 		goto out;
 	}
-	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL) {
-		api_store_error(a, OMI_CORRUPT);
-		goto out;
-	}
-	if (transcript_render(json_object_get(doc, "transcript_segments"),
-	    &t) == -1 || (j = detail_base(doc, id)) == NULL) {
+	if ((j = detail_base(d.doc, id)) == NULL) {
 		a->resp.failed = 1;
 		goto out;
 	}
-	if (add_transcript(a, j, t.data ? t.data : "", t.len, off, max) == -1)
+	if (add_transcript(a, j, d.transcript.data ? d.transcript.data : "",
+	    d.transcript.len, off, max) == -1)
 		goto out;
 	resp_json(&a->resp, 200, j);
 out:
 	json_decref(j);
-	json_decref(doc);
-	buf_free(&t);
+	conv_detail_free(&d);
 	free(raw);
 }

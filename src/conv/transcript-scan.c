@@ -11,7 +11,10 @@
  * is true). Every read is bounded by the document's end, and
  * nesting by TSCAN_MAX_DEPTH, so the recursion is shallow.
  */
+#include <errno.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conv/transcript-scan.h"
@@ -374,99 +377,242 @@ decode(const unsigned char *p, const unsigned char *end, struct buf *b)
 }
 
 /*
- * What pass two hands on: the callback of tscan_segments, or that of
+ * What pass two hands on: the callback of tscan_segments, that of
  * tscan_segment_texts (which looks at no "is_user", so declines no more
- * documents than it did before the flag was read).
+ * documents than it did before the flag was read), or tscan_transcript's,
+ * which has every member that the transcript's text is made of.
  */
 struct seg_fn {
 	int	 (*fn)(void *, const char *, size_t, int, size_t);
 	int	 (*text_fn)(void *, const char *, size_t, size_t);
+	int	 (*seg_fn)(void *, const struct tscan_seg *);
+	struct buf *speaker_buf;	/* tscan_transcript's speaker */
 	void	*ctx;
 	int	 speaker;	/* read "is_user" */
 };
 
 /*
- * At a segment member's value, the key is_user: *is_user 1 when the value
- * is the literal true. A duplicate declines, as Jansson would keep the
- * last one and the comparison has only one.
+ * The JSON number [p, end) as Jansson reads it: an integer (no '.', 'e'
+ * or 'E') with strtoll, converted to double as json_number_value does,
+ * else strtod. 0, or DECLINE for what Jansson refuses (bad syntax, an
+ * integer or a real out of range) and for a number too long to copy.
  */
 static int
-segment_is_user(struct cur *c, int *seen, int *is_user)
+number_value(const unsigned char *p, const unsigned char *end, double *out)
 {
-	if (*seen)
-		return -1;
-	*seen = 1;
-	*is_user = peek(c) == 't';
-	return skip_value(c, 3);
+	const unsigned char	*q = p;
+	char			 text[64], *stop;
+	size_t			 n = (size_t)(end - p);
+	int			 real = 0;
+	long long		 i;
+
+	/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+	if (q < end && *q == '-')
+		q++;
+	if (q < end && *q == '0')
+		q++;
+	else if (q < end && *q >= '1' && *q <= '9')
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	else
+		return DECLINE;
+	if (q < end && *q == '.') {
+		real = 1;
+		if (++q == end || *q < '0' || *q > '9')
+			return DECLINE;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		real = 1;
+		if (++q < end && (*q == '+' || *q == '-'))
+			q++;
+		if (q == end || *q < '0' || *q > '9')
+			return DECLINE;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q != end || n >= sizeof(text))
+		return DECLINE;
+	memcpy(text, p, n);
+	text[n] = '\0';
+	errno = 0;
+	if (!real) {
+		i = strtoll(text, &stop, 10);
+		if (errno == ERANGE)
+			return DECLINE;
+		*out = (double)i;
+	} else {
+		*out = strtod(text, &stop);
+		if ((*out == HUGE_VAL || *out == -HUGE_VAL) && errno == ERANGE)
+			return DECLINE;
+	}
+	return 0;
+}
+
+/* Which of a segment's members tscan_transcript reads. */
+enum seg_member { M_TEXT, M_IS_USER, M_SPEAKER, M_START, M_END, M_OTHER };
+
+static enum seg_member
+seg_member(const unsigned char *k, size_t klen, const struct seg_fn *sf)
+{
+	if (name_is(k, klen, "text"))
+		return M_TEXT;
+	if (sf->speaker && name_is(k, klen, "is_user"))
+		return M_IS_USER;
+	if (sf->seg_fn == NULL)
+		return M_OTHER;
+	if (name_is(k, klen, "speaker"))
+		return M_SPEAKER;
+	if (name_is(k, klen, "start"))
+		return M_START;
+	if (name_is(k, klen, "end"))
+		return M_END;
+	return M_OTHER;
 }
 
 /*
- * Pass two, one element of the array: an object's "text" string goes to
- * the callback, with its "is_user" flag when asked for. Sets *stop when
- * the callback asks to stop.
+ * At the value of a member read as a string (text, speaker): its span in
+ * *at when it is a string, skipped otherwise. 0 or -1.
  */
 static int
-segment(struct cur *c, const char *doc, struct buf *scratch,
+string_member(struct cur *c, struct cur *at)
+{
+	const unsigned char *v = c->p;
+
+	if (peek(c) != '"')
+		return skip_value(c, 3);
+	if (skip_string(c, NULL) == -1)
+		return -1;
+	at->p = v;
+	at->end = c->p;
+	return 0;
+}
+
+/* At the value of start or end: *has 1 and *out when it is a number. */
+static int
+number_member(struct cur *c, int *has, double *out)
+{
+	const unsigned char	*v = c->p;
+	int			 ch = peek(c);
+
+	if (skip_value(c, 3) == -1)
+		return DECLINE;
+	if (ch != '-' && (ch < '0' || ch > '9'))
+		return 0;
+	*has = 1;
+	return number_value(v, c->p, out);
+}
+
+/* Hands one segment's members to the callback that asked for them. */
+static int
+segment_out(size_t at, const struct cur *text,
+    const struct cur *speaker, struct tscan_seg *seg, struct buf *scratch,
     const struct seg_fn *sf, int *stop)
 {
-	struct cur		 text = { .p = NULL };
-	const unsigned char	*k;
-	size_t			 klen, at;
-	int			 is_text, rc, seen = 0, user_seen = 0;
-	int			 is_user = 0;
+	int	 rc;
 
-	if (peek(c) != '{')
-		return skip_value(c, 2) == -1 ? DECLINE : 0;
-	c->p++;
-	ws(c);
-	if (peek(c) == '}') {
-		c->p++;
+	if (text->p == NULL && sf->seg_fn == NULL)
 		return 0;
-	}
-	do {
-		if (member_name(c, &k, &klen) == -1)
-			return DECLINE;
-		if ((is_text = name_is(k, klen, "text")) && seen)
-			return DECLINE;
-		seen |= is_text;
-		if (is_text && peek(c) == '"') {
-			text.p = c->p;
-			if (skip_string(c, NULL) == -1)
-				return DECLINE;
-			text.end = c->p;
-		} else if (sf->speaker && name_is(k, klen, "is_user")) {
-			if (segment_is_user(c, &user_seen, &is_user) == -1)
-				return DECLINE;
-		} else if (skip_value(c, 3) == -1)
-			return DECLINE;
-	} while ((rc = member_next(c)) == 0);
-	if (rc == -1)
-		return DECLINE;
-	if (text.p == NULL)
-		return 0;
-	if ((rc = decode(text.p + 1, text.end - 1, scratch)) != 0)
+	if (text->p != NULL &&
+	    (rc = decode(text->p + 1, text->end - 1, scratch)) != 0)
 		return rc;
-	at = (size_t)(c->p - (const unsigned char *)doc);
-	if (sf->speaker)
+	if (sf->seg_fn != NULL) {
+		if (text->p != NULL) {
+			seg->text = scratch->data ? scratch->data : "";
+			seg->text_len = scratch->len;
+		}
+		if (speaker->p != NULL) {
+			if ((rc = decode(speaker->p + 1, speaker->end - 1,
+			    sf->speaker_buf)) != 0)
+				return rc;
+			seg->speaker = sf->speaker_buf->data ?
+			    sf->speaker_buf->data : "";
+			seg->speaker_len = sf->speaker_buf->len;
+		}
+		*stop = sf->seg_fn(sf->ctx, seg);
+	} else if (sf->speaker)
 		*stop = sf->fn(sf->ctx, scratch->data ? scratch->data : "",
-		    scratch->len, is_user, at);
+		    scratch->len, seg->is_user, at);
 	else
 		*stop = sf->text_fn(sf->ctx, scratch->data ? scratch->data :
 		    "", scratch->len, at);
 	return 0;
 }
 
-/* tscan_segments with the scanner's own codes: 0, DECLINE, -1. */
+/*
+ * Pass two, one element of the array: an object's "text" string goes to
+ * the callback, with its "is_user" flag when asked for, or (for
+ * tscan_transcript) all of the segment's members that it reads. A member
+ * read twice declines. Sets *stop when the callback asks to stop.
+ */
 static int
-segments(const char *doc, size_t len, struct buf *scratch,
+segment(struct cur *c, const char *doc, struct buf *scratch,
+    const struct seg_fn *sf, int *stop)
+{
+	struct cur		 text = { .p = NULL }, speaker = { .p = NULL };
+	struct tscan_seg	 seg;
+	const unsigned char	*k;
+	size_t			 klen;
+	enum seg_member		 m;
+	unsigned		 seen = 0;
+	int			 rc = 0;
+
+	if (peek(c) != '{')
+		return skip_value(c, 2) == -1 ? DECLINE : 0;
+	memset(&seg, 0, sizeof(seg));
+	c->p++;
+	ws(c);
+	if (peek(c) == '}')
+		c->p++;
+	else
+		do {
+			if (member_name(c, &k, &klen) == -1)
+				return DECLINE;
+			if ((m = seg_member(k, klen, sf)) != M_OTHER &&
+			    (seen & (1u << m)))
+				return DECLINE;
+			seen |= 1u << m;
+			switch (m) {
+			case M_TEXT:
+				rc = string_member(c, &text) == -1 ?
+				    DECLINE : 0;
+				break;
+			case M_IS_USER:
+				seg.is_user = peek(c) == 't';
+				rc = skip_value(c, 3) == -1 ? DECLINE : 0;
+				break;
+			case M_SPEAKER:
+				rc = string_member(c, &speaker) == -1 ?
+				    DECLINE : 0;
+				break;
+			case M_START:
+				rc = number_member(c, &seg.has_start,
+				    &seg.start);
+				break;
+			case M_END:
+				rc = number_member(c, &seg.has_end, &seg.end);
+				break;
+			default:
+				rc = skip_value(c, 3) == -1 ? DECLINE : 0;
+				break;
+			}
+			if (rc != 0)
+				return rc;
+		} while ((rc = member_next(c)) == 0);
+	if (rc == -1)
+		return DECLINE;
+	return segment_out((size_t)(c->p - (const unsigned char *)doc),
+	    &text, &speaker, &seg, scratch, sf, stop);
+}
+
+/* Pass two over seg, the value of "transcript_segments": 0, DECLINE, -1. */
+static int
+segments_at(struct cur seg, const char *doc, struct buf *scratch,
     const struct seg_fn *sf)
 {
-	struct cur	 seg;
-	int		 rc, stop = 0;
+	int	 rc, stop = 0;
 
-	if (find_top(doc, len, (const char *const []){
-	    "transcript_segments" }, 1, &seg) == -1)
-		return DECLINE;
 	/* Absent, or not an array: no texts, as with Jansson. */
 	if (seg.p == NULL || peek(&seg) != '[')
 		return 0;
@@ -487,6 +633,19 @@ segments(const char *doc, size_t len, struct buf *scratch,
 			return DECLINE;
 		seg.p++;
 	}
+}
+
+/* tscan_segments with the scanner's own codes: 0, DECLINE, -1. */
+static int
+segments(const char *doc, size_t len, struct buf *scratch,
+    const struct seg_fn *sf)
+{
+	struct cur	 seg;
+
+	if (find_top(doc, len, (const char *const []){
+	    "transcript_segments" }, 1, &seg) == -1)
+		return DECLINE;
+	return segments_at(seg, doc, scratch, sf);
 }
 
 static enum omi_err
@@ -518,6 +677,32 @@ tscan_segments(const char *doc, size_t len, struct buf *scratch,
 	struct seg_fn	 sf = { .fn = fn, .ctx = ctx, .speaker = 1 };
 
 	return segments_err(segments(doc, len, scratch, &sf));
+}
+
+enum omi_err
+tscan_transcript(const char *doc, size_t len, const char *const *names,
+    size_t n, struct tscan_span *spans, struct tscan_bufs *b,
+    int (*fn)(void *, const struct tscan_seg *), void *ctx)
+{
+	struct seg_fn	 sf = { .seg_fn = fn, .speaker_buf = &b->speaker,
+			    .ctx = ctx, .speaker = 1 };
+	const char	*all[TSCAN_MAX_MEMBERS + 1];
+	struct cur	 at[TSCAN_MAX_MEMBERS + 1];
+	size_t		 i;
+
+	if (n > TSCAN_MAX_MEMBERS)
+		return OMI_INVALID;
+	all[0] = "transcript_segments";
+	for (i = 0; i < n; i++)
+		all[i + 1] = names[i];
+	if (find_top(doc, len, all, n + 1, at) == -1)
+		return OMI_NOTFOUND;
+	for (i = 0; i < n; i++) {
+		spans[i].p = (const char *)at[i + 1].p;
+		spans[i].len = at[i + 1].p ?
+		    (size_t)(at[i + 1].end - at[i + 1].p) : 0;
+	}
+	return segments_err(segments_at(at[0], doc, &b->text, &sf));
 }
 
 int

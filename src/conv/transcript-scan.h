@@ -53,6 +53,50 @@ enum omi_err	 tscan_segments(const char *doc, size_t len,
 		    size_t len, int is_user, size_t at), void *ctx);
 
 /*
+ * One segment as the transcript's text is made of it (conv/transcript.h),
+ * each member as Jansson would give it: text and speaker decoded (NULL
+ * when absent or not a string), is_user 1 when it is JSON true, and start
+ * and end when they are numbers (has_start, has_end), as
+ * json_number_value reads them.
+ */
+struct tscan_seg {
+	const char	*text, *speaker;
+	size_t		 text_len, speaker_len;
+	int		 is_user, has_start, has_end;
+	double		 start, end;
+};
+
+/* The scratch space of tscan_transcript, reused from segment to segment. */
+struct tscan_bufs {
+	struct buf	 text, speaker;
+};
+
+/* Where a top-level member's value lies in the document (p NULL: absent). */
+struct tscan_span {
+	const char	*p;
+	size_t		 len;
+};
+
+#define TSCAN_MAX_MEMBERS	8
+
+/*
+ * Calls fn with every object of the top-level "transcript_segments"
+ * array, in order, until fn returns nonzero; the texts live in b until
+ * the next call. Also sets spans[i] to the value of the top-level member
+ * names[i] (n at most TSCAN_MAX_MEMBERS, none "transcript_segments"),
+ * for the caller to parse with Jansson: a detail needs the conversation's
+ * other members, not a tree of its thousands of segments. Declines like
+ * tscan_segments, and also a name of names given twice, a segment with
+ * "speaker", "start" or "end" twice, and a start or end that is a number
+ * Jansson would refuse (or longer than 63 characters). OMI_OK,
+ * OMI_NOTFOUND (declined), OMI_NOMEM or OMI_INVALID (too many names).
+ */
+enum omi_err	 tscan_transcript(const char *doc, size_t len,
+		    const char *const *names, size_t n,
+		    struct tscan_span *spans, struct tscan_bufs *b,
+		    int (*fn)(void *ctx, const struct tscan_seg *), void *ctx);
+
+/*
  * What index_summary shows of a stored conversation, read the same way:
  * the top-level "created_at" and "structured"'s "title", "overview",
  * "category" and "emoji", each decoded and NUL-terminated ("" when absent

@@ -33,7 +33,9 @@
 
 #include <jansson.h>
 
+#include "conv/transcript-scan.h"
 #include "lib/buf.h"
+#include "lib/err.h"
 
 #define TRANSCRIPT_MAX_SECONDS	1e9
 
@@ -42,6 +44,16 @@
  * else for none) to out. Returns 0, or -1 when out of memory.
  */
 int	 transcript_render(const json_t *segments, struct buf *out);
+/*
+ * transcript_render of the stored conversation doc, read without a
+ * Jansson tree by tscan_transcript, which also sets spans[i] to the value
+ * of the top-level member names[i] (see there). OMI_OK, OMI_NOTFOUND when
+ * the scanner declines the document (parse it with Jansson then),
+ * OMI_NOMEM.
+ */
+enum omi_err	 transcript_render_doc(const char *doc, size_t len,
+		    const char *const *names, size_t n,
+		    struct tscan_span *spans, struct buf *out);
 /* 1 when the timestamps are shown (see above), 0 when not, -1 out of memory. */
 int	 transcript_timed(const json_t *segments);
 #endif

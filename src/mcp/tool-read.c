@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "conv/clip.h"
+#include "conv/detail.h"
 #include "conv/index.h"
-#include "conv/transcript.h"
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/text.h"
@@ -36,15 +36,18 @@ struct part {
 	int		 more;
 };
 
-/* The stored conversation id of the caller; NULL with t's state set. */
+/*
+ * The stored conversation id of the caller, with its transcript rendered
+ * into *text; NULL with t's state set.
+ */
 static json_t *
-load(struct tool_ctx *t, const char **idp)
+load(struct tool_ctx *t, const char **idp, struct buf *text)
 {
-	const char	*id = NULL;
-	enum omi_err	 err;
-	json_t		*doc;
-	char		*raw = NULL;
-	size_t		 len;
+	struct conv_detail	 d = { 0 };
+	const char		*id = NULL;
+	enum omi_err		 err;
+	char			*raw = NULL;
+	size_t			 len;
 
 	if (targ_string(t, "id", CONV_ID_MAX, &id, "id must be a "
 	    "conversation id (1 to 128 letters, digits, '.', '_' or '-')") ==
@@ -60,29 +63,29 @@ load(struct tool_ctx *t, const char **idp)
 		t->fail = "There is no conversation with this id.";
 		return NULL;
 	}
-	if (err != OMI_OK) {
+	if (err == OMI_OK)
+		err = conv_detail_load(raw, len, &d);
+	free(raw);
+	if (err == OMI_NOMEM)
+		t->oom = 1;
+	else if (err != OMI_OK)
 		tool_store_fail(t, err);
+	if (err != OMI_OK) {
+		conv_detail_free(&d);
 		return NULL;
 	}
-	if ((doc = json_loadb(raw, len, 0, NULL)) == NULL)
-		tool_store_fail(t, OMI_CORRUPT);
-	free(raw);
+	*text = d.transcript;
 	*idp = id;
-	return doc;
+	return d.doc;
 }
 
-/* Renders the transcript and picks the part from off (code points). */
+/* Picks the part of the rendered transcript from off (code points). */
 static int
-part_pick(struct tool_ctx *t, const json_t *doc, struct part *p,
-    uint64_t off, size_t max, size_t room)
+part_pick(struct tool_ctx *t, struct part *p, uint64_t off, size_t max,
+    size_t room)
 {
 	const char *s;
 
-	if (transcript_render(json_object_get(doc, "transcript_segments"),
-	    &p->text) == -1) {
-		t->oom = 1;
-		return -1;
-	}
 	s = p->text.data ? p->text.data : "";
 	p->total = ustr_count(s, p->text.len);
 	if (off > p->total) {
@@ -125,7 +128,7 @@ tool_fetch(struct tool_ctx *t)
 	size_t		 base;
 
 	memset(&p, 0, sizeof(p));
-	if ((doc = load(t, &id)) == NULL)
+	if ((doc = load(t, &id, &p.text)) == NULL)
 		return NULL;
 	st = json_object_get(doc, "structured");
 	meta = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:i, s:b, s:n}",
@@ -148,7 +151,7 @@ tool_fetch(struct tool_ctx *t)
 	}
 	/* Measured with the largest numbers the metadata can hold. */
 	base = clip_json_size(j) + clip_json_size(ov) + 32;
-	if (base >= TOOL_BUDGET || part_pick(t, doc, &p, 0, SIZE_MAX,
+	if (base >= TOOL_BUDGET || part_pick(t, &p, 0, SIZE_MAX,
 	    TOOL_BUDGET - base) == -1) {
 		t->oom = t->bad == NULL;
 		goto fail;
@@ -198,7 +201,7 @@ tool_get_conversation(struct tool_ctx *t)
 	    "next_transcript_offset)") == -1 ||
 	    targ_int(t, "max_chars", 1, READ_MAX_CHARS, &max,
 	    "max_chars must be a whole number from 1 to 30000") == -1 ||
-	    (doc = load(t, &id)) == NULL)
+	    (doc = load(t, &id, &p.text)) == NULL)
 		return NULL;
 	st = json_object_get(doc, "structured");
 	j = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, "
@@ -228,7 +231,7 @@ tool_get_conversation(struct tool_ctx *t)
 	if (cut)
 		json_object_set_new(j, "lists_truncated", json_true());
 	base = clip_json_size(j) + 32;
-	if (base >= TOOL_BUDGET || part_pick(t, doc, &p, (uint64_t)off,
+	if (base >= TOOL_BUDGET || part_pick(t, &p, (uint64_t)off,
 	    (size_t)max, TOOL_BUDGET - base) == -1) {
 		t->oom = t->bad == NULL;
 		json_decref(j);

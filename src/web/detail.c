@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "conv/clip.h"
+#include "conv/detail.h"
 #include "conv/index.h"
-#include "conv/transcript.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "web/web.h"
@@ -175,31 +175,29 @@ void
 web_detail(struct app *a, struct store *s, const struct web_user *u,
     const char *id)
 {
-	struct buf	 t = { 0 }, b = { 0 };
-	json_t		*doc = NULL;
-	char		*raw = NULL;
-	size_t		 len;
-	enum omi_err	 err;
+	struct conv_detail	 d = { 0 };
+	struct buf		 b = { 0 };
+	char			*raw = NULL;
+	size_t			 len;
+	enum omi_err		 err;
 
 	if ((err = index_get(s, u->uid, id, &raw, &len)) == OMI_NOTFOUND) {
 		web_not_found(a, u);
 		goto out;
 	}
-	if (err == OMI_OK && (doc = json_loadb(raw, len, 0, NULL)) == NULL)
-		err = OMI_CORRUPT;
-	if (err != OMI_OK) {
+	if (err == OMI_OK)
+		err = conv_detail_load(raw, len, &d);
+	if (err != OMI_OK && err != OMI_NOMEM) {
 		log_msg("view: detail: %s", omi_strerror(err));
 		app_store_error(a, APP_ERR_HTML, err);
 		goto out;
 	}
-	if (transcript_render(json_object_get(doc, "transcript_segments"),
-	    &t) == -1 || put_page(&b, &a->cfg, u, doc, t.data ? t.data : "",
-	    t.len) == -1)
+	if (err == OMI_NOMEM || put_page(&b, &a->cfg, u, d.doc,
+	    d.transcript.data ? d.transcript.data : "", d.transcript.len) == -1)
 		b.failed = 1;
 	web_page_send(a, 200, &b);
 out:
 	buf_free(&b);
-	buf_free(&t);
-	json_decref(doc);
+	conv_detail_free(&d);
 	free(raw);
 }

@@ -10,6 +10,10 @@
  * tscan_segment_texts declines, tscan_segments declines too.
  * tscan_summary, where Jansson parses and it does not decline, gives the
  * same members as json_object_get would (a search's hit shows them).
+ * conv_detail_load, which a detail reads a conversation with (the
+ * transcript scanned, only the members shown parsed), gives the same
+ * members and the same rendered transcript as Jansson's whole tree and
+ * transcript_render, wherever Jansson parses the document.
  * And tscan_limits, the webhook's bound, finds a syntax error only where
  * Jansson finds one too.
  */
@@ -17,6 +21,8 @@
 
 #include <jansson.h>
 
+#include "conv/detail.h"
+#include "conv/transcript.h"
 #include "conv/transcript-scan.h"
 #include "fuzz.h"
 #include "lib/buf.h"
@@ -111,6 +117,35 @@ check_summary(const uint8_t *data, size_t size)
 	tscan_summary_free(&ts);
 }
 
+static void
+check_detail(const uint8_t *data, size_t size)
+{
+	static const char *const shown[] = { "created_at", "started_at",
+	    "finished_at", "discarded", "structured" };
+	struct conv_detail	 d;
+	struct buf		 t = { 0 };
+	enum omi_err		 err;
+	json_t			*j;
+	size_t			 i;
+
+	err = conv_detail_load((const char *)data, size, &d);
+	FUZZ_ASSERT(err == OMI_OK || err == OMI_CORRUPT);
+	if ((j = json_loadb((const char *)data, size, 0, NULL)) != NULL) {
+		FUZZ_ASSERT(err == OMI_OK);
+		for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+			FUZZ_ASSERT(json_equal(json_object_get(d.doc,
+			    shown[i]), json_object_get(j, shown[i])) ||
+			    (json_object_get(d.doc, shown[i]) == NULL &&
+			    json_object_get(j, shown[i]) == NULL));
+		FUZZ_ASSERT(transcript_render(json_object_get(j,
+		    "transcript_segments"), &t) == 0);
+		same(&t, &d.transcript);
+		json_decref(j);
+	}
+	buf_free(&t);
+	conv_detail_free(&d);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -144,6 +179,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(j);
 	}
 	check_summary(data, size);
+	check_detail(data, size);
 	/*
 	 * tscan_limits, the webhook's bound before Jansson: a document it
 	 * calls a syntax error is answered 400 without Jansson, so Jansson

@@ -10,21 +10,69 @@
 #include "lib/ustr.h"
 #include "unit.h"
 
+/* A whole file, NUL-terminated, or NULL. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	struct buf	 b = { 0 };
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return b.failed ? NULL : buf_take(&b);
+}
+
+/*
+ * Both ways of rendering: the Jansson tree's transcript_render, and
+ * transcript_render_doc reading the stored JSON doc without one. Every
+ * document here is one the scanner reads, and both must agree.
+ */
+static char *
+render_both(json_t *segments, const char *doc, size_t len)
+{
+	struct buf	 b = { 0 }, d = { 0 };
+	enum omi_err	 err;
+
+	if (transcript_render(segments, &b) == -1)
+		buf_puts(&b, "<render failed>");
+	err = transcript_render_doc(doc, len, NULL, 0, NULL, &d);
+	CHECK(err == OMI_OK);
+	CHECK(b.len == d.len && (b.len == 0 || memcmp(b.data, d.data,
+	    b.len) == 0));
+	if (err == OMI_OK && (b.len != d.len || (b.len > 0 &&
+	    memcmp(b.data, d.data, b.len) != 0)))
+		fprintf(stderr, "  tree: \"%s\"\n  scan: \"%s\"\n",
+		    b.data ? b.data : "", d.data ? d.data : "");
+	buf_free(&d);
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_take(&b);
+}
+
 static char *
 render(const char *segments_json)
 {
 	json_t		*j;
-	struct buf	 b = { 0 };
+	struct buf	 doc = { 0 };
+	char		*out;
 
 	j = json_loads(segments_json, JSON_DECODE_ANY, NULL);
 	if (j == NULL) {
 		fprintf(stderr, "bad test JSON: %s\n", segments_json);
 		return strdup("<bad test JSON>");
 	}
-	if (transcript_render(j, &b) == -1)
-		buf_puts(&b, "<render failed>");
+	buf_printf(&doc, "{\"id\": \"x\", \"transcript_segments\": %s}",
+	    segments_json);
+	out = render_both(j, doc.data, doc.len);
 	json_decref(j);
-	return buf_take(&b);
+	buf_free(&doc);
+	return out;
 }
 
 static char *
@@ -32,19 +80,23 @@ render_fixture(const char *name)
 {
 	char		 path[256];
 	json_t		*doc;
-	struct buf	 b = { 0 };
 	const char	*dir = getenv("OMI_FIXTURES");
+	char		*raw, *out;
+	size_t		 len;
 
 	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir :
 	    "tests/fixtures", name);
 	if ((doc = json_load_file(path, JSON_REJECT_DUPLICATES, NULL)) ==
-	    NULL) {
+	    NULL || (raw = read_file(path, &len)) == NULL) {
 		fprintf(stderr, "cannot load %s\n", path);
+		json_decref(doc);
 		return strdup("<missing fixture>");
 	}
-	transcript_render(json_object_get(doc, "transcript_segments"), &b);
+	out = render_both(json_object_get(doc, "transcript_segments"), raw,
+	    len);
 	json_decref(doc);
-	return buf_take(&b);
+	free(raw);
+	return out;
 }
 
 #define EXPECT(got, want) do {						\
