@@ -116,52 +116,88 @@ parse_uparam(struct app *a, const char *name, uint64_t min, uint64_t max,
 	return 0;
 }
 
-/* Adds the transcript part to the answer; -1 answered (400 or 500). */
-static int
-add_transcript(struct app *a, json_t *j, const char *t, size_t n,
+/*
+ * Answers with j and the transcript part after its members. The part is
+ * written straight into the body, escaped as Jansson's compact dump
+ * escapes (buf_put_jstring): a long transcript is most of the answer, and
+ * a Jansson string of it was checked and copied twice on the way.
+ */
+static void
+answer(struct app *a, const json_t *j, const char *part, size_t n,
+    uint64_t off, size_t total, int more, uint64_t next)
+{
+	struct resp	*r = &a->resp;
+	struct buf	*b = &r->body;
+
+	r->status = 200;
+	r->ctype = "application/json";
+	buf_reset(b);
+	if (buf_put_json(b, j, JSON_COMPACT | JSON_REAL_PRECISION(15)) == -1 ||
+	    b->len == 0 || b->data[b->len - 1] != '}') {
+		r->failed = 1;
+		return;
+	}
+	b->len--;	/* the object goes on */
+	buf_puts(b, ",\"transcript\":");
+	buf_put_jstring(b, part, n);
+	buf_printf(b, ",\"transcript_offset\":%llu,\"transcript_length\":%zu,"
+	    "\"transcript_truncated\":%s,\"next_transcript_offset\":",
+	    (unsigned long long)off, total, more ? "true" : "false");
+	if (more)
+		buf_printf(b, "%llu", (unsigned long long)next);
+	else
+		buf_puts(b, "null");
+	if (buf_puts(b, "}\n") == -1)
+		r->failed = 1;
+}
+
+/* Decimal digits of v. */
+static size_t
+digits(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Answers with j and the transcript part; 400 or 500 when it cannot. */
+static void
+add_transcript(struct app *a, const json_t *j, const char *t, size_t n,
     uint64_t off, uint64_t max)
 {
-	size_t	 total = ustr_count(t, n), b0, b1, base, cps;
-	int	 more;
+	size_t	 total = ustr_count(t, n), b0, b1, base, cps, next;
 
 	if (off > total) {
 		api_bad_param(a, "transcript_offset", "transcript_offset is "
 		    "past the end of the transcript (see transcript_length)");
-		return -1;
+		return;
 	}
-	/* Measure the answer with the largest values the fields can take. */
-	json_object_set_new(j, "transcript", json_string(""));
-	json_object_set_new(j, "transcript_offset", json_integer(
-	    (json_int_t)total));
-	json_object_set_new(j, "transcript_length", json_integer(
-	    (json_int_t)total));
-	json_object_set_new(j, "transcript_truncated", json_false());
-	json_object_set_new(j, "next_transcript_offset", json_integer(
-	    (json_int_t)total));
-	base = clip_json_size(j);
-	b0 = ustr_offset(t, n, (size_t)off);
+	/*
+	 * The answer without the transcript's text, with the largest
+	 * values the other fields can take (what answer() writes after
+	 * j's members, with an empty text).
+	 */
+	next = digits(total) > 4 ? digits(total) : 4;	/* or "null" */
+	base = clip_json_size(j) + sizeof(",\"transcript\":\"\"") - 1 +
+	    sizeof(",\"transcript_offset\":") - 1 + digits(total) +
+	    sizeof(",\"transcript_length\":") - 1 + digits(total) +
+	    sizeof(",\"transcript_truncated\":false") - 1 +
+	    sizeof(",\"next_transcript_offset\":") - 1 + next;
 	if (base + 64 > API_MAX_RESPONSE) {
 		log_msg("detail: the answer without transcript takes %zu bytes",
 		    base);
 		a->resp.failed = 1;
-		return -1;
+		return;
 	}
+	b0 = ustr_offset(t, n, (size_t)off);
 	b1 = clip_transcript(t, n, b0, (size_t)max,
 	    API_MAX_RESPONSE - base - 1);
 	cps = ustr_count(t + b0, b1 - b0);
-	more = b1 < n;
-	if (json_object_set_new(j, "transcript", json_stringn(t + b0,
-	    b1 - b0)) == -1 ||
-	    json_object_set_new(j, "transcript_offset",
-	    json_integer((json_int_t)off)) == -1 ||
-	    json_object_set_new(j, "transcript_truncated",
-	    json_boolean(more)) == -1 ||
-	    json_object_set_new(j, "next_transcript_offset", more ?
-	    json_integer((json_int_t)(off + cps)) : json_null()) == -1) {
-		a->resp.failed = 1;
-		return -1;
-	}
-	return 0;
+	answer(a, j, t + b0, b1 - b0, off, total, b1 < n, off + cps);
 }
 
 void
@@ -202,10 +238,8 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 		a->resp.failed = 1;
 		goto out;
 	}
-	if (add_transcript(a, j, d.transcript.data ? d.transcript.data : "",
-	    d.transcript.len, off, max) == -1)
-		goto out;
-	resp_json(&a->resp, 200, j);
+	add_transcript(a, j, d.transcript.data ? d.transcript.data : "",
+	    d.transcript.len, off, max);
 out:
 	json_decref(j);
 	conv_detail_free(&d);

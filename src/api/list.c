@@ -407,9 +407,15 @@ api_list(struct app *a, struct store *s, const char *uid)
 		a->resp.failed = 1;
 		goto out;
 	}
-	log_msg("list uid=%s n=%zu pages=%zu records=%zu bytes=%zu%s", uid, n,
-	    pg.pages_read, pg.records_read, pg.bytes_read,
-	    pg.stopped ? " stopped" : "");
+	/*
+	 * Only a search that reached its budget is logged: a line for every
+	 * request would be a write per request into an error log that grows
+	 * without bound on a busy host.
+	 */
+	if (pg.stopped)
+		log_msg("list uid=%s n=%zu pages=%zu records=%zu bytes=%zu "
+		    "stopped", uid, n, pg.pages_read, pg.records_read,
+		    pg.bytes_read);
 	resp_body(&a->resp, 200, "application/json", body.data, body.len);
 out:
 	buf_free(&body);

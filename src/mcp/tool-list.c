@@ -98,9 +98,11 @@ walk_fetch(struct tool_ctx *t, struct walk *w)
 		tool_store_fail(t, err);
 		return -1;
 	}
-	log_msg("mcp list uid=%s n=%zu pages=%zu records=%zu%s", t->r->uid,
-	    json_array_size(w->pg.entries), w->pg.pages_read,
-	    w->pg.records_read, w->pg.stopped ? " stopped" : "");
+	/* Only a search that reached its budget (see api/list.c). */
+	if (w->pg.stopped)
+		log_msg("mcp list uid=%s n=%zu pages=%zu records=%zu stopped",
+		    t->r->uid, json_array_size(w->pg.entries),
+		    w->pg.pages_read, w->pg.records_read);
 	return 0;
 }
 
