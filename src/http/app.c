@@ -311,6 +311,26 @@ forget_when_idle(const struct app_keep *keep, int listenfd)
 		keep->forget();
 }
 
+#ifdef OMI_TEST_HOOKS
+/*
+ * The test build's crash points read the process environment
+ * (store/disk.c), where a CGI request's headers are; a FastCGI request's
+ * arrive as its parameters, so the one they look for is copied there.
+ */
+static void
+test_hooks_env(FCGX_Request *req)
+{
+	const char *w = FCGX_GetParam("HTTP_X_OMI_TEST_CRASH", req->envp);
+
+	if (w != NULL)
+		(void)setenv("HTTP_X_OMI_TEST_CRASH", w, 1);
+	else
+		(void)unsetenv("HTTP_X_OMI_TEST_CRASH");
+}
+#else
+#define test_hooks_env(req) ((void)0)
+#endif
+
 /*
  * FastCGI: the same serve() per request, in a loop. Nothing survives a
  * request but the library state, the parsed configuration and, for a
@@ -338,6 +358,7 @@ run_fastcgi(const struct app_spec *spec)
 		fr.request = &req;
 		fr.nread = 0;
 		io_fcgi(&io, &fr);
+		test_hooks_env(&req);
 		serve(spec, &io, 1);
 		finish(&req, fr.nread);
 	}
