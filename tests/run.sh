@@ -9,7 +9,8 @@
 #      mod_fcgid), and the browser tests (the consent page; the official MCP
 #      SDK's client under lighttpd, Apache and FastCGI)
 #   4. reliability: load, faults (SIGKILL, full disk, read-only, lock file,
-#      slow clients) and hostile input, under lighttpd and Apache
+#      slow clients) and hostile input, under lighttpd and Apache, CGI and
+#      FastCGI
 #   5. valgrind: CGI-level tests, hostile input and unit tests under memcheck
 # (Fuzzing is `make fuzz`, which CI runs after this suite.)
 # Prints one "N passed, N failed" line at the end; exits non-zero on any failure.
@@ -200,21 +201,25 @@ if [ -z "$only" ] || [ "$only" = e2e ]; then
 	done
 fi
 
-reliability_group() {	# reliability_group SERVER: every reliability script
-	local t
-	for t in tests/reliability/*.sh; do
-		OMI_SERVER=$1 run bash "$t"
+reliability_group() {	# reliability_group SERVER...: every reliability script, each server in turn
+	local t s
+	for s in "$@"; do
+		for t in tests/reliability/*.sh; do
+			OMI_SERVER=$s run bash "$t"
+		done
 	done
 	return $status
 }
 if [ -z "$only" ] || [ "$only" = reliability ]; then
 	# Load, faults, full disk and hostile input, under lighttpd and Apache
-	# (mod_cgid), the two servers side by side: each has its own server,
+	# (mod_cgid), then under their FastCGI modes (where a process serves
+	# many requests and a reader keeps its database between them): two
+	# lanes side by side, lighttpd's and Apache's. Each server has its own
 	# data directory and file system, no check of theirs is timed beyond
 	# the lock's 5 s, and the load script's 100 writers mostly wait on
-	# process starts and fdatasync.
-	for s in ${OMI_RELIABILITY_SERVERS:-lighttpd apache-cgid}; do
-		lane "reliability-$s" reliability_group "$s"
+	# process starts and fdatasync. A lane is "SERVER+SERVER...".
+	for l in ${OMI_RELIABILITY_SERVERS:-lighttpd+lighttpd-fastcgi apache-cgid+apache-fcgid}; do
+		lane "reliability-${l%%+*}" reliability_group ${l//+/ }
 	done
 	lanes_end
 fi
