@@ -398,6 +398,16 @@ journal_mark_good(int markfd, uint64_t gen, off_t end)
 }
 
 int
+journal_generation_fd(int fd, uint64_t *gen)
+{
+	struct sync_mark m;
+
+	mark_read(fd, &m);
+	*gen = m.gen;
+	return 0;
+}
+
+int
 journal_generation(const char *dir, uint64_t *gen)
 {
 	struct sync_mark	 m;

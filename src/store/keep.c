@@ -5,7 +5,7 @@
  * A read session was the lock file's open, the journal's state, the boot
  * id and GDBM's open (its header, its directory, then every bucket a lookup
  * needs, read again each time): 41 system calls in a warm list request,
- * where a kept handle needs 9 (the stamp's 7, the lock's 2). A handle
+ * where a kept handle needs 8 (the stamp's 6, the lock's 2). A handle
  * kept from an earlier session is used again only when a stamp, read under
  * the shared lock, shows that nothing changed the data since it was
  * opened:
@@ -19,9 +19,11 @@
  *   - a compaction puts a new omi.db in place, and a lock file that is not
  *     the one the handle's lock was taken on excludes nobody.
  *
- * So the stamp is the generation, the journal's identity and size, omi.db's
- * identity, size and modification time (a copy put in place by hand), and
- * the lock file's identity, with no checkpoint cut short (omi.roll). A
+ * So the stamp is the generation (read from omi.sync, whose descriptor is
+ * kept with the handle, and whose identity is in the stamp too), the
+ * journal's identity and size, omi.db's identity, size and modification
+ * time (a copy put in place by hand), and the lock file's identity, with
+ * no checkpoint cut short (omi.roll). A
  * stamp that differs, or an error in a kept session, closes the handle and
  * the session opens afresh. Only one handle is kept; a session opened
  * while it is in use opens its own.
@@ -56,10 +58,11 @@ static struct {
 	char			*dir;
 	GDBM_FILE		 db;
 	int			 lockfd;
+	int			 syncfd;	/* omi.sync, for the generation */
 	int			 busy;	/* a session is using it */
 	int			 uses;	/* sessions it served */
 	struct keep_stamp	 stamp;
-} kept = { NULL, NULL, -1, 0, 0, { 0 } };
+} kept = { .lockfd = -1, .syncfd = -1 };
 
 /*
  * A child must not use its parent's: the lock file's descriptor is shared
@@ -93,9 +96,10 @@ store_forget(void)
 		return;
 	gdbm_close(kept.db);
 	close(kept.lockfd);
+	close(kept.syncfd);
 	free(kept.dir);
 	kept.db = NULL;
-	kept.lockfd = -1;
+	kept.lockfd = kept.syncfd = -1;
 	kept.dir = NULL;
 }
 
@@ -111,9 +115,14 @@ stat_in(const char *dir, const char *name, struct stat *st)
 	return lstat(path, st);
 }
 
-/* The data's stamp (see above); 0, or -1 when it cannot be taken. */
+/*
+ * The data's stamp (see above); 0, or -1 when it cannot be taken. The
+ * generation is read from syncfd when it is open (a kept handle's), which
+ * saves an open and a close per request; the stamp's omi.sync identity
+ * tells whether that descriptor is still the file's.
+ */
 static int
-stamp_read(const char *dir, struct keep_stamp *k)
+stamp_read(const char *dir, int syncfd, struct keep_stamp *k)
 {
 	struct stat st;
 
@@ -126,7 +135,12 @@ stamp_read(const char *dir, struct keep_stamp *k)
 		k->j_size = st.st_size;
 	} else if (errno != ENOENT)
 		return -1;
-	if (journal_generation(dir, &k->gen) == -1 ||
+	if (stat_in(dir, "omi.sync", &st) == -1)
+		return -1;
+	k->sync_dev = st.st_dev;
+	k->sync_ino = st.st_ino;
+	if ((syncfd != -1 ? journal_generation_fd(syncfd, &k->gen) :
+	    journal_generation(dir, &k->gen)) == -1 ||
 	    stat_in(dir, "omi.db", &st) == -1)
 		return -1;
 	k->db_dev = st.st_dev;
@@ -149,7 +163,8 @@ stamp_same(const struct keep_stamp *a, const struct keep_stamp *b)
 	    a->db_size == b->db_size &&
 	    a->db_mtim.tv_sec == b->db_mtim.tv_sec &&
 	    a->db_mtim.tv_nsec == b->db_mtim.tv_nsec &&
-	    a->lock_dev == b->lock_dev && a->lock_ino == b->lock_ino;
+	    a->lock_dev == b->lock_dev && a->lock_ino == b->lock_ino &&
+	    a->sync_dev == b->sync_dev && a->sync_ino == b->sync_ino;
 }
 
 enum omi_err
@@ -164,7 +179,8 @@ keep_take(struct store *s, int *hit)
 		return OMI_OK;
 	if ((err = lock_wait(kept.lockfd, LOCK_SH, s->timeout_ms)) != OMI_OK)
 		return err;
-	if (stamp_read(s->dir, &now) == -1 || !stamp_same(&now, &kept.stamp)) {
+	if (stamp_read(s->dir, kept.syncfd, &now) == -1 ||
+	    !stamp_same(&now, &kept.stamp)) {
 		(void)flock(kept.lockfd, LOCK_UN);
 		store_forget();
 		return OMI_OK;
@@ -190,12 +206,35 @@ keep_stamp(struct store *s)
 	struct stat db, lock;
 
 	s->stamped = keeping && s->db != NULL &&
-	    stamp_read(s->dir, &s->stamp) == 0 &&
+	    stamp_read(s->dir, -1, &s->stamp) == 0 &&
 	    fstat(gdbm_fdesc(s->db), &db) == 0 &&
 	    fstat(s->lockfd, &lock) == 0 &&
 	    db.st_dev == s->stamp.db_dev && db.st_ino == s->stamp.db_ino &&
 	    lock.st_dev == s->stamp.lock_dev &&
 	    lock.st_ino == s->stamp.lock_ino;
+}
+
+/*
+ * omi.sync opened for a handle about to be kept, still under the session's
+ * lock: the very file its stamp names, or -1.
+ */
+static int
+sync_open(const struct store *s)
+{
+	struct stat	 st;
+	char		 path[PATH_MAX];
+	int		 fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/omi.sync", s->dir) >=
+	    sizeof(path) ||
+	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_dev != s->stamp.sync_dev ||
+	    st.st_ino != s->stamp.sync_ino) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -206,18 +245,24 @@ keep_give(struct store *s)
 	if (s->kept) {
 		kept.busy = 0;
 		if (s->spoiled) {
-			/* The caller closes them. */
+			/* The caller closes the database and the lock. */
+			close(kept.syncfd);
 			free(kept.dir);
 			kept.dir = NULL;
 			kept.db = NULL;
-			kept.lockfd = -1;
+			kept.lockfd = kept.syncfd = -1;
 			return 0;
 		}
 	} else {
 		if (!keeping || !s->stamped || s->spoiled || kept.db != NULL)
 			return 0;
-		if ((kept.dir = strdup(s->dir)) == NULL)
+		if ((kept.syncfd = sync_open(s)) == -1)
 			return 0;
+		if ((kept.dir = strdup(s->dir)) == NULL) {
+			close(kept.syncfd);
+			kept.syncfd = -1;
+			return 0;
+		}
 		(void)gdbm_setopt(s->db, GDBM_SETCACHESIZE, &n, sizeof(n));
 		kept.db = s->db;
 		kept.lockfd = s->lockfd;

@@ -26,8 +26,8 @@ struct change {
 /* What a kept reader's database was opened on (keep.c). */
 struct keep_stamp {
 	uint64_t	 gen;		/* omi.sync's generation */
-	dev_t		 j_dev, db_dev, lock_dev;
-	ino_t		 j_ino, db_ino, lock_ino;	/* j_ino 0: no journal */
+	dev_t		 j_dev, db_dev, lock_dev, sync_dev;
+	ino_t		 j_ino, db_ino, lock_ino, sync_ino; /* j_ino 0: no journal */
 	off_t		 j_size, db_size;
 	struct timespec	 db_mtim;
 };
@@ -110,6 +110,8 @@ enum omi_err	 journal_compact(struct store *, int fd);
 /* omi.sync's generation, without making the file; 0, or -1 when it is
  * missing or unreadable. */
 int		 journal_generation(const char *dir, uint64_t *gen);
+/* The same, read from fd, an open omi.sync. */
+int		 journal_generation_fd(int fd, uint64_t *gen);
 /* The boot id (0), or -1 where the system has none. */
 int		 journal_boot_id(char *out, size_t n);
 /* omi.boot against cur: 0 the same, 1 different, 2 missing. */
