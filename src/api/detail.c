@@ -224,9 +224,8 @@ api_detail(struct app *a, struct store *s, const char *uid, const char *id)
 		    "there is no conversation with this id");
 		goto out;
 	}
-	if (err == OMI_OK)
-		err = conv_detail_load(raw, len, &d);
-	if (err == OMI_NOMEM) {
+	if (err == OMI_OK && (err = conv_detail_load(raw, len, &d)) ==
+	    OMI_NOMEM) {
 		a->resp.failed = 1;
 		goto out;
 	}

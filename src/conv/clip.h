@@ -24,7 +24,7 @@ json_t	*clip_text(const char *s, size_t max, int *cut);
 /* Appends clip_text(s, max)'s JSON text to out, with no Jansson string
  * between (s is valid UTF-8); -1 when out of memory. */
 int	 clip_put(struct buf *out, const char *s, size_t max);
-/* The compact serialised size of j in bytes. */
+/* The compact serialised size of j in bytes, as an answer writes it. */
 size_t	 clip_json_size(const json_t *);
 /*
  * A new array of v's leading elements whose serialised sizes (plus a

@@ -27,7 +27,13 @@ struct conv_detail {
 	struct buf	 transcript;	/* rendered; data NULL when empty */
 };
 
-/* OMI_OK, OMI_CORRUPT (not a JSON document), OMI_NOMEM. */
+/*
+ * OMI_OK, OMI_CORRUPT (not a JSON document), OMI_NOMEM. A document the
+ * scanner reads is checked for its structure, not for what Jansson would
+ * refuse in members nobody reads (a lone surrogate, a number out of
+ * range): the webhook stores Jansson's own dump, so only a record damaged
+ * on disk can hold one, and it is then shown rather than refused.
+ */
 enum omi_err	 conv_detail_load(const char *raw, size_t len,
 		    struct conv_detail *);
 void		 conv_detail_free(struct conv_detail *);

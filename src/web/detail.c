@@ -185,14 +185,14 @@ web_detail(struct app *a, struct store *s, const struct web_user *u,
 		web_not_found(a, u);
 		goto out;
 	}
-	if (err == OMI_OK)
-		err = conv_detail_load(raw, len, &d);
-	if (err != OMI_OK && err != OMI_NOMEM) {
+	if (err == OMI_OK && (err = conv_detail_load(raw, len, &d)) ==
+	    OMI_NOMEM)
+		b.failed = 1;	/* the page's own 500 */
+	else if (err != OMI_OK) {
 		log_msg("view: detail: %s", omi_strerror(err));
 		app_store_error(a, APP_ERR_HTML, err);
 		goto out;
-	}
-	if (err == OMI_NOMEM || put_page(&b, &a->cfg, u, d.doc,
+	} else if (put_page(&b, &a->cfg, u, d.doc,
 	    d.transcript.data ? d.transcript.data : "", d.transcript.len) == -1)
 		b.failed = 1;
 	web_page_send(a, 200, &b);
