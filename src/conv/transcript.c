@@ -224,17 +224,25 @@ lines_render(struct lines *l, struct buf *out)
 	return out->failed ? -1 : 0;
 }
 
+/* The object segments of a Jansson array (anything else: none) as lines. */
+static void
+lines_from_json(struct lines *l, const json_t *segments)
+{
+	const json_t	*seg;
+	size_t		 i;
+
+	json_array_foreach(segments, i, seg)
+		if (json_is_object(seg))
+			lines_add_json(l, seg);
+}
+
 int
 transcript_timed(const json_t *segments)
 {
 	struct lines	 l = { 0 };
-	const json_t	*seg;
-	size_t		 i;
 	int		 timed;
 
-	json_array_foreach(segments, i, seg)
-		if (json_is_object(seg))
-			lines_add_json(&l, seg);
+	lines_from_json(&l, segments);
 	timed = l.failed ? -1 : lines_timed(&l);
 	lines_free(&l);
 	return timed;
@@ -244,13 +252,9 @@ int
 transcript_render(const json_t *segments, struct buf *out)
 {
 	struct lines	 l = { 0 };
-	const json_t	*seg;
-	size_t		 i;
 	int		 rc;
 
-	json_array_foreach(segments, i, seg)
-		if (json_is_object(seg))
-			lines_add_json(&l, seg);
+	lines_from_json(&l, segments);
 	rc = lines_render(&l, out);
 	lines_free(&l);
 	return rc;
